@@ -1,0 +1,102 @@
+//! Process wiring: configuration, secrets, database, logging, the web server and background
+//! jobs, and one shutdown path for all of them.
+
+use std::time::Duration;
+
+use anyhow::Context;
+use rocket::figment::Figment;
+use tokio_util::sync::CancellationToken;
+
+use crate::config::{AppConfig, LogFormat};
+use crate::db::{DbPool, DbUrl};
+
+/// Installs the tracing subscriber (text or JSON lines, `RUST_LOG` filter, default `info`).
+pub fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rocket=error,_=error"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// Everything a running podgate needs, prepared from configuration.
+pub struct Prepared {
+    /// The figment Rocket is built from (with generated secrets filled in).
+    pub figment: Figment,
+    /// The typed configuration.
+    pub config: AppConfig,
+    /// The database pool (migrations already applied).
+    pub pool: DbPool,
+}
+
+/// Reads configuration, creates the data dir and secrets, migrates and opens the database.
+pub fn prepare(figment: Figment) -> anyhow::Result<Prepared> {
+    let config = AppConfig::from_figment(&figment)?;
+    std::fs::create_dir_all(config.data_dir())
+        .with_context(|| format!("cannot create data_dir {}", config.data_dir().display()))?;
+    let cookie_key =
+        crate::secrets::load_or_create(config.cookie_key.as_deref(), config.data_dir(), "cookie_key", 64)
+            .context("cookie_key")?;
+    crate::secrets::load_or_create(config.token_key.as_deref(), config.data_dir(), "token_key", 32)
+        .context("token_key")?;
+    let url = DbUrl::parse(&config.database_url())?;
+    let pool = DbPool::open(&url, config.db_pool_size)
+        .with_context(|| format!("opening the {} database", url.backend()))?;
+    let figment = figment
+        .merge(("secret_key", cookie_key))
+        .merge(("log_level", rocket::config::LogLevel::Off))
+        .merge(("cli_colors", false));
+    Ok(Prepared {
+        figment,
+        config,
+        pool,
+    })
+}
+
+/// Runs the web portal and background jobs until SIGTERM or ctrl-c, then stops them in order.
+pub async fn serve(prepared: Prepared) -> anyhow::Result<()> {
+    let Prepared {
+        figment,
+        config,
+        pool,
+    } = prepared;
+    let url = config.public_url();
+    let needs_setup = crate::domain::accounts::needs_setup(&pool).await?;
+    let shutdown = CancellationToken::new();
+    let jobs = tokio::spawn(housekeeping(pool.clone(), shutdown.clone()));
+    let rocket = crate::web::build(figment, config.clone(), pool.clone())
+        .ignite()
+        .await?;
+    let web_addr = format!("http://{}:{}", rocket.config().address, rocket.config().port);
+    tracing::info!(database = pool.backend(), address = %web_addr, "podgate is listening");
+    println!("podgate {} is running on {web_addr}", env!("CARGO_PKG_VERSION"));
+    if needs_setup {
+        println!("Open {url}/setup to create your workspace and its owner.");
+    } else {
+        println!("Open {url}/ to sign in.");
+    }
+    let result = rocket.launch().await;
+    shutdown.cancel();
+    let _ = tokio::time::timeout(Duration::from_secs(10), jobs).await;
+    tracing::info!("podgate stopped");
+    result.map(|_| ()).map_err(anyhow::Error::from)
+}
+
+/// Hourly cleanup of expired sessions and old sign-in attempts.
+async fn housekeeping(pool: DbPool, shutdown: CancellationToken) {
+    loop {
+        match crate::domain::accounts::housekeeping(&pool).await {
+            Ok((s, a)) if s + a > 0 => tracing::info!(sessions = s, attempts = a, "housekeeping"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tokio::time::sleep(Duration::from_secs(3600)) => {}
+        }
+    }
+}

@@ -1,0 +1,236 @@
+//! Typed configuration: `Rocket.toml` (profiles `default`, `debug`, `release`) plus
+//! `PODGATE_*` environment variables (which win), read once at start into [`AppConfig`].
+//! A bad value fails start-up with a message naming the key.
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+
+use rocket::figment::Figment;
+use rocket::figment::providers::{Env, Serialized};
+use serde::{Deserialize, Serialize};
+
+use crate::db::DbUrl;
+
+/// Log line format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines (default).
+    Text,
+    /// One JSON object per line, for log shippers.
+    Json,
+}
+
+/// Every podgate setting, with its default. Rocket's own keys (`address`, `port`, `limits`…)
+/// live in the same figment; `address` and `port` are mirrored here to print the URL.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(default)]
+pub struct AppConfig {
+    /// Folder for the SQLite file, generated secrets and stored files. Default `./data`.
+    pub data_dir: PathBuf,
+    /// `sqlite://PATH` or `postgres://USER:PASS@HOST/DB`. Default `sqlite://<data_dir>/podgate.db`.
+    pub database_url: Option<String>,
+    /// Listen address of the web portal. Default 127.0.0.1.
+    pub address: IpAddr,
+    /// Listen port of the web portal. Default 8000.
+    pub port: u16,
+    /// The URL people use to reach podgate (links in invites and mail). Default `http://<address>:<port>`.
+    pub public_url: Option<String>,
+    /// A folder whose templates override the built-in ones (same file names).
+    pub templates_dir: Option<PathBuf>,
+    /// Mark cookies `Secure`. Default: on when `public_url` is https.
+    pub secure_cookies: Option<bool>,
+    /// How long a sign-in lasts without signing in again, in hours. Default 336 (14 days).
+    pub session_ttl_hours: u32,
+    /// Failed sign-ins per account within the window before it is locked. Default 5.
+    pub login_max_failures_per_account: u32,
+    /// Failed sign-ins per client address within the window before it is locked. Default 20.
+    pub login_max_failures_per_ip: u32,
+    /// The throttling window, in minutes. Default 15.
+    pub login_window_minutes: u32,
+    /// Database connections in the pool. Default 8.
+    pub db_pool_size: u32,
+    /// `text` or `json`. Default `text`.
+    pub log_format: LogFormat,
+    /// Key that signs and encrypts cookies (base64, 64 bytes). Default: generated into `<data_dir>/cookie_key`.
+    pub cookie_key: Option<String>,
+    /// Key that encrypts stored TikTok tokens (base64, 32 bytes). Default: generated into `<data_dir>/token_key`.
+    pub token_key: Option<String>,
+}
+
+impl Default for AppConfig {
+    fn default() -> Self {
+        AppConfig {
+            data_dir: PathBuf::from("data"),
+            database_url: None,
+            address: IpAddr::from([127, 0, 0, 1]),
+            port: 8000,
+            public_url: None,
+            templates_dir: None,
+            secure_cookies: None,
+            session_ttl_hours: 336,
+            login_max_failures_per_account: 5,
+            login_max_failures_per_ip: 20,
+            login_window_minutes: 15,
+            db_pool_size: 8,
+            log_format: LogFormat::Text,
+            cookie_key: None,
+            token_key: None,
+        }
+    }
+}
+
+/// A configuration problem, reported at start.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    /// A value has the wrong type or shape; the message names the key and where it came from.
+    #[error("bad configuration: {}", describe(.0))]
+    Figment(#[from] Box<rocket::figment::Error>),
+    /// A value parsed but is not acceptable.
+    #[error("bad configuration: {key}: {message}")]
+    Invalid { key: &'static str, message: String },
+}
+
+/// One line per figment error: `key: problem (from source)`, keys in lower case as in Rocket.toml.
+fn describe(e: &rocket::figment::Error) -> String {
+    e.clone()
+        .into_iter()
+        .map(|e| {
+            let key = e
+                .path
+                .iter()
+                .map(|p| p.to_lowercase())
+                .collect::<Vec<_>>()
+                .join(".");
+            let from = e
+                .metadata
+                .as_ref()
+                .map(|m| format!(" (from {})", m.name))
+                .unwrap_or_default();
+            format!("{key}: {}{from}", e.kind)
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The figment podgate reads: Rocket's (Rocket.toml + `ROCKET_*`) with `PODGATE_*` on top.
+pub fn figment() -> Figment {
+    rocket::Config::figment()
+        .join(Serialized::defaults(AppConfig::default()))
+        .merge(Env::prefixed("PODGATE_").global())
+}
+
+impl AppConfig {
+    /// Extracts and validates the configuration from a figment.
+    pub fn from_figment(figment: &Figment) -> Result<AppConfig, ConfigError> {
+        let cfg: AppConfig = figment.extract().map_err(Box::new)?;
+        cfg.validate()?;
+        Ok(cfg)
+    }
+
+    fn validate(&self) -> Result<(), ConfigError> {
+        DbUrl::parse(&self.database_url()).map_err(|e| ConfigError::Invalid {
+            key: "database_url",
+            message: e.to_string(),
+        })?;
+        if let Some(u) = &self.public_url {
+            let parsed = url::Url::parse(u).map_err(|e| ConfigError::Invalid {
+                key: "public_url",
+                message: format!("{u:?} is not a URL: {e}"),
+            })?;
+            if !matches!(parsed.scheme(), "http" | "https") {
+                return Err(ConfigError::Invalid {
+                    key: "public_url",
+                    message: format!("{u:?} must start with http:// or https://"),
+                });
+            }
+        }
+        let positive = [
+            ("session_ttl_hours", self.session_ttl_hours),
+            (
+                "login_max_failures_per_account",
+                self.login_max_failures_per_account,
+            ),
+            ("login_max_failures_per_ip", self.login_max_failures_per_ip),
+            ("login_window_minutes", self.login_window_minutes),
+            ("db_pool_size", self.db_pool_size),
+        ];
+        for (key, v) in positive {
+            if v == 0 {
+                return Err(ConfigError::Invalid {
+                    key,
+                    message: "must be at least 1".into(),
+                });
+            }
+        }
+        Ok(())
+    }
+
+    /// The database URL, defaulting to an SQLite file in the data dir.
+    pub fn database_url(&self) -> String {
+        self.database_url
+            .clone()
+            .unwrap_or_else(|| format!("sqlite://{}", self.data_dir.join("podgate.db").display()))
+    }
+
+    /// The base URL for links, without a trailing slash.
+    pub fn public_url(&self) -> String {
+        match &self.public_url {
+            Some(u) => u.trim_end_matches('/').to_string(),
+            None => format!("http://{}:{}", self.address, self.port),
+        }
+    }
+
+    /// Whether cookies carry the `Secure` flag.
+    pub fn secure_cookies(&self) -> bool {
+        self.secure_cookies
+            .unwrap_or_else(|| self.public_url().starts_with("https://"))
+    }
+
+    /// The data dir as a path.
+    pub fn data_dir(&self) -> &Path {
+        &self.data_dir
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rocket::figment::providers::{Format, Toml};
+
+    fn from_toml(toml: &str) -> Result<AppConfig, ConfigError> {
+        let f = Figment::from(Serialized::defaults(AppConfig::default())).merge(Toml::string(toml));
+        AppConfig::from_figment(&f)
+    }
+
+    #[test]
+    fn defaults_are_sqlite_in_data_dir_on_localhost() {
+        let c = from_toml("").unwrap();
+        assert_eq!(c.database_url(), "sqlite://data/podgate.db");
+        assert_eq!(c.public_url(), "http://127.0.0.1:8000");
+        assert!(!c.secure_cookies());
+    }
+
+    #[test]
+    fn bad_values_name_their_key() {
+        let e = from_toml("port = \"eighty\"").unwrap_err().to_string();
+        assert!(e.contains("port"), "{e}");
+        let e = from_toml("database_url = \"mysql://x/y\"")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("database_url") && e.contains("unknown scheme"), "{e}");
+        let e = from_toml("public_url = \"ftp://x\"").unwrap_err().to_string();
+        assert!(e.contains("public_url"), "{e}");
+        let e = from_toml("db_pool_size = 0").unwrap_err().to_string();
+        assert!(e.contains("db_pool_size"), "{e}");
+        let e = from_toml("log_format = \"xml\"").unwrap_err().to_string();
+        assert!(e.contains("log_format"), "{e}");
+    }
+
+    #[test]
+    fn https_public_url_turns_on_secure_cookies() {
+        let c = from_toml("public_url = \"https://podgate.example.com/\"").unwrap();
+        assert!(c.secure_cookies());
+        assert_eq!(c.public_url(), "https://podgate.example.com");
+    }
+}

@@ -1,0 +1,220 @@
+//! Database access shared by the web portal, the SFTP gateway and background jobs.
+//!
+//! One Diesel schema serves SQLite and PostgreSQL through `#[derive(MultiConnection)]`.
+//! The backend is chosen from the URL scheme (never guessed), migrations for each backend
+//! are embedded in the binary, and every blocking Diesel call runs on tokio's blocking pool.
+
+pub mod models;
+pub mod schema;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use diesel::connection::SimpleConnection;
+use diesel::prelude::*;
+use diesel::r2d2::{self, ManageConnection};
+use diesel_migrations::{EmbeddedMigrations, MigrationHarness, embed_migrations};
+
+/// Migrations for SQLite; `migrations/postgres` must hold the same names (a test enforces it).
+pub const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
+/// Migrations for PostgreSQL.
+pub const POSTGRES_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/postgres");
+
+/// A connection to whichever backend the deployment uses; queries are written once against it.
+#[derive(diesel::MultiConnection)]
+pub enum AnyConnection {
+    /// PostgreSQL, for larger or multi-process deployments.
+    Postgresql(diesel::PgConnection),
+    /// SQLite, the embedded default.
+    Sqlite(diesel::SqliteConnection),
+}
+
+/// Errors of the storage layer.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    /// The database URL is malformed or names an unsupported backend.
+    #[error("database_url {0}")]
+    BadUrl(String),
+    /// Opening a connection failed.
+    #[error("cannot connect to the database: {0}")]
+    Connect(#[from] diesel::ConnectionError),
+    /// No pooled connection became free in time.
+    #[error("the database is busy or unreachable: {0}")]
+    Pool(#[from] r2d2::PoolError),
+    /// A query failed.
+    #[error("database query failed: {0}")]
+    Query(#[from] diesel::result::Error),
+    /// A migration failed.
+    #[error("migration failed: {0}")]
+    Migration(String),
+    /// The blocking task running the query panicked or was cancelled.
+    #[error("database task failed: {0}")]
+    Task(String),
+}
+
+/// A parsed `database_url`: the scheme decides the backend.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DbUrl {
+    /// `sqlite://path/to/file.db` (or `sqlite::memory:` for throwaway use).
+    Sqlite(PathBuf),
+    /// `postgres://…` or `postgresql://…`, passed to libpq unchanged.
+    Postgres(String),
+}
+
+impl DbUrl {
+    /// Parses a URL, refusing unknown schemes so a typo never silently creates a new SQLite file.
+    pub fn parse(url: &str) -> Result<Self, DbError> {
+        if let Some(rest) = url.strip_prefix("sqlite://") {
+            if rest.is_empty() {
+                return Err(DbError::BadUrl(format!("{url:?} has no file path")));
+            }
+            Ok(DbUrl::Sqlite(PathBuf::from(rest)))
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Ok(DbUrl::Postgres(url.to_string()))
+        } else {
+            Err(DbError::BadUrl(format!(
+                "{url:?} has an unknown scheme; use sqlite://PATH or postgres://USER:PASS@HOST/DB"
+            )))
+        }
+    }
+
+    /// Short backend name for logs and the health check.
+    pub fn backend(&self) -> &'static str {
+        match self {
+            DbUrl::Sqlite(_) => "sqlite",
+            DbUrl::Postgres(_) => "postgres",
+        }
+    }
+
+    /// Opens one concrete connection, with SQLite's pragmas applied.
+    pub fn connect(&self) -> Result<AnyConnection, DbError> {
+        match self {
+            DbUrl::Sqlite(path) => {
+                if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(parent)
+                        .map_err(|e| DbError::BadUrl(format!("cannot create {}: {e}", parent.display())))?;
+                }
+                let mut conn = diesel::SqliteConnection::establish(&path.to_string_lossy())?;
+                // WAL lets readers run beside the single writer; busy_timeout makes writers queue
+                // instead of failing at once; foreign keys are off by default in SQLite.
+                conn.batch_execute(
+                    "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 15000; \
+                     PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL;",
+                )?;
+                Ok(AnyConnection::Sqlite(conn))
+            }
+            DbUrl::Postgres(url) => Ok(AnyConnection::Postgresql(diesel::PgConnection::establish(url)?)),
+        }
+    }
+
+    /// Runs every pending migration of this backend; returns the versions applied.
+    pub fn run_migrations(&self) -> Result<Vec<String>, DbError> {
+        let mut conn = self.connect()?;
+        let source = self.migrations();
+        let applied = conn
+            .run_pending_migrations(source)
+            .map_err(|e| DbError::Migration(e.to_string()))?;
+        Ok(applied.iter().map(|v| v.to_string()).collect())
+    }
+
+    /// The embedded migration set for this backend.
+    pub fn migrations(&self) -> EmbeddedMigrations {
+        match self {
+            DbUrl::Sqlite(_) => SQLITE_MIGRATIONS,
+            DbUrl::Postgres(_) => POSTGRES_MIGRATIONS,
+        }
+    }
+}
+
+/// r2d2 manager that opens the backend named by the URL scheme.
+#[derive(Debug, Clone)]
+pub struct ConnManager {
+    url: DbUrl,
+}
+
+impl ManageConnection for ConnManager {
+    type Connection = AnyConnection;
+    type Error = r2d2::Error;
+
+    fn connect(&self) -> Result<AnyConnection, r2d2::Error> {
+        self.url.connect().map_err(|e| match e {
+            DbError::Connect(c) => r2d2::Error::ConnectionError(c),
+            DbError::Query(q) => r2d2::Error::QueryError(q),
+            other => r2d2::Error::ConnectionError(diesel::ConnectionError::BadConnection(other.to_string())),
+        })
+    }
+
+    fn is_valid(&self, conn: &mut AnyConnection) -> Result<(), r2d2::Error> {
+        conn.batch_execute("SELECT 1").map_err(r2d2::Error::QueryError)
+    }
+
+    fn has_broken(&self, _conn: &mut AnyConnection) -> bool {
+        false
+    }
+}
+
+/// The connection pool; cheap to clone and shared by every part of the process.
+#[derive(Clone)]
+pub struct DbPool {
+    pool: r2d2::Pool<ConnManager>,
+    url: DbUrl,
+}
+
+impl DbPool {
+    /// Runs pending migrations, then builds the pool.
+    pub fn open(url: &DbUrl, max_size: u32) -> Result<Self, DbError> {
+        url.run_migrations()?;
+        let pool = r2d2::Pool::builder()
+            .max_size(max_size)
+            .connection_timeout(Duration::from_secs(15))
+            .build(ConnManager { url: url.clone() })?;
+        Ok(DbPool {
+            pool,
+            url: url.clone(),
+        })
+    }
+
+    /// Which backend this pool talks to.
+    pub fn backend(&self) -> &'static str {
+        self.url.backend()
+    }
+
+    /// Runs `f` with a pooled connection on the blocking thread pool, so Diesel never blocks
+    /// an async worker.
+    pub async fn run<F, T, E>(&self, f: F) -> Result<T, E>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: From<DbError> + Send + 'static,
+    {
+        let pool = self.pool.clone();
+        tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get().map_err(DbError::from)?;
+            f(&mut conn)
+        })
+        .await
+        .map_err(|e| DbError::Task(e.to_string()))?
+    }
+
+    /// A connection for synchronous callers (CLI commands, migrations tests).
+    pub fn get(&self) -> Result<r2d2::PooledConnection<ConnManager>, DbError> {
+        Ok(self.pool.get()?)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_schemes_are_refused() {
+        assert!(DbUrl::parse("mysql://x").is_err());
+        assert!(DbUrl::parse("data/podgate.db").is_err());
+        assert!(DbUrl::parse("sqlite://").is_err());
+        assert_eq!(
+            DbUrl::parse("sqlite://data/x.db").unwrap(),
+            DbUrl::Sqlite(PathBuf::from("data/x.db"))
+        );
+        assert_eq!(DbUrl::parse("postgresql://h/db").unwrap().backend(), "postgres");
+    }
+}

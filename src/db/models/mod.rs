@@ -1,0 +1,17 @@
+//! Row types and the queries that read and write them, one file per table.
+//! Functions here are synchronous and take a connection; callers wrap them in
+//! [`crate::db::DbPool::run`] or in a transaction.
+
+pub mod audit;
+pub mod invite;
+pub mod login_attempt;
+pub mod session;
+pub mod user;
+pub mod workspace;
+
+/// The current time in UTC with microsecond precision (what PostgreSQL keeps), so values
+/// read back compare equal to values written.
+pub fn now() -> chrono::NaiveDateTime {
+    let t = chrono::Utc::now().naive_utc();
+    chrono::Timelike::with_nanosecond(&t, t.and_utc().timestamp_subsec_micros() * 1000).unwrap_or(t)
+}

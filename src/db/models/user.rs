@@ -1,0 +1,144 @@
+//! People who sign in: seller owners and staff (supplier users join in a later issue).
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::db::schema::users;
+
+/// What a user may do inside its workspace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Role {
+    /// Created the workspace; manages people and settings.
+    Owner,
+    /// Works orders, labels and batches; cannot manage people.
+    Staff,
+}
+
+impl Role {
+    /// The value stored in the `role` column.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Owner => "owner",
+            Role::Staff => "staff",
+        }
+    }
+
+    /// Parses a stored or typed role name.
+    pub fn parse(s: &str) -> Option<Role> {
+        match s {
+            "owner" => Some(Role::Owner),
+            "staff" => Some(Role::Staff),
+            _ => None,
+        }
+    }
+}
+
+/// A user row.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable)]
+#[diesel(table_name = users)]
+pub struct User {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub email: String,
+    pub name: String,
+    pub role: String,
+    pub password_hash: String,
+    pub disabled: bool,
+    pub created_at: NaiveDateTime,
+    pub password_changed_at: NaiveDateTime,
+}
+
+/// The fields needed to create a user; the password is already hashed.
+pub struct NewUser<'a> {
+    pub workspace_id: i64,
+    pub email: &'a str,
+    pub name: &'a str,
+    pub role: Role,
+    pub password_hash: &'a str,
+}
+
+impl User {
+    /// The user's role; an unknown stored value is treated as the least privileged one.
+    pub fn role(&self) -> Role {
+        Role::parse(&self.role).unwrap_or(Role::Staff)
+    }
+
+    /// Inserts a user.
+    pub fn create(conn: &mut AnyConnection, new: &NewUser<'_>) -> QueryResult<User> {
+        let now = super::now();
+        diesel::insert_into(users::table)
+            .values((
+                users::workspace_id.eq(new.workspace_id),
+                users::email.eq(new.email),
+                users::name.eq(new.name),
+                users::role.eq(new.role.as_str()),
+                users::password_hash.eq(new.password_hash),
+                users::disabled.eq(false),
+                users::created_at.eq(now),
+                users::password_changed_at.eq(now),
+            ))
+            .get_result::<User>(conn)
+    }
+
+    /// Finds a user by id.
+    pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<User> {
+        users::table.find(id).select(User::as_select()).first(conn)
+    }
+
+    /// Finds a user by (normalized) email.
+    pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Option<User>> {
+        users::table
+            .filter(users::email.eq(email))
+            .select(User::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Finds a user only if it belongs to the workspace; other tenants' ids read as absent.
+    pub fn find_in_workspace(
+        conn: &mut AnyConnection,
+        workspace_id: i64,
+        id: i64,
+    ) -> QueryResult<Option<User>> {
+        users::table
+            .filter(users::id.eq(id))
+            .filter(users::workspace_id.eq(workspace_id))
+            .select(User::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Everyone in a workspace, owners first.
+    pub fn list_in_workspace(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<Vec<User>> {
+        users::table
+            .filter(users::workspace_id.eq(workspace_id))
+            .order((users::role.asc(), users::email.asc()))
+            .select(User::as_select())
+            .load(conn)
+    }
+
+    /// Every user, for `podgate user list`.
+    pub fn list_all(conn: &mut AnyConnection) -> QueryResult<Vec<User>> {
+        users::table
+            .order(users::id.asc())
+            .select(User::as_select())
+            .load(conn)
+    }
+
+    /// Stores a new password hash and stamps when it changed.
+    pub fn set_password_hash(conn: &mut AnyConnection, id: i64, hash: &str) -> QueryResult<usize> {
+        diesel::update(users::table.find(id))
+            .set((
+                users::password_hash.eq(hash),
+                users::password_changed_at.eq(super::now()),
+            ))
+            .execute(conn)
+    }
+
+    /// Deletes a user (their sessions go with them).
+    pub fn delete(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
+        diesel::delete(users::table.find(id)).execute(conn)
+    }
+}

@@ -1,0 +1,47 @@
+//! A workspace is one seller company; everything a seller owns hangs off it.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::db::schema::workspaces;
+
+/// A seller company; tenants never see each other's data.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, serde::Serialize)]
+#[diesel(table_name = workspaces)]
+pub struct Workspace {
+    pub id: i64,
+    pub name: String,
+    pub created_at: NaiveDateTime,
+}
+
+impl Workspace {
+    /// Creates a workspace.
+    pub fn create(conn: &mut AnyConnection, name: &str) -> QueryResult<Workspace> {
+        diesel::insert_into(workspaces::table)
+            .values((workspaces::name.eq(name), workspaces::created_at.eq(super::now())))
+            .get_result::<Workspace>(conn)
+    }
+
+    /// Finds a workspace by id.
+    pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Workspace> {
+        workspaces::table
+            .find(id)
+            .select(Workspace::as_select())
+            .first(conn)
+    }
+
+    /// Finds a workspace by exact name (used by the CLI).
+    pub fn find_by_name(conn: &mut AnyConnection, name: &str) -> QueryResult<Option<Workspace>> {
+        workspaces::table
+            .filter(workspaces::name.eq(name))
+            .select(Workspace::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// How many workspaces exist; zero means the first-run setup page is open.
+    pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
+        workspaces::table.count().get_result(conn)
+    }
+}

@@ -1,0 +1,570 @@
+//! Workspaces, people and sign-in: first-run setup, sessions, invitations, password changes.
+
+use chrono::Duration;
+use diesel::Connection;
+
+use crate::db::models::audit::{self, Actor};
+use crate::db::models::invite::Invite;
+use crate::db::models::session::Session;
+use crate::db::models::user::{NewUser, Role, User};
+use crate::db::models::workspace::Workspace;
+use crate::db::models::{login_attempt, now};
+use crate::db::{AnyConnection, DbPool};
+
+use super::throttle::LoginPolicy;
+use super::tokens::{hash_token, new_token};
+use super::{DomainError, FieldError, passwords};
+
+/// How long an invitation link stays valid.
+pub const INVITE_TTL_DAYS: i64 = 7;
+
+/// Normalizes and checks an email address.
+pub fn normalize_email(field: &'static str, email: &str) -> Result<String, DomainError> {
+    let e = email.trim().to_lowercase();
+    let ok = e.len() <= 254
+        && !e.chars().any(|c| c.is_whitespace() || c.is_control())
+        && e.split_once('@').is_some_and(|(l, d)| {
+            !l.is_empty() && d.contains('.') && !d.starts_with('.') && !d.ends_with('.')
+        });
+    if ok {
+        Ok(e)
+    } else {
+        Err(DomainError::invalid(
+            field,
+            "Enter an email address like name@example.com.",
+        ))
+    }
+}
+
+fn required(field: &'static str, value: &str, what: &str, errors: &mut Vec<FieldError>) -> String {
+    let v = value.trim();
+    if v.is_empty() {
+        errors.push(FieldError {
+            field,
+            message: format!("Enter {what}."),
+        });
+    } else if v.chars().count() > 200 {
+        errors.push(FieldError {
+            field,
+            message: "Use at most 200 characters.".into(),
+        });
+    }
+    v.to_string()
+}
+
+fn collect(errors: Vec<FieldError>, more: Result<(), DomainError>) -> Result<(), DomainError> {
+    let mut errors = errors;
+    if let Err(DomainError::Invalid(e)) = more {
+        errors.extend(e);
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(DomainError::Invalid(errors))
+    }
+}
+
+/// What the first-run setup page asks for.
+#[derive(Debug, Clone)]
+pub struct SetupInput {
+    pub workspace_name: String,
+    pub name: String,
+    pub email: String,
+    pub password: String,
+}
+
+/// Creates the first workspace and its owner. Refused once any workspace exists.
+pub async fn setup_first_workspace(
+    pool: &DbPool,
+    actor: &Actor,
+    input: SetupInput,
+) -> Result<User, DomainError> {
+    let mut errors = Vec::new();
+    let workspace_name = required(
+        "workspace_name",
+        &input.workspace_name,
+        "your company's name",
+        &mut errors,
+    );
+    let name = required("name", &input.name, "your name", &mut errors);
+    let email = match normalize_email("email", &input.email) {
+        Ok(e) => e,
+        Err(DomainError::Invalid(v)) => {
+            errors.extend(v);
+            String::new()
+        }
+        Err(e) => return Err(e),
+    };
+    collect(errors, passwords::validate("password", &input.password))?;
+    let hash = passwords::hash(&input.password).await?;
+    let actor = actor.clone();
+    pool.run(move |conn| {
+        conn.transaction(|conn| {
+            if Workspace::count(conn)? > 0 {
+                return Err(DomainError::Conflict(
+                    "podgate is already set up; sign in instead.".into(),
+                ));
+            }
+            let ws = Workspace::create(conn, &workspace_name)?;
+            let user = User::create(
+                conn,
+                &NewUser {
+                    workspace_id: ws.id,
+                    email: &email,
+                    name: &name,
+                    role: Role::Owner,
+                    password_hash: &hash,
+                },
+            )?;
+            audit::record(
+                conn,
+                &actor,
+                Some(ws.id),
+                "workspace.setup",
+                &format!("user:{}", user.id),
+                &format!("created workspace {workspace_name:?} with owner {email}"),
+            )?;
+            Ok(user)
+        })
+    })
+    .await
+}
+
+/// Whether the first-run setup is still open.
+pub async fn needs_setup(pool: &DbPool) -> Result<bool, DomainError> {
+    pool.run(|conn| Ok(Workspace::count(conn)? == 0)).await
+}
+
+/// Checks an email and password, with throttling per account and per address. Every attempt
+/// is recorded; success clears the account's failures.
+pub async fn sign_in(
+    pool: &DbPool,
+    policy: LoginPolicy,
+    actor: &Actor,
+    email: &str,
+    password: &str,
+) -> Result<User, DomainError> {
+    let account = email.trim().to_lowercase();
+    let ip = actor.ip.clone().unwrap_or_else(|| "unknown".into());
+    let (acc, ipc) = (account.clone(), ip.clone());
+    let user = pool
+        .run(move |conn| {
+            policy.check(conn, &acc, &ipc)?;
+            Ok::<_, DomainError>(User::find_by_email(conn, &acc)?)
+        })
+        .await?;
+    let ok = passwords::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await
+        && user.as_ref().is_some_and(|u| !u.disabled);
+    let actor = actor.clone();
+    let channel = actor.channel.as_str();
+    // The attempt and its audit row commit whether or not the password was right.
+    let signed_in = pool
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                login_attempt::record(conn, &account, &ip, channel, ok)?;
+                match (ok, user) {
+                    (true, Some(user)) => {
+                        login_attempt::clear_account(conn, &account)?;
+                        let a = Actor::user(&user, actor.ip.clone(), actor.channel);
+                        audit::record(
+                            conn,
+                            &a,
+                            None,
+                            "auth.sign_in",
+                            &format!("user:{}", user.id),
+                            "signed in",
+                        )?;
+                        Ok::<_, DomainError>(Some(user))
+                    }
+                    (_, user) => {
+                        let ws = user.as_ref().map(|u| u.workspace_id);
+                        let subject = format!("account:{account}");
+                        audit::record(
+                            conn,
+                            &actor,
+                            ws,
+                            "auth.sign_in_failed",
+                            &subject,
+                            "wrong email or password",
+                        )?;
+                        Ok(None)
+                    }
+                }
+            })
+        })
+        .await?;
+    signed_in.ok_or(DomainError::BadCredentials)
+}
+
+/// A signed-in browser: its session and its user.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub session: Session,
+    pub user: User,
+}
+
+/// Opens a server-side session; returns the token to put in the cookie.
+pub async fn open_session(
+    pool: &DbPool,
+    user_id: i64,
+    ttl: Duration,
+    ip: Option<String>,
+    user_agent: Option<String>,
+) -> Result<String, DomainError> {
+    let token = new_token();
+    let hash = hash_token(&token);
+    let ua = user_agent.map(|s| s.chars().take(300).collect::<String>());
+    pool.run(move |conn| {
+        Session::create(conn, user_id, &hash, now() + ttl, ip.as_deref(), ua.as_deref())?;
+        Ok::<_, DomainError>(())
+    })
+    .await?;
+    Ok(token)
+}
+
+/// Looks up the session behind a cookie token; `None` when it is unknown, expired or revoked.
+pub async fn resolve_session(pool: &DbPool, token: &str) -> Result<Option<SignedIn>, DomainError> {
+    let hash = hash_token(token);
+    pool.run(move |conn| {
+        let Some(session) = Session::find_live(conn, &hash)? else {
+            return Ok(None);
+        };
+        let user = User::find(conn, session.user_id)?;
+        if user.disabled {
+            return Ok(None);
+        }
+        Session::touch(conn, session.id)?;
+        Ok(Some(SignedIn { session, user }))
+    })
+    .await
+}
+
+/// Revokes the session behind a token.
+pub async fn sign_out(pool: &DbPool, actor: &Actor, token: &str) -> Result<(), DomainError> {
+    let hash = hash_token(token);
+    let actor = actor.clone();
+    pool.run(move |conn| {
+        if Session::delete_by_hash(conn, &hash)? > 0 {
+            audit::record(
+                conn,
+                &actor,
+                None,
+                "auth.sign_out",
+                &format!("user:{}", actor.user_id.unwrap_or(0)),
+                "signed out",
+            )?;
+        }
+        Ok(())
+    })
+    .await
+}
+
+/// Changes a user's own password after checking the current one; revokes every other session.
+pub async fn change_password(
+    pool: &DbPool,
+    actor: &Actor,
+    signed_in: &SignedIn,
+    current: &str,
+    new: &str,
+    confirm: &str,
+) -> Result<(), DomainError> {
+    let mut errors = Vec::new();
+    if new != confirm {
+        errors.push(FieldError {
+            field: "confirm",
+            message: "The two new passwords differ; type the same one twice.".into(),
+        });
+    }
+    collect(errors, passwords::validate("new_password", new))?;
+    if !passwords::verify(current, Some(signed_in.user.password_hash.clone())).await {
+        return Err(DomainError::invalid(
+            "current_password",
+            "That is not your current password.",
+        ));
+    }
+    let hash = passwords::hash(new).await?;
+    let (user_id, keep) = (signed_in.user.id, signed_in.session.id);
+    let actor = actor.clone();
+    pool.run(move |conn| {
+        conn.transaction(|conn| {
+            User::set_password_hash(conn, user_id, &hash)?;
+            let revoked = Session::delete_for_user(conn, user_id, Some(keep))?;
+            audit::record(
+                conn,
+                &actor,
+                None,
+                "user.password_changed",
+                &format!("user:{user_id}"),
+                &format!("{revoked} other sessions signed out"),
+            )?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+fn require_owner(actor: &Actor) -> Result<i64, DomainError> {
+    match (actor.role, actor.workspace_id) {
+        (Some(Role::Owner), Some(ws)) => Ok(ws),
+        _ => Err(DomainError::Forbidden(
+            "only the workspace owner can manage people".into(),
+        )),
+    }
+}
+
+/// Invites someone to the actor's workspace; returns the invitation and its one-time token.
+pub async fn invite(
+    pool: &DbPool,
+    actor: &Actor,
+    email: &str,
+    role: Role,
+) -> Result<(Invite, String), DomainError> {
+    let ws = require_owner(actor)?;
+    let email = normalize_email("email", email)?;
+    let token = new_token();
+    let hash = hash_token(&token);
+    let actor = actor.clone();
+    let inv = pool
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                if User::find_by_email(conn, &email)?.is_some() {
+                    return Err(DomainError::invalid(
+                        "email",
+                        "Someone with this email already has an account.",
+                    ));
+                }
+                let by = actor.user_id.unwrap_or_default();
+                let inv = Invite::create(
+                    conn,
+                    ws,
+                    &email,
+                    role.as_str(),
+                    &hash,
+                    by,
+                    now() + Duration::days(INVITE_TTL_DAYS),
+                )?;
+                audit::record(
+                    conn,
+                    &actor,
+                    Some(ws),
+                    "user.invited",
+                    &format!("invite:{}", inv.id),
+                    &format!("invited {email} as {}", role.as_str()),
+                )?;
+                Ok(inv)
+            })
+        })
+        .await?;
+    Ok((inv, token))
+}
+
+/// The open invitation behind a token, for the acceptance page.
+pub async fn find_invite(pool: &DbPool, token: &str) -> Result<(Invite, Workspace), DomainError> {
+    let hash = hash_token(token);
+    pool.run(move |conn| {
+        let inv = Invite::find_open(conn, &hash)?.ok_or(DomainError::NotFound)?;
+        let ws = Workspace::find(conn, inv.workspace_id)?;
+        Ok((inv, ws))
+    })
+    .await
+}
+
+/// Accepts an invitation: creates the account once, even if the link is submitted twice.
+pub async fn accept_invite(
+    pool: &DbPool,
+    actor: &Actor,
+    token: &str,
+    name: &str,
+    password: &str,
+    confirm: &str,
+) -> Result<User, DomainError> {
+    let mut errors = Vec::new();
+    let name = required("name", name, "your name", &mut errors);
+    if password != confirm {
+        errors.push(FieldError {
+            field: "confirm",
+            message: "The two passwords differ; type the same one twice.".into(),
+        });
+    }
+    collect(errors, passwords::validate("password", password))?;
+    let hash = passwords::hash(password).await?;
+    let token_hash = hash_token(token);
+    let actor = actor.clone();
+    pool.run(move |conn| {
+        conn.transaction(|conn| {
+            let inv = Invite::find_open(conn, &token_hash)?.ok_or(DomainError::NotFound)?;
+            if Invite::mark_accepted(conn, inv.id)? == 0 {
+                return Err(DomainError::NotFound);
+            }
+            if User::find_by_email(conn, &inv.email)?.is_some() {
+                return Err(DomainError::Conflict(
+                    "An account with this email exists already; sign in instead.".into(),
+                ));
+            }
+            let role = Role::parse(&inv.role).unwrap_or(Role::Staff);
+            let user = User::create(
+                conn,
+                &NewUser {
+                    workspace_id: inv.workspace_id,
+                    email: &inv.email,
+                    name: &name,
+                    role,
+                    password_hash: &hash,
+                },
+            )?;
+            let a = Actor::user(&user, actor.ip.clone(), actor.channel);
+            audit::record(
+                conn,
+                &a,
+                None,
+                "user.joined",
+                &format!("user:{}", user.id),
+                &format!("accepted invite {}", inv.id),
+            )?;
+            Ok(user)
+        })
+    })
+    .await
+}
+
+/// Withdraws an open invitation of the actor's workspace.
+pub async fn revoke_invite(pool: &DbPool, actor: &Actor, invite_id: i64) -> Result<(), DomainError> {
+    let ws = require_owner(actor)?;
+    let actor = actor.clone();
+    pool.run(move |conn| {
+        conn.transaction(|conn| {
+            if Invite::delete_in_workspace(conn, ws, invite_id)? == 0 {
+                return Err(DomainError::NotFound);
+            }
+            audit::record(
+                conn,
+                &actor,
+                Some(ws),
+                "user.invite_revoked",
+                &format!("invite:{invite_id}"),
+                "invitation withdrawn",
+            )?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// Removes a person from the actor's workspace; their sessions end at once.
+pub async fn remove_user(pool: &DbPool, actor: &Actor, user_id: i64) -> Result<(), DomainError> {
+    let ws = require_owner(actor)?;
+    if actor.user_id == Some(user_id) {
+        return Err(DomainError::Conflict("You cannot remove yourself.".into()));
+    }
+    let actor = actor.clone();
+    pool.run(move |conn| {
+        conn.transaction(|conn| {
+            let user = User::find_in_workspace(conn, ws, user_id)?.ok_or(DomainError::NotFound)?;
+            if user.role() == Role::Owner {
+                return Err(DomainError::Conflict("The owner cannot be removed.".into()));
+            }
+            User::delete(conn, user.id)?;
+            audit::record(
+                conn,
+                &actor,
+                Some(ws),
+                "user.removed",
+                &format!("user:{}", user.id),
+                &format!("removed {}", user.email),
+            )?;
+            Ok(())
+        })
+    })
+    .await
+}
+
+/// People and open invitations of a workspace, for the team page.
+pub async fn team(pool: &DbPool, workspace_id: i64) -> Result<(Vec<User>, Vec<Invite>), DomainError> {
+    pool.run(move |conn| {
+        Ok((
+            User::list_in_workspace(conn, workspace_id)?,
+            Invite::list_open(conn, workspace_id)?,
+        ))
+    })
+    .await
+}
+
+/// Adds a user from the command line, creating the named workspace when it does not exist.
+pub fn add_user_blocking(
+    conn: &mut AnyConnection,
+    workspace_name: &str,
+    email: &str,
+    name: &str,
+    role: Role,
+    password: &str,
+) -> Result<User, DomainError> {
+    let email = normalize_email("email", email)?;
+    passwords::validate("password", password)?;
+    let hash = passwords::hash_blocking(password)?;
+    let actor = Actor::cli();
+    conn.transaction(|conn| {
+        if User::find_by_email(conn, &email)?.is_some() {
+            return Err(DomainError::Conflict(format!(
+                "a user with email {email} exists already"
+            )));
+        }
+        let ws = match Workspace::find_by_name(conn, workspace_name)? {
+            Some(ws) => ws,
+            None => Workspace::create(conn, workspace_name)?,
+        };
+        let user = User::create(
+            conn,
+            &NewUser {
+                workspace_id: ws.id,
+                email: &email,
+                name,
+                role,
+                password_hash: &hash,
+            },
+        )?;
+        audit::record(
+            conn,
+            &actor,
+            Some(ws.id),
+            "user.created",
+            &format!("user:{}", user.id),
+            &format!("{email} as {}", role.as_str()),
+        )?;
+        Ok(user)
+    })
+}
+
+/// Sets a user's password from the command line and signs them out everywhere.
+pub fn set_password_blocking(
+    conn: &mut AnyConnection,
+    email: &str,
+    password: &str,
+) -> Result<User, DomainError> {
+    let email = normalize_email("email", email)?;
+    passwords::validate("password", password)?;
+    let hash = passwords::hash_blocking(password)?;
+    conn.transaction(|conn| {
+        let user = User::find_by_email(conn, &email)?.ok_or(DomainError::NotFound)?;
+        User::set_password_hash(conn, user.id, &hash)?;
+        Session::delete_for_user(conn, user.id, None)?;
+        audit::record(
+            conn,
+            &Actor::cli(),
+            Some(user.workspace_id),
+            "user.password_reset",
+            &format!("user:{}", user.id),
+            "password set from the command line",
+        )?;
+        Ok(user)
+    })
+}
+
+/// Drops expired sessions and old sign-in attempts.
+pub async fn housekeeping(pool: &DbPool) -> Result<(usize, usize), DomainError> {
+    pool.run(|conn| {
+        let s = Session::delete_expired(conn)?;
+        let a = login_attempt::delete_older_than(conn, now() - Duration::days(7))?;
+        Ok((s, a))
+    })
+    .await
+}

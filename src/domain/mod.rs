@@ -1,0 +1,67 @@
+//! The domain layer: every business action, shared by the web portal, the SFTP gateway,
+//! the JSON API, background jobs and the CLI. No Rocket or russh types appear here; callers
+//! pass an [`crate::db::models::audit::Actor`] saying who acts and through which channel.
+
+pub mod accounts;
+pub mod passwords;
+pub mod throttle;
+pub mod tokens;
+
+use crate::db::DbError;
+
+/// A field-level problem in user input, shown next to the field.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct FieldError {
+    /// The form field name.
+    pub field: &'static str,
+    /// What is wrong and what to do.
+    pub message: String,
+}
+
+/// Errors of the domain layer; each channel turns them into its own answer.
+#[derive(Debug, thiserror::Error)]
+pub enum DomainError {
+    /// Input is invalid; nothing was changed.
+    #[error("invalid input: {}", .0.iter().map(|e| format!("{}: {}", e.field, e.message)).collect::<Vec<_>>().join("; "))]
+    Invalid(Vec<FieldError>),
+    /// The thing does not exist, or the caller may not know that it exists.
+    #[error("not found")]
+    NotFound,
+    /// The caller is known but not allowed to do this.
+    #[error("forbidden: {0}")]
+    Forbidden(String),
+    /// The action conflicts with the current state.
+    #[error("{0}")]
+    Conflict(String),
+    /// Email or password is wrong (never says which).
+    #[error("the email or password is incorrect")]
+    BadCredentials,
+    /// Too many failed sign-ins; try again later.
+    #[error("too many failed sign-in attempts; try again in {retry_after_minutes} minutes")]
+    Throttled { retry_after_minutes: i64 },
+    /// Storage failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// Something unexpected; the detail is logged, never shown.
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl From<diesel::result::Error> for DomainError {
+    fn from(e: diesel::result::Error) -> Self {
+        match e {
+            diesel::result::Error::NotFound => DomainError::NotFound,
+            other => DomainError::Db(DbError::Query(other)),
+        }
+    }
+}
+
+impl DomainError {
+    /// A single-field validation error.
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+        DomainError::Invalid(vec![FieldError {
+            field,
+            message: message.into(),
+        }])
+    }
+}

@@ -1,0 +1,13 @@
+//! podgate: a supplier handoff portal and file gateway for print-on-demand sellers on
+//! TikTok Shop.
+//!
+//! Layers: [`web`] (Rocket portal) → [`domain`] (business actions, shared by every channel)
+//! → [`db`] (Diesel over SQLite or PostgreSQL). [`app`] wires the process, [`cli`] the commands.
+
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod domain;
+pub mod secrets;
+pub mod web;

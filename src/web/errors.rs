@@ -1,0 +1,166 @@
+//! How errors reach people: friendly HTML pages in the portal, JSON with a stable `code`
+//! under `/api/`. Internal details are logged with the request id, never shown.
+
+use minijinja::context;
+use rocket::http::Status;
+use rocket::request::Request;
+use rocket::response::{self, Redirect, Responder};
+use rocket::serde::json::Json;
+use rocket::{Catcher, catch, catchers};
+
+use crate::domain::DomainError;
+
+use super::fairings::RequestId;
+use super::templates::Page;
+
+/// An error leaving a web handler.
+#[derive(Debug, thiserror::Error)]
+#[error(transparent)]
+pub struct WebError(#[from] pub DomainError);
+
+/// The stable machine-readable code and the HTTP status for an error.
+fn classify(e: &DomainError) -> (Status, &'static str) {
+    match e {
+        DomainError::Invalid(_) => (Status::UnprocessableEntity, "invalid_input"),
+        DomainError::NotFound => (Status::NotFound, "not_found"),
+        DomainError::Forbidden(_) => (Status::Forbidden, "forbidden"),
+        DomainError::Conflict(_) => (Status::Conflict, "conflict"),
+        DomainError::BadCredentials => (Status::Unauthorized, "bad_credentials"),
+        DomainError::Throttled { .. } => (Status::TooManyRequests, "throttled"),
+        DomainError::Db(_) | DomainError::Internal(_) => (Status::InternalServerError, "internal"),
+    }
+}
+
+/// What a person reads for a status: a title and what to do next.
+fn advice(status: Status) -> (&'static str, &'static str) {
+    match status.code {
+        400 => ("That request did not make sense", "Go back and try again."),
+        401 => ("Please sign in", "Sign in to continue."),
+        403 => (
+            "Not allowed",
+            "You do not have access to this. If you just submitted a form, reload the page and try again.",
+        ),
+        404 => (
+            "Page not found",
+            "Check the address, or go back to the start page.",
+        ),
+        409 => (
+            "That conflicts with something",
+            "Reload the page to see the current state.",
+        ),
+        413 => ("That was too large", "Send a smaller file or form."),
+        422 => (
+            "Some of that input is not right",
+            "Go back, correct the form and send it again.",
+        ),
+        429 => ("Too many attempts", "Wait a few minutes, then try again."),
+        503 => ("podgate is busy", "Try again in a moment."),
+        _ => (
+            "Something went wrong",
+            "Try again. If it keeps happening, tell your administrator the request id below.",
+        ),
+    }
+}
+
+fn is_api(req: &Request<'_>) -> bool {
+    req.uri().path().as_str().starts_with("/api/")
+}
+
+/// Renders the error page (HTML) or error object (JSON) for a status.
+pub fn error_response(
+    req: &Request<'_>,
+    status: Status,
+    code: &str,
+    message: Option<String>,
+) -> response::Result<'static> {
+    let (title, next) = advice(status);
+    let request_id = req.local_cache(RequestId::default).0.clone();
+    let message = message.unwrap_or_else(|| next.to_string());
+    if is_api(req) {
+        let body =
+            serde_json::json!({ "error": { "code": code, "message": message, "request_id": request_id } });
+        return (status, Json(body)).respond_to(req);
+    }
+    Page::new(
+        "error.html",
+        context! { status => status.code, title => title, message => message, request_id => request_id },
+    )
+    .status(status)
+    .respond_to(req)
+}
+
+impl<'r> Responder<'r, 'static> for WebError {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let (status, code) = classify(&self.0);
+        let message = match &self.0 {
+            DomainError::Db(_) | DomainError::Internal(_) => {
+                tracing::error!(error = %self.0, path = %req.uri(), "request failed");
+                None
+            }
+            other => Some(other.to_string()),
+        };
+        error_response(req, status, code, message)
+    }
+}
+
+/// A catcher's answer: the error page or object for a status.
+struct ErrorReply {
+    status: Status,
+    code: &'static str,
+    message: Option<String>,
+}
+
+impl<'r> Responder<'r, 'static> for ErrorReply {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        error_response(req, self.status, self.code, self.message)
+    }
+}
+
+#[catch(401)]
+fn unauthorized(req: &Request<'_>) -> Result<Redirect, ErrorReply> {
+    if is_api(req) {
+        let message = Some("Authentication required.".into());
+        return Err(ErrorReply {
+            status: Status::Unauthorized,
+            code: "unauthorized",
+            message,
+        });
+    }
+    let next = req.uri().to_string();
+    let to = if next == "/" {
+        "/login".to_string()
+    } else {
+        format!("/login?next={}", urlencode(&next))
+    };
+    Ok(Redirect::to(to))
+}
+
+#[catch(default)]
+fn default(status: Status, _req: &Request<'_>) -> ErrorReply {
+    let code = match status.code {
+        400 => "bad_request",
+        403 => "forbidden",
+        404 => "not_found",
+        413 => "too_large",
+        422 => "invalid_input",
+        429 => "throttled",
+        503 => "unavailable",
+        c if c >= 500 => "internal",
+        _ => "error",
+    };
+    ErrorReply {
+        status,
+        code,
+        message: None,
+    }
+}
+
+/// Percent-encodes a string for a query parameter.
+pub fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// Every catcher, mounted at the root.
+pub fn catchers() -> Vec<Catcher> {
+    catchers![unauthorized, default]
+}

@@ -1,0 +1,75 @@
+//! Cross-cutting HTTP behaviour: a request id on every request and response, one structured
+//! log line per request, and security headers.
+
+use std::time::Instant;
+
+use rocket::fairing::{Fairing, Info, Kind};
+use rocket::http::Header;
+use rocket::{Data, Request, Response};
+
+/// The id of the current request, echoed in `X-Request-Id` and in error pages.
+#[derive(Default, Clone)]
+pub struct RequestId(pub String);
+
+struct Started(Instant);
+
+/// Assigns request ids and logs each request when it completes.
+pub struct RequestLog;
+
+#[rocket::async_trait]
+impl Fairing for RequestLog {
+    fn info(&self) -> Info {
+        Info {
+            name: "request id and log",
+            kind: Kind::Request | Kind::Response,
+        }
+    }
+
+    async fn on_request(&self, req: &mut Request<'_>, _: &mut Data<'_>) {
+        let id = hex::encode(crate::secrets::random_bytes::<8>());
+        req.local_cache(|| RequestId(id));
+        req.local_cache(|| Started(Instant::now()));
+    }
+
+    async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
+        let id = req.local_cache(RequestId::default).0.clone();
+        let ms = req
+            .local_cache(|| Started(Instant::now()))
+            .0
+            .elapsed()
+            .as_secs_f64()
+            * 1000.0;
+        tracing::info!(
+            request_id = %id,
+            method = %req.method(),
+            path = %req.uri().path(),
+            status = res.status().code,
+            ms = format!("{ms:.1}"),
+            "http"
+        );
+        res.set_header(Header::new("X-Request-Id", id));
+    }
+}
+
+/// Content-Security-Policy and friends: only our own scripts, styles and frames.
+pub struct SecurityHeaders;
+
+#[rocket::async_trait]
+impl Fairing for SecurityHeaders {
+    fn info(&self) -> Info {
+        Info {
+            name: "security headers",
+            kind: Kind::Response,
+        }
+    }
+
+    async fn on_response<'r>(&self, _req: &'r Request<'_>, res: &mut Response<'r>) {
+        res.set_header(Header::new(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; \
+             frame-ancestors 'self'; form-action 'self'; base-uri 'none'; object-src 'self'",
+        ));
+        res.set_header(Header::new("Referrer-Policy", "same-origin"));
+        res.set_header(Header::new("X-Content-Type-Options", "nosniff"));
+    }
+}

@@ -1,0 +1,120 @@
+//! Request guards: who is asking (session cookie → user) and from where.
+
+use rocket::http::{Cookie, CookieJar, SameSite, Status};
+use rocket::outcome::{Outcome, try_outcome};
+use rocket::request::{self, FromRequest, Request};
+
+use crate::config::AppConfig;
+use crate::db::DbPool;
+use crate::db::models::audit::{Actor, Channel};
+use crate::db::models::user::Role;
+use crate::domain::accounts::{self, SignedIn};
+
+/// Name of the private cookie holding the session token.
+pub const SESSION_COOKIE: &str = "podgate_session";
+
+/// The session resolved for this request, cached so the layout can show who is signed in.
+pub struct CachedUser(pub Option<SignedIn>);
+
+/// Builds a cookie with podgate's flags: HttpOnly, SameSite=Lax, path `/`, Secure per config.
+pub fn app_cookie(req: &Request<'_>, name: &'static str, value: String) -> Cookie<'static> {
+    let secure = req
+        .rocket()
+        .state::<AppConfig>()
+        .is_some_and(|c| c.secure_cookies());
+    cookie_with(secure, name, value)
+}
+
+/// Builds a cookie with podgate's flags, given the `Secure` setting.
+pub fn cookie_with(secure: bool, name: &'static str, value: String) -> Cookie<'static> {
+    Cookie::build((name, value))
+        .path("/")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .secure(secure)
+        .build()
+}
+
+/// Puts a fresh session token in the cookie jar.
+pub fn set_session_cookie(cfg: &AppConfig, jar: &CookieJar<'_>, token: String) {
+    let mut c = cookie_with(cfg.secure_cookies(), SESSION_COOKIE, token);
+    c.set_max_age(rocket::time::Duration::hours(i64::from(cfg.session_ttl_hours)));
+    jar.add_private(c);
+}
+
+/// The browser's User-Agent, kept on the session so people can recognise their sessions.
+pub struct UserAgent(pub Option<String>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for UserAgent {
+    type Error = std::convert::Infallible;
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Self::Error> {
+        Outcome::Success(UserAgent(req.headers().get_one("User-Agent").map(str::to_owned)))
+    }
+}
+
+/// The client's address as Rocket sees it (honouring the configured `ip_header`).
+pub struct ClientIp(pub Option<String>);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for ClientIp {
+    type Error = std::convert::Infallible;
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Self::Error> {
+        Outcome::Success(ClientIp(req.client_ip().map(|ip| ip.to_string())))
+    }
+}
+
+/// A signed-in user of the web portal. Without a valid session the request is forwarded
+/// with 401, and the catcher sends the browser to the sign-in page.
+pub struct CurrentUser(pub SignedIn);
+
+impl CurrentUser {
+    /// The audit actor for this user on the web channel.
+    pub fn actor(&self, ip: &ClientIp) -> Actor {
+        Actor::user(&self.0.user, ip.0.clone(), Channel::Web)
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for CurrentUser {
+    type Error = ();
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
+        let cached = req
+            .local_cache_async(async {
+                let Some(token) = req.cookies().get_private(SESSION_COOKIE) else {
+                    return CachedUser(None);
+                };
+                let Some(pool) = req.rocket().state::<DbPool>() else {
+                    return CachedUser(None);
+                };
+                match accounts::resolve_session(pool, token.value()).await {
+                    Ok(s) => CachedUser(s),
+                    Err(e) => {
+                        tracing::error!(error = %e, "session lookup failed");
+                        CachedUser(None)
+                    }
+                }
+            })
+            .await;
+        match &cached.0 {
+            Some(s) => Outcome::Success(CurrentUser(s.clone())),
+            None => Outcome::Forward(Status::Unauthorized),
+        }
+    }
+}
+
+/// The workspace owner; anyone else signed in gets 403.
+pub struct OwnerUser(pub CurrentUser);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for OwnerUser {
+    type Error = ();
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
+        let user = try_outcome!(req.guard::<CurrentUser>().await);
+        if user.0.user.role() == Role::Owner {
+            Outcome::Success(OwnerUser(user))
+        } else {
+            Outcome::Error((Status::Forbidden, ()))
+        }
+    }
+}

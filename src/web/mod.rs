@@ -1,0 +1,83 @@
+//! The web portal: Rocket routes, guards, templates and error pages. Handlers are thin and
+//! call [`crate::domain`]; nothing here is used by the SFTP gateway or jobs.
+
+pub mod csrf;
+pub mod errors;
+pub mod fairings;
+pub mod guards;
+pub mod pages;
+pub mod templates;
+
+use include_dir::{Dir, include_dir};
+use rocket::figment::Figment;
+use rocket::http::{ContentType, Status};
+use rocket::serde::json::Json;
+use rocket::{Build, Rocket, Route, State, get, routes};
+
+use crate::config::AppConfig;
+use crate::db::DbPool;
+
+static STATIC: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/static");
+
+/// Health check for load balancers and monitors: 200 when the database answers, 503 otherwise.
+#[get("/healthz")]
+async fn healthz(pool: &State<DbPool>) -> (Status, Json<serde_json::Value>) {
+    let backend = pool.backend();
+    let r = pool
+        .run(|conn| {
+            use diesel::connection::SimpleConnection;
+            conn.batch_execute("SELECT 1").map_err(crate::db::DbError::from)
+        })
+        .await;
+    match r {
+        Ok(()) => (
+            Status::Ok,
+            Json(serde_json::json!({"status": "ok", "database": backend})),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (
+                Status::ServiceUnavailable,
+                Json(serde_json::json!({"status": "error", "database": backend})),
+            )
+        }
+    }
+}
+
+/// Embedded CSS, scripts and images, cacheable for a day.
+#[get("/static/<file..>")]
+fn static_file(
+    file: std::path::PathBuf,
+) -> Option<(ContentType, rocket::response::content::RawText<&'static [u8]>)> {
+    let f = STATIC.get_file(&file)?;
+    let ct = file
+        .extension()
+        .and_then(|e| e.to_str())
+        .and_then(ContentType::from_extension)
+        .unwrap_or(ContentType::Binary);
+    Some((ct, rocket::response::content::RawText(f.contents())))
+}
+
+/// Every route of the portal.
+pub fn routes() -> Vec<Route> {
+    let mut r = routes![healthz, static_file];
+    r.extend(pages::home::routes());
+    r.extend(pages::auth::routes());
+    r.extend(pages::account::routes());
+    r.extend(pages::team::routes());
+    r
+}
+
+/// Builds the Rocket instance from a figment and the shared state.
+pub fn build(figment: Figment, cfg: AppConfig, pool: DbPool) -> Rocket<Build> {
+    let templates = templates::Templates::new(cfg.templates_dir.clone());
+    rocket::custom(figment)
+        .manage(cfg)
+        .manage(pool)
+        .manage(templates)
+        .attach(fairings::RequestLog)
+        .attach(fairings::SecurityHeaders)
+        .attach(csrf::CsrfCookie)
+        .mount("/", routes())
+        .register("/", errors::catchers())
+}

@@ -1,0 +1,77 @@
+//! A user's own account: password change.
+
+use minijinja::context;
+use rocket::http::Status;
+use rocket::{FromForm, Route, State, get, post, routes};
+
+use crate::db::DbPool;
+use crate::db::models::session::Session;
+use crate::domain::DomainError;
+use crate::domain::accounts;
+use crate::web::csrf::CsrfForm;
+use crate::web::errors::WebError;
+use crate::web::guards::{ClientIp, CurrentUser};
+use crate::web::templates::{Flashed, Page};
+
+use super::form_errors;
+
+async fn session_count(pool: &DbPool, user_id: i64) -> Result<i64, WebError> {
+    Ok(pool
+        .run(move |conn| Ok::<_, DomainError>(Session::count_for_user(conn, user_id)?))
+        .await?)
+}
+
+#[get("/account")]
+async fn account_page(pool: &State<DbPool>, user: CurrentUser) -> Result<Page, WebError> {
+    let sessions = session_count(pool, user.0.user.id).await?;
+    Ok(Page::new(
+        "account.html",
+        context! { errors => context!{}, sessions },
+    ))
+}
+
+#[derive(FromForm)]
+struct PasswordForm {
+    csrf_token: String,
+    current_password: String,
+    new_password: String,
+    confirm: String,
+}
+crate::csrf_form!(PasswordForm);
+
+#[post("/account/password", data = "<form>")]
+async fn change_password(
+    pool: &State<DbPool>,
+    user: CurrentUser,
+    ip: ClientIp,
+    form: CsrfForm<PasswordForm>,
+) -> Result<Result<Flashed, Page>, WebError> {
+    let f = form.0;
+    let r = accounts::change_password(
+        pool,
+        &user.actor(&ip),
+        &user.0,
+        &f.current_password,
+        &f.new_password,
+        &f.confirm,
+    )
+    .await;
+    match r {
+        Ok(()) => Ok(Ok(Flashed::success(
+            "/account",
+            "Password changed. Your other sessions were signed out.",
+        ))),
+        Err(e) => {
+            let errors = form_errors(e)?;
+            let sessions = session_count(pool, user.0.user.id).await?;
+            Ok(Err(
+                Page::new("account.html", context! { errors, sessions }).status(Status::UnprocessableEntity)
+            ))
+        }
+    }
+}
+
+/// Routes of this page group.
+pub fn routes() -> Vec<Route> {
+    routes![account_page, change_password]
+}

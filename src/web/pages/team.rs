@@ -1,0 +1,166 @@
+//! The workspace's people: invite staff, withdraw invitations, remove people; and the page
+//! where an invited person accepts.
+
+use minijinja::context;
+use rocket::http::{CookieJar, Status};
+use rocket::{FromForm, Route, State, get, post, routes};
+
+use crate::config::AppConfig;
+use crate::db::DbPool;
+use crate::db::models::audit::{Actor, Channel};
+use crate::db::models::user::Role;
+use crate::domain::accounts;
+use crate::web::csrf::{CsrfForm, EmptyForm};
+use crate::web::errors::WebError;
+use crate::web::guards::{ClientIp, OwnerUser, UserAgent};
+use crate::web::templates::{Flashed, Page};
+
+use super::auth::start_session;
+use super::form_errors;
+
+async fn team_page(
+    pool: &DbPool,
+    owner: &OwnerUser,
+    invite_link: Option<String>,
+    errors: minijinja::Value,
+    email: &str,
+) -> Result<Page, WebError> {
+    let (users, invites) = accounts::team(pool, owner.0.0.user.workspace_id).await?;
+    let users: Vec<_> = users
+        .iter()
+        .map(|u| context! { id => u.id, name => u.name, email => u.email, role => u.role, created_at => u.created_at })
+        .collect();
+    let invites: Vec<_> = invites
+        .iter()
+        .map(|i| context! { id => i.id, email => i.email, role => i.role, expires_at => i.expires_at })
+        .collect();
+    Ok(Page::new(
+        "team.html",
+        context! { users, invites, invite_link, errors, email },
+    ))
+}
+
+#[get("/team")]
+async fn team(pool: &State<DbPool>, owner: OwnerUser) -> Result<Page, WebError> {
+    team_page(pool, &owner, None, context! {}, "").await
+}
+
+#[derive(FromForm)]
+struct InviteForm {
+    csrf_token: String,
+    email: String,
+}
+crate::csrf_form!(InviteForm);
+
+#[post("/team/invite", data = "<form>")]
+async fn invite(
+    pool: &State<DbPool>,
+    cfg: &State<AppConfig>,
+    owner: OwnerUser,
+    ip: ClientIp,
+    form: CsrfForm<InviteForm>,
+) -> Result<Page, WebError> {
+    let f = form.0;
+    match accounts::invite(pool, &owner.0.actor(&ip), &f.email, Role::Staff).await {
+        // Until email is configured the link is shown once, here, for the owner to pass on.
+        Ok((_, token)) => {
+            let link = format!("{}/invite/{token}", cfg.public_url());
+            team_page(pool, &owner, Some(link), context! {}, "").await
+        }
+        Err(e) => {
+            let errors = form_errors(e)?;
+            Ok(team_page(
+                pool,
+                &owner,
+                None,
+                minijinja::Value::from_serialize(&errors),
+                &f.email,
+            )
+            .await?
+            .status(Status::UnprocessableEntity))
+        }
+    }
+}
+
+#[post("/team/users/<id>/remove", data = "<form>")]
+async fn remove_user(
+    pool: &State<DbPool>,
+    owner: OwnerUser,
+    ip: ClientIp,
+    id: i64,
+    form: CsrfForm<EmptyForm>,
+) -> Result<Flashed, WebError> {
+    let _ = form;
+    accounts::remove_user(pool, &owner.0.actor(&ip), id).await?;
+    Ok(Flashed::success(
+        "/team",
+        "Removed. They were signed out everywhere.",
+    ))
+}
+
+#[post("/team/invites/<id>/revoke", data = "<form>")]
+async fn revoke_invite(
+    pool: &State<DbPool>,
+    owner: OwnerUser,
+    ip: ClientIp,
+    id: i64,
+    form: CsrfForm<EmptyForm>,
+) -> Result<Flashed, WebError> {
+    let _ = form;
+    accounts::revoke_invite(pool, &owner.0.actor(&ip), id).await?;
+    Ok(Flashed::success(
+        "/team",
+        "Invitation withdrawn; its link no longer works.",
+    ))
+}
+
+#[get("/invite/<token>")]
+async fn invite_page(pool: &State<DbPool>, token: &str) -> Result<Page, WebError> {
+    let (inv, ws) = accounts::find_invite(pool, token).await?;
+    Ok(Page::new(
+        "invite.html",
+        context! { email => inv.email, workspace => ws.name, errors => context!{}, name => "" },
+    ))
+}
+
+#[derive(FromForm)]
+struct AcceptForm {
+    csrf_token: String,
+    name: String,
+    password: String,
+    confirm: String,
+}
+crate::csrf_form!(AcceptForm);
+
+#[post("/invite/<token>", data = "<form>")]
+async fn accept<'r>(
+    jar: &CookieJar<'r>,
+    ua: UserAgent,
+    pool: &State<DbPool>,
+    cfg: &State<AppConfig>,
+    ip: ClientIp,
+    token: &str,
+    form: CsrfForm<AcceptForm>,
+) -> Result<Result<Flashed, Page>, WebError> {
+    let f = form.0;
+    let actor = Actor::anonymous(ip.0.clone(), Channel::Web);
+    match accounts::accept_invite(pool, &actor, token, &f.name, &f.password, &f.confirm).await {
+        Ok(user) => {
+            start_session(jar, pool, cfg, user.id, (&ip, ua)).await?;
+            Ok(Ok(Flashed::success("/", format!("Welcome, {}.", user.name))))
+        }
+        Err(e) => {
+            let errors = form_errors(e)?;
+            let (inv, ws) = accounts::find_invite(pool, token).await?;
+            let ctx = context! { email => inv.email, workspace => ws.name, errors, name => f.name };
+            Ok(Err(
+                Page::new("invite.html", ctx).status(Status::UnprocessableEntity)
+            ))
+        }
+    }
+}
+
+/// Routes of this page group.
+pub fn routes() -> Vec<Route> {
+    routes![team, invite, remove_user, revoke_invite, invite_page, accept]
+}

@@ -1,0 +1,177 @@
+//! HTML rendering: minijinja templates embedded in the binary (a configured folder may
+//! override any of them), strict about undefined values, auto-escaping every `.html` file.
+
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use include_dir::{Dir, include_dir};
+use minijinja::{Environment, UndefinedBehavior, Value, context};
+use rocket::http::{ContentType, Cookie, Status};
+use rocket::request::Request;
+use rocket::response::{self, Redirect, Responder, Response};
+
+use super::csrf::CSRF_COOKIE;
+use super::guards::{CachedUser, app_cookie};
+
+static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
+
+/// Name of the private cookie carrying a one-shot flash message.
+pub const FLASH_COOKIE: &str = "podgate_flash";
+
+/// The template environment, managed by Rocket.
+#[derive(Clone)]
+pub struct Templates {
+    env: Arc<Environment<'static>>,
+}
+
+impl Templates {
+    /// Builds the environment; `override_dir` files win over the embedded ones.
+    pub fn new(override_dir: Option<PathBuf>) -> Templates {
+        let mut env = Environment::new();
+        env.set_undefined_behavior(UndefinedBehavior::Strict);
+        env.set_loader(move |name| {
+            if let Some(dir) = &override_dir {
+                let p = dir.join(name);
+                if !name.contains("..") && p.is_file() {
+                    return std::fs::read_to_string(&p).map(Some).map_err(|e| {
+                        minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, e.to_string())
+                    });
+                }
+            }
+            Ok(TEMPLATES
+                .get_file(name)
+                .and_then(|f| f.contents_utf8())
+                .map(str::to_owned))
+        });
+        env.add_filter("datetime", |v: String| -> String {
+            // Stored times are UTC; the page's script re-renders them in the viewer's zone.
+            v.replace('T', " ").chars().take(16).collect::<String>() + " UTC"
+        });
+        Templates { env: Arc::new(env) }
+    }
+
+    /// Renders a template with a context.
+    pub fn render(&self, name: &str, ctx: Value) -> Result<String, minijinja::Error> {
+        self.env.get_template(name)?.render(ctx)
+    }
+
+    /// Every embedded template name (tests render each one).
+    pub fn embedded_names() -> Vec<String> {
+        fn walk(d: &Dir<'_>, out: &mut Vec<String>) {
+            for f in d.files() {
+                out.push(f.path().to_string_lossy().into_owned());
+            }
+            for sub in d.dirs() {
+                walk(sub, out);
+            }
+        }
+        let mut v = Vec::new();
+        walk(&TEMPLATES, &mut v);
+        v
+    }
+}
+
+/// A rendered HTML page. The layout gets the signed-in user, the CSRF token and any flash
+/// message from the request, so handlers pass only their own data.
+pub struct Page {
+    template: &'static str,
+    ctx: Value,
+    status: Status,
+}
+
+impl Page {
+    /// A page rendered with `ctx` merged into the common context.
+    pub fn new(template: &'static str, ctx: Value) -> Page {
+        Page {
+            template,
+            ctx,
+            status: Status::Ok,
+        }
+    }
+
+    /// Sets the HTTP status (422 for a form with errors, for example).
+    pub fn status(mut self, status: Status) -> Page {
+        self.status = status;
+        self
+    }
+}
+
+/// The context every template sees.
+pub fn common_context(req: &Request<'_>) -> Value {
+    let jar = req.cookies();
+    let flash = jar.get_private(FLASH_COOKIE).map(|c| {
+        let v = c.value().to_owned();
+        let (kind, msg) = v.split_once(':').unwrap_or(("info", v.as_str()));
+        context! { kind => kind.to_owned(), message => msg.to_owned() }
+    });
+    if flash.is_some() {
+        jar.remove_private(Cookie::build(FLASH_COOKIE).path("/"));
+    }
+    let csrf = jar
+        .get_pending(CSRF_COOKIE)
+        .map(|c| c.value().to_owned())
+        .unwrap_or_default();
+    let me = req.local_cache(|| CachedUser(None)).0.as_ref().map(|s| {
+        context! {
+            id => s.user.id,
+            name => s.user.name.clone(),
+            email => s.user.email.clone(),
+            role => s.user.role.clone(),
+        }
+    });
+    context! { csrf_token => csrf, flash => flash, me => me, path => req.uri().path().as_str() }
+}
+
+impl<'r> Responder<'r, 'static> for Page {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let Some(t) = req.rocket().state::<Templates>() else {
+            return Err(Status::InternalServerError);
+        };
+        let ctx = context! { ..self.ctx, ..common_context(req) };
+        match t.render(self.template, ctx) {
+            Ok(html) => Response::build_from(html.respond_to(req)?)
+                .header(ContentType::HTML)
+                .status(self.status)
+                .ok(),
+            Err(e) => {
+                tracing::error!(template = self.template, error = %format!("{e:#}"), "template failed");
+                Err(Status::InternalServerError)
+            }
+        }
+    }
+}
+
+/// A redirect that shows a message on the next page (post/redirect/get).
+pub struct Flashed {
+    to: String,
+    kind: &'static str,
+    message: String,
+}
+
+impl Flashed {
+    /// Redirect with a success message.
+    pub fn success(to: impl Into<String>, message: impl Into<String>) -> Flashed {
+        Flashed {
+            to: to.into(),
+            kind: "success",
+            message: message.into(),
+        }
+    }
+
+    /// Redirect with an error message.
+    pub fn error(to: impl Into<String>, message: impl Into<String>) -> Flashed {
+        Flashed {
+            to: to.into(),
+            kind: "error",
+            message: message.into(),
+        }
+    }
+}
+
+impl<'r> Responder<'r, 'static> for Flashed {
+    fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
+        let cookie = app_cookie(req, FLASH_COOKIE, format!("{}:{}", self.kind, self.message));
+        req.cookies().add_private(cookie);
+        Redirect::to(self.to).respond_to(req)
+    }
+}

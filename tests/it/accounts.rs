@@ -1,0 +1,299 @@
+//! Setup, sign-in, sign-out, invitations and password changes, as a browser would do them.
+
+use rocket::http::Status;
+
+use crate::common::{OWNER_PASSWORD, TestApp};
+
+#[rocket::async_test]
+async fn first_run_setup_creates_owner_and_signs_in() {
+    let app = TestApp::new().await;
+    let r = app.client.get("/").dispatch().await;
+    assert_eq!(r.status(), Status::SeeOther);
+    assert_eq!(r.headers().get_one("Location"), Some("/setup"));
+    app.setup_owner().await;
+    let (s, body) = app.get("/").await;
+    assert_eq!(s, Status::Ok);
+    assert!(body.contains("Acme Prints"), "{body}");
+    assert!(body.contains("Welcome, Olive Owner"), "flash shown once: {body}");
+    let (_, again) = app.get("/").await;
+    assert!(!again.contains("Welcome, Olive Owner"), "flash must not repeat");
+    // Setup is closed now.
+    let r = app.client.get("/setup").dispatch().await;
+    assert_eq!(r.headers().get_one("Location"), Some("/login"));
+    let r = app
+        .post_form(
+            "/account",
+            "/setup",
+            &[
+                ("workspace_name", "Evil"),
+                ("name", "E"),
+                ("email", "e@example.com"),
+                ("password", "long enough password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::Conflict);
+}
+
+#[rocket::async_test]
+async fn setup_form_shows_every_problem_and_keeps_values() {
+    let app = TestApp::new().await;
+    let r = app
+        .post_form(
+            "/setup",
+            "/setup",
+            &[
+                ("workspace_name", ""),
+                ("name", "Olive"),
+                ("email", "not-an-email"),
+                ("password", "short"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::UnprocessableEntity);
+    let body = r.into_string().await.unwrap();
+    assert!(
+        body.contains("Enter your company&#x27;s name.") || body.contains("Enter your company's name."),
+        "{body}"
+    );
+    assert!(body.contains("Enter an email address like name@example.com."));
+    assert!(body.contains("Use at least 10 characters"));
+    assert!(body.contains("value=\"Olive\""), "keeps typed values");
+    assert!(body.contains("aria-invalid=\"true\""));
+}
+
+#[rocket::async_test]
+async fn logout_then_login_again_and_wrong_password_is_refused() {
+    let app = TestApp::new().await;
+    app.setup_owner().await;
+    let r = app.post_form("/", "/logout", &[]).await;
+    assert_eq!(r.status(), Status::SeeOther);
+    assert_eq!(r.headers().get_one("Location"), Some("/login"));
+    let r = app.client.get("/").dispatch().await;
+    assert_eq!(
+        r.headers().get_one("Location"),
+        Some("/login"),
+        "signed out: / goes to login"
+    );
+
+    let r = app
+        .post_form(
+            "/login",
+            "/login",
+            &[("email", "owner@example.com"), ("password", "wrong password!")],
+        )
+        .await;
+    assert_eq!(r.status(), Status::Unauthorized);
+    let body = r.into_string().await.unwrap();
+    assert!(body.contains("That email and password do not match"), "{body}");
+    assert!(body.contains("value=\"owner@example.com\""), "email kept");
+
+    assert_eq!(
+        app.login("Owner@Example.com ", OWNER_PASSWORD).await,
+        Status::SeeOther,
+        "email is case-insensitive"
+    );
+    let (s, body) = app.get("/").await;
+    assert_eq!(s, Status::Ok);
+    assert!(body.contains("Sign out"));
+}
+
+#[rocket::async_test]
+async fn logout_revokes_the_session_on_the_server() {
+    let app = TestApp::new().await;
+    app.setup_owner().await;
+    let stolen = app
+        .client
+        .cookies()
+        .iter()
+        .map(|c| c.clone().into_owned())
+        .collect::<Vec<_>>();
+    app.post_form("/", "/logout", &[]).await;
+    // Replaying the old (still validly encrypted) cookie must not get back in.
+    let mut req = app.client.get("/account");
+    for c in stolen {
+        req = req.cookie(c);
+    }
+    let r = req.dispatch().await;
+    assert_eq!(r.status(), Status::SeeOther);
+    assert!(r.headers().get_one("Location").unwrap().starts_with("/login"));
+}
+
+#[rocket::async_test]
+async fn login_redirects_back_but_never_off_site() {
+    let app = TestApp::new().await;
+    app.setup_owner().await;
+    app.post_form("/", "/logout", &[]).await;
+    let r = app.client.get("/account").dispatch().await;
+    assert_eq!(r.headers().get_one("Location"), Some("/login?next=%2Faccount"));
+    let r = app
+        .post_form(
+            "/login",
+            "/login",
+            &[
+                ("email", "owner@example.com"),
+                ("password", OWNER_PASSWORD),
+                ("next", "/account"),
+            ],
+        )
+        .await;
+    assert_eq!(r.headers().get_one("Location"), Some("/account"));
+    app.post_form("/", "/logout", &[]).await;
+    let r = app
+        .post_form(
+            "/login",
+            "/login",
+            &[
+                ("email", "owner@example.com"),
+                ("password", OWNER_PASSWORD),
+                ("next", "//evil.example/x"),
+            ],
+        )
+        .await;
+    assert_eq!(r.headers().get_one("Location"), Some("/"));
+}
+
+#[rocket::async_test]
+async fn owner_invites_staff_who_joins_and_can_be_removed() {
+    let app = TestApp::new().await;
+    app.setup_owner().await;
+    let r = app
+        .post_form("/team", "/team/invite", &[("email", "Sam@Example.com")])
+        .await;
+    assert_eq!(r.status(), Status::Ok);
+    let body = r.into_string().await.unwrap().replace("&#x2f;", "/");
+    let start = body
+        .find("/invite/")
+        .unwrap_or_else(|| panic!("invite link shown: {body}"));
+    let link: String = body[start..].chars().take_while(|c| *c != '"').collect();
+    assert!(body.contains("sam@example.com"), "open invitation listed");
+
+    // Inviting an existing account is refused with a clear message.
+    let r = app
+        .post_form("/team", "/team/invite", &[("email", "owner@example.com")])
+        .await;
+    assert_eq!(r.status(), Status::UnprocessableEntity);
+    assert!(r.into_string().await.unwrap().contains("already has an account"));
+
+    // The invitee, in a fresh browser.
+    let guest = TestApp::reuse(&app).await;
+    let (s, page) = guest.get(&link).await;
+    assert_eq!(s, Status::Ok, "{page}");
+    assert!(page.contains("Join Acme Prints"));
+    let r = guest
+        .post_form(
+            &link,
+            &link,
+            &[
+                ("name", "Sam Staff"),
+                ("password", "staff password 1"),
+                ("confirm", "staff password 1"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    let (s, home) = guest.get("/").await;
+    assert_eq!(s, Status::Ok);
+    assert!(home.contains("Sam Staff"));
+    assert!(
+        !home.contains("href=\"/team\""),
+        "staff do not see Team in navigation"
+    );
+    assert_eq!(guest.get("/team").await.0, Status::Forbidden);
+    // The link worked once.
+    assert_eq!(guest.get(&link).await.0, Status::NotFound);
+
+    // The owner removes Sam; Sam's session ends at once.
+    let (_, team) = app.get("/team").await;
+    let i = team.find("/team/users/").unwrap() + "/team/users/".len();
+    let id: String = team[i..].chars().take_while(|c| c.is_ascii_digit()).collect();
+    let r = app
+        .post_form("/team", &format!("/team/users/{id}/remove"), &[])
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    let r = guest.client.get("/").dispatch().await;
+    assert_eq!(r.headers().get_one("Location"), Some("/login"));
+}
+
+#[rocket::async_test]
+async fn password_change_signs_out_other_sessions() {
+    let app = TestApp::new().await;
+    app.setup_owner().await;
+    let other = TestApp::reuse(&app).await;
+    assert_eq!(
+        other.login("owner@example.com", OWNER_PASSWORD).await,
+        Status::SeeOther
+    );
+    assert_eq!(other.get("/account").await.0, Status::Ok);
+
+    let r = app
+        .post_form(
+            "/account",
+            "/account/password",
+            &[
+                ("current_password", "nope nope nope"),
+                ("new_password", "brand new password"),
+                ("confirm", "brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::UnprocessableEntity);
+    assert!(
+        r.into_string()
+            .await
+            .unwrap()
+            .contains("not your current password")
+    );
+
+    let r = app
+        .post_form(
+            "/account",
+            "/account/password",
+            &[
+                ("current_password", OWNER_PASSWORD),
+                ("new_password", "brand new password"),
+                ("confirm", "brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    assert_eq!(app.get("/account").await.0, Status::Ok, "this session stays");
+    assert_eq!(
+        other.client.get("/account").dispatch().await.status(),
+        Status::SeeOther,
+        "the other one is gone"
+    );
+    assert_eq!(
+        other.login("owner@example.com", OWNER_PASSWORD).await,
+        Status::Unauthorized
+    );
+    assert_eq!(
+        other.login("owner@example.com", "brand new password").await,
+        Status::SeeOther
+    );
+}
+
+#[rocket::async_test]
+async fn health_and_error_pages() {
+    let app = TestApp::new().await;
+    let r = app.client.get("/healthz").dispatch().await;
+    assert_eq!(r.status(), Status::Ok);
+    let v: serde_json::Value = r.into_json().await.unwrap();
+    assert_eq!(v["status"], "ok");
+    assert_eq!(v["database"], crate::common::backend());
+
+    let r = app.client.get("/no/such/page").dispatch().await;
+    assert_eq!(r.status(), Status::NotFound);
+    assert!(r.headers().get_one("X-Request-Id").is_some());
+    let body = r.into_string().await.unwrap();
+    assert!(
+        body.contains("Page not found") && body.contains("<html"),
+        "{body}"
+    );
+
+    let r = app.client.get("/api/v1/nothing").dispatch().await;
+    assert_eq!(r.status(), Status::NotFound);
+    let v: serde_json::Value = r.into_json().await.unwrap();
+    assert_eq!(v["error"]["code"], "not_found");
+    assert!(v["error"]["request_id"].as_str().is_some_and(|s| !s.is_empty()));
+}

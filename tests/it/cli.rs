@@ -1,0 +1,197 @@
+//! The `podgate` binary as an operator uses it: version, migrate, user management, config
+//! errors, and `serve` answering over real HTTP and stopping on SIGTERM.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::common::TestDb;
+
+fn podgate(dir: &std::path::Path, db: &TestDb) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_podgate"));
+    c.current_dir(dir)
+        .env("PODGATE_DATA_DIR", dir.join("data"))
+        .env("PODGATE_DATABASE_URL", &db.url);
+    c
+}
+
+fn run(c: &mut Command) -> (bool, String) {
+    let o = c.output().unwrap();
+    (
+        o.status.success(),
+        format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        ),
+    )
+}
+
+#[test]
+fn version_migrate_and_user_commands() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::new(dir.path());
+    let (ok, out) = run(podgate(dir.path(), &db).arg("--version"));
+    assert!(ok && out.contains(env!("CARGO_PKG_VERSION")), "{out}");
+    let (ok, out) = run(podgate(dir.path(), &db).arg("migrate"));
+    assert!(ok && out.contains("applied"), "{out}");
+    let (ok, out) = run(podgate(dir.path(), &db).arg("migrate"));
+    assert!(ok && out.contains("up to date"), "{out}");
+    let (ok, out) = run(podgate(dir.path(), &db)
+        .args([
+            "user",
+            "add",
+            "ann@example.com",
+            "--workspace",
+            "Acme",
+            "--name",
+            "Ann",
+            "--role",
+            "owner",
+        ])
+        .env("PODGATE_PASSWORD", "a long password"));
+    assert!(ok, "{out}");
+    let (ok, out) = run(podgate(dir.path(), &db)
+        .args([
+            "user",
+            "add",
+            "ann@example.com",
+            "--workspace",
+            "Acme",
+            "--name",
+            "Ann",
+        ])
+        .env("PODGATE_PASSWORD", "a long password"));
+    assert!(!ok && out.contains("exists already"), "{out}");
+    let (ok, out) = run(podgate(dir.path(), &db).args([
+        "user",
+        "add",
+        "bo@example.com",
+        "--workspace",
+        "Acme",
+        "--name",
+        "Bo",
+        "--password",
+        "short",
+    ]));
+    assert!(!ok && out.contains("at least 10"), "{out}");
+    let (ok, out) = run(podgate(dir.path(), &db).args([
+        "user",
+        "passwd",
+        "ann@example.com",
+        "--password",
+        "another long one",
+    ]));
+    assert!(ok && out.contains("password set"), "{out}");
+    let (ok, out) = run(podgate(dir.path(), &db).args(["user", "list"]));
+    assert!(
+        ok && out.contains("ann@example.com") && out.contains("owner") && out.contains("Acme"),
+        "{out}"
+    );
+}
+
+#[test]
+fn bad_configuration_fails_at_start_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::new(dir.path());
+    let (ok, out) = run(podgate(dir.path(), &db)
+        .arg("serve")
+        .env("PODGATE_PORT", "eighty"));
+    assert!(!ok && out.contains("port"), "{out}");
+    let (ok, out) = run(podgate(dir.path(), &db)
+        .arg("migrate")
+        .env("PODGATE_DATABASE_URL", "data/podgate.db"));
+    assert!(
+        !ok && out.contains("database_url") && out.contains("unknown scheme"),
+        "{out}"
+    );
+    assert!(
+        !dir.path().join("data/podgate.db").exists(),
+        "no SQLite file created for a bad URL"
+    );
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+fn http_get(port: u16, path: &str) -> std::io::Result<String> {
+    let mut s = TcpStream::connect(("127.0.0.1", port))?;
+    s.set_read_timeout(Some(Duration::from_secs(5)))?;
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+    )?;
+    let mut out = String::new();
+    s.read_to_string(&mut out)?;
+    Ok(out)
+}
+
+#[test]
+fn serve_prints_the_url_answers_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::new(dir.path());
+    let port = free_port();
+    let mut child = podgate(dir.path(), &db)
+        .arg("serve")
+        .env("PODGATE_PORT", port.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    let health = loop {
+        if let Ok(r) = http_get(port, "/healthz") {
+            break r;
+        }
+        assert!(Instant::now() < deadline, "podgate did not start listening");
+        std::thread::sleep(Duration::from_millis(100));
+    };
+    assert!(
+        health.starts_with("HTTP/1.1 200") && health.contains("\"status\":\"ok\""),
+        "{health}"
+    );
+    let root = http_get(port, "/").unwrap();
+    assert!(
+        root.starts_with("HTTP/1.1 303") && root.to_lowercase().contains("location: /setup"),
+        "{root}"
+    );
+    let setup = http_get(port, "/setup").unwrap();
+    assert!(setup.contains("Create workspace"));
+    // Secrets were generated privately into the data dir.
+    use std::os::unix::fs::PermissionsExt;
+    for f in ["cookie_key", "token_key"] {
+        let m = std::fs::metadata(dir.path().join("data").join(f))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(m & 0o777, 0o600, "{f}");
+    }
+    let pid = child.id().to_string();
+    assert!(
+        Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(Instant::now() < deadline, "podgate did not stop on SIGTERM");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    assert!(status.success(), "graceful exit: {status:?}");
+    let mut out = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    assert!(
+        out.contains(&format!("http://127.0.0.1:{port}")) && out.contains("/setup"),
+        "{out}"
+    );
+}

@@ -1,0 +1,208 @@
+//! Test harness: every test gets its own fresh database on the backend chosen by
+//! `PODGATE_TEST_BACKEND` (`sqlite`, the default, or `postgres` with `PODGATE_TEST_POSTGRES_URL`),
+//! and a Rocket local client over the real application.
+
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use diesel::Connection;
+use diesel::connection::SimpleConnection;
+use rocket::figment::Figment;
+use rocket::figment::providers::Serialized;
+use rocket::http::{ContentType, Status};
+use rocket::local::asynchronous::{Client, LocalResponse};
+
+use podgate::config::AppConfig;
+use podgate::db::DbPool;
+
+/// Which backend this test run uses.
+pub fn backend() -> String {
+    std::env::var("PODGATE_TEST_BACKEND").unwrap_or_else(|_| "sqlite".into())
+}
+
+/// A fresh, empty database for one test; dropped (PostgreSQL schema removed) afterwards.
+pub struct TestDb {
+    pub url: String,
+    pg: Option<(String, String)>,
+}
+
+impl TestDb {
+    pub fn new(dir: &std::path::Path) -> TestDb {
+        match backend().as_str() {
+            "sqlite" => TestDb {
+                url: format!("sqlite://{}", dir.join("test.db").display()),
+                pg: None,
+            },
+            "postgres" => {
+                let admin = std::env::var("PODGATE_TEST_POSTGRES_URL")
+                    .expect("PODGATE_TEST_BACKEND=postgres needs PODGATE_TEST_POSTGRES_URL");
+                let schema = format!("t_{}", hex::encode(podgate::secrets::random_bytes::<6>()));
+                let mut c = diesel::PgConnection::establish(&admin).expect("connect to the test PostgreSQL");
+                c.batch_execute(&format!("CREATE SCHEMA {schema}"))
+                    .expect("create schema");
+                let sep = if admin.contains('?') { '&' } else { '?' };
+                let url = format!("{admin}{sep}options=-csearch_path%3D{schema}");
+                TestDb {
+                    url,
+                    pg: Some((admin, schema)),
+                }
+            }
+            other => panic!("unknown PODGATE_TEST_BACKEND {other:?}"),
+        }
+    }
+}
+
+impl Drop for TestDb {
+    fn drop(&mut self) {
+        if let Some((admin, schema)) = &self.pg {
+            if let Ok(mut c) = diesel::PgConnection::establish(admin) {
+                let _ = c.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
+            }
+        }
+    }
+}
+
+/// A running podgate (in process) with its own data dir and database.
+pub struct TestApp {
+    pub client: Client,
+    pub pool: DbPool,
+    pub config: AppConfig,
+    pub figment: Figment,
+    pub dir: Arc<tempfile::TempDir>,
+    db: Arc<TestDb>,
+}
+
+impl TestApp {
+    pub async fn new() -> TestApp {
+        Self::with(|f| f).await
+    }
+
+    /// Starts an app with extra configuration applied to the figment.
+    pub async fn with(extra: impl FnOnce(Figment) -> Figment) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let db = TestDb::new(dir.path());
+        let figment = podgate::config::figment()
+            .merge(Serialized::default("data_dir", dir.path()))
+            .merge(Serialized::default("database_url", &db.url));
+        let figment = extra(figment);
+        let prepared = podgate::app::prepare(figment).expect("prepare app");
+        let (pool, config, figment) = (prepared.pool, prepared.config, prepared.figment);
+        let rocket = podgate::web::build(figment.clone(), config.clone(), pool.clone());
+        let client = Client::tracked(rocket).await.expect("valid rocket");
+        TestApp {
+            client,
+            pool,
+            config,
+            figment,
+            dir: Arc::new(dir),
+            db: Arc::new(db),
+        }
+    }
+
+    /// A second browser (its own cookie jar) on the same podgate and database.
+    pub async fn reuse(other: &TestApp) -> TestApp {
+        let rocket = podgate::web::build(other.figment.clone(), other.config.clone(), other.pool.clone());
+        TestApp {
+            client: Client::tracked(rocket).await.expect("valid rocket"),
+            pool: other.pool.clone(),
+            config: other.config.clone(),
+            figment: other.figment.clone(),
+            dir: other.dir.clone(),
+            db: other.db.clone(),
+        }
+    }
+
+    /// The CSRF token from a page's form (also sets the cookie on first visit).
+    pub async fn csrf(&self, page: &str) -> String {
+        let body = self
+            .client
+            .get(page)
+            .dispatch()
+            .await
+            .into_string()
+            .await
+            .unwrap_or_default();
+        extract_csrf(&body).unwrap_or_else(|| panic!("no csrf_token on {page}:\n{body}"))
+    }
+
+    /// Posts a form with the CSRF token taken from `page`.
+    pub async fn post_form(&self, page: &str, to: &str, fields: &[(&str, &str)]) -> LocalResponse<'_> {
+        let token = self.csrf(page).await;
+        let mut all: Vec<(&str, &str)> = vec![("csrf_token", token.as_str())];
+        all.extend_from_slice(fields);
+        self.client
+            .post(to.to_string())
+            .header(ContentType::Form)
+            .body(form_body(&all))
+            .dispatch()
+            .await
+    }
+
+    /// Runs first-run setup as the owner `owner@example.com`.
+    pub async fn setup_owner(&self) {
+        let r = self
+            .post_form(
+                "/setup",
+                "/setup",
+                &[
+                    ("workspace_name", "Acme Prints"),
+                    ("name", "Olive Owner"),
+                    ("email", "owner@example.com"),
+                    ("password", OWNER_PASSWORD),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), Status::SeeOther, "setup should redirect");
+    }
+
+    /// Signs in; returns the status of the sign-in answer.
+    pub async fn login(&self, email: &str, password: &str) -> Status {
+        self.post_form("/login", "/login", &[("email", email), ("password", password)])
+            .await
+            .status()
+    }
+
+    /// Signs in from a given client address.
+    pub async fn login_from(&self, ip: &str, email: &str, password: &str) -> (Status, String) {
+        let token = self.csrf("/login").await;
+        let remote: SocketAddr = format!("{ip}:40000").parse().unwrap();
+        let r = self
+            .client
+            .post("/login")
+            .remote(remote)
+            .header(ContentType::Form)
+            .body(form_body(&[
+                ("csrf_token", &token),
+                ("email", email),
+                ("password", password),
+            ]))
+            .dispatch()
+            .await;
+        let status = r.status();
+        (status, r.into_string().await.unwrap_or_default())
+    }
+
+    /// GET a page; returns status and body.
+    pub async fn get(&self, path: &str) -> (Status, String) {
+        let r = self.client.get(path.to_string()).dispatch().await;
+        let s = r.status();
+        (s, r.into_string().await.unwrap_or_default())
+    }
+}
+
+/// The owner's password in tests.
+pub const OWNER_PASSWORD: &str = "correct horse battery staple";
+
+/// Pulls the hidden CSRF field out of a page.
+pub fn extract_csrf(html: &str) -> Option<String> {
+    let i = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();
+    let rest = &html[i..];
+    Some(rest[..rest.find('"')?].to_string())
+}
+
+/// URL-encodes form fields.
+pub fn form_body(fields: &[(&str, &str)]) -> String {
+    url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields)
+        .finish()
+}

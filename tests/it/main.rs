@@ -1,0 +1,8 @@
+//! podgate's integration tests, in one binary to keep builds short. Every database test runs
+//! on the backend named by `PODGATE_TEST_BACKEND`; `scripts/test` runs the suite on both.
+
+mod accounts;
+mod cli;
+mod common;
+mod migrations;
+mod security;

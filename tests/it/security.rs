@@ -1,0 +1,223 @@
+//! CSRF, sign-in throttling, cookie flags and isolation between workspaces.
+
+use rocket::http::{ContentType, Header, Method, Status};
+
+use podgate::db::models::user::Role;
+use podgate::domain::accounts;
+
+use crate::common::{OWNER_PASSWORD, TestApp, form_body};
+
+#[rocket::async_test]
+async fn forms_without_a_valid_token_or_from_another_site_are_refused() {
+    let app = TestApp::new().await;
+    app.setup_owner().await;
+    let fields = [("email", "x@example.com")];
+    // No token.
+    let r = app
+        .client
+        .post("/team/invite")
+        .header(ContentType::Form)
+        .body(form_body(&fields))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::Forbidden);
+    // A made-up token.
+    let r = app
+        .client
+        .post("/team/invite")
+        .header(ContentType::Form)
+        .body(form_body(&[("csrf_token", "forged"), ("email", "x@example.com")]))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::Forbidden);
+    let body = r.into_string().await.unwrap();
+    assert!(body.contains("reload the page"), "{body}");
+    // The right token, but posted from another site.
+    let token = app.csrf("/team").await;
+    for (name, value) in [
+        ("Origin", "https://evil.example"),
+        ("Origin", "null"),
+        ("Sec-Fetch-Site", "cross-site"),
+    ] {
+        let r = app
+            .client
+            .post("/team/invite")
+            .header(ContentType::Form)
+            .header(Header::new(name, value))
+            .body(form_body(&[("csrf_token", &token), ("email", "x@example.com")]))
+            .dispatch()
+            .await;
+        assert_eq!(r.status(), Status::Forbidden, "{name}: {value}");
+    }
+    // Same token from our own origin works.
+    let r = app
+        .client
+        .post("/team/invite")
+        .header(ContentType::Form)
+        .header(Header::new("Origin", "http://localhost"))
+        .header(Header::new("Host", "localhost"))
+        .body(form_body(&[("csrf_token", &token), ("email", "x@example.com")]))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::Ok);
+    // Nothing was invited by the refused attempts: exactly one open invitation.
+    let (_, invites) = accounts::team(&app.pool, 1).await.unwrap();
+    assert_eq!(invites.len(), 1);
+}
+
+/// Every state-changing route in the table refuses a request without a CSRF token, even from a
+/// signed-in owner. New routes are covered automatically.
+#[rocket::async_test]
+async fn every_unsafe_route_requires_the_csrf_token() {
+    let app = TestApp::new().await;
+    app.setup_owner().await;
+    let mut checked = 0;
+    for route in podgate::web::routes() {
+        if matches!(route.method, Method::Get | Method::Head | Method::Options) {
+            continue;
+        }
+        let path = route
+            .uri
+            .path()
+            .replace("<id>", "1")
+            .replace("<token>", "abc")
+            .replace("<file..>", "x");
+        let r = app
+            .client
+            .req(route.method, path.clone())
+            .header(ContentType::Form)
+            .body("email=a%40b.example&password=long+enough+pw&name=x")
+            .dispatch()
+            .await;
+        assert_eq!(
+            r.status(),
+            Status::Forbidden,
+            "{} {path} accepted a request without a CSRF token",
+            route.method
+        );
+        checked += 1;
+    }
+    assert!(checked >= 8, "only {checked} unsafe routes found");
+}
+
+#[rocket::async_test]
+async fn repeated_failures_lock_the_account_with_a_clear_message() {
+    let app = TestApp::new().await;
+    app.setup_owner().await;
+    app.post_form("/", "/logout", &[]).await;
+    for _ in 0..5 {
+        let (s, _) = app
+            .login_from("198.51.100.7", "owner@example.com", "wrong password!")
+            .await;
+        assert_eq!(s, Status::Unauthorized);
+    }
+    // Even the right password is refused while locked, and the page says what to do.
+    let (s, body) = app
+        .login_from("198.51.100.8", "owner@example.com", OWNER_PASSWORD)
+        .await;
+    assert_eq!(s, Status::TooManyRequests);
+    assert!(
+        body.contains("Too many failed sign-in attempts") && body.contains("try again in 15 minutes"),
+        "{body}"
+    );
+}
+
+#[rocket::async_test]
+async fn one_address_trying_many_accounts_is_locked() {
+    let app = TestApp::with(|f| f.merge(("login_max_failures_per_ip", 3))).await;
+    app.setup_owner().await;
+    app.post_form("/", "/logout", &[]).await;
+    for i in 0..3 {
+        let (s, _) = app
+            .login_from("203.0.113.9", &format!("user{i}@example.com"), "whatever pw 1")
+            .await;
+        assert_eq!(s, Status::Unauthorized);
+    }
+    let (s, _) = app
+        .login_from("203.0.113.9", "owner@example.com", OWNER_PASSWORD)
+        .await;
+    assert_eq!(s, Status::TooManyRequests, "address is locked");
+    let (s, _) = app
+        .login_from("203.0.113.10", "owner@example.com", OWNER_PASSWORD)
+        .await;
+    assert_eq!(s, Status::SeeOther, "another address is not");
+}
+
+#[rocket::async_test]
+async fn session_cookie_is_private_httponly_and_secure_behind_https() {
+    let app = TestApp::with(|f| f.merge(("public_url", "https://podgate.example.com"))).await;
+    let token = app.csrf("/setup").await;
+    let r = app
+        .client
+        .post("/setup")
+        .header(ContentType::Form)
+        .body(form_body(&[
+            ("csrf_token", &token),
+            ("workspace_name", "Acme"),
+            ("name", "O"),
+            ("email", "o@example.com"),
+            ("password", OWNER_PASSWORD),
+        ]))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    let set: Vec<&str> = r.headers().get("Set-Cookie").collect();
+    let session = set
+        .iter()
+        .find(|c| c.starts_with("podgate_session="))
+        .expect("session cookie");
+    assert!(
+        session.contains("HttpOnly") && session.contains("Secure") && session.contains("SameSite=Lax"),
+        "{session}"
+    );
+    // Encrypted: the raw token never appears in a form a script could reuse.
+    assert!(session.len() > 60);
+}
+
+#[rocket::async_test]
+async fn workspaces_are_isolated() {
+    let app = TestApp::new().await;
+    app.setup_owner().await;
+    // A second seller company on the same deployment, with its own owner and staff.
+    let pool = app.pool.clone();
+    let other_staff_id = pool
+        .run(|conn| {
+            accounts::add_user_blocking(
+                conn,
+                "Globex",
+                "boss@globex.example",
+                "Boss",
+                Role::Owner,
+                "globex password",
+            )?;
+            let s = accounts::add_user_blocking(
+                conn,
+                "Globex",
+                "staff@globex.example",
+                "Gina",
+                Role::Staff,
+                "globex password",
+            )?;
+            Ok::<_, podgate::domain::DomainError>(s.id)
+        })
+        .await
+        .unwrap();
+    let (_, team) = app.get("/team").await;
+    assert!(!team.contains("globex"), "other workspace's people are invisible");
+    // Removing another workspace's user by id is "not found", and changes nothing.
+    let r = app
+        .post_form("/team", &format!("/team/users/{other_staff_id}/remove"), &[])
+        .await;
+    assert_eq!(r.status(), Status::NotFound);
+    let globex = TestApp::reuse(&app).await;
+    assert_eq!(
+        globex.login("staff@globex.example", "globex password").await,
+        Status::SeeOther
+    );
+    let (_, home) = globex.get("/").await;
+    assert!(home.contains("Globex") && !home.contains("Acme Prints"), "{home}");
+    assert!(
+        !home.contains("owner@example.com"),
+        "no activity of the other workspace"
+    );
+}
