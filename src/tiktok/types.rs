@@ -1,0 +1,409 @@
+//! Wire types of the TikTok Shop Open API subset podgate uses, with the documented field names.
+//! The client decodes them and the sandbox encodes them, so both agree by construction.
+//! Ids are strings (they exceed 2^53), money is decimal strings, times are Unix seconds.
+
+use serde::{Deserialize, Serialize};
+
+/// The response envelope of every endpoint: `code` 0 is success whatever the HTTP status.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Envelope<T> {
+    pub code: i64,
+    #[serde(default)]
+    pub message: String,
+    #[serde(default)]
+    pub request_id: String,
+    pub data: Option<T>,
+}
+
+/// Token endpoint `data` (`/api/v2/token/get` and `/api/v2/token/refresh`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct TokenData {
+    pub access_token: String,
+    /// Absolute Unix time at which the access token expires.
+    pub access_token_expire_in: i64,
+    pub refresh_token: String,
+    /// Absolute Unix time at which the refresh token expires.
+    pub refresh_token_expire_in: i64,
+    pub open_id: String,
+    pub seller_name: String,
+    pub seller_base_region: String,
+    pub user_type: i64,
+    pub granted_scopes: Vec<String>,
+}
+
+/// One authorized shop (`GET /authorization/202309/shops`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Shop {
+    pub id: String,
+    pub name: String,
+    pub region: String,
+    pub seller_type: String,
+    pub cipher: String,
+    pub code: String,
+}
+
+/// `data` of Get Authorized Shops.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ShopList {
+    pub shops: Vec<Shop>,
+}
+
+/// A recipient or sender address.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Address {
+    pub full_address: String,
+    pub phone_number: String,
+    pub name: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub address_detail: String,
+    pub address_line1: String,
+    pub address_line2: String,
+    pub address_line3: String,
+    pub address_line4: String,
+    pub district_info: Vec<DistrictInfo>,
+    pub postal_code: String,
+    pub region_code: String,
+}
+
+/// One level of an address (country, state, county, city).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct DistrictInfo {
+    pub address_level_name: String,
+    pub address_name: String,
+    pub address_level: String,
+}
+
+/// Order payment summary (decimal strings).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Payment {
+    pub currency: String,
+    pub sub_total: String,
+    pub shipping_fee: String,
+    pub seller_discount: String,
+    pub platform_discount: String,
+    pub total_amount: String,
+    pub original_total_product_price: String,
+    pub original_shipping_fee: String,
+    pub tax: String,
+}
+
+/// One unit of one SKU: TikTok has no quantity field, each unit is its own line item.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct LineItem {
+    pub id: String,
+    pub sku_id: String,
+    pub product_id: String,
+    pub product_name: String,
+    pub sku_name: String,
+    pub sku_image: String,
+    pub seller_sku: String,
+    pub original_price: String,
+    pub sale_price: String,
+    pub currency: String,
+    pub display_status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package_status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tracking_number: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_provider_name: Option<String>,
+    pub cancel_reason: String,
+    pub is_gift: bool,
+}
+
+/// A package reference on an order.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct PackageRef {
+    pub id: String,
+}
+
+/// An order as returned by Get Order Detail and Get Order List.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Order {
+    pub id: String,
+    pub status: String,
+    pub create_time: i64,
+    pub update_time: i64,
+    pub paid_time: i64,
+    pub rts_sla_time: i64,
+    pub tts_sla_time: i64,
+    pub shipping_due_time: i64,
+    pub collection_due_time: i64,
+    pub delivery_due_time: i64,
+    pub cancel_time: i64,
+    pub user_id: String,
+    pub buyer_email: String,
+    pub buyer_message: String,
+    pub fulfillment_type: String,
+    pub shipping_type: String,
+    pub delivery_type: String,
+    pub delivery_option_name: String,
+    pub warehouse_id: String,
+    pub is_on_hold_order: bool,
+    pub is_sample_order: bool,
+    pub cancel_reason: String,
+    pub cancellation_initiator: String,
+    pub packages: Vec<PackageRef>,
+    pub payment: Payment,
+    pub recipient_address: Address,
+    pub line_items: Vec<LineItem>,
+}
+
+/// `data` of Get Order Detail.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OrderDetail {
+    pub orders: Vec<Order>,
+}
+
+/// `data` of Get Order List.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct OrderPage {
+    pub next_page_token: String,
+    pub total_count: i64,
+    pub orders: Vec<Order>,
+}
+
+/// Body of Get Order List (all filters optional; absent ones are not sent).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct OrderSearch {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub order_status: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_time_ge: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_time_lt: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_time_ge: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_time_lt: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_type: Option<String>,
+}
+
+/// A weight; `value` is a decimal string, `unit` `GRAM` or `POUND`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Weight {
+    pub value: String,
+    pub unit: String,
+}
+
+/// Package dimensions; values are decimal strings, `unit` `CM` or `INCH`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct Dimension {
+    pub length: String,
+    pub width: String,
+    pub height: String,
+    pub unit: String,
+}
+
+/// Body of Get Eligible Shipping Service.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ShippingServiceQuery {
+    pub order_line_item_ids: Vec<String>,
+    pub weight: Weight,
+    pub dimension: Dimension,
+}
+
+/// One purchasable shipping service.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct ShippingService {
+    pub id: String,
+    pub name: String,
+    pub price: String,
+    pub currency: String,
+    pub earliest_delivery_days: i64,
+    pub latest_delivery_days: i64,
+    pub is_default: bool,
+    pub shipping_provider_name: String,
+    pub shipping_provider_id: String,
+}
+
+/// `data` of Get Eligible Shipping Service.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct EligibleServices {
+    pub order_id: String,
+    pub order_line_id: Vec<String>,
+    pub shipping_services: Vec<ShippingService>,
+}
+
+/// Body of Create Packages (this buys the label).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CreatePackage {
+    pub order_id: String,
+    pub order_line_item_ids: Vec<String>,
+    pub weight: Weight,
+    pub dimension: Dimension,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_service_id: Option<String>,
+}
+
+/// `data` of Create Packages.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct CreatedPackage {
+    pub package_id: String,
+    pub order_id: String,
+    pub order_line_item_ids: Vec<String>,
+    pub shipping_service_info: ShippingService,
+    pub create_time: i64,
+}
+
+/// `data` of Get Package Shipping Document.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct ShippingDocument {
+    pub doc_url: String,
+    pub tracking_number: String,
+}
+
+/// An order reference inside a package.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct PackageOrder {
+    pub id: String,
+}
+
+/// `data` of Get Package Detail.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PackageDetail {
+    pub package_id: String,
+    pub orders: Vec<PackageOrder>,
+    pub package_status: String,
+    pub shipping_provider_name: String,
+    pub shipping_provider_id: String,
+    pub shipping_type: String,
+    pub tracking_number: String,
+    pub create_time: i64,
+    pub update_time: i64,
+    pub handover_method: String,
+    pub order_line_item_ids: Vec<String>,
+    pub recipient_address: Address,
+    pub sender_address: Address,
+    pub weight: Option<Weight>,
+    pub dimension: Option<Dimension>,
+}
+
+/// One package in Search Package results.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct PackageSummary {
+    pub id: String,
+    pub orders: Vec<PackageOrder>,
+    pub create_time: i64,
+    pub update_time: i64,
+    pub status: String,
+    pub tracking_number: String,
+    pub shipping_provider_name: String,
+    pub shipping_provider_id: String,
+    pub order_line_item_ids: Vec<String>,
+}
+
+/// `data` of Search Package.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct PackagePage {
+    pub next_page_token: String,
+    pub total_count: i64,
+    pub packages: Vec<PackageSummary>,
+}
+
+/// Body of Search Package.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct PackageSearch {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_time_ge: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub create_time_lt: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_time_ge: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub update_time_lt: Option<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub package_status: Option<String>,
+}
+
+/// One order's split attributes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct SplitAttribute {
+    pub order_id: String,
+    pub can_split: bool,
+    pub reason: String,
+    pub must_split: bool,
+}
+
+/// `data` of Get Order Split Attributes.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SplitAttributes {
+    pub split_attributes: Vec<SplitAttribute>,
+}
+
+/// One group of line items that becomes one package.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SplittableGroup {
+    /// Chosen by the caller; echoed back as `splittable_group_id`.
+    pub id: String,
+    pub order_line_item_ids: Vec<String>,
+}
+
+/// Body of Split Orders.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct SplitOrder {
+    pub splittable_groups: Vec<SplittableGroup>,
+}
+
+/// One package created by a split.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct SplitPackage {
+    pub splittable_group_id: String,
+    pub id: String,
+}
+
+/// `data` of Split Orders.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct SplitResult {
+    pub packages: Vec<SplitPackage>,
+}
+
+/// Body of Ship Package (non-US "schedule shipping" flow).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct ShipPackage {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handover_method: Option<String>,
+}
+
+/// An empty `data` object (`{}`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+pub struct Empty {}
+
+/// A webhook delivery.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct WebhookEvent {
+    #[serde(rename = "type")]
+    pub kind: i64,
+    pub tts_notification_id: String,
+    pub shop_id: String,
+    pub timestamp: i64,
+    pub data: serde_json::Value,
+}
