@@ -58,12 +58,17 @@ pub fn prepare(figment: Figment) -> anyhow::Result<Prepared> {
 }
 
 /// Runs the web portal and background jobs until SIGTERM or ctrl-c, then stops them in order.
-pub async fn serve(prepared: Prepared) -> anyhow::Result<()> {
+pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
     let Prepared {
         figment,
-        config,
+        mut config,
         pool,
     } = prepared;
+    let sandbox = if demo {
+        Some(start_demo_sandbox(&mut config).await?)
+    } else {
+        None
+    };
     let url = config.public_url();
     let needs_setup = crate::domain::accounts::needs_setup(&pool).await?;
     let shutdown = CancellationToken::new();
@@ -81,9 +86,35 @@ pub async fn serve(prepared: Prepared) -> anyhow::Result<()> {
     }
     let result = rocket.launch().await;
     shutdown.cancel();
+    if let Some(sb) = sandbox {
+        sb.stop();
+    }
     let _ = tokio::time::timeout(Duration::from_secs(10), jobs).await;
     tracing::info!("podgate stopped");
     result.map(|_| ()).map_err(anyhow::Error::from)
+}
+
+/// Starts the sandbox in this process and points the TikTok client configuration at it.
+async fn start_demo_sandbox(config: &mut AppConfig) -> anyhow::Result<crate::sandbox::SandboxHandle> {
+    let cfg = crate::sandbox::SandboxConfig {
+        listen: std::net::SocketAddr::new(config.address, config.demo_sandbox_port),
+        redirect_url: Some(format!("{}/shops/callback", config.public_url())),
+        webhook_url: Some(format!("{}/webhooks/tiktok", config.public_url())),
+        ..crate::sandbox::SandboxConfig::default()
+    };
+    let handle = crate::sandbox::spawn(cfg)
+        .await
+        .with_context(|| format!("starting the demo sandbox on port {}", config.demo_sandbox_port))?;
+    config.tiktok = handle.sandbox.client_config();
+    println!(
+        "Demo: TikTok Shop sandbox on {} (inspect it at {}/sandbox)",
+        handle.base_url, handle.base_url
+    );
+    println!(
+        "      app key {} / app secret {}",
+        config.tiktok.app_key, config.tiktok.app_secret
+    );
+    Ok(handle)
 }
 
 /// Hourly cleanup of expired sessions and old sign-in attempts.

@@ -20,12 +20,61 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 enum Command {
     /// Run the web portal and background jobs.
-    Serve,
+    Serve {
+        /// Also run the TikTok Shop sandbox in this process and point podgate at it.
+        #[arg(long)]
+        demo: bool,
+    },
     /// Apply pending database migrations and exit.
     Migrate,
     /// Manage people from the command line.
     #[command(subcommand)]
     User(UserCommand),
+    /// Run the TikTok Shop sandbox: our implementation of the API subset podgate uses.
+    Sandbox(SandboxArgs),
+}
+
+#[derive(Debug, Args)]
+struct SandboxArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:9100")]
+    listen: std::net::SocketAddr,
+    /// The app key clients must use.
+    #[arg(long, default_value = crate::sandbox::DEFAULT_APP_KEY)]
+    app_key: String,
+    /// The app secret clients sign with.
+    #[arg(long, default_value = crate::sandbox::DEFAULT_APP_SECRET)]
+    app_secret: String,
+    /// Seed of the generated shop (same seed, same orders).
+    #[arg(long, default_value_t = 42)]
+    seed: u64,
+    /// Number of shops of the sandbox seller.
+    #[arg(long, default_value_t = 1)]
+    shops: usize,
+    /// Orders per shop at start.
+    #[arg(long, default_value_t = 60)]
+    orders: usize,
+    /// New orders per minute per shop.
+    #[arg(long, default_value_t = 2.0)]
+    orders_per_minute: f64,
+    /// Seconds a paid order stays ON_HOLD.
+    #[arg(long, default_value_t = 60)]
+    on_hold_secs: i64,
+    /// Requests per second per API per shop before HTTP 429.
+    #[arg(long, default_value_t = 50)]
+    rate_limit: u32,
+    /// Where the authorization page sends the seller back (the app's redirect URL).
+    #[arg(long)]
+    redirect_url: Option<String>,
+    /// Where webhooks are pushed.
+    #[arg(long)]
+    webhook_url: Option<String>,
+    /// Added latency per API call, in milliseconds.
+    #[arg(long, default_value_t = 0)]
+    latency_ms: u64,
+    /// Share of API calls answered with a transient error (0 to 1).
+    #[arg(long, default_value_t = 0.0)]
+    error_rate: f64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -67,11 +116,11 @@ pub fn main() -> anyhow::Result<()> {
     let cli = Cli::parse();
     let figment = config::figment();
     match cli.command {
-        Command::Serve => {
+        Command::Serve { demo } => {
             let cfg = AppConfig::from_figment(&figment)?;
             crate::app::init_logging(cfg.log_format);
             let prepared = crate::app::prepare(figment)?;
-            rocket::execute(crate::app::serve(prepared))
+            rocket::execute(crate::app::serve(prepared, demo))
         }
         Command::Migrate => {
             let cfg = AppConfig::from_figment(&figment)?;
@@ -90,7 +139,46 @@ pub fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(cmd) => user_command(&figment, cmd),
+        Command::Sandbox(a) => {
+            crate::app::init_logging(crate::config::LogFormat::Text);
+            rocket::execute(run_sandbox(a))
+        }
     }
+}
+
+async fn run_sandbox(a: SandboxArgs) -> anyhow::Result<()> {
+    use crate::sandbox::{SandboxConfig, faults::FaultSettings, world::WorldSettings};
+    let cfg = SandboxConfig {
+        listen: a.listen,
+        app_key: a.app_key.clone(),
+        app_secret: a.app_secret.clone(),
+        world: WorldSettings {
+            seed: a.seed,
+            shops: a.shops,
+            initial_orders: a.orders,
+            orders_per_minute: a.orders_per_minute,
+            on_hold_secs: a.on_hold_secs,
+            rate_limit_per_sec: a.rate_limit,
+            ..WorldSettings::default()
+        },
+        faults: FaultSettings {
+            latency_ms: a.latency_ms,
+            error_rate: a.error_rate,
+            ..FaultSettings::default()
+        },
+        redirect_url: a.redirect_url,
+        webhook_url: a.webhook_url,
+        ..SandboxConfig::default()
+    };
+    let handle = crate::sandbox::spawn(cfg).await?;
+    println!("TikTok Shop sandbox listening on {}", handle.base_url);
+    println!("  app key:    {}", a.app_key);
+    println!("  app secret: {}", a.app_secret);
+    println!("  authorize:  {}/open/authorize", handle.base_url);
+    println!("  inspect:    {}/sandbox", handle.base_url);
+    tokio::signal::ctrl_c().await?;
+    handle.stop();
+    Ok(())
 }
 
 fn open_pool(figment: &rocket::figment::Figment) -> anyhow::Result<DbPool> {

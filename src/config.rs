@@ -56,6 +56,11 @@ pub struct AppConfig {
     pub cookie_key: Option<String>,
     /// Key that encrypts stored TikTok tokens (base64, 32 bytes). Default: generated into `<data_dir>/token_key`.
     pub token_key: Option<String>,
+    /// The TikTok Shop app and hosts (`[default.tiktok]`, or `PODGATE_TIKTOK__APP_KEY` and so on).
+    /// Defaults are TikTok's real hosts; `serve --demo` points them at the built-in sandbox.
+    pub tiktok: crate::tiktok::TikTokConfig,
+    /// Port of the in-process sandbox started by `serve --demo`. Default 9100.
+    pub demo_sandbox_port: u16,
 }
 
 impl Default for AppConfig {
@@ -76,6 +81,8 @@ impl Default for AppConfig {
             log_format: LogFormat::Text,
             cookie_key: None,
             token_key: None,
+            tiktok: crate::tiktok::TikTokConfig::default(),
+            demo_sandbox_port: 9100,
         }
     }
 }
@@ -117,7 +124,7 @@ fn describe(e: &rocket::figment::Error) -> String {
 pub fn figment() -> Figment {
     rocket::Config::figment()
         .join(Serialized::defaults(AppConfig::default()))
-        .merge(Env::prefixed("PODGATE_").global())
+        .merge(Env::prefixed("PODGATE_").split("__").global())
 }
 
 impl AppConfig {
@@ -225,6 +232,22 @@ mod tests {
         assert!(e.contains("db_pool_size"), "{e}");
         let e = from_toml("log_format = \"xml\"").unwrap_err().to_string();
         assert!(e.contains("log_format"), "{e}");
+    }
+
+    #[test]
+    fn tiktok_defaults_are_the_real_hosts_and_can_be_overridden() {
+        let c = from_toml("").unwrap();
+        assert_eq!(c.tiktok.api_base, "https://open-api.tiktokglobalshop.com");
+        assert_eq!(c.tiktok.auth_base, "https://auth.tiktok-shops.com");
+        let c =
+            from_toml("[tiktok]\napp_key = \"k\"\napp_secret = \"s\"\napi_base = \"http://127.0.0.1:9100\"")
+                .unwrap();
+        assert_eq!(
+            (c.tiktok.app_key.as_str(), c.tiktok.app_secret.as_str()),
+            ("k", "s")
+        );
+        assert_eq!(c.tiktok.api_base, "http://127.0.0.1:9100");
+        assert_eq!(c.tiktok.rate_limit_per_sec, 50, "unset keys keep their defaults");
     }
 
     #[test]

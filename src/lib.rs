@@ -9,6 +9,7 @@ pub mod cli;
 pub mod config;
 pub mod db;
 pub mod domain;
+pub mod sandbox;
 pub mod secrets;
 pub mod tiktok;
 pub mod web;

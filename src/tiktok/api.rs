@@ -26,11 +26,20 @@ pub struct ShopApi<'a> {
 
 fn json<B: Serialize>(body: &B) -> Result<Option<Vec<u8>>, ApiError> {
     // Serialized once: these bytes are both signed and sent.
-    serde_json::to_vec(body).map(Some).map_err(|e| ApiError::transport(e.to_string()))
+    serde_json::to_vec(body)
+        .map(Some)
+        .map_err(|e| ApiError::transport(e.to_string()))
 }
 
 fn call(method: Method, path: String, endpoint: &'static str, safe_to_retry: bool) -> Call {
-    Call { method, path, query: Vec::new(), body: None, endpoint, safe_to_retry }
+    Call {
+        method,
+        path,
+        query: Vec::new(),
+        body: None,
+        endpoint,
+        safe_to_retry,
+    }
 }
 
 impl<'a> SellerApi<'a> {
@@ -41,7 +50,12 @@ impl<'a> SellerApi<'a> {
 
     /// `GET /authorization/202309/shops`: the shops this authorization covers (no shop_cipher).
     pub async fn authorized_shops(&self) -> Result<Vec<Shop>, ApiError> {
-        let c = call(Method::GET, "/authorization/202309/shops".into(), "authorized_shops", true);
+        let c = call(
+            Method::GET,
+            "/authorization/202309/shops".into(),
+            "authorized_shops",
+            true,
+        );
         let list: ShopList = self.client.execute(self.store, self.key, None, c).await?;
         Ok(list.shops)
     }
@@ -49,7 +63,10 @@ impl<'a> SellerApi<'a> {
 
 impl ShopApi<'_> {
     async fn run<T: serde::de::DeserializeOwned + Default>(&self, c: Call) -> Result<T, ApiError> {
-        self.seller.client.execute(self.seller.store, self.seller.key, Some(self.cipher), c).await
+        self.seller
+            .client
+            .execute(self.seller.store, self.seller.key, Some(self.cipher), c)
+            .await
     }
 
     /// `POST /order/202309/orders/search`: one page of orders matching `filter`.
@@ -60,8 +77,14 @@ impl ShopApi<'_> {
         page_token: Option<&str>,
         sort_field: &str,
     ) -> Result<OrderPage, ApiError> {
-        let mut c = call(Method::POST, "/order/202309/orders/search".into(), "order_search", true);
-        c.query.push(("page_size".into(), page_size.clamp(1, 100).to_string()));
+        let mut c = call(
+            Method::POST,
+            "/order/202309/orders/search".into(),
+            "order_search",
+            true,
+        );
+        c.query
+            .push(("page_size".into(), page_size.clamp(1, 100).to_string()));
         c.query.push(("sort_field".into(), sort_field.into()));
         c.query.push(("sort_order".into(), "ASC".into()));
         if let Some(t) = page_token.filter(|t| !t.is_empty()) {
@@ -72,11 +95,17 @@ impl ShopApi<'_> {
     }
 
     /// Every order matching `filter`, following `next_page_token` to the end.
-    pub async fn search_orders_all(&self, filter: &OrderSearch, page_size: u32) -> Result<Vec<Order>, ApiError> {
+    pub async fn search_orders_all(
+        &self,
+        filter: &OrderSearch,
+        page_size: u32,
+    ) -> Result<Vec<Order>, ApiError> {
         let mut out = Vec::new();
         let mut token: Option<String> = None;
         loop {
-            let page = self.search_orders_page(filter, page_size, token.as_deref(), "update_time").await?;
+            let page = self
+                .search_orders_page(filter, page_size, token.as_deref(), "update_time")
+                .await?;
             let done = page.next_page_token.is_empty() || page.orders.is_empty();
             out.extend(page.orders);
             if done {
@@ -99,7 +128,11 @@ impl ShopApi<'_> {
     }
 
     /// `POST /fulfillment/202309/orders/{order_id}/shipping_services/query`.
-    pub async fn eligible_services(&self, order_id: &str, q: &ShippingServiceQuery) -> Result<EligibleServices, ApiError> {
+    pub async fn eligible_services(
+        &self,
+        order_id: &str,
+        q: &ShippingServiceQuery,
+    ) -> Result<EligibleServices, ApiError> {
         let path = format!("/fulfillment/202309/orders/{order_id}/shipping_services/query");
         let mut c = call(Method::POST, path, "shipping_services", true);
         c.body = json(q)?;
@@ -109,14 +142,24 @@ impl ShopApi<'_> {
     /// `POST /fulfillment/202309/packages`: buys the label. Never retried here: the caller
     /// records intent first and reconciles (package search, order detail) after any doubt.
     pub async fn create_package(&self, req: &CreatePackage) -> Result<CreatedPackage, ApiError> {
-        let mut c = call(Method::POST, "/fulfillment/202309/packages".into(), "create_packages", false);
+        let mut c = call(
+            Method::POST,
+            "/fulfillment/202309/packages".into(),
+            "create_packages",
+            false,
+        );
         c.body = json(req)?;
         self.run(c).await
     }
 
     /// `GET /fulfillment/202309/packages/{package_id}`.
     pub async fn package_detail(&self, package_id: &str) -> Result<PackageDetail, ApiError> {
-        let c = call(Method::GET, format!("/fulfillment/202309/packages/{package_id}"), "package_detail", true);
+        let c = call(
+            Method::GET,
+            format!("/fulfillment/202309/packages/{package_id}"),
+            "package_detail",
+            true,
+        );
         self.run(c).await
     }
 
@@ -127,8 +170,14 @@ impl ShopApi<'_> {
         page_size: u32,
         page_token: Option<&str>,
     ) -> Result<PackagePage, ApiError> {
-        let mut c = call(Method::POST, "/fulfillment/202309/packages/search".into(), "package_search", true);
-        c.query.push(("page_size".into(), page_size.clamp(1, 50).to_string()));
+        let mut c = call(
+            Method::POST,
+            "/fulfillment/202309/packages/search".into(),
+            "package_search",
+            true,
+        );
+        c.query
+            .push(("page_size".into(), page_size.clamp(1, 50).to_string()));
         if let Some(t) = page_token.filter(|t| !t.is_empty()) {
             c.query.push(("page_token".into(), t.into()));
         }
@@ -138,7 +187,11 @@ impl ShopApi<'_> {
 
     /// `GET /fulfillment/202309/packages/{package_id}/shipping_documents`; retried while the
     /// carrier is still generating it.
-    pub async fn shipping_document(&self, package_id: &str, document_type: &str) -> Result<ShippingDocument, ApiError> {
+    pub async fn shipping_document(
+        &self,
+        package_id: &str,
+        document_type: &str,
+    ) -> Result<ShippingDocument, ApiError> {
         let path = format!("/fulfillment/202309/packages/{package_id}/shipping_documents");
         let mut c = call(Method::GET, path, "shipping_documents", true);
         c.query.push(("document_type".into(), document_type.into()));
@@ -150,7 +203,11 @@ impl ShopApi<'_> {
     /// The label PDF: asks for the document and downloads it at once (the URL expires).
     pub async fn label_pdf(&self, package_id: &str) -> Result<(ShippingDocument, Vec<u8>), ApiError> {
         let doc = self.shipping_document(package_id, "SHIPPING_LABEL").await?;
-        let bytes = self.seller.client.download(&doc.doc_url, 20 * 1024 * 1024).await?;
+        let bytes = self
+            .seller
+            .client
+            .download(&doc.doc_url, 20 * 1024 * 1024)
+            .await?;
         if !bytes.starts_with(b"%PDF-") {
             return Err(ApiError::transport("the shipping document is not a PDF"));
         }
@@ -159,7 +216,12 @@ impl ShopApi<'_> {
 
     /// `GET /fulfillment/202309/orders/split_attributes?order_ids=…`.
     pub async fn split_attributes(&self, order_ids: &[String]) -> Result<Vec<SplitAttribute>, ApiError> {
-        let mut c = call(Method::GET, "/fulfillment/202309/orders/split_attributes".into(), "split_attributes", true);
+        let mut c = call(
+            Method::GET,
+            "/fulfillment/202309/orders/split_attributes".into(),
+            "split_attributes",
+            true,
+        );
         c.query.push(("order_ids".into(), order_ids.join(",")));
         let d: SplitAttributes = self.run(c).await?;
         Ok(d.split_attributes)
@@ -167,14 +229,24 @@ impl ShopApi<'_> {
 
     /// `POST /fulfillment/202309/orders/{order_id}/split`; not retried (it changes packages).
     pub async fn split_order(&self, order_id: &str, req: &SplitOrder) -> Result<SplitResult, ApiError> {
-        let mut c = call(Method::POST, format!("/fulfillment/202309/orders/{order_id}/split"), "split_order", false);
+        let mut c = call(
+            Method::POST,
+            format!("/fulfillment/202309/orders/{order_id}/split"),
+            "split_order",
+            false,
+        );
         c.body = json(req)?;
         self.run(c).await
     }
 
     /// `POST /fulfillment/202309/packages/{package_id}/ship` (the non-US flow).
     pub async fn ship_package(&self, package_id: &str, req: &ShipPackage) -> Result<(), ApiError> {
-        let mut c = call(Method::POST, format!("/fulfillment/202309/packages/{package_id}/ship"), "ship_package", false);
+        let mut c = call(
+            Method::POST,
+            format!("/fulfillment/202309/packages/{package_id}/ship"),
+            "ship_package",
+            false,
+        );
         c.body = json(req)?;
         let _: Empty = self.run(c).await?;
         Ok(())

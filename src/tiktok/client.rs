@@ -102,10 +102,15 @@ pub struct MemoryTokenStore(Mutex<HashMap<String, Tokens>>);
 impl TokenStore for MemoryTokenStore {
     async fn load(&self, key: &str) -> Result<Tokens, ApiError> {
         let map = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(key).cloned().ok_or_else(|| ApiError::transport(format!("no tokens stored for {key}")))
+        map.get(key)
+            .cloned()
+            .ok_or_else(|| ApiError::transport(format!("no tokens stored for {key}")))
     }
     async fn save(&self, key: &str, tokens: &Tokens) -> Result<(), ApiError> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(key.to_string(), tokens.clone());
+        self.0
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key.to_string(), tokens.clone());
         Ok(())
     }
 }
@@ -166,13 +171,16 @@ impl TikTokClient {
         let mut u = url::Url::parse(&self.cfg.authorize_url).unwrap_or_else(|_| {
             url::Url::parse("https://services.us.tiktokshop.com/open/authorize").expect("static URL")
         });
-        u.query_pairs_mut().append_pair("service_id", &self.cfg.service_id).append_pair("state", state);
+        u.query_pairs_mut()
+            .append_pair("service_id", &self.cfg.service_id)
+            .append_pair("state", state);
         u.to_string()
     }
 
     /// Exchanges an authorization code for tokens. Not retried: a code works once.
     pub async fn exchange_code(&self, auth_code: &str) -> Result<TokenData, ApiError> {
-        self.token_call("/api/v2/token/get", "auth_code", auth_code, "authorized_code").await
+        self.token_call("/api/v2/token/get", "auth_code", auth_code, "authorized_code")
+            .await
     }
 
     /// Gets new tokens with a refresh token.
@@ -180,14 +188,30 @@ impl TikTokClient {
         let mut attempt = 0;
         loop {
             attempt += 1;
-            match self.token_call("/api/v2/token/refresh", "refresh_token", refresh_token, "refresh_token").await {
-                Err(e) if e.is_retryable() && attempt < self.cfg.max_attempts => self.backoff(attempt, &e).await,
+            match self
+                .token_call(
+                    "/api/v2/token/refresh",
+                    "refresh_token",
+                    refresh_token,
+                    "refresh_token",
+                )
+                .await
+            {
+                Err(e) if e.is_retryable() && attempt < self.cfg.max_attempts => {
+                    self.backoff(attempt, &e).await
+                }
                 other => return other,
             }
         }
     }
 
-    async fn token_call(&self, path: &str, key: &str, value: &str, grant: &str) -> Result<TokenData, ApiError> {
+    async fn token_call(
+        &self,
+        path: &str,
+        key: &str,
+        value: &str,
+        grant: &str,
+    ) -> Result<TokenData, ApiError> {
         let mut u = url::Url::parse(&format!("{}{path}", self.cfg.auth_base.trim_end_matches('/')))
             .map_err(|e| ApiError::transport(format!("bad auth_base: {e}")))?;
         u.query_pairs_mut()
@@ -195,7 +219,12 @@ impl TikTokClient {
             .append_pair("app_secret", &self.cfg.app_secret)
             .append_pair(key, value)
             .append_pair("grant_type", grant);
-        let resp = self.http.get(u).send().await.map_err(|e| ApiError::transport(e.to_string()))?;
+        let resp = self
+            .http
+            .get(u)
+            .send()
+            .await
+            .map_err(|e| ApiError::transport(e.to_string()))?;
         decode::<TokenData>(resp).await
     }
 
@@ -210,7 +239,12 @@ impl TikTokClient {
 
     /// Refreshes once per authorization even when many tasks find the token stale together:
     /// the first refreshes, the others wait and reuse its result.
-    pub async fn refresh_single_flight(&self, store: &dyn TokenStore, key: &str, stale: &str) -> Result<String, ApiError> {
+    pub async fn refresh_single_flight(
+        &self,
+        store: &dyn TokenStore,
+        key: &str,
+        stale: &str,
+    ) -> Result<String, ApiError> {
         let lock = {
             let mut locks = self.refresh_locks.lock().unwrap_or_else(|p| p.into_inner());
             locks.entry(key.to_string()).or_default().clone()
@@ -223,7 +257,11 @@ impl TikTokClient {
         let fresh = self.refresh_tokens(&current.refresh_token).await?;
         let tokens = Tokens::from(&fresh);
         store.save(key, &tokens).await?;
-        tracing::info!(authorization = key, expires = tokens.access_expires_at, "refreshed TikTok access token");
+        tracing::info!(
+            authorization = key,
+            expires = tokens.access_expires_at,
+            "refreshed TikTok access token"
+        );
         Ok(tokens.access_token)
     }
 
@@ -231,7 +269,11 @@ impl TikTokClient {
         let exp = self.cfg.backoff_base_ms.saturating_mul(1 << attempt.min(16));
         let cap = exp.min(self.cfg.backoff_cap_ms).max(1);
         // Full jitter spreads retries of many tasks; rate limiting waits at least one step.
-        let floor = if e.class == ErrorClass::RateLimited { self.cfg.backoff_base_ms.min(cap) } else { 0 };
+        let floor = if e.class == ErrorClass::RateLimited {
+            self.cfg.backoff_base_ms.min(cap)
+        } else {
+            0
+        };
         let ms = rand::rng().random_range(floor..=cap);
         tracing::debug!(attempt, ms, code = e.code, "retrying TikTok call");
         tokio::time::sleep(Duration::from_millis(ms)).await;
@@ -281,8 +323,12 @@ impl TikTokClient {
             query.push(("shop_cipher".into(), c.to_string()));
         }
         let sign = sign_request(&self.cfg.app_secret, &call.path, &query, call.body.as_deref());
-        let mut u = url::Url::parse(&format!("{}{}", self.cfg.api_base.trim_end_matches('/'), call.path))
-            .map_err(|e| ApiError::transport(format!("bad api_base: {e}")))?;
+        let mut u = url::Url::parse(&format!(
+            "{}{}",
+            self.cfg.api_base.trim_end_matches('/'),
+            call.path
+        ))
+        .map_err(|e| ApiError::transport(format!("bad api_base: {e}")))?;
         {
             let mut pairs = u.query_pairs_mut();
             for (k, v) in &query {
@@ -309,21 +355,43 @@ impl TikTokClient {
         loop {
             attempt += 1;
             let r = async {
-                let resp = self.http.get(url).send().await.map_err(|e| ApiError::transport(e.to_string()))?;
+                let resp = self
+                    .http
+                    .get(url)
+                    .send()
+                    .await
+                    .map_err(|e| ApiError::transport(e.to_string()))?;
                 let status = resp.status().as_u16();
                 if status != 200 {
-                    let class = if status >= 500 || status == 429 { ErrorClass::Transient } else { ErrorClass::Business };
-                    return Err(ApiError { class, code: -(status as i64), message: format!("document download answered HTTP {status}"), request_id: String::new(), http_status: status });
+                    let class = if status >= 500 || status == 429 {
+                        ErrorClass::Transient
+                    } else {
+                        ErrorClass::Business
+                    };
+                    return Err(ApiError {
+                        class,
+                        code: -(status as i64),
+                        message: format!("document download answered HTTP {status}"),
+                        request_id: String::new(),
+                        http_status: status,
+                    });
                 }
-                let bytes = resp.bytes().await.map_err(|e| ApiError::transport(e.to_string()))?;
+                let bytes = resp
+                    .bytes()
+                    .await
+                    .map_err(|e| ApiError::transport(e.to_string()))?;
                 if bytes.len() > max_bytes {
-                    return Err(ApiError::transport(format!("document larger than {max_bytes} bytes")));
+                    return Err(ApiError::transport(format!(
+                        "document larger than {max_bytes} bytes"
+                    )));
                 }
                 Ok(bytes.to_vec())
             }
             .await;
             match r {
-                Err(e) if e.is_retryable() && attempt < self.cfg.max_attempts => self.backoff(attempt, &e).await,
+                Err(e) if e.is_retryable() && attempt < self.cfg.max_attempts => {
+                    self.backoff(attempt, &e).await
+                }
                 other => return other,
             }
         }
@@ -338,19 +406,37 @@ impl TikTokClient {
 /// Decodes the envelope whatever the HTTP status; `code` 0 is success.
 async fn decode<T: DeserializeOwned + Default>(resp: reqwest::Response) -> Result<T, ApiError> {
     let status = resp.status().as_u16();
-    let bytes = resp.bytes().await.map_err(|e| ApiError::transport(e.to_string()))?;
+    let bytes = resp
+        .bytes()
+        .await
+        .map_err(|e| ApiError::transport(e.to_string()))?;
     let env: Envelope<T> = match serde_json::from_slice(&bytes) {
         Ok(env) => env,
         Err(e) => {
             let class = ApiError::classify(0, status);
-            let class = if class == ErrorClass::Business { ErrorClass::Transient } else { class };
+            let class = if class == ErrorClass::Business {
+                ErrorClass::Transient
+            } else {
+                class
+            };
             let snippet: String = String::from_utf8_lossy(&bytes).chars().take(200).collect();
-            return Err(ApiError { class, code: super::error::codes::TRANSPORT, message: format!("unreadable response ({e}): {snippet}"), request_id: String::new(), http_status: status });
+            return Err(ApiError {
+                class,
+                code: super::error::codes::TRANSPORT,
+                message: format!("unreadable response ({e}): {snippet}"),
+                request_id: String::new(),
+                http_status: status,
+            });
         }
     };
     if env.code == 0 {
         Ok(env.data.unwrap_or_default())
     } else {
-        Err(ApiError::from_envelope(env.code, env.message, env.request_id, status))
+        Err(ApiError::from_envelope(
+            env.code,
+            env.message,
+            env.request_id,
+            status,
+        ))
     }
 }

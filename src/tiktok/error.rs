@@ -70,9 +70,12 @@ impl ApiError {
             TOO_MANY_REQUESTS => ErrorClass::RateLimited,
             INTERNAL | TIMEOUT | 21001003 | 11001027 | 21022029 => ErrorClass::Transient,
             DOC_GENERATING | DOC_TIMEOUT | 21023022 => ErrorClass::DocumentNotReady,
-            BAD_COMMON_PARAM | INVALID_TOKEN_FOR_SHOP | MISSING_SHOP_CIPHER | INVALID_PATH | 36009010 | 36009014 => {
-                ErrorClass::BadRequest
-            }
+            BAD_COMMON_PARAM
+            | INVALID_TOKEN_FOR_SHOP
+            | MISSING_SHOP_CIPHER
+            | INVALID_PATH
+            | 36009010
+            | 36009014 => ErrorClass::BadRequest,
             _ if http_status == 429 => ErrorClass::RateLimited,
             _ if http_status >= 500 => ErrorClass::Transient,
             _ => ErrorClass::Business,
@@ -81,7 +84,13 @@ impl ApiError {
 
     /// Builds an error from an envelope.
     pub fn from_envelope(code: i64, message: String, request_id: String, http_status: u16) -> ApiError {
-        ApiError { class: Self::classify(code, http_status), code, message, request_id, http_status }
+        ApiError {
+            class: Self::classify(code, http_status),
+            code,
+            message,
+            request_id,
+            http_status,
+        }
     }
 
     /// A network-level failure (connection refused, timeout, bad JSON).
@@ -97,22 +106,31 @@ impl ApiError {
 
     /// Whether repeating the same safe call may succeed.
     pub fn is_retryable(&self) -> bool {
-        matches!(self.class, ErrorClass::RateLimited | ErrorClass::Transient | ErrorClass::DocumentNotReady)
+        matches!(
+            self.class,
+            ErrorClass::RateLimited | ErrorClass::Transient | ErrorClass::DocumentNotReady
+        )
     }
 
     /// What a person should do about this error.
     pub fn advice(&self) -> &'static str {
         match self.class {
-            ErrorClass::BadSignature => "The app key or secret is wrong: check podgate's TikTok app settings.",
+            ErrorClass::BadSignature => {
+                "The app key or secret is wrong: check podgate's TikTok app settings."
+            }
             ErrorClass::ExpiredToken | ErrorClass::BadRequest => {
                 "The shop's authorization is no longer valid: reconnect the shop."
             }
             ErrorClass::MissingPermission => {
                 "The app lacks a permission: reconnect the shop and approve every requested scope."
             }
-            ErrorClass::RateLimited | ErrorClass::Transient => "TikTok is busy or unreachable: retry in a few minutes.",
+            ErrorClass::RateLimited | ErrorClass::Transient => {
+                "TikTok is busy or unreachable: retry in a few minutes."
+            }
             ErrorClass::DocumentNotReady => "The carrier is still generating the label: retry in a minute.",
-            ErrorClass::Business => "TikTok refused this action: read the message, fix the order, then retry.",
+            ErrorClass::Business => {
+                "TikTok refused this action: read the message, fix the order, then retry."
+            }
         }
     }
 }

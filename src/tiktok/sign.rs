@@ -18,8 +18,10 @@ fn hmac_hex(secret: &str, parts: &[&[u8]]) -> String {
 
 /// The string that gets signed (exposed for tests and debugging signature mismatches).
 pub fn string_to_sign(secret: &str, path: &str, query: &[(String, String)], body: Option<&[u8]>) -> Vec<u8> {
-    let mut params: Vec<&(String, String)> =
-        query.iter().filter(|(k, _)| k != "sign" && k != "access_token").collect();
+    let mut params: Vec<&(String, String)> = query
+        .iter()
+        .filter(|(k, _)| k != "sign" && k != "access_token")
+        .collect();
     params.sort_by(|a, b| a.0.as_bytes().cmp(b.0.as_bytes()));
     let mut s = Vec::with_capacity(256);
     s.extend_from_slice(secret.as_bytes());
@@ -56,14 +58,23 @@ mod tests {
     use super::*;
 
     fn q(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
-        pairs.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect()
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
     }
 
     #[test]
     fn official_documentation_vector() {
         let query = q(&[("timestamp", "1623812664"), ("app_key", "29a39d")]);
         assert_eq!(
-            String::from_utf8(string_to_sign("e59af819cc", "/authorization/202309/shops", &query, None)).unwrap(),
+            String::from_utf8(string_to_sign(
+                "e59af819cc",
+                "/authorization/202309/shops",
+                &query,
+                None
+            ))
+            .unwrap(),
             "e59af819cc/authorization/202309/shopsapp_key29a39dtimestamp1623812664e59af819cc"
         );
         assert_eq!(
@@ -83,13 +94,18 @@ mod tests {
 
     #[test]
     fn body_bytes_are_signed_verbatim() {
-        let query = q(&[("app_key", "68xu9ks5p4i8"), ("shop_cipher", "ROW_xkMbgAAAeVAQra0eZWebFQq5aIK"), ("timestamp", "1696909648")]);
+        let query = q(&[
+            ("app_key", "68xu9ks5p4i8"),
+            ("shop_cipher", "ROW_xkMbgAAAeVAQra0eZWebFQq5aIK"),
+            ("timestamp", "1696909648"),
+        ]);
         let compact = br#"{"address":"https://partner.tiktokshop.com","event_type":"PACKAGE_UPDATE"}"#;
         assert_eq!(
             sign_request("e59af819cc", "/event/202309/webhooks", &query, Some(compact)),
             "cd0d6268252f4ba293bf7ea4c0a2873bf9beec600d22530638564ab301435f7a"
         );
-        let spaced = br#"{    "address":"https://partner.tiktokshop.com",    "event_type": "PACKAGE_UPDATE"}"#;
+        let spaced =
+            br#"{    "address":"https://partner.tiktokshop.com",    "event_type": "PACKAGE_UPDATE"}"#;
         assert_eq!(
             sign_request("e59af819cc", "/event/202309/webhooks", &query, Some(spaced)),
             "495c39774c04ee06162f20a6bef8edae5b17676229588fe76630bb5166da37d2"
@@ -102,7 +118,17 @@ mod tests {
         let sig = "21109834de72ec53c9959716d8514ae388ce1f123e5ffdcafc46713fcdf62b27";
         assert_eq!(webhook_signature("fake_app_key", "fake_app_secret", body), sig);
         assert!(verify_webhook("fake_app_key", "fake_app_secret", body, sig));
-        assert!(!verify_webhook("fake_app_key", "fake_app_secret", &body[1..], sig));
-        assert!(!verify_webhook("fake_app_key", "fake_app_secret", body, &sig.to_uppercase()));
+        assert!(!verify_webhook(
+            "fake_app_key",
+            "fake_app_secret",
+            &body[1..],
+            sig
+        ));
+        assert!(!verify_webhook(
+            "fake_app_key",
+            "fake_app_secret",
+            body,
+            &sig.to_uppercase()
+        ));
     }
 }

@@ -1,0 +1,103 @@
+//! Fault injection, for everyone or per shop, set at start or at run time: added latency,
+//! random errors (internal error, overload, rate limiting), 429 bursts, hung requests, and
+//! shipping documents that are "still generating".
+
+use std::collections::HashMap;
+
+use rand::RngExt;
+use rand::rngs::StdRng;
+use serde::{Deserialize, Serialize};
+
+/// One set of fault knobs.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct FaultSettings {
+    /// Added to every API call, in milliseconds.
+    pub latency_ms: u64,
+    /// Share of calls (0–1) answered with a random transient error (500 / 503 / 429).
+    pub error_rate: f64,
+    /// Share of calls (0–1) that hang for `timeout_ms` and then answer 36009007.
+    pub timeout_rate: f64,
+    /// How long a hung call hangs.
+    pub timeout_ms: u64,
+    /// The next N calls are answered with HTTP 429 (counts down).
+    pub burst_429: u32,
+    /// Share of shipping-document calls (0–1) answered "document still generating".
+    pub doc_generating_rate: f64,
+}
+
+/// Global knobs plus per-shop overrides (by shop id).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Faults {
+    pub global: FaultSettings,
+    pub per_shop: HashMap<String, FaultSettings>,
+}
+
+/// What to do to one call.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Injected {
+    /// Answer normally.
+    Pass,
+    /// Answer with this code and HTTP status.
+    Error { code: i64, http: u16 },
+    /// Hang this long, then answer with a timeout.
+    Hang { ms: u64 },
+}
+
+impl Faults {
+    fn settings_mut(&mut self, shop_id: Option<&str>) -> &mut FaultSettings {
+        match shop_id {
+            Some(id) if self.per_shop.contains_key(id) => self.per_shop.get_mut(id).expect("checked"),
+            _ => &mut self.global,
+        }
+    }
+
+    /// Draws the fate of one call; returns the added latency and the injected fault.
+    pub fn draw(&mut self, shop_id: Option<&str>, rng: &mut StdRng) -> (u64, Injected) {
+        let s = self.settings_mut(shop_id);
+        let latency = s.latency_ms;
+        if s.burst_429 > 0 {
+            s.burst_429 -= 1;
+            return (
+                latency,
+                Injected::Error {
+                    code: 36009002,
+                    http: 429,
+                },
+            );
+        }
+        if s.timeout_rate > 0.0 && rng.random::<f64>() < s.timeout_rate {
+            return (
+                latency,
+                Injected::Hang {
+                    ms: s.timeout_ms.max(1),
+                },
+            );
+        }
+        if s.error_rate > 0.0 && rng.random::<f64>() < s.error_rate {
+            let fault = match rng.random_range(0..3) {
+                0 => Injected::Error {
+                    code: 36009003,
+                    http: 500,
+                },
+                1 => Injected::Error {
+                    code: 36009003,
+                    http: 503,
+                },
+                _ => Injected::Error {
+                    code: 36009002,
+                    http: 429,
+                },
+            };
+            return (latency, fault);
+        }
+        (latency, Injected::Pass)
+    }
+
+    /// Whether this shipping-document call should say "still generating".
+    pub fn doc_generating(&mut self, shop_id: Option<&str>, rng: &mut StdRng) -> bool {
+        let rate = self.settings_mut(shop_id).doc_generating_rate;
+        rate > 0.0 && rng.random::<f64>() < rate
+    }
+}

@@ -1,0 +1,693 @@
+//! The US "purchase shipping" flow and its neighbours, as TikTok enforces them: eligible
+//! services, Create Packages (buys a label; refuses a second label for the same items),
+//! shipping documents, package search and detail, split orders, ship package, carrier scans.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use rand::RngExt;
+
+use super::catalog;
+use super::world::{PackageState, World};
+use crate::tiktok::client::unix_now;
+use crate::tiktok::error::codes;
+use crate::tiktok::types::*;
+
+/// A refusal with TikTok's code, message and HTTP status.
+#[derive(Debug, Clone)]
+pub struct SbError {
+    pub code: i64,
+    pub message: String,
+    pub http: u16,
+}
+
+/// Builds a business refusal (HTTP 200 with a non-zero code).
+pub fn refuse(code: i64, message: impl Into<String>) -> SbError {
+    SbError {
+        code,
+        message: message.into(),
+        http: 200,
+    }
+}
+
+/// A carrier service the sandbox sells.
+struct ServiceDef {
+    id: &'static str,
+    name: &'static str,
+    provider: &'static str,
+    provider_id: &'static str,
+    base_cents: u64,
+    cents_per_100g: u64,
+    earliest_days: i64,
+    latest_days: i64,
+    max_grams: f64,
+}
+
+const SERVICES: &[ServiceDef] = &[
+    ServiceDef {
+        id: "7208502187360519941",
+        name: "USPS Ground Advantage",
+        provider: "USPS",
+        provider_id: "6617675021119438849",
+        base_cents: 395,
+        cents_per_100g: 28,
+        earliest_days: 2,
+        latest_days: 5,
+        max_grams: 31_751.0,
+    },
+    ServiceDef {
+        id: "7208502187360519942",
+        name: "USPS Priority Mail",
+        provider: "USPS",
+        provider_id: "6617675021119438849",
+        base_cents: 795,
+        cents_per_100g: 35,
+        earliest_days: 1,
+        latest_days: 3,
+        max_grams: 31_751.0,
+    },
+    ServiceDef {
+        id: "7208502187360519943",
+        name: "UPS Ground",
+        provider: "UPS",
+        provider_id: "6617675021119438850",
+        base_cents: 899,
+        cents_per_100g: 22,
+        earliest_days: 1,
+        latest_days: 5,
+        max_grams: 68_000.0,
+    },
+    ServiceDef {
+        id: "7208502187360519944",
+        name: "FedEx Ground Economy",
+        provider: "FedEx",
+        provider_id: "6617675021119438851",
+        base_cents: 645,
+        cents_per_100g: 30,
+        earliest_days: 2,
+        latest_days: 7,
+        max_grams: 31_751.0,
+    },
+    ServiceDef {
+        id: "7208502187360519945",
+        name: "FedEx 2Day",
+        provider: "FedEx",
+        provider_id: "6617675021119438851",
+        base_cents: 1595,
+        cents_per_100g: 40,
+        earliest_days: 2,
+        latest_days: 2,
+        max_grams: 68_000.0,
+    },
+];
+
+fn grams(w: &Weight) -> Result<f64, SbError> {
+    let v: f64 = w
+        .value
+        .trim()
+        .parse()
+        .map_err(|_| refuse(codes::INVALID_PARAMS, "weight.value must be a number"))?;
+    let g = match w.unit.as_str() {
+        "GRAM" => v,
+        "POUND" => v * 453.592,
+        other => {
+            return Err(refuse(
+                codes::INVALID_PARAMS,
+                format!("weight.unit {other:?} must be GRAM or POUND"),
+            ));
+        }
+    };
+    if g.is_finite() && g > 0.0 {
+        Ok(g)
+    } else {
+        Err(refuse(codes::INVALID_PARAMS, "weight must be above zero"))
+    }
+}
+
+fn offset_token(offset: usize) -> String {
+    // Opaque, and with '+' and '/' in it as TikTok's are, so clients must encode it properly.
+    STANDARD.encode(format!("sandbox+/{offset}?"))
+}
+
+fn parse_offset_token(t: Option<&str>) -> Result<usize, SbError> {
+    let Some(t) = t.filter(|t| !t.is_empty()) else {
+        return Ok(0);
+    };
+    let raw = STANDARD
+        .decode(t)
+        .map_err(|_| refuse(codes::INVALID_PARAMS, "invalid page_token"))?;
+    let s = String::from_utf8(raw).map_err(|_| refuse(codes::INVALID_PARAMS, "invalid page_token"))?;
+    s.strip_prefix("sandbox+/")
+        .and_then(|r| r.strip_suffix('?'))
+        .and_then(|n| n.parse().ok())
+        .ok_or_else(|| refuse(codes::INVALID_PARAMS, "invalid page_token"))
+}
+
+/// Slices one page and its next token.
+pub fn page<T: Clone>(
+    items: &[T],
+    page_size: usize,
+    token: Option<&str>,
+) -> Result<(Vec<T>, String), SbError> {
+    let start = parse_offset_token(token)?.min(items.len());
+    let end = (start + page_size).min(items.len());
+    let next = if end < items.len() {
+        offset_token(end)
+    } else {
+        String::new()
+    };
+    Ok((items[start..end].to_vec(), next))
+}
+
+impl World {
+    fn order_mut(&mut self, shop_id: &str, order_id: &str) -> Result<&mut Order, SbError> {
+        self.orders
+            .get_mut(shop_id)
+            .and_then(|m| m.get_mut(order_id))
+            .ok_or_else(|| {
+                refuse(
+                    codes::NOT_FOUND,
+                    format!("order {order_id} does not exist in this shop"),
+                )
+            })
+    }
+
+    fn check_fulfillable(o: &Order) -> Result<(), SbError> {
+        match o.status.as_str() {
+            // Items may still lack a label; the item check answers "already purchased" otherwise.
+            "AWAITING_SHIPMENT" | "PARTIALLY_SHIPPING" | "AWAITING_COLLECTION" => Ok(()),
+            "ON_HOLD" => Err(refuse(
+                codes::ORDER_ON_HOLD,
+                "Order status is on hold, please wait until the order status changes to awaiting shipment.",
+            )),
+            "CANCELLED" => Err(refuse(codes::ORDER_CANCELLED, "The order has been cancelled.")),
+            "UNPAID" => Err(refuse(codes::ORDER_ON_HOLD, "The order is not paid yet.")),
+            _ => Err(refuse(21011006, "The order has already been shipped.")),
+        }
+    }
+
+    /// Resolves the line items a call names (all unpackaged ones when none are named).
+    fn items_for(o: &Order, ids: &[String], allow_split_package: bool) -> Result<Vec<String>, SbError> {
+        if ids.is_empty() {
+            let open: Vec<String> = o
+                .line_items
+                .iter()
+                .filter(|li| {
+                    li.package_id.is_none()
+                        || (allow_split_package && li.package_status.as_deref() == Some("PROCESSING"))
+                })
+                .map(|li| li.id.clone())
+                .collect();
+            if open.is_empty() {
+                return Err(refuse(
+                    codes::LABEL_ALREADY_PURCHASED,
+                    "The label has already been purchased for this order.",
+                ));
+            }
+            return Ok(open);
+        }
+        for id in ids {
+            let li = o.line_items.iter().find(|li| &li.id == id).ok_or_else(|| {
+                refuse(
+                    codes::INVALID_PARAMS,
+                    format!("order_line_item_id {id} is not in order {}", o.id),
+                )
+            })?;
+            let has_label = li.package_id.is_some() && li.package_status.as_deref() != Some("PROCESSING");
+            if has_label {
+                return Err(refuse(
+                    codes::LABEL_ALREADY_PURCHASED,
+                    "The label has already been purchased for these items.",
+                ));
+            }
+        }
+        Ok(ids.to_vec())
+    }
+
+    fn services_for(&mut self, order: &Order, g: f64) -> Vec<ShippingService> {
+        let zone = 1 + order
+            .recipient_address
+            .postal_code
+            .bytes()
+            .fold(0u64, |a, b| a + u64::from(b))
+            % 8;
+        SERVICES
+            .iter()
+            .filter(|s| g <= s.max_grams)
+            .enumerate()
+            .map(|(i, s)| ShippingService {
+                id: s.id.into(),
+                name: s.name.into(),
+                shipping_provider_name: s.provider.into(),
+                shipping_provider_id: s.provider_id.into(),
+                price: catalog::money(
+                    s.base_cents + s.cents_per_100g * (g / 100.0).ceil() as u64 + zone * 35,
+                ),
+                currency: "USD".into(),
+                earliest_delivery_days: s.earliest_days,
+                latest_delivery_days: s.latest_days,
+                is_default: i == 0,
+            })
+            .collect()
+    }
+
+    /// Get Eligible Shipping Service.
+    pub fn eligible_services(
+        &mut self,
+        shop_id: &str,
+        order_id: &str,
+        q: &ShippingServiceQuery,
+    ) -> Result<EligibleServices, SbError> {
+        let g = grams(&q.weight)?;
+        let o = self.order_mut(shop_id, order_id)?.clone();
+        Self::check_fulfillable(&o)?;
+        let items = Self::items_for(&o, &q.order_line_item_ids, true)?;
+        let services = self.services_for(&o, g);
+        if services.is_empty() {
+            return Err(refuse(
+                codes::NO_SHIPPING_SERVICE,
+                "No shipping service is available for this package's weight and address.",
+            ));
+        }
+        Ok(EligibleServices {
+            order_id: o.id,
+            order_line_id: items,
+            shipping_services: services,
+        })
+    }
+
+    /// Create Packages: buys one label for the named items, or refuses with 21022025.
+    pub fn create_package(&mut self, shop_id: &str, req: &CreatePackage) -> Result<CreatedPackage, SbError> {
+        let g = grams(&req.weight)?;
+        let o = self.order_mut(shop_id, &req.order_id)?.clone();
+        Self::check_fulfillable(&o)?;
+        let items = Self::items_for(&o, &req.order_line_item_ids, true)?;
+        let services = self.services_for(&o, g);
+        let service = match &req.shipping_service_id {
+            Some(id) => services.iter().find(|s| &s.id == id).cloned().ok_or_else(|| {
+                refuse(
+                    codes::NO_SHIPPING_SERVICE,
+                    format!("shipping_service_id {id} is not available for this package"),
+                )
+            })?,
+            None => services
+                .first()
+                .cloned()
+                .ok_or_else(|| refuse(codes::NO_SHIPPING_SERVICE, "No shipping service is available."))?,
+        };
+        // A package made by a split earlier keeps its id when its label is bought.
+        let split_id = self
+            .packages
+            .values()
+            .find(|p| p.order_id == o.id && p.status == "PROCESSING" && p.line_item_ids == items)
+            .map(|p| p.id.clone());
+        let id = split_id.unwrap_or_else(|| catalog::id(&mut self.rng, "115"));
+        let tracking = match service.shipping_provider_name.as_str() {
+            "USPS" => catalog::id(&mut self.rng, "9400111")
+                .chars()
+                .chain("0000".chars())
+                .take(22)
+                .collect::<String>(),
+            "UPS" => format!(
+                "1Z{}{}",
+                hex::encode_upper(self.rng.random::<[u8; 3]>()),
+                &catalog::id(&mut self.rng, "03")[..10]
+            ),
+            _ => catalog::id(&mut self.rng, "7")[..12].to_string(),
+        };
+        let now = unix_now();
+        self.packages.insert(
+            id.clone(),
+            PackageState {
+                id: id.clone(),
+                shop_id: shop_id.into(),
+                order_id: o.id.clone(),
+                line_item_ids: items.clone(),
+                tracking_number: tracking.clone(),
+                service_id: service.id.clone(),
+                service_name: service.name.clone(),
+                provider_name: service.shipping_provider_name.clone(),
+                price: service.price.clone(),
+                weight_grams: g,
+                status: "FULFILLING".into(),
+                label_purchased: true,
+                create_time: now,
+                update_time: now,
+                handover_method: "DROP_OFF".into(),
+            },
+        );
+        self.purchases += 1;
+        let order = self.order_mut(shop_id, &req.order_id)?;
+        for li in order.line_items.iter_mut().filter(|li| items.contains(&li.id)) {
+            li.package_id = Some(id.clone());
+            li.package_status = Some("FULFILLING".into());
+            li.tracking_number = Some(tracking.clone());
+            li.shipping_provider_name = Some(service.shipping_provider_name.clone());
+        }
+        if !order.packages.iter().any(|p| p.id == id) {
+            order.packages.push(PackageRef { id: id.clone() });
+        }
+        let all = order
+            .line_items
+            .iter()
+            .all(|li| li.package_id.is_some() && li.package_status.as_deref() != Some("PROCESSING"));
+        let next = if all {
+            "AWAITING_COLLECTION"
+        } else {
+            "PARTIALLY_SHIPPING"
+        };
+        self.set_order_status(shop_id, &req.order_id, next);
+        Ok(CreatedPackage {
+            package_id: id,
+            order_id: req.order_id.clone(),
+            order_line_item_ids: items,
+            shipping_service_info: service,
+            create_time: now,
+        })
+    }
+
+    fn package(&self, shop_id: &str, id: &str) -> Result<&PackageState, SbError> {
+        self.packages
+            .get(id)
+            .filter(|p| p.shop_id == shop_id)
+            .ok_or_else(|| {
+                refuse(
+                    codes::NOT_FOUND,
+                    format!("package {id} does not exist in this shop"),
+                )
+            })
+    }
+
+    /// Get Package Shipping Document: a fresh expiring URL to the label PDF.
+    pub fn shipping_document(
+        &mut self,
+        shop_id: &str,
+        id: &str,
+        doc_type: &str,
+        base_url: &str,
+    ) -> Result<ShippingDocument, SbError> {
+        if !matches!(
+            doc_type,
+            "SHIPPING_LABEL" | "PACKING_SLIP" | "SHIPPING_LABEL_AND_PACKING_SLIP"
+        ) {
+            return Err(refuse(
+                codes::INVALID_PARAMS,
+                format!("document_type {doc_type:?} is not supported here"),
+            ));
+        }
+        let p = self.package(shop_id, id)?.clone();
+        if !p.label_purchased {
+            return Err(refuse(
+                21023035,
+                "Please arrange shipment before printing the shipping document.",
+            ));
+        }
+        match p.status.as_str() {
+            "COMPLETED" => {
+                return Err(refuse(
+                    21042102,
+                    "The package has been picked up; the label can no longer be printed.",
+                ));
+            }
+            "CANCELLED" => return Err(refuse(21023059, "The package has been cancelled.")),
+            _ => {}
+        }
+        let token = self.token("doc");
+        self.documents.insert(
+            token.clone(),
+            (p.id.clone(), unix_now() + self.settings.doc_url_ttl_secs),
+        );
+        Ok(ShippingDocument {
+            doc_url: format!("{base_url}/sandbox/docs/{token}.pdf"),
+            tracking_number: p.tracking_number,
+        })
+    }
+
+    /// The package behind a document URL token, while the URL is valid.
+    pub fn document(&self, token: &str) -> Option<(&PackageState, &Order)> {
+        let (pid, exp) = self.documents.get(token)?;
+        if *exp < unix_now() {
+            return None;
+        }
+        let p = self.packages.get(pid)?;
+        let o = self.orders.get(&p.shop_id)?.get(&p.order_id)?;
+        Some((p, o))
+    }
+
+    /// Get Package Detail.
+    pub fn package_detail(&self, shop_id: &str, id: &str) -> Result<PackageDetail, SbError> {
+        let p = self.package(shop_id, id)?;
+        let o = self.orders.get(shop_id).and_then(|m| m.get(&p.order_id));
+        Ok(PackageDetail {
+            package_id: p.id.clone(),
+            orders: vec![PackageOrder {
+                id: p.order_id.clone(),
+            }],
+            package_status: p.status.clone(),
+            shipping_provider_name: p.provider_name.clone(),
+            shipping_provider_id: String::new(),
+            shipping_type: "TIKTOK".into(),
+            tracking_number: p.tracking_number.clone(),
+            create_time: p.create_time,
+            update_time: p.update_time,
+            handover_method: p.handover_method.clone(),
+            order_line_item_ids: p.line_item_ids.clone(),
+            recipient_address: o.map(|o| o.recipient_address.clone()).unwrap_or_default(),
+            sender_address: catalog::warehouse_address(),
+            weight: Some(Weight {
+                value: format!("{:.0}", p.weight_grams),
+                unit: "GRAM".into(),
+            }),
+            dimension: None,
+        })
+    }
+
+    /// Search Package, oldest first.
+    pub fn search_packages(
+        &self,
+        shop_id: &str,
+        f: &PackageSearch,
+        page_size: usize,
+        token: Option<&str>,
+    ) -> Result<PackagePage, SbError> {
+        let all: Vec<PackageSummary> = self
+            .packages
+            .values()
+            .filter(|p| p.shop_id == shop_id)
+            .filter(|p| {
+                f.create_time_ge.is_none_or(|t| p.create_time >= t)
+                    && f.create_time_lt.is_none_or(|t| p.create_time < t)
+            })
+            .filter(|p| {
+                f.update_time_ge.is_none_or(|t| p.update_time >= t)
+                    && f.update_time_lt.is_none_or(|t| p.update_time < t)
+            })
+            .filter(|p| f.package_status.as_ref().is_none_or(|s| &p.status == s))
+            .map(|p| PackageSummary {
+                id: p.id.clone(),
+                orders: vec![PackageOrder {
+                    id: p.order_id.clone(),
+                }],
+                create_time: p.create_time,
+                update_time: p.update_time,
+                status: p.status.clone(),
+                tracking_number: p.tracking_number.clone(),
+                shipping_provider_name: p.provider_name.clone(),
+                shipping_provider_id: String::new(),
+                order_line_item_ids: p.line_item_ids.clone(),
+            })
+            .collect();
+        let total = all.len() as i64;
+        let (packages, next) = page(&all, page_size, token)?;
+        Ok(PackagePage {
+            next_page_token: next,
+            total_count: total,
+            packages,
+        })
+    }
+
+    /// Get Order Split Attributes.
+    pub fn split_attributes(&self, shop_id: &str, ids: &[String]) -> Vec<SplitAttribute> {
+        ids.iter()
+            .map(|id| match self.orders.get(shop_id).and_then(|m| m.get(id)) {
+                Some(o) if o.status == "AWAITING_SHIPMENT" && o.line_items.len() > 1 => SplitAttribute {
+                    order_id: id.clone(),
+                    can_split: true,
+                    reason: String::new(),
+                    must_split: false,
+                },
+                Some(o) if o.line_items.len() <= 1 => SplitAttribute {
+                    order_id: id.clone(),
+                    can_split: false,
+                    reason: "The order has only one item.".into(),
+                    must_split: false,
+                },
+                Some(_) => SplitAttribute {
+                    order_id: id.clone(),
+                    can_split: false,
+                    reason: "The order status does not allow splitting.".into(),
+                    must_split: false,
+                },
+                None => SplitAttribute {
+                    order_id: id.clone(),
+                    can_split: false,
+                    reason: "Order not found.".into(),
+                    must_split: false,
+                },
+            })
+            .collect()
+    }
+
+    /// Split Orders: one PROCESSING package (no label yet) per group.
+    pub fn split_order(
+        &mut self,
+        shop_id: &str,
+        order_id: &str,
+        req: &SplitOrder,
+    ) -> Result<SplitResult, SbError> {
+        let o = self.order_mut(shop_id, order_id)?.clone();
+        if o.status != "AWAITING_SHIPMENT" {
+            Self::check_fulfillable(&o)?;
+            return Err(refuse(21011048, "The order can no longer be split."));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for g in &req.splittable_groups {
+            if g.order_line_item_ids.is_empty() {
+                return Err(refuse(
+                    codes::INVALID_PARAMS,
+                    format!("splittable group {} is empty", g.id),
+                ));
+            }
+            for id in &g.order_line_item_ids {
+                if !seen.insert(id.clone()) {
+                    return Err(refuse(
+                        codes::INVALID_PARAMS,
+                        format!("line item {id} is in two groups"),
+                    ));
+                }
+                match o.line_items.iter().find(|li| &li.id == id) {
+                    None => {
+                        return Err(refuse(
+                            codes::INVALID_PARAMS,
+                            format!("line item {id} is not in order {order_id}"),
+                        ));
+                    }
+                    Some(li) if li.package_id.is_some() => {
+                        return Err(refuse(
+                            codes::LABEL_ALREADY_PURCHASED,
+                            "Items are already in a package.",
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        if req.splittable_groups.len() < 2 || seen.len() != o.line_items.len() {
+            return Err(refuse(
+                codes::INVALID_PARAMS,
+                "Groups must cover every line item and make at least two packages.",
+            ));
+        }
+        let now = unix_now();
+        let mut out = Vec::new();
+        for g in &req.splittable_groups {
+            let id = catalog::id(&mut self.rng, "115");
+            self.packages.insert(
+                id.clone(),
+                PackageState {
+                    id: id.clone(),
+                    shop_id: shop_id.into(),
+                    order_id: order_id.into(),
+                    line_item_ids: g.order_line_item_ids.clone(),
+                    tracking_number: String::new(),
+                    service_id: String::new(),
+                    service_name: String::new(),
+                    provider_name: String::new(),
+                    price: String::new(),
+                    weight_grams: 0.0,
+                    status: "PROCESSING".into(),
+                    label_purchased: false,
+                    create_time: now,
+                    update_time: now,
+                    handover_method: String::new(),
+                },
+            );
+            let order = self.order_mut(shop_id, order_id)?;
+            for li in order
+                .line_items
+                .iter_mut()
+                .filter(|li| g.order_line_item_ids.contains(&li.id))
+            {
+                li.package_id = Some(id.clone());
+                li.package_status = Some("PROCESSING".into());
+            }
+            order.packages.push(PackageRef { id: id.clone() });
+            out.push(SplitPackage {
+                splittable_group_id: g.id.clone(),
+                id,
+            });
+        }
+        let list: Vec<_> = out
+            .iter()
+            .map(|p| serde_json::json!({"package_id": p.id, "order_id_list": [order_id]}))
+            .collect();
+        self.queue_webhook(4, shop_id, serde_json::json!({"sc_type": "SPLIT", "role_type": "ROLE_SELLER", "package_list": list, "update_time": now}));
+        Ok(SplitResult { packages: out })
+    }
+
+    /// Ship Package (the schedule-shipping flow outside the US).
+    pub fn ship_package(&mut self, shop_id: &str, id: &str, req: &ShipPackage) -> Result<(), SbError> {
+        let p = self.package(shop_id, id)?.clone();
+        if p.status == "COMPLETED" {
+            return Err(refuse(21011006, "The package has already been shipped."));
+        }
+        if let Some(p) = self.packages.get_mut(id) {
+            p.handover_method = req.handover_method.clone().unwrap_or_else(|| "DROP_OFF".into());
+            p.update_time = unix_now();
+        }
+        Ok(())
+    }
+
+    /// The carrier scans a package: it is picked up, and the order moves to IN_TRANSIT once
+    /// every package is.
+    pub fn scan(&mut self, id: &str) -> Result<(), SbError> {
+        let p = self
+            .packages
+            .get_mut(id)
+            .ok_or_else(|| refuse(codes::NOT_FOUND, "no such package"))?;
+        if !p.label_purchased {
+            return Err(refuse(21023035, "The package has no label yet."));
+        }
+        p.status = "COMPLETED".into();
+        p.update_time = unix_now();
+        let (shop_id, order_id) = (p.shop_id.clone(), p.order_id.clone());
+        let order = self.order_mut(&shop_id, &order_id)?;
+        for li in order
+            .line_items
+            .iter_mut()
+            .filter(|li| li.package_id.as_deref() == Some(id))
+        {
+            li.package_status = Some("COMPLETED".into());
+        }
+        let all = order
+            .line_items
+            .iter()
+            .all(|li| li.package_status.as_deref() == Some("COMPLETED"));
+        if all {
+            self.set_order_status(&shop_id, &order_id, "IN_TRANSIT");
+        }
+        Ok(())
+    }
+
+    /// The buyer (or TikTok) cancels an order; its packages are cancelled too.
+    pub fn cancel_order(&mut self, shop_id: &str, order_id: &str) -> Result<(), SbError> {
+        self.order_mut(shop_id, order_id)?;
+        for p in self.packages.values_mut().filter(|p| p.order_id == order_id) {
+            p.status = "CANCELLED".into();
+        }
+        let o = self.order_mut(shop_id, order_id)?;
+        o.cancel_reason = "Buyer cancelled".into();
+        o.cancellation_initiator = "BUYER".into();
+        self.set_order_status(shop_id, order_id, "CANCELLED");
+        Ok(())
+    }
+}

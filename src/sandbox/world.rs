@@ -1,0 +1,452 @@
+//! The sandbox's state: one seller with its shops, orders and packages, the app's OAuth codes
+//! and tokens, counters that tests read, and the order life cycle. All of it sits behind one
+//! mutex; operations are synchronous and fast.
+
+use std::collections::{BTreeMap, HashMap};
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+use serde::Serialize;
+
+use super::catalog::{self, DESIGNS, PRODUCTS};
+use super::faults::Faults;
+use crate::tiktok::client::unix_now;
+use crate::tiktok::types::{Address, LineItem, Order, Payment, Shop};
+
+/// Tunables of the simulated world.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct WorldSettings {
+    /// Seed of every random choice.
+    pub seed: u64,
+    /// Shops of the sandbox seller.
+    pub shops: usize,
+    /// Orders created per shop at start.
+    pub initial_orders: usize,
+    /// New orders per minute per shop (0 = none).
+    pub orders_per_minute: f64,
+    /// Seconds an order stays ON_HOLD after payment (TikTok: one hour).
+    pub on_hold_secs: i64,
+    /// Seconds from a carrier scan to delivery, and again from delivery to completion.
+    pub transit_secs: i64,
+    /// Lifetime of an access token, in seconds (TikTok: 7 days).
+    pub access_token_ttl_secs: i64,
+    /// Lifetime of a shipping document URL, in seconds (TikTok: 24 hours).
+    pub doc_url_ttl_secs: i64,
+    /// Requests per second per API per shop before HTTP 429 (TikTok: 50).
+    pub rate_limit_per_sec: u32,
+}
+
+impl Default for WorldSettings {
+    fn default() -> Self {
+        WorldSettings {
+            seed: 42,
+            shops: 1,
+            initial_orders: 60,
+            orders_per_minute: 2.0,
+            on_hold_secs: 60,
+            transit_secs: 600,
+            access_token_ttl_secs: 7 * 24 * 3600,
+            doc_url_ttl_secs: 24 * 3600,
+            rate_limit_per_sec: 50,
+        }
+    }
+}
+
+/// A bought label: a package and what was bought for it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageState {
+    pub id: String,
+    pub shop_id: String,
+    pub order_id: String,
+    pub line_item_ids: Vec<String>,
+    pub tracking_number: String,
+    pub service_id: String,
+    pub service_name: String,
+    pub provider_name: String,
+    pub price: String,
+    pub weight_grams: f64,
+    /// PROCESSING (split, no label) → FULFILLING (label bought) → COMPLETED, or CANCELLED.
+    pub status: String,
+    pub label_purchased: bool,
+    pub create_time: i64,
+    pub update_time: i64,
+    pub handover_method: String,
+}
+
+/// An OAuth authorization code.
+#[derive(Debug, Clone)]
+pub struct AuthCode {
+    pub expires_at: i64,
+    pub used: bool,
+}
+
+/// An issued access token.
+#[derive(Debug, Clone)]
+pub struct AccessToken {
+    pub expires_at: i64,
+    pub scopes: Vec<String>,
+}
+
+/// Scopes the sandbox grants.
+pub const SCOPES: &[&str] = &[
+    "seller.authorization.info",
+    "seller.order.info",
+    "seller.fulfillment.basic",
+    "seller.fulfillment.package.write",
+];
+
+/// A webhook waiting to be pushed.
+#[derive(Debug, Clone)]
+pub struct PendingWebhook {
+    pub body: Vec<u8>,
+}
+
+/// Everything the sandbox knows.
+pub struct World {
+    pub settings: WorldSettings,
+    /// The URL clients reach the sandbox at (document URLs point here).
+    pub base_url: String,
+    pub app_key: String,
+    pub app_secret: String,
+    pub redirect_url: Option<String>,
+    pub webhook_url: Option<String>,
+    pub seller_name: String,
+    pub open_id: String,
+    pub shops: Vec<Shop>,
+    /// Orders by shop id, then order id.
+    pub orders: BTreeMap<String, BTreeMap<String, Order>>,
+    pub packages: BTreeMap<String, PackageState>,
+    pub auth_codes: HashMap<String, AuthCode>,
+    pub access_tokens: HashMap<String, AccessToken>,
+    /// Live refresh tokens (a refresh rotates them: the old one stops working).
+    pub refresh_tokens: HashMap<String, i64>,
+    /// Document URL tokens → (package id, expiry).
+    pub documents: HashMap<String, (String, i64)>,
+    /// Calls per endpoint name, including refused ones.
+    pub calls: BTreeMap<String, u64>,
+    /// Answers per error code.
+    pub errors: BTreeMap<i64, u64>,
+    /// Successful label purchases (Create Packages calls that bought a label).
+    pub purchases: u64,
+    /// Webhooks delivered / given up.
+    pub webhooks_delivered: u64,
+    pub webhooks_failed: u64,
+    pub outbox: Vec<PendingWebhook>,
+    pub faults: Faults,
+    pub rng: StdRng,
+    order_accumulator: f64,
+    last_tick: i64,
+}
+
+impl World {
+    /// Builds a world from its settings and app credentials, with the initial orders.
+    pub fn new(settings: WorldSettings, app_key: &str, app_secret: &str) -> World {
+        let mut rng = StdRng::seed_from_u64(settings.seed);
+        let open_id = catalog::id(&mut rng, "7");
+        let shops: Vec<Shop> = (0..settings.shops.max(1))
+            .map(|i| Shop {
+                id: catalog::id(&mut rng, "749"),
+                name: format!("Sandbox POD Shop {}", i + 1),
+                region: "US".into(),
+                seller_type: "LOCAL".into(),
+                cipher: format!("TTP_{}", hex::encode(rng.random::<[u8; 12]>())),
+                code: format!("USLC{}", rng.random_range(100000..999999)),
+            })
+            .collect();
+        let now = unix_now();
+        let mut world = World {
+            base_url: String::new(),
+            app_key: app_key.into(),
+            app_secret: app_secret.into(),
+            redirect_url: None,
+            webhook_url: None,
+            seller_name: "Sandbox Seller".into(),
+            open_id,
+            orders: shops.iter().map(|s| (s.id.clone(), BTreeMap::new())).collect(),
+            shops,
+            packages: BTreeMap::new(),
+            auth_codes: HashMap::new(),
+            access_tokens: HashMap::new(),
+            refresh_tokens: HashMap::new(),
+            documents: HashMap::new(),
+            calls: BTreeMap::new(),
+            errors: BTreeMap::new(),
+            purchases: 0,
+            webhooks_delivered: 0,
+            webhooks_failed: 0,
+            outbox: Vec::new(),
+            faults: Faults::default(),
+            rng,
+            order_accumulator: 0.0,
+            last_tick: now,
+            settings,
+        };
+        for shop in world.shops.clone() {
+            for _ in 0..world.settings.initial_orders {
+                // Spread over the last three days; old enough ones are already paid and released.
+                let age = world.rng.random_range(0..3 * 24 * 3600);
+                let roll = world.rng.random_range(0..100);
+                let status = match roll {
+                    0..5 => "UNPAID",
+                    5..9 => "CANCELLED",
+                    _ => "AWAITING_SHIPMENT",
+                };
+                world.new_order(&shop.id, now - age, status);
+            }
+            for _ in 0..3 {
+                world.new_order(&shop.id, now, "ON_HOLD");
+            }
+        }
+        world
+    }
+
+    /// Creates one order in a shop; returns its id.
+    pub fn new_order(&mut self, shop_id: &str, created: i64, status: &str) -> String {
+        let rng = &mut self.rng;
+        let order_id = catalog::id(rng, "576");
+        let units = match rng.random_range(0..100) {
+            0..60 => 1,
+            60..85 => 2,
+            85..95 => 3,
+            _ => 4,
+        };
+        let mut items = Vec::new();
+        let mut subtotal: u64 = 0;
+        let mut last: Option<(usize, usize, usize, usize)> = None;
+        for _ in 0..units {
+            // Buyers often take two of the same thing: repeat the previous SKU half the time.
+            let choice = match last {
+                Some(l) if rng.random_range(0..2) == 0 => l,
+                _ => (
+                    rng.random_range(0..PRODUCTS.len()),
+                    rng.random_range(0..DESIGNS.len()),
+                    rng.random_range(0..8),
+                    rng.random_range(0..8),
+                ),
+            };
+            last = Some(choice);
+            let p = &PRODUCTS[choice.0];
+            let (design, design_name) = DESIGNS[choice.1];
+            let a = p.variants_a[choice.2 % p.variants_a.len()];
+            let b = p.variants_b[choice.3 % p.variants_b.len()];
+            let seller_sku = format!("{}-{design}-{}-{}", p.sku_prefix, code(a), code(b));
+            let sku_id = format!("17{:016}", stable_hash(&seller_sku) % 10_000_000_000_000_000);
+            subtotal += u64::from(p.price_cents);
+            items.push(LineItem {
+                id: catalog::id(rng, "577"),
+                sku_id,
+                product_id: format!("17{:016}", stable_hash(p.sku_prefix) % 10_000_000_000_000_000),
+                product_name: format!("{design_name} {}", p.name),
+                sku_name: format!("{a}, {b}"),
+                sku_image: format!(
+                    "https://sandbox.podgate.local/img/{}/{}.png",
+                    p.image,
+                    design.to_lowercase()
+                ),
+                seller_sku,
+                original_price: catalog::money(u64::from(p.price_cents)),
+                sale_price: catalog::money(u64::from(p.price_cents)),
+                currency: "USD".into(),
+                display_status: status.into(),
+                ..LineItem::default()
+            });
+        }
+        let shipping: u64 = if subtotal >= 3500 { 0 } else { 499 };
+        let paid = if status == "UNPAID" { 0 } else { created + 30 };
+        let address = catalog::recipient(rng);
+        let order = Order {
+            id: order_id.clone(),
+            status: status.into(),
+            create_time: created,
+            update_time: paid.max(created),
+            paid_time: paid,
+            rts_sla_time: if paid > 0 { paid + 3 * 24 * 3600 } else { 0 },
+            tts_sla_time: if paid > 0 { paid + 4 * 24 * 3600 } else { 0 },
+            shipping_due_time: if paid > 0 { paid + 3 * 24 * 3600 } else { 0 },
+            collection_due_time: if paid > 0 { paid + 4 * 24 * 3600 } else { 0 },
+            delivery_due_time: if paid > 0 { paid + 10 * 24 * 3600 } else { 0 },
+            cancel_time: if status == "CANCELLED" { created + 600 } else { 0 },
+            user_id: catalog::id(rng, "76"),
+            buyer_email: format!("{}@scs.tiktokw.us", hex::encode(rng.random::<[u8; 6]>())),
+            fulfillment_type: "FULFILLMENT_BY_SELLER".into(),
+            shipping_type: "TIKTOK".into(),
+            delivery_type: "HOME_DELIVERY".into(),
+            delivery_option_name: "Standard shipping".into(),
+            warehouse_id: "7000000000000000001".into(),
+            is_on_hold_order: status == "ON_HOLD",
+            cancel_reason: if status == "CANCELLED" {
+                "No longer needed".into()
+            } else {
+                String::new()
+            },
+            cancellation_initiator: if status == "CANCELLED" {
+                "BUYER".into()
+            } else {
+                String::new()
+            },
+            payment: Payment {
+                currency: "USD".into(),
+                sub_total: catalog::money(subtotal),
+                shipping_fee: catalog::money(shipping),
+                seller_discount: "0.00".into(),
+                platform_discount: "0.00".into(),
+                total_amount: catalog::money(subtotal + shipping),
+                original_total_product_price: catalog::money(subtotal),
+                original_shipping_fee: catalog::money(shipping),
+                tax: "0.00".into(),
+            },
+            recipient_address: address,
+            line_items: items,
+            ..Order::default()
+        };
+        self.orders
+            .entry(shop_id.to_string())
+            .or_default()
+            .insert(order_id.clone(), order);
+        order_id
+    }
+
+    /// The shop with this cipher.
+    pub fn shop_by_cipher(&self, cipher: &str) -> Option<&Shop> {
+        self.shops.iter().find(|s| s.cipher == cipher)
+    }
+
+    /// An order as the API shows it: the address is hidden while UNPAID or ON_HOLD.
+    pub fn visible_order(o: &Order) -> Order {
+        let mut o = o.clone();
+        if matches!(o.status.as_str(), "UNPAID" | "ON_HOLD") {
+            o.recipient_address = Address {
+                region_code: "US".into(),
+                ..Address::default()
+            };
+        }
+        o
+    }
+
+    /// Moves an order to a new status, stamps it and queues the webhook.
+    pub fn set_order_status(&mut self, shop_id: &str, order_id: &str, status: &str) {
+        let now = unix_now();
+        let Some(o) = self.orders.get_mut(shop_id).and_then(|m| m.get_mut(order_id)) else {
+            return;
+        };
+        if o.status == status {
+            return;
+        }
+        o.status = status.into();
+        o.update_time = now;
+        o.is_on_hold_order = status == "ON_HOLD";
+        if status == "CANCELLED" {
+            o.cancel_time = now;
+        }
+        for li in &mut o.line_items {
+            li.display_status = status.into();
+        }
+        let on_hold = o.is_on_hold_order;
+        self.queue_webhook(
+            1,
+            shop_id,
+            serde_json::json!({
+                "order_id": order_id, "order_status": status, "is_on_hold_order": on_hold, "update_time": now,
+            }),
+        );
+    }
+
+    /// Queues a webhook (pushed when a webhook URL is configured).
+    pub fn queue_webhook(&mut self, kind: i64, shop_id: &str, data: serde_json::Value) {
+        if self.webhook_url.is_none() {
+            return;
+        }
+        let event = serde_json::json!({
+            "type": kind,
+            "tts_notification_id": catalog::id(&mut self.rng, "73"),
+            "shop_id": shop_id,
+            "timestamp": unix_now(),
+            "data": data,
+        });
+        self.outbox.push(PendingWebhook {
+            body: serde_json::to_vec(&event).unwrap_or_default(),
+        });
+    }
+
+    /// Advances time: new orders arrive, paid orders leave ON_HOLD, unpaid ones get paid.
+    pub fn tick(&mut self) {
+        let now = unix_now();
+        let elapsed = (now - self.last_tick).max(0) as f64;
+        self.last_tick = now;
+        self.order_accumulator += elapsed * self.settings.orders_per_minute / 60.0;
+        let shop_ids: Vec<String> = self.shops.iter().map(|s| s.id.clone()).collect();
+        while self.order_accumulator >= 1.0 {
+            self.order_accumulator -= 1.0;
+            for sid in &shop_ids {
+                let id = self.new_order(sid, now, "ON_HOLD");
+                self.queue_webhook(1, sid, serde_json::json!({
+                    "order_id": id, "order_status": "ON_HOLD", "is_on_hold_order": true, "update_time": now,
+                }));
+            }
+        }
+        let mut moves = Vec::new();
+        for (sid, orders) in &self.orders {
+            for o in orders.values() {
+                if o.status == "ON_HOLD" && o.paid_time + self.settings.on_hold_secs <= now {
+                    moves.push((sid.clone(), o.id.clone(), "AWAITING_SHIPMENT"));
+                } else if o.status == "UNPAID" && o.create_time + 2 * self.settings.on_hold_secs <= now {
+                    moves.push((sid.clone(), o.id.clone(), "ON_HOLD"));
+                } else if o.status == "IN_TRANSIT" && o.update_time + self.settings.transit_secs <= now {
+                    moves.push((sid.clone(), o.id.clone(), "DELIVERED"));
+                } else if o.status == "DELIVERED" && o.update_time + self.settings.transit_secs <= now {
+                    moves.push((sid.clone(), o.id.clone(), "COMPLETED"));
+                }
+            }
+        }
+        for (sid, oid, status) in moves {
+            if status == "ON_HOLD"
+                && let Some(o) = self.orders.get_mut(&sid).and_then(|m| m.get_mut(&oid))
+            {
+                o.paid_time = now;
+                o.rts_sla_time = now + 3 * 24 * 3600;
+            }
+            self.set_order_status(&sid, &oid, status);
+        }
+    }
+
+    /// Counts a call to an endpoint.
+    pub fn count_call(&mut self, endpoint: &str) {
+        *self.calls.entry(endpoint.to_string()).or_default() += 1;
+    }
+
+    /// Counts an error answer.
+    pub fn count_error(&mut self, code: i64) {
+        *self.errors.entry(code).or_default() += 1;
+    }
+
+    /// A fresh opaque token string.
+    pub fn token(&mut self, prefix: &str) -> String {
+        format!("{prefix}{}", hex::encode(self.rng.random::<[u8; 20]>()))
+    }
+}
+
+fn code(variant: &str) -> String {
+    let up: String = variant
+        .to_uppercase()
+        .chars()
+        .filter(|c| c.is_ascii_alphanumeric())
+        .collect();
+    match up.as_str() {
+        "BLACK" => "BLK".into(),
+        "WHITE" => "WHT".into(),
+        "NAVY" => "NVY".into(),
+        "HEATHERGREY" => "HGRY".into(),
+        "FORESTGREEN" => "FGRN".into(),
+        "NATURAL" => "NAT".into(),
+        "ONESIZE" => "OS".into(),
+        other => other.to_string(),
+    }
+}
+
+/// FNV-1a, stable across runs (ids derived from SKUs stay the same).
+fn stable_hash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf29ce484222325u64, |h, b| {
+        (h ^ u64::from(b)).wrapping_mul(0x100000001b3)
+    })
+}

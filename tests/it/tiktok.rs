@@ -1,0 +1,833 @@
+//! The TikTok Shop client against the sandbox: the whole seller flow, every error class, and
+//! the checks a real TikTok makes on signatures, timestamps and tokens.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use podgate::sandbox::{self, SandboxConfig, SandboxHandle, faults::FaultSettings, world::WorldSettings};
+use podgate::tiktok::types::*;
+use podgate::tiktok::{
+    ErrorClass, MemoryTokenStore, SellerApi, TikTokClient, TikTokConfig, TokenStore, Tokens,
+};
+
+/// A sandbox with a quiet shop (no orders arriving on their own), and a client pointed at it.
+pub struct Fixture {
+    pub sb: SandboxHandle,
+    pub client: TikTokClient,
+    pub store: Arc<MemoryTokenStore>,
+    pub cipher: String,
+}
+
+pub async fn sandbox(world: WorldSettings, tweak: impl FnOnce(&mut TikTokConfig)) -> SandboxHandle {
+    let cfg = SandboxConfig {
+        listen: "127.0.0.1:0".parse().unwrap(),
+        world: WorldSettings {
+            orders_per_minute: 0.0,
+            ..world
+        },
+        redirect_url: Some("http://127.0.0.1:9/callback".into()),
+        webhook_retry_scale: 0.001,
+        ..SandboxConfig::default()
+    };
+    let _ = tweak;
+    sandbox::spawn(cfg).await.expect("sandbox starts")
+}
+
+/// Runs the seller's authorization through the sandbox's page, as a browser would.
+pub async fn authorize(client: &TikTokClient) -> Result<podgate::tiktok::types::TokenData, String> {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let url = client.authorization_url("state-123");
+    let page = http.get(&url).send().await.unwrap().text().await.unwrap();
+    assert!(page.contains("Authorize this app"), "{page}");
+    let base = url.split("/open/").next().unwrap().to_string();
+    let r = http
+        .post(format!("{base}/open/authorize/decision"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("state=state-123&decision=approve")
+        .send()
+        .await
+        .unwrap();
+    let location = r.headers().get("location").unwrap().to_str().unwrap().to_string();
+    let back = url::Url::parse(&location).unwrap();
+    let q: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
+    assert_eq!(q["state"], "state-123", "state comes back unchanged");
+    client.exchange_code(&q["code"]).await.map_err(|e| e.to_string())
+}
+
+impl Fixture {
+    pub async fn new(world: WorldSettings) -> Fixture {
+        Self::with(world, |_| {}).await
+    }
+
+    pub async fn with(world: WorldSettings, tweak: impl FnOnce(&mut TikTokConfig)) -> Fixture {
+        let sb = sandbox(world, |_| {}).await;
+        let mut cfg = sb.sandbox.client_config();
+        cfg.backoff_base_ms = 5;
+        cfg.backoff_cap_ms = 50;
+        let tokens = authorize(&TikTokClient::new(cfg.clone()))
+            .await
+            .expect("authorized");
+        tweak(&mut cfg);
+        let client = TikTokClient::new(cfg);
+        let store = Arc::new(MemoryTokenStore::default());
+        store.save("seller", &Tokens::from(&tokens)).await.unwrap();
+        let cipher = sb.sandbox.state().shops[0].cipher.clone();
+        Fixture {
+            sb,
+            client,
+            store,
+            cipher,
+        }
+    }
+
+    pub fn seller(&self) -> SellerApi<'_> {
+        SellerApi {
+            client: &self.client,
+            store: self.store.as_ref(),
+            key: "seller",
+        }
+    }
+
+    pub fn shop(&self) -> podgate::tiktok::ShopApi<'_> {
+        self.seller().shop(&self.cipher)
+    }
+
+    pub async fn set_faults(&self, f: FaultSettings) {
+        self.sb.sandbox.world.lock().unwrap().faults.global = f;
+    }
+
+    /// Orders that can be fulfilled now.
+    pub async fn awaiting(&self) -> Vec<Order> {
+        let filter = OrderSearch {
+            order_status: Some("AWAITING_SHIPMENT".into()),
+            ..OrderSearch::default()
+        };
+        self.shop().search_orders_all(&filter, 50).await.unwrap()
+    }
+}
+
+pub fn weight() -> Weight {
+    Weight {
+        value: "340".into(),
+        unit: "GRAM".into(),
+    }
+}
+
+pub fn dims() -> Dimension {
+    Dimension {
+        length: "10".into(),
+        width: "8".into(),
+        height: "2".into(),
+        unit: "INCH".into(),
+    }
+}
+
+#[tokio::test]
+async fn seller_flow_authorize_list_buy_and_download_a_real_label() {
+    let fx = Fixture::new(WorldSettings {
+        initial_orders: 120,
+        seed: 7,
+        ..WorldSettings::default()
+    })
+    .await;
+    let shops = fx.seller().authorized_shops().await.unwrap();
+    assert_eq!(shops.len(), 1);
+    assert_eq!(shops[0].region, "US");
+    assert!(shops[0].cipher.starts_with("TTP_"));
+
+    // Every page is followed (120 orders at 50 a page), with opaque tokens containing '+' and '/'.
+    let all = fx
+        .shop()
+        .search_orders_all(&OrderSearch::default(), 50)
+        .await
+        .unwrap();
+    assert_eq!(all.len(), 123, "120 seeded + 3 on hold");
+    let ids: std::collections::HashSet<_> = all.iter().map(|o| o.id.clone()).collect();
+    assert_eq!(ids.len(), all.len(), "no order twice across pages");
+    for o in &all {
+        assert!(
+            o.id.len() >= 18 && o.id.parse::<u64>().unwrap() > (1u64 << 53),
+            "string ids beyond 2^53"
+        );
+        assert!(!o.line_items.is_empty());
+        if o.status == "ON_HOLD" {
+            assert!(
+                o.recipient_address.name.is_empty(),
+                "address hidden while on hold"
+            );
+        }
+    }
+    // Order detail in batches of at most 50.
+    let detail = fx
+        .shop()
+        .order_details(&all.iter().map(|o| o.id.clone()).collect::<Vec<_>>())
+        .await
+        .unwrap();
+    assert_eq!(detail.len(), all.len());
+
+    let order = fx.awaiting().await.into_iter().next().unwrap();
+    assert!(!order.recipient_address.name.is_empty());
+    let items: Vec<String> = order.line_items.iter().map(|l| l.id.clone()).collect();
+    let q = ShippingServiceQuery {
+        order_line_item_ids: items.clone(),
+        weight: weight(),
+        dimension: dims(),
+    };
+    let services = fx.shop().eligible_services(&order.id, &q).await.unwrap();
+    assert!(
+        services
+            .shipping_services
+            .iter()
+            .any(|s| s.name == "USPS Ground Advantage")
+    );
+    let cheapest = services
+        .shipping_services
+        .iter()
+        .min_by(|a, b| {
+            a.price
+                .parse::<f64>()
+                .unwrap()
+                .total_cmp(&b.price.parse::<f64>().unwrap())
+        })
+        .unwrap();
+    let created = fx
+        .shop()
+        .create_package(&CreatePackage {
+            order_id: order.id.clone(),
+            order_line_item_ids: items.clone(),
+            weight: weight(),
+            dimension: dims(),
+            shipping_service_id: Some(cheapest.id.clone()),
+        })
+        .await
+        .unwrap();
+    assert_eq!(created.shipping_service_info.id, cheapest.id);
+
+    let (doc, pdf) = fx.shop().label_pdf(&created.package_id).await.unwrap();
+    assert!(!doc.tracking_number.is_empty());
+    let parsed = lopdf::Document::load_mem(&pdf).expect("a valid PDF");
+    let pages = parsed.get_pages();
+    assert_eq!(pages.len(), 1);
+    let page_id = *pages.values().next().unwrap();
+    let media_box = parsed
+        .get_object(page_id)
+        .unwrap()
+        .as_dict()
+        .unwrap()
+        .get(b"MediaBox")
+        .unwrap()
+        .as_array()
+        .unwrap()
+        .clone();
+    let size: Vec<f32> = media_box.iter().map(|o| o.as_float().unwrap()).collect();
+    assert_eq!(size, vec![0.0, 0.0, 288.0, 432.0], "4 x 6 inches");
+    let text = parsed.extract_text(&[1]).unwrap();
+    assert!(
+        text.contains(&doc.tracking_number),
+        "tracking number printed: {text}"
+    );
+    assert!(
+        text.contains(&order.recipient_address.name.to_uppercase()),
+        "recipient printed: {text}"
+    );
+
+    // Buying again for the same items is refused, as TikTok does, and nothing is bought twice.
+    let again = fx
+        .shop()
+        .create_package(&CreatePackage {
+            order_id: order.id.clone(),
+            order_line_item_ids: items,
+            weight: weight(),
+            dimension: dims(),
+            shipping_service_id: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(again.code, 21022025);
+    assert_eq!(again.class, ErrorClass::Business);
+    let state = fx.sb.sandbox.state();
+    assert_eq!(state.purchases, 1);
+    assert_eq!(state.duplicate_labels, 0);
+    assert_eq!(
+        state.calls["create_packages"], 2,
+        "the refused retry reached TikTok once; no hidden retries"
+    );
+
+    // The package is found again by search and detail (what reconciliation relies on).
+    let found = fx
+        .shop()
+        .search_packages_page(&PackageSearch::default(), 50, None)
+        .await
+        .unwrap();
+    assert_eq!(found.packages.len(), 1);
+    assert_eq!(found.packages[0].id, created.package_id);
+    let detail = fx.shop().package_detail(&created.package_id).await.unwrap();
+    assert_eq!(detail.tracking_number, doc.tracking_number);
+    let order_now = fx
+        .shop()
+        .order_details(std::slice::from_ref(&order.id))
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(order_now.status, "AWAITING_COLLECTION");
+
+    // The carrier scans it: the order moves on and the label can no longer be printed.
+    fx.sb
+        .sandbox
+        .world
+        .lock()
+        .unwrap()
+        .scan(&created.package_id)
+        .unwrap();
+    let order_now = fx
+        .shop()
+        .order_details(std::slice::from_ref(&order.id))
+        .await
+        .unwrap()
+        .remove(0);
+    assert_eq!(order_now.status, "IN_TRANSIT");
+    let e = fx
+        .shop()
+        .shipping_document(&created.package_id, "SHIPPING_LABEL")
+        .await
+        .unwrap_err();
+    assert_eq!(e.code, 21042102);
+}
+
+#[tokio::test]
+async fn wrong_secret_is_a_bad_signature_and_is_not_retried() {
+    let fx = Fixture::with(WorldSettings::default(), |c| {
+        c.app_secret = "not-the-secret".into()
+    })
+    .await;
+    let e = fx.seller().authorized_shops().await.unwrap_err();
+    assert_eq!(e.class, ErrorClass::BadSignature);
+    assert_eq!(e.code, 106001);
+    assert_eq!(e.http_status, 401);
+    assert!(!e.request_id.is_empty());
+    assert_eq!(fx.sb.sandbox.state().calls["authorized_shops"], 1);
+}
+
+#[tokio::test]
+async fn tampered_body_and_stale_timestamp_are_refused() {
+    let fx = Fixture::new(WorldSettings::default()).await;
+    let token = fx.store.load("seller").await.unwrap().access_token;
+    let cfg = fx.client.config().clone();
+    let path = "/order/202309/orders/search";
+    let send = |ts: i64, signed_body: &'static str, sent_body: &'static str| {
+        let cfg = cfg.clone();
+        let token = token.clone();
+        let cipher = fx.cipher.clone();
+        async move {
+            let query: Vec<(String, String)> = vec![
+                ("app_key".into(), cfg.app_key.clone()),
+                ("page_size".into(), "10".into()),
+                ("shop_cipher".into(), cipher),
+                ("timestamp".into(), ts.to_string()),
+            ];
+            let sign = podgate::tiktok::sign::sign_request(
+                &cfg.app_secret,
+                path,
+                &query,
+                Some(signed_body.as_bytes()),
+            );
+            let mut u = url::Url::parse(&format!("{}{path}", cfg.api_base)).unwrap();
+            u.query_pairs_mut()
+                .extend_pairs(&query)
+                .append_pair("sign", &sign);
+            let r = reqwest::Client::new()
+                .post(u)
+                .header("x-tts-access-token", token)
+                .header("content-type", "application/json")
+                .body(sent_body)
+                .send()
+                .await
+                .unwrap();
+            let status = r.status().as_u16();
+            let v: serde_json::Value = r.json().await.unwrap();
+            (status, v["code"].as_i64().unwrap())
+        }
+    };
+    let now = chrono::Utc::now().timestamp();
+    assert_eq!(
+        send(
+            now,
+            r#"{"order_status":"ON_HOLD"}"#,
+            r#"{"order_status":"ON_HOLD"}"#
+        )
+        .await,
+        (200, 0)
+    );
+    assert_eq!(
+        send(
+            now,
+            r#"{"order_status":"ON_HOLD"}"#,
+            r#"{"order_status":"UNPAID"}"#
+        )
+        .await,
+        (401, 106001)
+    );
+    assert_eq!(
+        send(now - 301, "{}", "{}").await.1,
+        36009004,
+        "older than five minutes"
+    );
+    assert_eq!(
+        send(now + 120, "{}", "{}").await.1,
+        36009004,
+        "too far in the future"
+    );
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refreshed_once_and_the_call_retried() {
+    let fx = Fixture::new(WorldSettings::default()).await;
+    let before = fx.store.load("seller").await.unwrap();
+    fx.sb
+        .sandbox
+        .world
+        .lock()
+        .unwrap()
+        .access_tokens
+        .values_mut()
+        .for_each(|t| t.expires_at = 0);
+    // The store still believes the token is valid for days: the 105002 answer triggers the refresh.
+    let shops = fx.seller().authorized_shops().await.unwrap();
+    assert_eq!(shops.len(), 1);
+    let after = fx.store.load("seller").await.unwrap();
+    assert_ne!(after.access_token, before.access_token);
+    assert_ne!(
+        after.refresh_token, before.refresh_token,
+        "the new refresh token is kept"
+    );
+    let s = fx.sb.sandbox.state();
+    assert_eq!(s.calls["token_refresh"], 1);
+    assert_eq!(s.errors["105002"], 1);
+    // The old refresh token no longer works (the sandbox rotates them), so keeping the new one mattered.
+    assert!(fx.client.refresh_tokens(&before.refresh_token).await.is_err());
+}
+
+#[tokio::test]
+async fn tokens_near_expiry_are_refreshed_once_for_many_concurrent_calls() {
+    let fx = Fixture::new(WorldSettings::default()).await;
+    let mut t = fx.store.load("seller").await.unwrap();
+    t.access_expires_at = chrono::Utc::now().timestamp() + 10;
+    fx.store.save("seller", &t).await.unwrap();
+    let calls: Vec<_> = (0..8)
+        .map(|_| async { fx.seller().authorized_shops().await })
+        .collect();
+    let results = join_all(calls).await;
+    assert!(results.iter().all(|r| r.is_ok()));
+    assert_eq!(
+        fx.sb.sandbox.state().calls["token_refresh"],
+        1,
+        "single-flight refresh"
+    );
+}
+
+async fn join_all<F: std::future::Future>(fs: Vec<F>) -> Vec<F::Output> {
+    // Polls all futures concurrently on this task.
+    let mut pinned: Vec<std::pin::Pin<Box<F>>> = fs.into_iter().map(Box::pin).collect();
+    let mut results: Vec<Option<F::Output>> = (0..pinned.len()).map(|_| None).collect();
+    std::future::poll_fn(|cx| {
+        let mut pending = false;
+        for (i, f) in pinned.iter_mut().enumerate() {
+            if results[i].is_none() {
+                match f.as_mut().poll(cx) {
+                    std::task::Poll::Ready(v) => results[i] = Some(v),
+                    std::task::Poll::Pending => pending = true,
+                }
+            }
+        }
+        if pending {
+            std::task::Poll::Pending
+        } else {
+            std::task::Poll::Ready(())
+        }
+    })
+    .await;
+    results.into_iter().map(|r| r.unwrap()).collect()
+}
+
+#[tokio::test]
+async fn missing_permission_and_business_errors_keep_code_and_message() {
+    let fx = Fixture::new(WorldSettings::default()).await;
+    let on_hold = {
+        let filter = OrderSearch {
+            order_status: Some("ON_HOLD".into()),
+            ..OrderSearch::default()
+        };
+        fx.shop().search_orders_all(&filter, 50).await.unwrap().remove(0)
+    };
+    let e = fx
+        .shop()
+        .create_package(&CreatePackage {
+            order_id: on_hold.id.clone(),
+            order_line_item_ids: vec![],
+            weight: weight(),
+            dimension: dims(),
+            shipping_service_id: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!((e.code, e.class), (21011044, ErrorClass::Business));
+    assert!(e.message.contains("on hold"));
+
+    fx.sb
+        .sandbox
+        .world
+        .lock()
+        .unwrap()
+        .access_tokens
+        .values_mut()
+        .for_each(|t| t.scopes.retain(|s| s != "seller.order.info"));
+    let e = fx
+        .shop()
+        .search_orders_page(&OrderSearch::default(), 10, None, "create_time")
+        .await
+        .unwrap_err();
+    assert_eq!((e.code, e.class), (105005, ErrorClass::MissingPermission));
+    assert!(e.advice().contains("reconnect"));
+}
+
+#[tokio::test]
+async fn bursts_of_429_and_transient_errors_are_absorbed_by_backoff() {
+    let fx = Fixture::new(WorldSettings::default()).await;
+    fx.set_faults(FaultSettings {
+        burst_429: 4,
+        ..FaultSettings::default()
+    })
+    .await;
+    let shops = fx.seller().authorized_shops().await.unwrap();
+    assert_eq!(shops.len(), 1);
+    let s = fx.sb.sandbox.state();
+    assert_eq!(s.calls["authorized_shops"], 5, "four 429s, then success");
+    assert_eq!(s.errors["36009002"], 4);
+
+    fx.set_faults(FaultSettings {
+        error_rate: 0.3,
+        ..FaultSettings::default()
+    })
+    .await;
+    for _ in 0..10 {
+        fx.shop()
+            .search_orders_page(&OrderSearch::default(), 10, None, "create_time")
+            .await
+            .unwrap();
+    }
+    fx.set_faults(FaultSettings {
+        error_rate: 1.0,
+        ..FaultSettings::default()
+    })
+    .await;
+    let e = fx.seller().authorized_shops().await.unwrap_err();
+    assert_eq!(e.class, ErrorClass::Transient, "gives up after max attempts: {e}");
+}
+
+#[tokio::test]
+async fn timeouts_are_retried_and_create_package_is_never_blindly_repeated() {
+    let fx = Fixture::with(WorldSettings::default(), |c| c.timeout_ms = 300).await;
+    let order = fx.awaiting().await.remove(0);
+    fx.set_faults(FaultSettings {
+        timeout_rate: 1.0,
+        timeout_ms: 1000,
+        ..FaultSettings::default()
+    })
+    .await;
+    let e = fx
+        .shop()
+        .create_package(&CreatePackage {
+            order_id: order.id.clone(),
+            order_line_item_ids: vec![],
+            weight: weight(),
+            dimension: dims(),
+            shipping_service_id: None,
+        })
+        .await
+        .unwrap_err();
+    assert_eq!(e.class, ErrorClass::Transient);
+    assert_eq!(
+        fx.sb.sandbox.state().calls["create_packages"],
+        1,
+        "a purchase is attempted once"
+    );
+    fx.set_faults(FaultSettings {
+        timeout_rate: 0.5,
+        timeout_ms: 1000,
+        ..FaultSettings::default()
+    })
+    .await;
+    let shops = fx.seller().authorized_shops().await;
+    assert!(shops.is_ok(), "a safe call survives timeouts: {shops:?}");
+}
+
+#[tokio::test]
+async fn a_document_still_generating_is_fetched_once_ready() {
+    let fx = Fixture::new(WorldSettings::default()).await;
+    let order = fx.awaiting().await.remove(0);
+    let p = fx
+        .shop()
+        .create_package(&CreatePackage {
+            order_id: order.id.clone(),
+            order_line_item_ids: vec![],
+            weight: weight(),
+            dimension: dims(),
+            shipping_service_id: None,
+        })
+        .await
+        .unwrap();
+    fx.set_faults(FaultSettings {
+        doc_generating_rate: 0.6,
+        ..FaultSettings::default()
+    })
+    .await;
+    let (_, pdf) = fx.shop().label_pdf(&p.package_id).await.unwrap();
+    assert!(pdf.starts_with(b"%PDF-"));
+}
+
+#[tokio::test]
+async fn split_an_order_into_two_packages_and_buy_each_label() {
+    let fx = Fixture::new(WorldSettings {
+        initial_orders: 80,
+        ..WorldSettings::default()
+    })
+    .await;
+    let order = fx
+        .awaiting()
+        .await
+        .into_iter()
+        .find(|o| o.line_items.len() >= 2)
+        .expect("a multi-item order");
+    let attrs = fx
+        .shop()
+        .split_attributes(std::slice::from_ref(&order.id))
+        .await
+        .unwrap();
+    assert!(attrs[0].can_split);
+    let (first, rest) = order.line_items.split_at(1);
+    let groups = SplitOrder {
+        splittable_groups: vec![
+            SplittableGroup {
+                id: "g1".into(),
+                order_line_item_ids: first.iter().map(|l| l.id.clone()).collect(),
+            },
+            SplittableGroup {
+                id: "g2".into(),
+                order_line_item_ids: rest.iter().map(|l| l.id.clone()).collect(),
+            },
+        ],
+    };
+    let split = fx.shop().split_order(&order.id, &groups).await.unwrap();
+    assert_eq!(split.packages.len(), 2);
+    for (g, sp) in groups.splittable_groups.iter().zip(&split.packages) {
+        assert_eq!(sp.splittable_group_id, g.id);
+        let created = fx
+            .shop()
+            .create_package(&CreatePackage {
+                order_id: order.id.clone(),
+                order_line_item_ids: g.order_line_item_ids.clone(),
+                weight: weight(),
+                dimension: dims(),
+                shipping_service_id: None,
+            })
+            .await
+            .unwrap();
+        assert_eq!(created.package_id, sp.id, "the split package gets the label");
+    }
+    assert_eq!(fx.sb.sandbox.state().purchases, 2);
+    fx.shop()
+        .ship_package(
+            &split.packages[0].id,
+            &ShipPackage {
+                handover_method: Some("PICKUP".into()),
+            },
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        fx.shop()
+            .package_detail(&split.packages[0].id)
+            .await
+            .unwrap()
+            .handover_method,
+        "PICKUP"
+    );
+}
+
+#[tokio::test]
+async fn webhooks_arrive_signed_and_are_retried_until_accepted() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let fx = Fixture::new(WorldSettings::default()).await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = listener.local_addr().unwrap().port();
+    fx.sb.sandbox.world.lock().unwrap().webhook_url =
+        Some(format!("http://127.0.0.1:{port}/webhooks/tiktok"));
+    let ids = {
+        let mut w = fx.sb.sandbox.world.lock().unwrap();
+        let shop = w.shops[0].id.clone();
+        let id = w.new_order(&shop, 0, "ON_HOLD");
+        w.set_order_status(&shop, &id, "AWAITING_SHIPMENT");
+        id
+    };
+    let mut seen = Vec::new();
+    let mut answered_500 = false;
+    while seen.is_empty() {
+        let (mut sock, _) = tokio::time::timeout(Duration::from_secs(10), listener.accept())
+            .await
+            .expect("webhook pushed")
+            .unwrap();
+        let mut buf = vec![0u8; 16384];
+        let mut n = 0;
+        loop {
+            n += sock.read(&mut buf[n..]).await.unwrap();
+            let text = String::from_utf8_lossy(&buf[..n]).to_string();
+            if let Some(i) = text.find("\r\n\r\n") {
+                let len: usize = text
+                    .lines()
+                    .find_map(|l| {
+                        l.to_lowercase()
+                            .strip_prefix("content-length: ")
+                            .map(|v| v.trim().parse().unwrap())
+                    })
+                    .unwrap();
+                if n >= i + 4 + len {
+                    break;
+                }
+            }
+        }
+        let text = String::from_utf8_lossy(&buf[..n]).to_string();
+        let (head, body) = text.split_once("\r\n\r\n").unwrap();
+        let auth = head
+            .lines()
+            .find_map(|l| {
+                l.strip_prefix("authorization: ")
+                    .or_else(|| l.strip_prefix("Authorization: "))
+            })
+            .unwrap()
+            .trim()
+            .to_string();
+        assert!(
+            fx.client.verify_webhook(body.as_bytes(), &auth),
+            "signature verifies"
+        );
+        assert!(!fx.client.verify_webhook(format!("{body} ").as_bytes(), &auth));
+        if !answered_500 {
+            // The first delivery fails; TikTok retries it.
+            answered_500 = true;
+            sock.write_all(
+                b"HTTP/1.1 500 Internal Server Error\r\ncontent-length: 0\r\nconnection: close\r\n\r\n",
+            )
+            .await
+            .unwrap();
+            continue;
+        }
+        sock.write_all(b"HTTP/1.1 200 OK\r\ncontent-length: 0\r\nconnection: close\r\n\r\n")
+            .await
+            .unwrap();
+        let ev: WebhookEvent = serde_json::from_str(body).unwrap();
+        seen.push(ev);
+    }
+    assert_eq!(seen[0].kind, 1);
+    assert_eq!(seen[0].data["order_id"], ids);
+    assert_eq!(seen[0].data["order_status"], "AWAITING_SHIPMENT");
+    assert!(!seen[0].tts_notification_id.is_empty());
+}
+
+#[tokio::test]
+async fn the_podgate_sandbox_command_serves_the_whole_flow() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_podgate"))
+        .args([
+            "sandbox",
+            "--listen",
+            &format!("127.0.0.1:{port}"),
+            "--app-key",
+            "k123",
+            "--app-secret",
+            "s456",
+        ])
+        .args([
+            "--redirect-url",
+            "http://127.0.0.1:9/cb",
+            "--seed",
+            "3",
+            "--orders",
+            "10",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut ready = false;
+    for _ in 0..300 {
+        if reqwest::get(format!("{base}/sandbox/api/state")).await.is_ok() {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(ready, "podgate sandbox did not start");
+    let cfg = TikTokConfig {
+        api_base: base.clone(),
+        auth_base: base.clone(),
+        authorize_url: format!("{base}/open/authorize"),
+        app_key: "k123".into(),
+        app_secret: "s456".into(),
+        ..TikTokConfig::default()
+    };
+    let client = TikTokClient::new(cfg);
+    let store = MemoryTokenStore::default();
+    store
+        .save("s", &Tokens::from(&authorize(&client).await.unwrap()))
+        .await
+        .unwrap();
+    let seller = SellerApi {
+        client: &client,
+        store: &store,
+        key: "s",
+    };
+    let cipher = seller.authorized_shops().await.unwrap().remove(0).cipher;
+    let shop = SellerApi {
+        client: &client,
+        store: &store,
+        key: "s",
+    }
+    .shop(&cipher);
+    let filter = OrderSearch {
+        order_status: Some("AWAITING_SHIPMENT".into()),
+        ..OrderSearch::default()
+    };
+    let order = shop.search_orders_all(&filter, 20).await.unwrap().remove(0);
+    let p = shop
+        .create_package(&CreatePackage {
+            order_id: order.id,
+            order_line_item_ids: vec![],
+            weight: weight(),
+            dimension: dims(),
+            shipping_service_id: None,
+        })
+        .await
+        .unwrap();
+    let (doc, pdf) = shop.label_pdf(&p.package_id).await.unwrap();
+    let text = lopdf::Document::load_mem(&pdf)
+        .unwrap()
+        .extract_text(&[1])
+        .unwrap();
+    assert!(text.contains(&doc.tracking_number));
+    let state: serde_json::Value = reqwest::get(format!("{base}/sandbox/api/state"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(state["purchases"], 1);
+    child.kill().await.unwrap();
+}
