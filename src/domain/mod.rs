@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod passwords;
+pub mod sessions;
 pub mod throttle;
 pub mod tokens;
 

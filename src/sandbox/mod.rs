@@ -7,9 +7,11 @@ pub mod api;
 pub mod auth;
 pub mod catalog;
 pub mod control;
+pub mod endpoints;
 pub mod faults;
 pub mod fulfillment;
 pub mod label;
+pub mod packages;
 pub mod webhooks;
 pub mod world;
 
@@ -143,7 +145,7 @@ fn rocket(sb: Sandbox, listen: SocketAddr) -> Rocket<Build> {
         .merge(("limits.bytes", "4 MiB"))
         .merge(("limits.form", "64 KiB"))
         .merge(("limits.json", "4 MiB"));
-    let mut routes = api::routes();
+    let mut routes = endpoints::routes();
     routes.extend(auth::routes());
     routes.extend(control::routes());
     rocket::custom(figment).manage(sb).mount("/", routes)

@@ -8,7 +8,7 @@ use crate::config::AppConfig;
 use crate::db::DbPool;
 use crate::db::models::audit::{Actor, Channel};
 use crate::db::models::user::Role;
-use crate::domain::accounts::{self, SignedIn};
+use crate::domain::sessions::{self, SignedIn};
 
 /// Name of the private cookie holding the session token.
 pub const SESSION_COOKIE: &str = "podgate_session";
@@ -87,7 +87,7 @@ impl<'r> FromRequest<'r> for CurrentUser {
                 let Some(pool) = req.rocket().state::<DbPool>() else {
                     return CachedUser(None);
                 };
-                match accounts::resolve_session(pool, token.value()).await {
+                match sessions::resolve_session(pool, token.value()).await {
                     Ok(s) => CachedUser(s),
                     Err(e) => {
                         tracing::error!(error = %e, "session lookup failed");

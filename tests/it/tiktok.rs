@@ -116,6 +116,17 @@ pub fn weight() -> Weight {
     }
 }
 
+/// A Create Packages request with the default service (empty `items` = every open item).
+pub fn buy(order_id: impl Into<String>, items: Vec<String>) -> CreatePackage {
+    CreatePackage {
+        order_id: order_id.into(),
+        order_line_item_ids: items,
+        weight: weight(),
+        dimension: dims(),
+        shipping_service_id: None,
+    }
+}
+
 pub fn dims() -> Dimension {
     Dimension {
         length: "10".into(),
@@ -237,13 +248,7 @@ async fn seller_flow_authorize_list_buy_and_download_a_real_label() {
     // Buying again for the same items is refused, as TikTok does, and nothing is bought twice.
     let again = fx
         .shop()
-        .create_package(&CreatePackage {
-            order_id: order.id.clone(),
-            order_line_item_ids: items,
-            weight: weight(),
-            dimension: dims(),
-            shipping_service_id: None,
-        })
+        .create_package(&buy(order.id.clone(), items))
         .await
         .unwrap_err();
     assert_eq!(again.code, 21022025);
@@ -464,13 +469,7 @@ async fn missing_permission_and_business_errors_keep_code_and_message() {
     };
     let e = fx
         .shop()
-        .create_package(&CreatePackage {
-            order_id: on_hold.id.clone(),
-            order_line_item_ids: vec![],
-            weight: weight(),
-            dimension: dims(),
-            shipping_service_id: None,
-        })
+        .create_package(&buy(on_hold.id.clone(), vec![]))
         .await
         .unwrap_err();
     assert_eq!((e.code, e.class), (21011044, ErrorClass::Business));
@@ -539,13 +538,7 @@ async fn timeouts_are_retried_and_create_package_is_never_blindly_repeated() {
     .await;
     let e = fx
         .shop()
-        .create_package(&CreatePackage {
-            order_id: order.id.clone(),
-            order_line_item_ids: vec![],
-            weight: weight(),
-            dimension: dims(),
-            shipping_service_id: None,
-        })
+        .create_package(&buy(order.id.clone(), vec![]))
         .await
         .unwrap_err();
     assert_eq!(e.class, ErrorClass::Transient);
@@ -570,13 +563,7 @@ async fn a_document_still_generating_is_fetched_once_ready() {
     let order = fx.awaiting().await.remove(0);
     let p = fx
         .shop()
-        .create_package(&CreatePackage {
-            order_id: order.id.clone(),
-            order_line_item_ids: vec![],
-            weight: weight(),
-            dimension: dims(),
-            shipping_service_id: None,
-        })
+        .create_package(&buy(order.id.clone(), vec![]))
         .await
         .unwrap();
     fx.set_faults(FaultSettings {
@@ -626,13 +613,7 @@ async fn split_an_order_into_two_packages_and_buy_each_label() {
         assert_eq!(sp.splittable_group_id, g.id);
         let created = fx
             .shop()
-            .create_package(&CreatePackage {
-                order_id: order.id.clone(),
-                order_line_item_ids: g.order_line_item_ids.clone(),
-                weight: weight(),
-                dimension: dims(),
-                shipping_service_id: None,
-            })
+            .create_package(&buy(order.id.clone(), g.order_line_item_ids.clone()))
             .await
             .unwrap();
         assert_eq!(created.package_id, sp.id, "the split package gets the label");
@@ -806,16 +787,7 @@ async fn the_podgate_sandbox_command_serves_the_whole_flow() {
         ..OrderSearch::default()
     };
     let order = shop.search_orders_all(&filter, 20).await.unwrap().remove(0);
-    let p = shop
-        .create_package(&CreatePackage {
-            order_id: order.id,
-            order_line_item_ids: vec![],
-            weight: weight(),
-            dimension: dims(),
-            shipping_service_id: None,
-        })
-        .await
-        .unwrap();
+    let p = shop.create_package(&buy(order.id, vec![])).await.unwrap();
     let (doc, pdf) = shop.label_pdf(&p.package_id).await.unwrap();
     let text = lopdf::Document::load_mem(&pdf)
         .unwrap()

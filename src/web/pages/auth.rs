@@ -10,6 +10,7 @@ use crate::db::DbPool;
 use crate::db::models::audit::{Actor, Channel};
 use crate::domain::DomainError;
 use crate::domain::accounts::{self, SetupInput};
+use crate::domain::sessions;
 use crate::domain::throttle::LoginPolicy;
 use crate::domain::tokens::new_token;
 use crate::web::csrf::{CSRF_COOKIE, CsrfForm, EmptyForm};
@@ -46,7 +47,7 @@ pub async fn start_session(
     client: (&ClientIp, UserAgent),
 ) -> Result<(), WebError> {
     let ttl = chrono::Duration::hours(i64::from(cfg.session_ttl_hours));
-    let token = accounts::open_session(pool, user_id, ttl, client.0.0.clone(), client.1.0).await?;
+    let token = sessions::open_session(pool, user_id, ttl, client.0.0.clone(), client.1.0).await?;
     set_session_cookie(cfg, jar, token);
     jar.add_private(cookie_with(cfg.secure_cookies(), CSRF_COOKIE, new_token()));
     Ok(())
@@ -146,7 +147,7 @@ async fn login_submit<'r>(
 ) -> Result<Result<Redirect, Page>, WebError> {
     let f = form.0;
     let actor = Actor::anonymous(ip.0.clone(), Channel::Web);
-    match accounts::sign_in(pool, login_policy(cfg), &actor, &f.email, &f.password).await {
+    match sessions::sign_in(pool, login_policy(cfg), &actor, &f.email, &f.password).await {
         Ok(user) => {
             start_session(jar, pool, cfg, user.id, (&ip, ua)).await?;
             Ok(Ok(Redirect::to(safe_next(f.next.as_deref()))))
@@ -181,7 +182,7 @@ async fn logout(
 ) -> Result<Flashed, WebError> {
     let _ = form;
     if let (Some(token), Some(user)) = (jar.get_private(SESSION_COOKIE), user) {
-        accounts::sign_out(pool, &user.actor(&ip), token.value()).await?;
+        sessions::sign_out(pool, &user.actor(&ip), token.value()).await?;
     }
     jar.remove_private(rocket::http::Cookie::build(SESSION_COOKIE).path("/"));
     Ok(Flashed::success("/login", "You are signed out."))

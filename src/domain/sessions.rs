@@ -1,0 +1,139 @@
+//! Sign-in and server-side sessions: password checks with throttling, and session tokens
+//! whose hash is stored so a session can be revoked.
+
+use chrono::Duration;
+use diesel::Connection;
+
+use crate::db::DbPool;
+use crate::db::models::audit::{self, Actor};
+use crate::db::models::session::Session;
+use crate::db::models::user::User;
+use crate::db::models::{login_attempt, now};
+
+use super::throttle::LoginPolicy;
+use super::tokens::{hash_token, new_token};
+use super::{DomainError, passwords};
+
+/// Checks an email and password, with throttling per account and per address. Every attempt
+/// is recorded; success clears the account's failures.
+pub async fn sign_in(
+    pool: &DbPool,
+    policy: LoginPolicy,
+    actor: &Actor,
+    email: &str,
+    password: &str,
+) -> Result<User, DomainError> {
+    let account = email.trim().to_lowercase();
+    let ip = actor.ip.clone().unwrap_or_else(|| "unknown".into());
+    let (acc, ipc) = (account.clone(), ip.clone());
+    let user = pool
+        .run(move |conn| {
+            policy.check(conn, &acc, &ipc)?;
+            Ok::<_, DomainError>(User::find_by_email(conn, &acc)?)
+        })
+        .await?;
+    let ok = passwords::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await
+        && user.as_ref().is_some_and(|u| !u.disabled);
+    let actor = actor.clone();
+    let channel = actor.channel.as_str();
+    // The attempt and its audit row commit whether or not the password was right.
+    let signed_in = pool
+        .run(move |conn| {
+            conn.transaction(|conn| {
+                login_attempt::record(conn, &account, &ip, channel, ok)?;
+                match (ok, user) {
+                    (true, Some(user)) => {
+                        login_attempt::clear_account(conn, &account)?;
+                        let a = Actor::user(&user, actor.ip.clone(), actor.channel);
+                        audit::record(
+                            conn,
+                            &a,
+                            None,
+                            "auth.sign_in",
+                            &format!("user:{}", user.id),
+                            "signed in",
+                        )?;
+                        Ok::<_, DomainError>(Some(user))
+                    }
+                    (_, user) => {
+                        let ws = user.as_ref().map(|u| u.workspace_id);
+                        let subject = format!("account:{account}");
+                        audit::record(
+                            conn,
+                            &actor,
+                            ws,
+                            "auth.sign_in_failed",
+                            &subject,
+                            "wrong email or password",
+                        )?;
+                        Ok(None)
+                    }
+                }
+            })
+        })
+        .await?;
+    signed_in.ok_or(DomainError::BadCredentials)
+}
+
+/// A signed-in browser: its session and its user.
+#[derive(Debug, Clone)]
+pub struct SignedIn {
+    pub session: Session,
+    pub user: User,
+}
+
+/// Opens a server-side session; returns the token to put in the cookie.
+pub async fn open_session(
+    pool: &DbPool,
+    user_id: i64,
+    ttl: Duration,
+    ip: Option<String>,
+    user_agent: Option<String>,
+) -> Result<String, DomainError> {
+    let token = new_token();
+    let hash = hash_token(&token);
+    let ua = user_agent.map(|s| s.chars().take(300).collect::<String>());
+    pool.run(move |conn| {
+        Session::create(conn, user_id, &hash, now() + ttl, ip.as_deref(), ua.as_deref())?;
+        Ok::<_, DomainError>(())
+    })
+    .await?;
+    Ok(token)
+}
+
+/// Looks up the session behind a cookie token; `None` when it is unknown, expired or revoked.
+pub async fn resolve_session(pool: &DbPool, token: &str) -> Result<Option<SignedIn>, DomainError> {
+    let hash = hash_token(token);
+    pool.run(move |conn| {
+        let Some(session) = Session::find_live(conn, &hash)? else {
+            return Ok(None);
+        };
+        let user = User::find(conn, session.user_id)?;
+        if user.disabled {
+            return Ok(None);
+        }
+        Session::touch(conn, session.id)?;
+        Ok(Some(SignedIn { session, user }))
+    })
+    .await
+}
+
+/// Revokes the session behind a token.
+pub async fn sign_out(pool: &DbPool, actor: &Actor, token: &str) -> Result<(), DomainError> {
+    let hash = hash_token(token);
+    let actor = actor.clone();
+    pool.run(move |conn| {
+        if Session::delete_by_hash(conn, &hash)? > 0 {
+            audit::record(
+                conn,
+                &actor,
+                None,
+                "auth.sign_out",
+                &format!("user:{}", actor.user_id.unwrap_or(0)),
+                "signed out",
+            )?;
+        }
+        Ok(())
+    })
+    .await
+}

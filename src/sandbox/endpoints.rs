@@ -1,0 +1,308 @@
+//! The Open API routes of the sandbox: each parses its parameters, then lets
+//! [`Sandbox::handle`] authenticate the call and run the world's answer.
+
+use rocket::{Route, State, get, post, routes};
+
+use super::Sandbox;
+use super::api::{ApiReply, ApiRequest, Scope, body};
+use super::fulfillment::{SbError, page, refuse};
+use super::world::World;
+use crate::tiktok::error::codes;
+use crate::tiktok::types::*;
+
+/// A search's `page_size`, which must lie between 1 and the endpoint's maximum.
+fn page_size(call: &ApiRequest, max: usize) -> Result<usize, SbError> {
+    call.param("page_size")
+        .and_then(|p| p.parse().ok())
+        .filter(|n| (1..=max).contains(n))
+        .ok_or_else(|| {
+            refuse(
+                codes::INVALID_PARAMS,
+                format!("page_size must be between 1 and {max}"),
+            )
+        })
+}
+
+/// An optional JSON body: absent means all defaults.
+fn body_or_default<T: serde::de::DeserializeOwned + Default>(raw: &[u8]) -> Result<T, SbError> {
+    if raw.is_empty() {
+        Ok(T::default())
+    } else {
+        body(raw)
+    }
+}
+
+const ORDERS: &str = "seller.order.info";
+const FULFIL: &str = "seller.fulfillment.basic";
+const PKG_WRITE: &str = "seller.fulfillment.package.write";
+
+#[get("/authorization/202309/shops")]
+async fn shops(sb: &State<Sandbox>, call: ApiRequest) -> ApiReply {
+    sb.handle(
+        call,
+        None,
+        Scope::Seller,
+        "authorized_shops",
+        "seller.authorization.info",
+        |w, _, _| {
+            Ok(ShopList {
+                shops: w.shops.clone(),
+            })
+        },
+    )
+    .await
+}
+
+#[post("/order/202309/orders/search", data = "<raw>")]
+async fn order_search(sb: &State<Sandbox>, call: ApiRequest, raw: Vec<u8>) -> ApiReply {
+    let page_size = page_size(&call, 100);
+    let token = call.param("page_token").map(str::to_owned);
+    let by_update = call.param("sort_field") == Some("update_time");
+    let desc = call.param("sort_order") != Some("ASC");
+    sb.handle(
+        call,
+        Some(&raw),
+        Scope::Shop,
+        "order_search",
+        ORDERS,
+        move |w, shop, raw| {
+            let page_size = page_size?;
+            let f: OrderSearch = body_or_default(raw)?;
+            let mut all: Vec<&Order> = w
+                .orders
+                .get(shop)
+                .map(|m| m.values().collect())
+                .unwrap_or_default();
+            all.retain(|o| {
+                f.order_status.as_ref().is_none_or(|s| &o.status == s)
+                    && f.create_time_ge.is_none_or(|t| o.create_time >= t)
+                    && f.create_time_lt.is_none_or(|t| o.create_time < t)
+                    && f.update_time_ge.is_none_or(|t| o.update_time >= t)
+                    && f.update_time_lt.is_none_or(|t| o.update_time < t)
+            });
+            all.sort_by_key(|o| {
+                (
+                    if by_update { o.update_time } else { o.create_time },
+                    o.id.clone(),
+                )
+            });
+            if desc {
+                all.reverse();
+            }
+            let visible: Vec<Order> = all.into_iter().map(World::visible_order).collect();
+            let (orders, next) = page(&visible, page_size, token.as_deref())?;
+            Ok(OrderPage {
+                next_page_token: next,
+                total_count: visible.len() as i64,
+                orders,
+            })
+        },
+    )
+    .await
+}
+
+async fn order_detail(sb: &Sandbox, call: ApiRequest) -> ApiReply {
+    let ids: Vec<String> = call
+        .param("ids")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    sb.handle(
+        call,
+        None,
+        Scope::Shop,
+        "order_detail",
+        ORDERS,
+        move |w, shop, _| {
+            if ids.is_empty() || ids.len() > 50 {
+                return Err(refuse(
+                    codes::INVALID_PARAMS,
+                    "ids must name between 1 and 50 orders",
+                ));
+            }
+            let orders = ids
+                .iter()
+                .filter_map(|id| w.orders.get(shop).and_then(|m| m.get(id)))
+                .map(World::visible_order)
+                .collect();
+            Ok(OrderDetail { orders })
+        },
+    )
+    .await
+}
+
+#[get("/order/202309/orders")]
+async fn order_detail_202309(sb: &State<Sandbox>, call: ApiRequest) -> ApiReply {
+    order_detail(sb, call).await
+}
+
+#[get("/order/202507/orders")]
+async fn order_detail_202507(sb: &State<Sandbox>, call: ApiRequest) -> ApiReply {
+    order_detail(sb, call).await
+}
+
+#[post(
+    "/fulfillment/202309/orders/<order_id>/shipping_services/query",
+    data = "<raw>"
+)]
+async fn shipping_services(sb: &State<Sandbox>, call: ApiRequest, order_id: &str, raw: Vec<u8>) -> ApiReply {
+    let order_id = order_id.to_string();
+    sb.handle(
+        call,
+        Some(&raw),
+        Scope::Shop,
+        "shipping_services",
+        FULFIL,
+        move |w, shop, raw| w.eligible_services(shop, &order_id, &body(raw)?),
+    )
+    .await
+}
+
+#[post("/fulfillment/202309/packages", data = "<raw>")]
+async fn create_packages(sb: &State<Sandbox>, call: ApiRequest, raw: Vec<u8>) -> ApiReply {
+    sb.handle(
+        call,
+        Some(&raw),
+        Scope::Shop,
+        "create_packages",
+        PKG_WRITE,
+        move |w, shop, raw| w.create_package(shop, &body(raw)?),
+    )
+    .await
+}
+
+#[post("/fulfillment/202309/packages/search", data = "<raw>")]
+async fn package_search(sb: &State<Sandbox>, call: ApiRequest, raw: Vec<u8>) -> ApiReply {
+    let page_size = page_size(&call, 50);
+    let token = call.param("page_token").map(str::to_owned);
+    sb.handle(
+        call,
+        Some(&raw),
+        Scope::Shop,
+        "package_search",
+        FULFIL,
+        move |w, shop, raw| {
+            let page_size = page_size?;
+            let f: PackageSearch = body_or_default(raw)?;
+            w.search_packages(shop, &f, page_size, token.as_deref())
+        },
+    )
+    .await
+}
+
+#[get("/fulfillment/202309/packages/<id>", rank = 2)]
+async fn package_detail(sb: &State<Sandbox>, call: ApiRequest, id: &str) -> ApiReply {
+    let id = id.to_string();
+    sb.handle(
+        call,
+        None,
+        Scope::Shop,
+        "package_detail",
+        FULFIL,
+        move |w, shop, _| w.package_detail(shop, &id),
+    )
+    .await
+}
+
+#[get("/fulfillment/202309/packages/<id>/shipping_documents")]
+async fn shipping_documents(sb: &State<Sandbox>, call: ApiRequest, id: &str) -> ApiReply {
+    let id = id.to_string();
+    let doc_type = call.param("document_type").unwrap_or_default().to_string();
+    sb.handle(
+        call,
+        None,
+        Scope::Shop,
+        "shipping_documents",
+        FULFIL,
+        move |w, shop, _| {
+            let generating = {
+                let w2 = &mut *w;
+                w2.faults.doc_generating(Some(shop), &mut w2.rng)
+            };
+            if generating {
+                return Err(refuse(
+                    codes::DOC_GENERATING,
+                    "The shipping document is being generated, please try again later.",
+                ));
+            }
+            let base = w.base_url.clone();
+            w.shipping_document(shop, &id, &doc_type, &base)
+        },
+    )
+    .await
+}
+
+#[get("/fulfillment/202309/orders/split_attributes")]
+async fn split_attributes(sb: &State<Sandbox>, call: ApiRequest) -> ApiReply {
+    let ids: Vec<String> = call
+        .param("order_ids")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    sb.handle(
+        call,
+        None,
+        Scope::Shop,
+        "split_attributes",
+        FULFIL,
+        move |w, shop, _| {
+            Ok(SplitAttributes {
+                split_attributes: w.split_attributes(shop, &ids),
+            })
+        },
+    )
+    .await
+}
+
+#[post("/fulfillment/202309/orders/<order_id>/split", data = "<raw>")]
+async fn split_order(sb: &State<Sandbox>, call: ApiRequest, order_id: &str, raw: Vec<u8>) -> ApiReply {
+    let order_id = order_id.to_string();
+    sb.handle(
+        call,
+        Some(&raw),
+        Scope::Shop,
+        "split_order",
+        PKG_WRITE,
+        move |w, shop, raw| w.split_order(shop, &order_id, &body(raw)?),
+    )
+    .await
+}
+
+#[post("/fulfillment/202309/packages/<id>/ship", data = "<raw>")]
+async fn ship_package(sb: &State<Sandbox>, call: ApiRequest, id: &str, raw: Vec<u8>) -> ApiReply {
+    let id = id.to_string();
+    sb.handle(
+        call,
+        Some(&raw),
+        Scope::Shop,
+        "ship_package",
+        PKG_WRITE,
+        move |w, shop, raw| {
+            let req: ShipPackage = body_or_default(raw)?;
+            w.ship_package(shop, &id, &req).map(|()| Empty {})
+        },
+    )
+    .await
+}
+
+/// The Open API routes.
+pub fn routes() -> Vec<Route> {
+    routes![
+        shops,
+        order_search,
+        order_detail_202309,
+        order_detail_202507,
+        shipping_services,
+        create_packages,
+        package_search,
+        package_detail,
+        shipping_documents,
+        split_attributes,
+        split_order,
+        ship_package
+    ]
+}

@@ -1,0 +1,269 @@
+//! Packages after purchase and around it: detail and search (what reconciliation reads),
+//! split orders, ship package (outside the US), carrier scans and cancellations.
+
+use super::catalog;
+use super::fulfillment::{SbError, page, refuse};
+use super::world::{PackageState, World};
+use crate::tiktok::client::unix_now;
+use crate::tiktok::error::codes;
+use crate::tiktok::types::*;
+
+impl World {
+    /// Get Package Detail.
+    pub fn package_detail(&self, shop_id: &str, id: &str) -> Result<PackageDetail, SbError> {
+        let p = self.package(shop_id, id)?;
+        let o = self.orders.get(shop_id).and_then(|m| m.get(&p.order_id));
+        Ok(PackageDetail {
+            package_id: p.id.clone(),
+            orders: vec![PackageOrder {
+                id: p.order_id.clone(),
+            }],
+            package_status: p.status.clone(),
+            shipping_provider_name: p.provider_name.clone(),
+            shipping_provider_id: String::new(),
+            shipping_type: "TIKTOK".into(),
+            tracking_number: p.tracking_number.clone(),
+            create_time: p.create_time,
+            update_time: p.update_time,
+            handover_method: p.handover_method.clone(),
+            order_line_item_ids: p.line_item_ids.clone(),
+            recipient_address: o.map(|o| o.recipient_address.clone()).unwrap_or_default(),
+            sender_address: catalog::warehouse_address(),
+            weight: Some(Weight {
+                value: format!("{:.0}", p.weight_grams),
+                unit: "GRAM".into(),
+            }),
+            dimension: None,
+        })
+    }
+
+    /// Search Package, oldest first.
+    pub fn search_packages(
+        &self,
+        shop_id: &str,
+        f: &PackageSearch,
+        page_size: usize,
+        token: Option<&str>,
+    ) -> Result<PackagePage, SbError> {
+        let all: Vec<PackageSummary> = self
+            .packages
+            .values()
+            .filter(|p| p.shop_id == shop_id)
+            .filter(|p| {
+                f.create_time_ge.is_none_or(|t| p.create_time >= t)
+                    && f.create_time_lt.is_none_or(|t| p.create_time < t)
+            })
+            .filter(|p| {
+                f.update_time_ge.is_none_or(|t| p.update_time >= t)
+                    && f.update_time_lt.is_none_or(|t| p.update_time < t)
+            })
+            .filter(|p| f.package_status.as_ref().is_none_or(|s| &p.status == s))
+            .map(|p| PackageSummary {
+                id: p.id.clone(),
+                orders: vec![PackageOrder {
+                    id: p.order_id.clone(),
+                }],
+                create_time: p.create_time,
+                update_time: p.update_time,
+                status: p.status.clone(),
+                tracking_number: p.tracking_number.clone(),
+                shipping_provider_name: p.provider_name.clone(),
+                shipping_provider_id: String::new(),
+                order_line_item_ids: p.line_item_ids.clone(),
+            })
+            .collect();
+        let total = all.len() as i64;
+        let (packages, next) = page(&all, page_size, token)?;
+        Ok(PackagePage {
+            next_page_token: next,
+            total_count: total,
+            packages,
+        })
+    }
+
+    /// Get Order Split Attributes.
+    pub fn split_attributes(&self, shop_id: &str, ids: &[String]) -> Vec<SplitAttribute> {
+        ids.iter()
+            .map(|id| match self.orders.get(shop_id).and_then(|m| m.get(id)) {
+                Some(o) if o.status == "AWAITING_SHIPMENT" && o.line_items.len() > 1 => SplitAttribute {
+                    order_id: id.clone(),
+                    can_split: true,
+                    reason: String::new(),
+                    must_split: false,
+                },
+                Some(o) if o.line_items.len() <= 1 => SplitAttribute {
+                    order_id: id.clone(),
+                    can_split: false,
+                    reason: "The order has only one item.".into(),
+                    must_split: false,
+                },
+                Some(_) => SplitAttribute {
+                    order_id: id.clone(),
+                    can_split: false,
+                    reason: "The order status does not allow splitting.".into(),
+                    must_split: false,
+                },
+                None => SplitAttribute {
+                    order_id: id.clone(),
+                    can_split: false,
+                    reason: "Order not found.".into(),
+                    must_split: false,
+                },
+            })
+            .collect()
+    }
+
+    /// Split Orders: one PROCESSING package (no label yet) per group.
+    pub fn split_order(
+        &mut self,
+        shop_id: &str,
+        order_id: &str,
+        req: &SplitOrder,
+    ) -> Result<SplitResult, SbError> {
+        let o = self.order_mut(shop_id, order_id)?.clone();
+        if o.status != "AWAITING_SHIPMENT" {
+            Self::check_fulfillable(&o)?;
+            return Err(refuse(21011048, "The order can no longer be split."));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for g in &req.splittable_groups {
+            if g.order_line_item_ids.is_empty() {
+                return Err(refuse(
+                    codes::INVALID_PARAMS,
+                    format!("splittable group {} is empty", g.id),
+                ));
+            }
+            for id in &g.order_line_item_ids {
+                if !seen.insert(id.clone()) {
+                    return Err(refuse(
+                        codes::INVALID_PARAMS,
+                        format!("line item {id} is in two groups"),
+                    ));
+                }
+                match o.line_items.iter().find(|li| &li.id == id) {
+                    None => {
+                        return Err(refuse(
+                            codes::INVALID_PARAMS,
+                            format!("line item {id} is not in order {order_id}"),
+                        ));
+                    }
+                    Some(li) if li.package_id.is_some() => {
+                        return Err(refuse(
+                            codes::LABEL_ALREADY_PURCHASED,
+                            "Items are already in a package.",
+                        ));
+                    }
+                    Some(_) => {}
+                }
+            }
+        }
+        if req.splittable_groups.len() < 2 || seen.len() != o.line_items.len() {
+            return Err(refuse(
+                codes::INVALID_PARAMS,
+                "Groups must cover every line item and make at least two packages.",
+            ));
+        }
+        let now = unix_now();
+        let mut out = Vec::new();
+        for g in &req.splittable_groups {
+            let id = catalog::id(&mut self.rng, "115");
+            self.packages.insert(
+                id.clone(),
+                PackageState {
+                    id: id.clone(),
+                    shop_id: shop_id.into(),
+                    order_id: order_id.into(),
+                    line_item_ids: g.order_line_item_ids.clone(),
+                    tracking_number: String::new(),
+                    service_id: String::new(),
+                    service_name: String::new(),
+                    provider_name: String::new(),
+                    price: String::new(),
+                    weight_grams: 0.0,
+                    status: "PROCESSING".into(),
+                    label_purchased: false,
+                    create_time: now,
+                    update_time: now,
+                    handover_method: String::new(),
+                },
+            );
+            let order = self.order_mut(shop_id, order_id)?;
+            for li in order
+                .line_items
+                .iter_mut()
+                .filter(|li| g.order_line_item_ids.contains(&li.id))
+            {
+                li.package_id = Some(id.clone());
+                li.package_status = Some("PROCESSING".into());
+            }
+            order.packages.push(PackageRef { id: id.clone() });
+            out.push(SplitPackage {
+                splittable_group_id: g.id.clone(),
+                id,
+            });
+        }
+        let list: Vec<_> = out
+            .iter()
+            .map(|p| serde_json::json!({"package_id": p.id, "order_id_list": [order_id]}))
+            .collect();
+        self.queue_webhook(4, shop_id, serde_json::json!({"sc_type": "SPLIT", "role_type": "ROLE_SELLER", "package_list": list, "update_time": now}));
+        Ok(SplitResult { packages: out })
+    }
+
+    /// Ship Package (the schedule-shipping flow outside the US).
+    pub fn ship_package(&mut self, shop_id: &str, id: &str, req: &ShipPackage) -> Result<(), SbError> {
+        let p = self.package(shop_id, id)?.clone();
+        if p.status == "COMPLETED" {
+            return Err(refuse(21011006, "The package has already been shipped."));
+        }
+        if let Some(p) = self.packages.get_mut(id) {
+            p.handover_method = req.handover_method.clone().unwrap_or_else(|| "DROP_OFF".into());
+            p.update_time = unix_now();
+        }
+        Ok(())
+    }
+
+    /// The carrier scans a package: it is picked up, and the order moves to IN_TRANSIT once
+    /// every package is.
+    pub fn scan(&mut self, id: &str) -> Result<(), SbError> {
+        let p = self
+            .packages
+            .get_mut(id)
+            .ok_or_else(|| refuse(codes::NOT_FOUND, "no such package"))?;
+        if !p.label_purchased {
+            return Err(refuse(21023035, "The package has no label yet."));
+        }
+        p.status = "COMPLETED".into();
+        p.update_time = unix_now();
+        let (shop_id, order_id) = (p.shop_id.clone(), p.order_id.clone());
+        let order = self.order_mut(&shop_id, &order_id)?;
+        for li in order
+            .line_items
+            .iter_mut()
+            .filter(|li| li.package_id.as_deref() == Some(id))
+        {
+            li.package_status = Some("COMPLETED".into());
+        }
+        let all = order
+            .line_items
+            .iter()
+            .all(|li| li.package_status.as_deref() == Some("COMPLETED"));
+        if all {
+            self.set_order_status(&shop_id, &order_id, "IN_TRANSIT");
+        }
+        Ok(())
+    }
+
+    /// The buyer (or TikTok) cancels an order; its packages are cancelled too.
+    pub fn cancel_order(&mut self, shop_id: &str, order_id: &str) -> Result<(), SbError> {
+        self.order_mut(shop_id, order_id)?;
+        for p in self.packages.values_mut().filter(|p| p.order_id == order_id) {
+            p.status = "CANCELLED".into();
+        }
+        let o = self.order_mut(shop_id, order_id)?;
+        o.cancel_reason = "Buyer cancelled".into();
+        o.cancellation_initiator = "BUYER".into();
+        self.set_order_status(shop_id, order_id, "CANCELLED");
+        Ok(())
+    }
+}
