@@ -23,6 +23,30 @@ pub fn init_logging(format: LogFormat) {
     };
 }
 
+/// The long-lived services every channel (web, jobs, later SFTP) shares.
+#[derive(Clone)]
+pub struct Services {
+    pub pool: DbPool,
+    pub tiktok: crate::domain::shops::TikTok,
+    pub sync: crate::domain::sync::SyncRegistry,
+}
+
+impl Services {
+    /// Builds the services from the configuration (after `serve --demo` has pointed it at the sandbox).
+    pub fn new(pool: DbPool, config: &AppConfig) -> anyhow::Result<Services> {
+        let key =
+            crate::secrets::load_or_create(config.token_key.as_deref(), config.data_dir(), "token_key", 32)
+                .context("token_key")?;
+        let cipher = crate::crypto::TokenCipher::new(&key).map_err(|e| anyhow::anyhow!("token_key: {e}"))?;
+        let client = std::sync::Arc::new(crate::tiktok::TikTokClient::new(config.tiktok.clone()));
+        Ok(Services {
+            tiktok: crate::domain::shops::TikTok::new(pool.clone(), client, cipher),
+            pool,
+            sync: crate::domain::sync::SyncRegistry::default(),
+        })
+    }
+}
+
 /// Everything a running podgate needs, prepared from configuration.
 pub struct Prepared {
     /// The figment Rocket is built from (with generated secrets filled in).
@@ -71,9 +95,16 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
     };
     let url = config.public_url();
     let needs_setup = crate::domain::accounts::needs_setup(&pool).await?;
+    let services = Services::new(pool.clone(), &config)?;
     let shutdown = CancellationToken::new();
     let jobs = tokio::spawn(housekeeping(pool.clone(), shutdown.clone()));
-    let rocket = crate::web::build(figment, config.clone(), pool.clone())
+    let every = Duration::from_secs(config.sync_interval_secs);
+    let poller = tokio::spawn(services.tiktok.clone().poll_loop(
+        services.sync.clone(),
+        every,
+        shutdown.clone(),
+    ));
+    let rocket = crate::web::build(figment, config.clone(), services)
         .ignite()
         .await?;
     let web_addr = format!("http://{}:{}", rocket.config().address, rocket.config().port);
@@ -90,6 +121,7 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
         sb.stop();
     }
     let _ = tokio::time::timeout(Duration::from_secs(10), jobs).await;
+    let _ = tokio::time::timeout(Duration::from_secs(10), poller).await;
     tracing::info!("podgate stopped");
     result.map(|_| ()).map_err(anyhow::Error::from)
 }

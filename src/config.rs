@@ -61,6 +61,8 @@ pub struct AppConfig {
     pub tiktok: crate::tiktok::TikTokConfig,
     /// Port of the in-process sandbox started by `serve --demo`. Default 9100.
     pub demo_sandbox_port: u16,
+    /// Seconds between polls of every shop's orders (webhooks make changes show sooner). Default 60.
+    pub sync_interval_secs: u64,
 }
 
 impl Default for AppConfig {
@@ -83,6 +85,7 @@ impl Default for AppConfig {
             token_key: None,
             tiktok: crate::tiktok::TikTokConfig::default(),
             demo_sandbox_port: 9100,
+            sync_interval_secs: 60,
         }
     }
 }
@@ -161,6 +164,10 @@ impl AppConfig {
             ("login_max_failures_per_ip", self.login_max_failures_per_ip),
             ("login_window_minutes", self.login_window_minutes),
             ("db_pool_size", self.db_pool_size),
+            (
+                "sync_interval_secs",
+                u32::try_from(self.sync_interval_secs).unwrap_or(u32::MAX),
+            ),
         ];
         for (key, v) in positive {
             if v == 0 {

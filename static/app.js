@@ -8,3 +8,36 @@ document.addEventListener("DOMContentLoaded", () => {
   const link = document.getElementById("invite-link");
   if (link) { link.addEventListener("focus", () => link.select()); }
 });
+
+// Live sync progress on the shops page: polls the status while any shop is syncing.
+(function () {
+  const table = document.getElementById("shops");
+  if (!table) return;
+  let wasRunning = false;
+  async function poll() {
+    let data;
+    try { data = await (await fetch("/shops/sync-status", { headers: { accept: "application/json" } })).json(); }
+    catch (e) { setTimeout(poll, 3000); return; }
+    let running = false;
+    for (const s of data.shops) {
+      const row = table.querySelector(`tr[data-shop="${s.id}"]`);
+      if (!row) continue;
+      const bar = row.querySelector(".sync-progress"), text = row.querySelector(".sync-text");
+      const p = s.progress;
+      if (p && p.running) {
+        running = true;
+        bar.hidden = false;
+        bar.max = Math.max(p.total, p.fetched, 1);
+        bar.value = p.fetched;
+        text.textContent = `${p.fetched} of ${p.total || "?"} orders (${p.created} new)`;
+      } else if (p) {
+        bar.hidden = true;
+        text.textContent = p.error ? `failed: ${p.error}` : `done: ${p.fetched} orders read, ${p.created} new, ${p.changed} changed`;
+      }
+    }
+    if (wasRunning && !running) { location.reload(); return; }
+    wasRunning = running;
+    setTimeout(poll, running ? 700 : 5000);
+  }
+  poll();
+})();

@@ -88,3 +88,117 @@ diesel::allow_tables_to_appear_in_same_query!(
     login_attempts,
     audit_events,
 );
+
+diesel::table! {
+    tiktok_connections (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        open_id -> Text,
+        seller_name -> Text,
+        region -> Text,
+        access_token_enc -> Text,
+        access_expires_at -> BigInt,
+        refresh_token_enc -> Text,
+        refresh_expires_at -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    shops (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        connection_id -> BigInt,
+        tiktok_shop_id -> Text,
+        name -> Text,
+        region -> Text,
+        cipher -> Text,
+        code -> Text,
+        status -> Text,
+        sync_cursor -> BigInt,
+        last_sync_at -> Nullable<Timestamp>,
+        last_sync_ok_at -> Nullable<Timestamp>,
+        last_sync_error -> Nullable<Text>,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    orders (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        shop_id -> BigInt,
+        tiktok_order_id -> Text,
+        status -> Text,
+        create_time -> BigInt,
+        update_time -> BigInt,
+        paid_time -> BigInt,
+        ship_by -> BigInt,
+        recipient_name -> Text,
+        recipient_json -> Text,
+        buyer_message -> Text,
+        total_amount -> Text,
+        currency -> Text,
+        item_count -> BigInt,
+        label_state -> Text,
+        exception -> Nullable<Text>,
+        synced_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    order_items (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        tiktok_line_item_id -> Text,
+        sku_id -> Text,
+        seller_sku -> Text,
+        product_name -> Text,
+        sku_name -> Text,
+        image_url -> Text,
+        sale_price -> Text,
+        status -> Text,
+        tiktok_package_id -> Nullable<Text>,
+        tracking_number -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    order_events (id) {
+        id -> BigInt,
+        order_id -> BigInt,
+        kind -> Text,
+        detail -> Text,
+        actor -> Text,
+        channel -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_receipts (id) {
+        id -> BigInt,
+        notification_key -> Text,
+        tiktok_shop_id -> Text,
+        event_type -> BigInt,
+        body -> Text,
+        received_at -> Timestamp,
+        processed_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(shops -> tiktok_connections (connection_id));
+diesel::joinable!(orders -> shops (shop_id));
+diesel::joinable!(order_items -> orders (order_id));
+diesel::joinable!(order_events -> orders (order_id));
+
+diesel::allow_tables_to_appear_in_same_query!(
+    workspaces,
+    tiktok_connections,
+    shops,
+    orders,
+    order_items,
+    order_events,
+    webhook_receipts,
+);

@@ -5,6 +5,8 @@
 pub mod accounts;
 pub mod passwords;
 pub mod sessions;
+pub mod shops;
+pub mod sync;
 pub mod throttle;
 pub mod tokens;
 

@@ -253,7 +253,11 @@ impl World {
             });
         }
         let shipping: u64 = if subtotal >= 3500 { 0 } else { 499 };
-        let paid = if status == "UNPAID" { 0 } else { created + 30 };
+        let paid = if status == "UNPAID" {
+            0
+        } else {
+            (created + 30).min(unix_now()).max(created)
+        };
         let address = catalog::recipient(rng);
         let order = Order {
             id: order_id.clone(),

@@ -65,15 +65,19 @@ pub fn routes() -> Vec<Route> {
     r.extend(pages::auth::routes());
     r.extend(pages::account::routes());
     r.extend(pages::team::routes());
+    r.extend(pages::shops::routes());
+    r.extend(pages::orders::routes());
     r
 }
 
 /// Builds the Rocket instance from a figment and the shared state.
-pub fn build(figment: Figment, cfg: AppConfig, pool: DbPool) -> Rocket<Build> {
+pub fn build(figment: Figment, cfg: AppConfig, services: crate::app::Services) -> Rocket<Build> {
     let templates = templates::Templates::new(cfg.templates_dir.clone());
     rocket::custom(figment)
         .manage(cfg)
-        .manage(pool)
+        .manage(services.pool.clone())
+        .manage(services.tiktok.clone())
+        .manage(services.sync.clone())
         .manage(templates)
         .attach(fairings::RequestLog)
         .attach(fairings::SecurityHeaders)

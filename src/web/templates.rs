@@ -47,6 +47,16 @@ impl Templates {
             // Stored times are UTC; the page's script re-renders them in the viewer's zone.
             v.replace('T', " ").chars().take(16).collect::<String>() + " UTC"
         });
+        env.add_filter("ts", |v: i64| -> String {
+            chrono::DateTime::from_timestamp(v, 0)
+                .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or_default()
+        });
+        env.add_filter("iso", |v: i64| -> String {
+            chrono::DateTime::from_timestamp(v, 0)
+                .map(|d| d.to_rfc3339())
+                .unwrap_or_default()
+        });
         Templates { env: Arc::new(env) }
     }
 

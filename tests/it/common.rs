@@ -68,6 +68,7 @@ pub struct TestApp {
     pub pool: DbPool,
     pub config: AppConfig,
     pub figment: Figment,
+    pub services: podgate::app::Services,
     pub dir: Arc<tempfile::TempDir>,
     db: Arc<TestDb>,
 }
@@ -79,6 +80,8 @@ impl TestApp {
 
     /// Starts an app with extra configuration applied to the figment.
     pub async fn with(extra: impl FnOnce(Figment) -> Figment) -> TestApp {
+        // Logs are captured per test and shown when it fails.
+        podgate::app::init_logging(podgate::config::LogFormat::Text);
         let dir = tempfile::tempdir().unwrap();
         let db = TestDb::new(dir.path());
         let figment = podgate::config::figment()
@@ -87,10 +90,12 @@ impl TestApp {
         let figment = extra(figment);
         let prepared = podgate::app::prepare(figment).expect("prepare app");
         let (pool, config, figment) = (prepared.pool, prepared.config, prepared.figment);
-        let rocket = podgate::web::build(figment.clone(), config.clone(), pool.clone());
+        let services = podgate::app::Services::new(pool.clone(), &config).expect("services");
+        let rocket = podgate::web::build(figment.clone(), config.clone(), services.clone());
         let client = Client::tracked(rocket).await.expect("valid rocket");
         TestApp {
             client,
+            services,
             pool,
             config,
             figment,
@@ -101,8 +106,13 @@ impl TestApp {
 
     /// A second browser (its own cookie jar) on the same podgate and database.
     pub async fn reuse(other: &TestApp) -> TestApp {
-        let rocket = podgate::web::build(other.figment.clone(), other.config.clone(), other.pool.clone());
+        let rocket = podgate::web::build(
+            other.figment.clone(),
+            other.config.clone(),
+            other.services.clone(),
+        );
         TestApp {
+            services: other.services.clone(),
             client: Client::tracked(rocket).await.expect("valid rocket"),
             pool: other.pool.clone(),
             config: other.config.clone(),
@@ -110,6 +120,17 @@ impl TestApp {
             dir: other.dir.clone(),
             db: other.db.clone(),
         }
+    }
+
+    /// Runs a query on the app's database.
+    pub async fn query<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut podgate::db::AnyConnection) -> diesel::QueryResult<T> + Send + 'static,
+    ) -> T {
+        self.pool
+            .run(move |c| Ok::<_, podgate::domain::DomainError>(f(c)?))
+            .await
+            .expect("query")
     }
 
     /// The CSRF token from a page's form (also sets the cookie on first visit).

@@ -6,4 +6,5 @@ mod cli;
 mod common;
 mod migrations;
 mod security;
+mod shops;
 mod tiktok;

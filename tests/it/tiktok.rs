@@ -33,25 +33,36 @@ pub async fn sandbox(world: WorldSettings, tweak: impl FnOnce(&mut TikTokConfig)
     sandbox::spawn(cfg).await.expect("sandbox starts")
 }
 
-/// Runs the seller's authorization through the sandbox's page, as a browser would.
-pub async fn authorize(client: &TikTokClient) -> Result<podgate::tiktok::types::TokenData, String> {
+/// Approves an authorization URL on the sandbox's page as a seller would; returns where the
+/// sandbox sends the browser back (the redirect URL with `code` and `state`).
+pub async fn approve(url: &str) -> String {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
-    let url = client.authorization_url("state-123");
-    let page = http.get(&url).send().await.unwrap().text().await.unwrap();
+    let page = http.get(url).send().await.unwrap().text().await.unwrap();
     assert!(page.contains("Authorize this app"), "{page}");
+    let state = url::Url::parse(url)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "state")
+        .unwrap()
+        .1
+        .to_string();
     let base = url.split("/open/").next().unwrap().to_string();
     let r = http
         .post(format!("{base}/open/authorize/decision"))
         .header("content-type", "application/x-www-form-urlencoded")
-        .body("state=state-123&decision=approve")
+        .body(format!("state={state}&decision=approve"))
         .send()
         .await
         .unwrap();
-    let location = r.headers().get("location").unwrap().to_str().unwrap().to_string();
-    let back = url::Url::parse(&location).unwrap();
+    r.headers().get("location").unwrap().to_str().unwrap().to_string()
+}
+
+/// Runs the seller's authorization through the sandbox's page, as a browser would.
+pub async fn authorize(client: &TikTokClient) -> Result<podgate::tiktok::types::TokenData, String> {
+    let back = url::Url::parse(&approve(&client.authorization_url("state-123")).await).unwrap();
     let q: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
     assert_eq!(q["state"], "state-123", "state comes back unchanged");
     client.exchange_code(&q["code"]).await.map_err(|e| e.to_string())

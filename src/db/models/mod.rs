@@ -5,8 +5,11 @@
 pub mod audit;
 pub mod invite;
 pub mod login_attempt;
+pub mod order;
 pub mod session;
+pub mod shop;
 pub mod user;
+pub mod webhook;
 pub mod workspace;
 
 /// The current time in UTC with microsecond precision (what PostgreSQL keeps), so values

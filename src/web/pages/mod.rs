@@ -3,6 +3,8 @@
 pub mod account;
 pub mod auth;
 pub mod home;
+pub mod orders;
+pub mod shops;
 pub mod team;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,359 @@
+//! Orders synced from TikTok, their per-unit line items, and the timeline of every event.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::db::schema::{order_events, order_items, orders};
+use crate::tiktok::types as tt;
+
+diesel::define_sql_function! {
+    /// SQL `lower()`, for case-insensitive search on both backends.
+    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
+}
+
+/// An order row.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, serde::Serialize)]
+#[diesel(table_name = orders)]
+pub struct Order {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub shop_id: i64,
+    pub tiktok_order_id: String,
+    pub status: String,
+    pub create_time: i64,
+    pub update_time: i64,
+    pub paid_time: i64,
+    /// TikTok's `rts_sla_time`: ship by then or the order is cancelled (0 = not set yet).
+    pub ship_by: i64,
+    pub recipient_name: String,
+    #[serde(skip)]
+    pub recipient_json: String,
+    pub buyer_message: String,
+    pub total_amount: String,
+    pub currency: String,
+    pub item_count: i64,
+    /// `none`, `partial` or `bought`.
+    pub label_state: String,
+    /// A problem the seller must look at (e.g. cancelled after its label was bought).
+    pub exception: Option<String>,
+    pub synced_at: NaiveDateTime,
+}
+
+impl Order {
+    /// The recipient address as TikTok sent it.
+    pub fn recipient(&self) -> tt::Address {
+        serde_json::from_str(&self.recipient_json).unwrap_or_default()
+    }
+}
+
+/// One unit of one SKU.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, serde::Serialize)]
+#[diesel(table_name = order_items)]
+pub struct OrderItem {
+    pub id: i64,
+    pub order_id: i64,
+    pub tiktok_line_item_id: String,
+    pub sku_id: String,
+    pub seller_sku: String,
+    pub product_name: String,
+    pub sku_name: String,
+    pub image_url: String,
+    pub sale_price: String,
+    pub status: String,
+    pub tiktok_package_id: Option<String>,
+    pub tracking_number: Option<String>,
+}
+
+/// A timeline entry.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, serde::Serialize)]
+#[diesel(table_name = order_events)]
+pub struct OrderEvent {
+    pub id: i64,
+    pub order_id: i64,
+    pub kind: String,
+    pub detail: String,
+    pub actor: String,
+    pub channel: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// Appends a timeline entry.
+pub fn add_event(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    kind: &str,
+    detail: &str,
+    actor: &str,
+    channel: &str,
+) -> QueryResult<usize> {
+    diesel::insert_into(order_events::table)
+        .values((
+            order_events::order_id.eq(order_id),
+            order_events::kind.eq(kind),
+            order_events::detail.eq(detail),
+            order_events::actor.eq(actor),
+            order_events::channel.eq(channel),
+            order_events::created_at.eq(super::now()),
+        ))
+        .execute(conn)
+}
+
+/// What an upsert changed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Upserted {
+    /// A new order.
+    Created(i64),
+    /// A known order changed status (old, new).
+    StatusChanged(i64, String, String),
+    /// A known order was refreshed without a status change.
+    Refreshed(i64),
+    /// The stored copy is newer (an out-of-order webhook or overlap): nothing changed.
+    Stale(i64),
+}
+
+fn label_state(items: &[tt::LineItem]) -> &'static str {
+    let with = items
+        .iter()
+        .filter(|i| i.tracking_number.as_deref().is_some_and(|t| !t.is_empty()))
+        .count();
+    match with {
+        0 => "none",
+        n if n == items.len() => "bought",
+        _ => "partial",
+    }
+}
+
+/// Inserts or updates an order and its line items from TikTok's copy. Idempotent: applying the
+/// same copy twice changes nothing, and an older copy never overwrites a newer one.
+pub fn upsert_from_tiktok(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    shop_id: i64,
+    o: &tt::Order,
+) -> QueryResult<Upserted> {
+    let existing = orders::table
+        .filter(orders::shop_id.eq(shop_id))
+        .filter(orders::tiktok_order_id.eq(&o.id))
+        .select(Order::as_select())
+        .first(conn)
+        .optional()?;
+    let labels = label_state(&o.line_items);
+    let recipient = serde_json::to_string(&o.recipient_address).unwrap_or_default();
+    let now = super::now();
+    let (id, outcome) = match existing {
+        Some(e)
+            if e.update_time > o.update_time || (e.update_time == o.update_time && e.status == o.status) =>
+        {
+            return Ok(Upserted::Stale(e.id));
+        }
+        Some(e) => {
+            // A hidden address (ON_HOLD) must not erase one we already have.
+            let keep_address = o.recipient_address.name.is_empty() && !e.recipient_name.is_empty();
+            diesel::update(orders::table.find(e.id))
+                .set((
+                    orders::status.eq(&o.status),
+                    orders::update_time.eq(o.update_time),
+                    orders::paid_time.eq(o.paid_time),
+                    orders::ship_by.eq(o.rts_sla_time),
+                    orders::recipient_name.eq(if keep_address {
+                        &e.recipient_name
+                    } else {
+                        &o.recipient_address.name
+                    }),
+                    orders::recipient_json.eq(if keep_address {
+                        &e.recipient_json
+                    } else {
+                        &recipient
+                    }),
+                    orders::total_amount.eq(&o.payment.total_amount),
+                    orders::label_state.eq(labels),
+                    orders::synced_at.eq(now),
+                ))
+                .execute(conn)?;
+            let outcome = if e.status != o.status {
+                Upserted::StatusChanged(e.id, e.status.clone(), o.status.clone())
+            } else {
+                Upserted::Refreshed(e.id)
+            };
+            (e.id, outcome)
+        }
+        None => {
+            let id: i64 = diesel::insert_into(orders::table)
+                .values((
+                    orders::workspace_id.eq(workspace_id),
+                    orders::shop_id.eq(shop_id),
+                    orders::tiktok_order_id.eq(&o.id),
+                    orders::status.eq(&o.status),
+                    orders::create_time.eq(o.create_time),
+                    orders::update_time.eq(o.update_time),
+                    orders::paid_time.eq(o.paid_time),
+                    orders::ship_by.eq(o.rts_sla_time),
+                    orders::recipient_name.eq(&o.recipient_address.name),
+                    orders::recipient_json.eq(&recipient),
+                    orders::buyer_message.eq(&o.buyer_message),
+                    orders::total_amount.eq(&o.payment.total_amount),
+                    orders::currency.eq(&o.payment.currency),
+                    orders::item_count.eq(o.line_items.len() as i64),
+                    orders::label_state.eq(labels),
+                    orders::synced_at.eq(now),
+                ))
+                .returning(orders::id)
+                .get_result(conn)?;
+            (id, Upserted::Created(id))
+        }
+    };
+    for li in &o.line_items {
+        upsert_item(conn, id, li)?;
+    }
+    Ok(outcome)
+}
+
+fn upsert_item(conn: &mut AnyConnection, order_id: i64, li: &tt::LineItem) -> QueryResult<()> {
+    let existing = order_items::table
+        .filter(order_items::order_id.eq(order_id))
+        .filter(order_items::tiktok_line_item_id.eq(&li.id))
+        .select(order_items::id)
+        .first::<i64>(conn)
+        .optional()?;
+    match existing {
+        Some(id) => {
+            diesel::update(order_items::table.find(id))
+                .set((
+                    order_items::status.eq(&li.display_status),
+                    order_items::tiktok_package_id.eq(&li.package_id),
+                    order_items::tracking_number.eq(&li.tracking_number),
+                ))
+                .execute(conn)?;
+        }
+        None => {
+            diesel::insert_into(order_items::table)
+                .values((
+                    order_items::order_id.eq(order_id),
+                    order_items::tiktok_line_item_id.eq(&li.id),
+                    order_items::sku_id.eq(&li.sku_id),
+                    order_items::seller_sku.eq(&li.seller_sku),
+                    order_items::product_name.eq(&li.product_name),
+                    order_items::sku_name.eq(&li.sku_name),
+                    order_items::image_url.eq(&li.sku_image),
+                    order_items::sale_price.eq(&li.sale_price),
+                    order_items::status.eq(&li.display_status),
+                    order_items::tiktok_package_id.eq(&li.package_id),
+                    order_items::tracking_number.eq(&li.tracking_number),
+                ))
+                .execute(conn)?;
+        }
+    }
+    Ok(())
+}
+
+/// Flags an order for the seller's attention.
+pub fn set_exception(conn: &mut AnyConnection, order_id: i64, exception: Option<&str>) -> QueryResult<usize> {
+    diesel::update(orders::table.find(order_id))
+        .set(orders::exception.eq(exception))
+        .execute(conn)
+}
+
+/// Filters of the orders list; all optional.
+#[derive(Debug, Clone, Default)]
+pub struct ListFilter {
+    pub shop_id: Option<i64>,
+    pub status: Option<String>,
+    pub label_state: Option<String>,
+    /// Orders that must ship before this Unix time (and are not shipped yet).
+    pub ship_by_before: Option<i64>,
+    pub exceptions_only: bool,
+    /// Order id, seller SKU prefix or recipient name.
+    pub query: Option<String>,
+    /// Keyset cursor: the last row of the previous page (create_time, id).
+    pub after: Option<(i64, i64)>,
+    pub limit: i64,
+}
+
+/// One page of a workspace's orders, newest first, by keyset (fast at any depth).
+pub fn list(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> QueryResult<Vec<Order>> {
+    let mut q = orders::table
+        .filter(orders::workspace_id.eq(workspace_id))
+        .into_boxed();
+    if let Some(s) = f.shop_id {
+        q = q.filter(orders::shop_id.eq(s));
+    }
+    if let Some(s) = &f.status {
+        q = q.filter(orders::status.eq(s.clone()));
+    }
+    if let Some(s) = &f.label_state {
+        q = q.filter(orders::label_state.eq(s.clone()));
+    }
+    if let Some(t) = f.ship_by_before {
+        q = q
+            .filter(orders::ship_by.gt(0))
+            .filter(orders::ship_by.lt(t))
+            .filter(orders::status.eq_any(["AWAITING_SHIPMENT", "PARTIALLY_SHIPPING"]));
+    }
+    if f.exceptions_only {
+        q = q.filter(orders::exception.is_not_null());
+    }
+    if let Some(text) = f.query.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        if text.chars().all(|c| c.is_ascii_digit()) {
+            q = q.filter(orders::tiktok_order_id.like(format!("{text}%")));
+        } else {
+            let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
+            let sku = format!("{}%", text.to_uppercase().replace(['%', '_'], ""));
+            let by_sku = order_items::table
+                .filter(order_items::seller_sku.like(sku))
+                .select(order_items::order_id);
+            q = q.filter(
+                lower(orders::recipient_name)
+                    .like(pattern)
+                    .or(orders::id.eq_any(by_sku)),
+            );
+        }
+    }
+    if let Some((t, id)) = f.after {
+        q = q.filter(
+            orders::create_time
+                .lt(t)
+                .or(orders::create_time.eq(t).and(orders::id.lt(id))),
+        );
+    }
+    q.order((orders::create_time.desc(), orders::id.desc()))
+        .limit(f.limit)
+        .select(Order::as_select())
+        .load(conn)
+}
+
+/// An order, only if it belongs to the workspace.
+pub fn find_in_workspace(conn: &mut AnyConnection, workspace_id: i64, id: i64) -> QueryResult<Option<Order>> {
+    orders::table
+        .filter(orders::id.eq(id))
+        .filter(orders::workspace_id.eq(workspace_id))
+        .select(Order::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The line items of an order.
+pub fn items(conn: &mut AnyConnection, order_id: i64) -> QueryResult<Vec<OrderItem>> {
+    order_items::table
+        .filter(order_items::order_id.eq(order_id))
+        .order(order_items::id)
+        .select(OrderItem::as_select())
+        .load(conn)
+}
+
+/// The timeline of an order, oldest first.
+pub fn events(conn: &mut AnyConnection, order_id: i64) -> QueryResult<Vec<OrderEvent>> {
+    order_events::table
+        .filter(order_events::order_id.eq(order_id))
+        .order(order_events::id)
+        .select(OrderEvent::as_select())
+        .load(conn)
+}
+
+/// Counts a workspace's orders (for the shops page and tests).
+pub fn count(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<i64> {
+    orders::table
+        .filter(orders::workspace_id.eq(workspace_id))
+        .count()
+        .get_result(conn)
+}

@@ -1,0 +1,197 @@
+//! The orders list (filters, search, keyset pagination that stays fast at any depth) and the
+//! order page (items, recipient, deadlines, packages and labels, timeline).
+
+use std::collections::BTreeMap;
+
+use minijinja::context;
+use rocket::{FromForm, Route, State, get, routes};
+
+use crate::db::DbPool;
+use crate::db::models::order::{self, ListFilter};
+use crate::db::models::shop::Shop;
+use crate::domain::DomainError;
+use crate::web::errors::WebError;
+use crate::web::guards::CurrentUser;
+use crate::web::templates::Page;
+
+/// Rows per page.
+pub const PAGE_SIZE: i64 = 50;
+
+/// The list's query string.
+#[derive(Debug, Default, FromForm)]
+pub struct ListQuery {
+    shop: Option<i64>,
+    status: Option<String>,
+    label: Option<String>,
+    /// `overdue`, `24h` or `72h`.
+    ship_by: Option<String>,
+    exceptions: Option<bool>,
+    q: Option<String>,
+    /// `create_time.id` of the last row of the previous page.
+    after: Option<String>,
+}
+
+fn nonempty(s: &Option<String>) -> Option<String> {
+    s.as_ref().map(|v| v.trim().to_string()).filter(|v| !v.is_empty())
+}
+
+impl ListQuery {
+    fn filter(&self, now: i64) -> ListFilter {
+        ListFilter {
+            shop_id: self.shop,
+            status: nonempty(&self.status),
+            label_state: nonempty(&self.label),
+            ship_by_before: match self.ship_by.as_deref() {
+                Some("overdue") => Some(now),
+                Some("24h") => Some(now + 24 * 3600),
+                Some("72h") => Some(now + 72 * 3600),
+                _ => None,
+            },
+            exceptions_only: self.exceptions.unwrap_or(false),
+            query: nonempty(&self.q),
+            after: self.after.as_deref().and_then(|a| {
+                let (t, id) = a.split_once('.')?;
+                Some((t.parse().ok()?, id.parse().ok()?))
+            }),
+            limit: PAGE_SIZE + 1,
+        }
+    }
+
+    /// The query string without the cursor, for "next page" and filter links.
+    fn base_query(&self) -> String {
+        let mut s = url::form_urlencoded::Serializer::new(String::new());
+        if let Some(v) = self.shop {
+            s.append_pair("shop", &v.to_string());
+        }
+        for (k, v) in [
+            ("status", &self.status),
+            ("label", &self.label),
+            ("ship_by", &self.ship_by),
+            ("q", &self.q),
+        ] {
+            if let Some(v) = nonempty(v) {
+                s.append_pair(k, &v);
+            }
+        }
+        if self.exceptions == Some(true) {
+            s.append_pair("exceptions", "true");
+        }
+        s.finish()
+    }
+}
+
+/// How urgent a ship-by deadline is: `overdue`, `soon` (within 24 h), `ok`, or `none`.
+pub fn urgency(ship_by: i64, status: &str, now: i64) -> &'static str {
+    if ship_by == 0 || !matches!(status, "AWAITING_SHIPMENT" | "PARTIALLY_SHIPPING") {
+        "none"
+    } else if ship_by < now {
+        "overdue"
+    } else if ship_by < now + 24 * 3600 {
+        "soon"
+    } else {
+        "ok"
+    }
+}
+
+#[get("/orders?<query..>")]
+async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Result<Page, WebError> {
+    let ws = user.0.user.workspace_id;
+    let now = chrono::Utc::now().timestamp();
+    let filter = query.filter(now);
+    let (mut rows, shops) = pool
+        .run(move |conn| Ok::<_, DomainError>((order::list(conn, ws, &filter)?, Shop::list(conn, ws)?)))
+        .await?;
+    let more = rows.len() as i64 > PAGE_SIZE;
+    rows.truncate(PAGE_SIZE as usize);
+    let next = if more {
+        rows.last().map(|o| format!("{}.{}", o.create_time, o.id))
+    } else {
+        None
+    };
+    let shop_names: BTreeMap<i64, String> = shops.iter().map(|s| (s.id, s.name.clone())).collect();
+    let orders: Vec<_> = rows
+        .iter()
+        .map(|o| {
+            context! {
+                id => o.id, tiktok_order_id => o.tiktok_order_id, status => o.status, create_time => o.create_time,
+                ship_by => o.ship_by, urgency => urgency(o.ship_by, &o.status, now), recipient_name => o.recipient_name,
+                item_count => o.item_count, label_state => o.label_state, exception => o.exception,
+                shop => shop_names.get(&o.shop_id).cloned().unwrap_or_default(), total => o.total_amount, currency => o.currency,
+            }
+        })
+        .collect();
+    let base = query.base_query();
+    let next_url = next.map(|n| {
+        if base.is_empty() {
+            format!("/orders?after={n}")
+        } else {
+            format!("/orders?{base}&after={n}")
+        }
+    });
+    let ctx = context! {
+        orders, next_url, shops => shops.iter().map(|s| context!{ id => s.id, name => s.name }).collect::<Vec<_>>(),
+        f => context! {
+            shop => query.shop, status => nonempty(&query.status), label => nonempty(&query.label),
+            ship_by => nonempty(&query.ship_by), q => nonempty(&query.q), exceptions => query.exceptions.unwrap_or(false),
+        },
+        first_page => query.after.is_none(),
+        statuses => ["UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING", "AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED", "COMPLETED", "CANCELLED"],
+    };
+    Ok(Page::new("orders.html", ctx))
+}
+
+#[get("/orders/<id>")]
+async fn detail(pool: &State<DbPool>, user: CurrentUser, id: i64) -> Result<Page, WebError> {
+    let ws = user.0.user.workspace_id;
+    let (o, items, events, shop) = pool
+        .run(move |conn| {
+            let o = order::find_in_workspace(conn, ws, id)?.ok_or(DomainError::NotFound)?;
+            let items = order::items(conn, o.id)?;
+            let events = order::events(conn, o.id)?;
+            let shop = Shop::find(conn, o.shop_id)?;
+            Ok::<_, DomainError>((o, items, events, shop))
+        })
+        .await?;
+    // One line per SKU for reading; the units stay separate for fulfilment.
+    let mut groups: BTreeMap<(String, String), (usize, &crate::db::models::order::OrderItem)> =
+        BTreeMap::new();
+    for it in &items {
+        groups
+            .entry((it.seller_sku.clone(), it.sku_name.clone()))
+            .or_insert((0, it))
+            .0 += 1;
+    }
+    let lines: Vec<_> = groups
+        .values()
+        .map(|(qty, it)| context! { qty => qty, seller_sku => it.seller_sku, product_name => it.product_name, sku_name => it.sku_name, image_url => it.image_url, price => it.sale_price })
+        .collect();
+    let mut packages: BTreeMap<String, (Option<String>, usize)> = BTreeMap::new();
+    for it in &items {
+        if let Some(p) = &it.tiktok_package_id {
+            let e = packages
+                .entry(p.clone())
+                .or_insert((it.tracking_number.clone(), 0));
+            e.1 += 1;
+        }
+    }
+    let packages: Vec<_> = packages
+        .iter()
+        .map(|(id, (tracking, n))| context! { id => id, tracking => tracking, units => n })
+        .collect();
+    let now = chrono::Utc::now().timestamp();
+    let ctx = context! {
+        order => context! {
+            id => o.id, tiktok_order_id => o.tiktok_order_id, status => o.status, create_time => o.create_time,
+            paid_time => o.paid_time, ship_by => o.ship_by, urgency => urgency(o.ship_by, &o.status, now),
+            total => o.total_amount, currency => o.currency, buyer_message => o.buyer_message, exception => o.exception,
+            on_hold => o.status == "ON_HOLD", label_state => o.label_state, item_count => o.item_count,
+        },
+        recipient => o.recipient(), shop => shop.name, lines, packages, events,
+    };
+    Ok(Page::new("order.html", ctx))
+}
+
+/// Routes of this page group.
+pub fn routes() -> Vec<Route> {
+    routes![list, detail]
+}

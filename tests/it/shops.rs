@@ -1,0 +1,397 @@
+//! Connecting a sandbox shop from the browser, order sync by polling and webhooks, and the
+//! orders pages.
+
+use std::time::Duration;
+
+use rocket::http::{ContentType, Header, Status};
+
+use podgate::sandbox::SandboxHandle;
+use podgate::sandbox::world::WorldSettings;
+use podgate::tiktok::sign::webhook_signature;
+
+use crate::common::TestApp;
+use crate::tiktok::sandbox;
+
+/// A podgate whose TikTok settings point at a fresh sandbox.
+pub async fn app_with_sandbox(world: WorldSettings) -> (TestApp, SandboxHandle) {
+    let sb = sandbox(world, |_| {}).await;
+    let mut tiktok = sb.sandbox.client_config();
+    tiktok.backoff_base_ms = 5;
+    tiktok.backoff_cap_ms = 50;
+    let secret = tiktok.app_secret.clone();
+    let app = TestApp::with(move |f| f.merge(("tiktok", tiktok)).merge(("tiktok.app_secret", secret))).await;
+    (app, sb)
+}
+
+/// Runs "Connect a TikTok shop" as the owner would, approving on the sandbox's page.
+pub async fn connect_shop(app: &TestApp) -> rocket::local::asynchronous::LocalResponse<'_> {
+    let r = app.post_form("/shops", "/shops/connect", &[]).await;
+    assert_eq!(r.status(), Status::SeeOther);
+    let authorize = r.headers().get_one("Location").unwrap().to_string();
+    let back = crate::tiktok::approve(&authorize).await;
+    let query = back.split_once('?').unwrap().1.to_string();
+    app.client
+        .get(format!("/shops/callback?{query}"))
+        .dispatch()
+        .await
+}
+
+/// Waits until no sync is running.
+pub async fn wait_synced(app: &TestApp) {
+    for _ in 0..600 {
+        let v: serde_json::Value = app
+            .client
+            .get("/shops/sync-status")
+            .dispatch()
+            .await
+            .into_json()
+            .await
+            .unwrap();
+        let busy = v["shops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|s| s["progress"]["running"] == true);
+        let done = v["shops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|s| !s["last_sync_ok_at"].is_null() || !s["last_sync_error"].is_null());
+        if !busy && done {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("sync did not finish");
+}
+
+/// A connected, fully synced app.
+pub async fn connected(world: WorldSettings) -> (TestApp, SandboxHandle) {
+    let (app, sb) = app_with_sandbox(world).await;
+    app.setup_owner().await;
+    {
+        let r = connect_shop(&app).await;
+        assert_eq!(r.headers().get_one("Location"), Some("/shops"));
+    }
+    wait_synced(&app).await;
+    (app, sb)
+}
+
+async fn order_count(app: &TestApp) -> i64 {
+    app.query(|c| podgate::db::models::order::count(c, 1)).await
+}
+
+#[rocket::async_test]
+async fn a_seller_connects_a_sandbox_shop_and_its_orders_appear() {
+    let (app, sb) = connected(WorldSettings {
+        initial_orders: 120,
+        ..WorldSettings::default()
+    })
+    .await;
+    let (_, shops) = app.get("/shops").await;
+    assert!(
+        shops.contains("Sandbox POD Shop 1") && shops.contains("badge-active"),
+        "{shops}"
+    );
+    assert!(
+        shops.contains("Connected Sandbox POD Shop 1"),
+        "flash says what happened"
+    );
+    let in_sandbox: u64 = sb.sandbox.state().orders_by_status.values().sum();
+    assert_eq!(
+        order_count(&app).await as u64,
+        in_sandbox,
+        "every sandbox order synced"
+    );
+
+    // Tokens are stored encrypted: the database never holds the plaintext.
+    let plain = sb
+        .sandbox
+        .world
+        .lock()
+        .unwrap()
+        .access_tokens
+        .keys()
+        .next()
+        .unwrap()
+        .clone();
+    let stored: Vec<(String, String)> = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::tiktok_connections::dsl::*;
+            tiktok_connections
+                .select((access_token_enc, refresh_token_enc))
+                .load(c)
+        })
+        .await;
+    assert_eq!(stored.len(), 1);
+    assert!(!stored[0].0.contains(&plain) && !stored[0].0.starts_with("TTP_"));
+
+    // The list: 50 a page, keyset pages with no order twice.
+    let (s, page1) = app.get("/orders").await;
+    assert_eq!(s, Status::Ok);
+    let ids =
+        |html: &str| html.matches("href=\"/orders/").count() - html.matches("href=\"/orders/\"").count();
+    assert_eq!(ids(&page1), 50, "{page1}");
+    let next = page1.split("id=\"next-page\"").next().unwrap();
+    let href = next
+        .rsplit("href=\"")
+        .next()
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&")
+        .replace("&#x2f;", "/");
+    let (_, page2) = app.get(&href).await;
+    assert_eq!(ids(&page2), 50);
+    let first_ids: Vec<&str> = page1
+        .split("href=\"/orders/")
+        .skip(1)
+        .map(|s| s.split('"').next().unwrap())
+        .collect();
+    assert!(
+        first_ids
+            .iter()
+            .all(|id| !page2.contains(&format!("href=\"/orders/{id}\""))),
+        "pages do not overlap"
+    );
+
+    // Search by order id, SKU and recipient; filter by status.
+    let o = {
+        let w = sb.sandbox.world.lock().unwrap();
+        w.orders
+            .values()
+            .next()
+            .unwrap()
+            .values()
+            .find(|o| o.status == "AWAITING_SHIPMENT" && o.line_items.len() >= 2)
+            .unwrap()
+            .clone()
+    };
+    let (_, found) = app.get(&format!("/orders?q={}", &o.id[..12])).await;
+    assert!(found.contains(&o.id));
+    let sku = &o.line_items[0].seller_sku;
+    let (_, found) = app.get(&format!("/orders?q={}", sku.to_lowercase())).await;
+    assert!(found.contains(&o.id), "SKU search");
+    let last = o.recipient_address.last_name.to_lowercase();
+    let (_, found) = app.get(&format!("/orders?q={last}")).await;
+    assert!(found.contains(&o.id), "recipient search");
+    let (_, on_hold) = app.get("/orders?status=ON_HOLD").await;
+    assert!(
+        on_hold.contains("badge-status\">ON_HOLD<") && !on_hold.contains("badge-status\">AWAITING_SHIPMENT<")
+    );
+
+    // The order page: items grouped by SKU, recipient, deadline, timeline.
+    let (_, by_id) = app.get(&format!("/orders?q={}", o.id)).await;
+    let local_id = by_id
+        .split("href=\"/orders/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let (s, page) = app.get(&format!("/orders/{local_id}")).await;
+    assert_eq!(s, Status::Ok);
+    assert!(page.contains(&o.recipient_address.name), "recipient shown");
+    assert!(page.contains(&format!("Items ({} units)", o.line_items.len())));
+    assert!(
+        page.contains("Imported from TikTok as AWAITING_SHIPMENT"),
+        "timeline"
+    );
+}
+
+#[rocket::async_test]
+async fn the_oauth_state_must_come_from_this_browser() {
+    let (app, _sb) = app_with_sandbox(WorldSettings::default()).await;
+    app.setup_owner().await;
+    let r = app.post_form("/shops", "/shops/connect", &[]).await;
+    let authorize = r.headers().get_one("Location").unwrap().to_string();
+    let back = crate::tiktok::approve(&authorize).await;
+    let code = url::Url::parse(&back)
+        .unwrap()
+        .query_pairs()
+        .find(|(k, _)| k == "code")
+        .unwrap()
+        .1
+        .to_string();
+    let r = app
+        .client
+        .get(format!("/shops/callback?code={code}&state=forged"))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    let (_, shops) = app.get("/shops").await;
+    assert!(shops.contains("not started from this browser"), "{shops}");
+    assert!(shops.contains("No shop is connected yet"));
+}
+
+fn signed(sb: &SandboxHandle, body: &str) -> (String, String) {
+    let w = sb.sandbox.world.lock().unwrap();
+    (
+        body.to_string(),
+        webhook_signature(&w.app_key, &w.app_secret, body.as_bytes()),
+    )
+}
+
+#[rocket::async_test]
+async fn webhooks_are_verified_deduplicated_and_applied_once() {
+    let (app, sb) = connected(WorldSettings {
+        initial_orders: 5,
+        ..WorldSettings::default()
+    })
+    .await;
+    let (shop_id, order_id) = {
+        let mut w = sb.sandbox.world.lock().unwrap();
+        let shop = w.shops[0].id.clone();
+        let oid = w.orders[&shop]
+            .values()
+            .find(|o| o.status == "ON_HOLD")
+            .unwrap()
+            .id
+            .clone();
+        w.set_order_status(&shop, &oid, "AWAITING_SHIPMENT");
+        (shop, oid)
+    };
+    let body = format!(
+        r#"{{"type":1,"tts_notification_id":"n-1","shop_id":"{shop_id}","timestamp":1,"data":{{"order_id":"{order_id}","order_status":"AWAITING_SHIPMENT","update_time":1}}}}"#
+    );
+    let (body, sig) = signed(&sb, &body);
+    let post = |b: String, s: String| {
+        app.client
+            .post("/webhooks/tiktok")
+            .header(ContentType::JSON)
+            .header(Header::new("Authorization", s))
+            .body(b)
+            .dispatch()
+    };
+    assert_eq!(
+        post(body.clone(), "0".repeat(64)).await.status(),
+        Status::Unauthorized,
+        "bad signature"
+    );
+    assert_eq!(
+        post(format!("{body} "), sig.clone()).await.status(),
+        Status::Unauthorized,
+        "body changed"
+    );
+    let r = post(body.clone(), sig.clone()).await;
+    assert_eq!(r.status(), Status::Ok);
+    assert_eq!(
+        r.into_string().await.unwrap_or_default(),
+        "",
+        "empty 200 as TikTok expects"
+    );
+    assert_eq!(
+        post(body.clone(), sig.clone()).await.status(),
+        Status::Ok,
+        "a duplicate is acknowledged"
+    );
+    // Applied in the background, once.
+    let mut events = Vec::new();
+    for _ in 0..200 {
+        let oid = order_id.clone();
+        events = app
+            .query(move |c| {
+                use diesel::prelude::*;
+                use podgate::db::schema::{order_events as e, orders as o};
+                e::table
+                    .inner_join(o::table)
+                    .filter(o::tiktok_order_id.eq(oid))
+                    .filter(e::kind.eq("status"))
+                    .select(e::detail)
+                    .load::<String>(c)
+            })
+            .await;
+        if !events.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(events, vec!["ON_HOLD → AWAITING_SHIPMENT (webhook)".to_string()]);
+}
+
+#[rocket::async_test]
+async fn a_lost_webhook_is_caught_by_polling_and_late_cancellations_become_exceptions() {
+    let (app, sb) = connected(WorldSettings {
+        initial_orders: 10,
+        ..WorldSettings::default()
+    })
+    .await;
+    // Buy a label for one order directly on the sandbox, then the buyer cancels; no webhook is sent.
+    let order_id = {
+        let mut w = sb.sandbox.world.lock().unwrap();
+        let shop = w.shops[0].id.clone();
+        let oid = w.orders[&shop]
+            .values()
+            .find(|o| o.status == "AWAITING_SHIPMENT")
+            .unwrap()
+            .id
+            .clone();
+        let req = crate::tiktok::buy(oid.clone(), vec![]);
+        w.create_package(&shop, &req).unwrap();
+        w.cancel_order(&shop, &oid).unwrap();
+        oid
+    };
+    let r = app.post_form("/shops", "/shops/1/sync", &[]).await;
+    assert_eq!(r.status(), Status::SeeOther);
+    wait_synced(&app).await;
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    wait_synced(&app).await;
+    let (_, list) = app.get("/orders?exceptions=true").await;
+    assert!(
+        list.contains(&order_id),
+        "the cancelled order with a label is an exception: {list}"
+    );
+    let local = list
+        .split("href=\"/orders/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, page) = app.get(&format!("/orders/{local}")).await;
+    assert!(
+        page.contains("CANCELLED (sync)") && page.contains("Cancelled after its label was bought"),
+        "{page}"
+    );
+}
+
+#[rocket::async_test]
+async fn another_workspace_cannot_see_these_orders() {
+    let (app, _sb) = connected(WorldSettings {
+        initial_orders: 3,
+        ..WorldSettings::default()
+    })
+    .await;
+    app.pool
+        .run(|c| {
+            podgate::domain::accounts::add_user_blocking(
+                c,
+                "Globex",
+                "g@globex.example",
+                "G",
+                podgate::db::models::user::Role::Owner,
+                "globex password",
+            )
+        })
+        .await
+        .unwrap();
+    let other = TestApp::reuse(&app).await;
+    assert_eq!(
+        other.login("g@globex.example", "globex password").await,
+        Status::SeeOther
+    );
+    let (_, list) = other.get("/orders").await;
+    assert!(list.contains("No orders match"));
+    assert_eq!(other.get("/orders/1").await.0, Status::NotFound);
+    assert_eq!(
+        other.post_form("/shops", "/shops/1/sync", &[]).await.status(),
+        Status::NotFound
+    );
+    let (_, shops) = other.get("/shops").await;
+    assert!(!shops.contains("Sandbox POD Shop"));
+}
