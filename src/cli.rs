@@ -32,6 +32,15 @@ enum Command {
     User(UserCommand),
     /// Run the TikTok Shop sandbox: our implementation of the API subset podgate uses.
     Sandbox(SandboxArgs),
+    /// Measure performance (build with --release); ends with one JSON line of figures.
+    #[command(subcommand)]
+    Bench(BenchCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum BenchCommand {
+    /// Load sandbox orders through sync, then drive the orders list over HTTP.
+    Orders(crate::bench::orders::OrdersBench),
 }
 
 #[derive(Debug, Args)]
@@ -139,6 +148,11 @@ pub fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(cmd) => user_command(&figment, cmd),
+        Command::Bench(BenchCommand::Orders(o)) => {
+            let figures = rocket::execute(crate::bench::orders::run(o))?;
+            println!("{figures}");
+            Ok(())
+        }
         Command::Sandbox(a) => {
             crate::app::init_logging(crate::config::LogFormat::Text);
             rocket::execute(run_sandbox(a))

@@ -80,20 +80,31 @@ async fn order_search(sb: &State<Sandbox>, call: ApiRequest, raw: Vec<u8>) -> Ap
                     && f.update_time_ge.is_none_or(|t| o.update_time >= t)
                     && f.update_time_lt.is_none_or(|t| o.update_time < t)
             });
-            all.sort_by_key(|o| {
-                (
-                    if by_update { o.update_time } else { o.create_time },
-                    o.id.clone(),
-                )
+            all.sort_unstable_by(|a, b| {
+                let key = |o: &Order| if by_update { o.update_time } else { o.create_time };
+                key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
             });
             if desc {
                 all.reverse();
             }
-            let visible: Vec<Order> = all.into_iter().map(World::visible_order).collect();
-            let (orders, next) = page(&visible, page_size, token.as_deref())?;
+            let total = all.len();
+            // Only the page is copied; a shop may hold 100,000 orders.
+            let (refs, next) = page(
+                &all,
+                |o| {
+                    (
+                        if by_update { o.update_time } else { o.create_time },
+                        o.id.as_str(),
+                    )
+                },
+                desc,
+                page_size,
+                token.as_deref(),
+            )?;
+            let orders: Vec<Order> = refs.into_iter().map(World::visible_order).collect();
             Ok(OrderPage {
                 next_page_token: next,
-                total_count: visible.len() as i64,
+                total_count: total as i64,
                 orders,
             })
         },

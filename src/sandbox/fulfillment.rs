@@ -123,37 +123,54 @@ fn grams(w: &Weight) -> Result<f64, SbError> {
     }
 }
 
-fn offset_token(offset: usize) -> String {
-    // Opaque, and with '+' and '/' in it as TikTok's are, so clients must encode it properly.
-    STANDARD.encode(format!("sandbox+/{offset}?"))
+/// A keyset page token: the sort key and id of the last item returned. Opaque, with '+' and
+/// '/' in it as TikTok's are (clients must encode it properly), and stable while items change:
+/// an item whose key moves is seen later, never skipped.
+fn keyset_token(key: i64, id: &str) -> String {
+    STANDARD.encode(format!("sandbox+/{key}/{id}?"))
 }
 
-fn parse_offset_token(t: Option<&str>) -> Result<usize, SbError> {
-    let Some(t) = t.filter(|t| !t.is_empty()) else {
-        return Ok(0);
-    };
-    let raw = STANDARD
-        .decode(t)
-        .map_err(|_| refuse(codes::INVALID_PARAMS, "invalid page_token"))?;
-    let s = String::from_utf8(raw).map_err(|_| refuse(codes::INVALID_PARAMS, "invalid page_token"))?;
-    s.strip_prefix("sandbox+/")
+fn parse_keyset_token(t: &str) -> Result<(i64, String), SbError> {
+    let bad = || refuse(codes::INVALID_PARAMS, "invalid page_token");
+    let raw = STANDARD.decode(t).map_err(|_| bad())?;
+    let s = String::from_utf8(raw).map_err(|_| bad())?;
+    let inner = s
+        .strip_prefix("sandbox+/")
         .and_then(|r| r.strip_suffix('?'))
-        .and_then(|n| n.parse().ok())
-        .ok_or_else(|| refuse(codes::INVALID_PARAMS, "invalid page_token"))
+        .ok_or_else(bad)?;
+    let (k, id) = inner.split_once('/').ok_or_else(bad)?;
+    Ok((k.parse().map_err(|_| bad())?, id.to_string()))
 }
 
-/// Slices one page and its next token.
-pub fn page<T: Clone>(
-    items: &[T],
+/// One page of items already sorted by (key, id), ascending or descending, after the token.
+pub fn page<'a, T>(
+    items: &[&'a T],
+    key: impl Fn(&T) -> (i64, &str),
+    desc: bool,
     page_size: usize,
     token: Option<&str>,
-) -> Result<(Vec<T>, String), SbError> {
-    let start = parse_offset_token(token)?.min(items.len());
+) -> Result<(Vec<&'a T>, String), SbError> {
+    let start = match token.filter(|t| !t.is_empty()) {
+        None => 0,
+        Some(t) => {
+            let (k, id) = parse_keyset_token(t)?;
+            items.partition_point(|it| {
+                let (ik, iid) = key(it);
+                if desc {
+                    (ik, iid) >= (k, id.as_str())
+                } else {
+                    (ik, iid) <= (k, id.as_str())
+                }
+            })
+        }
+    };
     let end = (start + page_size).min(items.len());
-    let next = if end < items.len() {
-        offset_token(end)
-    } else {
-        String::new()
+    let next = match items[start..end].last() {
+        Some(last) if end < items.len() => {
+            let (k, id) = key(last);
+            keyset_token(k, id)
+        }
+        _ => String::new(),
     };
     Ok((items[start..end].to_vec(), next))
 }

@@ -73,7 +73,10 @@ impl World {
             })
             .collect();
         let total = all.len() as i64;
-        let (packages, next) = page(&all, page_size, token)?;
+        let mut refs: Vec<&PackageSummary> = all.iter().collect();
+        refs.sort_unstable_by(|a, b| a.create_time.cmp(&b.create_time).then_with(|| a.id.cmp(&b.id)));
+        let (packages, next) = page(&refs, |p| (p.create_time, p.id.as_str()), false, page_size, token)?;
+        let packages = packages.into_iter().cloned().collect();
         Ok(PackagePage {
             next_page_token: next,
             total_count: total,

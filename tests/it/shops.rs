@@ -65,6 +65,19 @@ pub async fn wait_synced(app: &TestApp) {
     panic!("sync did not finish");
 }
 
+/// Polls a page until it contains `needle` (background work finishing), or fails.
+pub async fn page_eventually(app: &TestApp, path: &str, needle: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..500 {
+        last = app.get(path).await.1;
+        if last.contains(needle) {
+            return last;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    panic!("{path} never showed {needle:?}:\n{last}");
+}
+
 /// A connected, fully synced app.
 pub async fn connected(world: WorldSettings) -> (TestApp, SandboxHandle) {
     let (app, sb) = app_with_sandbox(world).await;
@@ -394,4 +407,30 @@ async fn another_workspace_cannot_see_these_orders() {
     );
     let (_, shops) = other.get("/shops").await;
     assert!(!shops.contains("Sandbox POD Shop"));
+}
+
+#[rocket::async_test]
+async fn a_shop_whose_authorization_broke_is_shown_broken_with_a_reconnect_button() {
+    let (app, sb) = connected(WorldSettings {
+        initial_orders: 3,
+        ..WorldSettings::default()
+    })
+    .await;
+    {
+        // The seller revoked podgate on TikTok: every token stops working.
+        let mut w = sb.sandbox.world.lock().unwrap();
+        w.access_tokens.clear();
+        w.refresh_tokens.clear();
+    }
+    app.post_form("/shops", "/shops/1/sync", &[]).await;
+    let page = page_eventually(&app, "/shops", "badge-broken").await;
+    assert!(
+        page.contains("Reconnect") && page.contains("reconnect the shop"),
+        "says what to do: {page}"
+    );
+    {
+        let r = connect_shop(&app).await;
+        assert_eq!(r.status(), Status::SeeOther);
+    }
+    page_eventually(&app, "/shops", "badge-active").await;
 }

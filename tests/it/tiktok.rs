@@ -814,3 +814,48 @@ async fn the_podgate_sandbox_command_serves_the_whole_flow() {
     assert_eq!(state["purchases"], 1);
     child.kill().await.unwrap();
 }
+
+#[tokio::test]
+async fn paging_by_update_time_never_skips_orders_that_change_meanwhile() {
+    let fx = Fixture::new(WorldSettings {
+        initial_orders: 300,
+        ..WorldSettings::default()
+    })
+    .await;
+    let filter = OrderSearch::default();
+    let first = fx
+        .shop()
+        .search_orders_page(&filter, 100, None, "update_time")
+        .await
+        .unwrap();
+    let total = first.total_count as usize;
+    let mut seen: std::collections::HashSet<String> = first.orders.iter().map(|o| o.id.clone()).collect();
+    {
+        // Orders already read change now: their update_time jumps past every other order.
+        let mut w = fx.sb.sandbox.world.lock().unwrap();
+        let shop = w.shops[0].id.clone();
+        for o in first
+            .orders
+            .iter()
+            .filter(|o| o.status == "AWAITING_SHIPMENT")
+            .take(30)
+        {
+            w.set_order_status(&shop, &o.id, "CANCELLED");
+        }
+    }
+    let mut token = first.next_page_token;
+    while !token.is_empty() {
+        let page = fx
+            .shop()
+            .search_orders_page(&filter, 100, Some(&token), "update_time")
+            .await
+            .unwrap();
+        seen.extend(page.orders.iter().map(|o| o.id.clone()));
+        token = page.next_page_token;
+    }
+    assert_eq!(
+        seen.len(),
+        total,
+        "every order is seen once the pages are read to the end"
+    );
+}

@@ -1,0 +1,37 @@
+//! `podgate bench <what>`: measurements that print ratios against a baseline run in the same
+//! process and end with one JSON line of figures. Build with `--release` for real numbers.
+
+pub mod orders;
+
+use std::time::Duration;
+
+/// Latency percentiles of a set of samples, in milliseconds.
+pub fn percentile(sorted_ms: &[f64], p: f64) -> f64 {
+    if sorted_ms.is_empty() {
+        return 0.0;
+    }
+    let idx = ((sorted_ms.len() as f64 - 1.0) * p).round() as usize;
+    sorted_ms[idx.min(sorted_ms.len() - 1)]
+}
+
+/// Rounds for the JSON line.
+pub fn round(v: f64, places: i32) -> f64 {
+    let f = 10f64.powi(places);
+    (v * f).round() / f
+}
+
+/// A free TCP port on loopback.
+pub fn free_port() -> std::io::Result<u16> {
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// Waits until a URL answers.
+pub async fn wait_for(url: &str) -> anyhow::Result<()> {
+    for _ in 0..600 {
+        if reqwest::get(url).await.is_ok() {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    anyhow::bail!("{url} did not answer")
+}

@@ -1,0 +1,285 @@
+//! `podgate bench orders`: loads N sandbox orders into a fresh database through the real sync
+//! path, then drives the orders list over HTTP with C concurrent connections (first pages,
+//! filters, searches, deep keyset pages, order pages) and reports latency percentiles. The
+//! baseline is `/healthz` through the same HTTP stack and session, measured the same way.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::Context;
+use rand::{RngExt, SeedableRng};
+use rocket::figment::providers::Serialized;
+
+use crate::db::models::audit::{Actor, Channel};
+use crate::db::models::user::Role;
+use crate::sandbox::{self, SandboxConfig, world::WorldSettings};
+
+/// Options of the orders benchmark.
+#[derive(Debug, Clone, clap::Args)]
+pub struct OrdersBench {
+    /// Orders to load.
+    #[arg(long, default_value_t = 100_000)]
+    pub orders: usize,
+    /// Concurrent HTTP connections.
+    #[arg(long, default_value_t = 64)]
+    pub connections: usize,
+    /// Requests to send to the orders pages.
+    #[arg(long, default_value_t = 20_000)]
+    pub requests: usize,
+    /// Database URL (default: an SQLite file in a temporary folder).
+    #[arg(long)]
+    pub database_url: Option<String>,
+}
+
+struct Session {
+    http: reqwest::Client,
+    base: String,
+    cookie: String,
+}
+
+async fn sign_in(base: &str, email: &str, password: &str) -> anyhow::Result<Session> {
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .pool_max_idle_per_host(512)
+        .build()?;
+    let page = http.get(format!("{base}/login")).send().await?;
+    let mut cookies: Vec<String> = page
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_owned))
+        .collect();
+    let html = page.text().await?;
+    let token = html
+        .split("name=\"csrf_token\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .context("no CSRF token on /login")?;
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .append_pair("csrf_token", token)
+        .append_pair("email", email)
+        .append_pair("password", password)
+        .finish();
+    let r = http
+        .post(format!("{base}/login"))
+        .header("cookie", cookies.join("; "))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await?;
+    anyhow::ensure!(r.status().as_u16() == 303, "sign-in failed: HTTP {}", r.status());
+    for v in r.headers().get_all("set-cookie") {
+        if let Some(c) = v.to_str().ok().and_then(|s| s.split(';').next()) {
+            let name = c.split('=').next().unwrap_or_default().to_string();
+            cookies.retain(|old| !old.starts_with(&format!("{name}=")));
+            cookies.push(c.to_string());
+        }
+    }
+    Ok(Session {
+        http,
+        base: base.to_string(),
+        cookie: cookies.join("; "),
+    })
+}
+
+/// Sends `total` requests from `connections` workers; returns sorted latencies in ms and the wall time.
+async fn drive(
+    s: Arc<Session>,
+    connections: usize,
+    total: usize,
+    paths: Arc<dyn Fn(&mut rand::rngs::StdRng) -> String + Send + Sync>,
+) -> anyhow::Result<(Vec<f64>, f64)> {
+    let next = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    let mut tasks = Vec::new();
+    for w in 0..connections {
+        let (s, next, paths) = (s.clone(), next.clone(), paths.clone());
+        tasks.push(tokio::spawn(async move {
+            let mut rng = rand::rngs::StdRng::seed_from_u64(w as u64);
+            let mut lat = Vec::new();
+            while next.fetch_add(1, Ordering::Relaxed) < total {
+                let path = paths(&mut rng);
+                let t = Instant::now();
+                let r = s
+                    .http
+                    .get(format!("{}{path}", s.base))
+                    .header("cookie", &s.cookie)
+                    .send()
+                    .await?;
+                let status = r.status().as_u16();
+                let _ = r.bytes().await?;
+                anyhow::ensure!(status == 200, "{path} answered HTTP {status}");
+                lat.push(t.elapsed().as_secs_f64() * 1000.0);
+            }
+            Ok::<_, anyhow::Error>(lat)
+        }));
+    }
+    let mut all = Vec::with_capacity(total);
+    for t in tasks {
+        all.extend(t.await??);
+    }
+    let wall = start.elapsed().as_secs_f64();
+    all.sort_by(f64::total_cmp);
+    Ok((all, wall))
+}
+
+/// Runs the benchmark and prints its figures.
+pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
+    let dir = tempfile::tempdir()?;
+    let sb = sandbox::spawn(SandboxConfig {
+        listen: "127.0.0.1:0".parse()?,
+        world: WorldSettings {
+            initial_orders: opts.orders,
+            orders_per_minute: 0.0,
+            rate_limit_per_sec: 10_000,
+            ..WorldSettings::default()
+        },
+        ..SandboxConfig::default()
+    })
+    .await?;
+    let port = super::free_port()?;
+    let mut tiktok = sb.sandbox.client_config();
+    tiktok.rate_limit_per_sec = 10_000;
+    let secret = tiktok.app_secret.clone();
+    let figment = crate::config::figment()
+        .merge(Serialized::default("data_dir", dir.path()))
+        .merge(Serialized::default("port", port))
+        .merge(Serialized::default("tiktok", tiktok))
+        .merge(Serialized::default("tiktok.app_secret", secret))
+        .merge(Serialized::default("db_pool_size", 16));
+    let figment = match &opts.database_url {
+        Some(u) => figment.merge(Serialized::default("database_url", u)),
+        None => figment,
+    };
+    let prepared = crate::app::prepare(figment)?;
+    let services = crate::app::Services::new(prepared.pool.clone(), &prepared.config)?;
+    let password = "bench password 1";
+    let owner = prepared
+        .pool
+        .run(move |c| {
+            crate::domain::accounts::add_user_blocking(
+                c,
+                "Bench Prints",
+                "bench@example.com",
+                "Bench",
+                Role::Owner,
+                password,
+            )
+        })
+        .await?;
+    let code = {
+        let mut w = sb.sandbox.world.lock().unwrap_or_else(|p| p.into_inner());
+        let code = w.token("auth_");
+        w.auth_codes.insert(
+            code.clone(),
+            sandbox::world::AuthCode {
+                expires_at: i64::MAX,
+                used: false,
+            },
+        );
+        code
+    };
+    let actor = Actor::user(&owner, None, Channel::Cli);
+    let shops = services.tiktok.connect(&actor, &code).await?;
+    eprintln!("loading {} orders through the sync path…", opts.orders);
+    let t = Instant::now();
+    services.tiktok.sync_shop(&services.sync, shops[0].id).await?;
+    let load_seconds = t.elapsed().as_secs_f64();
+    let loaded = prepared
+        .pool
+        .run(|c| Ok::<_, crate::domain::DomainError>(crate::db::models::order::count(c, 1)?))
+        .await?;
+    eprintln!("loaded {loaded} orders in {load_seconds:.1} s");
+
+    let rocket = crate::web::build(
+        prepared.figment.clone(),
+        prepared.config.clone(),
+        services.clone(),
+    )
+    .ignite()
+    .await?;
+    let shutdown = rocket.shutdown();
+    let server = tokio::spawn(rocket.launch());
+    let base = format!("http://127.0.0.1:{port}");
+    super::wait_for(&format!("{base}/healthz")).await?;
+    let session = Arc::new(sign_in(&base, "bench@example.com", password).await?);
+
+    // Paths people use: first pages, filters, searches, deep keyset pages, order pages.
+    let (min_t, max_t) = prepared
+        .pool
+        .run(|c| {
+            use crate::db::schema::orders::dsl::*;
+            use diesel::prelude::*;
+            let lo: Option<i64> = orders.select(diesel::dsl::min(create_time)).first(c)?;
+            let hi: Option<i64> = orders.select(diesel::dsl::max(create_time)).first(c)?;
+            Ok::<_, crate::domain::DomainError>((lo.unwrap_or(0), hi.unwrap_or(0)))
+        })
+        .await?;
+    let count = loaded.max(1);
+    let list_paths: Arc<dyn Fn(&mut rand::rngs::StdRng) -> String + Send + Sync> =
+        Arc::new(move |rng| match rng.random_range(0..10) {
+            0..3 => "/orders".to_string(),
+            3 => "/orders?status=AWAITING_SHIPMENT".to_string(),
+            4 => "/orders?ship_by=72h".to_string(),
+            5 => format!(
+                "/orders?q=TEE-{}",
+                ["CATMOM", "SUNSET", "DOGDAD", "TACO"][rng.random_range(0..4)]
+            ),
+            6 => format!(
+                "/orders?q={}",
+                ["smith", "garcia", "nguyen", "patel"][rng.random_range(0..4)]
+            ),
+            7 => format!(
+                "/orders?status=AWAITING_SHIPMENT&after={}.{}",
+                rng.random_range(min_t..=max_t.max(min_t)),
+                i64::MAX
+            ),
+            8 => format!(
+                "/orders?after={}.{}",
+                rng.random_range(min_t..=max_t.max(min_t)),
+                i64::MAX
+            ),
+            _ => format!("/orders/{}", rng.random_range(1..=count)),
+        });
+    let baseline_paths: Arc<dyn Fn(&mut rand::rngs::StdRng) -> String + Send + Sync> =
+        Arc::new(|_| "/healthz".to_string());
+    let warm = drive(
+        session.clone(),
+        opts.connections,
+        opts.connections * 4,
+        list_paths.clone(),
+    )
+    .await?;
+    drop(warm);
+    let (base_lat, _) = drive(
+        session.clone(),
+        opts.connections,
+        opts.requests.min(5000),
+        baseline_paths,
+    )
+    .await?;
+    let (lat, wall) = drive(session.clone(), opts.connections, opts.requests, list_paths).await?;
+    shutdown.notify();
+    let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
+    sb.stop();
+
+    let p50 = super::percentile(&lat, 0.50);
+    let p99 = super::percentile(&lat, 0.99);
+    let b50 = super::percentile(&base_lat, 0.50);
+    eprintln!(
+        "orders pages: p50 {p50:.2} ms, p99 {p99:.2} ms; /healthz baseline p50 {b50:.2} ms; ratio {:.2}",
+        p50 / b50.max(1e-9)
+    );
+    Ok(serde_json::json!({
+        "orders": loaded,
+        "connections": opts.connections,
+        "requests": lat.len(),
+        "p50_ms": super::round(p50, 2),
+        "p99_ms": super::round(p99, 2),
+        "req_per_s": super::round(lat.len() as f64 / wall, 1),
+        "load_seconds": super::round(load_seconds, 1),
+        "baseline_healthz_p50_ms": super::round(b50, 2),
+        "p50_ratio_to_healthz": super::round(p50 / b50.max(1e-9), 2),
+    }))
+}
