@@ -138,6 +138,8 @@ async fn start_demo_sandbox(config: &mut AppConfig) -> anyhow::Result<crate::san
         .await
         .with_context(|| format!("starting the demo sandbox on port {}", config.demo_sandbox_port))?;
     config.tiktok = handle.sandbox.client_config();
+    // The demo shop changes every few seconds; poll often so a newcomer sees it move.
+    config.sync_interval_secs = config.sync_interval_secs.min(10);
     println!(
         "Demo: TikTok Shop sandbox on {} (inspect it at {}/sandbox)",
         handle.base_url, handle.base_url

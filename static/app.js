@@ -41,3 +41,17 @@ document.addEventListener("DOMContentLoaded", () => {
   }
   poll();
 })();
+
+// The first page of the orders list refreshes itself, so new orders appear without a click.
+(function () {
+  const table = document.getElementById("orders");
+  if (!table || !table.dataset.live) return;
+  setInterval(async () => {
+    if (document.hidden || document.activeElement && document.activeElement.closest("form")) return;
+    try {
+      const html = await (await fetch(location.href, { headers: { accept: "text/html" } })).text();
+      const fresh = new DOMParser().parseFromString(html, "text/html").querySelector("#orders tbody");
+      if (fresh) table.querySelector("tbody").replaceWith(fresh);
+    } catch (e) { /* offline for a moment: try again next time */ }
+  }, 10000);
+})();

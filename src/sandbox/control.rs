@@ -244,6 +244,32 @@ fn set_app(sb: &State<Sandbox>, app: Json<AppSettings>) -> Json<AppSettings> {
     })
 }
 
+/// A product picture: the design name on the product's color, as SVG.
+#[get("/sandbox/img/<kind>/<file>")]
+fn image(kind: &str, file: &str) -> Option<(ContentType, String)> {
+    let design = file.strip_suffix(".svg")?;
+    let (_, name) = catalog::DESIGNS
+        .iter()
+        .find(|(code, _)| code.eq_ignore_ascii_case(design))?;
+    let color = match kind {
+        "tee" => "#1f2937",
+        "hoodie" => "#14532d",
+        "mug" => "#f8fafc",
+        "poster" => "#fde68a",
+        _ => "#e7e5e4",
+    };
+    let ink = if matches!(kind, "tee" | "hoodie") {
+        "#fef3c7"
+    } else {
+        "#1f2937"
+    };
+    let esc = name.replace('&', "&amp;").replace('<', "&lt;");
+    let svg = format!(
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="160" height="160" viewBox="0 0 160 160"><rect width="160" height="160" rx="12" fill="{color}" stroke="#94a3b8"/><text x="80" y="72" font-family="sans-serif" font-size="14" text-anchor="middle" fill="{ink}">{kind}</text><text x="80" y="96" font-family="sans-serif" font-size="12" text-anchor="middle" fill="{ink}">{esc}</text></svg>"##
+    );
+    Some((ContentType::SVG, svg))
+}
+
 #[get("/sandbox/docs/<file>")]
 fn document(sb: &State<Sandbox>, file: &str) -> Result<(ContentType, Vec<u8>), Status> {
     let token = file.strip_suffix(".pdf").ok_or(Status::NotFound)?;
@@ -260,6 +286,7 @@ pub fn routes() -> Vec<Route> {
     routes![
         state,
         page,
+        image,
         get_faults,
         set_faults,
         scan,

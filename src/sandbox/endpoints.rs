@@ -6,7 +6,6 @@ use rocket::{Route, State, get, post, routes};
 use super::Sandbox;
 use super::api::{ApiReply, ApiRequest, Scope, body};
 use super::fulfillment::{SbError, page, refuse};
-use super::world::World;
 use crate::tiktok::error::codes;
 use crate::tiktok::types::*;
 
@@ -101,7 +100,7 @@ async fn order_search(sb: &State<Sandbox>, call: ApiRequest, raw: Vec<u8>) -> Ap
                 page_size,
                 token.as_deref(),
             )?;
-            let orders: Vec<Order> = refs.into_iter().map(World::visible_order).collect();
+            let orders: Vec<Order> = refs.into_iter().map(|o| w.visible_order(o)).collect();
             Ok(OrderPage {
                 next_page_token: next,
                 total_count: total as i64,
@@ -136,7 +135,7 @@ async fn order_detail(sb: &Sandbox, call: ApiRequest) -> ApiReply {
             let orders = ids
                 .iter()
                 .filter_map(|id| w.orders.get(shop).and_then(|m| m.get(id)))
-                .map(World::visible_order)
+                .map(|o| w.visible_order(o))
                 .collect();
             Ok(OrderDetail { orders })
         },

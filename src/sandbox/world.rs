@@ -239,11 +239,8 @@ impl World {
                 product_id: format!("17{:016}", stable_hash(p.sku_prefix) % 10_000_000_000_000_000),
                 product_name: format!("{design_name} {}", p.name),
                 sku_name: format!("{a}, {b}"),
-                sku_image: format!(
-                    "https://sandbox.podgate.local/img/{}/{}.png",
-                    p.image,
-                    design.to_lowercase()
-                ),
+                // A path on the sandbox; the API answer carries the full URL.
+                sku_image: format!("/sandbox/img/{}/{}.svg", p.image, design.to_lowercase()),
                 seller_sku,
                 original_price: catalog::money(u64::from(p.price_cents)),
                 sale_price: catalog::money(u64::from(p.price_cents)),
@@ -316,9 +313,15 @@ impl World {
         self.shops.iter().find(|s| s.cipher == cipher)
     }
 
-    /// An order as the API shows it: the address is hidden while UNPAID or ON_HOLD.
-    pub fn visible_order(o: &Order) -> Order {
+    /// An order as the API shows it: the address is hidden while UNPAID or ON_HOLD, and image
+    /// paths become URLs on this sandbox.
+    pub fn visible_order(&self, o: &Order) -> Order {
         let mut o = o.clone();
+        for li in &mut o.line_items {
+            if li.sku_image.starts_with('/') {
+                li.sku_image = format!("{}{}", self.base_url, li.sku_image);
+            }
+        }
         if matches!(o.status.as_str(), "UNPAID" | "ON_HOLD") {
             o.recipient_address = Address {
                 region_code: "US".into(),

@@ -63,11 +63,21 @@ impl Fairing for SecurityHeaders {
         }
     }
 
-    async fn on_response<'r>(&self, _req: &'r Request<'_>, res: &mut Response<'r>) {
+    async fn on_response<'r>(&self, req: &'r Request<'_>, res: &mut Response<'r>) {
+        // "Connect a shop" posts a form that redirects to TikTok's authorization page; browsers
+        // apply form-action to that redirect, so TikTok's origin is allowed too.
+        let authorize_origin = req
+            .rocket()
+            .state::<crate::domain::shops::TikTok>()
+            .and_then(|t| url::Url::parse(&t.client.config().authorize_url).ok())
+            .map(|u| u.origin().ascii_serialization())
+            .unwrap_or_default();
         res.set_header(Header::new(
             "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data: https:; style-src 'self'; script-src 'self'; \
-             frame-ancestors 'self'; form-action 'self'; base-uri 'none'; object-src 'self'",
+            format!(
+                "default-src 'self'; img-src 'self' data: https: {authorize_origin}; style-src 'self'; script-src 'self'; \
+                 frame-ancestors 'self'; form-action 'self' {authorize_origin}; base-uri 'none'; object-src 'self'"
+            ),
         ));
         res.set_header(Header::new("Referrer-Policy", "same-origin"));
         res.set_header(Header::new("X-Content-Type-Options", "nosniff"));

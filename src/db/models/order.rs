@@ -270,6 +270,16 @@ pub struct ListFilter {
     pub limit: i64,
 }
 
+/// The half-open range of strings starting with `prefix`.
+fn prefix_range(prefix: &str) -> (String, String) {
+    let mut hi: Vec<char> = prefix.chars().collect();
+    match hi.last_mut() {
+        Some(c) if *c < char::MAX => *c = char::from_u32(*c as u32 + 1).unwrap_or(char::MAX),
+        _ => hi.push(char::MAX),
+    }
+    (prefix.to_string(), hi.into_iter().collect())
+}
+
 /// One page of a workspace's orders, newest first, by keyset (fast at any depth).
 pub fn list(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> QueryResult<Vec<Order>> {
     let mut q = orders::table
@@ -295,12 +305,17 @@ pub fn list(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> Quer
     }
     if let Some(text) = f.query.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         if text.chars().all(|c| c.is_ascii_digit()) {
-            q = q.filter(orders::tiktok_order_id.like(format!("{text}%")));
+            let (lo, hi) = prefix_range(text);
+            q = q
+                .filter(orders::tiktok_order_id.ge(lo))
+                .filter(orders::tiktok_order_id.lt(hi));
         } else {
             let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
-            let sku = format!("{}%", text.to_uppercase().replace(['%', '_'], ""));
+            // A range, not LIKE, so the SKU index serves the prefix on both backends.
+            let (lo, hi) = prefix_range(&text.to_uppercase());
             let by_sku = order_items::table
-                .filter(order_items::seller_sku.like(sku))
+                .filter(order_items::seller_sku.ge(lo))
+                .filter(order_items::seller_sku.lt(hi))
                 .select(order_items::order_id);
             q = q.filter(
                 lower(orders::recipient_name)
