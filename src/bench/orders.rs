@@ -83,13 +83,16 @@ async fn sign_in(base: &str, email: &str, password: &str) -> anyhow::Result<Sess
     })
 }
 
-/// Sends `total` requests from `connections` workers; returns sorted latencies in ms and the wall time.
+/// Picks the next request: a kind (for the per-kind breakdown) and a path.
+type PathFn = Arc<dyn Fn(&mut rand::rngs::StdRng) -> (usize, String) + Send + Sync>;
+
+/// Sends `total` requests from `connections` workers; returns (kind, ms) samples and the wall time.
 async fn drive(
     s: Arc<Session>,
     connections: usize,
     total: usize,
-    paths: Arc<dyn Fn(&mut rand::rngs::StdRng) -> String + Send + Sync>,
-) -> anyhow::Result<(Vec<f64>, f64)> {
+    paths: PathFn,
+) -> anyhow::Result<(Vec<(usize, f64)>, f64)> {
     let next = Arc::new(AtomicUsize::new(0));
     let start = Instant::now();
     let mut tasks = Vec::new();
@@ -99,7 +102,7 @@ async fn drive(
             let mut rng = rand::rngs::StdRng::seed_from_u64(w as u64);
             let mut lat = Vec::new();
             while next.fetch_add(1, Ordering::Relaxed) < total {
-                let path = paths(&mut rng);
+                let (kind, path) = paths(&mut rng);
                 let t = Instant::now();
                 let r = s
                     .http
@@ -110,7 +113,7 @@ async fn drive(
                 let status = r.status().as_u16();
                 let _ = r.bytes().await?;
                 anyhow::ensure!(status == 200, "{path} answered HTTP {status}");
-                lat.push(t.elapsed().as_secs_f64() * 1000.0);
+                lat.push((kind, t.elapsed().as_secs_f64() * 1000.0));
             }
             Ok::<_, anyhow::Error>(lat)
         }));
@@ -119,9 +122,7 @@ async fn drive(
     for t in tasks {
         all.extend(t.await??);
     }
-    let wall = start.elapsed().as_secs_f64();
-    all.sort_by(f64::total_cmp);
-    Ok((all, wall))
+    Ok((all, start.elapsed().as_secs_f64()))
 }
 
 /// Runs the benchmark and prints its figures.
@@ -217,33 +218,38 @@ pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
         })
         .await?;
     let count = loaded.max(1);
-    let list_paths: Arc<dyn Fn(&mut rand::rngs::StdRng) -> String + Send + Sync> =
-        Arc::new(move |rng| match rng.random_range(0..10) {
-            0..3 => "/orders".to_string(),
-            3 => "/orders?status=AWAITING_SHIPMENT".to_string(),
-            4 => "/orders?ship_by=72h".to_string(),
-            5 => format!(
+    const KINDS: [&str; 8] = [
+        "first page",
+        "status filter",
+        "ship-by filter",
+        "SKU search",
+        "name search",
+        "deep page + status",
+        "deep page",
+        "order page",
+    ];
+    let list_paths: PathFn = Arc::new(move |rng| {
+        let kind = [0, 0, 0, 1, 2, 3, 4, 5, 6, 7][rng.random_range(0..10)];
+        let t = rng.random_range(min_t..=max_t.max(min_t));
+        let path = match kind {
+            0 => "/orders".to_string(),
+            1 => "/orders?status=AWAITING_SHIPMENT".to_string(),
+            2 => "/orders?ship_by=72h".to_string(),
+            3 => format!(
                 "/orders?q=TEE-{}",
                 ["CATMOM", "SUNSET", "DOGDAD", "TACO"][rng.random_range(0..4)]
             ),
-            6 => format!(
+            4 => format!(
                 "/orders?q={}",
                 ["smith", "garcia", "nguyen", "patel"][rng.random_range(0..4)]
             ),
-            7 => format!(
-                "/orders?status=AWAITING_SHIPMENT&after={}.{}",
-                rng.random_range(min_t..=max_t.max(min_t)),
-                i64::MAX
-            ),
-            8 => format!(
-                "/orders?after={}.{}",
-                rng.random_range(min_t..=max_t.max(min_t)),
-                i64::MAX
-            ),
+            5 => format!("/orders?status=AWAITING_SHIPMENT&after={t}.{}", i64::MAX),
+            6 => format!("/orders?after={t}.{}", i64::MAX),
             _ => format!("/orders/{}", rng.random_range(1..=count)),
-        });
-    let baseline_paths: Arc<dyn Fn(&mut rand::rngs::StdRng) -> String + Send + Sync> =
-        Arc::new(|_| "/healthz".to_string());
+        };
+        (kind, path)
+    });
+    let baseline_paths: PathFn = Arc::new(|_| (0, "/healthz".to_string()));
     let warm = drive(
         session.clone(),
         opts.connections,
@@ -264,9 +270,28 @@ pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
     let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
     sb.stop();
 
-    let p50 = super::percentile(&lat, 0.50);
-    let p99 = super::percentile(&lat, 0.99);
-    let b50 = super::percentile(&base_lat, 0.50);
+    let sorted = |samples: &[(usize, f64)], kind: Option<usize>| {
+        let mut v: Vec<f64> = samples
+            .iter()
+            .filter(|(k, _)| kind.is_none_or(|x| x == *k))
+            .map(|(_, ms)| *ms)
+            .collect();
+        v.sort_by(f64::total_cmp);
+        v
+    };
+    for (k, name) in KINDS.iter().enumerate() {
+        let v = sorted(&lat, Some(k));
+        eprintln!(
+            "  {name:<20} n={:<6} p50 {:>8.2} ms  p99 {:>8.2} ms",
+            v.len(),
+            super::percentile(&v, 0.5),
+            super::percentile(&v, 0.99)
+        );
+    }
+    let all = sorted(&lat, None);
+    let p50 = super::percentile(&all, 0.50);
+    let p99 = super::percentile(&all, 0.99);
+    let b50 = super::percentile(&sorted(&base_lat, None), 0.50);
     eprintln!(
         "orders pages: p50 {p50:.2} ms, p99 {p99:.2} ms; /healthz baseline p50 {b50:.2} ms; ratio {:.2}",
         p50 / b50.max(1e-9)

@@ -112,7 +112,11 @@ pub async fn resolve_session(pool: &DbPool, token: &str) -> Result<Option<Signed
         if user.disabled {
             return Ok(None);
         }
-        Session::touch(conn, session.id)?;
+        // A write only once a minute: a write per request would queue every reader behind
+        // SQLite's single writer.
+        if session.last_seen_at < now() - Duration::minutes(1) {
+            Session::touch(conn, session.id)?;
+        }
         Ok(Some(SignedIn { session, user }))
     })
     .await

@@ -265,7 +265,7 @@ pub struct ListFilter {
     pub exceptions_only: bool,
     /// Order id, seller SKU prefix or recipient name.
     pub query: Option<String>,
-    /// Keyset cursor: the last row of the previous page (create_time, id).
+    /// Keyset cursor: the last row of the previous page ((create_time or ship_by), id).
     pub after: Option<(i64, i64)>,
     pub limit: i64,
 }
@@ -324,6 +324,21 @@ pub fn list(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> Quer
             );
         }
     }
+    if f.ship_by_before.is_some() {
+        // A deadline filter lists the most urgent first, along the ship-by index.
+        if let Some((t, id)) = f.after {
+            q = q.filter(
+                orders::ship_by
+                    .gt(t)
+                    .or(orders::ship_by.eq(t).and(orders::id.gt(id))),
+            );
+        }
+        return q
+            .order((orders::ship_by.asc(), orders::id.asc()))
+            .limit(f.limit)
+            .select(Order::as_select())
+            .load(conn);
+    }
     if let Some((t, id)) = f.after {
         q = q.filter(
             orders::create_time
@@ -335,6 +350,15 @@ pub fn list(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> Quer
         .limit(f.limit)
         .select(Order::as_select())
         .load(conn)
+}
+
+/// The keyset cursor of a row for the list's current ordering.
+pub fn cursor_of(o: &Order, f: &ListFilter) -> (i64, i64) {
+    if f.ship_by_before.is_some() {
+        (o.ship_by, o.id)
+    } else {
+        (o.create_time, o.id)
+    }
 }
 
 /// An order, only if it belongs to the workspace.

@@ -98,13 +98,17 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
     let ws = user.0.user.workspace_id;
     let now = chrono::Utc::now().timestamp();
     let filter = query.filter(now);
+    let cursor_filter = filter.clone();
     let (mut rows, shops) = pool
         .run(move |conn| Ok::<_, DomainError>((order::list(conn, ws, &filter)?, Shop::list(conn, ws)?)))
         .await?;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     let next = if more {
-        rows.last().map(|o| format!("{}.{}", o.create_time, o.id))
+        rows.last().map(|o| {
+            let (k, id) = order::cursor_of(o, &cursor_filter);
+            format!("{k}.{id}")
+        })
     } else {
         None
     };
