@@ -434,3 +434,40 @@ async fn a_shop_whose_authorization_broke_is_shown_broken_with_a_reconnect_butto
     }
     page_eventually(&app, "/shops", "badge-active").await;
 }
+
+#[rocket::async_test]
+async fn the_deadline_filter_lists_the_most_urgent_orders_first_across_pages() {
+    let (app, _sb) = connected(WorldSettings {
+        initial_orders: 150,
+        ..WorldSettings::default()
+    })
+    .await;
+    let deadlines = |html: &str| -> Vec<String> {
+        html.split("<td><time datetime=\"")
+            .skip(1)
+            .map(|s| s.split('"').next().unwrap().to_string())
+            .collect()
+    };
+    let (_, page1) = app.get("/orders?ship_by=72h").await;
+    let first = deadlines(&page1);
+    assert_eq!(first.len(), 50);
+    let next = page1.split("id=\"next-page\"").next().unwrap();
+    let href = next
+        .rsplit("href=\"")
+        .next()
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&amp;", "&")
+        .replace("&#x2f;", "/");
+    assert!(
+        href.contains("ship_by=72h"),
+        "the filter is kept on the next page: {href}"
+    );
+    let (_, page2) = app.get(&href).await;
+    let all: Vec<String> = first.into_iter().chain(deadlines(&page2)).collect();
+    let mut sorted = all.clone();
+    sorted.sort();
+    assert_eq!(all, sorted, "ascending ship-by deadlines across both pages");
+}
