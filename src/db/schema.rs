@@ -20,6 +20,7 @@ diesel::table! {
         disabled -> Bool,
         created_at -> Timestamp,
         password_changed_at -> Timestamp,
+        supplier_id -> Nullable<BigInt>,
     }
 }
 
@@ -47,6 +48,7 @@ diesel::table! {
         created_at -> Timestamp,
         expires_at -> Timestamp,
         accepted_at -> Nullable<Timestamp>,
+        supplier_id -> Nullable<BigInt>,
     }
 }
 
@@ -144,6 +146,7 @@ diesel::table! {
         label_state -> Text,
         exception -> Nullable<Text>,
         synced_at -> Timestamp,
+        routing -> Text,
     }
 }
 
@@ -161,6 +164,9 @@ diesel::table! {
         status -> Text,
         tiktok_package_id -> Nullable<Text>,
         tracking_number -> Nullable<Text>,
+        supplier_id -> Nullable<BigInt>,
+        rule_id -> Nullable<BigInt>,
+        routed_by -> Text,
     }
 }
 
@@ -188,6 +194,42 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    suppliers (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        name -> Text,
+        contacts -> Text,
+        ship_from -> Text,
+        accepted_services -> Text,
+        packaging -> Text,
+        cutoff_times -> Text,
+        time_zone -> Text,
+        ack_deadline_hours -> BigInt,
+        archived -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sku_rules (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        pattern -> Text,
+        match_kind -> Text,
+        priority -> BigInt,
+        supplier_id -> BigInt,
+        product_code -> Text,
+        weight_grams -> Nullable<BigInt>,
+        length_in -> Nullable<Text>,
+        width_in -> Nullable<Text>,
+        height_in -> Nullable<Text>,
+        artwork -> Text,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sku_rules -> suppliers (supplier_id));
 diesel::joinable!(shops -> tiktok_connections (connection_id));
 diesel::joinable!(orders -> shops (shop_id));
 diesel::joinable!(order_items -> orders (order_id));
@@ -201,4 +243,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     order_items,
     order_events,
     webhook_receipts,
+    suppliers,
+    sku_rules,
 );

@@ -4,7 +4,7 @@ use chrono::Duration;
 use diesel::Connection;
 
 use crate::db::models::audit::{self, Actor};
-use crate::db::models::invite::Invite;
+use crate::db::models::invite::{Invite, NewInvite};
 use crate::db::models::session::Session;
 use crate::db::models::user::{NewUser, Role, User};
 use crate::db::models::workspace::Workspace;
@@ -114,6 +114,7 @@ pub async fn setup_first_workspace(
                     name: &name,
                     role: Role::Owner,
                     password_hash: &hash,
+                    supplier_id: None,
                 },
             )?;
             audit::record(
@@ -194,8 +195,14 @@ pub async fn invite(
     actor: &Actor,
     email: &str,
     role: Role,
+    supplier_id: Option<i64>,
 ) -> Result<(Invite, String), DomainError> {
     let ws = require_owner(actor)?;
+    if (role == Role::Supplier) != supplier_id.is_some() {
+        return Err(DomainError::Internal(
+            "a supplier invitation needs a supplier, and only it".into(),
+        ));
+    }
     let email = normalize_email("email", email)?;
     let token = new_token();
     let hash = hash_token(&token);
@@ -209,15 +216,22 @@ pub async fn invite(
                         "Someone with this email already has an account.",
                     ));
                 }
-                let by = actor.user_id.unwrap_or_default();
+                if let Some(sid) = supplier_id {
+                    // The supplier must be this workspace's.
+                    crate::db::models::supplier::Supplier::find_in_workspace(conn, ws, sid)?
+                        .ok_or(DomainError::NotFound)?;
+                }
                 let inv = Invite::create(
                     conn,
-                    ws,
-                    &email,
-                    role.as_str(),
-                    &hash,
-                    by,
-                    now() + Duration::days(INVITE_TTL_DAYS),
+                    &NewInvite {
+                        workspace_id: ws,
+                        email: &email,
+                        role: role.as_str(),
+                        supplier_id,
+                        token_hash: &hash,
+                        invited_by: actor.user_id.unwrap_or_default(),
+                        expires_at: now() + Duration::days(INVITE_TTL_DAYS),
+                    },
                 )?;
                 audit::record(
                     conn,
@@ -286,6 +300,7 @@ pub async fn accept_invite(
                     name: &name,
                     role,
                     password_hash: &hash,
+                    supplier_id: inv.supplier_id,
                 },
             )?;
             let a = Actor::user(&user, actor.ip.clone(), actor.channel);
@@ -396,6 +411,7 @@ pub fn add_user_blocking(
                 name,
                 role,
                 password_hash: &hash,
+                supplier_id: None,
             },
         )?;
         audit::record(

@@ -3,9 +3,13 @@
 //! pass an [`crate::db::models::audit::Actor`] saying who acts and through which channel.
 
 pub mod accounts;
+pub mod catalog;
 pub mod passwords;
+pub mod preflight;
+pub mod routing;
 pub mod sessions;
 pub mod shops;
+pub mod suppliers;
 pub mod sync;
 pub mod throttle;
 pub mod tokens;

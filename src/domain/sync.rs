@@ -94,8 +94,16 @@ pub fn apply_orders(
 ) -> Result<Applied, DomainError> {
     conn.transaction(|conn| {
         let mut a = Applied::default();
+        let router = super::routing::Router::load(conn, shop.workspace_id)?;
         for o in orders {
-            match order::upsert_from_tiktok(conn, shop.workspace_id, shop.id, o)? {
+            let upserted = order::upsert_from_tiktok(conn, shop.workspace_id, shop.id, o)?;
+            match &upserted {
+                Upserted::Created(id) | Upserted::StatusChanged(id, ..) | Upserted::Refreshed(id) => {
+                    super::routing::route_order(conn, &router, *id)?;
+                }
+                Upserted::Stale(_) => {}
+            }
+            match upserted {
                 Upserted::Created(id) => {
                     a.created += 1;
                     order::add_event(conn, id, "imported", &format!("Imported from TikTok as {} ({source})", o.status), "podgate", "system")?;

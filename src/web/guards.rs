@@ -64,8 +64,20 @@ impl<'r> FromRequest<'r> for ClientIp {
     }
 }
 
-/// A signed-in user of the web portal. Without a valid session the request is forwarded
-/// with 401, and the catcher sends the browser to the sign-in page.
+/// Anyone signed in (seller or supplier): for their own account and signing out. Without a
+/// valid session the request is forwarded with 401, and the catcher sends the browser to the
+/// sign-in page.
+pub struct AnyUser(pub SignedIn);
+
+impl AnyUser {
+    /// The audit actor for this user on the web channel.
+    pub fn actor(&self, ip: &ClientIp) -> Actor {
+        Actor::user(&self.0.user, ip.0.clone(), Channel::Web)
+    }
+}
+
+/// A signed-in member of the seller's team (owner or staff). Supplier users are forwarded with
+/// 403, so a supplier route can take the request or the catcher refuses it.
 pub struct CurrentUser(pub SignedIn);
 
 impl CurrentUser {
@@ -76,7 +88,7 @@ impl CurrentUser {
 }
 
 #[rocket::async_trait]
-impl<'r> FromRequest<'r> for CurrentUser {
+impl<'r> FromRequest<'r> for AnyUser {
     type Error = ();
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
         let cached = req
@@ -97,8 +109,41 @@ impl<'r> FromRequest<'r> for CurrentUser {
             })
             .await;
         match &cached.0 {
-            Some(s) => Outcome::Success(CurrentUser(s.clone())),
+            Some(s) => Outcome::Success(AnyUser(s.clone())),
             None => Outcome::Forward(Status::Unauthorized),
+        }
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for CurrentUser {
+    type Error = ();
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
+        let user = try_outcome!(req.guard::<AnyUser>().await);
+        match user.0.user.role() {
+            Role::Owner | Role::Staff => Outcome::Success(CurrentUser(user.0)),
+            Role::Supplier => Outcome::Forward(Status::Forbidden),
+        }
+    }
+}
+
+/// A signed-in person of a supplier, with the supplier they belong to; sellers get 403.
+pub struct SupplierUser {
+    pub signed_in: SignedIn,
+    pub supplier_id: i64,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for SupplierUser {
+    type Error = ();
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
+        let user = try_outcome!(req.guard::<AnyUser>().await);
+        match (user.0.user.role(), user.0.user.supplier_id) {
+            (Role::Supplier, Some(supplier_id)) => Outcome::Success(SupplierUser {
+                signed_in: user.0,
+                supplier_id,
+            }),
+            _ => Outcome::Forward(Status::Forbidden),
         }
     }
 }

@@ -67,6 +67,8 @@ pub fn routes() -> Vec<Route> {
     r.extend(pages::team::routes());
     r.extend(pages::shops::routes());
     r.extend(pages::orders::routes());
+    r.extend(pages::suppliers::routes());
+    r.extend(pages::catalog::routes());
     r
 }
 

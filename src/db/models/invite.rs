@@ -19,28 +19,34 @@ pub struct Invite {
     pub created_at: NaiveDateTime,
     pub expires_at: NaiveDateTime,
     pub accepted_at: Option<NaiveDateTime>,
+    /// Set when the invitation is for a supplier's person.
+    pub supplier_id: Option<i64>,
+}
+
+/// The fields of a new invitation.
+pub struct NewInvite<'a> {
+    pub workspace_id: i64,
+    pub email: &'a str,
+    pub role: &'a str,
+    pub supplier_id: Option<i64>,
+    pub token_hash: &'a str,
+    pub invited_by: i64,
+    pub expires_at: NaiveDateTime,
 }
 
 impl Invite {
     /// Stores a new invitation.
-    pub fn create(
-        conn: &mut AnyConnection,
-        workspace_id: i64,
-        email: &str,
-        role: &str,
-        token_hash: &str,
-        invited_by: i64,
-        expires_at: NaiveDateTime,
-    ) -> QueryResult<Invite> {
+    pub fn create(conn: &mut AnyConnection, new: &NewInvite<'_>) -> QueryResult<Invite> {
         diesel::insert_into(invites::table)
             .values((
-                invites::workspace_id.eq(workspace_id),
-                invites::email.eq(email),
-                invites::role.eq(role),
-                invites::token_hash.eq(token_hash),
-                invites::invited_by.eq(Some(invited_by)),
+                invites::workspace_id.eq(new.workspace_id),
+                invites::email.eq(new.email),
+                invites::role.eq(new.role),
+                invites::token_hash.eq(new.token_hash),
+                invites::invited_by.eq(Some(new.invited_by)),
                 invites::created_at.eq(super::now()),
-                invites::expires_at.eq(expires_at),
+                invites::expires_at.eq(new.expires_at),
+                invites::supplier_id.eq(new.supplier_id),
             ))
             .get_result::<Invite>(conn)
     }

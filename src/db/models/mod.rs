@@ -8,6 +8,7 @@ pub mod login_attempt;
 pub mod order;
 pub mod session;
 pub mod shop;
+pub mod supplier;
 pub mod user;
 pub mod webhook;
 pub mod workspace;

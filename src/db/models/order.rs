@@ -38,6 +38,8 @@ pub struct Order {
     /// A problem the seller must look at (e.g. cancelled after its label was bought).
     pub exception: Option<String>,
     pub synced_at: NaiveDateTime,
+    /// `routed`, `partial` or `unrouted`.
+    pub routing: String,
 }
 
 impl Order {
@@ -63,6 +65,10 @@ pub struct OrderItem {
     pub status: String,
     pub tiktok_package_id: Option<String>,
     pub tracking_number: Option<String>,
+    pub supplier_id: Option<i64>,
+    pub rule_id: Option<i64>,
+    /// `rule`, `manual` or `none`.
+    pub routed_by: String,
 }
 
 /// A timeline entry.
@@ -263,6 +269,10 @@ pub struct ListFilter {
     /// Orders that must ship before this Unix time (and are not shipped yet).
     pub ship_by_before: Option<i64>,
     pub exceptions_only: bool,
+    /// Orders with at least one unit routed to this supplier.
+    pub supplier_id: Option<i64>,
+    /// `routed`, `partial` or `unrouted`.
+    pub routing: Option<String>,
     /// Order id, seller SKU prefix or recipient name.
     pub query: Option<String>,
     /// Keyset cursor: the last row of the previous page ((create_time or ship_by), id).
@@ -302,6 +312,15 @@ pub fn list(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> Quer
     }
     if f.exceptions_only {
         q = q.filter(orders::exception.is_not_null());
+    }
+    if let Some(r) = &f.routing {
+        q = q.filter(orders::routing.eq(r.clone()));
+    }
+    if let Some(sid) = f.supplier_id {
+        let of_supplier = order_items::table
+            .filter(order_items::supplier_id.eq(sid))
+            .select(order_items::order_id);
+        q = q.filter(orders::id.eq_any(of_supplier));
     }
     if let Some(text) = f.query.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         if text.chars().all(|c| c.is_ascii_digit()) {

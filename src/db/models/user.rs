@@ -14,6 +14,8 @@ pub enum Role {
     Owner,
     /// Works orders, labels and batches; cannot manage people.
     Staff,
+    /// A person of a POD supplier: sees only that supplier's portal.
+    Supplier,
 }
 
 impl Role {
@@ -22,6 +24,7 @@ impl Role {
         match self {
             Role::Owner => "owner",
             Role::Staff => "staff",
+            Role::Supplier => "supplier",
         }
     }
 
@@ -30,6 +33,7 @@ impl Role {
         match s {
             "owner" => Some(Role::Owner),
             "staff" => Some(Role::Staff),
+            "supplier" => Some(Role::Supplier),
             _ => None,
         }
     }
@@ -48,6 +52,8 @@ pub struct User {
     pub disabled: bool,
     pub created_at: NaiveDateTime,
     pub password_changed_at: NaiveDateTime,
+    /// Set for supplier users: the supplier they belong to.
+    pub supplier_id: Option<i64>,
 }
 
 /// The fields needed to create a user; the password is already hashed.
@@ -57,12 +63,17 @@ pub struct NewUser<'a> {
     pub name: &'a str,
     pub role: Role,
     pub password_hash: &'a str,
+    pub supplier_id: Option<i64>,
 }
 
 impl User {
     /// The user's role; an unknown stored value is treated as the least privileged one.
     pub fn role(&self) -> Role {
-        Role::parse(&self.role).unwrap_or(Role::Staff)
+        match Role::parse(&self.role) {
+            Some(Role::Supplier) if self.supplier_id.is_none() => Role::Staff,
+            Some(r) => r,
+            None => Role::Staff,
+        }
     }
 
     /// Inserts a user.
@@ -78,6 +89,7 @@ impl User {
                 users::disabled.eq(false),
                 users::created_at.eq(now),
                 users::password_changed_at.eq(now),
+                users::supplier_id.eq(new.supplier_id),
             ))
             .get_result::<User>(conn)
     }

@@ -10,7 +10,7 @@ use crate::domain::DomainError;
 use crate::domain::accounts;
 use crate::web::csrf::CsrfForm;
 use crate::web::errors::WebError;
-use crate::web::guards::{ClientIp, CurrentUser};
+use crate::web::guards::{AnyUser, ClientIp};
 use crate::web::templates::{Flashed, Page};
 
 use super::form_errors;
@@ -22,7 +22,7 @@ async fn session_count(pool: &DbPool, user_id: i64) -> Result<i64, WebError> {
 }
 
 #[get("/account")]
-async fn account_page(pool: &State<DbPool>, user: CurrentUser) -> Result<Page, WebError> {
+async fn account_page(pool: &State<DbPool>, user: AnyUser) -> Result<Page, WebError> {
     let sessions = session_count(pool, user.0.user.id).await?;
     Ok(Page::new(
         "account.html",
@@ -42,7 +42,7 @@ crate::csrf_form!(PasswordForm);
 #[post("/account/password", data = "<form>")]
 async fn change_password(
     pool: &State<DbPool>,
-    user: CurrentUser,
+    user: AnyUser,
     ip: ClientIp,
     form: CsrfForm<PasswordForm>,
 ) -> Result<Result<Flashed, Page>, WebError> {

@@ -15,7 +15,7 @@ use crate::domain::throttle::LoginPolicy;
 use crate::domain::tokens::new_token;
 use crate::web::csrf::{CSRF_COOKIE, CsrfForm, EmptyForm};
 use crate::web::errors::WebError;
-use crate::web::guards::{ClientIp, CurrentUser, SESSION_COOKIE, UserAgent, cookie_with, set_session_cookie};
+use crate::web::guards::{AnyUser, ClientIp, SESSION_COOKIE, UserAgent, cookie_with, set_session_cookie};
 use crate::web::templates::{Flashed, Page};
 
 use super::form_errors;
@@ -113,7 +113,7 @@ async fn setup_submit<'r>(
 async fn login_page(
     pool: &State<DbPool>,
     next: Option<String>,
-    user: Option<CurrentUser>,
+    user: Option<AnyUser>,
 ) -> Result<Result<Page, Redirect>, WebError> {
     if accounts::needs_setup(pool).await? {
         return Ok(Err(Redirect::to("/setup")));
@@ -177,7 +177,7 @@ async fn logout(
     jar: &CookieJar<'_>,
     pool: &State<DbPool>,
     ip: ClientIp,
-    user: Option<CurrentUser>,
+    user: Option<AnyUser>,
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;

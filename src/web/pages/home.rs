@@ -9,7 +9,7 @@ use crate::db::models::audit;
 use crate::domain::DomainError;
 use crate::domain::accounts;
 use crate::web::errors::WebError;
-use crate::web::guards::CurrentUser;
+use crate::web::guards::{CurrentUser, SupplierUser};
 use crate::web::templates::Page;
 
 #[get("/")]
@@ -26,6 +26,11 @@ async fn dashboard(pool: &State<DbPool>, user: CurrentUser) -> Result<Page, WebE
 }
 
 #[get("/", rank = 2)]
+fn supplier_root(_user: SupplierUser) -> Redirect {
+    Redirect::to("/supplier")
+}
+
+#[get("/", rank = 3)]
 async fn anonymous_root(pool: &State<DbPool>) -> Result<Redirect, WebError> {
     Ok(Redirect::to(if accounts::needs_setup(pool).await? {
         "/setup"
@@ -36,5 +41,5 @@ async fn anonymous_root(pool: &State<DbPool>) -> Result<Redirect, WebError> {
 
 /// Routes of this page group.
 pub fn routes() -> Vec<Route> {
-    routes![dashboard, anonymous_root]
+    routes![dashboard, supplier_root, anonymous_root]
 }

@@ -2,9 +2,11 @@
 
 pub mod account;
 pub mod auth;
+pub mod catalog;
 pub mod home;
 pub mod orders;
 pub mod shops;
+pub mod suppliers;
 pub mod team;
 
 use std::collections::BTreeMap;

@@ -9,7 +9,9 @@ use rocket::{FromForm, Route, State, get, routes};
 use crate::db::DbPool;
 use crate::db::models::order::{self, ListFilter};
 use crate::db::models::shop::Shop;
+use crate::db::models::supplier::Supplier;
 use crate::domain::DomainError;
+use crate::domain::shops::TikTok;
 use crate::web::errors::WebError;
 use crate::web::guards::CurrentUser;
 use crate::web::templates::Page;
@@ -26,6 +28,9 @@ pub struct ListQuery {
     /// `overdue`, `24h` or `72h`.
     ship_by: Option<String>,
     exceptions: Option<bool>,
+    supplier: Option<i64>,
+    /// `routed`, `partial` or `unrouted`.
+    routing: Option<String>,
     q: Option<String>,
     /// `create_time.id` of the last row of the previous page.
     after: Option<String>,
@@ -48,6 +53,8 @@ impl ListQuery {
                 _ => None,
             },
             exceptions_only: self.exceptions.unwrap_or(false),
+            supplier_id: self.supplier,
+            routing: nonempty(&self.routing),
             query: nonempty(&self.q),
             after: self.after.as_deref().and_then(|a| {
                 let (t, id) = a.split_once('.')?;
@@ -60,10 +67,13 @@ impl ListQuery {
     /// The query string without the cursor, for "next page" and filter links.
     fn base_query(&self) -> String {
         let mut s = url::form_urlencoded::Serializer::new(String::new());
-        if let Some(v) = self.shop {
-            s.append_pair("shop", &v.to_string());
+        for (k, v) in [("shop", self.shop), ("supplier", self.supplier)] {
+            if let Some(v) = v {
+                s.append_pair(k, &v.to_string());
+            }
         }
         for (k, v) in [
+            ("routing", &self.routing),
             ("status", &self.status),
             ("label", &self.label),
             ("ship_by", &self.ship_by),
@@ -99,8 +109,11 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
     let now = chrono::Utc::now().timestamp();
     let filter = query.filter(now);
     let cursor_filter = filter.clone();
-    let (mut rows, shops) = pool
-        .run(move |conn| Ok::<_, DomainError>((order::list(conn, ws, &filter)?, Shop::list(conn, ws)?)))
+    let (mut rows, shops, sups) = pool
+        .run(move |conn| {
+            let rows = order::list(conn, ws, &filter)?;
+            Ok::<_, DomainError>((rows, Shop::list(conn, ws)?, Supplier::list(conn, ws)?))
+        })
         .await?;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
@@ -119,7 +132,7 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
             context! {
                 id => o.id, tiktok_order_id => o.tiktok_order_id, status => o.status, create_time => o.create_time,
                 ship_by => o.ship_by, urgency => urgency(o.ship_by, &o.status, now), recipient_name => o.recipient_name,
-                item_count => o.item_count, label_state => o.label_state, exception => o.exception,
+                item_count => o.item_count, label_state => o.label_state, exception => o.exception, routing => o.routing,
                 shop => shop_names.get(&o.shop_id).cloned().unwrap_or_default(), total => o.total_amount, currency => o.currency,
             }
         })
@@ -134,7 +147,9 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
     });
     let ctx = context! {
         orders, next_url, shops => shops.iter().map(|s| context!{ id => s.id, name => s.name }).collect::<Vec<_>>(),
+        suppliers => sups.iter().map(|s| context!{ id => s.id, name => s.name }).collect::<Vec<_>>(),
         f => context! {
+            supplier => query.supplier, routing => nonempty(&query.routing),
             shop => query.shop, status => nonempty(&query.status), label => nonempty(&query.label),
             ship_by => nonempty(&query.ship_by), q => nonempty(&query.q), exceptions => query.exceptions.unwrap_or(false),
         },
@@ -145,8 +160,17 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
 }
 
 #[get("/orders/<id>")]
-async fn detail(pool: &State<DbPool>, user: CurrentUser, id: i64) -> Result<Page, WebError> {
+async fn detail(
+    pool: &State<DbPool>,
+    tt: &State<TikTok>,
+    user: CurrentUser,
+    id: i64,
+) -> Result<Page, WebError> {
     let ws = user.0.user.workspace_id;
+    let preflight = tt.preflight(ws, id).await?;
+    let sups = pool
+        .run(move |conn| Ok::<_, DomainError>(Supplier::list(conn, ws)?))
+        .await?;
     let (o, items, events, shop) = pool
         .run(move |conn| {
             let o = order::find_in_workspace(conn, ws, id)?.ok_or(DomainError::NotFound)?;
@@ -191,6 +215,12 @@ async fn detail(pool: &State<DbPool>, user: CurrentUser, id: i64) -> Result<Page
             on_hold => o.status == "ON_HOLD", label_state => o.label_state, item_count => o.item_count,
         },
         recipient => o.recipient(), shop => shop.name, lines, packages, events,
+        plan => preflight.plan, problems => preflight.problems,
+        units => items.iter().map(|i| context! {
+            id => i.id, seller_sku => i.seller_sku, sku_name => i.sku_name, supplier_id => i.supplier_id,
+            routed_by => i.routed_by, labelled => i.tracking_number.is_some(),
+        }).collect::<Vec<_>>(),
+        suppliers => sups.iter().filter(|s| !s.archived).map(|s| context! { id => s.id, name => s.name }).collect::<Vec<_>>(),
     };
     Ok(Page::new("order.html", ctx))
 }

@@ -61,7 +61,7 @@ async fn invite(
     form: CsrfForm<InviteForm>,
 ) -> Result<Page, WebError> {
     let f = form.0;
-    match accounts::invite(pool, &owner.0.actor(&ip), &f.email, Role::Staff).await {
+    match accounts::invite(pool, &owner.0.actor(&ip), &f.email, Role::Staff, None).await {
         // Until email is configured the link is shown once, here, for the owner to pass on.
         Ok((_, token)) => {
             let link = format!("{}/invite/{token}", cfg.public_url());

@@ -1,0 +1,10 @@
+DROP INDEX orders_routing_idx;
+DROP INDEX order_items_supplier_idx;
+ALTER TABLE orders DROP COLUMN routing;
+ALTER TABLE order_items DROP COLUMN routed_by;
+ALTER TABLE order_items DROP COLUMN rule_id;
+ALTER TABLE order_items DROP COLUMN supplier_id;
+ALTER TABLE invites DROP COLUMN supplier_id;
+ALTER TABLE users DROP COLUMN supplier_id;
+DROP TABLE sku_rules;
+DROP TABLE suppliers;

@@ -1,0 +1,197 @@
+//! POD suppliers of a workspace and the SKU rules that route line items to them.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::db::schema::{sku_rules, suppliers};
+
+/// A print-on-demand supplier (factory) the seller hands labels and print files to.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, serde::Serialize)]
+#[diesel(table_name = suppliers)]
+pub struct Supplier {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub name: String,
+    /// One contact per line: `Name <email>` or just the email.
+    pub contacts: String,
+    /// The ship-from facility address, as lines.
+    pub ship_from: String,
+    /// Carriers or service names the supplier hands packages to (comma-separated; empty = any).
+    pub accepted_services: String,
+    /// Packaging defaults per product type, one per line: `TEE 340 10x8x1` (grams, inches).
+    pub packaging: String,
+    /// Batch cut-off times, `HH:MM` comma-separated, in `time_zone`.
+    pub cutoff_times: String,
+    pub time_zone: String,
+    /// Hours the supplier has to acknowledge a batch.
+    pub ack_deadline_hours: i64,
+    pub archived: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// Editable supplier fields (validated by the domain layer).
+#[derive(Debug, Clone, Default, AsChangeset, Insertable)]
+#[diesel(table_name = suppliers)]
+pub struct SupplierFields {
+    pub name: String,
+    pub contacts: String,
+    pub ship_from: String,
+    pub accepted_services: String,
+    pub packaging: String,
+    pub cutoff_times: String,
+    pub time_zone: String,
+    pub ack_deadline_hours: i64,
+}
+
+impl Supplier {
+    /// Creates a supplier.
+    pub fn create(conn: &mut AnyConnection, workspace_id: i64, f: &SupplierFields) -> QueryResult<i64> {
+        diesel::insert_into(suppliers::table)
+            .values((
+                f,
+                suppliers::workspace_id.eq(workspace_id),
+                suppliers::archived.eq(false),
+                suppliers::created_at.eq(super::now()),
+            ))
+            .returning(suppliers::id)
+            .get_result(conn)
+    }
+
+    /// Updates a supplier of the workspace; returns rows changed.
+    pub fn update(
+        conn: &mut AnyConnection,
+        workspace_id: i64,
+        id: i64,
+        f: &SupplierFields,
+    ) -> QueryResult<usize> {
+        diesel::update(
+            suppliers::table
+                .filter(suppliers::id.eq(id))
+                .filter(suppliers::workspace_id.eq(workspace_id)),
+        )
+        .set(f)
+        .execute(conn)
+    }
+
+    /// Archives or restores a supplier.
+    pub fn set_archived(
+        conn: &mut AnyConnection,
+        workspace_id: i64,
+        id: i64,
+        archived: bool,
+    ) -> QueryResult<usize> {
+        diesel::update(
+            suppliers::table
+                .filter(suppliers::id.eq(id))
+                .filter(suppliers::workspace_id.eq(workspace_id)),
+        )
+        .set(suppliers::archived.eq(archived))
+        .execute(conn)
+    }
+
+    /// A supplier, only if it belongs to the workspace.
+    pub fn find_in_workspace(
+        conn: &mut AnyConnection,
+        workspace_id: i64,
+        id: i64,
+    ) -> QueryResult<Option<Supplier>> {
+        suppliers::table
+            .filter(suppliers::id.eq(id))
+            .filter(suppliers::workspace_id.eq(workspace_id))
+            .select(Supplier::as_select())
+            .first(conn)
+            .optional()
+    }
+
+    /// Every supplier of a workspace, active ones first.
+    pub fn list(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<Vec<Supplier>> {
+        suppliers::table
+            .filter(suppliers::workspace_id.eq(workspace_id))
+            .order((suppliers::archived.asc(), suppliers::name.asc()))
+            .select(Supplier::as_select())
+            .load(conn)
+    }
+}
+
+/// A routing rule: seller SKUs matching `pattern` go to `supplier_id` with what to print.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, serde::Serialize)]
+#[diesel(table_name = sku_rules)]
+pub struct SkuRule {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub pattern: String,
+    /// `exact`, `prefix` or `glob`.
+    pub match_kind: String,
+    /// Lower wins among prefix and glob rules; exact rules always win.
+    pub priority: i64,
+    pub supplier_id: i64,
+    pub product_code: String,
+    pub weight_grams: Option<i64>,
+    pub length_in: Option<String>,
+    pub width_in: Option<String>,
+    pub height_in: Option<String>,
+    /// JSON list of placements: `[{"placement","print_url","mockup_url","checksum"}]`.
+    pub artwork: String,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A rule to insert or replace (keyed by workspace, match kind and pattern).
+#[derive(Debug, Clone, PartialEq, Insertable, AsChangeset)]
+#[diesel(table_name = sku_rules)]
+#[diesel(treat_none_as_null = true)]
+pub struct NewSkuRule {
+    pub workspace_id: i64,
+    pub pattern: String,
+    pub match_kind: String,
+    pub priority: i64,
+    pub supplier_id: i64,
+    pub product_code: String,
+    pub weight_grams: Option<i64>,
+    pub length_in: Option<String>,
+    pub width_in: Option<String>,
+    pub height_in: Option<String>,
+    pub artwork: String,
+    pub updated_at: NaiveDateTime,
+}
+
+impl SkuRule {
+    /// Inserts a rule, or replaces the one with the same match kind and pattern.
+    pub fn upsert(conn: &mut AnyConnection, r: &NewSkuRule) -> QueryResult<()> {
+        let existing = sku_rules::table
+            .filter(sku_rules::workspace_id.eq(r.workspace_id))
+            .filter(sku_rules::match_kind.eq(&r.match_kind))
+            .filter(sku_rules::pattern.eq(&r.pattern))
+            .select(sku_rules::id)
+            .first::<i64>(conn)
+            .optional()?;
+        match existing {
+            Some(id) => diesel::update(sku_rules::table.find(id)).set(r).execute(conn)?,
+            None => diesel::insert_into(sku_rules::table).values(r).execute(conn)?,
+        };
+        Ok(())
+    }
+
+    /// Every rule of a workspace.
+    pub fn list(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<Vec<SkuRule>> {
+        sku_rules::table
+            .filter(sku_rules::workspace_id.eq(workspace_id))
+            .order((
+                sku_rules::match_kind.asc(),
+                sku_rules::priority.asc(),
+                sku_rules::pattern.asc(),
+            ))
+            .select(SkuRule::as_select())
+            .load(conn)
+    }
+
+    /// Deletes a rule of the workspace.
+    pub fn delete(conn: &mut AnyConnection, workspace_id: i64, id: i64) -> QueryResult<usize> {
+        diesel::delete(
+            sku_rules::table
+                .filter(sku_rules::id.eq(id))
+                .filter(sku_rules::workspace_id.eq(workspace_id)),
+        )
+        .execute(conn)
+    }
+}

@@ -1,0 +1,142 @@
+//! Pre-flight checks: before a package can go to label purchase, say what is wrong and what to
+//! do: unrouted units, missing weight or dimensions, a supplier that accepts none of the
+//! shipping services TikTok offers for the package.
+
+use crate::db::models::order;
+use crate::db::models::shop::Shop;
+use crate::db::models::supplier::Supplier;
+use crate::tiktok::types::{Dimension, ShippingService, ShippingServiceQuery, Weight};
+
+use super::DomainError;
+use super::routing::{Plan, PlannedPackage, plan};
+use super::shops::TikTok;
+
+/// The plan of an order and every problem found, each saying what to do.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Preflight {
+    pub plan: Plan,
+    pub problems: Vec<String>,
+    /// Eligible services per planned package (supplier id → services it accepts).
+    pub services: Vec<(i64, Vec<ShippingService>)>,
+}
+
+/// Whether a supplier takes a service: its list names the service or the carrier (empty = any).
+pub fn accepts(supplier: &Supplier, s: &ShippingService) -> bool {
+    let list: Vec<String> = supplier
+        .accepted_services
+        .split(',')
+        .map(|x| x.trim().to_lowercase())
+        .filter(|x| !x.is_empty())
+        .collect();
+    list.is_empty()
+        || list
+            .iter()
+            .any(|a| *a == s.name.to_lowercase() || *a == s.shipping_provider_name.to_lowercase())
+}
+
+/// The TikTok weight and dimensions of a planned package.
+pub fn package_size(p: &PlannedPackage) -> Option<(Weight, Dimension)> {
+    let (l, w, h) = p.dimensions_in?;
+    Some((
+        Weight {
+            value: p.weight_grams?.to_string(),
+            unit: "GRAM".into(),
+        },
+        Dimension {
+            length: format!("{l}"),
+            width: format!("{w}"),
+            height: format!("{h}"),
+            unit: "INCH".into(),
+        },
+    ))
+}
+
+impl TikTok {
+    /// Plans an order and checks it, asking TikTok for eligible services when the rest is sound.
+    pub async fn preflight(&self, workspace_id: i64, order_id: i64) -> Result<Preflight, DomainError> {
+        let (o, items, plan, suppliers, shop) = self
+            .pool
+            .run(move |conn| {
+                let o =
+                    order::find_in_workspace(conn, workspace_id, order_id)?.ok_or(DomainError::NotFound)?;
+                let items = order::items(conn, o.id)?;
+                let p = plan(conn, workspace_id, o.id)?;
+                let sups = Supplier::list(conn, workspace_id)?;
+                let shop = Shop::find(conn, o.shop_id)?;
+                Ok::<_, DomainError>((o, items, p, sups, shop))
+            })
+            .await?;
+        let mut problems = Vec::new();
+        match o.status.as_str() {
+            "AWAITING_SHIPMENT" | "PARTIALLY_SHIPPING" => {}
+            "ON_HOLD" | "UNPAID" => problems.push("TikTok has not released this order yet (it is ON_HOLD or unpaid): wait until it is AWAITING_SHIPMENT.".into()),
+            other => problems.push(format!("The order is {other}: no label can be bought for it.")),
+        }
+        for (_, sku) in &plan.unrouted {
+            problems.push(format!("A unit of {sku} has no supplier: create a SKU rule for it on the Catalog page, or choose its supplier below."));
+        }
+        for p in &plan.packages {
+            if p.weight_grams.is_none() {
+                problems.push(format!("The package for {} lacks weight or dimensions: add them to its SKU rules or to the supplier's packaging defaults.", p.supplier_name));
+            }
+            if suppliers.iter().any(|s| s.id == p.supplier_id && s.archived) {
+                problems.push(format!(
+                    "{} is archived: route these units to another supplier.",
+                    p.supplier_name
+                ));
+            }
+        }
+        let mut services = Vec::new();
+        if problems.is_empty() && shop.status == "active" {
+            let key = shop.connection_id.to_string();
+            let api = self.seller(&key).shop(&shop.cipher);
+            for p in &plan.packages {
+                let Some((weight, dimension)) = package_size(p) else {
+                    continue;
+                };
+                let line_ids: Vec<String> = items
+                    .iter()
+                    .filter(|i| p.item_ids.contains(&i.id))
+                    .map(|i| i.tiktok_line_item_id.clone())
+                    .collect();
+                let q = ShippingServiceQuery {
+                    order_line_item_ids: line_ids,
+                    weight,
+                    dimension,
+                };
+                match api.eligible_services(&o.tiktok_order_id, &q).await {
+                    Ok(e) => {
+                        let sup = suppliers.iter().find(|s| s.id == p.supplier_id);
+                        let ok: Vec<ShippingService> = e
+                            .shipping_services
+                            .iter()
+                            .filter(|s| sup.is_some_and(|sup| accepts(sup, s)))
+                            .cloned()
+                            .collect();
+                        if ok.is_empty() {
+                            let offered: Vec<&str> =
+                                e.shipping_services.iter().map(|s| s.name.as_str()).collect();
+                            problems.push(format!(
+                                "{} accepts none of the services TikTok offers for its package ({}): widen its accepted services or route the units elsewhere.",
+                                p.supplier_name,
+                                offered.join(", ")
+                            ));
+                        }
+                        services.push((p.supplier_id, ok));
+                    }
+                    Err(e) => problems.push(format!(
+                        "TikTok could not list shipping services: {} (code {}). {}",
+                        e.message,
+                        e.code,
+                        e.advice()
+                    )),
+                }
+            }
+        }
+        Ok(Preflight {
+            plan,
+            problems,
+            services,
+        })
+    }
+}

@@ -1,0 +1,317 @@
+//! SKU routing: which supplier makes each line item, by rules with explicit precedence, and the
+//! package plan that follows (one package per supplier; several suppliers means a split).
+//!
+//! Precedence: an `exact` rule always wins; otherwise the `prefix` or `glob` rule with the lowest
+//! `priority` number; on a tie the longer (more specific) pattern; then the older rule.
+//! Matching ignores case. A manual choice on an item beats every rule.
+
+use std::collections::{BTreeMap, HashMap};
+
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::db::models::supplier::{SkuRule, Supplier};
+use crate::db::schema::{order_items, orders};
+
+/// Rules of a workspace, ready to match SKUs.
+pub struct Router {
+    exact: HashMap<String, SkuRule>,
+    ordered: Vec<SkuRule>,
+}
+
+/// Matches `*` (any run) and `?` (one character).
+pub fn glob_match(pattern: &str, text: &str) -> bool {
+    let (p, t): (Vec<char>, Vec<char>) = (pattern.chars().collect(), text.chars().collect());
+    let (mut pi, mut ti, mut star, mut mark) = (0, 0, None, 0);
+    while ti < t.len() {
+        if pi < p.len() && (p[pi] == '?' || p[pi] == t[ti]) {
+            pi += 1;
+            ti += 1;
+        } else if pi < p.len() && p[pi] == '*' {
+            star = Some(pi);
+            mark = ti;
+            pi += 1;
+        } else if let Some(s) = star {
+            pi = s + 1;
+            mark += 1;
+            ti = mark;
+        } else {
+            return false;
+        }
+    }
+    p[pi..].iter().all(|c| *c == '*')
+}
+
+impl Router {
+    /// Builds a router from a workspace's rules.
+    pub fn new(rules: Vec<SkuRule>) -> Router {
+        let mut exact = HashMap::new();
+        let mut ordered = Vec::new();
+        for r in rules {
+            if r.match_kind == "exact" {
+                exact.insert(r.pattern.to_uppercase(), r);
+            } else {
+                ordered.push(r);
+            }
+        }
+        ordered.sort_by(|a, b| {
+            a.priority
+                .cmp(&b.priority)
+                .then(b.pattern.len().cmp(&a.pattern.len()))
+                .then(a.id.cmp(&b.id))
+        });
+        Router { exact, ordered }
+    }
+
+    /// Loads the rules of a workspace.
+    pub fn load(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<Router> {
+        Ok(Router::new(SkuRule::list(conn, workspace_id)?))
+    }
+
+    /// The rule that routes a seller SKU, if any.
+    pub fn route(&self, seller_sku: &str) -> Option<&SkuRule> {
+        let sku = seller_sku.to_uppercase();
+        if let Some(r) = self.exact.get(&sku) {
+            return Some(r);
+        }
+        self.ordered.iter().find(|r| {
+            let pat = r.pattern.to_uppercase();
+            match r.match_kind.as_str() {
+                "prefix" => sku.starts_with(&pat),
+                "glob" => glob_match(&pat, &sku),
+                _ => false,
+            }
+        })
+    }
+
+    /// Whether any rule exists.
+    pub fn is_empty(&self) -> bool {
+        self.exact.is_empty() && self.ordered.is_empty()
+    }
+}
+
+/// Routes every item of one order that was not routed by hand and has no label yet, and
+/// stores the order's routing state (`routed`, `partial`, `unrouted`).
+pub fn route_order(conn: &mut AnyConnection, router: &Router, order_id: i64) -> QueryResult<()> {
+    let items: Vec<(i64, String, String, Option<String>)> = order_items::table
+        .filter(order_items::order_id.eq(order_id))
+        .select((
+            order_items::id,
+            order_items::seller_sku,
+            order_items::routed_by,
+            order_items::tracking_number,
+        ))
+        .load(conn)?;
+    for (id, sku, routed_by, tracking) in &items {
+        if routed_by == "manual" || tracking.is_some() {
+            continue;
+        }
+        let (supplier, rule, by) = match router.route(sku) {
+            Some(r) => (Some(r.supplier_id), Some(r.id), "rule"),
+            None => (None, None, "none"),
+        };
+        diesel::update(order_items::table.find(id))
+            .set((
+                order_items::supplier_id.eq(supplier),
+                order_items::rule_id.eq(rule),
+                order_items::routed_by.eq(by),
+            ))
+            .execute(conn)?;
+    }
+    refresh_order_routing(conn, order_id)
+}
+
+/// Recomputes an order's routing state from its items.
+pub fn refresh_order_routing(conn: &mut AnyConnection, order_id: i64) -> QueryResult<()> {
+    let suppliers: Vec<Option<i64>> = order_items::table
+        .filter(order_items::order_id.eq(order_id))
+        .select(order_items::supplier_id)
+        .load(conn)?;
+    let routed = suppliers.iter().filter(|s| s.is_some()).count();
+    let state = match routed {
+        0 => "unrouted",
+        n if n == suppliers.len() => "routed",
+        _ => "partial",
+    };
+    diesel::update(orders::table.find(order_id))
+        .set(orders::routing.eq(state))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Re-routes every order of a workspace (after the rules changed); returns orders touched.
+pub fn reroute_workspace(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<usize> {
+    let router = Router::load(conn, workspace_id)?;
+    let ids: Vec<i64> = orders::table
+        .filter(orders::workspace_id.eq(workspace_id))
+        .select(orders::id)
+        .load(conn)?;
+    conn.transaction(|conn| {
+        for id in &ids {
+            route_order(conn, &router, *id)?;
+        }
+        Ok(ids.len())
+    })
+}
+
+/// One planned package: the units one supplier makes.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PlannedPackage {
+    pub supplier_id: i64,
+    pub supplier_name: String,
+    pub item_ids: Vec<i64>,
+    pub skus: Vec<String>,
+    /// Grams, when every unit has a weight.
+    pub weight_grams: Option<i64>,
+    /// Inches (length, width, height), when every unit has dimensions.
+    pub dimensions_in: Option<(f64, f64, f64)>,
+}
+
+/// The package plan of an order, and the units no rule routes.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Plan {
+    pub packages: Vec<PlannedPackage>,
+    pub unrouted: Vec<(i64, String)>,
+}
+
+/// Packaging defaults of a supplier, by product type (the SKU's first segment).
+pub fn packaging_defaults(s: &Supplier) -> HashMap<String, (i64, (f64, f64, f64))> {
+    s.packaging
+        .lines()
+        .filter_map(|l| super::suppliers::parse_packaging_line(l).ok().flatten())
+        .collect()
+}
+
+fn dims(r: &SkuRule) -> Option<(f64, f64, f64)> {
+    let p = |v: &Option<String>| {
+        v.as_deref()
+            .and_then(|x| x.trim().parse::<f64>().ok())
+            .filter(|f| *f > 0.0)
+    };
+    Some((p(&r.length_in)?, p(&r.width_in)?, p(&r.height_in)?))
+}
+
+/// Plans an order: one package per supplier, with weight and dimensions from the rules or the
+/// supplier's packaging defaults (units stacked: largest footprint, heights added).
+pub fn plan(conn: &mut AnyConnection, workspace_id: i64, order_id: i64) -> QueryResult<Plan> {
+    let items: Vec<(i64, String, Option<i64>, Option<i64>)> = order_items::table
+        .filter(order_items::order_id.eq(order_id))
+        .order(order_items::id)
+        .select((
+            order_items::id,
+            order_items::seller_sku,
+            order_items::supplier_id,
+            order_items::rule_id,
+        ))
+        .load(conn)?;
+    let rules: HashMap<i64, SkuRule> = SkuRule::list(conn, workspace_id)?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let suppliers: HashMap<i64, Supplier> = Supplier::list(conn, workspace_id)?
+        .into_iter()
+        .map(|s| (s.id, s))
+        .collect();
+    let mut by_supplier: BTreeMap<i64, PlannedPackage> = BTreeMap::new();
+    let mut unrouted = Vec::new();
+    let mut missing: std::collections::HashSet<i64> = Default::default();
+    for (id, sku, supplier, rule) in items {
+        let Some(sid) = supplier else {
+            unrouted.push((id, sku));
+            continue;
+        };
+        let sup = suppliers.get(&sid);
+        let pkg = by_supplier.entry(sid).or_insert_with(|| PlannedPackage {
+            supplier_id: sid,
+            supplier_name: sup.map(|s| s.name.clone()).unwrap_or_default(),
+            item_ids: Vec::new(),
+            skus: Vec::new(),
+            weight_grams: Some(0),
+            dimensions_in: Some((0.0, 0.0, 0.0)),
+        });
+        pkg.item_ids.push(id);
+        pkg.skus.push(sku.clone());
+        let product_type = sku.split('-').next().unwrap_or_default().to_uppercase();
+        let defaults = sup.map(packaging_defaults).unwrap_or_default();
+        let fallback = defaults.get(&product_type);
+        let r = rule.and_then(|r| rules.get(&r));
+        let w = r.and_then(|r| r.weight_grams).or(fallback.map(|f| f.0));
+        let d = r.and_then(dims).or(fallback.map(|f| f.1));
+        match (w, d) {
+            (Some(w), Some((l, wi, h))) if !missing.contains(&sid) => {
+                pkg.weight_grams = pkg.weight_grams.map(|x| x + w);
+                pkg.dimensions_in = pkg.dimensions_in.map(|(a, b, c)| (a.max(l), b.max(wi), c + h));
+            }
+            _ => {
+                missing.insert(sid);
+                pkg.weight_grams = None;
+                pkg.dimensions_in = None;
+            }
+        }
+    }
+    Ok(Plan {
+        packages: by_supplier.into_values().collect(),
+        unrouted,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rule(id: i64, kind: &str, pattern: &str, priority: i64, supplier: i64) -> SkuRule {
+        SkuRule {
+            id,
+            workspace_id: 1,
+            pattern: pattern.into(),
+            match_kind: kind.into(),
+            priority,
+            supplier_id: supplier,
+            product_code: String::new(),
+            weight_grams: None,
+            length_in: None,
+            width_in: None,
+            height_in: None,
+            artwork: "[]".into(),
+            updated_at: chrono::NaiveDateTime::default(),
+        }
+    }
+
+    #[test]
+    fn exact_beats_everything_then_priority_then_specificity() {
+        let r = Router::new(vec![
+            rule(1, "prefix", "TEE-", 100, 10),
+            rule(2, "prefix", "TEE-CATMOM-", 100, 20),
+            rule(3, "glob", "TEE-*-BLK-*", 50, 30),
+            rule(4, "exact", "TEE-CATMOM-BLK-L", 999, 40),
+            rule(5, "prefix", "MUG", 100, 50),
+        ]);
+        assert_eq!(
+            r.route("TEE-CATMOM-BLK-L").unwrap().id,
+            4,
+            "exact wins even with a worse priority"
+        );
+        assert_eq!(
+            r.route("tee-catmom-blk-m").unwrap().id,
+            3,
+            "lower priority number wins; case ignored"
+        );
+        assert_eq!(
+            r.route("TEE-CATMOM-WHT-M").unwrap().id,
+            2,
+            "same priority: the longer prefix"
+        );
+        assert_eq!(r.route("TEE-SUNSET-WHT-M").unwrap().id, 1);
+        assert_eq!(r.route("MUG-TACO-WHT-11OZ").unwrap().id, 5);
+        assert!(r.route("POSTER-TACO-MATTE-18X24").is_none());
+    }
+
+    #[test]
+    fn globs() {
+        assert!(glob_match("TEE-*-BLK-?", "TEE-CATMOM-BLK-L"));
+        assert!(!glob_match("TEE-*-BLK-?", "TEE-CATMOM-BLK-XL"));
+        assert!(glob_match("*", ""));
+        assert!(glob_match("*MUG*", "A-MUG-B"));
+        assert!(!glob_match("MUG", "MUGS"));
+    }
+}

@@ -1,0 +1,228 @@
+//! Suppliers: list, create, edit, archive; invite a supplier's people to the portal; and the
+//! supplier portal's start page.
+
+use minijinja::context;
+use rocket::http::Status;
+use rocket::{FromForm, Route, State, get, post, routes};
+
+use crate::config::AppConfig;
+use crate::db::DbPool;
+use crate::db::models::user::Role;
+use crate::domain::suppliers::{self, SupplierInput};
+use crate::domain::{DomainError, accounts};
+use crate::web::csrf::{CsrfForm, EmptyForm};
+use crate::web::errors::WebError;
+use crate::web::guards::{ClientIp, CurrentUser, OwnerUser, SupplierUser};
+use crate::web::templates::{Flashed, Page};
+
+use super::form_errors;
+
+#[derive(FromForm, Default)]
+struct SupplierForm {
+    csrf_token: String,
+    name: String,
+    contacts: String,
+    ship_from: String,
+    accepted_services: String,
+    packaging: String,
+    cutoff_times: String,
+    time_zone: String,
+    ack_deadline_hours: String,
+}
+crate::csrf_form!(SupplierForm);
+
+impl SupplierForm {
+    fn input(&self) -> SupplierInput {
+        SupplierInput {
+            name: self.name.clone(),
+            contacts: self.contacts.clone(),
+            ship_from: self.ship_from.clone(),
+            accepted_services: self.accepted_services.clone(),
+            packaging: self.packaging.clone(),
+            cutoff_times: self.cutoff_times.clone(),
+            time_zone: self.time_zone.clone(),
+            ack_deadline_hours: self.ack_deadline_hours.clone(),
+        }
+    }
+
+    fn values(&self) -> minijinja::Value {
+        context! {
+            name => self.name, contacts => self.contacts, ship_from => self.ship_from,
+            accepted_services => self.accepted_services, packaging => self.packaging,
+            cutoff_times => self.cutoff_times, time_zone => self.time_zone, ack_deadline_hours => self.ack_deadline_hours,
+        }
+    }
+}
+
+async fn list_page(
+    pool: &DbPool,
+    ws: i64,
+    form: minijinja::Value,
+    errors: minijinja::Value,
+) -> Result<Page, WebError> {
+    let list = suppliers::list(pool, ws).await?;
+    Ok(Page::new(
+        "suppliers.html",
+        context! { suppliers => list, form, errors },
+    ))
+}
+
+#[get("/suppliers")]
+async fn index(pool: &State<DbPool>, user: CurrentUser) -> Result<Page, WebError> {
+    let blank = context! { time_zone => "America/Los_Angeles", ack_deadline_hours => "24", cutoff_times => "10:00, 15:00" };
+    list_page(pool, user.0.user.workspace_id, blank, context! {}).await
+}
+
+#[post("/suppliers", data = "<form>")]
+async fn create(
+    pool: &State<DbPool>,
+    user: CurrentUser,
+    ip: ClientIp,
+    form: CsrfForm<SupplierForm>,
+) -> Result<Result<Flashed, Page>, WebError> {
+    let f = form.0;
+    match suppliers::create(pool, &user.actor(&ip), f.input()).await {
+        Ok(id) => Ok(Ok(Flashed::success(
+            format!("/suppliers/{id}"),
+            format!("Added {}. Invite its people below.", f.name.trim()),
+        ))),
+        Err(e) => {
+            let errors = minijinja::Value::from_serialize(form_errors(e)?);
+            Ok(Err(list_page(pool, user.0.user.workspace_id, f.values(), errors)
+                .await?
+                .status(Status::UnprocessableEntity)))
+        }
+    }
+}
+
+async fn edit_page(
+    pool: &DbPool,
+    ws: i64,
+    id: i64,
+    form: Option<minijinja::Value>,
+    errors: minijinja::Value,
+    invite_link: Option<String>,
+) -> Result<Page, WebError> {
+    let s = suppliers::get(pool, ws, id).await?;
+    let people = pool
+        .run(move |conn| {
+            use crate::db::schema::users::dsl as u;
+            use diesel::prelude::*;
+            Ok::<_, DomainError>(
+                u::users
+                    .filter(u::supplier_id.eq(id))
+                    .select((u::name, u::email))
+                    .load::<(String, String)>(conn)?,
+            )
+        })
+        .await?;
+    let form = form.unwrap_or_else(|| minijinja::Value::from_serialize(&s));
+    let people: Vec<_> = people
+        .iter()
+        .map(|(n, e)| context! { name => n, email => e })
+        .collect();
+    Ok(Page::new(
+        "supplier.html",
+        context! { supplier => s, form, errors, people, invite_link },
+    ))
+}
+
+#[get("/suppliers/<id>")]
+async fn show(pool: &State<DbPool>, user: CurrentUser, id: i64) -> Result<Page, WebError> {
+    edit_page(pool, user.0.user.workspace_id, id, None, context! {}, None).await
+}
+
+#[post("/suppliers/<id>", data = "<form>")]
+async fn update(
+    pool: &State<DbPool>,
+    user: CurrentUser,
+    ip: ClientIp,
+    id: i64,
+    form: CsrfForm<SupplierForm>,
+) -> Result<Result<Flashed, Page>, WebError> {
+    let f = form.0;
+    match suppliers::update(pool, &user.actor(&ip), id, f.input()).await {
+        Ok(()) => Ok(Ok(Flashed::success(format!("/suppliers/{id}"), "Saved."))),
+        Err(e) => {
+            let errors = minijinja::Value::from_serialize(form_errors(e)?);
+            Ok(Err(edit_page(
+                pool,
+                user.0.user.workspace_id,
+                id,
+                Some(f.values()),
+                errors,
+                None,
+            )
+            .await?
+            .status(Status::UnprocessableEntity)))
+        }
+    }
+}
+
+#[post("/suppliers/<id>/archive", data = "<form>")]
+async fn archive(
+    pool: &State<DbPool>,
+    user: CurrentUser,
+    ip: ClientIp,
+    id: i64,
+    form: CsrfForm<EmptyForm>,
+) -> Result<Flashed, WebError> {
+    let _ = form;
+    let s = suppliers::get(pool, user.0.user.workspace_id, id).await?;
+    suppliers::set_archived(pool, &user.actor(&ip), id, !s.archived).await?;
+    let msg = if s.archived {
+        "Restored: it gets new work again."
+    } else {
+        "Archived: it gets no new work. Its rules stay until you change them."
+    };
+    Ok(Flashed::success(format!("/suppliers/{id}"), msg))
+}
+
+#[derive(FromForm)]
+struct InviteForm {
+    csrf_token: String,
+    email: String,
+}
+crate::csrf_form!(InviteForm);
+
+#[post("/suppliers/<id>/invite", data = "<form>")]
+async fn invite(
+    pool: &State<DbPool>,
+    cfg: &State<AppConfig>,
+    owner: OwnerUser,
+    ip: ClientIp,
+    id: i64,
+    form: CsrfForm<InviteForm>,
+) -> Result<Page, WebError> {
+    let ws = owner.0.0.user.workspace_id;
+    match accounts::invite(pool, &owner.0.actor(&ip), &form.0.email, Role::Supplier, Some(id)).await {
+        Ok((_, token)) => {
+            edit_page(
+                pool,
+                ws,
+                id,
+                None,
+                context! {},
+                Some(format!("{}/invite/{token}", cfg.public_url())),
+            )
+            .await
+        }
+        Err(e) => {
+            let errors = minijinja::Value::from_serialize(form_errors(e)?);
+            Ok(edit_page(pool, ws, id, None, errors, None)
+                .await?
+                .status(Status::UnprocessableEntity))
+        }
+    }
+}
+
+#[get("/supplier")]
+async fn portal(pool: &State<DbPool>, user: SupplierUser) -> Result<Page, WebError> {
+    let s = suppliers::get(pool, user.signed_in.user.workspace_id, user.supplier_id).await?;
+    Ok(Page::new("portal.html", context! { supplier => s }))
+}
+
+/// Routes of this page group.
+pub fn routes() -> Vec<Route> {
+    routes![index, create, show, update, archive, invite, portal]
+}
