@@ -175,7 +175,7 @@ pub struct Plan {
 }
 
 /// Packaging defaults of a supplier, by product type (the SKU's first segment).
-pub fn packaging_defaults(s: &Supplier) -> HashMap<String, (i64, (f64, f64, f64))> {
+pub fn packaging_defaults(s: &Supplier) -> HashMap<String, super::suppliers::Packaging> {
     s.packaging
         .lines()
         .filter_map(|l| super::suppliers::parse_packaging_line(l).ok().flatten())

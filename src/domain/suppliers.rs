@@ -10,8 +10,11 @@ use crate::db::models::user::Role;
 
 use super::{DomainError, FieldError};
 
+/// Packaging of one product type: grams, and (length, width, height) in inches.
+pub type Packaging = (i64, (f64, f64, f64));
+
 /// Parses one packaging line `TYPE GRAMS LxWxH` (inches); blank lines and `#` comments are None.
-pub fn parse_packaging_line(line: &str) -> Result<Option<(String, (i64, (f64, f64, f64)))>, String> {
+pub fn parse_packaging_line(line: &str) -> Result<Option<(String, Packaging)>, String> {
     let line = line.trim();
     if line.is_empty() || line.starts_with('#') {
         return Ok(None);
