@@ -7,4 +7,5 @@ mod common;
 mod migrations;
 mod security;
 mod shops;
+mod suppliers;
 mod tiktok;

@@ -1,0 +1,479 @@
+//! Suppliers, SKU routing, the catalog CSV, package plans, and supplier isolation over every route.
+
+use rocket::http::{ContentType, Method, Status};
+
+use podgate::sandbox::world::WorldSettings;
+
+use crate::common::{TestApp, form_body};
+use crate::shops::connected;
+
+/// Posts a CSV file to the import form as a browser would (multipart).
+pub async fn import_csv(app: &TestApp, csv: &str) -> (Status, String) {
+    let token = app.csrf("/catalog").await;
+    let b = "----podgateboundary7MA4YWxk";
+    let body = format!(
+        "--{b}\r\nContent-Disposition: form-data; name=\"csrf_token\"\r\n\r\n{token}\r\n--{b}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"catalog.csv\"\r\nContent-Type: text/csv\r\n\r\n{csv}\r\n--{b}--\r\n"
+    );
+    let r = app
+        .client
+        .post("/catalog/import")
+        .header(ContentType::new("multipart", "form-data").with_params(("boundary", b)))
+        .body(body)
+        .dispatch()
+        .await;
+    let s = r.status();
+    (s, r.into_string().await.unwrap_or_default())
+}
+
+/// Adds a supplier through the form; returns its id.
+pub async fn add_supplier(app: &TestApp, name: &str, accepts: &str, packaging: &str) -> i64 {
+    let r = app
+        .post_form(
+            "/suppliers",
+            "/suppliers",
+            &[
+                ("name", name),
+                (
+                    "contacts",
+                    &format!("Ops <ops@{}.example>", name.to_lowercase().replace(' ', "")),
+                ),
+                ("ship_from", "1 Factory Way\nReno NV 89502"),
+                ("accepted_services", accepts),
+                ("packaging", packaging),
+                ("cutoff_times", "10:00, 15:00"),
+                ("time_zone", "America/Los_Angeles"),
+                ("ack_deadline_hours", "24"),
+            ],
+        )
+        .await;
+    assert_eq!(
+        r.status(),
+        Status::SeeOther,
+        "{}",
+        r.into_string().await.unwrap_or_default()
+    );
+    let loc = r.headers().get_one("Location").unwrap().to_string();
+    loc.rsplit('/').next().unwrap().parse().unwrap()
+}
+
+pub const CATALOG: &str = "pattern,match,priority,supplier,product_code,weight_g,length_in,width_in,height_in,front_print_url,front_checksum\n\
+TEE-,prefix,100,Shirt Co,G5000,340,10,8,1,https://cdn.example.com/print/tee-front.png,\n\
+HOOD-,prefix,100,Shirt Co,G18500,,,,,https://cdn.example.com/print/hood-front.png,\n\
+MUG-,prefix,100,Mug Works,MUG11,,,,,https://cdn.example.com/print/mug.png,sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n\
+TEE-CATMOM-*,glob,10,Mug Works,SPECIAL,300,10,8,1,https://cdn.example.com/print/catmom.png,\n";
+
+/// A connected shop, two suppliers and the catalog above.
+pub async fn routed_app() -> (TestApp, podgate::sandbox::SandboxHandle, i64, i64) {
+    let (app, sb) = connected(WorldSettings {
+        initial_orders: 120,
+        ..WorldSettings::default()
+    })
+    .await;
+    let shirts = add_supplier(&app, "Shirt Co", "USPS, UPS", "HOOD 700 12x10x3").await;
+    let mugs = add_supplier(&app, "Mug Works", "", "MUG 450 6x6x6").await;
+    let (s, body) = import_csv(&app, CATALOG).await;
+    assert_eq!(s, Status::SeeOther, "{body}");
+    (app, sb, shirts, mugs)
+}
+
+#[rocket::async_test]
+async fn a_catalog_routes_orders_lists_the_unrouted_and_plans_mixed_orders() {
+    let (app, sb, shirts, mugs) = routed_app().await;
+    let (_, catalog) = app.get("/catalog").await;
+    assert!(catalog.contains("Imported 4 rules"), "{catalog}");
+    // Posters and totes have no rule yet: they wait in the unrouted queue.
+    assert!(
+        catalog.contains("Unrouted SKUs")
+            && catalog.contains("POSTER-")
+            && catalog.contains("Create a rule from this item")
+    );
+    let (_, unrouted) = app.get("/orders?routing=unrouted").await;
+    assert!(unrouted.contains("<td>unrouted</td>") && !unrouted.contains("<td>routed</td>"));
+
+    // Create a rule from an unrouted item, with the form's check.
+    let r = app
+        .post_form(
+            "/catalog",
+            "/catalog/rules",
+            &[
+                ("pattern", "POSTER-"),
+                ("match", "prefix"),
+                ("priority", "100"),
+                ("supplier", "Nobody Inc"),
+                ("product_code", ""),
+                ("weight_g", ""),
+                ("length_in", ""),
+                ("width_in", ""),
+                ("height_in", ""),
+                ("front_print_url", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::UnprocessableEntity);
+    assert!(
+        r.into_string()
+            .await
+            .unwrap()
+            .contains("supplier &quot;Nobody Inc&quot; does not exist")
+    );
+    for p in ["POSTER-", "TOTE-"] {
+        let r = app
+            .post_form(
+                "/catalog",
+                "/catalog/rules",
+                &[
+                    ("pattern", p),
+                    ("match", "prefix"),
+                    ("priority", "100"),
+                    ("supplier", "Mug Works"),
+                    ("product_code", ""),
+                    ("weight_g", "200"),
+                    ("length_in", "24"),
+                    ("width_in", "3"),
+                    ("height_in", "3"),
+                    ("front_print_url", ""),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), Status::SeeOther);
+    }
+    let (_, catalog) = app.get("/catalog").await;
+    assert!(!catalog.contains("Unrouted SKUs"), "every SKU is routed now");
+
+    // Precedence on real orders: TEE-CATMOM-* (glob, priority 10) beats TEE- (prefix, 100).
+    let routed: Vec<(String, Option<i64>)> = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::order_items::dsl::*;
+            order_items.select((seller_sku, supplier_id)).load(c)
+        })
+        .await;
+    for (sku, sup) in &routed {
+        let want = if sku.starts_with("TEE-CATMOM-")
+            || sku.starts_with("MUG-")
+            || sku.starts_with("POSTER-")
+            || sku.starts_with("TOTE-")
+        {
+            mugs
+        } else {
+            shirts
+        };
+        assert_eq!(*sup, Some(want), "{sku}");
+    }
+
+    // A mixed order (a tee and a mug) is planned as two packages, one per supplier.
+    let mixed = {
+        let w = sb.sandbox.world.lock().unwrap();
+        w.orders
+            .values()
+            .next()
+            .unwrap()
+            .values()
+            .find(|o| {
+                o.status == "AWAITING_SHIPMENT"
+                    && o.line_items
+                        .iter()
+                        .any(|l| l.seller_sku.starts_with("TEE-") && !l.seller_sku.starts_with("TEE-CATMOM"))
+                    && o.line_items.iter().any(|l| l.seller_sku.starts_with("MUG-"))
+            })
+            .map(|o| o.id.clone())
+    };
+    {
+        let mixed = mixed.expect("the seeded shop has an order with a tee and a mug");
+        let (_, list) = app.get(&format!("/orders?q={mixed}")).await;
+        let local = list
+            .split("href=\"/orders/")
+            .nth(1)
+            .unwrap()
+            .split('"')
+            .next()
+            .unwrap()
+            .to_string();
+        let (_, page) = app.get(&format!("/orders/{local}")).await;
+        assert!(
+            page.contains("split into 2 packages") && page.contains("Shirt Co") && page.contains("Mug Works"),
+            "{page}"
+        );
+    }
+
+    // Export and import again: the same catalog.
+    let r = app.client.get("/catalog.csv").dispatch().await;
+    assert_eq!(r.status(), Status::Ok);
+    assert!(
+        r.headers()
+            .get_one("Content-Disposition")
+            .unwrap()
+            .contains("attachment")
+    );
+    let exported = r.into_string().await.unwrap();
+    assert!(exported.starts_with("pattern,match,priority,supplier,product_code"));
+    assert_eq!(exported.lines().count(), 1 + 6);
+    assert!(exported.contains("sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08"));
+    let (s, _) = import_csv(&app, &exported).await;
+    assert_eq!(s, Status::SeeOther);
+    let again = app
+        .client
+        .get("/catalog.csv")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert_eq!(again, exported, "CSV round trip");
+}
+
+#[rocket::async_test]
+async fn a_bad_catalog_shows_every_bad_row_and_imports_nothing() {
+    let (app, _sb) = connected(WorldSettings {
+        initial_orders: 5,
+        ..WorldSettings::default()
+    })
+    .await;
+    add_supplier(&app, "Shirt Co", "", "").await;
+    let bad = "pattern,match,priority,supplier,weight_g,length_in,front_print_url\n\
+TEE-,prefix,100,Shirt Co,340,10,https://cdn.example.com/a.png\n\
+MUG-,fuzzy,100,Shirt Co,,,\n\
+HOOD-,prefix,high,Nobody,-3,,ftp://x/y\n\
+TEE-,prefix,5,Shirt Co,,,\n\
+GOOD-,exact,1,Shirt Co,100,,\n";
+    let (s, page) = import_csv(&app, bad).await;
+    assert_eq!(s, Status::UnprocessableEntity);
+    assert!(page.contains("Nothing was imported"));
+    for needle in [
+        "Row 2: give length_in, width_in and height_in together",
+        "Row 3: match is &quot;fuzzy&quot;",
+        "Row 4: priority &quot;high&quot; is not a whole number",
+        "Row 4: supplier &quot;Nobody&quot; does not exist",
+        "Row 4: weight_g &quot;-3&quot;",
+        "Row 4: front_print_url &quot;ftp:",
+        "Row 5: the prefix pattern &quot;TEE-&quot; is already on row 2",
+    ] {
+        assert!(page.contains(needle), "missing {needle:?} in:\n{page}");
+    }
+    assert!(!page.contains("Row 6"), "the good row has no error");
+    let exported = app
+        .client
+        .get("/catalog.csv")
+        .dispatch()
+        .await
+        .into_string()
+        .await
+        .unwrap();
+    assert_eq!(exported.lines().count(), 1, "nothing imported: {exported}");
+    let (s, page) = import_csv(&app, "\u{FEFF}pattern,match\nTEE-,prefix\n").await;
+    assert_eq!(s, Status::UnprocessableEntity);
+    assert!(page.contains("lacks the &quot;supplier&quot; column"), "{page}");
+}
+
+#[rocket::async_test]
+async fn pre_flight_says_what_is_missing_before_any_label() {
+    let (app, sb, shirts, _mugs) = routed_app().await;
+    // A hoodie rule has no size, but Shirt Co's packaging defaults cover hoodies; tees have sizes.
+    // Make Shirt Co accept only DHL: TikTok offers no DHL service, so tee packages cannot ship.
+    let r = app
+        .post_form(
+            &format!("/suppliers/{shirts}"),
+            &format!("/suppliers/{shirts}"),
+            &[
+                ("name", "Shirt Co"),
+                ("contacts", ""),
+                ("ship_from", ""),
+                ("accepted_services", "DHL"),
+                ("packaging", "HOOD 700 12x10x3"),
+                ("cutoff_times", ""),
+                ("time_zone", "UTC"),
+                ("ack_deadline_hours", "24"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    let tee_order = {
+        let w = sb.sandbox.world.lock().unwrap();
+        w.orders
+            .values()
+            .next()
+            .unwrap()
+            .values()
+            .find(|o| {
+                o.status == "AWAITING_SHIPMENT"
+                    && o.line_items
+                        .iter()
+                        .all(|l| l.seller_sku.starts_with("TEE-") && !l.seller_sku.starts_with("TEE-CATMOM"))
+            })
+            .unwrap()
+            .id
+            .clone()
+    };
+    let (_, list) = app.get(&format!("/orders?q={tee_order}")).await;
+    let local = list
+        .split("href=\"/orders/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, page) = app.get(&format!("/orders/{local}")).await;
+    assert!(
+        page.contains("Shirt Co accepts none of the services TikTok offers"),
+        "{page}"
+    );
+    assert!(
+        page.contains("USPS Ground Advantage"),
+        "the offered services are named"
+    );
+    // A mug order: Mug Works has packaging defaults for mugs and accepts any service.
+    let mug_order = {
+        let w = sb.sandbox.world.lock().unwrap();
+        w.orders
+            .values()
+            .next()
+            .unwrap()
+            .values()
+            .find(|o| {
+                o.status == "AWAITING_SHIPMENT"
+                    && o.line_items.iter().all(|l| l.seller_sku.starts_with("MUG-"))
+            })
+            .unwrap()
+            .id
+            .clone()
+    };
+    let (_, list) = app.get(&format!("/orders?q={mug_order}")).await;
+    let local = list
+        .split("href=\"/orders/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    let (_, page) = app.get(&format!("/orders/{local}")).await;
+    assert!(page.contains("Ready: every unit has a supplier"), "{page}");
+    // Choosing a unit's supplier by hand changes the plan, and is recorded on the order.
+    let unit = page
+        .split("/items/")
+        .nth(1)
+        .unwrap()
+        .split('/')
+        .next()
+        .unwrap()
+        .to_string();
+    let r = app
+        .post_form(
+            &format!("/orders/{local}"),
+            &format!("/orders/{local}/items/{unit}/supplier"),
+            &[("supplier", &shirts.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    let (_, page) = app.get(&format!("/orders/{local}")).await;
+    assert!(
+        page.contains("(chosen by hand)")
+            && page.contains(&format!("A unit was assigned to supplier {shirts}")),
+        "{page}"
+    );
+}
+
+#[rocket::async_test]
+async fn suppliers_see_only_their_own_portal_on_every_route() {
+    let (app, _sb, shirts, mugs) = routed_app().await;
+    // Invite a person of Shirt Co; they join in their own browser.
+    let r = app
+        .post_form(
+            &format!("/suppliers/{shirts}"),
+            &format!("/suppliers/{shirts}/invite"),
+            &[("email", "pat@shirtco.example")],
+        )
+        .await;
+    let body = r.into_string().await.unwrap().replace("&#x2f;", "/");
+    let link: String = body[body.find("/invite/").unwrap()..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let sup = TestApp::reuse(&app).await;
+    let r = sup
+        .post_form(
+            &link,
+            &link,
+            &[
+                ("name", "Pat"),
+                ("password", "factory password"),
+                ("confirm", "factory password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    let r = sup.client.get("/").dispatch().await;
+    assert_eq!(r.headers().get_one("Location"), Some("/supplier"));
+    let (s, portal) = sup.get("/supplier").await;
+    assert_eq!(s, Status::Ok);
+    assert!(portal.contains("Shirt Co") && !portal.contains("Mug Works"));
+    assert!(!portal.contains("href=\"/orders\""), "no seller navigation");
+    // A seller of the workspace is not a supplier.
+    assert_eq!(app.get("/supplier").await.0, Status::Forbidden);
+
+    // Every route, as the supplier user: only the portal, their account and public pages answer.
+    let allowed_get = [
+        "/",
+        "/supplier",
+        "/account",
+        "/healthz",
+        "/login",
+        "/setup",
+        "/static/<file..>",
+        "/invite/<token>",
+    ];
+    let token = sup.csrf("/account").await;
+    for route in podgate::web::routes() {
+        let template = route.uri.path().to_string();
+        if template == "/logout" {
+            continue; // would end this session; signing out is tested elsewhere
+        }
+        for id in [shirts, mugs, 1, 2] {
+            let path = template
+                .split('/')
+                .map(|seg| {
+                    if seg.starts_with('<') {
+                        id.to_string()
+                    } else {
+                        seg.to_string()
+                    }
+                })
+                .collect::<Vec<_>>()
+                .join("/");
+            let r = if route.method == Method::Get {
+                sup.client.get(path.clone()).dispatch().await
+            } else {
+                sup.client
+                    .req(route.method, path.clone())
+                    .header(ContentType::Form)
+                    .body(form_body(&[
+                        ("csrf_token", &token),
+                        ("supplier", "1"),
+                        ("email", "x@y.example"),
+                    ]))
+                    .dispatch()
+                    .await
+            };
+            let status = r.status();
+            let location = r.headers().get_one("Location").unwrap_or_default().to_string();
+            let body = r.into_string().await.unwrap_or_default();
+            assert!(
+                !body.contains("Mug Works"),
+                "{} {path} showed another supplier",
+                route.method
+            );
+            let open = route.method == Method::Get && allowed_get.contains(&template.as_str())
+                // Their own account, and the anonymous forms (which act on no one's data).
+                || ["/logout", "/account/password", "/setup", "/login", "/invite/<token>"].contains(&template.as_str())
+                || template.starts_with("/webhooks/");
+            if !open {
+                assert!(
+                    matches!(status.code, 403 | 404),
+                    "{} {path} answered {status} {location} to a supplier user",
+                    route.method
+                );
+            }
+        }
+    }
+}
