@@ -203,6 +203,20 @@ impl TestApp {
         (status, r.into_string().await.unwrap_or_default())
     }
 
+    /// Finds an order by its TikTok id in the list and opens its page: (podgate id, page).
+    pub async fn order_page(&self, tiktok_order_id: &str) -> (String, String) {
+        let (_, list) = self.get(&format!("/orders?q={tiktok_order_id}")).await;
+        let local: String = list
+            .split("href=\"/orders/")
+            .nth(1)
+            .unwrap_or_else(|| panic!("order {tiktok_order_id} not in the list:\n{list}"))
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        let (_, page) = self.get(&format!("/orders/{local}")).await;
+        (local, page)
+    }
+
     /// GET a page; returns status and body.
     pub async fn get(&self, path: &str) -> (Status, String) {
         let r = self.client.get(path.to_string()).dispatch().await;

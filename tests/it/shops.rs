@@ -196,17 +196,7 @@ async fn a_seller_connects_a_sandbox_shop_and_its_orders_appear() {
     );
 
     // The order page: items grouped by SKU, recipient, deadline, timeline.
-    let (_, by_id) = app.get(&format!("/orders?q={}", o.id)).await;
-    let local_id = by_id
-        .split("href=\"/orders/")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let (s, page) = app.get(&format!("/orders/{local_id}")).await;
-    assert_eq!(s, Status::Ok);
+    let (_, page) = app.order_page(&o.id).await;
     assert!(page.contains(&o.recipient_address.name), "recipient shown");
     assert!(page.contains(&format!("Items ({} units)", o.line_items.len())));
     assert!(
@@ -350,23 +340,9 @@ async fn a_lost_webhook_is_caught_by_polling_and_late_cancellations_become_excep
     };
     let r = app.post_form("/shops", "/shops/1/sync", &[]).await;
     assert_eq!(r.status(), Status::SeeOther);
-    wait_synced(&app).await;
-    tokio::time::sleep(Duration::from_millis(50)).await;
-    wait_synced(&app).await;
-    let (_, list) = app.get("/orders?exceptions=true").await;
-    assert!(
-        list.contains(&order_id),
-        "the cancelled order with a label is an exception: {list}"
-    );
-    let local = list
-        .split("href=\"/orders/")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let (_, page) = app.get(&format!("/orders/{local}")).await;
+    // The cancelled order with a label becomes an exception.
+    page_eventually(&app, "/orders?exceptions=true", &order_id).await;
+    let (_, page) = app.order_page(&order_id).await;
     assert!(
         page.contains("CANCELLED (sync)") && page.contains("Cancelled after its label was bought"),
         "{page}"

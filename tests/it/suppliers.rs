@@ -180,16 +180,7 @@ async fn a_catalog_routes_orders_lists_the_unrouted_and_plans_mixed_orders() {
     };
     {
         let mixed = mixed.expect("the seeded shop has an order with a tee and a mug");
-        let (_, list) = app.get(&format!("/orders?q={mixed}")).await;
-        let local = list
-            .split("href=\"/orders/")
-            .nth(1)
-            .unwrap()
-            .split('"')
-            .next()
-            .unwrap()
-            .to_string();
-        let (_, page) = app.get(&format!("/orders/{local}")).await;
+        let (local, page) = app.order_page(&mixed).await;
         assert!(
             page.contains("split into 2 packages") && page.contains("Shirt Co") && page.contains("Mug Works"),
             "{page}"
@@ -304,16 +295,7 @@ async fn pre_flight_says_what_is_missing_before_any_label() {
             .id
             .clone()
     };
-    let (_, list) = app.get(&format!("/orders?q={tee_order}")).await;
-    let local = list
-        .split("href=\"/orders/")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let (_, page) = app.get(&format!("/orders/{local}")).await;
+    let (local, page) = app.order_page(&tee_order).await;
     assert!(
         page.contains("Shirt Co accepts none of the services TikTok offers"),
         "{page}"
@@ -338,16 +320,7 @@ async fn pre_flight_says_what_is_missing_before_any_label() {
             .id
             .clone()
     };
-    let (_, list) = app.get(&format!("/orders?q={mug_order}")).await;
-    let local = list
-        .split("href=\"/orders/")
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-    let (_, page) = app.get(&format!("/orders/{local}")).await;
+    let (local, page) = app.order_page(&mug_order).await;
     assert!(page.contains("Ready: every unit has a supplier"), "{page}");
     // Choosing a unit's supplier by hand changes the plan, and is recorded on the order.
     let unit = page
