@@ -180,7 +180,7 @@ async fn a_catalog_routes_orders_lists_the_unrouted_and_plans_mixed_orders() {
     };
     {
         let mixed = mixed.expect("the seeded shop has an order with a tee and a mug");
-        let (local, page) = app.order_page(&mixed).await;
+        let (_, page) = app.order_page(&mixed).await;
         assert!(
             page.contains("split into 2 packages") && page.contains("Shirt Co") && page.contains("Mug Works"),
             "{page}"
@@ -295,7 +295,7 @@ async fn pre_flight_says_what_is_missing_before_any_label() {
             .id
             .clone()
     };
-    let (local, page) = app.order_page(&tee_order).await;
+    let (_, page) = app.order_page(&tee_order).await;
     assert!(
         page.contains("Shirt Co accepts none of the services TikTok offers"),
         "{page}"
