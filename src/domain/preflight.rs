@@ -90,6 +90,31 @@ impl TikTok {
         if problems.is_empty() && shop.status == "active" {
             let key = shop.connection_id.to_string();
             let api = self.seller(&key).shop(&shop.cipher);
+            if plan.packages.len() > 1 {
+                // Several suppliers means TikTok's split flow; ask whether this order may split.
+                match api
+                    .split_attributes(std::slice::from_ref(&o.tiktok_order_id))
+                    .await
+                {
+                    Ok(attrs) => {
+                        if let Some(a) = attrs
+                            .iter()
+                            .find(|a| a.order_id == o.tiktok_order_id && !a.can_split)
+                        {
+                            problems.push(format!(
+                                "TikTok does not allow splitting this order ({}): route all its units to one supplier.",
+                                if a.reason.is_empty() { "no reason given" } else { &a.reason }
+                            ));
+                        }
+                    }
+                    Err(e) => problems.push(format!(
+                        "TikTok could not say whether the order may be split: {} (code {}). {}",
+                        e.message,
+                        e.code,
+                        e.advice()
+                    )),
+                }
+            }
             for p in &plan.packages {
                 let Some((weight, dimension)) = package_size(p) else {
                     continue;
