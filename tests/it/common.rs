@@ -228,6 +228,19 @@ impl TestApp {
 /// The owner's password in tests.
 pub const OWNER_PASSWORD: &str = "correct horse battery staple";
 
+/// The "Next page" link of a list page, decoded.
+pub fn next_page_href(html: &str) -> String {
+    let before = html.split("id=\"next-page\"").next().unwrap_or_default();
+    let href = before
+        .rsplit("href=\"")
+        .next()
+        .unwrap_or_default()
+        .split('"')
+        .next()
+        .unwrap_or_default();
+    href.replace("&amp;", "&").replace("&#x2f;", "/")
+}
+
 /// Pulls the hidden CSRF field out of a page.
 pub fn extract_csrf(html: &str) -> Option<String> {
     let i = html.find("name=\"csrf_token\" value=\"")? + "name=\"csrf_token\" value=\"".len();

@@ -146,16 +146,7 @@ async fn a_seller_connects_a_sandbox_shop_and_its_orders_appear() {
     let ids =
         |html: &str| html.matches("href=\"/orders/").count() - html.matches("href=\"/orders/\"").count();
     assert_eq!(ids(&page1), 50, "{page1}");
-    let next = page1.split("id=\"next-page\"").next().unwrap();
-    let href = next
-        .rsplit("href=\"")
-        .next()
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .replace("&amp;", "&")
-        .replace("&#x2f;", "/");
+    let href = crate::common::next_page_href(&page1);
     let (_, page2) = app.get(&href).await;
     assert_eq!(ids(&page2), 50);
     let first_ids: Vec<&str> = page1
@@ -427,16 +418,7 @@ async fn the_deadline_filter_lists_the_most_urgent_orders_first_across_pages() {
     let (_, page1) = app.get("/orders?ship_by=72h").await;
     let first = deadlines(&page1);
     assert_eq!(first.len(), 50);
-    let next = page1.split("id=\"next-page\"").next().unwrap();
-    let href = next
-        .rsplit("href=\"")
-        .next()
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .replace("&amp;", "&")
-        .replace("&#x2f;", "/");
+    let href = crate::common::next_page_href(&page1);
     assert!(
         href.contains("ship_by=72h"),
         "the filter is kept on the next page: {href}"
