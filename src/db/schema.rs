@@ -82,15 +82,6 @@ diesel::joinable!(users -> workspaces (workspace_id));
 diesel::joinable!(sessions -> users (user_id));
 diesel::joinable!(invites -> workspaces (workspace_id));
 
-diesel::allow_tables_to_appear_in_same_query!(
-    workspaces,
-    users,
-    sessions,
-    invites,
-    login_attempts,
-    audit_events,
-);
-
 diesel::table! {
     tiktok_connections (id) {
         id -> BigInt,
@@ -235,8 +226,57 @@ diesel::joinable!(orders -> shops (shop_id));
 diesel::joinable!(order_items -> orders (order_id));
 diesel::joinable!(order_events -> orders (order_id));
 
+diesel::table! {
+    label_jobs (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        created_by -> Text,
+        status -> Text,
+        created_at -> Timestamp,
+        finished_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    packages (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        job_id -> Nullable<BigInt>,
+        order_id -> BigInt,
+        supplier_id -> BigInt,
+        intent_key -> Text,
+        line_item_ids -> Text,
+        weight_grams -> BigInt,
+        dimensions -> Text,
+        service_id -> Nullable<Text>,
+        status -> Text,
+        attempts -> BigInt,
+        claimed_until -> Nullable<Timestamp>,
+        tiktok_package_id -> Nullable<Text>,
+        tracking_number -> Nullable<Text>,
+        carrier -> Nullable<Text>,
+        service_name -> Nullable<Text>,
+        price -> Nullable<Text>,
+        currency -> Nullable<Text>,
+        label_sha256 -> Nullable<Text>,
+        error_code -> Nullable<BigInt>,
+        error_message -> Nullable<Text>,
+        reprints -> BigInt,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(packages -> orders (order_id));
+diesel::joinable!(packages -> label_jobs (job_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     workspaces,
+    users,
+    sessions,
+    invites,
+    login_attempts,
+    audit_events,
     tiktok_connections,
     shops,
     orders,
@@ -245,4 +285,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     webhook_receipts,
     suppliers,
     sku_rules,
+    label_jobs,
+    packages,
 );

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod catalog;
+pub mod labels;
 pub mod passwords;
 pub mod preflight;
 pub mod routing;

@@ -6,6 +6,7 @@ pub mod audit;
 pub mod invite;
 pub mod login_attempt;
 pub mod order;
+pub mod package;
 pub mod session;
 pub mod shop;
 pub mod supplier;

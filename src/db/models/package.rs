@@ -1,0 +1,273 @@
+//! Packages to buy labels for: the intent is recorded before any call to TikTok, and every
+//! state change is a guarded UPDATE, so two workers (or two processes) never buy the same label.
+
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::db::schema::{label_jobs, packages};
+
+/// A package and its label's state.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, serde::Serialize)]
+#[diesel(table_name = packages)]
+pub struct Package {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub job_id: Option<i64>,
+    pub order_id: i64,
+    pub supplier_id: i64,
+    /// Order id and sorted unit ids: one package per set of units, ever.
+    pub intent_key: String,
+    /// The podgate ids of the units, comma-separated.
+    pub line_item_ids: String,
+    pub weight_grams: i64,
+    /// `LxWxH` in inches.
+    pub dimensions: String,
+    pub service_id: Option<String>,
+    /// `planned` → `buying` → `bought` → `stored`, or `failed`.
+    pub status: String,
+    pub attempts: i64,
+    pub claimed_until: Option<NaiveDateTime>,
+    pub tiktok_package_id: Option<String>,
+    pub tracking_number: Option<String>,
+    pub carrier: Option<String>,
+    pub service_name: Option<String>,
+    pub price: Option<String>,
+    pub currency: Option<String>,
+    pub label_sha256: Option<String>,
+    pub error_code: Option<i64>,
+    pub error_message: Option<String>,
+    pub reprints: i64,
+    pub created_at: NaiveDateTime,
+    pub updated_at: NaiveDateTime,
+}
+
+/// A package to record.
+pub struct NewPackage {
+    pub workspace_id: i64,
+    pub job_id: i64,
+    pub order_id: i64,
+    pub supplier_id: i64,
+    pub item_ids: Vec<i64>,
+    pub weight_grams: i64,
+    pub dimensions: String,
+}
+
+/// The intent key of a set of units of an order.
+pub fn intent_key(order_id: i64, item_ids: &[i64]) -> String {
+    let mut ids = item_ids.to_vec();
+    ids.sort_unstable();
+    format!(
+        "{order_id}:{}",
+        ids.iter().map(i64::to_string).collect::<Vec<_>>().join(",")
+    )
+}
+
+/// Starts a job.
+pub fn create_job(conn: &mut AnyConnection, workspace_id: i64, created_by: &str) -> QueryResult<i64> {
+    diesel::insert_into(label_jobs::table)
+        .values((
+            label_jobs::workspace_id.eq(workspace_id),
+            label_jobs::created_by.eq(created_by),
+            label_jobs::status.eq("running"),
+            label_jobs::created_at.eq(super::now()),
+        ))
+        .returning(label_jobs::id)
+        .get_result(conn)
+}
+
+/// Records the intent to buy one package; None when these units already have one.
+pub fn record_intent(conn: &mut AnyConnection, p: &NewPackage) -> QueryResult<Option<i64>> {
+    let key = intent_key(p.order_id, &p.item_ids);
+    let now = super::now();
+    let r = diesel::insert_into(packages::table)
+        .values((
+            packages::workspace_id.eq(p.workspace_id),
+            packages::job_id.eq(Some(p.job_id)),
+            packages::order_id.eq(p.order_id),
+            packages::supplier_id.eq(p.supplier_id),
+            packages::intent_key.eq(&key),
+            packages::line_item_ids.eq(p
+                .item_ids
+                .iter()
+                .map(i64::to_string)
+                .collect::<Vec<_>>()
+                .join(",")),
+            packages::weight_grams.eq(p.weight_grams),
+            packages::dimensions.eq(&p.dimensions),
+            packages::status.eq("planned"),
+            packages::created_at.eq(now),
+            packages::updated_at.eq(now),
+        ))
+        .returning(packages::id)
+        .get_result(conn);
+    match r {
+        Ok(id) => Ok(Some(id)),
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            Ok(None)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Takes a package for buying: only one caller wins, and a lease that ran out (a crash) can be
+/// taken again. Returns the package when this caller won.
+pub fn claim(conn: &mut AnyConnection, id: i64, lease: Duration) -> QueryResult<Option<Package>> {
+    let now = super::now();
+    let n = diesel::update(
+        packages::table.filter(packages::id.eq(id)).filter(
+            packages::status
+                .eq("planned")
+                .or(packages::status.eq("buying").and(packages::claimed_until.lt(now)))
+                .or(packages::status.eq("bought").and(packages::claimed_until.lt(now))),
+        ),
+    )
+    .set((
+        packages::attempts.eq(packages::attempts + 1),
+        packages::claimed_until.eq(Some(now + lease)),
+        packages::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    // A package already bought only needs its document; otherwise it is being bought now.
+    diesel::update(packages::table.find(id).filter(packages::status.eq("planned")))
+        .set(packages::status.eq("buying"))
+        .execute(conn)?;
+    packages::table
+        .find(id)
+        .select(Package::as_select())
+        .first(conn)
+        .map(Some)
+}
+
+/// Packages of a job that a worker may take now.
+pub fn claimable(conn: &mut AnyConnection, job_id: i64, limit: i64) -> QueryResult<Vec<i64>> {
+    let now = super::now();
+    packages::table
+        .filter(packages::job_id.eq(job_id))
+        .filter(
+            packages::status.eq("planned").or(packages::status
+                .eq_any(["buying", "bought"])
+                .and(packages::claimed_until.lt(now))),
+        )
+        .order(packages::id)
+        .limit(limit)
+        .select(packages::id)
+        .load(conn)
+}
+
+/// Attempts before a package stops being retried by itself (a person can retry it later).
+pub const MAX_ATTEMPTS: i64 = 8;
+
+/// What TikTok sold.
+pub struct Bought<'a> {
+    pub tiktok_package_id: &'a str,
+    pub tracking_number: Option<&'a str>,
+    pub carrier: &'a str,
+    pub service_id: &'a str,
+    pub service_name: &'a str,
+    pub price: &'a str,
+    pub currency: &'a str,
+}
+
+/// Records the label bought (in the same transaction as the caller's timeline entry).
+pub fn mark_bought(conn: &mut AnyConnection, id: i64, b: &Bought<'_>) -> QueryResult<usize> {
+    diesel::update(packages::table.find(id))
+        .set((
+            packages::status.eq("bought"),
+            packages::tiktok_package_id.eq(Some(b.tiktok_package_id)),
+            packages::tracking_number.eq(b.tracking_number),
+            packages::carrier.eq(Some(b.carrier)),
+            packages::service_id.eq(Some(b.service_id)),
+            packages::service_name.eq(Some(b.service_name)),
+            packages::price.eq(Some(b.price)),
+            packages::currency.eq(Some(b.currency)),
+            packages::error_code.eq(None::<i64>),
+            packages::error_message.eq(None::<String>),
+            packages::updated_at.eq(super::now()),
+        ))
+        .execute(conn)
+}
+
+/// Records the stored label document.
+pub fn mark_stored(conn: &mut AnyConnection, id: i64, sha256: &str, tracking: &str) -> QueryResult<usize> {
+    diesel::update(packages::table.find(id))
+        .set((
+            packages::status.eq("stored"),
+            packages::label_sha256.eq(Some(sha256)),
+            packages::tracking_number.eq(Some(tracking)),
+            packages::claimed_until.eq(None::<NaiveDateTime>),
+            packages::updated_at.eq(super::now()),
+        ))
+        .execute(conn)
+}
+
+/// Records a failure with TikTok's code and message (status back to `planned` when a retry may
+/// work, `failed` otherwise; a package already bought keeps `bought`).
+pub fn mark_failed(
+    conn: &mut AnyConnection,
+    id: i64,
+    code: i64,
+    message: &str,
+    retry: bool,
+) -> QueryResult<usize> {
+    let now = super::now();
+    let (current, attempts): (String, i64) = packages::table
+        .find(id)
+        .select((packages::status, packages::attempts))
+        .first(conn)?;
+    let status = match (current.as_str(), retry) {
+        ("bought", _) if attempts < MAX_ATTEMPTS => "bought",
+        (_, true) if attempts < MAX_ATTEMPTS => "planned",
+        _ => "failed",
+    };
+    diesel::update(packages::table.find(id))
+        .set((
+            packages::status.eq(status),
+            packages::error_code.eq(Some(code)),
+            packages::error_message.eq(Some(message)),
+            // A retry waits for the lease to run out only when the outcome is unknown.
+            packages::claimed_until.eq(Some(now)),
+            packages::updated_at.eq(now),
+        ))
+        .execute(conn)
+}
+
+/// Every package of a job.
+pub fn of_job(conn: &mut AnyConnection, job_id: i64) -> QueryResult<Vec<Package>> {
+    packages::table
+        .filter(packages::job_id.eq(job_id))
+        .order(packages::id)
+        .select(Package::as_select())
+        .load(conn)
+}
+
+/// Every package of an order.
+pub fn of_order(conn: &mut AnyConnection, order_id: i64) -> QueryResult<Vec<Package>> {
+    packages::table
+        .filter(packages::order_id.eq(order_id))
+        .order(packages::id)
+        .select(Package::as_select())
+        .load(conn)
+}
+
+/// Finds a package.
+pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Package> {
+    packages::table.find(id).select(Package::as_select()).first(conn)
+}
+
+/// Marks a job finished.
+pub fn finish_job(conn: &mut AnyConnection, job_id: i64) -> QueryResult<usize> {
+    diesel::update(
+        label_jobs::table
+            .find(job_id)
+            .filter(label_jobs::status.eq("running")),
+    )
+    .set((
+        label_jobs::status.eq("done"),
+        label_jobs::finished_at.eq(Some(super::now())),
+    ))
+    .execute(conn)
+}

@@ -1,0 +1,174 @@
+//! Label purchase: every planned package bought exactly once, whatever double submits, crashes
+//! between TikTok's answer and our commit, or faults happen. The sandbox counts purchases.
+
+use std::sync::Arc;
+
+use podgate::db::models::audit::{Actor, Channel};
+use podgate::domain::labels::LabelStore;
+use podgate::sandbox::faults::FaultSettings;
+
+use crate::common::TestApp;
+use crate::suppliers::routed_app;
+
+async fn owner_actor(app: &TestApp) -> Actor {
+    let user = app
+        .query(|c| podgate::db::models::user::User::find_by_email(c, "owner@example.com"))
+        .await
+        .unwrap();
+    Actor::user(&user, None, Channel::Web)
+}
+
+/// Orders that are ready for a label (awaiting shipment and fully routed).
+async fn ready_orders(app: &TestApp) -> Vec<i64> {
+    app.query(|c| {
+        use diesel::prelude::*;
+        use podgate::db::schema::orders::dsl::*;
+        orders
+            .filter(status.eq("AWAITING_SHIPMENT"))
+            .filter(routing.eq("routed"))
+            .select(id)
+            .order(id)
+            .load(c)
+    })
+    .await
+}
+
+#[rocket::async_test]
+async fn a_job_buys_each_planned_package_once_even_when_submitted_twice() {
+    let (app, sb, _, _) = routed_app().await;
+    // Posters and totes are unrouted in this catalog; route them so more orders qualify.
+    let actor = owner_actor(&app).await;
+    let ids: Vec<i64> = ready_orders(&app).await.into_iter().take(20).collect();
+    assert!(ids.len() >= 15, "enough ready orders: {}", ids.len());
+    let tt = Arc::new(app.services.tiktok.clone());
+    let store = LabelStore {
+        dir: app.dir.path().join("labels"),
+    };
+    let first = tt.start_labels(&actor, ids.clone()).await.unwrap();
+    let second = tt.start_labels(&actor, ids.clone()).await.unwrap();
+    assert!(
+        first.planned >= ids.len(),
+        "one package per supplier per order: {first:?}"
+    );
+    assert_eq!(second.planned, 0, "a double submit plans nothing new");
+    let (a, b) = tokio::join!(
+        tt.run_labels(&store, first.job_id, 8),
+        tt.run_labels(&store, second.job_id, 8)
+    );
+    let progress = a.unwrap();
+    b.unwrap();
+    assert_eq!(progress.done, first.planned, "{progress:?}");
+    let state = sb.sandbox.state();
+    assert_eq!(
+        state.purchases as usize, first.planned,
+        "the sandbox sold exactly one label per package"
+    );
+    assert_eq!(state.duplicate_labels, 0);
+    // Every label PDF is stored, content-addressed, and named on the order's timeline.
+    let stored: Vec<String> = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::packages::dsl::*;
+            packages.select(label_sha256).load::<Option<String>>(c)
+        })
+        .await
+        .into_iter()
+        .map(|s| s.unwrap())
+        .collect();
+    for sha in &stored {
+        let pdf = std::fs::read(store.path(sha)).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+    }
+    let (_, page) = app
+        .order_page(&{
+            let w = sb.sandbox.world.lock().unwrap();
+            w.packages.values().next().unwrap().order_id.clone()
+        })
+        .await;
+    assert!(
+        page.contains("Label bought:") && page.contains("Label stored for package"),
+        "{page}"
+    );
+}
+
+#[rocket::async_test]
+async fn a_crash_after_tiktok_sold_the_label_is_reconciled_not_bought_again() {
+    let (app, sb, _, _) = routed_app().await;
+    let actor = owner_actor(&app).await;
+    let ids: Vec<i64> = ready_orders(&app).await.into_iter().take(3).collect();
+    let tt = Arc::new(app.services.tiktok.clone());
+    let started = tt.start_labels(&actor, ids).await.unwrap();
+    // Simulate the worst crash: the claim was taken and TikTok sold the label, but the process
+    // died before recording it. The lease then runs out.
+    let victim = app
+        .query(move |c| podgate::db::models::package::of_job(c, started.job_id))
+        .await
+        .remove(0);
+    let victim_id = victim.id;
+    app.query(move |c| podgate::db::models::package::claim(c, victim_id, chrono::Duration::seconds(-1)))
+        .await
+        .unwrap();
+    let (tiktok_order, line_ids) = app
+        .query(move |c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::{order_items as oi, orders as o};
+            let tid: String = o::table
+                .find(victim.order_id)
+                .select(o::tiktok_order_id)
+                .first(c)?;
+            let units: Vec<i64> = victim
+                .line_item_ids
+                .split(',')
+                .map(|x| x.parse().unwrap())
+                .collect();
+            let lines: Vec<String> = oi::table
+                .filter(oi::id.eq_any(units))
+                .select(oi::tiktok_line_item_id)
+                .load(c)?;
+            Ok((tid, lines))
+        })
+        .await;
+    {
+        let mut w = sb.sandbox.world.lock().unwrap();
+        let shop = w.shops[0].id.clone();
+        w.create_package(&shop, &crate::tiktok::buy(tiktok_order, line_ids))
+            .unwrap();
+    }
+    assert_eq!(sb.sandbox.state().purchases, 1);
+    let store = LabelStore {
+        dir: app.dir.path().join("labels"),
+    };
+    let progress = tt.run_labels(&store, started.job_id, 4).await.unwrap();
+    assert_eq!(progress.done, started.planned, "{progress:?}");
+    assert_eq!(
+        sb.sandbox.state().purchases as usize,
+        started.planned,
+        "the crashed package was adopted, not bought again"
+    );
+    assert_eq!(sb.sandbox.state().duplicate_labels, 0);
+}
+
+#[rocket::async_test]
+async fn a_batch_completes_through_errors_429_bursts_and_timeouts() {
+    let (app, sb, _, _) = routed_app().await;
+    let actor = owner_actor(&app).await;
+    let ids: Vec<i64> = ready_orders(&app).await.into_iter().take(15).collect();
+    let tt = Arc::new(app.services.tiktok.clone());
+    let started = tt.start_labels(&actor, ids).await.unwrap();
+    sb.sandbox.world.lock().unwrap().faults.global = FaultSettings {
+        error_rate: 0.1,
+        burst_429: 5,
+        timeout_rate: 0.05,
+        timeout_ms: 400,
+        doc_generating_rate: 0.2,
+        ..FaultSettings::default()
+    };
+    let store = LabelStore {
+        dir: app.dir.path().join("labels"),
+    };
+    let progress = tt.run_labels(&store, started.job_id, 6).await.unwrap();
+    assert_eq!(progress.done, started.planned, "{progress:?}");
+    let state = sb.sandbox.state();
+    assert_eq!(state.purchases as usize, started.planned, "{:?}", state.errors);
+    assert_eq!(state.duplicate_labels, 0);
+}
