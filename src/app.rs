@@ -29,6 +29,7 @@ pub struct Services {
     pub pool: DbPool,
     pub tiktok: crate::domain::shops::TikTok,
     pub sync: crate::domain::sync::SyncRegistry,
+    pub labels: crate::domain::labels::LabelStore,
 }
 
 impl Services {
@@ -43,6 +44,9 @@ impl Services {
             tiktok: crate::domain::shops::TikTok::new(pool.clone(), client, cipher),
             pool,
             sync: crate::domain::sync::SyncRegistry::default(),
+            labels: crate::domain::labels::LabelStore {
+                dir: config.data_dir().join("labels"),
+            },
         })
     }
 }
@@ -98,6 +102,7 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
     let services = Services::new(pool.clone(), &config)?;
     let shutdown = CancellationToken::new();
     let jobs = tokio::spawn(housekeeping(pool.clone(), shutdown.clone()));
+    resume_label_jobs(&services).await;
     let every = Duration::from_secs(config.sync_interval_secs);
     let poller = tokio::spawn(services.tiktok.clone().poll_loop(
         services.sync.clone(),
@@ -124,6 +129,33 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
     let _ = tokio::time::timeout(Duration::from_secs(10), poller).await;
     tracing::info!("podgate stopped");
     result.map(|_| ()).map_err(anyhow::Error::from)
+}
+
+/// Label jobs survive restarts: every job still running when podgate stopped (or crashed) is
+/// picked up again; its packages' leases and reconciliation make this safe.
+async fn resume_label_jobs(services: &Services) {
+    let jobs = services
+        .pool
+        .run(|c| {
+            use crate::db::schema::label_jobs::dsl as j;
+            use diesel::prelude::*;
+            Ok::<_, crate::domain::DomainError>(
+                j::label_jobs
+                    .filter(j::status.eq("running"))
+                    .select(j::id)
+                    .load::<i64>(c)?,
+            )
+        })
+        .await;
+    match jobs {
+        Ok(jobs) => {
+            for id in jobs {
+                tracing::info!(job = id, "resuming label job");
+                crate::web::pages::labels::spawn_job(&services.tiktok, &services.labels, id);
+            }
+        }
+        Err(e) => tracing::error!(error = %e, "could not list label jobs to resume"),
+    }
 }
 
 /// Starts the sandbox in this process and points the TikTok client configuration at it.

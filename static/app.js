@@ -55,3 +55,30 @@ document.addEventListener("DOMContentLoaded", () => {
     } catch (e) { /* offline for a moment: try again next time */ }
   }, 10000);
 })();
+
+// Label job progress, live from server-sent events; the page reloads once the job is done.
+(function () {
+  const box = document.getElementById("job");
+  if (!box || box.dataset.remaining === "0") return;
+  const bar = document.getElementById("job-bar"), text = document.getElementById("job-text"), rate = document.getElementById("job-rate");
+  const es = new EventSource(`/labels/jobs/${box.dataset.job}/events`);
+  es.addEventListener("progress", (ev) => {
+    const { progress: p, elapsed_s } = JSON.parse(ev.data);
+    bar.max = Math.max(p.total, 1);
+    bar.value = p.done + p.failed;
+    text.textContent = `${p.done} bought, ${p.failed} failed, ${p.remaining} remaining of ${p.total}.`;
+    const perSec = (p.done + p.failed) / Math.max(elapsed_s, 0.001);
+    rate.textContent = perSec > 0 ? `${perSec.toFixed(1)} labels/s · about ${Math.ceil(p.remaining / perSec)} s left` : "";
+    if (p.remaining === 0) { es.close(); location.reload(); }
+  });
+  es.onerror = () => { es.close(); setTimeout(() => location.reload(), 3000); };
+})();
+
+// "Select all" on the orders list.
+(function () {
+  const all = document.getElementById("select-all");
+  if (!all) return;
+  all.addEventListener("change", () => {
+    for (const box of document.querySelectorAll('#orders input[name="order"]')) box.checked = all.checked;
+  });
+})();

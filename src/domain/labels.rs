@@ -170,7 +170,16 @@ impl TikTok {
                 .run(move |c| Ok::<_, DomainError>(package::claimable(c, job_id, 500)?))
                 .await?;
             if ids.is_empty() && set.is_empty() {
-                break;
+                // Packages backing off, or held by another process, are waited for.
+                let left = self
+                    .pool
+                    .run(move |c| Ok::<_, DomainError>(package::unfinished(c, job_id)?))
+                    .await?;
+                if left == 0 {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                continue;
             }
             for id in ids {
                 while set.len() >= concurrency.max(1) {
@@ -348,10 +357,13 @@ impl TikTok {
             self.fail(p.id, &e).await?;
             return Ok(true);
         }
-        let detail = api
-            .package_detail(&pid)
-            .await
-            .map_err(|e| DomainError::Conflict(e.to_string()))?;
+        let detail = match api.package_detail(&pid).await {
+            Ok(d) => d,
+            Err(e) => {
+                self.fail(p.id, &e).await?;
+                return Err(DomainError::Conflict(e.to_string()));
+            }
+        };
         let (id, order_id, tracking) = (
             p.id,
             p.order_id,

@@ -69,6 +69,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(pages::orders::routes());
     r.extend(pages::suppliers::routes());
     r.extend(pages::catalog::routes());
+    r.extend(pages::labels::routes());
     r
 }
 
@@ -80,6 +81,7 @@ pub fn build(figment: Figment, cfg: AppConfig, services: crate::app::Services) -
         .manage(services.pool.clone())
         .manage(services.tiktok.clone())
         .manage(services.sync.clone())
+        .manage(services.labels.clone())
         .manage(templates)
         .attach(fairings::RequestLog)
         .attach(fairings::SecurityHeaders)

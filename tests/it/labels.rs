@@ -172,3 +172,97 @@ async fn a_batch_completes_through_errors_429_bursts_and_timeouts() {
     assert_eq!(state.purchases as usize, started.planned, "{:?}", state.errors);
     assert_eq!(state.duplicate_labels, 0);
 }
+
+#[rocket::async_test]
+async fn a_seller_buys_labels_from_the_orders_list_and_previews_one() {
+    let (app, sb, _, _) = routed_app().await;
+    let ids: Vec<i64> = ready_orders(&app).await.into_iter().take(10).collect();
+    let token = app.csrf("/orders").await;
+    let mut fields: Vec<(&str, String)> = vec![("csrf_token", token)];
+    fields.extend(ids.iter().map(|i| ("order", i.to_string())));
+    // A hostile double click: the same form twice.
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields.iter().map(|(k, v)| (*k, v.as_str())))
+        .finish();
+    let mut jobs = Vec::new();
+    for _ in 0..2 {
+        let r = app
+            .client
+            .post("/labels/buy")
+            .header(rocket::http::ContentType::Form)
+            .body(body.clone())
+            .dispatch()
+            .await;
+        assert_eq!(r.status(), rocket::http::Status::SeeOther);
+        jobs.push(r.headers().get_one("Location").unwrap().to_string());
+    }
+    let page = crate::shops::page_eventually(&app, &jobs[0], ", 0 remaining").await;
+    assert!(
+        page.contains("Buying labels") && page.contains("Preview"),
+        "{page}"
+    );
+    crate::shops::page_eventually(&app, &jobs[1], ", 0 remaining").await;
+    let packages: Vec<(String, Option<String>)> = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::packages::dsl::*;
+            packages.select((status, error_message)).load(c)
+        })
+        .await;
+    assert!(!packages.is_empty());
+    assert!(
+        packages.iter().all(|(s, _)| s == "stored"),
+        "every label bought and stored: {packages:?}"
+    );
+    assert_eq!(
+        page.matches("/label.pdf").count(),
+        packages.len(),
+        "each label previews"
+    );
+    assert_eq!(
+        sb.sandbox.state().purchases as usize,
+        packages.len(),
+        "the second submit bought nothing"
+    );
+
+    // Live progress stream (finished job: one event, then it ends).
+    let events = app.client.get(format!("{}/events", jobs[0])).dispatch().await;
+    assert_eq!(
+        events.content_type(),
+        Some(rocket::http::ContentType::EventStream)
+    );
+    let text = events.into_string().await.unwrap();
+    assert!(
+        text.contains("event:progress") && text.contains("\"remaining\":0"),
+        "{text}"
+    );
+
+    // Preview a label, reprint it: the reprint is counted and on the timeline.
+    let link = page
+        .split("href=\"/packages/")
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .replace("&#x2f;", "/");
+    let pdf = app.client.get(format!("/packages/{link}")).dispatch().await;
+    assert_eq!(pdf.content_type(), Some(rocket::http::ContentType::PDF));
+    assert!(pdf.into_bytes().await.unwrap().starts_with(b"%PDF-"));
+    let pid = link.split('/').next().unwrap().to_string();
+    let r = app
+        .post_form(&jobs[0], &format!("/packages/{pid}/reprint"), &[])
+        .await;
+    assert_eq!(r.status(), rocket::http::Status::SeeOther);
+    let reprints: i64 = app
+        .query(move |c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::packages::dsl::*;
+            packages
+                .find(pid.parse::<i64>().unwrap())
+                .select(reprints)
+                .first(c)
+        })
+        .await;
+    assert_eq!(reprints, 1);
+}

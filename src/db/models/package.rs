@@ -118,6 +118,11 @@ pub fn claim(conn: &mut AnyConnection, id: i64, lease: Duration) -> QueryResult<
         packages::table.filter(packages::id.eq(id)).filter(
             packages::status
                 .eq("planned")
+                .and(
+                    packages::claimed_until
+                        .is_null()
+                        .or(packages::claimed_until.le(now)),
+                )
                 .or(packages::status.eq("buying").and(packages::claimed_until.lt(now)))
                 .or(packages::status.eq("bought").and(packages::claimed_until.lt(now))),
         ),
@@ -148,9 +153,16 @@ pub fn claimable(conn: &mut AnyConnection, job_id: i64, limit: i64) -> QueryResu
     packages::table
         .filter(packages::job_id.eq(job_id))
         .filter(
-            packages::status.eq("planned").or(packages::status
-                .eq_any(["buying", "bought"])
-                .and(packages::claimed_until.lt(now))),
+            packages::status
+                .eq("planned")
+                .and(
+                    packages::claimed_until
+                        .is_null()
+                        .or(packages::claimed_until.le(now)),
+                )
+                .or(packages::status
+                    .eq_any(["buying", "bought"])
+                    .and(packages::claimed_until.lt(now))),
         )
         .order(packages::id)
         .limit(limit)
@@ -228,11 +240,22 @@ pub fn mark_failed(
             packages::status.eq(status),
             packages::error_code.eq(Some(code)),
             packages::error_message.eq(Some(message)),
-            // A retry waits for the lease to run out only when the outcome is unknown.
-            packages::claimed_until.eq(Some(now)),
+            // Retries back off: 0.5 s, 1 s, 2 s … up to a minute.
+            packages::claimed_until.eq(Some(
+                now + Duration::milliseconds((250i64 << attempts.clamp(1, 8)).min(60_000)),
+            )),
             packages::updated_at.eq(now),
         ))
         .execute(conn)
+}
+
+/// Packages of a job not finished yet (planned, being bought, or bought without a document).
+pub fn unfinished(conn: &mut AnyConnection, job_id: i64) -> QueryResult<i64> {
+    packages::table
+        .filter(packages::job_id.eq(job_id))
+        .filter(packages::status.eq_any(["planned", "buying", "bought"]))
+        .count()
+        .get_result(conn)
 }
 
 /// Every package of a job.

@@ -171,13 +171,14 @@ async fn detail(
     let sups = pool
         .run(move |conn| Ok::<_, DomainError>(Supplier::list(conn, ws)?))
         .await?;
-    let (o, items, events, shop) = pool
+    let (o, items, events, shop, labels) = pool
         .run(move |conn| {
             let o = order::find_in_workspace(conn, ws, id)?.ok_or(DomainError::NotFound)?;
             let items = order::items(conn, o.id)?;
             let events = order::events(conn, o.id)?;
             let shop = Shop::find(conn, o.shop_id)?;
-            Ok::<_, DomainError>((o, items, events, shop))
+            let labels = crate::db::models::package::of_order(conn, o.id)?;
+            Ok::<_, DomainError>((o, items, events, shop, labels))
         })
         .await?;
     // One line per SKU for reading; the units stay separate for fulfilment.
@@ -215,7 +216,7 @@ async fn detail(
             on_hold => o.status == "ON_HOLD", label_state => o.label_state, item_count => o.item_count,
         },
         recipient => o.recipient(), shop => shop.name, lines, packages, events,
-        plan => preflight.plan, problems => preflight.problems,
+        plan => preflight.plan, problems => preflight.problems, labels,
         units => items.iter().map(|i| context! {
             id => i.id, seller_sku => i.seller_sku, sku_name => i.sku_name, supplier_id => i.supplier_id,
             routed_by => i.routed_by, labelled => i.tracking_number.is_some(),
