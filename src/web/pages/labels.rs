@@ -106,10 +106,29 @@ async fn job(pool: &State<DbPool>, tt: &State<TikTok>, user: CurrentUser, id: i6
         return Err(DomainError::NotFound.into());
     }
     let rows = job_rows(pool, ws, id).await?;
+    let order_ids: Vec<i64> = rows.iter().map(|p| p.order_id).collect();
+    let names: std::collections::BTreeMap<i64, String> = pool
+        .run(move |c| {
+            use crate::db::schema::orders::dsl as o;
+            use diesel::prelude::*;
+            let v: Vec<(i64, String)> = o::orders
+                .filter(o::id.eq_any(order_ids))
+                .select((o::id, o::tiktok_order_id))
+                .load(c)?;
+            Ok::<_, DomainError>(v.into_iter().collect())
+        })
+        .await?;
+    let packages: Vec<_> = rows
+        .iter()
+        .map(|p| {
+            let tiktok_order_id = names.get(&p.order_id).cloned().unwrap_or_default();
+            context! { pkg => minijinja::Value::from_serialize(p), tiktok_order_id }
+        })
+        .collect();
     let progress = tt.job_progress(id).await?;
     Ok(Page::new(
         "label_job.html",
-        context! { job_id => id, packages => rows, progress },
+        context! { job_id => id, packages, progress },
     ))
 }
 
