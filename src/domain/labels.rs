@@ -26,8 +26,19 @@ use super::preflight::accepts;
 use super::routing::plan;
 use super::shops::TikTok;
 
-/// How long a worker holds a package before another may take it over (after a crash).
-pub const LEASE_SECS: i64 = 120;
+/// How long a worker's hold on a package lasts without a heartbeat; after a crash another
+/// worker (or process) takes the package over this soon. Heartbeats renew it every few seconds
+/// while the worker is alive, however slow TikTok is.
+pub const LEASE_SECS: i64 = 20;
+
+/// Renews a package's lease until dropped.
+struct Heartbeat(tokio::task::JoinHandle<()>);
+
+impl Drop for Heartbeat {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
+}
 
 /// Content-addressed storage of label PDFs (`<dir>/<sha256>.pdf`, written to a temp name first).
 #[derive(Clone)]
@@ -234,6 +245,15 @@ impl TikTok {
         else {
             return Ok(());
         };
+        let pool = self.pool.clone();
+        let _heartbeat = Heartbeat(tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(5)).await;
+                let _ = pool
+                    .run(move |c| Ok::<_, DomainError>(package::renew(c, id, lease)?))
+                    .await;
+            }
+        }));
         let (o, items, shop, supplier) = {
             let (oid, ws, sid) = (p.order_id, p.workspace_id, p.supplier_id);
             self.pool

@@ -4,6 +4,7 @@
 mod accounts;
 mod cli;
 mod common;
+mod crash;
 mod labels;
 mod migrations;
 mod security;

@@ -147,6 +147,17 @@ pub fn claim(conn: &mut AnyConnection, id: i64, lease: Duration) -> QueryResult<
         .map(Some)
 }
 
+/// Extends a worker's hold on a package while it works (a heartbeat).
+pub fn renew(conn: &mut AnyConnection, id: i64, lease: Duration) -> QueryResult<usize> {
+    diesel::update(
+        packages::table
+            .find(id)
+            .filter(packages::status.eq_any(["buying", "bought"])),
+    )
+    .set(packages::claimed_until.eq(Some(super::now() + lease)))
+    .execute(conn)
+}
+
 /// Packages of a job that a worker may take now.
 pub fn claimable(conn: &mut AnyConnection, job_id: i64, limit: i64) -> QueryResult<Vec<i64>> {
     let now = super::now();
