@@ -41,6 +41,8 @@ enum Command {
 enum BenchCommand {
     /// Load sandbox orders through sync, then drive the orders list over HTTP.
     Orders(crate::bench::orders::OrdersBench),
+    /// Buy labels from an in-process sandbox with latency and a rate limit.
+    Labels(crate::bench::labels::LabelsBench),
 }
 
 #[derive(Debug, Args)]
@@ -150,6 +152,11 @@ pub fn main() -> anyhow::Result<()> {
         Command::User(cmd) => user_command(&figment, cmd),
         Command::Bench(BenchCommand::Orders(o)) => {
             let figures = rocket::execute(crate::bench::orders::run(o))?;
+            println!("{figures}");
+            Ok(())
+        }
+        Command::Bench(BenchCommand::Labels(o)) => {
+            let figures = rocket::execute(crate::bench::labels::run(o))?;
             println!("{figures}");
             Ok(())
         }

@@ -1,6 +1,7 @@
 //! `podgate bench <what>`: measurements that print ratios against a baseline run in the same
 //! process and end with one JSON line of figures. Build with `--release` for real numbers.
 
+pub mod labels;
 pub mod orders;
 
 use std::time::Duration;

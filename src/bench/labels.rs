@@ -1,0 +1,163 @@
+//! `podgate bench labels`: buys N labels from an in-process sandbox with added latency per call
+//! and a per-API rate limit, through the same code path as the web action, and compares the rate
+//! with the floor the rate limit allows (each label needs one call to each of three APIs, and each
+//! API has its own per-shop budget, so the best possible rate is the limit itself).
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use rocket::figment::providers::Serialized;
+
+use crate::db::models::audit::{Actor, Channel};
+use crate::db::models::user::Role;
+use crate::domain::DomainError;
+use crate::domain::suppliers::SupplierInput;
+use crate::sandbox::{self, SandboxConfig, faults::FaultSettings, world::WorldSettings};
+
+/// Options of the labels benchmark.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LabelsBench {
+    /// Labels to buy.
+    #[arg(long, default_value_t = 1000)]
+    pub count: usize,
+    /// Added latency per API call, in milliseconds.
+    #[arg(long, default_value_t = 50)]
+    pub latency_ms: u64,
+    /// Requests per second per API per shop.
+    #[arg(long, default_value_t = 50)]
+    pub rate_limit: u32,
+    /// Packages in flight at once.
+    #[arg(long, default_value_t = 64)]
+    pub concurrency: usize,
+}
+
+/// Runs the benchmark and returns its figures.
+pub async fn run(opts: LabelsBench) -> anyhow::Result<serde_json::Value> {
+    let dir = tempfile::tempdir()?;
+    let sb = sandbox::spawn(SandboxConfig {
+        listen: "127.0.0.1:0".parse()?,
+        world: WorldSettings {
+            initial_orders: opts.count + opts.count / 5 + 20,
+            orders_per_minute: 0.0,
+            rate_limit_per_sec: opts.rate_limit,
+            ..WorldSettings::default()
+        },
+        faults: FaultSettings {
+            latency_ms: opts.latency_ms,
+            ..FaultSettings::default()
+        },
+        ..SandboxConfig::default()
+    })
+    .await?;
+    let mut tiktok = sb.sandbox.client_config();
+    tiktok.rate_limit_per_sec = opts.rate_limit;
+    let secret = tiktok.app_secret.clone();
+    let figment = crate::config::figment()
+        .merge(Serialized::default("data_dir", dir.path()))
+        .merge(Serialized::default("tiktok", tiktok))
+        .merge(Serialized::default("tiktok.app_secret", secret))
+        .merge(Serialized::default("db_pool_size", 16));
+    let prepared = crate::app::prepare(figment)?;
+    let services = crate::app::Services::new(prepared.pool.clone(), &prepared.config)?;
+    let pool = prepared.pool.clone();
+    let owner = pool
+        .run(|c| {
+            crate::domain::accounts::add_user_blocking(
+                c,
+                "Bench Prints",
+                "bench@example.com",
+                "Bench",
+                Role::Owner,
+                "bench password 1",
+            )
+        })
+        .await?;
+    let actor = Actor::user(&owner, None, Channel::Cli);
+    let code = {
+        let mut w = sb.sandbox.world.lock().unwrap_or_else(|p| p.into_inner());
+        let code = w.token("auth_");
+        w.auth_codes.insert(
+            code.clone(),
+            sandbox::world::AuthCode {
+                expires_at: i64::MAX,
+                used: false,
+            },
+        );
+        code
+    };
+    let shops = services.tiktok.connect(&actor, &code).await?;
+    let input = SupplierInput {
+        name: "Bench Factory".into(),
+        time_zone: "UTC".into(),
+        ack_deadline_hours: "24".into(),
+        ..SupplierInput::default()
+    };
+    crate::domain::suppliers::create(&pool, &actor, input).await?;
+    let csv =
+        "pattern,match,supplier,weight_g,length_in,width_in,height_in\n*,glob,Bench Factory,400,10,8,2\n";
+    crate::domain::catalog::import(&pool, &actor, csv.as_bytes().to_vec()).await?;
+    // Loading orders is not part of the measurement; lift the latency meanwhile.
+    sb.sandbox
+        .world
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .faults
+        .global
+        .latency_ms = 0;
+    services.tiktok.sync_shop(&services.sync, shops[0].id).await?;
+    sb.sandbox
+        .world
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .faults
+        .global
+        .latency_ms = opts.latency_ms;
+    let count = opts.count as i64;
+    let orders: Vec<i64> = pool
+        .run(move |c| {
+            use crate::db::schema::orders::dsl::*;
+            use diesel::prelude::*;
+            Ok::<_, DomainError>(
+                orders
+                    .filter(status.eq("AWAITING_SHIPMENT"))
+                    .order(id)
+                    .limit(count)
+                    .select(id)
+                    .load(c)?,
+            )
+        })
+        .await?;
+    let tt = Arc::new(services.tiktok.clone());
+    let started = tt.start_labels(&actor, orders).await?;
+    eprintln!(
+        "buying {} labels ({} ms per call, {} requests/s per API)…",
+        started.planned, opts.latency_ms, opts.rate_limit
+    );
+    let t = Instant::now();
+    let progress = tt
+        .run_labels(&services.labels, started.job_id, opts.concurrency)
+        .await?;
+    let seconds = t.elapsed().as_secs_f64();
+    let state = sb.sandbox.state();
+    sb.stop();
+    let rate = progress.done as f64 / seconds.max(1e-9);
+    let floor = f64::from(opts.rate_limit);
+    let duplicates = state.duplicate_labels + state.purchases.saturating_sub(started.planned as u64);
+    eprintln!(
+        "{} labels in {seconds:.1} s: {rate:.1}/s against a floor of {floor:.0}/s (ratio {:.2}); {} failed",
+        progress.done,
+        rate / floor,
+        progress.failed
+    );
+    Ok(serde_json::json!({
+        "labels": progress.done,
+        "seconds": super::round(seconds, 2),
+        "labels_per_s": super::round(rate, 1),
+        "floor_labels_per_s": floor,
+        "ratio_to_floor": super::round(rate / floor, 3),
+        "duplicates": duplicates,
+        "failed": progress.failed,
+        "latency_ms": opts.latency_ms,
+        "concurrency": opts.concurrency,
+    }))
+}
