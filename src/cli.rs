@@ -197,7 +197,12 @@ async fn run_sandbox(a: SandboxArgs) -> anyhow::Result<()> {
     println!("  app secret: {}", a.app_secret);
     println!("  authorize:  {}/open/authorize", handle.base_url);
     println!("  inspect:    {}/sandbox", handle.base_url);
-    tokio::signal::ctrl_c().await?;
+    // Stop on ctrl-c or SIGTERM (service managers and `timeout` send the latter).
+    let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())?;
+    tokio::select! {
+        r = tokio::signal::ctrl_c() => r?,
+        _ = term.recv() => {}
+    }
     handle.stop();
     Ok(())
 }

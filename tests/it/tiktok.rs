@@ -812,7 +812,20 @@ async fn the_podgate_sandbox_command_serves_the_whole_flow() {
         .await
         .unwrap();
     assert_eq!(state["purchases"], 1);
-    child.kill().await.unwrap();
+    // It stops on SIGTERM, as service managers expect.
+    let pid = child.id().unwrap().to_string();
+    assert!(
+        std::process::Command::new("kill")
+            .args(["-TERM", &pid])
+            .status()
+            .unwrap()
+            .success()
+    );
+    let status = tokio::time::timeout(Duration::from_secs(10), child.wait())
+        .await
+        .expect("stops on SIGTERM")
+        .unwrap();
+    assert!(status.success(), "{status:?}");
 }
 
 #[tokio::test]
