@@ -90,6 +90,25 @@ pub struct JobProgress {
     pub failures: Vec<(i64, String)>,
 }
 
+impl JobProgress {
+    /// Counts packages by outcome (from one read, so counts and rows always agree).
+    pub fn of(pk: &[Package]) -> JobProgress {
+        let done = pk.iter().filter(|p| p.status == "stored").count();
+        let failures: Vec<(i64, String)> = pk
+            .iter()
+            .filter(|p| p.status == "failed")
+            .map(|p| (p.id, p.error_message.clone().unwrap_or_default()))
+            .collect();
+        JobProgress {
+            total: pk.len(),
+            done,
+            failed: failures.len(),
+            remaining: pk.len() - done - failures.len(),
+            failures,
+        }
+    }
+}
+
 impl TikTok {
     /// Records a label job for orders: one intent per planned package. Orders that cannot get a
     /// label now are skipped with the reason; units that already have a package are never
@@ -219,19 +238,7 @@ impl TikTok {
             .pool
             .run(move |c| Ok::<_, DomainError>(package::of_job(c, job_id)?))
             .await?;
-        let done = pk.iter().filter(|p| p.status == "stored").count();
-        let failures: Vec<(i64, String)> = pk
-            .iter()
-            .filter(|p| p.status == "failed")
-            .map(|p| (p.id, p.error_message.clone().unwrap_or_default()))
-            .collect();
-        Ok(JobProgress {
-            total: pk.len(),
-            done,
-            failed: failures.len(),
-            remaining: pk.len() - done - failures.len(),
-            failures,
-        })
+        Ok(JobProgress::of(&pk))
     }
 
     /// Takes one package through claim → (reconcile) → buy → document. Safe to call for a

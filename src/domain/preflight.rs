@@ -18,6 +18,11 @@ pub struct Preflight {
     pub problems: Vec<String>,
     /// Eligible services per planned package (supplier id → services it accepts).
     pub services: Vec<(i64, Vec<ShippingService>)>,
+    /// What the checks read, so a page showing them need not read it again.
+    pub order: order::Order,
+    pub items: Vec<order::OrderItem>,
+    pub shop: Shop,
+    pub suppliers: Vec<Supplier>,
 }
 
 /// Whether a supplier takes a service: its list names the service or the carrier (empty = any).
@@ -162,6 +167,10 @@ impl TikTok {
             plan,
             problems,
             services,
+            order: o,
+            items,
+            shop,
+            suppliers,
         })
     }
 }

@@ -4,6 +4,7 @@
 use chrono::Duration;
 
 use crate::db::AnyConnection;
+use crate::db::models::login_attempt::Subject;
 use crate::db::models::{login_attempt, now};
 
 use super::DomainError;
@@ -23,11 +24,11 @@ impl LoginPolicy {
     /// Refuses with [`DomainError::Throttled`] when the account or the address is over its limit.
     pub fn check(&self, conn: &mut AnyConnection, account: &str, ip: &str) -> Result<(), DomainError> {
         let since = now() - self.window;
-        let (n, oldest) = login_attempt::failures_for_account(conn, account, since)?;
+        let (n, oldest) = login_attempt::failures(conn, Subject::Account(account), since)?;
         if n >= i64::from(self.max_failures_per_account) {
             return Err(self.throttled(oldest));
         }
-        let (n, oldest) = login_attempt::failures_for_ip(conn, ip, since)?;
+        let (n, oldest) = login_attempt::failures(conn, Subject::Ip(ip), since)?;
         if n >= i64::from(self.max_failures_per_ip) {
             return Err(self.throttled(oldest));
         }

@@ -26,38 +26,34 @@ pub fn record(
         .execute(conn)
 }
 
-/// Failures for an account since `since`, and the time of the oldest of them.
-pub fn failures_for_account(
-    conn: &mut AnyConnection,
-    account: &str,
-    since: NaiveDateTime,
-) -> QueryResult<(i64, Option<NaiveDateTime>)> {
-    let q = login_attempts::table
-        .filter(login_attempts::account.eq(account))
-        .filter(login_attempts::succeeded.eq(false))
-        .filter(login_attempts::attempted_at.gt(since));
-    let n = q.count().get_result(conn)?;
-    let oldest = q
-        .select(diesel::dsl::min(login_attempts::attempted_at))
-        .first(conn)?;
-    Ok((n, oldest))
+/// Whose failed sign-ins to count.
+#[derive(Debug, Clone, Copy)]
+pub enum Subject<'a> {
+    /// One account (a normalized email or login name).
+    Account(&'a str),
+    /// One client address.
+    Ip(&'a str),
 }
 
-/// Failures from an address since `since`, and the time of the oldest of them.
-pub fn failures_for_ip(
+/// Failures of an account or address since `since`, and the time of the oldest of them.
+pub fn failures(
     conn: &mut AnyConnection,
-    ip: &str,
+    who: Subject<'_>,
     since: NaiveDateTime,
 ) -> QueryResult<(i64, Option<NaiveDateTime>)> {
-    let q = login_attempts::table
-        .filter(login_attempts::ip.eq(ip))
+    let mut q = login_attempts::table
         .filter(login_attempts::succeeded.eq(false))
-        .filter(login_attempts::attempted_at.gt(since));
-    let n = q.count().get_result(conn)?;
-    let oldest = q
-        .select(diesel::dsl::min(login_attempts::attempted_at))
-        .first(conn)?;
-    Ok((n, oldest))
+        .filter(login_attempts::attempted_at.gt(since))
+        .into_boxed();
+    q = match who {
+        Subject::Account(a) => q.filter(login_attempts::account.eq(a.to_string())),
+        Subject::Ip(ip) => q.filter(login_attempts::ip.eq(ip.to_string())),
+    };
+    q.select((
+        diesel::dsl::count_star(),
+        diesel::dsl::min(login_attempts::attempted_at),
+    ))
+    .first(conn)
 }
 
 /// Forgets an account's failures after a successful sign-in.

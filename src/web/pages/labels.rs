@@ -86,7 +86,7 @@ async fn job_rows(pool: &DbPool, ws: i64, job_id: i64) -> Result<Vec<package::Pa
 }
 
 #[get("/labels/jobs/<id>")]
-async fn job(pool: &State<DbPool>, tt: &State<TikTok>, user: CurrentUser, id: i64) -> Result<Page, WebError> {
+async fn job(pool: &State<DbPool>, user: CurrentUser, id: i64) -> Result<Page, WebError> {
     let ws = user.0.user.workspace_id;
     let exists = pool
         .run(move |c| {
@@ -125,7 +125,7 @@ async fn job(pool: &State<DbPool>, tt: &State<TikTok>, user: CurrentUser, id: i6
             context! { pkg => minijinja::Value::from_serialize(p), tiktok_order_id }
         })
         .collect();
-    let progress = tt.job_progress(id).await?;
+    let progress = crate::domain::labels::JobProgress::of(&rows);
     Ok(Page::new(
         "label_job.html",
         context! { job_id => id, packages, progress },

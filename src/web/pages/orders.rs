@@ -168,23 +168,25 @@ async fn detail(
 ) -> Result<Page, WebError> {
     let ws = user.0.user.workspace_id;
     let preflight = tt.preflight(ws, id).await?;
-    let sups = pool
-        .run(move |conn| Ok::<_, DomainError>(Supplier::list(conn, ws)?))
-        .await?;
-    let (o, items, events, shop, labels) = pool
+    let order_id = preflight.order.id;
+    let (events, labels) = pool
         .run(move |conn| {
-            let o = order::find_in_workspace(conn, ws, id)?.ok_or(DomainError::NotFound)?;
-            let items = order::items(conn, o.id)?;
-            let events = order::events(conn, o.id)?;
-            let shop = Shop::find(conn, o.shop_id)?;
-            let labels = crate::db::models::package::of_order(conn, o.id)?;
-            Ok::<_, DomainError>((o, items, events, shop, labels))
+            Ok::<_, DomainError>((
+                order::events(conn, order_id)?,
+                crate::db::models::package::of_order(conn, order_id)?,
+            ))
         })
         .await?;
+    let (o, items, shop, sups) = (
+        &preflight.order,
+        &preflight.items,
+        &preflight.shop,
+        &preflight.suppliers,
+    );
     // One line per SKU for reading; the units stay separate for fulfilment.
     let mut groups: BTreeMap<(String, String), (usize, &crate::db::models::order::OrderItem)> =
         BTreeMap::new();
-    for it in &items {
+    for it in items {
         groups
             .entry((it.seller_sku.clone(), it.sku_name.clone()))
             .or_insert((0, it))
@@ -195,7 +197,7 @@ async fn detail(
         .map(|(qty, it)| context! { qty => qty, seller_sku => it.seller_sku, product_name => it.product_name, sku_name => it.sku_name, image_url => it.image_url, price => it.sale_price })
         .collect();
     let mut packages: BTreeMap<String, (Option<String>, usize)> = BTreeMap::new();
-    for it in &items {
+    for it in items {
         if let Some(p) = &it.tiktok_package_id {
             let e = packages
                 .entry(p.clone())
