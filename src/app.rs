@@ -30,6 +30,7 @@ pub struct Services {
     pub tiktok: crate::domain::shops::TikTok,
     pub sync: crate::domain::sync::SyncRegistry,
     pub labels: crate::domain::labels::LabelStore,
+    pub label_jobs: crate::domain::labels::JobRunner,
 }
 
 impl Services {
@@ -40,13 +41,16 @@ impl Services {
                 .context("token_key")?;
         let cipher = crate::crypto::TokenCipher::new(&key).map_err(|e| anyhow::anyhow!("token_key: {e}"))?;
         let client = std::sync::Arc::new(crate::tiktok::TikTokClient::new(config.tiktok.clone()));
+        let tiktok = crate::domain::shops::TikTok::new(pool.clone(), client, cipher);
+        let labels = crate::domain::labels::LabelStore {
+            dir: config.data_dir().join("labels"),
+        };
         Ok(Services {
-            tiktok: crate::domain::shops::TikTok::new(pool.clone(), client, cipher),
+            label_jobs: crate::domain::labels::JobRunner::new(tiktok.clone(), labels.clone()),
+            tiktok,
             pool,
             sync: crate::domain::sync::SyncRegistry::default(),
-            labels: crate::domain::labels::LabelStore {
-                dir: config.data_dir().join("labels"),
-            },
+            labels,
         })
     }
 }
@@ -102,7 +106,13 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
     let services = Services::new(pool.clone(), &config)?;
     let shutdown = CancellationToken::new();
     let jobs = tokio::spawn(housekeeping(pool.clone(), shutdown.clone()));
-    resume_label_jobs(&services).await;
+    // Label jobs survive restarts and are shared with other processes on the same database.
+    let label_watch = tokio::spawn(
+        services
+            .label_jobs
+            .clone()
+            .watch(Duration::from_secs(3), shutdown.clone()),
+    );
     let every = Duration::from_secs(config.sync_interval_secs);
     let poller = tokio::spawn(services.tiktok.clone().poll_loop(
         services.sync.clone(),
@@ -127,35 +137,9 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
     }
     let _ = tokio::time::timeout(Duration::from_secs(10), jobs).await;
     let _ = tokio::time::timeout(Duration::from_secs(10), poller).await;
+    let _ = tokio::time::timeout(Duration::from_secs(10), label_watch).await;
     tracing::info!("podgate stopped");
     result.map(|_| ()).map_err(anyhow::Error::from)
-}
-
-/// Label jobs survive restarts: every job still running when podgate stopped (or crashed) is
-/// picked up again; its packages' leases and reconciliation make this safe.
-async fn resume_label_jobs(services: &Services) {
-    let jobs = services
-        .pool
-        .run(|c| {
-            use crate::db::schema::label_jobs::dsl as j;
-            use diesel::prelude::*;
-            Ok::<_, crate::domain::DomainError>(
-                j::label_jobs
-                    .filter(j::status.eq("running"))
-                    .select(j::id)
-                    .load::<i64>(c)?,
-            )
-        })
-        .await;
-    match jobs {
-        Ok(jobs) => {
-            for id in jobs {
-                tracing::info!(job = id, "resuming label job");
-                crate::web::pages::labels::spawn_job(&services.tiktok, &services.labels, id);
-            }
-        }
-        Err(e) => tracing::error!(error = %e, "could not list label jobs to resume"),
-    }
 }
 
 /// Starts the sandbox in this process and points the TikTok client configuration at it.

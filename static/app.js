@@ -62,13 +62,25 @@ document.addEventListener("DOMContentLoaded", () => {
   if (!box || box.dataset.remaining === "0") return;
   const bar = document.getElementById("job-bar"), text = document.getElementById("job-text"), rate = document.getElementById("job-rate");
   const es = new EventSource(`/labels/jobs/${box.dataset.job}/events`);
+  const failures = document.getElementById("job-failures");
+  let first = null;
   es.addEventListener("progress", (ev) => {
     const { progress: p, elapsed_s } = JSON.parse(ev.data);
+    const finished = p.done + p.failed + p.cancelled;
     bar.max = Math.max(p.total, 1);
-    bar.value = p.done + p.failed;
-    text.textContent = `${p.done} bought, ${p.failed} failed, ${p.remaining} remaining of ${p.total}.`;
-    const perSec = (p.done + p.failed) / Math.max(elapsed_s, 0.001);
-    rate.textContent = perSec > 0 ? `${perSec.toFixed(1)} labels/s · about ${Math.ceil(p.remaining / perSec)} s left` : "";
+    bar.value = finished;
+    text.textContent = `${p.done} bought, ${p.failed} failed, ${p.cancelled ? p.cancelled + " cancelled, " : ""}${p.remaining} remaining of ${p.total}.`;
+    // The rate counts only what finished while this page watched, so coming back is honest.
+    if (first === null) first = { n: finished, t: elapsed_s };
+    const perSec = (finished - first.n) / Math.max(elapsed_s - first.t, 0.001);
+    rate.textContent = perSec > 0 && p.remaining > 0 ? `${perSec.toFixed(1)} labels/s · about ${Math.ceil(p.remaining / perSec)} s left` : "";
+    if (failures) {
+      failures.replaceChildren(...p.failures.slice(0, 50).map(([id, why]) => {
+        const li = document.createElement("li");
+        li.textContent = `Package ${id}: ${why}`;
+        return li;
+      }));
+    }
     if (p.remaining === 0) { es.close(); location.reload(); }
   });
   es.onerror = () => { es.close(); setTimeout(() => location.reload(), 3000); };

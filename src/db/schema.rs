@@ -6,6 +6,8 @@ diesel::table! {
         id -> BigInt,
         name -> Text,
         created_at -> Timestamp,
+        service_rule -> Text,
+        preferred_carrier -> Text,
     }
 }
 
@@ -138,6 +140,7 @@ diesel::table! {
         exception -> Nullable<Text>,
         synced_at -> Timestamp,
         routing -> Text,
+        service_override -> Nullable<Text>,
     }
 }
 
@@ -264,6 +267,11 @@ diesel::table! {
         reprints -> BigInt,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        held_reason -> Nullable<Text>,
+        voided_at -> Nullable<Timestamp>,
+        voided_by -> Nullable<Text>,
+        void_reason -> Nullable<Text>,
+        worker -> Nullable<Text>,
     }
 }
 

@@ -73,3 +73,15 @@ impl DomainError {
         }])
     }
 }
+
+/// The workspace of a seller (owner or staff); suppliers and strangers are refused, so a domain
+/// function that only sellers may call cannot be reached through another door.
+pub fn seller_workspace(actor: &crate::db::models::audit::Actor) -> Result<i64, DomainError> {
+    use crate::db::models::user::Role;
+    match (actor.role, actor.workspace_id) {
+        (Some(Role::Owner | Role::Staff), Some(ws)) => Ok(ws),
+        _ => Err(DomainError::Forbidden(
+            "only the seller's team can do this".into(),
+        )),
+    }
+}

@@ -7,7 +7,10 @@ use crate::db::models::shop::Shop;
 use crate::db::models::supplier::Supplier;
 use crate::tiktok::types::{Dimension, ShippingService, ShippingServiceQuery, Weight};
 
+use crate::db::models::workspace::Workspace;
+
 use super::DomainError;
+use super::labels::service::{Choice, ServiceRule, choose};
 use super::routing::{Plan, PlannedPackage, plan};
 use super::shops::TikTok;
 
@@ -18,6 +21,11 @@ pub struct Preflight {
     pub problems: Vec<String>,
     /// Eligible services per planned package (supplier id → services it accepts).
     pub services: Vec<(i64, Vec<ShippingService>)>,
+    /// The service each package would be bought with now (supplier id → choice and why).
+    pub choices: Vec<(i64, Choice)>,
+    /// The workspace's rule the choices followed.
+    #[serde(skip)]
+    pub rule: ServiceRule,
     /// What the checks read, so a page showing them need not read it again.
     pub order: order::Order,
     pub items: Vec<order::OrderItem>,
@@ -59,7 +67,7 @@ pub fn package_size(p: &PlannedPackage) -> Option<(Weight, Dimension)> {
 impl TikTok {
     /// Plans an order and checks it, asking TikTok for eligible services when the rest is sound.
     pub async fn preflight(&self, workspace_id: i64, order_id: i64) -> Result<Preflight, DomainError> {
-        let (o, items, plan, suppliers, shop) = self
+        let (o, items, plan, suppliers, shop, rule) = self
             .pool
             .run(move |conn| {
                 let o =
@@ -68,7 +76,9 @@ impl TikTok {
                 let p = plan(conn, workspace_id, o.id)?;
                 let sups = Supplier::list(conn, workspace_id)?;
                 let shop = Shop::find(conn, o.shop_id)?;
-                Ok::<_, DomainError>((o, items, p, sups, shop))
+                let w = Workspace::find(conn, workspace_id)?;
+                let rule = ServiceRule::from_settings(&w.service_rule, &w.preferred_carrier);
+                Ok::<_, DomainError>((o, items, p, sups, shop, rule))
             })
             .await?;
         let mut problems = Vec::new();
@@ -92,6 +102,7 @@ impl TikTok {
             }
         }
         let mut services = Vec::new();
+        let mut choices = Vec::new();
         if problems.is_empty() && shop.status == "active" {
             let key = shop.connection_id.to_string();
             let api = self.seller(&key).shop(&shop.cipher);
@@ -143,14 +154,11 @@ impl TikTok {
                             .filter(|s| sup.is_some_and(|sup| accepts(sup, s)))
                             .cloned()
                             .collect();
-                        if ok.is_empty() {
-                            let offered: Vec<&str> =
-                                e.shipping_services.iter().map(|s| s.name.as_str()).collect();
-                            problems.push(format!(
-                                "{} accepts none of the services TikTok offers for its package ({}): widen its accepted services or route the units elsewhere.",
-                                p.supplier_name,
-                                offered.join(", ")
-                            ));
+                        if let Some(sup) = sup {
+                            match choose(&e.shipping_services, sup, &rule, o.service_override.as_deref()) {
+                                Ok(c) => choices.push((p.supplier_id, c)),
+                                Err(why) => problems.push(why),
+                            }
                         }
                         services.push((p.supplier_id, ok));
                     }
@@ -167,6 +175,8 @@ impl TikTok {
             plan,
             problems,
             services,
+            choices,
+            rule,
             order: o,
             items,
             shop,

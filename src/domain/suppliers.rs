@@ -6,7 +6,6 @@ use diesel::Connection;
 use crate::db::DbPool;
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::supplier::{Supplier, SupplierFields};
-use crate::db::models::user::Role;
 
 use super::{DomainError, FieldError};
 
@@ -141,14 +140,7 @@ fn validate(input: &SupplierInput) -> Result<SupplierFields, DomainError> {
     })
 }
 
-fn seller_workspace(actor: &Actor) -> Result<i64, DomainError> {
-    match (actor.role, actor.workspace_id) {
-        (Some(Role::Owner | Role::Staff), Some(ws)) => Ok(ws),
-        _ => Err(DomainError::Forbidden(
-            "only the seller's team manages suppliers".into(),
-        )),
-    }
-}
+use super::seller_workspace;
 
 fn unique_name(e: diesel::result::Error) -> DomainError {
     match e {

@@ -111,7 +111,8 @@ pub fn apply_orders(
                 Upserted::StatusChanged(id, from, to) => {
                     a.changed += 1;
                     order::add_event(conn, id, "status", &format!("{from} → {to} ({source})"), "tiktok", "system")?;
-                    if to == "CANCELLED" && o.line_items.iter().any(|li| li.tracking_number.is_some()) {
+                    let held = if to == "CANCELLED" { super::labels::hold_cancelled_order(conn, id)? } else { 0 };
+                    if to == "CANCELLED" && (held > 0 || o.line_items.iter().any(|li| li.tracking_number.is_some())) {
                         let msg = "Cancelled after its label was bought: keep it out of handoff and void the label.";
                         order::set_exception(conn, id, Some(msg))?;
                         order::add_event(conn, id, "exception", msg, "podgate", "system")?;

@@ -21,6 +21,8 @@ use crate::tiktok::client::unix_now;
 pub struct StateView {
     /// Labels bought (successful Create Packages calls).
     pub purchases: u64,
+    /// Labels cancelled in (simulated) Seller Center; their units may be labelled again.
+    pub labels_cancelled: u64,
     /// Packages holding a label.
     pub labelled_packages: u64,
     /// Line items that ended up with more than one label (must stay 0).
@@ -57,13 +59,18 @@ impl Sandbox {
             *by_status.entry(o.status.clone()).or_default() += 1;
         }
         let mut labels_per_item: BTreeMap<&str, u64> = BTreeMap::new();
-        for p in w.packages.values().filter(|p| p.label_purchased) {
+        for p in w
+            .packages
+            .values()
+            .filter(|p| p.label_purchased && !p.label_cancelled)
+        {
             for li in &p.line_item_ids {
                 *labels_per_item.entry(li).or_default() += 1;
             }
         }
         StateView {
             purchases: w.purchases,
+            labels_cancelled: w.labels_cancelled,
             labelled_packages: w.packages.values().filter(|p| p.label_purchased).count() as u64,
             duplicate_labels: labels_per_item.values().map(|n| n.saturating_sub(1)).sum(),
             packages: w
@@ -165,6 +172,17 @@ fn done(r: Result<(), super::fulfillment::SbError>) -> (Status, Json<serde_json:
 #[post("/sandbox/api/packages/<id>/scan")]
 fn scan(sb: &State<Sandbox>, id: &str) -> (Status, Json<serde_json::Value>) {
     done(sb.world.lock().unwrap_or_else(|p| p.into_inner()).scan(id))
+}
+
+/// Seller Center's "cancel label" (not in the Open API).
+#[post("/sandbox/api/packages/<id>/cancel_label")]
+fn cancel_label(sb: &State<Sandbox>, id: &str) -> (Status, Json<serde_json::Value>) {
+    done(
+        sb.world
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .cancel_label(id),
+    )
 }
 
 #[post("/sandbox/api/orders/<id>/cancel")]
@@ -284,6 +302,7 @@ fn document(sb: &State<Sandbox>, file: &str) -> Result<(ContentType, Vec<u8>), S
 /// Control and inspection routes.
 pub fn routes() -> Vec<Route> {
     routes![
+        cancel_label,
         state,
         page,
         image,

@@ -349,6 +349,7 @@ impl World {
                 weight_grams: g,
                 status: "FULFILLING".into(),
                 label_purchased: true,
+                label_cancelled: false,
                 create_time: now,
                 update_time: now,
                 handover_method: "DROP_OFF".into(),

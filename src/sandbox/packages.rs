@@ -185,6 +185,7 @@ impl World {
                     weight_grams: 0.0,
                     status: "PROCESSING".into(),
                     label_purchased: false,
+                    label_cancelled: false,
                     create_time: now,
                     update_time: now,
                     handover_method: String::new(),
@@ -253,6 +254,54 @@ impl World {
             .all(|li| li.package_status.as_deref() == Some("COMPLETED"));
         if all {
             self.set_order_status(&shop_id, &order_id, "IN_TRANSIT");
+        }
+        Ok(())
+    }
+
+    /// The seller cancels a label in Seller Center before the carrier picks the package up (the
+    /// API has no call for this): the postage is refunded and the units can get a new label.
+    pub fn cancel_label(&mut self, id: &str) -> Result<(), SbError> {
+        let p = self
+            .packages
+            .get_mut(id)
+            .ok_or_else(|| refuse(codes::NOT_FOUND, "no such package"))?;
+        if !p.label_purchased || p.label_cancelled {
+            return Err(refuse(21023035, "The package has no label to cancel."));
+        }
+        if p.status == "COMPLETED" {
+            return Err(refuse(
+                21042102,
+                "The carrier has picked this package up: its label cannot be cancelled.",
+            ));
+        }
+        p.status = "CANCELLED".into();
+        p.label_cancelled = true;
+        p.update_time = unix_now();
+        let (shop_id, order_id, pid) = (p.shop_id.clone(), p.order_id.clone(), p.id.clone());
+        self.labels_cancelled += 1;
+        let order = self.order_mut(&shop_id, &order_id)?;
+        for li in order
+            .line_items
+            .iter_mut()
+            .filter(|li| li.package_id.as_deref() == Some(pid.as_str()))
+        {
+            li.package_id = None;
+            li.package_status = Some("TO_FULFILL".into());
+            li.tracking_number = None;
+            li.shipping_provider_name = None;
+        }
+        order.packages.retain(|r| r.id != pid);
+        if matches!(
+            order.status.as_str(),
+            "AWAITING_COLLECTION" | "PARTIALLY_SHIPPING"
+        ) {
+            let labelled = order.line_items.iter().any(|li| li.package_id.is_some());
+            let next = if labelled {
+                "PARTIALLY_SHIPPING"
+            } else {
+                "AWAITING_SHIPMENT"
+            };
+            self.set_order_status(&shop_id, &order_id, next);
         }
         Ok(())
     }

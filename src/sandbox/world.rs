@@ -69,6 +69,8 @@ pub struct PackageState {
     /// PROCESSING (split, no label) → FULFILLING (label bought) → COMPLETED, or CANCELLED.
     pub status: String,
     pub label_purchased: bool,
+    /// The seller cancelled the label in Seller Center (postage refunded, units free again).
+    pub label_cancelled: bool,
     pub create_time: i64,
     pub update_time: i64,
     pub handover_method: String,
@@ -129,6 +131,8 @@ pub struct World {
     pub errors: BTreeMap<i64, u64>,
     /// Successful label purchases (Create Packages calls that bought a label).
     pub purchases: u64,
+    /// Labels the seller cancelled in Seller Center.
+    pub labels_cancelled: u64,
     /// Webhooks delivered / given up.
     pub webhooks_delivered: u64,
     pub webhooks_failed: u64,
@@ -173,6 +177,7 @@ impl World {
             calls: BTreeMap::new(),
             errors: BTreeMap::new(),
             purchases: 0,
+            labels_cancelled: 0,
             webhooks_delivered: 0,
             webhooks_failed: 0,
             outbox: Vec::new(),

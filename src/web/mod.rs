@@ -70,6 +70,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(pages::suppliers::routes());
     r.extend(pages::catalog::routes());
     r.extend(pages::labels::routes());
+    r.extend(pages::label_actions::routes());
     r
 }
 
@@ -82,6 +83,7 @@ pub fn build(figment: Figment, cfg: AppConfig, services: crate::app::Services) -
         .manage(services.tiktok.clone())
         .manage(services.sync.clone())
         .manage(services.labels.clone())
+        .manage(services.label_jobs.clone())
         .manage(templates)
         .attach(fairings::RequestLog)
         .attach(fairings::SecurityHeaders)

@@ -105,9 +105,11 @@ async fn a_crash_after_tiktok_sold_the_label_is_reconciled_not_bought_again() {
         .await
         .remove(0);
     let victim_id = victim.id;
-    app.query(move |c| podgate::db::models::package::claim(c, victim_id, chrono::Duration::seconds(-1)))
-        .await
-        .unwrap();
+    app.query(move |c| {
+        podgate::db::models::package::claim(c, victim_id, chrono::Duration::seconds(-1), "test")
+    })
+    .await
+    .unwrap();
     let (tiktok_order, line_ids) = app
         .query(move |c| {
             use diesel::prelude::*;

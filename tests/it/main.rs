@@ -5,6 +5,7 @@ mod accounts;
 mod cli;
 mod common;
 mod crash;
+mod label_problems;
 mod labels;
 mod migrations;
 mod security;

@@ -40,6 +40,8 @@ pub struct Order {
     pub synced_at: NaiveDateTime,
     /// `routed`, `partial` or `unrouted`.
     pub routing: String,
+    /// A shipping service (name or carrier) the seller chose for this order, over the rules.
+    pub service_override: Option<String>,
 }
 
 impl Order {
@@ -253,7 +255,18 @@ fn upsert_item(conn: &mut AnyConnection, order_id: i64, li: &tt::LineItem) -> Qu
     Ok(())
 }
 
-/// Flags an order for the seller's attention.
+/// Sets or clears the seller's shipping service choice for an order.
+pub fn set_service_override(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    service: Option<&str>,
+) -> QueryResult<usize> {
+    diesel::update(orders::table.find(order_id))
+        .set(orders::service_override.eq(service))
+        .execute(conn)
+}
+
+/// Sets or clears the order's exception.
 pub fn set_exception(conn: &mut AnyConnection, order_id: i64, exception: Option<&str>) -> QueryResult<usize> {
     diesel::update(orders::table.find(order_id))
         .set(orders::exception.eq(exception))

@@ -24,7 +24,8 @@ pub struct Package {
     /// `LxWxH` in inches.
     pub dimensions: String,
     pub service_id: Option<String>,
-    /// `planned` → `buying` → `bought` → `stored`, or `failed`.
+    /// `planned` → `buying` → `bought` → `stored`, or `failed`, `cancelled` (never bought),
+    /// `voided` (bought, then voided by the seller).
     pub status: String,
     pub attempts: i64,
     pub claimed_until: Option<NaiveDateTime>,
@@ -40,6 +41,13 @@ pub struct Package {
     pub reprints: i64,
     pub created_at: NaiveDateTime,
     pub updated_at: NaiveDateTime,
+    /// Why this label must not go to a supplier (e.g. its order was cancelled afterwards).
+    pub held_reason: Option<String>,
+    pub voided_at: Option<NaiveDateTime>,
+    pub voided_by: Option<String>,
+    pub void_reason: Option<String>,
+    /// The podgate process that last worked on this package (for two processes on one database).
+    pub worker: Option<String>,
 }
 
 /// A package to record.
@@ -104,15 +112,211 @@ pub fn record_intent(conn: &mut AnyConnection, p: &NewPackage) -> QueryResult<Op
     match r {
         Ok(id) => Ok(Some(id)),
         Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
+            revive(conn, &key, p)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+/// Plans again a package that failed or was cancelled, in a new job: the same row, so these
+/// units still have one package ever. Its attempt count is kept above zero, so the next attempt
+/// looks on TikTok before buying (an earlier attempt may have reached it). A package TikTok
+/// already sold goes straight to fetching its document.
+fn revive(conn: &mut AnyConnection, key: &str, p: &NewPackage) -> QueryResult<Option<i64>> {
+    let now = super::now();
+    let mine = packages::table
+        .filter(packages::intent_key.eq(key))
+        .filter(packages::status.eq_any(["failed", "cancelled"]));
+    let n = diesel::update(mine)
+        .set((
+            packages::job_id.eq(Some(p.job_id)),
+            packages::supplier_id.eq(p.supplier_id),
+            packages::weight_grams.eq(p.weight_grams),
+            packages::dimensions.eq(&p.dimensions),
+            packages::attempts.eq(1),
+            packages::claimed_until.eq(None::<NaiveDateTime>),
+            packages::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    if n == 0 {
+        return Ok(None);
+    }
+    let (id, bought): (i64, Option<String>) = packages::table
+        .filter(packages::intent_key.eq(key))
+        .select((packages::id, packages::tiktok_package_id))
+        .first(conn)?;
+    let status = if bought.is_some() { "bought" } else { "planned" };
+    diesel::update(packages::table.find(id))
+        .set(packages::status.eq(status))
+        .execute(conn)?;
+    Ok(Some(id))
+}
+
+/// Records a fresh package for units whose label was voided (an explicit re-buy). The key names
+/// the voided package, so a double click plans one re-buy only.
+pub fn record_rebuy(conn: &mut AnyConnection, voided: &Package, job_id: i64) -> QueryResult<Option<i64>> {
+    let now = super::now();
+    let r = diesel::insert_into(packages::table)
+        .values((
+            packages::workspace_id.eq(voided.workspace_id),
+            packages::job_id.eq(Some(job_id)),
+            packages::order_id.eq(voided.order_id),
+            packages::supplier_id.eq(voided.supplier_id),
+            packages::intent_key.eq(format!("{}~rebuy-of-{}", voided.intent_key, voided.id)),
+            packages::line_item_ids.eq(&voided.line_item_ids),
+            packages::weight_grams.eq(voided.weight_grams),
+            packages::dimensions.eq(&voided.dimensions),
+            packages::status.eq("planned"),
+            packages::created_at.eq(now),
+            packages::updated_at.eq(now),
+        ))
+        .returning(packages::id)
+        .get_result(conn);
+    match r {
+        Ok(id) => Ok(Some(id)),
+        Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
             Ok(None)
         }
         Err(e) => Err(e),
     }
 }
 
+/// Marks a label void (only a bought or stored one; true when this call did it).
+pub fn void(conn: &mut AnyConnection, id: i64, by: &str, reason: &str) -> QueryResult<bool> {
+    let now = super::now();
+    let n = diesel::update(
+        packages::table
+            .find(id)
+            .filter(packages::status.eq_any(["bought", "stored"])),
+    )
+    .set((
+        packages::status.eq("voided"),
+        packages::voided_at.eq(Some(now)),
+        packages::voided_by.eq(Some(by)),
+        packages::void_reason.eq(Some(reason)),
+        packages::claimed_until.eq(None::<NaiveDateTime>),
+        packages::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Whether TikTok's package id belongs to a label voided in podgate.
+pub fn voided_tiktok_package(conn: &mut AnyConnection, tiktok_package_id: &str) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        packages::table
+            .filter(packages::tiktok_package_id.eq(tiktok_package_id))
+            .filter(packages::status.eq("voided")),
+    ))
+    .get_result(conn)
+}
+
+/// An order was cancelled: packages not bought yet are cancelled, labels already bought are held
+/// back from handoff with the reason. Returns how many labels were held.
+pub fn hold_for_cancelled_order(conn: &mut AnyConnection, order_id: i64, reason: &str) -> QueryResult<usize> {
+    let now = super::now();
+    diesel::update(
+        packages::table
+            .filter(packages::order_id.eq(order_id))
+            .filter(packages::status.eq("planned")),
+    )
+    .set((
+        packages::status.eq("cancelled"),
+        packages::error_message.eq(Some("The order was cancelled before its label was bought.")),
+        packages::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    diesel::update(
+        packages::table
+            .filter(packages::order_id.eq(order_id))
+            .filter(packages::status.eq_any(["buying", "bought", "stored"]))
+            .filter(packages::held_reason.is_null()),
+    )
+    .set((
+        packages::held_reason.eq(Some(reason)),
+        packages::updated_at.eq(now),
+    ))
+    .execute(conn)
+}
+
+/// Gives failed packages of a job another go (with a fresh allowance of attempts, still
+/// reconciling first); returns how many.
+pub fn retry_failed(conn: &mut AnyConnection, job_id: i64) -> QueryResult<usize> {
+    let now = super::now();
+    let n = diesel::update(
+        packages::table
+            .filter(packages::job_id.eq(job_id))
+            .filter(packages::status.eq("failed"))
+            .filter(packages::tiktok_package_id.is_null()),
+    )
+    .set((
+        packages::status.eq("planned"),
+        packages::attempts.eq(1),
+        packages::claimed_until.eq(None::<NaiveDateTime>),
+        packages::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    let m = diesel::update(
+        packages::table
+            .filter(packages::job_id.eq(job_id))
+            .filter(packages::status.eq("failed"))
+            .filter(packages::tiktok_package_id.is_not_null()),
+    )
+    .set((
+        packages::status.eq("bought"),
+        packages::attempts.eq(1),
+        packages::claimed_until.eq(None::<NaiveDateTime>),
+        packages::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    if n + m > 0 {
+        diesel::update(label_jobs::table.find(job_id))
+            .set((
+                label_jobs::status.eq("running"),
+                label_jobs::finished_at.eq(None::<NaiveDateTime>),
+            ))
+            .execute(conn)?;
+    }
+    Ok(n + m)
+}
+
+/// Cancels the packages of a job nobody is buying right now (planned, or waiting to retry);
+/// packages being bought finish. Returns how many were cancelled.
+pub fn cancel_remaining(conn: &mut AnyConnection, job_id: i64) -> QueryResult<usize> {
+    let now = super::now();
+    diesel::update(
+        packages::table
+            .filter(packages::job_id.eq(job_id))
+            .filter(packages::status.eq("planned")),
+    )
+    .set((
+        packages::status.eq("cancelled"),
+        packages::error_message.eq(Some(
+            "Cancelled before purchase: select the order again to buy it.",
+        )),
+        packages::updated_at.eq(now),
+    ))
+    .execute(conn)
+}
+
 /// Takes a package for buying: only one caller wins, and a lease that ran out (a crash) can be
 /// taken again. Returns the package when this caller won.
-pub fn claim(conn: &mut AnyConnection, id: i64, lease: Duration) -> QueryResult<Option<Package>> {
+pub fn claim(
+    conn: &mut AnyConnection,
+    id: i64,
+    lease: Duration,
+    worker: &str,
+) -> QueryResult<Option<Package>> {
+    // One transaction, so a cancel never lands between taking the package and marking it.
+    conn.transaction(|conn| claim_in_tx(conn, id, lease, worker))
+}
+
+fn claim_in_tx(
+    conn: &mut AnyConnection,
+    id: i64,
+    lease: Duration,
+    worker: &str,
+) -> QueryResult<Option<Package>> {
     let now = super::now();
     let n = diesel::update(
         packages::table.filter(packages::id.eq(id)).filter(
@@ -130,6 +334,7 @@ pub fn claim(conn: &mut AnyConnection, id: i64, lease: Duration) -> QueryResult<
     .set((
         packages::attempts.eq(packages::attempts + 1),
         packages::claimed_until.eq(Some(now + lease)),
+        packages::worker.eq(Some(worker)),
         packages::updated_at.eq(now),
     ))
     .execute(conn)?;
@@ -304,4 +509,74 @@ pub fn finish_job(conn: &mut AnyConnection, job_id: i64) -> QueryResult<usize> {
         label_jobs::finished_at.eq(Some(super::now())),
     ))
     .execute(conn)
+}
+
+/// The workspace a job belongs to.
+pub fn job_workspace(conn: &mut AnyConnection, job_id: i64) -> QueryResult<Option<i64>> {
+    label_jobs::table
+        .find(job_id)
+        .select(label_jobs::workspace_id)
+        .first(conn)
+        .optional()
+}
+
+/// Jobs not finished yet, oldest first.
+pub fn running_jobs(conn: &mut AnyConnection) -> QueryResult<Vec<i64>> {
+    label_jobs::table
+        .filter(label_jobs::status.eq("running"))
+        .order(label_jobs::id)
+        .select(label_jobs::id)
+        .load(conn)
+}
+
+/// A job and how its packages stand, for the labels page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct JobSummary {
+    pub id: i64,
+    pub created_by: String,
+    pub status: String,
+    pub created_at: NaiveDateTime,
+    pub total: i64,
+    pub stored: i64,
+    pub failed: i64,
+}
+
+/// The newest jobs of a workspace with their counts.
+pub fn recent_jobs(conn: &mut AnyConnection, workspace_id: i64, limit: i64) -> QueryResult<Vec<JobSummary>> {
+    let jobs: Vec<(i64, String, String, NaiveDateTime)> = label_jobs::table
+        .filter(label_jobs::workspace_id.eq(workspace_id))
+        .order(label_jobs::id.desc())
+        .limit(limit)
+        .select((
+            label_jobs::id,
+            label_jobs::created_by,
+            label_jobs::status,
+            label_jobs::created_at,
+        ))
+        .load(conn)?;
+    let ids: Vec<i64> = jobs.iter().map(|j| j.0).collect();
+    let counts: Vec<(Option<i64>, String, i64)> = packages::table
+        .filter(packages::job_id.eq_any(&ids))
+        .group_by((packages::job_id, packages::status))
+        .select((packages::job_id, packages::status, diesel::dsl::count_star()))
+        .load(conn)?;
+    let n = |id: i64, f: &dyn Fn(&str) -> bool| -> i64 {
+        counts
+            .iter()
+            .filter(|(j, s, _)| *j == Some(id) && f(s))
+            .map(|c| c.2)
+            .sum()
+    };
+    Ok(jobs
+        .into_iter()
+        .map(|(id, created_by, status, created_at)| JobSummary {
+            total: n(id, &|_| true),
+            stored: n(id, &|s| s == "stored"),
+            failed: n(id, &|s| s == "failed"),
+            id,
+            created_by,
+            status,
+            created_at,
+        })
+        .collect())
 }

@@ -13,6 +13,10 @@ pub struct Workspace {
     pub id: i64,
     pub name: String,
     pub created_at: NaiveDateTime,
+    /// How labels pick a shipping service: `cheapest`, `fastest` or `preferred` (carrier).
+    pub service_rule: String,
+    /// The carrier `preferred` picks when it is offered (cheapest otherwise).
+    pub preferred_carrier: String,
 }
 
 impl Workspace {
@@ -43,5 +47,20 @@ impl Workspace {
     /// How many workspaces exist; zero means the first-run setup page is open.
     pub fn count(conn: &mut AnyConnection) -> QueryResult<i64> {
         workspaces::table.count().get_result(conn)
+    }
+
+    /// Sets how labels pick a shipping service.
+    pub fn set_service_rule(
+        conn: &mut AnyConnection,
+        id: i64,
+        rule: &str,
+        carrier: &str,
+    ) -> QueryResult<usize> {
+        diesel::update(workspaces::table.find(id))
+            .set((
+                workspaces::service_rule.eq(rule),
+                workspaces::preferred_carrier.eq(carrier),
+            ))
+            .execute(conn)
     }
 }

@@ -1,7 +1,6 @@
 //! Buying labels from the browser: start a job for selected orders (or every order matching the
 //! list's filter), follow it live (server-sent events), preview and reprint labels.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use minijinja::context;
@@ -13,22 +12,12 @@ use rocket::{FromForm, Route, State, get, post, routes};
 use crate::db::DbPool;
 use crate::db::models::package;
 use crate::domain::DomainError;
-use crate::domain::labels::LabelStore;
+use crate::domain::labels::{JobRunner, LabelStore};
 use crate::domain::shops::TikTok;
 use crate::web::csrf::{CsrfForm, EmptyForm};
 use crate::web::errors::WebError;
 use crate::web::guards::{ClientIp, CurrentUser};
 use crate::web::templates::{Flashed, Page};
-
-/// Runs a job in the background (it resumes after a restart too; see `app::resume_label_jobs`).
-pub fn spawn_job(tt: &TikTok, store: &LabelStore, job_id: i64) {
-    let (tt, store) = (Arc::new(tt.clone()), store.clone());
-    tokio::spawn(async move {
-        if let Err(e) = tt.run_labels(&store, job_id, 16).await {
-            tracing::warn!(job = job_id, error = %e, "label job stopped");
-        }
-    });
-}
 
 #[derive(FromForm)]
 struct BuyForm {
@@ -41,7 +30,7 @@ crate::csrf_form!(BuyForm);
 #[post("/labels/buy", data = "<form>")]
 async fn buy(
     tt: &State<TikTok>,
-    store: &State<LabelStore>,
+    runner: &State<JobRunner>,
     user: CurrentUser,
     ip: ClientIp,
     form: CsrfForm<BuyForm>,
@@ -54,7 +43,7 @@ async fn buy(
         ));
     }
     let started = tt.start_labels(&user.actor(&ip), orders).await?;
-    spawn_job(tt, store, started.job_id);
+    runner.spawn(started.job_id);
     let mut msg = format!("Buying {} label(s).", started.planned);
     if !started.skipped.is_empty() {
         let reasons: Vec<String> = started

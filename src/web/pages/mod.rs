@@ -4,6 +4,7 @@ pub mod account;
 pub mod auth;
 pub mod catalog;
 pub mod home;
+pub mod label_actions;
 pub mod labels;
 pub mod orders;
 pub mod shops;

@@ -218,6 +218,14 @@ async fn detail(
             on_hold => o.status == "ON_HOLD", label_state => o.label_state, item_count => o.item_count,
         },
         recipient => o.recipient(), shop => shop.name, lines, packages, events,
+        choices => preflight.choices.iter().map(|(sid, c)| context! {
+            supplier => sups.iter().find(|s| s.id == *sid).map(|s| s.name.clone()).unwrap_or_default(),
+            service => c.service.name, price => format!("{} {}", c.service.price, c.service.currency),
+            days => format!("{}–{}", c.service.earliest_delivery_days, c.service.latest_delivery_days), why => c.why,
+        }).collect::<Vec<_>>(),
+        service_options => preflight.services.iter().flat_map(|(_, v)| v.iter().map(|s| s.name.clone()))
+            .collect::<std::collections::BTreeSet<_>>(),
+        service_override => o.service_override, rule => preflight.rule.name(),
         plan => preflight.plan, problems => preflight.problems, labels,
         units => items.iter().map(|i| context! {
             id => i.id, seller_sku => i.seller_sku, sku_name => i.sku_name, supplier_id => i.supplier_id,

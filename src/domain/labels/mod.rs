@@ -1,0 +1,224 @@
+//! Buying official labels: a job records one intent per planned package before any call to
+//! TikTok, then workers take packages one at a time (a guarded claim), reconcile with TikTok
+//! before any repeat attempt, buy with Create Packages, and store the label PDF at once.
+//! A label is never bought twice for the same units: the intent key is unique, the claim is
+//! exclusive, a repeat attempt first looks for a package TikTok already made, and TikTok's
+//! "already purchased" answer is reconciled instead of retried.
+
+mod buy;
+mod problems;
+mod runner;
+pub mod service;
+mod store;
+
+use std::sync::Arc;
+
+use diesel::Connection;
+
+use crate::db::models::audit::Actor;
+use crate::db::models::order;
+use crate::db::models::package::{self, NewPackage, Package};
+
+use super::DomainError;
+use super::routing::plan;
+pub use super::seller_workspace;
+use super::shops::TikTok;
+
+pub use buy::LEASE_SECS;
+pub use problems::{VOID_ADVICE, hold_cancelled_order};
+pub use runner::JobRunner;
+pub use store::LabelStore;
+
+/// This process's name on the packages it works on: host, process id and a random tag, so two
+/// podgate processes on one database can be told apart.
+pub fn worker_id() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+        format!(
+            "{}-{}-{}",
+            host.trim(),
+            std::process::id(),
+            hex::encode(crate::secrets::random_bytes::<2>())
+        )
+    })
+}
+
+/// What starting a purchase did.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct Started {
+    pub job_id: i64,
+    /// Packages recorded for buying.
+    pub planned: usize,
+    /// Orders skipped, with the reason and what to do.
+    pub skipped: Vec<(i64, String)>,
+}
+
+/// Progress of a job, for the progress page.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct JobProgress {
+    pub total: usize,
+    pub done: usize,
+    pub failed: usize,
+    /// Cancelled before purchase, or voided after.
+    pub cancelled: usize,
+    pub remaining: usize,
+    pub failures: Vec<(i64, String)>,
+}
+
+impl JobProgress {
+    /// Counts packages by outcome (from one read, so counts and rows always agree).
+    pub fn of(pk: &[Package]) -> JobProgress {
+        let done = pk.iter().filter(|p| p.status == "stored").count();
+        let cancelled = pk
+            .iter()
+            .filter(|p| matches!(p.status.as_str(), "cancelled" | "voided"))
+            .count();
+        let failures: Vec<(i64, String)> = pk
+            .iter()
+            .filter(|p| p.status == "failed")
+            .map(|p| (p.id, p.error_message.clone().unwrap_or_default()))
+            .collect();
+        JobProgress {
+            total: pk.len(),
+            done,
+            failed: failures.len(),
+            cancelled,
+            remaining: pk.len() - done - failures.len() - cancelled,
+            failures,
+        }
+    }
+}
+
+impl TikTok {
+    /// Records a label job for orders: one intent per planned package. Orders that cannot get a
+    /// label now are skipped with the reason; units that already have a package are never
+    /// planned again (a double submit plans nothing new).
+    pub async fn start_labels(&self, actor: &Actor, order_ids: Vec<i64>) -> Result<Started, DomainError> {
+        let ws = actor.workspace_id.ok_or(DomainError::NotFound)?;
+        let by = actor.label.clone();
+        self.pool
+            .run(move |conn| {
+                conn.transaction(|conn| {
+                    let job_id = package::create_job(conn, ws, &by)?;
+                    let mut s = Started {
+                        job_id,
+                        ..Started::default()
+                    };
+                    for oid in order_ids {
+                        let Some(o) = order::find_in_workspace(conn, ws, oid)? else {
+                            s.skipped.push((oid, "not found".into()));
+                            continue;
+                        };
+                        if !matches!(o.status.as_str(), "AWAITING_SHIPMENT" | "PARTIALLY_SHIPPING") {
+                            s.skipped.push((
+                                oid,
+                                format!(
+                                    "the order is {}; TikTok sells labels only for orders awaiting shipment",
+                                    o.status
+                                ),
+                            ));
+                            continue;
+                        }
+                        let p = plan(conn, ws, o.id)?;
+                        if !p.unrouted.is_empty() {
+                            s.skipped
+                                .push((oid, "some units have no supplier: add a SKU rule".into()));
+                            continue;
+                        }
+                        let taken: Vec<i64> = package::of_order(conn, o.id)?
+                            .iter()
+                            .filter(|p| !matches!(p.status.as_str(), "failed" | "cancelled"))
+                            .flat_map(|p| {
+                                p.line_item_ids
+                                    .split(',')
+                                    .filter_map(|x| x.parse().ok())
+                                    .collect::<Vec<i64>>()
+                            })
+                            .collect();
+                        for pk in p.packages {
+                            if pk.item_ids.iter().any(|i| taken.contains(i)) {
+                                continue;
+                            }
+                            let (Some(w), Some((l, wi, h))) = (pk.weight_grams, pk.dimensions_in) else {
+                                s.skipped.push((
+                                    oid,
+                                    format!("the package for {} lacks weight or size", pk.supplier_name),
+                                ));
+                                continue;
+                            };
+                            let new = NewPackage {
+                                workspace_id: ws,
+                                job_id,
+                                order_id: o.id,
+                                supplier_id: pk.supplier_id,
+                                item_ids: pk.item_ids.clone(),
+                                weight_grams: w,
+                                dimensions: format!("{l}x{wi}x{h}"),
+                            };
+                            if package::record_intent(conn, &new)?.is_some() {
+                                s.planned += 1;
+                            }
+                        }
+                    }
+                    Ok(s)
+                })
+            })
+            .await
+    }
+
+    /// Runs a job to the end with up to `concurrency` packages in flight.
+    pub async fn run_labels(
+        self: &Arc<Self>,
+        store: &LabelStore,
+        job_id: i64,
+        concurrency: usize,
+    ) -> Result<JobProgress, DomainError> {
+        let mut set = tokio::task::JoinSet::new();
+        loop {
+            let ids = self
+                .pool
+                .run(move |c| Ok::<_, DomainError>(package::claimable(c, job_id, 500)?))
+                .await?;
+            if ids.is_empty() && set.is_empty() {
+                // Packages backing off, or held by another process, are waited for.
+                let left = self
+                    .pool
+                    .run(move |c| Ok::<_, DomainError>(package::unfinished(c, job_id)?))
+                    .await?;
+                if left == 0 {
+                    break;
+                }
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                continue;
+            }
+            for id in ids {
+                while set.len() >= concurrency.max(1) {
+                    let _ = set.join_next().await;
+                }
+                let (me, store) = (self.clone(), store.clone());
+                set.spawn(async move { me.buy_one(&store, id).await });
+            }
+            if let Some(r) = set.join_next().await {
+                if let Ok(Err(e)) = r {
+                    tracing::warn!(error = %e, "label purchase step failed");
+                }
+            } else {
+                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+            }
+        }
+        self.pool
+            .run(move |c| Ok::<_, DomainError>(package::finish_job(c, job_id)?))
+            .await?;
+        self.job_progress(job_id).await
+    }
+
+    /// Counts a job's packages by outcome.
+    pub async fn job_progress(&self, job_id: i64) -> Result<JobProgress, DomainError> {
+        let pk = self
+            .pool
+            .run(move |c| Ok::<_, DomainError>(package::of_job(c, job_id)?))
+            .await?;
+        Ok(JobProgress::of(&pk))
+    }
+}

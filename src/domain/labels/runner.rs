@@ -1,0 +1,79 @@
+//! Runs label jobs in the background: each job at most once per process, and every job still
+//! running in the database is picked up (after a restart, or when another podgate process on the
+//! same PostgreSQL started it). Package claims keep two processes working one job from buying
+//! anything twice.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use tokio_util::sync::CancellationToken;
+
+use crate::db::models::package;
+
+use super::super::DomainError;
+use super::super::shops::TikTok;
+use super::LabelStore;
+
+/// Packages in flight per job and process.
+pub const CONCURRENCY: usize = 16;
+
+/// The process's label job runner.
+#[derive(Clone)]
+pub struct JobRunner {
+    tiktok: Arc<TikTok>,
+    store: LabelStore,
+    running: Arc<Mutex<HashSet<i64>>>,
+}
+
+impl JobRunner {
+    /// A runner buying through this client into this store.
+    pub fn new(tiktok: TikTok, store: LabelStore) -> JobRunner {
+        JobRunner {
+            tiktok: Arc::new(tiktok),
+            store,
+            running: Arc::default(),
+        }
+    }
+
+    /// Starts a job unless this process already runs it.
+    pub fn spawn(&self, job_id: i64) {
+        if !self
+            .running
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(job_id)
+        {
+            return;
+        }
+        let me = self.clone();
+        tokio::spawn(async move {
+            if let Err(e) = me.tiktok.run_labels(&me.store, job_id, CONCURRENCY).await {
+                tracing::warn!(job = job_id, error = %e, "label job stopped");
+            }
+            me.running
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .remove(&job_id);
+        });
+    }
+
+    /// Picks up running jobs every `every` until shutdown.
+    pub async fn watch(self, every: Duration, shutdown: CancellationToken) {
+        loop {
+            match self
+                .tiktok
+                .pool
+                .run(|c| Ok::<_, DomainError>(package::running_jobs(c)?))
+                .await
+            {
+                Ok(jobs) => jobs.into_iter().for_each(|id| self.spawn(id)),
+                Err(e) => tracing::warn!(error = %e, "could not list running label jobs"),
+            }
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = tokio::time::sleep(every) => {}
+            }
+        }
+    }
+}
