@@ -1,5 +1,5 @@
-//! Kill -9 in the middle of a label job, restart, let it finish: nothing bought twice, nothing
-//! lost. The sandbox runs as its own process so it outlives podgate's crash.
+//! Kill -9 in the middle of a label job, restart, let two processes finish it: nothing bought
+//! twice, nothing lost. The sandbox runs as its own process so it outlives podgate's crash.
 
 use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
@@ -39,7 +39,7 @@ async fn state(base: &str) -> serde_json::Value {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn kill_9_during_a_label_job_then_restart_buys_nothing_twice() {
+async fn kill_9_twice_then_two_processes_finish_the_job_buying_nothing_twice() {
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::new(dir.path());
     let sb_port = free_port();
@@ -179,7 +179,10 @@ async fn kill_9_during_a_label_job_then_restart_buys_nothing_twice() {
         p.0.kill().unwrap();
         p.0.wait().unwrap();
     }
-    let _last = serve();
+    // Two processes on the same database finish the job together (as two servers behind a load
+    // balancer would); package claims keep them from buying anything twice.
+    let (a, b) = (serve(), serve());
+    let pids = [a.0.id().to_string(), b.0.id().to_string()];
     let deadline = Instant::now() + Duration::from_secs(120);
     loop {
         let left = pool
@@ -219,6 +222,15 @@ async fn kill_9_during_a_label_job_then_restart_buys_nothing_twice() {
         "one purchase per package across two crashes"
     );
     assert_eq!(s["duplicate_labels"], 0);
+    for pid in &pids {
+        let tag = format!("-{pid}-");
+        assert!(
+            packages
+                .iter()
+                .any(|p| p.worker.as_deref().is_some_and(|w| w.contains(&tag))),
+            "process {pid} bought some of the labels"
+        );
+    }
     for p in &packages {
         let sha = p.label_sha256.as_deref().unwrap();
         assert!(

@@ -88,27 +88,30 @@ pub fn create_job(conn: &mut AnyConnection, workspace_id: i64, created_by: &str)
 pub fn record_intent(conn: &mut AnyConnection, p: &NewPackage) -> QueryResult<Option<i64>> {
     let key = intent_key(p.order_id, &p.item_ids);
     let now = super::now();
-    let r = diesel::insert_into(packages::table)
-        .values((
-            packages::workspace_id.eq(p.workspace_id),
-            packages::job_id.eq(Some(p.job_id)),
-            packages::order_id.eq(p.order_id),
-            packages::supplier_id.eq(p.supplier_id),
-            packages::intent_key.eq(&key),
-            packages::line_item_ids.eq(p
-                .item_ids
-                .iter()
-                .map(i64::to_string)
-                .collect::<Vec<_>>()
-                .join(",")),
-            packages::weight_grams.eq(p.weight_grams),
-            packages::dimensions.eq(&p.dimensions),
-            packages::status.eq("planned"),
-            packages::created_at.eq(now),
-            packages::updated_at.eq(now),
-        ))
-        .returning(packages::id)
-        .get_result(conn);
+    // A savepoint, so a duplicate leaves the caller's transaction usable (PostgreSQL).
+    let r = conn.transaction(|conn| {
+        diesel::insert_into(packages::table)
+            .values((
+                packages::workspace_id.eq(p.workspace_id),
+                packages::job_id.eq(Some(p.job_id)),
+                packages::order_id.eq(p.order_id),
+                packages::supplier_id.eq(p.supplier_id),
+                packages::intent_key.eq(&key),
+                packages::line_item_ids.eq(p
+                    .item_ids
+                    .iter()
+                    .map(i64::to_string)
+                    .collect::<Vec<_>>()
+                    .join(",")),
+                packages::weight_grams.eq(p.weight_grams),
+                packages::dimensions.eq(&p.dimensions),
+                packages::status.eq("planned"),
+                packages::created_at.eq(now),
+                packages::updated_at.eq(now),
+            ))
+            .returning(packages::id)
+            .get_result(conn)
+    });
     match r {
         Ok(id) => Ok(Some(id)),
         Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
@@ -156,22 +159,25 @@ fn revive(conn: &mut AnyConnection, key: &str, p: &NewPackage) -> QueryResult<Op
 /// the voided package, so a double click plans one re-buy only.
 pub fn record_rebuy(conn: &mut AnyConnection, voided: &Package, job_id: i64) -> QueryResult<Option<i64>> {
     let now = super::now();
-    let r = diesel::insert_into(packages::table)
-        .values((
-            packages::workspace_id.eq(voided.workspace_id),
-            packages::job_id.eq(Some(job_id)),
-            packages::order_id.eq(voided.order_id),
-            packages::supplier_id.eq(voided.supplier_id),
-            packages::intent_key.eq(format!("{}~rebuy-of-{}", voided.intent_key, voided.id)),
-            packages::line_item_ids.eq(&voided.line_item_ids),
-            packages::weight_grams.eq(voided.weight_grams),
-            packages::dimensions.eq(&voided.dimensions),
-            packages::status.eq("planned"),
-            packages::created_at.eq(now),
-            packages::updated_at.eq(now),
-        ))
-        .returning(packages::id)
-        .get_result(conn);
+    // A savepoint, so a duplicate leaves the caller's transaction usable (PostgreSQL).
+    let r = conn.transaction(|conn| {
+        diesel::insert_into(packages::table)
+            .values((
+                packages::workspace_id.eq(voided.workspace_id),
+                packages::job_id.eq(Some(job_id)),
+                packages::order_id.eq(voided.order_id),
+                packages::supplier_id.eq(voided.supplier_id),
+                packages::intent_key.eq(format!("{}~rebuy-of-{}", voided.intent_key, voided.id)),
+                packages::line_item_ids.eq(&voided.line_item_ids),
+                packages::weight_grams.eq(voided.weight_grams),
+                packages::dimensions.eq(&voided.dimensions),
+                packages::status.eq("planned"),
+                packages::created_at.eq(now),
+                packages::updated_at.eq(now),
+            ))
+            .returning(packages::id)
+            .get_result(conn)
+    });
     match r {
         Ok(id) => Ok(Some(id)),
         Err(diesel::result::Error::DatabaseError(diesel::result::DatabaseErrorKind::UniqueViolation, _)) => {
