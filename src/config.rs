@@ -63,6 +63,11 @@ pub struct AppConfig {
     pub demo_sandbox_port: u16,
     /// Seconds between polls of every shop's orders (webhooks make changes show sooner). Default 60.
     pub sync_interval_secs: u64,
+    /// The SMTP server mail goes through (`[default.smtp]`, or `PODGATE_SMTP__HOST`…). Without
+    /// it, mail is kept in the outbox and shown on the Mail page.
+    pub smtp: Option<crate::mail::SmtpConfig>,
+    /// Where supplier batch zips and merged label PDFs are kept. Default `<data_dir>/batches`.
+    pub batches_dir: Option<PathBuf>,
 }
 
 impl Default for AppConfig {
@@ -86,6 +91,8 @@ impl Default for AppConfig {
             tiktok: crate::tiktok::TikTokConfig::default(),
             demo_sandbox_port: 9100,
             sync_interval_secs: 60,
+            smtp: None,
+            batches_dir: None,
         }
     }
 }

@@ -5,12 +5,14 @@
 //! → [`db`] (Diesel over SQLite or PostgreSQL). [`app`] wires the process, [`cli`] the commands.
 
 pub mod app;
+pub mod batches;
 pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod crypto;
 pub mod db;
 pub mod domain;
+pub mod mail;
 pub mod sandbox;
 pub mod secrets;
 pub mod tiktok;

@@ -278,6 +278,118 @@ diesel::table! {
 diesel::joinable!(packages -> orders (order_id));
 diesel::joinable!(packages -> label_jobs (job_id));
 
+diesel::table! {
+    batches (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        supplier_id -> BigInt,
+        seq -> BigInt,
+        status -> Text,
+        cutoff_at -> Nullable<Timestamp>,
+        created_at -> Timestamp,
+        created_by -> Text,
+        sealed_at -> Nullable<Timestamp>,
+        ack_due_at -> Nullable<Timestamp>,
+        package_count -> BigInt,
+        zip_sha256 -> Nullable<Text>,
+        zip_bytes -> Nullable<BigInt>,
+        labels_pdf_bytes -> Nullable<BigInt>,
+        first_downloaded_at -> Nullable<Timestamp>,
+        overdue_notified_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    batch_packages (id) {
+        id -> BigInt,
+        batch_id -> BigInt,
+        package_id -> BigInt,
+        position -> BigInt,
+        active -> Bool,
+        ack_status -> Text,
+        ack_reason -> Nullable<Text>,
+        ack_expected_date -> Nullable<Text>,
+        ack_by -> Nullable<Text>,
+        ack_channel -> Nullable<Text>,
+        ack_at -> Nullable<Timestamp>,
+        pull_requested_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    ack_events (id) {
+        id -> BigInt,
+        batch_package_id -> BigInt,
+        status -> Text,
+        previous_status -> Text,
+        reason -> Nullable<Text>,
+        expected_date -> Nullable<Text>,
+        actor -> Text,
+        channel -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    batch_downloads (id) {
+        id -> BigInt,
+        batch_id -> BigInt,
+        file -> Text,
+        actor -> Text,
+        channel -> Text,
+        first_byte -> BigInt,
+        bytes -> BigInt,
+        complete -> Bool,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    api_tokens (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        supplier_id -> BigInt,
+        name -> Text,
+        token_hash -> Text,
+        created_by -> Text,
+        created_at -> Timestamp,
+        last_used_at -> Nullable<Timestamp>,
+        revoked_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> BigInt,
+        workspace_id -> Nullable<BigInt>,
+        kind -> Text,
+        to_addr -> Text,
+        subject -> Text,
+        body -> Text,
+        status -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    password_resets (id) {
+        id -> BigInt,
+        user_id -> BigInt,
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(batch_packages -> batches (batch_id));
+diesel::joinable!(batch_packages -> packages (package_id));
+diesel::joinable!(ack_events -> batch_packages (batch_package_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     workspaces,
     users,
@@ -295,4 +407,11 @@ diesel::allow_tables_to_appear_in_same_query!(
     sku_rules,
     label_jobs,
     packages,
+    batches,
+    batch_packages,
+    ack_events,
+    batch_downloads,
+    api_tokens,
+    mail_outbox,
+    password_resets,
 );

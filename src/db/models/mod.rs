@@ -3,8 +3,10 @@
 //! [`crate::db::DbPool::run`] or in a transaction.
 
 pub mod audit;
+pub mod batch;
 pub mod invite;
 pub mod login_attempt;
+pub mod mail;
 pub mod order;
 pub mod package;
 pub mod session;

@@ -45,6 +45,11 @@ pub struct SupplierFields {
 }
 
 impl Supplier {
+    /// The contacts' email addresses (lines are `Name <email>` or just the email).
+    pub fn contact_emails(&self) -> Vec<String> {
+        contact_emails(&self.contacts)
+    }
+
     /// Creates a supplier.
     pub fn create(conn: &mut AnyConnection, workspace_id: i64, f: &SupplierFields) -> QueryResult<i64> {
         diesel::insert_into(suppliers::table)
@@ -194,4 +199,19 @@ impl SkuRule {
         )
         .execute(conn)
     }
+}
+
+/// The email addresses of contact lines (`Name <email>` or just the email).
+pub fn contact_emails(contacts: &str) -> Vec<String> {
+    contacts
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .map(|l| {
+            l.rsplit_once('<')
+                .map(|(_, e)| e.trim_end_matches('>').trim())
+                .unwrap_or(l)
+                .to_lowercase()
+        })
+        .collect()
 }

@@ -63,4 +63,12 @@ impl Workspace {
             ))
             .execute(conn)
     }
+
+    /// Every workspace's id (for background rounds over all tenants).
+    pub fn all_ids(conn: &mut AnyConnection) -> QueryResult<Vec<i64>> {
+        workspaces::table
+            .select(workspaces::id)
+            .order(workspaces::id)
+            .load(conn)
+    }
 }

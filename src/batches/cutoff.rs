@@ -1,0 +1,139 @@
+//! The batch clock: seals each supplier's open batch at its cut-off times (in the supplier's
+//! time zone), finishes batches a crash left half-sealed, and tells the seller once when a
+//! supplier is past its acknowledgement deadline. A unique key on (supplier, cut-off) lets
+//! several podgate processes run the clock without sealing twice.
+
+use std::time::Duration;
+
+use chrono::{NaiveDateTime, NaiveTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use tokio_util::sync::CancellationToken;
+
+use crate::db::models::batch;
+use crate::db::models::supplier::Supplier;
+use crate::db::models::user::User;
+use crate::db::models::{mail, workspace};
+use crate::domain::DomainError;
+
+use super::{Batches, start_sealing};
+
+/// The latest cut-off at or before `now` (UTC), within the last day; None without cut-offs.
+pub fn latest_cutoff(times: &str, zone: &str, now: NaiveDateTime) -> Option<NaiveDateTime> {
+    let tz: Tz = zone.parse().ok()?;
+    let local_now = tz.from_utc_datetime(&now);
+    let mut best: Option<NaiveDateTime> = None;
+    for t in times
+        .split(',')
+        .filter_map(|t| NaiveTime::parse_from_str(t.trim(), "%H:%M").ok())
+    {
+        for days_back in 0..=1 {
+            let day = local_now.date_naive() - chrono::Duration::days(days_back);
+            let Some(local) = tz.from_local_datetime(&day.and_time(t)).earliest() else {
+                continue;
+            };
+            let utc = local.with_timezone(&Utc).naive_utc();
+            if utc <= now && best.is_none_or(|b| utc > b) {
+                best = Some(utc);
+            }
+        }
+    }
+    best
+}
+
+impl Batches {
+    /// Runs the clock every `every` until shutdown.
+    pub async fn clock(self, every: Duration, shutdown: CancellationToken) {
+        self.resume().await;
+        loop {
+            if let Err(e) = self.tick(crate::db::models::now()).await {
+                tracing::warn!(error = %e, "batch clock round failed");
+            }
+            tokio::select! {
+                _ = shutdown.cancelled() => return,
+                _ = tokio::time::sleep(every) => {}
+            }
+        }
+    }
+
+    /// One round at `now`: seal at cut-offs, finish interrupted seals, flag overdue batches.
+    pub async fn tick(&self, now: NaiveDateTime) -> Result<(), DomainError> {
+        let due = self
+            .pool
+            .run(move |c| {
+                let mut started = Vec::new();
+                for ws in workspace::Workspace::all_ids(c)? {
+                    for sup in Supplier::list(c, ws)?.into_iter().filter(|s| !s.archived) {
+                        let Some(cut) = latest_cutoff(&sup.cutoff_times, &sup.time_zone, now) else {
+                            continue;
+                        };
+                        if batch::sealed_at_cutoff(c, sup.id, cut)? {
+                            continue;
+                        }
+                        // A racing process hits the unique key; its batch wins.
+                        match start_sealing(c, ws, sup.id, Some(cut), "cut-off") {
+                            Ok(Some(b)) => started.push(b.id),
+                            Ok(None) => {}
+                            Err(e) => tracing::debug!(supplier = sup.id, error = %e, "cut-off seal skipped"),
+                        }
+                    }
+                }
+                Ok::<_, DomainError>(started)
+            })
+            .await?;
+        for id in due {
+            self.finish_sealing(id).await?;
+        }
+        self.resume().await;
+        self.flag_overdue(now).await
+    }
+
+    async fn flag_overdue(&self, now: NaiveDateTime) -> Result<(), DomainError> {
+        self.pool
+            .run(move |c| {
+                for (b, pending) in batch::overdue_unnotified(c, now)? {
+                    let Some(sup) = Supplier::find_in_workspace(c, b.workspace_id, b.supplier_id)? else {
+                        continue;
+                    };
+                    let (subject, body) = crate::mail::texts::overdue(&sup, &b, pending);
+                    for u in User::list_in_workspace(c, b.workspace_id)?
+                        .iter()
+                        .filter(|u| u.role == "owner" && !u.disabled)
+                    {
+                        mail::enqueue(c, Some(b.workspace_id), "overdue", &u.email, &subject, &body)?;
+                    }
+                    batch::mark_overdue_notified(c, b.id)?;
+                }
+                Ok::<_, DomainError>(())
+            })
+            .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn at(s: &str) -> NaiveDateTime {
+        NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap()
+    }
+
+    #[test]
+    fn the_latest_cutoff_is_found_in_the_suppliers_zone() {
+        // 14:00 and 18:00 in Los Angeles (UTC-8 in November) are 22:00 and 02:00 UTC.
+        let z = "America/Los_Angeles";
+        assert_eq!(
+            latest_cutoff("14:00, 18:00", z, at("2026-11-25 23:00")),
+            Some(at("2026-11-25 22:00"))
+        );
+        assert_eq!(
+            latest_cutoff("14:00,18:00", z, at("2026-11-26 03:00")),
+            Some(at("2026-11-26 02:00"))
+        );
+        assert_eq!(
+            latest_cutoff("14:00,18:00", z, at("2026-11-25 21:59")),
+            Some(at("2026-11-25 02:00"))
+        );
+        assert_eq!(latest_cutoff("", z, at("2026-11-25 23:00")), None);
+        assert_eq!(latest_cutoff("14:00", "Not/AZone", at("2026-11-25 23:00")), None);
+    }
+}

@@ -1,0 +1,166 @@
+//! What a factory needs to make and ship a batch, as one row per line item (CSV) and as a tree
+//! (JSON): which order and package, which label, which product, size and colour, how many, and
+//! the production artwork for every placement.
+
+use chrono::{DateTime, Datelike, NaiveDateTime, Timelike, Utc};
+
+/// One print placement's artwork.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct ArtworkRef {
+    pub placement: String,
+    pub url: String,
+    /// `sha256:<hex>` or empty when the seller did not give one.
+    pub checksum: String,
+}
+
+/// One product line of a package (units of the same SKU grouped).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct Line {
+    pub seller_sku: String,
+    pub supplier_product_code: String,
+    /// Size, colour… as TikTok names the SKU ("Black, L").
+    pub variant: String,
+    pub product_name: String,
+    pub quantity: usize,
+    pub line_item_ids: Vec<String>,
+    pub artwork: Vec<ArtworkRef>,
+}
+
+/// One package (one label) of the batch.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct PackageEntry {
+    pub position: i64,
+    pub order_id: String,
+    pub package_id: String,
+    pub tracking_number: String,
+    pub carrier: String,
+    pub service: String,
+    /// TikTok's ship-by time (RFC 3339, UTC); empty when TikTok gave none.
+    pub ship_by: String,
+    pub label_file: String,
+    pub label_sha256: String,
+    pub lines: Vec<Line>,
+}
+
+/// A batch's manifest.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
+pub struct Manifest {
+    pub batch: i64,
+    pub supplier: String,
+    pub created_at: String,
+    pub packages: Vec<PackageEntry>,
+}
+
+/// The CSV header (artwork columns follow, two per placement).
+pub const CSV_COLUMNS: [&str; 15] = [
+    "batch",
+    "position",
+    "order_id",
+    "package_id",
+    "tracking_number",
+    "carrier",
+    "service",
+    "ship_by",
+    "seller_sku",
+    "supplier_product_code",
+    "variant",
+    "product_name",
+    "quantity",
+    "line_item_ids",
+    "label_file",
+];
+
+/// A label's file name inside the zip: position, order and package, so it sorts in print order.
+pub fn label_file(position: i64, order_id: &str, package_id: &str) -> String {
+    format!("{position:04}-{order_id}-{package_id}.pdf")
+}
+
+/// A Unix time as RFC 3339 (empty for 0).
+pub fn rfc3339(unix: i64) -> String {
+    if unix <= 0 {
+        return String::new();
+    }
+    DateTime::<Utc>::from_timestamp(unix, 0)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+        .unwrap_or_default()
+}
+
+impl Manifest {
+    /// Every placement named in the batch, sorted (one pair of CSV columns each).
+    pub fn placements(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .packages
+            .iter()
+            .flat_map(|p| {
+                p.lines
+                    .iter()
+                    .flat_map(|l| l.artwork.iter().map(|a| a.placement.clone()))
+            })
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    }
+
+    /// The manifest as CSV: one row per line item.
+    pub fn to_csv(&self) -> Result<Vec<u8>, csv::Error> {
+        let placements = self.placements();
+        let mut w = csv::Writer::from_writer(Vec::new());
+        let mut header: Vec<String> = CSV_COLUMNS.iter().map(|c| c.to_string()).collect();
+        for p in &placements {
+            header.push(format!("artwork_{p}_url"));
+            header.push(format!("artwork_{p}_checksum"));
+        }
+        w.write_record(&header)?;
+        for p in &self.packages {
+            for l in &p.lines {
+                let mut row = vec![
+                    self.batch.to_string(),
+                    p.position.to_string(),
+                    p.order_id.clone(),
+                    p.package_id.clone(),
+                    p.tracking_number.clone(),
+                    p.carrier.clone(),
+                    p.service.clone(),
+                    p.ship_by.clone(),
+                    l.seller_sku.clone(),
+                    l.supplier_product_code.clone(),
+                    l.variant.clone(),
+                    l.product_name.clone(),
+                    l.quantity.to_string(),
+                    l.line_item_ids.join(" "),
+                    format!("labels/{}", p.label_file),
+                ];
+                for pl in &placements {
+                    let a = l.artwork.iter().find(|a| &a.placement == pl);
+                    row.push(a.map(|a| a.url.clone()).unwrap_or_default());
+                    row.push(a.map(|a| a.checksum.clone()).unwrap_or_default());
+                }
+                w.write_record(&row)?;
+            }
+        }
+        w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+    }
+
+    /// The manifest as pretty JSON.
+    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut v = serde_json::to_vec_pretty(self)?;
+        v.push(b'\n');
+        Ok(v)
+    }
+
+    /// The time stamped on every zip entry: when the batch was started (stored, so packing the
+    /// same batch again gives the same bytes).
+    pub fn zip_time(&self) -> zip::DateTime {
+        let t = NaiveDateTime::parse_from_str(&self.created_at, "%Y-%m-%dT%H:%M:%SZ").unwrap_or_default();
+        zip::DateTime::from_date_and_time(
+            t.year().clamp(1980, 2107) as u16,
+            t.month() as u8,
+            t.day() as u8,
+            t.hour() as u8,
+            t.minute() as u8,
+            t.second() as u8,
+        )
+        .unwrap_or_default()
+    }
+}

@@ -1,0 +1,237 @@
+//! One print job for a whole batch: every label's pages appended, in manifest order, into one
+//! PDF, written as it goes. Only one label is held in memory at a time, so a batch of thousands
+//! of labels merges in bounded memory; lopdf serializes each object exactly as it would in a
+//! whole-document save.
+
+use std::io::Write;
+
+use lopdf::{Dictionary, Document, Object, ObjectId, Writer};
+
+/// Why a label could not be merged.
+#[derive(Debug, thiserror::Error)]
+pub enum MergeError {
+    #[error("label {0} is not a readable PDF: {1}")]
+    BadPdf(String, lopdf::Error),
+    #[error("label {0} has no pages")]
+    NoPages(String),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+}
+
+/// The two objects every merged file starts with.
+const CATALOG: u32 = 1;
+const PAGES: u32 = 2;
+/// Page attributes a page may inherit from its page-tree parents.
+const INHERITED: [&[u8]; 4] = [b"MediaBox", b"CropBox", b"Resources", b"Rotate"];
+
+/// Writes a merged PDF to `W`, label after label.
+pub struct PdfMerger<W: Write> {
+    out: W,
+    written: u64,
+    /// (object number, generation, byte offset) of every object written.
+    xref: Vec<(u32, u16, u64)>,
+    next_id: u32,
+    kids: Vec<ObjectId>,
+}
+
+impl<W: Write> PdfMerger<W> {
+    /// Starts a merged PDF.
+    pub fn new(out: W) -> Result<Self, MergeError> {
+        let mut m = PdfMerger {
+            out,
+            written: 0,
+            xref: Vec::new(),
+            next_id: PAGES + 1,
+            kids: Vec::new(),
+        };
+        m.put(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")?;
+        Ok(m)
+    }
+
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
+        self.out.write_all(bytes)?;
+        self.written += bytes.len() as u64;
+        Ok(())
+    }
+
+    fn object(&mut self, (id, gen_): ObjectId, obj: &Object) -> Result<(), MergeError> {
+        self.xref.push((id, gen_, self.written));
+        let mut buf = format!(
+            "{id} {gen_} obj\n{}",
+            if Writer::need_separator(obj) { " " } else { "" }
+        )
+        .into_bytes();
+        Writer::write_object(&mut buf, obj)?;
+        buf.extend_from_slice(if Writer::need_end_separator(obj) {
+            b" \nendobj\n"
+        } else {
+            b"\nendobj\n"
+        });
+        self.put(&buf)?;
+        Ok(())
+    }
+
+    /// Appends every page of one label; `name` is for error messages. Returns its page count.
+    pub fn add(&mut self, name: &str, pdf: &[u8]) -> Result<usize, MergeError> {
+        let mut doc = Document::load_mem(pdf).map_err(|e| MergeError::BadPdf(name.into(), e))?;
+        doc.renumber_objects_with(self.next_id);
+        let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+        if pages.is_empty() {
+            return Err(MergeError::NoPages(name.into()));
+        }
+        for &page in &pages {
+            let inherited = inherited_attributes(&doc, page);
+            if let Ok(Object::Dictionary(d)) = doc.get_object_mut(page) {
+                for (k, v) in inherited {
+                    if !d.has(&k) {
+                        d.set(k, v);
+                    }
+                }
+                d.set("Parent", Object::Reference((PAGES, 0)));
+            }
+        }
+        // The label's own catalog and page tree are replaced by the merged file's.
+        let skip: Vec<ObjectId> = doc
+            .objects
+            .iter()
+            .filter(|(_, o)| {
+                o.as_dict()
+                    .ok()
+                    .and_then(|d| d.get(b"Type").ok())
+                    .and_then(|t| t.as_name().ok())
+                    .is_some_and(|t| t == b"Catalog" || t == b"Pages")
+            })
+            .map(|(id, _)| *id)
+            .collect();
+        let objects = std::mem::take(&mut doc.objects);
+        for (id, obj) in &objects {
+            if !skip.contains(id) {
+                self.object(*id, obj)?;
+            }
+        }
+        self.next_id = doc.max_id + 1;
+        self.kids.extend(&pages);
+        Ok(pages.len())
+    }
+
+    /// Writes the page tree, catalog and cross-reference table; returns the writer and the
+    /// number of bytes written.
+    pub fn finish(mut self) -> Result<(W, u64), MergeError> {
+        let kids: Vec<Object> = self.kids.iter().map(|id| Object::Reference(*id)).collect();
+        let count = kids.len() as i64;
+        let mut pages = Dictionary::new();
+        pages.set("Type", Object::Name(b"Pages".to_vec()));
+        pages.set("Kids", Object::Array(kids));
+        pages.set("Count", Object::Integer(count));
+        self.object((PAGES, 0), &Object::Dictionary(pages))?;
+        let mut catalog = Dictionary::new();
+        catalog.set("Type", Object::Name(b"Catalog".to_vec()));
+        catalog.set("Pages", Object::Reference((PAGES, 0)));
+        self.object((CATALOG, 0), &Object::Dictionary(catalog))?;
+        let size = self.next_id;
+        let start = self.written;
+        let mut table = format!("xref\n0 {size}\n0000000000 65535 f \n");
+        let mut offsets = vec![None; size as usize];
+        for (id, gen_, off) in &self.xref {
+            offsets[*id as usize] = Some((*gen_, *off));
+        }
+        for entry in offsets.iter().skip(1) {
+            match entry {
+                Some((g, off)) => table.push_str(&format!("{off:010} {g:05} n \n")),
+                None => table.push_str("0000000000 00000 f \n"),
+            }
+        }
+        table.push_str(&format!(
+            "trailer\n<< /Size {size} /Root {CATALOG} 0 R >>\nstartxref\n{start}\n%%EOF\n"
+        ));
+        self.put(table.as_bytes())?;
+        self.out.flush()?;
+        Ok((self.out, self.written))
+    }
+}
+
+/// Attributes a page inherits from its parents (nearest first), for the ones it lacks.
+fn inherited_attributes(doc: &Document, page: ObjectId) -> Vec<(Vec<u8>, Object)> {
+    let mut found: Vec<(Vec<u8>, Object)> = Vec::new();
+    let mut node = doc
+        .get_dictionary(page)
+        .ok()
+        .and_then(|d| d.get(b"Parent").ok())
+        .and_then(|p| p.as_reference().ok());
+    let mut depth = 0;
+    while let Some(id) = node {
+        let Ok(d) = doc.get_dictionary(id) else { break };
+        for k in INHERITED {
+            if !found.iter().any(|(f, _)| f == k)
+                && let Ok(v) = d.get(k)
+            {
+                found.push((k.to_vec(), v.clone()));
+            }
+        }
+        node = d.get(b"Parent").ok().and_then(|p| p.as_reference().ok());
+        depth += 1;
+        if depth > 32 {
+            break;
+        }
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn label(text: &str) -> Vec<u8> {
+        use pdf_writer::{Content, Name, Pdf, Rect, Ref};
+        let mut pdf = Pdf::new();
+        let (cat, tree, page, font, content) =
+            (Ref::new(1), Ref::new(2), Ref::new(3), Ref::new(4), Ref::new(5));
+        pdf.catalog(cat).pages(tree);
+        // MediaBox on the page tree, inherited by the page: the merger must carry it over.
+        pdf.pages(tree)
+            .kids([page])
+            .count(1)
+            .media_box(Rect::new(0.0, 0.0, 288.0, 432.0));
+        {
+            let mut p = pdf.page(page);
+            p.parent(tree).contents(content);
+            p.resources().fonts().pair(Name(b"F1"), font);
+        }
+        pdf.type1_font(font).base_font(Name(b"Helvetica"));
+        let mut c = Content::new();
+        c.begin_text()
+            .set_font(Name(b"F1"), 14.0)
+            .next_line(20.0, 400.0)
+            .show(pdf_writer::Str(text.as_bytes()))
+            .end_text();
+        pdf.stream(content, &c.finish());
+        pdf.finish()
+    }
+
+    #[test]
+    fn labels_merge_in_order_with_inherited_page_size() {
+        let mut m = PdfMerger::new(Vec::new()).unwrap();
+        for t in ["FIRST LABEL", "SECOND LABEL", "THIRD LABEL"] {
+            assert_eq!(m.add(t, &label(t)).unwrap(), 1);
+        }
+        let (bytes, n) = m.finish().unwrap();
+        assert_eq!(n as usize, bytes.len());
+        let doc = Document::load_mem(&bytes).unwrap();
+        let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
+        assert_eq!(pages.len(), 3);
+        for (i, want) in ["FIRST LABEL", "SECOND LABEL", "THIRD LABEL"].iter().enumerate() {
+            let text = doc.extract_text(&[i as u32 + 1]).unwrap();
+            assert!(text.contains(want), "page {}: {text}", i + 1);
+            let d = doc.get_dictionary(pages[i]).unwrap();
+            let mb = d.get(b"MediaBox").unwrap().as_array().unwrap();
+            assert_eq!(mb[2].as_float().unwrap(), 288.0);
+        }
+    }
+
+    #[test]
+    fn a_broken_label_is_named() {
+        let mut m = PdfMerger::new(Vec::new()).unwrap();
+        let e = m.add("0003-order-pkg.pdf", b"not a pdf").unwrap_err();
+        assert!(e.to_string().contains("0003-order-pkg.pdf"));
+    }
+}

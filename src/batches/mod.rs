@@ -1,0 +1,268 @@
+//! Handoff batches: labels bought for a supplier's packages collect in its open batch; at a
+//! cut-off (or "publish now") the batch is sealed: numbered, immutable, packed into one zip,
+//! and announced to the supplier. Sealing is two-phase: the batch and its packages are recorded
+//! as `sealing` in one transaction, packed (deterministically, so packing again after a crash
+//! gives the same bytes), then published in a second transaction; a supplier never sees a
+//! half-made batch. Web, API and SFTP all read batches and record acknowledgements here.
+
+pub mod ackfile;
+pub mod acks;
+pub mod cutoff;
+pub mod manifest;
+pub mod merge;
+pub mod pack;
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::Duration;
+use diesel::Connection;
+
+use crate::db::models::audit::{self, Actor};
+use crate::db::models::batch::{self, Batch, Packed};
+use crate::db::models::supplier::{SkuRule, Supplier};
+use crate::db::models::{mail, order};
+use crate::db::{AnyConnection, DbPool};
+use crate::domain::labels::LabelStore;
+use crate::domain::{DomainError, seller_workspace};
+
+use manifest::{ArtworkRef, Line, Manifest, PackageEntry, label_file, rfc3339};
+
+/// The batch service, shared by every channel.
+#[derive(Clone)]
+pub struct Batches {
+    pub pool: DbPool,
+    pub labels: LabelStore,
+    /// Where zips and merged PDFs are kept (`<data_dir>/batches`).
+    pub dir: PathBuf,
+    /// podgate's public URL, for links in mail.
+    pub public_url: String,
+}
+
+impl Batches {
+    /// Seals a supplier's open batch now; None when it has no labels waiting.
+    pub async fn publish_now(&self, actor: &Actor, supplier_id: i64) -> Result<Option<Batch>, DomainError> {
+        let ws = seller_workspace(actor)?;
+        let by = actor.label.clone();
+        let started = self
+            .pool
+            .run(move |c| {
+                Supplier::find_in_workspace(c, ws, supplier_id)?.ok_or(DomainError::NotFound)?;
+                start_sealing(c, ws, supplier_id, None, &by)
+            })
+            .await?;
+        match started {
+            Some(b) => {
+                let actor = actor.clone();
+                let id = b.id;
+                self.pool
+                    .run(move |c| {
+                        audit::record(c, &actor, Some(ws), "batch.publish", &format!("batch:{id}"), "")?;
+                        Ok::<_, DomainError>(())
+                    })
+                    .await?;
+                self.finish_sealing(b.id).await.map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// Packs a `sealing` batch and publishes it (safe to run again after a crash).
+    pub async fn finish_sealing(&self, batch_id: i64) -> Result<Batch, DomainError> {
+        let (b, sup, man) = self
+            .pool
+            .run(move |c| {
+                let b = batch::find(c, batch_id)?;
+                let sup = Supplier::find_in_workspace(c, b.workspace_id, b.supplier_id)?
+                    .ok_or(DomainError::NotFound)?;
+                let man = build_manifest(c, &b, &sup)?;
+                Ok::<_, DomainError>((b, sup, man))
+            })
+            .await?;
+        if b.status == "sealed" {
+            return Ok(b);
+        }
+        let (dir, store) = (self.dir.clone(), self.labels.clone());
+        let packed = tokio::task::spawn_blocking(move || {
+            pack::pack(&dir, batch_id, &man, &|sha| store.path(sha)).map(|p| (p, man))
+        })
+        .await
+        .map_err(|e| DomainError::Internal(e.to_string()))?
+        .map_err(|e| DomainError::Internal(format!("packing batch {batch_id}: {e}")))?;
+        let (files, man) = packed;
+        let link = format!("{}/supplier/batches/{}", self.public_url, b.id);
+        self.pool
+            .run(move |c| {
+                c.transaction(|c| {
+                    let due = crate::db::models::now() + Duration::hours(sup.ack_deadline_hours);
+                    let p = Packed {
+                        zip_sha256: &files.zip_sha256,
+                        zip_bytes: files.zip_bytes as i64,
+                        labels_pdf_bytes: files.labels_pdf_bytes as i64,
+                        ack_due_at: due,
+                    };
+                    if batch::mark_sealed(c, batch_id, &p)? {
+                        announce(c, &b, &sup, &man, &link, due)?;
+                    }
+                    Ok::<_, DomainError>(batch::find(c, batch_id)?)
+                })
+            })
+            .await
+    }
+
+    /// Finishes every batch left `sealing` by a crash.
+    pub async fn resume(&self) {
+        let pending = self.pool.run(|c| Ok::<_, DomainError>(batch::sealing(c)?)).await;
+        for b in pending.unwrap_or_default() {
+            if let Err(e) = self.finish_sealing(b.id).await {
+                tracing::error!(batch = b.id, error = %e, "could not finish sealing a batch");
+            }
+        }
+    }
+
+    /// Where a sealed batch's zip is.
+    pub fn zip_path(&self, b: &Batch) -> PathBuf {
+        pack::zip_path(&self.dir, b.id)
+    }
+
+    /// Where a sealed batch's merged labels are.
+    pub fn labels_pdf_path(&self, b: &Batch) -> PathBuf {
+        pack::labels_pdf_path(&self.dir, b.id)
+    }
+}
+
+/// Records a `sealing` batch with every open label of the supplier (None when there is none).
+pub fn start_sealing(
+    c: &mut AnyConnection,
+    ws: i64,
+    supplier_id: i64,
+    cutoff_at: Option<chrono::NaiveDateTime>,
+    by: &str,
+) -> Result<Option<Batch>, DomainError> {
+    c.transaction(|c| {
+        let open = batch::open_packages(c, supplier_id)?;
+        if open.is_empty() {
+            return Ok(None);
+        }
+        let ids: Vec<i64> = open.iter().map(|p| p.id).collect();
+        Ok(Some(batch::create_sealing(
+            c,
+            ws,
+            supplier_id,
+            cutoff_at,
+            by,
+            &ids,
+        )?))
+    })
+}
+
+/// Builds a batch's manifest from its packages, orders and SKU rules.
+pub fn build_manifest(c: &mut AnyConnection, b: &Batch, sup: &Supplier) -> Result<Manifest, DomainError> {
+    let rules: BTreeMap<i64, SkuRule> = SkuRule::list(c, b.workspace_id)?
+        .into_iter()
+        .map(|r| (r.id, r))
+        .collect();
+    let mut packages = Vec::new();
+    for (bp, p) in batch::members(c, b.id)? {
+        let o = order::find_in_workspace(c, b.workspace_id, p.order_id)?.ok_or(DomainError::NotFound)?;
+        let units: Vec<i64> = p
+            .line_item_ids
+            .split(',')
+            .filter_map(|x| x.parse().ok())
+            .collect();
+        let mut lines: BTreeMap<(String, String), Line> = BTreeMap::new();
+        for it in order::items(c, o.id)?
+            .into_iter()
+            .filter(|i| units.contains(&i.id))
+        {
+            let rule = it.rule_id.and_then(|r| rules.get(&r));
+            let artwork: Vec<ArtworkRef> = rule
+                .map(|r| {
+                    serde_json::from_str::<Vec<crate::domain::catalog::Artwork>>(&r.artwork)
+                        .unwrap_or_default()
+                })
+                .unwrap_or_default()
+                .into_iter()
+                .map(|a| ArtworkRef {
+                    placement: a.placement,
+                    url: a.print_url,
+                    checksum: a.checksum,
+                })
+                .collect();
+            let line = lines
+                .entry((it.seller_sku.clone(), it.sku_name.clone()))
+                .or_insert_with(|| Line {
+                    seller_sku: it.seller_sku.clone(),
+                    supplier_product_code: rule.map(|r| r.product_code.clone()).unwrap_or_default(),
+                    variant: it.sku_name.clone(),
+                    product_name: it.product_name.clone(),
+                    quantity: 0,
+                    line_item_ids: Vec::new(),
+                    artwork,
+                });
+            line.quantity += 1;
+            line.line_item_ids.push(it.tiktok_line_item_id.clone());
+        }
+        let package_id = p.tiktok_package_id.clone().unwrap_or_default();
+        packages.push(PackageEntry {
+            position: bp.position,
+            label_file: label_file(bp.position, &o.tiktok_order_id, &package_id),
+            order_id: o.tiktok_order_id,
+            package_id,
+            tracking_number: p.tracking_number.unwrap_or_default(),
+            carrier: p.carrier.unwrap_or_default(),
+            service: p.service_name.unwrap_or_default(),
+            ship_by: rfc3339(o.ship_by),
+            label_sha256: p.label_sha256.unwrap_or_default(),
+            lines: lines.into_values().collect(),
+        });
+    }
+    Ok(Manifest {
+        batch: b.seq,
+        supplier: sup.name.clone(),
+        created_at: b.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        packages,
+    })
+}
+
+/// Tells each order and the supplier's contacts that the batch is out (same transaction as
+/// the publication).
+fn announce(
+    c: &mut AnyConnection,
+    b: &Batch,
+    sup: &Supplier,
+    man: &Manifest,
+    link: &str,
+    due: chrono::NaiveDateTime,
+) -> Result<(), DomainError> {
+    let members = batch::members(c, b.id)?;
+    for (_, p) in &members {
+        order::add_event(
+            c,
+            p.order_id,
+            "batch",
+            &format!(
+                "Label {} handed to {} in batch {} (acknowledgement due {} UTC)",
+                p.tracking_number.clone().unwrap_or_default(),
+                sup.name,
+                b.seq,
+                due.format("%Y-%m-%d %H:%M")
+            ),
+            "podgate",
+            "system",
+        )?;
+    }
+    let earliest = man
+        .packages
+        .iter()
+        .map(|p| p.ship_by.as_str())
+        .filter(|s| !s.is_empty())
+        .min()
+        .unwrap_or("");
+    let (subject, body) = crate::mail::texts::new_batch(sup, b, man.packages.len(), link, due, earliest);
+    for to in sup.contact_emails() {
+        mail::enqueue(c, Some(b.workspace_id), "batch", &to, &subject, &body)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,179 @@
+//! Packs a sealed batch into its zip, deterministically (the same batch always gives the same
+//! bytes: fixed entry order, times and permissions) and in bounded memory (labels are streamed
+//! one at a time):
+//! `labels/<seq>-<order>-<package>.pdf`, `labels.pdf` (all labels, manifest order),
+//! `manifest.csv`, `manifest.json`, and `SHA256SUMS` over every other entry.
+
+use std::fs::File;
+use std::io::{BufWriter, Read, Seek, Write};
+use std::path::{Path, PathBuf};
+
+use sha2::{Digest, Sha256};
+use zip::write::SimpleFileOptions;
+
+use super::manifest::Manifest;
+use super::merge::{MergeError, PdfMerger};
+
+/// Why a batch could not be packed.
+#[derive(Debug, thiserror::Error)]
+pub enum PackError {
+    #[error("the stored label {0} does not match its checksum: buy or fetch it again")]
+    Corrupt(String),
+    #[error(transparent)]
+    Merge(#[from] MergeError),
+    #[error(transparent)]
+    Zip(#[from] zip::result::ZipError),
+    #[error(transparent)]
+    Io(#[from] std::io::Error),
+    #[error("manifest: {0}")]
+    Manifest(String),
+}
+
+/// What packing wrote.
+#[derive(Debug, Clone)]
+pub struct PackedFiles {
+    pub zip: PathBuf,
+    pub zip_sha256: String,
+    pub zip_bytes: u64,
+    pub labels_pdf: PathBuf,
+    pub labels_pdf_bytes: u64,
+}
+
+/// Where a batch's files live.
+pub fn zip_path(dir: &Path, batch_id: i64) -> PathBuf {
+    dir.join(format!("{batch_id}.zip"))
+}
+
+/// Where a batch's merged labels live.
+pub fn labels_pdf_path(dir: &Path, batch_id: i64) -> PathBuf {
+    dir.join(format!("{batch_id}.labels.pdf"))
+}
+
+/// Hashes what passes through a writer.
+struct Hashing<W: Write> {
+    inner: W,
+    sha: Sha256,
+}
+
+impl<W: Write> Write for Hashing<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.sha.update(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+fn tmp_name(path: &Path) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(format!(
+        ".{}.tmp",
+        hex::encode(crate::secrets::random_bytes::<4>())
+    ));
+    PathBuf::from(s)
+}
+
+/// Reads a stored label and checks it against its SHA-256.
+fn read_label(label_path: &dyn Fn(&str) -> PathBuf, sha: &str) -> Result<Vec<u8>, PackError> {
+    let bytes = std::fs::read(label_path(sha))?;
+    if hex::encode(Sha256::digest(&bytes)) != sha {
+        return Err(PackError::Corrupt(sha.into()));
+    }
+    Ok(bytes)
+}
+
+/// Packs a batch into `dir` (files written under temporary names, then renamed). Blocking: run
+/// it on a blocking thread.
+pub fn pack(
+    dir: &Path,
+    batch_id: i64,
+    manifest: &Manifest,
+    label_path: &dyn Fn(&str) -> PathBuf,
+) -> Result<PackedFiles, PackError> {
+    std::fs::create_dir_all(dir)?;
+    // 1. The merged labels, streamed to their own file (also offered on its own).
+    let pdf_path = labels_pdf_path(dir, batch_id);
+    let pdf_tmp = tmp_name(&pdf_path);
+    let mut merger = PdfMerger::new(BufWriter::new(File::create(&pdf_tmp)?))?;
+    for p in &manifest.packages {
+        let bytes = read_label(label_path, &p.label_sha256)?;
+        merger.add(&p.label_file, &bytes)?;
+    }
+    let (w, pdf_bytes) = merger.finish()?;
+    w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+
+    // 2. The zip.
+    let zpath = zip_path(dir, batch_id);
+    let ztmp = tmp_name(&zpath);
+    let mut zip = zip::ZipWriter::new(BufWriter::new(File::create(&ztmp)?));
+    let opts = SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .last_modified_time(manifest.zip_time())
+        .unix_permissions(0o644);
+    let mut sums: Vec<(String, String)> = Vec::new();
+    for p in &manifest.packages {
+        let bytes = read_label(label_path, &p.label_sha256)?;
+        let name = format!("labels/{}", p.label_file);
+        zip.start_file(&name, opts)?;
+        zip.write_all(&bytes)?;
+        sums.push((p.label_sha256.clone(), name));
+    }
+    zip.start_file("labels.pdf", opts)?;
+    let mut h = Hashing {
+        inner: &mut zip,
+        sha: Sha256::new(),
+    };
+    std::io::copy(&mut File::open(&pdf_tmp)?, &mut h)?;
+    sums.push((hex::encode(h.sha.finalize()), "labels.pdf".into()));
+    let csv = manifest
+        .to_csv()
+        .map_err(|e| PackError::Manifest(e.to_string()))?;
+    let json = manifest
+        .to_json()
+        .map_err(|e| PackError::Manifest(e.to_string()))?;
+    for (name, body) in [("manifest.csv", csv), ("manifest.json", json)] {
+        zip.start_file(name, opts)?;
+        zip.write_all(&body)?;
+        sums.push((hex::encode(Sha256::digest(&body)), name.into()));
+    }
+    zip.start_file("SHA256SUMS", opts)?;
+    for (sha, name) in &sums {
+        writeln!(zip, "{sha}  {name}")?;
+    }
+    let mut file = zip.finish()?.into_inner().map_err(|e| e.into_error())?;
+    file.sync_all()?;
+    file.rewind()?;
+    let (zip_sha256, zip_bytes) = sha256_of(&mut file)?;
+    std::fs::rename(&pdf_tmp, &pdf_path)?;
+    std::fs::rename(&ztmp, &zpath)?;
+    Ok(PackedFiles {
+        zip: zpath,
+        zip_sha256,
+        zip_bytes,
+        labels_pdf: pdf_path,
+        labels_pdf_bytes: pdf_bytes,
+    })
+}
+
+/// SHA-256 and length of a stream, read in chunks.
+pub fn sha256_of(r: &mut impl Read) -> std::io::Result<(String, u64)> {
+    let mut sha = Sha256::new();
+    let mut buf = vec![0u8; 64 * 1024];
+    let mut n = 0u64;
+    loop {
+        let k = r.read(&mut buf)?;
+        if k == 0 {
+            break;
+        }
+        sha.update(&buf[..k]);
+        n += k as u64;
+    }
+    Ok((hex::encode(sha.finalize()), n))
+}
+
+/// The `batch-<n>.zip.sha256` published beside a zip (`sha256sum -c` reads it).
+pub fn sha256_file_line(zip_sha256: &str, zip_name: &str) -> String {
+    format!("{zip_sha256}  {zip_name}\n")
+}

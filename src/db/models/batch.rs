@@ -1,0 +1,451 @@
+//! Handoff batches and their packages: what a supplier received, what it answered for each
+//! package (current answer here, every change in `ack_events`), and every download.
+
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::db::models::package::Package;
+use crate::db::schema::{ack_events, batch_downloads, batch_packages, batches, orders, packages};
+
+/// A batch: `sealing` (being packed; invisible to the supplier) → `sealed`.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, serde::Serialize)]
+#[diesel(table_name = batches)]
+pub struct Batch {
+    pub id: i64,
+    pub workspace_id: i64,
+    pub supplier_id: i64,
+    /// Numbered per supplier: batch-1, batch-2…
+    pub seq: i64,
+    pub status: String,
+    /// The cut-off that sealed it (none for "publish now").
+    pub cutoff_at: Option<NaiveDateTime>,
+    pub created_at: NaiveDateTime,
+    pub created_by: String,
+    pub sealed_at: Option<NaiveDateTime>,
+    /// When the supplier's acknowledgements are due.
+    pub ack_due_at: Option<NaiveDateTime>,
+    pub package_count: i64,
+    pub zip_sha256: Option<String>,
+    pub zip_bytes: Option<i64>,
+    pub labels_pdf_bytes: Option<i64>,
+    pub first_downloaded_at: Option<NaiveDateTime>,
+    /// When the seller was told the acknowledgements are overdue (once).
+    pub overdue_notified_at: Option<NaiveDateTime>,
+}
+
+impl Batch {
+    /// The zip's file name, as the supplier sees it everywhere (portal, API, SFTP).
+    pub fn zip_name(&self) -> String {
+        format!("batch-{}.zip", self.seq)
+    }
+}
+
+/// A package in a batch and the supplier's current answer for it.
+#[derive(Debug, Clone, Queryable, Selectable, Identifiable, serde::Serialize)]
+#[diesel(table_name = batch_packages)]
+pub struct BatchPackage {
+    pub id: i64,
+    pub batch_id: i64,
+    pub package_id: i64,
+    /// 1-based place in the manifest and in `labels.pdf`.
+    pub position: i64,
+    /// False once the package left this batch (re-routed, voided); kept for history.
+    pub active: bool,
+    /// `pending`, `accepted`, `rejected`, `backordered`, `shipped`, `pulled`, `already_shipped`.
+    pub ack_status: String,
+    pub ack_reason: Option<String>,
+    pub ack_expected_date: Option<String>,
+    pub ack_by: Option<String>,
+    pub ack_channel: Option<String>,
+    pub ack_at: Option<NaiveDateTime>,
+    /// Set when the order was cancelled after sealing: the supplier must pull the package.
+    pub pull_requested_at: Option<NaiveDateTime>,
+}
+
+/// One acknowledgement as recorded (never overwritten).
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = ack_events)]
+pub struct AckEvent {
+    pub id: i64,
+    pub batch_package_id: i64,
+    pub status: String,
+    pub previous_status: String,
+    pub reason: Option<String>,
+    pub expected_date: Option<String>,
+    pub actor: String,
+    pub channel: String,
+    pub created_at: NaiveDateTime,
+}
+
+/// One download (or resumed part of one).
+#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
+#[diesel(table_name = batch_downloads)]
+pub struct Download {
+    pub id: i64,
+    pub batch_id: i64,
+    pub file: String,
+    pub actor: String,
+    pub channel: String,
+    pub first_byte: i64,
+    pub bytes: i64,
+    pub complete: bool,
+    pub created_at: NaiveDateTime,
+}
+
+/// Labels of a supplier waiting for its next batch: stored, not held back, not voided, in no
+/// batch now. Most urgent (TikTok's ship-by) first.
+pub fn open_packages(conn: &mut AnyConnection, supplier_id: i64) -> QueryResult<Vec<Package>> {
+    let in_batch = batch_packages::table
+        .filter(batch_packages::active.eq(true))
+        .select(batch_packages::package_id);
+    packages::table
+        .inner_join(orders::table)
+        .filter(packages::supplier_id.eq(supplier_id))
+        .filter(packages::status.eq("stored"))
+        .filter(packages::held_reason.is_null())
+        .filter(packages::id.ne_all(in_batch))
+        .order((orders::ship_by.asc(), packages::id.asc()))
+        .select(Package::as_select())
+        .load(conn)
+}
+
+/// Starts a batch with these packages (status `sealing`); the unique keys make a package enter
+/// one batch only and a number be used once per supplier.
+pub fn create_sealing(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    supplier_id: i64,
+    cutoff_at: Option<NaiveDateTime>,
+    created_by: &str,
+    package_ids: &[i64],
+) -> QueryResult<Batch> {
+    let seq: Option<i64> = batches::table
+        .filter(batches::supplier_id.eq(supplier_id))
+        .select(diesel::dsl::max(batches::seq))
+        .first(conn)?;
+    let b: Batch = diesel::insert_into(batches::table)
+        .values((
+            batches::workspace_id.eq(workspace_id),
+            batches::supplier_id.eq(supplier_id),
+            batches::seq.eq(seq.unwrap_or(0) + 1),
+            batches::status.eq("sealing"),
+            batches::cutoff_at.eq(cutoff_at),
+            batches::created_at.eq(super::now()),
+            batches::created_by.eq(created_by),
+            batches::package_count.eq(package_ids.len() as i64),
+        ))
+        .returning(batches::id)
+        .get_result::<i64>(conn)
+        .and_then(|id| find(conn, id))?;
+    for (i, pid) in package_ids.iter().enumerate() {
+        diesel::insert_into(batch_packages::table)
+            .values((
+                batch_packages::batch_id.eq(b.id),
+                batch_packages::package_id.eq(pid),
+                batch_packages::position.eq(i as i64 + 1),
+                batch_packages::active.eq(true),
+                batch_packages::ack_status.eq("pending"),
+            ))
+            .execute(conn)?;
+    }
+    Ok(b)
+}
+
+/// What packing produced.
+pub struct Packed<'a> {
+    pub zip_sha256: &'a str,
+    pub zip_bytes: i64,
+    pub labels_pdf_bytes: i64,
+    pub ack_due_at: NaiveDateTime,
+}
+
+/// Publishes a packed batch (only from `sealing`; true when this call did it).
+pub fn mark_sealed(conn: &mut AnyConnection, id: i64, p: &Packed<'_>) -> QueryResult<bool> {
+    let n = diesel::update(batches::table.find(id).filter(batches::status.eq("sealing")))
+        .set((
+            batches::status.eq("sealed"),
+            batches::sealed_at.eq(Some(super::now())),
+            batches::zip_sha256.eq(Some(p.zip_sha256)),
+            batches::zip_bytes.eq(Some(p.zip_bytes)),
+            batches::labels_pdf_bytes.eq(Some(p.labels_pdf_bytes)),
+            batches::ack_due_at.eq(Some(p.ack_due_at)),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
+
+/// Batches still being packed (after a crash, packing runs again).
+pub fn sealing(conn: &mut AnyConnection) -> QueryResult<Vec<Batch>> {
+    batches::table
+        .filter(batches::status.eq("sealing"))
+        .order(batches::id)
+        .select(Batch::as_select())
+        .load(conn)
+}
+
+/// Finds a batch.
+pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Batch> {
+    batches::table.find(id).select(Batch::as_select()).first(conn)
+}
+
+/// A supplier's sealed batch by its number.
+pub fn find_by_seq(conn: &mut AnyConnection, supplier_id: i64, seq: i64) -> QueryResult<Option<Batch>> {
+    batches::table
+        .filter(batches::supplier_id.eq(supplier_id))
+        .filter(batches::seq.eq(seq))
+        .filter(batches::status.eq("sealed"))
+        .select(Batch::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// A supplier's sealed batches, newest first.
+pub fn of_supplier(conn: &mut AnyConnection, supplier_id: i64) -> QueryResult<Vec<Batch>> {
+    batches::table
+        .filter(batches::supplier_id.eq(supplier_id))
+        .filter(batches::status.eq("sealed"))
+        .order(batches::seq.desc())
+        .select(Batch::as_select())
+        .load(conn)
+}
+
+/// A workspace's sealed batches, newest first.
+pub fn of_workspace(conn: &mut AnyConnection, workspace_id: i64, limit: i64) -> QueryResult<Vec<Batch>> {
+    batches::table
+        .filter(batches::workspace_id.eq(workspace_id))
+        .filter(batches::status.eq("sealed"))
+        .order(batches::id.desc())
+        .limit(limit)
+        .select(Batch::as_select())
+        .load(conn)
+}
+
+/// The packages of a batch in manifest order, with their rows.
+pub fn members(conn: &mut AnyConnection, batch_id: i64) -> QueryResult<Vec<(BatchPackage, Package)>> {
+    batch_packages::table
+        .inner_join(packages::table)
+        .filter(batch_packages::batch_id.eq(batch_id))
+        .order(batch_packages::position)
+        .select((BatchPackage::as_select(), Package::as_select()))
+        .load(conn)
+}
+
+/// The batch rows of packages of the given batches (for dashboards).
+pub fn members_of(conn: &mut AnyConnection, batch_ids: &[i64]) -> QueryResult<Vec<BatchPackage>> {
+    batch_packages::table
+        .filter(batch_packages::batch_id.eq_any(batch_ids))
+        .select(BatchPackage::as_select())
+        .load(conn)
+}
+
+/// The active batch row of a package, if it is in a batch.
+pub fn active_of_package(conn: &mut AnyConnection, package_id: i64) -> QueryResult<Option<BatchPackage>> {
+    batch_packages::table
+        .filter(batch_packages::package_id.eq(package_id))
+        .filter(batch_packages::active.eq(true))
+        .select(BatchPackage::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Records a new answer as the current one and appends it to the history.
+pub fn set_ack(
+    conn: &mut AnyConnection,
+    bp: &BatchPackage,
+    status: &str,
+    reason: Option<&str>,
+    expected_date: Option<&str>,
+    actor: &str,
+    channel: &str,
+) -> QueryResult<()> {
+    let now = super::now();
+    diesel::update(batch_packages::table.find(bp.id))
+        .set((
+            batch_packages::ack_status.eq(status),
+            batch_packages::ack_reason.eq(reason),
+            batch_packages::ack_expected_date.eq(expected_date),
+            batch_packages::ack_by.eq(Some(actor)),
+            batch_packages::ack_channel.eq(Some(channel)),
+            batch_packages::ack_at.eq(Some(now)),
+        ))
+        .execute(conn)?;
+    diesel::insert_into(ack_events::table)
+        .values((
+            ack_events::batch_package_id.eq(bp.id),
+            ack_events::status.eq(status),
+            ack_events::previous_status.eq(&bp.ack_status),
+            ack_events::reason.eq(reason),
+            ack_events::expected_date.eq(expected_date),
+            ack_events::actor.eq(actor),
+            ack_events::channel.eq(channel),
+            ack_events::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The answers recorded for a batch's packages, oldest first.
+pub fn ack_history(conn: &mut AnyConnection, batch_id: i64) -> QueryResult<Vec<AckEvent>> {
+    ack_events::table
+        .inner_join(batch_packages::table)
+        .filter(batch_packages::batch_id.eq(batch_id))
+        .order(ack_events::id)
+        .select(AckEvent::as_select())
+        .load(conn)
+}
+
+/// Takes a package out of its batch (re-routed or voided); its history stays.
+pub fn deactivate(conn: &mut AnyConnection, bp_id: i64) -> QueryResult<usize> {
+    diesel::update(batch_packages::table.find(bp_id))
+        .set(batch_packages::active.eq(false))
+        .execute(conn)
+}
+
+/// Asks the supplier to pull the sealed packages of a cancelled order; returns the rows asked.
+pub fn request_pull(conn: &mut AnyConnection, order_id: i64) -> QueryResult<Vec<BatchPackage>> {
+    let ids: Vec<i64> = packages::table
+        .filter(packages::order_id.eq(order_id))
+        .select(packages::id)
+        .load(conn)?;
+    let rows: Vec<BatchPackage> = batch_packages::table
+        .filter(batch_packages::package_id.eq_any(&ids))
+        .filter(batch_packages::active.eq(true))
+        .filter(batch_packages::pull_requested_at.is_null())
+        .select(BatchPackage::as_select())
+        .load(conn)?;
+    if !rows.is_empty() {
+        diesel::update(batch_packages::table.filter(batch_packages::id.eq_any(rows.iter().map(|r| r.id))))
+            .set(batch_packages::pull_requested_at.eq(Some(super::now())))
+            .execute(conn)?;
+    }
+    Ok(rows)
+}
+
+/// A download to record.
+pub struct NewDownload<'a> {
+    pub batch_id: i64,
+    pub file: &'a str,
+    pub actor: &'a str,
+    pub channel: &'a str,
+    pub first_byte: i64,
+    pub bytes: i64,
+    pub complete: bool,
+}
+
+/// Records a download; the first one also stamps the batch.
+pub fn record_download(conn: &mut AnyConnection, d: &NewDownload<'_>) -> QueryResult<()> {
+    let now = super::now();
+    diesel::insert_into(batch_downloads::table)
+        .values((
+            batch_downloads::batch_id.eq(d.batch_id),
+            batch_downloads::file.eq(d.file),
+            batch_downloads::actor.eq(d.actor),
+            batch_downloads::channel.eq(d.channel),
+            batch_downloads::first_byte.eq(d.first_byte),
+            batch_downloads::bytes.eq(d.bytes),
+            batch_downloads::complete.eq(d.complete),
+            batch_downloads::created_at.eq(now),
+        ))
+        .execute(conn)?;
+    diesel::update(
+        batches::table
+            .find(d.batch_id)
+            .filter(batches::first_downloaded_at.is_null()),
+    )
+    .set(batches::first_downloaded_at.eq(Some(now)))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Downloads of a batch, oldest first.
+pub fn downloads(conn: &mut AnyConnection, batch_id: i64) -> QueryResult<Vec<Download>> {
+    batch_downloads::table
+        .filter(batch_downloads::batch_id.eq(batch_id))
+        .order(batch_downloads::id)
+        .select(Download::as_select())
+        .load(conn)
+}
+
+/// How a supplier names a package in an acknowledgement.
+pub enum ActiveBy<'a> {
+    Row(i64),
+    TikTokPackage(&'a str),
+    TikTokOrder(&'a str),
+}
+
+/// The packages a supplier holds now (active, in one of its sealed batches) that match.
+pub fn active_for_supplier(
+    conn: &mut AnyConnection,
+    supplier_id: i64,
+    by: ActiveBy<'_>,
+) -> QueryResult<Vec<(BatchPackage, Package)>> {
+    let mut q = batch_packages::table
+        .inner_join(packages::table.inner_join(orders::table))
+        .inner_join(batches::table)
+        .filter(batches::supplier_id.eq(supplier_id))
+        .filter(batches::status.eq("sealed"))
+        .filter(batch_packages::active.eq(true))
+        .into_boxed();
+    q = match by {
+        ActiveBy::Row(id) => q.filter(batch_packages::id.eq(id)),
+        ActiveBy::TikTokPackage(p) => q.filter(packages::tiktok_package_id.eq(p.trim().to_string())),
+        ActiveBy::TikTokOrder(o) => q.filter(orders::tiktok_order_id.eq(o.trim().to_string())),
+    };
+    q.order(batch_packages::id)
+        .select((BatchPackage::as_select(), Package::as_select()))
+        .load(conn)
+}
+
+/// A batch row by id.
+pub fn find_package_row(conn: &mut AnyConnection, id: i64) -> QueryResult<BatchPackage> {
+    batch_packages::table
+        .find(id)
+        .select(BatchPackage::as_select())
+        .first(conn)
+}
+
+/// Whether a supplier already has a batch for this cut-off.
+pub fn sealed_at_cutoff(
+    conn: &mut AnyConnection,
+    supplier_id: i64,
+    cutoff: NaiveDateTime,
+) -> QueryResult<bool> {
+    diesel::select(diesel::dsl::exists(
+        batches::table
+            .filter(batches::supplier_id.eq(supplier_id))
+            .filter(batches::cutoff_at.eq(cutoff)),
+    ))
+    .get_result(conn)
+}
+
+/// Sealed batches past their acknowledgement deadline with packages still unanswered, whose
+/// seller was not told yet; with the number of unanswered packages.
+pub fn overdue_unnotified(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<(Batch, usize)>> {
+    let late: Vec<Batch> = batches::table
+        .filter(batches::status.eq("sealed"))
+        .filter(batches::ack_due_at.lt(now))
+        .filter(batches::overdue_notified_at.is_null())
+        .select(Batch::as_select())
+        .load(conn)?;
+    let mut out = Vec::new();
+    for b in late {
+        let pending: i64 = batch_packages::table
+            .filter(batch_packages::batch_id.eq(b.id))
+            .filter(batch_packages::active.eq(true))
+            .filter(batch_packages::ack_status.eq("pending"))
+            .count()
+            .get_result(conn)?;
+        if pending > 0 {
+            out.push((b, pending as usize));
+        }
+    }
+    Ok(out)
+}
+
+/// Records that the seller was told about an overdue batch.
+pub fn mark_overdue_notified(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
+    diesel::update(batches::table.find(id))
+        .set(batches::overdue_notified_at.eq(Some(super::now())))
+        .execute(conn)
+}

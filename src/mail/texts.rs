@@ -1,0 +1,127 @@
+//! The words of every message podgate sends: plain text, with the link and what to do.
+
+use chrono::NaiveDateTime;
+
+use crate::db::models::batch::Batch;
+use crate::db::models::supplier::Supplier;
+
+/// A new batch for a supplier.
+pub fn new_batch(
+    sup: &Supplier,
+    b: &Batch,
+    packages: usize,
+    link: &str,
+    ack_due: NaiveDateTime,
+    earliest_ship_by: &str,
+) -> (String, String) {
+    let subject = format!("New batch {} for {}: {packages} label(s)", b.seq, sup.name);
+    let mut body = format!(
+        "Hello {},\n\nbatch {} is ready: {packages} package(s), each with its shipping label and print files.\n\n\
+         Download it and acknowledge each package here:\n{link}\n\n\
+         Please acknowledge by {} UTC.\n",
+        sup.name,
+        b.seq,
+        ack_due.format("%Y-%m-%d %H:%M")
+    );
+    if !earliest_ship_by.is_empty() {
+        body.push_str(&format!(
+            "The first package must ship by {earliest_ship_by} (TikTok's deadline).\n"
+        ));
+    }
+    body.push_str("\nThe zip holds labels/ (one PDF per package), labels.pdf (all labels, ready to print on 4x6 stock), manifest.csv and manifest.json, and SHA256SUMS.\n\n— podgate\n");
+    (subject, body)
+}
+
+/// A supplier rejected a package.
+pub fn rejection(sup: &Supplier, order_id: &str, package_id: &str, reason: &str) -> (String, String) {
+    (
+        format!("{} rejected package {package_id} (order {order_id})", sup.name),
+        format!(
+            "{} rejected package {package_id} of order {order_id}.\n\nReason: {reason}\n\n\
+             Open the order in podgate to route the package to another supplier or void its label.\n\n— podgate\n",
+            sup.name
+        ),
+    )
+}
+
+/// An order was cancelled after its label went to a supplier: pull the package.
+pub fn pull_request(
+    sup: &Supplier,
+    order_id: &str,
+    package_id: &str,
+    batch_seq: i64,
+    link: &str,
+) -> (String, String) {
+    (
+        format!("Pull package {package_id} (order {order_id}, batch {batch_seq}): the order was cancelled"),
+        format!(
+            "Hello {},\n\nthe buyer's order {order_id} was cancelled after its label was sent to you in batch {batch_seq}.\n\
+             Please do not ship package {package_id}. Take it out of production, then answer \"pulled\" \
+             (or \"already shipped\" if it left already):\n{link}\n\n— podgate\n",
+            sup.name
+        ),
+    )
+}
+
+/// The seller about the same cancellation.
+pub fn pull_requested_seller(sup: &Supplier, order_id: &str, package_id: &str) -> (String, String) {
+    (
+        format!(
+            "Order {order_id} was cancelled after its label went to {}",
+            sup.name
+        ),
+        format!(
+            "Order {order_id} was cancelled on TikTok after package {package_id} was handed to {} in a batch.\n\
+             podgate asked the supplier to pull it; its answer will show on the order. Void the label in podgate \
+             and cancel it in TikTok Seller Center to get the postage back.\n\n— podgate\n",
+            sup.name
+        ),
+    )
+}
+
+/// A batch is past the supplier's acknowledgement deadline.
+pub fn overdue(sup: &Supplier, b: &Batch, pending: usize) -> (String, String) {
+    (
+        format!(
+            "{} has not acknowledged batch {} ({pending} package(s))",
+            sup.name, b.seq
+        ),
+        format!(
+            "{} has not acknowledged {pending} package(s) of batch {}; they were due {} UTC.\n\
+             Contact the supplier, or route the packages elsewhere before TikTok's ship-by time.\n\n— podgate\n",
+            sup.name,
+            b.seq,
+            b.ack_due_at
+                .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
+                .unwrap_or_default()
+        ),
+    )
+}
+
+/// An invitation to join a workspace or a supplier portal.
+pub fn invite(workspace: &str, link: &str, hours: i64) -> (String, String) {
+    (
+        format!("You are invited to {workspace} on podgate"),
+        format!(
+            "You have been invited to {workspace} on podgate.\n\nChoose your password here (the link works for {hours} hours):\n{link}\n\n— podgate\n"
+        ),
+    )
+}
+
+/// A password reset link.
+pub fn password_reset(link: &str, minutes: i64) -> (String, String) {
+    (
+        "Reset your podgate password".into(),
+        format!(
+            "Someone (we hope you) asked to reset your podgate password.\n\nChoose a new one here (the link works for {minutes} minutes, once):\n{link}\n\nIf it was not you, ignore this message: your password stays as it is.\n\n— podgate\n"
+        ),
+    )
+}
+
+/// `podgate mail test`.
+pub fn test() -> (String, String) {
+    (
+        "podgate test message".into(),
+        "This is a test message from podgate: mail delivery works.\n".into(),
+    )
+}
