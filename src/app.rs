@@ -31,6 +31,9 @@ pub struct Services {
     pub sync: crate::domain::sync::SyncRegistry,
     pub labels: crate::domain::labels::LabelStore,
     pub label_jobs: crate::domain::labels::JobRunner,
+    pub batches: crate::batches::Batches,
+    /// None when no SMTP server is configured (mail then waits in the outbox).
+    pub mailer: Option<crate::mail::Mailer>,
 }
 
 impl Services {
@@ -45,7 +48,21 @@ impl Services {
         let labels = crate::domain::labels::LabelStore {
             dir: config.data_dir().join("labels"),
         };
+        let mailer = match &config.smtp {
+            Some(s) if !s.host.is_empty() => Some(crate::mail::Mailer::new(s).context("smtp")?),
+            _ => None,
+        };
         Ok(Services {
+            batches: crate::batches::Batches {
+                pool: pool.clone(),
+                labels: labels.clone(),
+                dir: config
+                    .batches_dir
+                    .clone()
+                    .unwrap_or_else(|| config.data_dir().join("batches")),
+                public_url: config.public_url(),
+            },
+            mailer,
             label_jobs: crate::domain::labels::JobRunner::new(tiktok.clone(), labels.clone()),
             tiktok,
             pool,
@@ -113,6 +130,19 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
             .clone()
             .watch(Duration::from_secs(3), shutdown.clone()),
     );
+    let clock = tokio::spawn(
+        services
+            .batches
+            .clone()
+            .clock(Duration::from_secs(30), shutdown.clone()),
+    );
+    let mail = tokio::spawn(crate::mail::deliver_loop(
+        pool.clone(),
+        services.mailer.clone(),
+        Duration::from_secs(5),
+        shutdown.clone(),
+    ));
+    let smtp_missing = services.mailer.is_none();
     let every = Duration::from_secs(config.sync_interval_secs);
     let poller = tokio::spawn(services.tiktok.clone().poll_loop(
         services.sync.clone(),
@@ -125,6 +155,12 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
     let web_addr = format!("http://{}:{}", rocket.config().address, rocket.config().port);
     tracing::info!(database = pool.backend(), address = %web_addr, "podgate is listening");
     println!("podgate {} is running on {web_addr}", env!("CARGO_PKG_VERSION"));
+    if smtp_missing {
+        println!(
+            "No SMTP server is configured ([default.smtp] or PODGATE_SMTP__HOST): mail is kept in the outbox; see {url}/mail."
+        );
+        tracing::warn!("no SMTP server configured: mail stays in the outbox");
+    }
     if needs_setup {
         println!("Open {url}/setup to create your workspace and its owner.");
     } else {
@@ -138,6 +174,8 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
     let _ = tokio::time::timeout(Duration::from_secs(10), jobs).await;
     let _ = tokio::time::timeout(Duration::from_secs(10), poller).await;
     let _ = tokio::time::timeout(Duration::from_secs(10), label_watch).await;
+    let _ = tokio::time::timeout(Duration::from_secs(10), clock).await;
+    let _ = tokio::time::timeout(Duration::from_secs(10), mail).await;
     tracing::info!("podgate stopped");
     result.map(|_| ()).map_err(anyhow::Error::from)
 }

@@ -8,6 +8,7 @@
 pub mod ackfile;
 pub mod acks;
 pub mod cutoff;
+pub mod files;
 pub mod manifest;
 pub mod merge;
 pub mod pack;
@@ -91,7 +92,7 @@ impl Batches {
         .map_err(|e| DomainError::Internal(e.to_string()))?
         .map_err(|e| DomainError::Internal(format!("packing batch {batch_id}: {e}")))?;
         let (files, man) = packed;
-        let link = format!("{}/supplier/batches/{}", self.public_url, b.id);
+        let link = format!("{}/supplier/batches/{}", self.public_url, b.seq);
         self.pool
             .run(move |c| {
                 c.transaction(|c| {

@@ -1,1 +1,236 @@
+//! What the dashboards show of batches: for the seller across suppliers, for a supplier its
+//! own. Read-only assemblies of rows, shared by the web pages and the factory API.
 
+use std::collections::BTreeMap;
+
+use chrono::NaiveDateTime;
+
+use crate::db::AnyConnection;
+use crate::db::models::batch::{self, AckEvent, Batch, Download};
+use crate::db::models::order;
+use crate::db::models::supplier::Supplier;
+use crate::domain::DomainError;
+
+/// Counts of a batch's packages by answer.
+#[derive(Debug, Clone, Default, serde::Serialize)]
+pub struct AckCounts {
+    pub total: usize,
+    pub pending: usize,
+    pub accepted: usize,
+    pub rejected: usize,
+    pub backordered: usize,
+    pub shipped: usize,
+    /// Pull requests not answered yet.
+    pub pulls_open: usize,
+}
+
+/// A batch with its counts, for lists.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BatchSummary {
+    pub batch: Batch,
+    pub supplier: String,
+    pub zip_name: String,
+    pub counts: AckCounts,
+    /// Past the supplier's acknowledgement deadline with packages unanswered.
+    pub overdue: bool,
+}
+
+/// A package row of a batch page.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct PackageRow {
+    pub row_id: i64,
+    pub position: i64,
+    pub active: bool,
+    pub package_id: i64,
+    pub order_id: i64,
+    pub tiktok_order_id: String,
+    pub tiktok_package_id: String,
+    pub tracking_number: String,
+    pub carrier: String,
+    pub service: String,
+    pub ship_by: i64,
+    pub units: usize,
+    pub ack_status: String,
+    pub ack_reason: Option<String>,
+    pub ack_expected_date: Option<String>,
+    pub ack_by: Option<String>,
+    pub ack_channel: Option<String>,
+    pub ack_at: Option<NaiveDateTime>,
+    pub pull_requested: bool,
+}
+
+/// Everything a batch page shows.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct BatchDetail {
+    pub summary: BatchSummary,
+    pub packages: Vec<PackageRow>,
+    pub downloads: Vec<Download>,
+    pub history: Vec<AckEvent>,
+}
+
+fn counts(rows: &[crate::db::models::batch::BatchPackage]) -> AckCounts {
+    let mut c = AckCounts::default();
+    for r in rows.iter().filter(|r| r.active) {
+        c.total += 1;
+        match r.ack_status.as_str() {
+            "pending" => c.pending += 1,
+            "accepted" => c.accepted += 1,
+            "rejected" => c.rejected += 1,
+            "backordered" => c.backordered += 1,
+            "shipped" => c.shipped += 1,
+            _ => {}
+        }
+        if r.pull_requested_at.is_some() && !matches!(r.ack_status.as_str(), "pulled" | "already_shipped") {
+            c.pulls_open += 1;
+        }
+    }
+    c
+}
+
+/// Summaries of batches (one query for all their packages).
+pub fn summaries(
+    c: &mut AnyConnection,
+    batches: Vec<Batch>,
+    now: NaiveDateTime,
+) -> Result<Vec<BatchSummary>, DomainError> {
+    let ids: Vec<i64> = batches.iter().map(|b| b.id).collect();
+    let mut rows: BTreeMap<i64, Vec<_>> = BTreeMap::new();
+    for r in batch::members_of(c, &ids)? {
+        rows.entry(r.batch_id).or_default().push(r);
+    }
+    let mut names: BTreeMap<i64, String> = BTreeMap::new();
+    let mut out = Vec::new();
+    for b in batches {
+        if let std::collections::btree_map::Entry::Vacant(e) = names.entry(b.supplier_id) {
+            let s = Supplier::find_in_workspace(c, b.workspace_id, b.supplier_id)?;
+            e.insert(s.map(|s| s.name).unwrap_or_default());
+        }
+        let counts = counts(rows.get(&b.id).map(Vec::as_slice).unwrap_or(&[]));
+        out.push(BatchSummary {
+            supplier: names[&b.supplier_id].clone(),
+            zip_name: b.zip_name(),
+            overdue: counts.pending > 0 && b.ack_due_at.is_some_and(|d| d < now),
+            counts,
+            batch: b,
+        });
+    }
+    Ok(out)
+}
+
+/// A batch page's content.
+pub fn detail(c: &mut AnyConnection, b: Batch, now: NaiveDateTime) -> Result<BatchDetail, DomainError> {
+    let members = batch::members(c, b.id)?;
+    let mut packages = Vec::new();
+    for (bp, p) in &members {
+        let o = order::find_in_workspace(c, b.workspace_id, p.order_id)?.ok_or(DomainError::NotFound)?;
+        packages.push(PackageRow {
+            row_id: bp.id,
+            position: bp.position,
+            active: bp.active,
+            package_id: p.id,
+            order_id: o.id,
+            tiktok_order_id: o.tiktok_order_id,
+            tiktok_package_id: p.tiktok_package_id.clone().unwrap_or_default(),
+            tracking_number: p.tracking_number.clone().unwrap_or_default(),
+            carrier: p.carrier.clone().unwrap_or_default(),
+            service: p.service_name.clone().unwrap_or_default(),
+            ship_by: o.ship_by,
+            units: p.line_item_ids.split(',').filter(|s| !s.is_empty()).count(),
+            ack_status: bp.ack_status.clone(),
+            ack_reason: bp.ack_reason.clone(),
+            ack_expected_date: bp.ack_expected_date.clone(),
+            ack_by: bp.ack_by.clone(),
+            ack_channel: bp.ack_channel.clone(),
+            ack_at: bp.ack_at,
+            pull_requested: bp.pull_requested_at.is_some(),
+        });
+    }
+    let downloads = batch::downloads(c, b.id)?;
+    let history = batch::ack_history(c, b.id)?;
+    let summary = summaries(c, vec![b], now)?.remove(0);
+    Ok(BatchDetail {
+        summary,
+        packages,
+        downloads,
+        history,
+    })
+}
+
+/// A supplier's open batch (labels waiting for the next seal).
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct OpenBatch {
+    pub supplier_id: i64,
+    pub supplier: String,
+    pub packages: usize,
+    /// The earliest TikTok ship-by among them (0 = none).
+    pub earliest_ship_by: i64,
+}
+
+/// The seller's dashboard.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Dashboard {
+    pub open: Vec<OpenBatch>,
+    pub batches: Vec<BatchSummary>,
+    pub published: usize,
+    pub not_downloaded: usize,
+    pub awaiting_ack: usize,
+    pub rejected: Vec<PackageRow>,
+    pub overdue_supplier: usize,
+    /// Packages not shipped yet whose TikTok ship-by time has passed.
+    pub overdue_tiktok: Vec<PackageRow>,
+}
+
+/// Builds the seller's batches dashboard.
+pub fn dashboard(c: &mut AnyConnection, ws: i64, now: NaiveDateTime) -> Result<Dashboard, DomainError> {
+    let mut open = Vec::new();
+    for s in Supplier::list(c, ws)?.into_iter().filter(|s| !s.archived) {
+        let pk = batch::open_packages(c, s.id)?;
+        let mut earliest = 0;
+        for p in pk.iter().take(1) {
+            earliest = order::find_in_workspace(c, ws, p.order_id)?
+                .map(|o| o.ship_by)
+                .unwrap_or(0);
+        }
+        open.push(OpenBatch {
+            supplier_id: s.id,
+            supplier: s.name,
+            packages: pk.len(),
+            earliest_ship_by: earliest,
+        });
+    }
+    let recent = batch::of_workspace(c, ws, 200)?;
+    let batches = summaries(c, recent, now)?;
+    let unix_now = now.and_utc().timestamp();
+    let mut rejected = Vec::new();
+    let mut overdue_tiktok = Vec::new();
+    for b in batches
+        .iter()
+        .filter(|b| b.counts.rejected > 0 || b.counts.total > b.counts.shipped)
+    {
+        let d = detail(c, b.batch.clone(), now)?;
+        for p in d.packages.into_iter().filter(|p| p.active) {
+            if p.ack_status == "rejected" {
+                rejected.push(p.clone());
+            }
+            if p.ship_by > 0
+                && p.ship_by < unix_now
+                && !matches!(p.ack_status.as_str(), "shipped" | "pulled" | "already_shipped")
+            {
+                overdue_tiktok.push(p);
+            }
+        }
+    }
+    Ok(Dashboard {
+        published: batches.len(),
+        not_downloaded: batches
+            .iter()
+            .filter(|b| b.batch.first_downloaded_at.is_none())
+            .count(),
+        awaiting_ack: batches.iter().filter(|b| b.counts.pending > 0).count(),
+        overdue_supplier: batches.iter().filter(|b| b.overdue).count(),
+        open,
+        batches,
+        rejected,
+        overdue_tiktok,
+    })
+}

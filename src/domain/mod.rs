@@ -3,6 +3,7 @@
 //! pass an [`crate::db::models::audit::Actor`] saying who acts and through which channel.
 
 pub mod accounts;
+pub mod api_tokens;
 pub mod catalog;
 pub mod labels;
 pub mod passwords;

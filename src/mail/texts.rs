@@ -45,19 +45,14 @@ pub fn rejection(sup: &Supplier, order_id: &str, package_id: &str, reason: &str)
 }
 
 /// An order was cancelled after its label went to a supplier: pull the package.
-pub fn pull_request(
-    sup: &Supplier,
-    order_id: &str,
-    package_id: &str,
-    batch_seq: i64,
-    link: &str,
-) -> (String, String) {
+pub fn pull_request(sup: &Supplier, order_id: &str, package_id: &str, batch_seq: i64) -> (String, String) {
     (
         format!("Pull package {package_id} (order {order_id}, batch {batch_seq}): the order was cancelled"),
         format!(
             "Hello {},\n\nthe buyer's order {order_id} was cancelled after its label was sent to you in batch {batch_seq}.\n\
              Please do not ship package {package_id}. Take it out of production, then answer \"pulled\" \
-             (or \"already shipped\" if it left already):\n{link}\n\n— podgate\n",
+             (or \"already shipped\" if it left already) on the batch's page in your podgate portal, \
+             or in an acknowledgement file (status pulled or already_shipped).\n\n— podgate\n",
             sup.name
         ),
     )

@@ -1,11 +1,13 @@
 //! The web portal: Rocket routes, guards, templates and error pages. Handlers are thin and
 //! call [`crate::domain`]; nothing here is used by the SFTP gateway or jobs.
 
+pub mod api;
 pub mod csrf;
 pub mod errors;
 pub mod fairings;
 pub mod guards;
 pub mod pages;
+pub mod ranged;
 pub mod templates;
 
 use include_dir::{Dir, include_dir};
@@ -71,6 +73,9 @@ pub fn routes() -> Vec<Route> {
     r.extend(pages::catalog::routes());
     r.extend(pages::labels::routes());
     r.extend(pages::label_actions::routes());
+    r.extend(pages::batches::routes());
+    r.extend(pages::portal::routes());
+    r.extend(api::routes());
     r
 }
 
@@ -84,6 +89,7 @@ pub fn build(figment: Figment, cfg: AppConfig, services: crate::app::Services) -
         .manage(services.sync.clone())
         .manage(services.labels.clone())
         .manage(services.label_jobs.clone())
+        .manage(services.batches.clone())
         .manage(templates)
         .attach(fairings::RequestLog)
         .attach(fairings::SecurityHeaders)

@@ -322,6 +322,17 @@ pub fn request_pull(conn: &mut AnyConnection, order_id: i64) -> QueryResult<Vec<
     Ok(rows)
 }
 
+/// Asks the supplier to pull these batch rows (unless asked already).
+pub fn request_pull_rows(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<usize> {
+    diesel::update(
+        batch_packages::table
+            .filter(batch_packages::id.eq_any(ids))
+            .filter(batch_packages::pull_requested_at.is_null()),
+    )
+    .set(batch_packages::pull_requested_at.eq(Some(super::now())))
+    .execute(conn)
+}
+
 /// A download to record.
 pub struct NewDownload<'a> {
     pub batch_id: i64,

@@ -2,6 +2,7 @@
 //! Functions here are synchronous and take a connection; callers wrap them in
 //! [`crate::db::DbPool::run`] or in a transaction.
 
+pub mod api_token;
 pub mod audit;
 pub mod batch;
 pub mod invite;

@@ -6,9 +6,11 @@ use diesel::Connection;
 
 use crate::db::AnyConnection;
 use crate::db::models::audit::{self, Actor};
-use crate::db::models::order;
+use crate::db::models::batch;
 use crate::db::models::package;
+use crate::db::models::supplier::Supplier;
 use crate::db::models::workspace::Workspace;
+use crate::db::models::{mail, order};
 
 use super::super::DomainError;
 use super::super::shops::TikTok;
@@ -24,6 +26,35 @@ pub fn hold_cancelled_order(conn: &mut AnyConnection, order_id: i64) -> Result<u
     let reason =
         "The order was cancelled after this label was bought: it is kept out of handoff. Void the label.";
     let held = package::hold_for_cancelled_order(conn, order_id, reason)?;
+    // Labels already handed over: the supplier must pull them (and say so).
+    for bp in batch::request_pull(conn, order_id)? {
+        let p = package::find(conn, bp.package_id)?;
+        let b = batch::find(conn, bp.batch_id)?;
+        let Some(sup) = Supplier::find_in_workspace(conn, p.workspace_id, p.supplier_id)? else {
+            continue;
+        };
+        let o = order::find_in_workspace(conn, p.workspace_id, order_id)?.ok_or(DomainError::NotFound)?;
+        let tt = p.tiktok_package_id.clone().unwrap_or_default();
+        let (subject, body) = crate::mail::texts::pull_request(&sup, &o.tiktok_order_id, &tt, b.seq);
+        for to in sup.contact_emails() {
+            mail::enqueue(conn, Some(p.workspace_id), "pull", &to, &subject, &body)?;
+        }
+        let (subject, body) = crate::mail::texts::pull_requested_seller(&sup, &o.tiktok_order_id, &tt);
+        for u in crate::db::models::user::User::list_in_workspace(conn, p.workspace_id)?
+            .iter()
+            .filter(|u| u.role == "owner" && !u.disabled)
+        {
+            mail::enqueue(conn, Some(p.workspace_id), "pull", &u.email, &subject, &body)?;
+        }
+        order::add_event(
+            conn,
+            order_id,
+            "pull",
+            &format!("{} asked to pull package {tt} from batch {}", sup.name, b.seq),
+            "podgate",
+            "system",
+        )?;
+    }
     if held > 0 {
         order::add_event(
             conn,
@@ -59,7 +90,8 @@ impl TikTok {
                             p.status
                         )));
                     }
-                    let tt = p.tiktok_package_id.unwrap_or_default();
+                    let tt = p.tiktok_package_id.clone().unwrap_or_default();
+                    handoff_after_void(c, &p)?;
                     order::add_event(
                         c,
                         p.order_id,
@@ -249,6 +281,86 @@ impl TikTok {
                     };
                     order::add_event(c, o.id, "service", &what, &actor.label, actor.channel.as_str())?;
                     Ok(())
+                })
+            })
+            .await
+    }
+}
+
+/// A voided label already handed to a supplier: a rejected one just leaves its batch; any
+/// other is pulled (the supplier is asked, by portal banner and mail, to answer "pulled" or
+/// "already shipped").
+fn handoff_after_void(c: &mut AnyConnection, p: &package::Package) -> Result<(), DomainError> {
+    let Some(bp) = batch::active_of_package(c, p.id)? else {
+        return Ok(());
+    };
+    if bp.ack_status == "rejected" {
+        batch::deactivate(c, bp.id)?;
+        return Ok(());
+    }
+    if bp.pull_requested_at.is_none() {
+        batch::request_pull_rows(c, &[bp.id])?;
+        let b = batch::find(c, bp.batch_id)?;
+        if let Some(sup) = Supplier::find_in_workspace(c, p.workspace_id, p.supplier_id)? {
+            let o = order::find_in_workspace(c, p.workspace_id, p.order_id)?.ok_or(DomainError::NotFound)?;
+            let tt = p.tiktok_package_id.clone().unwrap_or_default();
+            let (subject, body) = crate::mail::texts::pull_request(&sup, &o.tiktok_order_id, &tt, b.seq);
+            for to in sup.contact_emails() {
+                mail::enqueue(c, Some(p.workspace_id), "pull", &to, &subject, &body)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+impl TikTok {
+    /// Moves a package a supplier rejected to another supplier: its label leaves the batch and
+    /// joins that supplier's next one. Returns the new supplier's name.
+    pub async fn reroute_package(
+        &self,
+        actor: &Actor,
+        package_id: i64,
+        supplier_id: i64,
+    ) -> Result<String, DomainError> {
+        let ws = seller_workspace(actor)?;
+        let actor = actor.clone();
+        self.pool
+            .run(move |c| {
+                c.transaction(|c| {
+                    let p = package::find(c, package_id)?;
+                    if p.workspace_id != ws {
+                        return Err(DomainError::NotFound);
+                    }
+                    let to = Supplier::find_in_workspace(c, ws, supplier_id)?
+                        .filter(|s| !s.archived)
+                        .ok_or_else(|| DomainError::invalid("supplier", "Choose an active supplier."))?;
+                    let bp = batch::active_of_package(c, p.id)?;
+                    if bp.as_ref().is_none_or(|b| b.ack_status != "rejected") || to.id == p.supplier_id {
+                        return Err(DomainError::Conflict(
+                            "Only a package its supplier rejected can be moved to another supplier.".into(),
+                        ));
+                    }
+                    if let Some(bp) = bp {
+                        batch::deactivate(c, bp.id)?;
+                    }
+                    let units: Vec<i64> = p.line_item_ids.split(',').filter_map(|x| x.parse().ok()).collect();
+                    package::move_to_supplier(c, p.id, to.id, &units)?;
+                    order::add_event(
+                        c,
+                        p.order_id,
+                        "routing",
+                        &format!(
+                            "Package {} moved to {} by {} after a rejection; its label goes in {}'s next batch",
+                            p.tiktok_package_id.unwrap_or_default(),
+                            to.name,
+                            actor.label,
+                            to.name
+                        ),
+                        &actor.label,
+                        actor.channel.as_str(),
+                    )?;
+                    audit::record(c, &actor, Some(ws), "package.reroute", &format!("package:{package_id}"), &to.name)?;
+                    Ok(to.name)
                 })
             })
             .await

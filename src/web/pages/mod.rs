@@ -2,11 +2,13 @@
 
 pub mod account;
 pub mod auth;
+pub mod batches;
 pub mod catalog;
 pub mod home;
 pub mod label_actions;
 pub mod labels;
 pub mod orders;
+pub mod portal;
 pub mod shops;
 pub mod suppliers;
 pub mod team;

@@ -12,7 +12,7 @@ use crate::domain::suppliers::{self, SupplierInput};
 use crate::domain::{DomainError, accounts};
 use crate::web::csrf::{CsrfForm, EmptyForm};
 use crate::web::errors::WebError;
-use crate::web::guards::{ClientIp, CurrentUser, OwnerUser, SupplierUser};
+use crate::web::guards::{ClientIp, CurrentUser, OwnerUser};
 use crate::web::templates::{Flashed, Page};
 
 use super::form_errors;
@@ -216,13 +216,7 @@ async fn invite(
     }
 }
 
-#[get("/supplier")]
-async fn portal(pool: &State<DbPool>, user: SupplierUser) -> Result<Page, WebError> {
-    let s = suppliers::get(pool, user.signed_in.user.workspace_id, user.supplier_id).await?;
-    Ok(Page::new("portal.html", context! { supplier => s }))
-}
-
 /// Routes of this page group.
 pub fn routes() -> Vec<Route> {
-    routes![index, create, show, update, archive, invite, portal]
+    routes![index, create, show, update, archive, invite]
 }

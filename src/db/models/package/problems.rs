@@ -158,3 +158,26 @@ pub fn cancel_remaining(conn: &mut AnyConnection, job_id: i64) -> QueryResult<us
     ))
     .execute(conn)
 }
+
+/// Gives a package (and its units) to another supplier.
+pub fn move_to_supplier(
+    conn: &mut AnyConnection,
+    id: i64,
+    supplier_id: i64,
+    units: &[i64],
+) -> QueryResult<()> {
+    use crate::db::schema::order_items;
+    diesel::update(packages::table.find(id))
+        .set((
+            packages::supplier_id.eq(supplier_id),
+            packages::updated_at.eq(super::super::now()),
+        ))
+        .execute(conn)?;
+    diesel::update(order_items::table.filter(order_items::id.eq_any(units)))
+        .set((
+            order_items::supplier_id.eq(Some(supplier_id)),
+            order_items::routed_by.eq("manual"),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

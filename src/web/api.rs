@@ -1,0 +1,169 @@
+//! The factory API: a supplier's systems list batches, download them (Range supported) and send
+//! acknowledgements with a bearer token created in the portal. Same rules as the portal, through
+//! the same domain functions; errors are JSON with a stable `code`.
+
+use rocket::data::{Data, ToByteUnit};
+use rocket::http::Status;
+use rocket::request::{FromRequest, Outcome, Request};
+use rocket::serde::json::Json;
+use rocket::{Route, State, get, post, routes};
+
+use crate::batches::Batches;
+use crate::batches::ackfile::{self, Format};
+use crate::batches::acks::AckError;
+use crate::batches::views;
+use crate::db::DbPool;
+use crate::db::models::api_token::ApiToken;
+use crate::db::models::audit::{Actor, Channel};
+use crate::db::models::batch;
+use crate::db::models::user::Role;
+use crate::domain::{DomainError, api_tokens};
+use crate::web::errors::WebError;
+use crate::web::guards::ClientIp;
+use crate::web::ranged::{RangeHeader, Ranged};
+
+/// A request authenticated by a live factory token.
+pub struct Factory {
+    pub token: ApiToken,
+    pub actor: Actor,
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Factory {
+    type Error = ();
+    async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
+        let Some(bearer) = req
+            .headers()
+            .get_one("Authorization")
+            .and_then(|h| h.strip_prefix("Bearer "))
+            .map(str::trim)
+        else {
+            return Outcome::Error((Status::Unauthorized, ()));
+        };
+        let Some(pool) = req.rocket().state::<DbPool>() else {
+            return Outcome::Error((Status::InternalServerError, ()));
+        };
+        match api_tokens::authenticate(pool, bearer).await {
+            Ok(Some(token)) => {
+                let ip = req.client_ip().map(|i| i.to_string());
+                let actor = Actor {
+                    workspace_id: Some(token.workspace_id),
+                    user_id: None,
+                    role: Some(Role::Supplier),
+                    label: format!("api:{}", token.name),
+                    ip,
+                    channel: Channel::Api,
+                };
+                Outcome::Success(Factory { token, actor })
+            }
+            Ok(None) => Outcome::Error((Status::Unauthorized, ())),
+            Err(_) => Outcome::Error((Status::InternalServerError, ())),
+        }
+    }
+}
+
+#[get("/api/v1/batches")]
+async fn list(pool: &State<DbPool>, f: Factory) -> Result<Json<serde_json::Value>, WebError> {
+    let sid = f.token.supplier_id;
+    let now = crate::db::models::now();
+    let list = pool
+        .run(move |c| {
+            let b = batch::of_supplier(c, sid)?;
+            views::summaries(c, b, now)
+        })
+        .await?;
+    let out: Vec<_> = list
+        .iter()
+        .map(|s| {
+            serde_json::json!({
+                "batch": s.batch.seq,
+                "zip": s.zip_name,
+                "zip_sha256": s.batch.zip_sha256,
+                "zip_bytes": s.batch.zip_bytes,
+                "published_at": s.batch.sealed_at,
+                "ack_due_at": s.batch.ack_due_at,
+                "downloaded": s.batch.first_downloaded_at.is_some(),
+                "packages": s.counts,
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({ "batches": out })))
+}
+
+#[get("/api/v1/batches/<seq>")]
+async fn show(batches: &State<Batches>, f: Factory, seq: i64) -> Result<Json<serde_json::Value>, WebError> {
+    let b = batches.supplier_batch(f.token.supplier_id, seq).await?;
+    let now = crate::db::models::now();
+    let d = batches.pool.run(move |c| views::detail(c, b, now)).await?;
+    let packages: Vec<_> = d
+        .packages
+        .iter()
+        .filter(|p| p.active)
+        .map(|p| {
+            serde_json::json!({
+                "position": p.position, "order_id": p.tiktok_order_id, "package_id": p.tiktok_package_id,
+                "tracking_number": p.tracking_number, "carrier": p.carrier, "service": p.service,
+                "status": p.ack_status, "reason": p.ack_reason, "expected_date": p.ack_expected_date,
+                "pull_requested": p.pull_requested,
+            })
+        })
+        .collect();
+    Ok(Json(serde_json::json!({
+        "batch": d.summary.batch.seq, "zip": d.summary.zip_name, "zip_sha256": d.summary.batch.zip_sha256,
+        "ack_due_at": d.summary.batch.ack_due_at, "packages": packages,
+    })))
+}
+
+#[get("/api/v1/batches/<seq>/<file>")]
+async fn download(
+    batches: &State<Batches>,
+    f: Factory,
+    range: RangeHeader,
+    seq: i64,
+    file: &str,
+) -> Result<Ranged, WebError> {
+    let b = batches.supplier_batch(f.token.supplier_id, seq).await?;
+    super::pages::batches::serve(batches, &f.actor, &b, file, range).await
+}
+
+/// The answer to a set of acknowledgements.
+#[derive(rocket::Responder)]
+enum AckReply {
+    #[response(status = 200)]
+    Applied(Json<serde_json::Value>),
+    #[response(status = 422)]
+    Refused(Json<serde_json::Value>),
+}
+
+#[post("/api/v1/acks", data = "<body>")]
+async fn acks(
+    batches: &State<Batches>,
+    f: Factory,
+    _ip: ClientIp,
+    body: Data<'_>,
+) -> Result<AckReply, WebError> {
+    let bytes = body
+        .open((ackfile::MAX_FILE_BYTES + 1).bytes())
+        .into_bytes()
+        .await
+        .map_err(|e| DomainError::Internal(e.to_string()))?;
+    let refused = |errors: Vec<crate::batches::acks::LineError>| {
+        AckReply::Refused(Json(serde_json::json!({
+            "error": { "code": "invalid_acks", "message": "Some lines are invalid; nothing was applied.", "lines": errors }
+        })))
+    };
+    let lines = match ackfile::parse(Format::Json, &bytes) {
+        Ok(l) => l,
+        Err(errors) => return Ok(refused(errors)),
+    };
+    match batches.acknowledge(&f.actor, f.token.supplier_id, lines).await {
+        Ok(applied) => Ok(AckReply::Applied(Json(serde_json::json!({ "applied": applied })))),
+        Err(AckError::Refused(errors)) => Ok(refused(errors)),
+        Err(AckError::Domain(d)) => Err(d.into()),
+    }
+}
+
+/// The API's routes.
+pub fn routes() -> Vec<Route> {
+    routes![list, show, download, acks]
+}

@@ -1,0 +1,248 @@
+//! The supplier portal: its batches (new, downloaded, acknowledged, with pull requests), each
+//! batch's packages with download (resumable) and acknowledgement, and API tokens for the
+//! factory's systems. A supplier reaches only its own batches: every query is keyed by the
+//! supplier of the signed-in person.
+
+use minijinja::context;
+use rocket::{FromForm, Route, State, get, post, routes};
+
+use crate::batches::Batches;
+use crate::batches::acks::{AckError, AckLine, AckStatus, Target};
+use crate::batches::views;
+use crate::db::DbPool;
+use crate::db::models::batch;
+use crate::domain::{DomainError, api_tokens, suppliers};
+use crate::web::csrf::{CsrfForm, EmptyForm};
+use crate::web::errors::WebError;
+use crate::web::guards::{ClientIp, SupplierUser};
+use crate::web::ranged::{RangeHeader, Ranged};
+use crate::web::templates::{Flashed, Page};
+
+fn actor(user: &SupplierUser, ip: &ClientIp) -> crate::db::models::audit::Actor {
+    crate::db::models::audit::Actor::user(
+        &user.signed_in.user,
+        ip.0.clone(),
+        crate::db::models::audit::Channel::Web,
+    )
+}
+
+#[get("/supplier")]
+async fn home(pool: &State<DbPool>, user: SupplierUser) -> Result<Page, WebError> {
+    let s = suppliers::get(pool, user.signed_in.user.workspace_id, user.supplier_id).await?;
+    let sid = user.supplier_id;
+    let now = crate::db::models::now();
+    let list = pool
+        .run(move |c| {
+            let b = batch::of_supplier(c, sid)?;
+            views::summaries(c, b, now)
+        })
+        .await?;
+    let pulls: usize = list.iter().map(|b| b.counts.pulls_open).sum();
+    Ok(Page::new(
+        "portal.html",
+        context! { supplier => s, batches => list, pulls },
+    ))
+}
+
+#[get("/supplier/batches/<seq>")]
+async fn show(batches: &State<Batches>, user: SupplierUser, seq: i64) -> Result<Page, WebError> {
+    let b = batches.supplier_batch(user.supplier_id, seq).await?;
+    let now = crate::db::models::now();
+    let d = batches.pool.run(move |c| views::detail(c, b, now)).await?;
+    Ok(Page::new(
+        "batch.html",
+        context! { d, seller => false, others => Vec::<String>::new() },
+    ))
+}
+
+#[get("/supplier/batches/<seq>/<file>")]
+async fn download(
+    batches: &State<Batches>,
+    user: SupplierUser,
+    ip: ClientIp,
+    range: RangeHeader,
+    seq: i64,
+    file: &str,
+) -> Result<Ranged, WebError> {
+    let b = batches.supplier_batch(user.supplier_id, seq).await?;
+    super::batches::serve(batches, &actor(&user, &ip), &b, file, range).await
+}
+
+#[derive(FromForm)]
+struct AckForm {
+    csrf_token: String,
+    row: i64,
+    status: String,
+    reason: String,
+    expected_date: String,
+}
+crate::csrf_form!(AckForm);
+
+/// Turns refused acknowledgement lines into a message on the batch page.
+fn refused(to: &str, e: AckError) -> Result<Flashed, WebError> {
+    match e {
+        AckError::Refused(lines) => Ok(Flashed::error(
+            to,
+            lines
+                .iter()
+                .map(|l| l.message.clone())
+                .collect::<Vec<_>>()
+                .join("; ")
+                + ". Nothing was changed.",
+        )),
+        AckError::Domain(d) => Err(d.into()),
+    }
+}
+
+#[post("/supplier/batches/<seq>/ack", data = "<form>")]
+async fn ack(
+    batches: &State<Batches>,
+    user: SupplierUser,
+    ip: ClientIp,
+    seq: i64,
+    form: CsrfForm<AckForm>,
+) -> Result<Flashed, WebError> {
+    let to = format!("/supplier/batches/{seq}");
+    let f = form.0;
+    let Some(status) = AckStatus::parse(&f.status) else {
+        return Ok(Flashed::error(
+            to,
+            "Choose accepted, rejected, backordered or shipped.",
+        ));
+    };
+    let expected_date = match f.expected_date.trim() {
+        "" => None,
+        d => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => return Ok(Flashed::error(to, "The expected date must look like 2026-12-01.")),
+        },
+    };
+    let line = AckLine {
+        line: 1,
+        target: Target::Row(f.row),
+        status,
+        reason: Some(f.reason),
+        expected_date,
+    };
+    match batches
+        .acknowledge(&actor(&user, &ip), user.supplier_id, vec![line])
+        .await
+    {
+        Ok(r) if r.iter().any(|l| l.changed) => Ok(Flashed::success(
+            to,
+            format!("Recorded: {}.", status.as_str().replace('_', " ")),
+        )),
+        Ok(_) => Ok(Flashed::success(to, "Already recorded; nothing changed.")),
+        Err(e) => refused(&to, e),
+    }
+}
+
+#[post("/supplier/batches/<seq>/accept-all", data = "<form>")]
+async fn accept_all(
+    batches: &State<Batches>,
+    user: SupplierUser,
+    ip: ClientIp,
+    seq: i64,
+    form: CsrfForm<EmptyForm>,
+) -> Result<Flashed, WebError> {
+    let _ = form;
+    let to = format!("/supplier/batches/{seq}");
+    let b = batches.supplier_batch(user.supplier_id, seq).await?;
+    let id = b.id;
+    let rows = batches
+        .pool
+        .run(move |c| Ok::<_, DomainError>(batch::members(c, id)?))
+        .await?;
+    let lines: Vec<AckLine> = rows
+        .iter()
+        .filter(|(bp, _)| bp.active && bp.ack_status == "pending")
+        .enumerate()
+        .map(|(i, (bp, _))| AckLine {
+            line: i + 1,
+            target: Target::Row(bp.id),
+            status: AckStatus::Accepted,
+            reason: None,
+            expected_date: None,
+        })
+        .collect();
+    if lines.is_empty() {
+        return Ok(Flashed::success(to, "Every package already has an answer."));
+    }
+    let n = lines.len();
+    match batches
+        .acknowledge(&actor(&user, &ip), user.supplier_id, lines)
+        .await
+    {
+        Ok(_) => Ok(Flashed::success(to, format!("Accepted {n} package(s)."))),
+        Err(e) => refused(&to, e),
+    }
+}
+
+#[get("/supplier/tokens")]
+async fn tokens(pool: &State<DbPool>, user: SupplierUser) -> Result<Page, WebError> {
+    let list = api_tokens::list(pool, user.supplier_id).await?;
+    Ok(Page::new(
+        "tokens.html",
+        context! { tokens => list, created => None::<String> },
+    ))
+}
+
+#[derive(FromForm)]
+struct TokenForm {
+    csrf_token: String,
+    name: String,
+}
+crate::csrf_form!(TokenForm);
+
+#[post("/supplier/tokens", data = "<form>")]
+async fn create_token(
+    pool: &State<DbPool>,
+    user: SupplierUser,
+    ip: ClientIp,
+    form: CsrfForm<TokenForm>,
+) -> Result<Result<Page, Flashed>, WebError> {
+    match api_tokens::create(pool, &actor(&user, &ip), Some(user.supplier_id), &form.0.name).await {
+        Ok(token) => {
+            let list = api_tokens::list(pool, user.supplier_id).await?;
+            Ok(Ok(Page::new(
+                "tokens.html",
+                context! { tokens => list, created => Some(token) },
+            )))
+        }
+        Err(DomainError::Invalid(f)) => Ok(Err(Flashed::error(
+            "/supplier/tokens",
+            f.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(" "),
+        ))),
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[post("/supplier/tokens/<id>/revoke", data = "<form>")]
+async fn revoke_token(
+    pool: &State<DbPool>,
+    user: SupplierUser,
+    ip: ClientIp,
+    id: i64,
+    form: CsrfForm<EmptyForm>,
+) -> Result<Flashed, WebError> {
+    let _ = form;
+    api_tokens::revoke(pool, &actor(&user, &ip), Some(user.supplier_id), id).await?;
+    Ok(Flashed::success(
+        "/supplier/tokens",
+        "Token revoked: systems using it are refused from now on.",
+    ))
+}
+
+/// Routes of this page group.
+pub fn routes() -> Vec<Route> {
+    routes![
+        home,
+        show,
+        download,
+        ack,
+        accept_all,
+        tokens,
+        create_token,
+        revoke_token
+    ]
+}
