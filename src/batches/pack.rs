@@ -107,7 +107,13 @@ pub fn pack(
     // 2. The zip.
     let zpath = zip_path(dir, batch_id);
     let ztmp = tmp_name(&zpath);
-    let mut zip = zip::ZipWriter::new(BufWriter::new(File::create(&ztmp)?));
+    // Read and write: the zip is hashed from disk once written.
+    let zfile = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .create_new(true)
+        .open(&ztmp)?;
+    let mut zip = zip::ZipWriter::new(BufWriter::new(zfile));
     let opts = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(manifest.zip_time())

@@ -76,6 +76,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(pages::batches::routes());
     r.extend(pages::portal::routes());
     r.extend(api::routes());
+    r.extend(pages::mail::routes());
     r
 }
 

@@ -2,6 +2,7 @@
 //! on the backend named by `PODGATE_TEST_BACKEND`; `scripts/test` runs the suite on both.
 
 mod accounts;
+mod batches;
 mod cli;
 mod common;
 mod crash;

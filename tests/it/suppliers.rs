@@ -62,6 +62,37 @@ HOOD-,prefix,100,Shirt Co,G18500,,,,,https://cdn.example.com/print/hood-front.pn
 MUG-,prefix,100,Mug Works,MUG11,,,,,https://cdn.example.com/print/mug.png,sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n\
 TEE-CATMOM-*,glob,10,Mug Works,SPECIAL,300,10,8,1,https://cdn.example.com/print/catmom.png,\n";
 
+/// Invites a person of a supplier, who joins in their own browser (returned, signed in).
+pub async fn supplier_user(app: &TestApp, supplier: i64, email: &str) -> TestApp {
+    let r = app
+        .post_form(
+            &format!("/suppliers/{supplier}"),
+            &format!("/suppliers/{supplier}/invite"),
+            &[("email", email)],
+        )
+        .await;
+    let body = r.into_string().await.unwrap().replace("&#x2f;", "/");
+    let link: String = body[body.find("/invite/").unwrap()..]
+        .chars()
+        .take_while(|c| *c != '"')
+        .collect();
+    let sup = TestApp::reuse(app).await;
+    let r = sup
+        .post_form(
+            &link,
+            &link,
+            &[
+                ("name", "Pat"),
+                ("password", "factory password"),
+                ("confirm", "factory password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    drop(r);
+    sup
+}
+
 /// A connected shop, two suppliers and the catalog above.
 pub async fn routed_app() -> (TestApp, podgate::sandbox::SandboxHandle, i64, i64) {
     let (app, sb) = connected(WorldSettings {
@@ -350,32 +381,7 @@ async fn pre_flight_says_what_is_missing_before_any_label() {
 #[rocket::async_test]
 async fn suppliers_see_only_their_own_portal_on_every_route() {
     let (app, _sb, shirts, mugs) = routed_app().await;
-    // Invite a person of Shirt Co; they join in their own browser.
-    let r = app
-        .post_form(
-            &format!("/suppliers/{shirts}"),
-            &format!("/suppliers/{shirts}/invite"),
-            &[("email", "pat@shirtco.example")],
-        )
-        .await;
-    let body = r.into_string().await.unwrap().replace("&#x2f;", "/");
-    let link: String = body[body.find("/invite/").unwrap()..]
-        .chars()
-        .take_while(|c| *c != '"')
-        .collect();
-    let sup = TestApp::reuse(&app).await;
-    let r = sup
-        .post_form(
-            &link,
-            &link,
-            &[
-                ("name", "Pat"),
-                ("password", "factory password"),
-                ("confirm", "factory password"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), Status::SeeOther);
+    let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
     let r = sup.client.get("/").dispatch().await;
     assert_eq!(r.headers().get_one("Location"), Some("/supplier"));
     let (s, portal) = sup.get("/supplier").await;
@@ -389,6 +395,7 @@ async fn suppliers_see_only_their_own_portal_on_every_route() {
     let allowed_get = [
         "/",
         "/supplier",
+        "/supplier/tokens",
         "/account",
         "/healthz",
         "/login",
@@ -438,11 +445,17 @@ async fn suppliers_see_only_their_own_portal_on_every_route() {
             );
             let open = route.method == Method::Get && allowed_get.contains(&template.as_str())
                 // Their own account, and the anonymous forms (which act on no one's data).
-                || ["/logout", "/account/password", "/setup", "/login", "/invite/<token>"].contains(&template.as_str())
+                || ["/logout", "/account/password", "/setup", "/login", "/invite/<token>", "/supplier/tokens"].contains(&template.as_str())
                 || template.starts_with("/webhooks/");
+            // The factory API wants a token, not a browser session.
+            if template.starts_with("/api/") {
+                assert_eq!(status, Status::Unauthorized, "{} {path}", route.method);
+                continue;
+            }
             if !open {
                 assert!(
-                    matches!(status.code, 403 | 404),
+                    // 422: the form did not even parse (nothing was read or changed).
+                    matches!(status.code, 403 | 404 | 422),
                     "{} {path} answered {status} {location} to a supplier user",
                     route.method
                 );

@@ -7,6 +7,7 @@ pub mod catalog;
 pub mod home;
 pub mod label_actions;
 pub mod labels;
+pub mod mail;
 pub mod orders;
 pub mod portal;
 pub mod shops;

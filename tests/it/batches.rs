@@ -1,0 +1,630 @@
+//! Handoff batches end to end: the seller publishes, the supplier downloads (whole and resumed)
+//! and acknowledges, the seller sees every outcome; the zip's contents, checksums and
+//! determinism; isolation between suppliers; the factory API; mail through a real SMTP server.
+
+use std::io::Read;
+use std::process::{Child, Command, Stdio};
+
+use rocket::http::{Header, Status};
+use sha2::{Digest, Sha256};
+
+use crate::common::TestApp;
+use crate::suppliers::{routed_app, supplier_user};
+
+/// Orders ready for a label whose units all go to one supplier.
+pub async fn orders_for(app: &TestApp, supplier: i64, n: usize) -> Vec<i64> {
+    let ids: Vec<(i64, Vec<Option<i64>>)> = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::{order_items as oi, orders as o};
+            let ids: Vec<i64> = o::table
+                .filter(o::status.eq("AWAITING_SHIPMENT"))
+                .filter(o::routing.eq("routed"))
+                .order(o::id)
+                .select(o::id)
+                .load(c)?;
+            let mut out = Vec::new();
+            for id in ids {
+                let s: Vec<Option<i64>> = oi::table
+                    .filter(oi::order_id.eq(id))
+                    .select(oi::supplier_id)
+                    .distinct()
+                    .load(c)?;
+                out.push((id, s));
+            }
+            Ok(out)
+        })
+        .await;
+    let v: Vec<i64> = ids
+        .into_iter()
+        .filter(|(_, s)| s.as_slice() == [Some(supplier)])
+        .map(|(id, _)| id)
+        .take(n)
+        .collect();
+    assert_eq!(v.len(), n, "enough orders for supplier {supplier}");
+    v
+}
+
+/// Buys labels for orders through the web and waits until they are stored.
+pub async fn buy(app: &TestApp, ids: &[i64]) {
+    let token = app.csrf("/orders").await;
+    let mut fields: Vec<(&str, String)> = vec![("csrf_token", token)];
+    fields.extend(ids.iter().map(|i| ("order", i.to_string())));
+    let body = url::form_urlencoded::Serializer::new(String::new())
+        .extend_pairs(fields.iter().map(|(k, v)| (*k, v.as_str())))
+        .finish();
+    let r = app
+        .client
+        .post("/labels/buy")
+        .header(rocket::http::ContentType::Form)
+        .body(body)
+        .dispatch()
+        .await;
+    let job = r.headers().get_one("Location").unwrap().to_string();
+    crate::shops::page_eventually(app, &job, " 0 remaining").await;
+}
+
+/// Publishes a supplier's open batch; returns the batch page path.
+pub async fn publish(app: &TestApp, supplier: i64) -> String {
+    let r = app
+        .post_form(
+            "/batches",
+            "/batches/publish",
+            &[("supplier", &supplier.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    let to = r.headers().get_one("Location").unwrap().to_string();
+    assert!(to.starts_with("/batches/"), "{to}");
+    to
+}
+
+fn zip_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    (0..z.len())
+        .map(|i| {
+            let mut f = z.by_index(i).unwrap();
+            let mut b = Vec::new();
+            f.read_to_end(&mut b).unwrap();
+            (f.name().unwrap().to_string(), b)
+        })
+        .collect()
+}
+
+#[rocket::async_test]
+async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads_and_answers() {
+    let (app, _sb, shirts, mugs) = routed_app().await;
+    let ids = orders_for(&app, shirts, 4).await;
+    let mug_ids = orders_for(&app, mugs, 1).await;
+    buy(&app, &[ids.clone(), mug_ids].concat()).await;
+    let (_, dash) = app.get("/batches").await;
+    assert!(dash.contains("Publish now"), "{dash}");
+    let page = publish(&app, shirts).await;
+    publish(&app, mugs).await;
+    let batch_id: i64 = page.rsplit('/').next().unwrap().parse().unwrap();
+
+    // The zip: every label, the merged PDF, both manifests, checksums over all of them.
+    let b = app
+        .query(move |c| podgate::db::models::batch::find(c, batch_id))
+        .await;
+    assert_eq!((b.seq, b.package_count, b.status.as_str()), (1, 4, "sealed"));
+    let zpath = app.services.batches.zip_path(&b);
+    let bytes = std::fs::read(&zpath).unwrap();
+    assert_eq!(hex::encode(Sha256::digest(&bytes)), b.zip_sha256.clone().unwrap());
+    let unzip = Command::new("unzip").arg("-t").arg(&zpath).output().unwrap();
+    assert!(
+        unzip.status.success(),
+        "{}",
+        String::from_utf8_lossy(&unzip.stdout)
+    );
+    let entries = zip_entries(&bytes);
+    let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
+    assert_eq!(names.len(), 8, "{names:?}");
+    assert!(
+        names[..4]
+            .iter()
+            .all(|n| n.starts_with("labels/000") && n.ends_with(".pdf"))
+    );
+    assert_eq!(
+        &names[4..],
+        ["labels.pdf", "manifest.csv", "manifest.json", "SHA256SUMS"]
+    );
+    let sums = String::from_utf8(entries[7].1.clone()).unwrap();
+    for (name, body) in &entries[..7] {
+        let line = format!("{}  {name}", hex::encode(Sha256::digest(body)));
+        assert!(sums.lines().any(|l| l == line), "{name} checksum in {sums}");
+    }
+    let manifest: podgate::batches::manifest::Manifest = serde_json::from_slice(&entries[6].1).unwrap();
+    assert_eq!(manifest.packages.len(), 4);
+    let merged = lopdf::Document::load_mem(&entries[4].1).unwrap();
+    assert_eq!(
+        merged.get_pages().len(),
+        4,
+        "one page per label, in manifest order"
+    );
+    for (i, p) in manifest.packages.iter().enumerate() {
+        let text = merged.extract_text(&[i as u32 + 1]).unwrap();
+        assert!(
+            text.contains(&p.tracking_number),
+            "page {} is {}'s label: {text}",
+            i + 1,
+            p.tracking_number
+        );
+        assert_eq!(p.label_file, names[i].trim_start_matches("labels/"));
+        assert!(p.lines.iter().all(|l| !l.seller_sku.is_empty() && l.quantity > 0));
+    }
+    let csv = String::from_utf8(entries[5].1.clone()).unwrap();
+    let header = csv.lines().next().unwrap();
+    assert!(header.starts_with("batch,position,order_id,package_id,tracking_number,carrier,service,ship_by,seller_sku,supplier_product_code"));
+    assert!(header.contains("artwork_front_url"), "{header}");
+    assert!(csv.contains("https://cdn.example.com/print/"));
+    // Packing the same batch again gives the same bytes.
+    let again = tempfile::tempdir().unwrap();
+    let store = app.services.labels.clone();
+    let re = podgate::batches::pack::pack(again.path(), b.id, &manifest, &|sha| store.path(sha)).unwrap();
+    assert_eq!(re.zip_sha256, b.zip_sha256.clone().unwrap(), "deterministic");
+
+    // The supplier's contacts are told (queued in the outbox; delivery is tested below).
+    let mail: Vec<(String, String)> = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::mail_outbox::dsl::*;
+            mail_outbox
+                .filter(kind.eq("batch"))
+                .select((to_addr, subject))
+                .load(c)
+        })
+        .await;
+    assert!(
+        mail.contains(&(
+            "ops@shirtco.example".into(),
+            "New batch 1 for Shirt Co: 4 label(s)".into()
+        )),
+        "{mail:?}"
+    );
+
+    // The supplier sees only its own batch and downloads it in two parts (a resumed download).
+    let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
+    let (_, portal) = sup.get("/supplier").await;
+    assert!(
+        portal.contains("Batch 1") && portal.contains("<strong>new</strong>"),
+        "{portal}"
+    );
+    assert_eq!(
+        sup.get(&page).await.0,
+        Status::Forbidden,
+        "the seller's page is not theirs"
+    );
+    let (s, mine) = sup.get("/supplier/batches/1").await;
+    assert_eq!(s, Status::Ok);
+    assert!(!mine.contains("Mug Works"));
+    assert_eq!(sup.get("/supplier/batches/2").await.0, Status::NotFound);
+    let url = "/supplier/batches/1/batch-1.zip";
+    let r = sup
+        .client
+        .get(url)
+        .header(Header::new("Range", "bytes=0-99"))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::PartialContent);
+    assert_eq!(
+        r.headers().get_one("Content-Range"),
+        Some(format!("bytes 0-99/{}", bytes.len()).as_str())
+    );
+    let mut got = r.into_bytes().await.unwrap();
+    assert_eq!(got.len(), 100);
+    let r = sup
+        .client
+        .get(url)
+        .header(Header::new("Range", "bytes=100-"))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::PartialContent);
+    got.extend(r.into_bytes().await.unwrap());
+    assert_eq!(got, bytes, "the two parts make the zip");
+    let r = sup
+        .client
+        .get(url)
+        .header(Header::new("Range", format!("bytes={}-", bytes.len())))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::RangeNotSatisfiable);
+    let (_, sha_line) = sup.get("/supplier/batches/1/batch-1.zip.sha256").await;
+    assert_eq!(
+        sha_line,
+        format!("{}  batch-1.zip\n", b.zip_sha256.clone().unwrap())
+    );
+    let r = sup.client.get("/supplier/batches/1/labels.pdf").dispatch().await;
+    assert_eq!(r.status(), Status::Ok);
+    assert!(r.into_bytes().await.unwrap().starts_with(b"%PDF-"));
+    let (_, seller_view) = app.get(&page).await;
+    assert!(
+        seller_view.contains("partial (bytes 0+100)")
+            && seller_view.contains("pat@shirtco.example via web · batch-1.zip · complete"),
+        "{seller_view}"
+    );
+
+    // Answers: three accepted, one rejected (a reason is required), all on the orders.
+    let rows: Vec<i64> = app
+        .query(move |c| {
+            Ok(podgate::db::models::batch::members(c, batch_id)?
+                .into_iter()
+                .map(|(bp, _)| bp.id)
+                .collect())
+        })
+        .await;
+    let ack = |row: i64, status: &'static str, reason: &'static str| {
+        let sup = &sup;
+        async move {
+            let r = sup
+                .post_form(
+                    "/supplier/batches/1",
+                    "/supplier/batches/1/ack",
+                    &[
+                        ("row", &row.to_string()),
+                        ("status", status),
+                        ("reason", reason),
+                        ("expected_date", ""),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status(), Status::SeeOther);
+            sup.get("/supplier/batches/1").await.1
+        }
+    };
+    let p = ack(rows[3], "rejected", "").await;
+    assert!(
+        p.contains("a rejection needs a reason") && p.contains("Nothing was changed"),
+        "{p}"
+    );
+    for r in &rows[..3] {
+        ack(*r, "accepted", "").await;
+    }
+    ack(rows[3], "rejected", "Artwork file is 72 dpi").await;
+    let p = ack(rows[0], "accepted", "").await;
+    assert!(p.contains("Already recorded; nothing changed"));
+    let p = ack(rows[0], "shipped", "").await;
+    assert!(
+        p.contains("accepted → <strong>shipped</strong>"),
+        "a change is recorded beside the first answer"
+    );
+    let (_, order_page) = app.get(&format!("/orders/{}", ids[0])).await;
+    assert!(
+        order_page.contains("Shirt Co accepted package") && order_page.contains("Shirt Co shipped package")
+    );
+    assert!(order_page.contains("changed from accepted"));
+    let (_, dash) = app.get("/batches").await;
+    assert!(
+        dash.contains("Artwork file is 72 dpi"),
+        "the rejection is on the dashboard"
+    );
+    let owner_mail: i64 = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::mail_outbox::dsl::*;
+            mail_outbox
+                .filter(kind.eq("rejection"))
+                .filter(to_addr.eq("owner@example.com"))
+                .count()
+                .get_result(c)
+        })
+        .await;
+    assert_eq!(owner_mail, 1);
+
+    // The rejected package goes to Mug Works: its label joins Mug Works' next batch.
+    let pkg: i64 = app
+        .query(move |c| Ok(podgate::db::models::batch::members(c, batch_id)?.remove(3).1.id))
+        .await;
+    let r = app
+        .post_form(
+            &page,
+            &format!("/packages/{pkg}/reroute"),
+            &[("supplier", &mugs.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    let next = publish(&app, mugs).await;
+    let (_, p) = app.get(&next).await;
+    assert!(p.contains("Mug Works · batch 2"), "{p}");
+}
+
+#[rocket::async_test]
+async fn the_factory_api_lists_downloads_and_acknowledges_with_a_token() {
+    let (app, _sb, shirts, _) = routed_app().await;
+    let ids = orders_for(&app, shirts, 2).await;
+    buy(&app, &ids).await;
+    publish(&app, shirts).await;
+    let sup = supplier_user(&app, shirts, "it@shirtco.example").await;
+    let r = sup
+        .post_form("/supplier/tokens", "/supplier/tokens", &[("name", "Factory ERP")])
+        .await;
+    let page = r.into_string().await.unwrap();
+    let token: String = page[page.find("pgt_").unwrap()..]
+        .chars()
+        .take_while(|c| *c != '<')
+        .collect();
+    let auth = || Header::new("Authorization", format!("Bearer {token}"));
+    let api = TestApp::reuse(&app).await;
+    assert_eq!(
+        api.client.get("/api/v1/batches").dispatch().await.status(),
+        Status::Unauthorized
+    );
+    let list: serde_json::Value = api
+        .client
+        .get("/api/v1/batches")
+        .header(auth())
+        .dispatch()
+        .await
+        .into_json()
+        .await
+        .unwrap();
+    assert_eq!(list["batches"][0]["zip"], "batch-1.zip");
+    let detail: serde_json::Value = api
+        .client
+        .get("/api/v1/batches/1")
+        .header(auth())
+        .dispatch()
+        .await
+        .into_json()
+        .await
+        .unwrap();
+    let pkgs = detail["packages"].as_array().unwrap();
+    assert_eq!(pkgs.len(), 2);
+    let zip = api
+        .client
+        .get("/api/v1/batches/1/batch-1.zip")
+        .header(auth())
+        .dispatch()
+        .await;
+    assert_eq!(zip.status(), Status::Ok);
+    // A bad set applies nothing and names every bad line.
+    let bad = serde_json::json!([
+        {"package_id": pkgs[0]["package_id"], "status": "accepted"},
+        {"package_id": "999", "status": "accepted"},
+        {"package_id": pkgs[1]["package_id"], "status": "backordered"}
+    ]);
+    let r = api
+        .client
+        .post("/api/v1/acks")
+        .header(auth())
+        .body(bad.to_string())
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::UnprocessableEntity);
+    let e: serde_json::Value = r.into_json().await.unwrap();
+    assert_eq!(e["error"]["code"], "invalid_acks");
+    let lines: Vec<i64> = e["error"]["lines"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|l| l["line"].as_i64().unwrap())
+        .collect();
+    assert_eq!(lines, [2, 3]);
+    let detail: serde_json::Value = api
+        .client
+        .get("/api/v1/batches/1")
+        .header(auth())
+        .dispatch()
+        .await
+        .into_json()
+        .await
+        .unwrap();
+    assert!(
+        detail["packages"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|p| p["status"] == "pending"),
+        "nothing applied"
+    );
+    let good = serde_json::json!({"acks": [
+        {"package_id": pkgs[0]["package_id"], "status": "accepted"},
+        {"order_id": pkgs[1]["order_id"], "status": "backordered", "expected_date": "2026-12-03"}
+    ]});
+    let r = api
+        .client
+        .post("/api/v1/acks")
+        .header(auth())
+        .body(good.to_string())
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::Ok);
+    let (_, order_page) = app.get(&format!("/orders/{}", ids[1])).await;
+    assert!(
+        order_page.contains("backordered") && order_page.contains("api:Factory ERP"),
+        "{order_page}"
+    );
+    // Revoked tokens stop working.
+    let tokens: Vec<i64> = app
+        .query(|c| {
+            use diesel::prelude::*;
+            podgate::db::schema::api_tokens::table
+                .select(podgate::db::schema::api_tokens::id)
+                .load(c)
+        })
+        .await;
+    sup.post_form(
+        "/supplier/tokens",
+        &format!("/supplier/tokens/{}/revoke", tokens[0]),
+        &[],
+    )
+    .await;
+    assert_eq!(
+        api.client
+            .get("/api/v1/batches")
+            .header(auth())
+            .dispatch()
+            .await
+            .status(),
+        Status::Unauthorized
+    );
+}
+
+struct Smtp(Child, tempfile::TempDir, u16);
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A real SMTP server (aiosmtpd) writing what it receives into a maildir.
+fn smtp_sink() -> Smtp {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("python3")
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+        ])
+        .arg(dir.path().join("maildir"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 -m aiosmtpd (pip install aiosmtpd)");
+    let sink = Smtp(child, dir, port);
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return sink;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("aiosmtpd did not start");
+}
+
+fn delivered(s: &Smtp) -> Vec<String> {
+    let new = s.1.path().join("maildir").join("new");
+    std::fs::read_dir(new)
+        .map(|d| {
+            d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[rocket::async_test]
+async fn mail_goes_through_a_real_smtp_server_to_the_right_people() {
+    let smtp = smtp_sink();
+    let (app, sb, shirts, _) = routed_app().await;
+    let ids = orders_for(&app, shirts, 2).await;
+    buy(&app, &ids).await;
+    publish(&app, shirts).await;
+    // The order is cancelled after the batch went out: the supplier is asked to pull it.
+    let tiktok_order: String = app
+        .query({
+            let oid = ids[0];
+            move |c| {
+                use diesel::prelude::*;
+                use podgate::db::schema::orders::dsl::*;
+                orders.find(oid).select(tiktok_order_id).first(c)
+            }
+        })
+        .await;
+    reqwest::Client::new()
+        .post(format!(
+            "{}/sandbox/api/orders/{tiktok_order}/cancel",
+            sb.base_url
+        ))
+        .send()
+        .await
+        .unwrap();
+    let shop: i64 = app
+        .query(|c| {
+            use diesel::prelude::*;
+            podgate::db::schema::shops::table
+                .select(podgate::db::schema::shops::id)
+                .first(c)
+        })
+        .await;
+    app.services
+        .tiktok
+        .sync_shop(&app.services.sync, shop)
+        .await
+        .unwrap();
+
+    let mailer = podgate::mail::Mailer::new(&podgate::mail::SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: smtp.2,
+        tls: "none".into(),
+        from: "podgate <podgate@seller.example>".into(),
+        ..podgate::mail::SmtpConfig::default()
+    })
+    .unwrap();
+    let sent = podgate::mail::deliver_due(&app.pool, &mailer).await.unwrap();
+    assert_eq!(sent, 3, "batch and pull to the supplier, pull to the owner");
+    let mails = delivered(&smtp);
+    assert_eq!(mails.len(), 3);
+    let to = |who: &str, subject: &str| {
+        mails
+            .iter()
+            .any(|m| m.contains(&format!("To: {who}")) && m.contains(subject))
+    };
+    assert!(
+        to(
+            "ops@shirtco.example",
+            "Subject: New batch 1 for Shirt Co: 2 label(s)"
+        ),
+        "{mails:?}"
+    );
+    assert!(to("ops@shirtco.example", "Subject: Pull package"));
+    // (Long subjects are folded onto two header lines.)
+    assert!(
+        to(
+            "owner@example.com",
+            &format!("Subject: Order {tiktok_order} was cancelled")
+        ),
+        "{mails:?}"
+    );
+    assert_eq!(
+        podgate::mail::deliver_due(&app.pool, &mailer).await.unwrap(),
+        0,
+        "each message once"
+    );
+
+    // The supplier sees the pull request and answers it.
+    let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
+    let (_, portal) = sup.get("/supplier").await;
+    assert!(portal.contains("1 package(s) to pull"), "{portal}");
+    let row: i64 = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::batch_packages::dsl::*;
+            batch_packages
+                .filter(pull_requested_at.is_not_null())
+                .select(id)
+                .first(c)
+        })
+        .await;
+    sup.post_form(
+        "/supplier/batches/1",
+        "/supplier/batches/1/ack",
+        &[
+            ("row", &row.to_string()),
+            ("status", "pulled"),
+            ("reason", ""),
+            ("expected_date", ""),
+        ],
+    )
+    .await;
+    let (_, portal) = sup.get("/supplier").await;
+    assert!(!portal.contains("to pull"));
+    let (_, order_page) = app.get(&format!("/orders/{}", ids[0])).await;
+    assert!(order_page.contains("Shirt Co pulled package"), "{order_page}");
+
+    // An unreachable server: the message stays queued with the error, visible to the owner.
+    drop(smtp);
+    app.query(|c| podgate::db::models::mail::enqueue(c, Some(1), "test", "x@y.example", "s", "b"))
+        .await;
+    assert_eq!(podgate::mail::deliver_due(&app.pool, &mailer).await.unwrap(), 0);
+    let (_, page) = app.get("/mail").await;
+    assert!(page.contains("x@y.example") && page.contains("waiting"), "{page}");
+}
