@@ -35,6 +35,18 @@ enum Command {
     /// Measure performance (build with --release); ends with one JSON line of figures.
     #[command(subcommand)]
     Bench(BenchCommand),
+    /// Mail: check delivery through the configured SMTP server.
+    #[command(subcommand)]
+    Mail(MailCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum MailCommand {
+    /// Send a test message now (or, without an SMTP server, queue it in the outbox).
+    Test {
+        /// Who gets the test message.
+        address: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -164,7 +176,36 @@ pub fn main() -> anyhow::Result<()> {
             crate::app::init_logging(crate::config::LogFormat::Text);
             rocket::execute(run_sandbox(a))
         }
+        Command::Mail(MailCommand::Test { address }) => rocket::execute(mail_test(figment, address)),
     }
+}
+
+async fn mail_test(figment: rocket::figment::Figment, address: String) -> anyhow::Result<()> {
+    let prepared = crate::app::prepare(figment)?;
+    let (subject, body) = crate::mail::texts::test();
+    match prepared.config.smtp.as_ref().filter(|s| !s.host.is_empty()) {
+        Some(cfg) => {
+            let mailer = crate::mail::Mailer::new(cfg)?;
+            mailer
+                .send(&address, &subject, &body)
+                .await
+                .map_err(|e| anyhow::anyhow!("could not send through {}:{}: {e}", cfg.host, cfg.port))?;
+            println!("sent a test message to {address} through {}:{}", cfg.host, cfg.port);
+        }
+        None => {
+            prepared
+                .pool
+                .run(move |c| {
+                    crate::db::models::mail::enqueue(c, None, "test", &address, &subject, &body)
+                        .map_err(crate::domain::DomainError::from)
+                })
+                .await?;
+            println!(
+                "no SMTP server is configured ([default.smtp] or PODGATE_SMTP__HOST): the test message is kept in the outbox (the Mail page)"
+            );
+        }
+    }
+    Ok(())
 }
 
 async fn run_sandbox(a: SandboxArgs) -> anyhow::Result<()> {

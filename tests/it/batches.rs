@@ -460,7 +460,7 @@ async fn the_factory_api_lists_downloads_and_acknowledges_with_a_token() {
     );
 }
 
-struct Smtp(Child, tempfile::TempDir, u16);
+pub struct Smtp(Child, tempfile::TempDir, pub u16);
 impl Drop for Smtp {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -469,7 +469,7 @@ impl Drop for Smtp {
 }
 
 /// A real SMTP server (aiosmtpd) writing what it receives into a maildir.
-fn smtp_sink() -> Smtp {
+pub fn smtp_sink() -> Smtp {
     let dir = tempfile::tempdir().unwrap();
     let port = std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -501,7 +501,7 @@ fn smtp_sink() -> Smtp {
     panic!("aiosmtpd did not start");
 }
 
-fn delivered(s: &Smtp) -> Vec<String> {
+pub fn delivered(s: &Smtp) -> Vec<String> {
     let new = s.1.path().join("maildir").join("new");
     std::fs::read_dir(new)
         .map(|d| {

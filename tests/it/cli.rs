@@ -195,3 +195,34 @@ fn serve_prints_the_url_answers_and_stops_on_sigterm() {
         "{out}"
     );
 }
+
+#[test]
+fn mail_test_sends_through_smtp_or_keeps_the_message_in_the_outbox() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::new(dir.path());
+    // No SMTP server configured: queued, and podgate says so.
+    let (ok, out) = run(podgate(dir.path(), &db).args(["mail", "test", "ops@factory.example"]));
+    assert!(ok, "{out}");
+    assert!(out.contains("kept in the outbox"), "{out}");
+    // A real SMTP server: delivered now.
+    let smtp = crate::batches::smtp_sink();
+    let (ok, out) = run(podgate(dir.path(), &db)
+        .args(["mail", "test", "ops@factory.example"])
+        .env("PODGATE_SMTP__HOST", "127.0.0.1")
+        .env("PODGATE_SMTP__PORT", smtp.2.to_string())
+        .env("PODGATE_SMTP__TLS", "none")
+        .env("PODGATE_SMTP__FROM", "podgate <podgate@seller.example>"));
+    assert!(ok, "{out}");
+    let mails = crate::batches::delivered(&smtp);
+    assert_eq!(mails.len(), 1);
+    assert!(mails[0].contains("To: ops@factory.example") && mails[0].contains("Subject: podgate test message"));
+    // A server that is down: a clear error and a failing exit.
+    let port = smtp.2;
+    drop(smtp);
+    let (ok, out) = run(podgate(dir.path(), &db)
+        .args(["mail", "test", "ops@factory.example"])
+        .env("PODGATE_SMTP__HOST", "127.0.0.1")
+        .env("PODGATE_SMTP__PORT", port.to_string())
+        .env("PODGATE_SMTP__TLS", "none"));
+    assert!(!ok && out.contains("could not send through 127.0.0.1"), "{out}");
+}
