@@ -190,7 +190,10 @@ async fn mail_test(figment: rocket::figment::Figment, address: String) -> anyhow
                 .send(&address, &subject, &body)
                 .await
                 .map_err(|e| anyhow::anyhow!("could not send through {}:{}: {e}", cfg.host, cfg.port))?;
-            println!("sent a test message to {address} through {}:{}", cfg.host, cfg.port);
+            println!(
+                "sent a test message to {address} through {}:{}",
+                cfg.host, cfg.port
+            );
         }
         None => {
             prepared

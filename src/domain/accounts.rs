@@ -190,12 +190,14 @@ fn require_owner(actor: &Actor) -> Result<i64, DomainError> {
 }
 
 /// Invites someone to the actor's workspace; returns the invitation and its one-time token.
+/// The link (under `public_url`) is also mailed to them.
 pub async fn invite(
     pool: &DbPool,
     actor: &Actor,
     email: &str,
     role: Role,
     supplier_id: Option<i64>,
+    public_url: &str,
 ) -> Result<(Invite, String), DomainError> {
     let ws = require_owner(actor)?;
     if (role == Role::Supplier) != supplier_id.is_some() {
@@ -207,6 +209,7 @@ pub async fn invite(
     let token = new_token();
     let hash = hash_token(&token);
     let actor = actor.clone();
+    let link = format!("{public_url}/invite/{token}");
     let inv = pool
         .run(move |conn| {
             conn.transaction(|conn| {
@@ -241,6 +244,14 @@ pub async fn invite(
                     &format!("invite:{}", inv.id),
                     &format!("invited {email} as {}", role.as_str()),
                 )?;
+                let place = match supplier_id {
+                    Some(sid) => crate::db::models::supplier::Supplier::find_in_workspace(conn, ws, sid)?
+                        .map(|s| format!("{}'s supplier portal", s.name))
+                        .unwrap_or_default(),
+                    None => Workspace::find(conn, ws)?.name,
+                };
+                let (subject, body) = crate::mail::texts::invite(&place, &link, INVITE_TTL_DAYS * 24);
+                crate::db::models::mail::enqueue(conn, Some(ws), "invite", &email, &subject, &body)?;
                 Ok(inv)
             })
         })

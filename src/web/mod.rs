@@ -77,6 +77,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(pages::portal::routes());
     r.extend(api::routes());
     r.extend(pages::mail::routes());
+    r.extend(pages::reset::routes());
     r
 }
 

@@ -297,3 +297,97 @@ async fn health_and_error_pages() {
     assert_eq!(v["error"]["code"], "not_found");
     assert!(v["error"]["request_id"].as_str().is_some_and(|s| !s.is_empty()));
 }
+
+#[rocket::async_test]
+async fn a_forgotten_password_is_reset_once_through_a_mailed_link() {
+    let app = TestApp::new().await;
+    app.setup_owner().await;
+    let outsider = TestApp::reuse(&app).await;
+    for email in ["owner@example.com", "nobody@example.com"] {
+        let r = outsider
+            .post_form("/password/forgot", "/password/forgot", &[("email", email)])
+            .await;
+        assert_eq!(r.status(), Status::SeeOther);
+        let (_, page) = outsider.get("/login").await;
+        assert!(
+            page.contains("If an account uses that address"),
+            "the same answer either way"
+        );
+    }
+    let mails: Vec<(String, String)> = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::mail_outbox::dsl::*;
+            mail_outbox
+                .filter(kind.eq("reset"))
+                .select((to_addr, body))
+                .load(c)
+        })
+        .await;
+    assert_eq!(mails.len(), 1, "only a real account gets a link");
+    assert_eq!(mails[0].0, "owner@example.com");
+    let link: String = mails[0].1[mails[0].1.find("/password/reset/").unwrap()..]
+        .chars()
+        .take_while(|c| !c.is_whitespace())
+        .collect();
+    let r = outsider
+        .post_form(
+            &link,
+            &link,
+            &[
+                ("password", "a brand new password"),
+                ("confirm", "a different one!!"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::UnprocessableEntity);
+    let r = outsider
+        .post_form(
+            &link,
+            &link,
+            &[
+                ("password", "a brand new password"),
+                ("confirm", "a brand new password"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    // The owner's old session is gone; the new password works, the old one does not.
+    assert_eq!(
+        app.client.get("/account").dispatch().await.status(),
+        Status::SeeOther
+    );
+    let fresh = TestApp::reuse(&app).await;
+    assert_ne!(
+        fresh.login("owner@example.com", OWNER_PASSWORD).await,
+        Status::SeeOther
+    );
+    assert_eq!(
+        fresh.login("owner@example.com", "a brand new password").await,
+        Status::SeeOther
+    );
+    // The link works once.
+    let (_, page) = outsider.get(&link).await;
+    assert!(page.contains("used already or has expired"));
+}
+
+#[rocket::async_test]
+async fn an_invitation_is_also_mailed() {
+    let app = TestApp::new().await;
+    app.setup_owner().await;
+    app.post_form("/team", "/team/invite", &[("email", "sam@example.com")])
+        .await;
+    let mails: Vec<(String, String)> = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::mail_outbox::dsl::*;
+            mail_outbox
+                .filter(kind.eq("invite"))
+                .select((to_addr, body))
+                .load(c)
+        })
+        .await;
+    assert_eq!(mails.len(), 1);
+    assert_eq!(mails[0].0, "sam@example.com");
+    assert!(mails[0].1.contains("/invite/"));
+}

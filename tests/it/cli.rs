@@ -215,7 +215,9 @@ fn mail_test_sends_through_smtp_or_keeps_the_message_in_the_outbox() {
     assert!(ok, "{out}");
     let mails = crate::batches::delivered(&smtp);
     assert_eq!(mails.len(), 1);
-    assert!(mails[0].contains("To: ops@factory.example") && mails[0].contains("Subject: podgate test message"));
+    assert!(
+        mails[0].contains("To: ops@factory.example") && mails[0].contains("Subject: podgate test message")
+    );
     // A server that is down: a clear error and a failing exit.
     let port = smtp.2;
     drop(smtp);

@@ -10,6 +10,7 @@ pub mod login_attempt;
 pub mod mail;
 pub mod order;
 pub mod package;
+pub mod password_reset;
 pub mod session;
 pub mod shop;
 pub mod supplier;

@@ -10,6 +10,7 @@ pub mod labels;
 pub mod mail;
 pub mod orders;
 pub mod portal;
+pub mod reset;
 pub mod shops;
 pub mod suppliers;
 pub mod team;

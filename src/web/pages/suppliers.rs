@@ -195,7 +195,16 @@ async fn invite(
     form: CsrfForm<InviteForm>,
 ) -> Result<Page, WebError> {
     let ws = owner.0.0.user.workspace_id;
-    match accounts::invite(pool, &owner.0.actor(&ip), &form.0.email, Role::Supplier, Some(id)).await {
+    match accounts::invite(
+        pool,
+        &owner.0.actor(&ip),
+        &form.0.email,
+        Role::Supplier,
+        Some(id),
+        &cfg.public_url(),
+    )
+    .await
+    {
         Ok((_, token)) => {
             edit_page(
                 pool,

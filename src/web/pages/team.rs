@@ -61,8 +61,17 @@ async fn invite(
     form: CsrfForm<InviteForm>,
 ) -> Result<Page, WebError> {
     let f = form.0;
-    match accounts::invite(pool, &owner.0.actor(&ip), &f.email, Role::Staff, None).await {
-        // Until email is configured the link is shown once, here, for the owner to pass on.
+    match accounts::invite(
+        pool,
+        &owner.0.actor(&ip),
+        &f.email,
+        Role::Staff,
+        None,
+        &cfg.public_url(),
+    )
+    .await
+    {
+        // The link is mailed, and shown once here in case mail is not set up yet.
         Ok((_, token)) => {
             let link = format!("{}/invite/{token}", cfg.public_url());
             team_page(pool, &owner, Some(link), context! {}, "").await

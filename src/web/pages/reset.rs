@@ -1,0 +1,87 @@
+//! "Forgot your password?": ask for a link by mail, then choose a new password through it.
+
+use minijinja::context;
+use rocket::{FromForm, Route, State, get, post, routes};
+
+use crate::config::AppConfig;
+use crate::db::DbPool;
+use crate::db::models::audit::{Actor, Channel};
+use crate::domain::{DomainError, password_reset};
+use crate::web::csrf::CsrfForm;
+use crate::web::errors::WebError;
+use crate::web::guards::ClientIp;
+use crate::web::templates::{Flashed, Page};
+
+#[get("/password/forgot")]
+fn forgot() -> Page {
+    Page::new("forgot.html", context! {})
+}
+
+#[derive(FromForm)]
+struct ForgotForm {
+    csrf_token: String,
+    email: String,
+}
+crate::csrf_form!(ForgotForm);
+
+#[post("/password/forgot", data = "<form>")]
+async fn send_link(
+    pool: &State<DbPool>,
+    cfg: &State<AppConfig>,
+    ip: ClientIp,
+    form: CsrfForm<ForgotForm>,
+) -> Result<Flashed, WebError> {
+    let actor = Actor::anonymous(ip.0.clone(), Channel::Web);
+    password_reset::request(pool, &actor, &form.0.email, &cfg.public_url()).await?;
+    Ok(Flashed::success(
+        "/login",
+        "If an account uses that address, a link to choose a new password is on its way (it works for 30 minutes).",
+    ))
+}
+
+#[get("/password/reset/<token>")]
+async fn reset_form(pool: &State<DbPool>, token: &str) -> Result<Page, WebError> {
+    let live = password_reset::is_live(pool, token).await?;
+    Ok(Page::new(
+        "reset.html",
+        context! { token, live, errors => context! {} },
+    ))
+}
+
+#[derive(FromForm)]
+struct ResetForm {
+    csrf_token: String,
+    password: String,
+    confirm: String,
+}
+crate::csrf_form!(ResetForm);
+
+#[post("/password/reset/<token>", data = "<form>")]
+async fn reset(
+    pool: &State<DbPool>,
+    ip: ClientIp,
+    token: &str,
+    form: CsrfForm<ResetForm>,
+) -> Result<Result<Flashed, Page>, WebError> {
+    let actor = Actor::anonymous(ip.0.clone(), Channel::Web);
+    match password_reset::reset(pool, &actor, token, &form.0.password, &form.0.confirm).await {
+        Ok(()) => Ok(Ok(Flashed::success(
+            "/login",
+            "Your password is changed. Sign in with it.",
+        ))),
+        Err(DomainError::Conflict(m)) => Ok(Ok(Flashed::error("/password/forgot", m))),
+        Err(e) => {
+            let errors = super::form_errors(e)?;
+            Ok(Err(Page::new(
+                "reset.html",
+                context! { token, live => true, errors },
+            )
+            .status(rocket::http::Status::UnprocessableEntity)))
+        }
+    }
+}
+
+/// Routes of this page group.
+pub fn routes() -> Vec<Route> {
+    routes![forgot, send_link, reset_form, reset]
+}
