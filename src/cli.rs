@@ -55,6 +55,8 @@ enum BenchCommand {
     Orders(crate::bench::orders::OrdersBench),
     /// Buy labels from an in-process sandbox with latency and a rate limit.
     Labels(crate::bench::labels::LabelsBench),
+    /// Seal one batch of N sandbox labels: time, zip size, peak memory.
+    Seal(crate::bench::seal::SealBench),
 }
 
 #[derive(Debug, Args)]
@@ -169,6 +171,11 @@ pub fn main() -> anyhow::Result<()> {
         }
         Command::Bench(BenchCommand::Labels(o)) => {
             let figures = rocket::execute(crate::bench::labels::run(o))?;
+            println!("{figures}");
+            Ok(())
+        }
+        Command::Bench(BenchCommand::Seal(o)) => {
+            let figures = rocket::execute(crate::bench::seal::run(o))?;
             println!("{figures}");
             Ok(())
         }

@@ -31,8 +31,18 @@ pub struct LabelsBench {
     pub concurrency: usize,
 }
 
-/// Runs the benchmark and returns its figures.
-pub async fn run(opts: LabelsBench) -> anyhow::Result<serde_json::Value> {
+/// A seller with a connected sandbox shop full of orders, one supplier routing every SKU, and
+/// the orders ready for labels: what the label and seal benchmarks start from.
+pub struct SellerWorld {
+    pub dir: tempfile::TempDir,
+    pub sb: sandbox::SandboxHandle,
+    pub services: crate::app::Services,
+    pub actor: Actor,
+    pub orders: Vec<i64>,
+}
+
+/// Builds a [`SellerWorld`] with `count` orders ready for a label.
+pub async fn seller_world(opts: &LabelsBench) -> anyhow::Result<SellerWorld> {
     let dir = tempfile::tempdir()?;
     let sb = sandbox::spawn(SandboxConfig {
         listen: "127.0.0.1:0".parse()?,
@@ -127,6 +137,24 @@ pub async fn run(opts: LabelsBench) -> anyhow::Result<serde_json::Value> {
             )
         })
         .await?;
+    Ok(SellerWorld {
+        dir,
+        sb,
+        services,
+        actor,
+        orders,
+    })
+}
+
+/// Runs the benchmark and returns its figures.
+pub async fn run(opts: LabelsBench) -> anyhow::Result<serde_json::Value> {
+    let SellerWorld {
+        dir: _dir,
+        sb,
+        services,
+        actor,
+        orders,
+    } = seller_world(&opts).await?;
     let tt = Arc::new(services.tiktok.clone());
     let started = tt.start_labels(&actor, orders).await?;
     eprintln!(

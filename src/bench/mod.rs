@@ -2,6 +2,7 @@
 //! process and end with one JSON line of figures. Build with `--release` for real numbers.
 
 pub mod labels;
+pub mod seal;
 pub mod orders;
 
 use std::time::Duration;

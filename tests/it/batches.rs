@@ -628,3 +628,46 @@ async fn mail_goes_through_a_real_smtp_server_to_the_right_people() {
     let (_, page) = app.get("/mail").await;
     assert!(page.contains("x@y.example") && page.contains("waiting"), "{page}");
 }
+
+#[rocket::async_test]
+async fn cut_offs_seal_once_each_and_late_acknowledgements_are_reported_once() {
+    let (app, _sb, shirts, _) = routed_app().await;
+    let ids = orders_for(&app, shirts, 3).await;
+    buy(&app, &ids[..2]).await;
+    let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+    let batches = &app.services.batches;
+    // Shirt Co's cut-offs are 10:00 and 15:00 in Los Angeles (18:00 and 23:00 UTC in winter).
+    batches.tick(at("2030-01-10 18:05")).await.unwrap();
+    batches.tick(at("2030-01-10 18:06")).await.unwrap();
+    buy(&app, &ids[2..]).await;
+    batches.tick(at("2030-01-10 18:07")).await.unwrap();
+    let sealed: Vec<(i64, i64, Option<chrono::NaiveDateTime>)> = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::batches::dsl::*;
+            batches.order(id).select((seq, package_count, cutoff_at)).load(c)
+        })
+        .await;
+    assert_eq!(sealed, vec![(1, 2, Some(at("2030-01-10 18:00")))], "one batch per cut-off");
+    batches.tick(at("2030-01-10 23:01")).await.unwrap();
+    let counts: Vec<i64> = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::batches::dsl::*;
+            batches.order(id).select(package_count).load(c)
+        })
+        .await;
+    assert_eq!(counts, [2, 1], "the next cut-off takes what came after");
+    // Nobody acknowledged within 24 hours: the owner is told, once.
+    batches.tick(at("2030-01-12 00:00")).await.unwrap();
+    batches.tick(at("2030-01-12 00:05")).await.unwrap();
+    let overdue: Vec<String> = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::mail_outbox::dsl::*;
+            mail_outbox.filter(kind.eq("overdue")).select(subject).load(c)
+        })
+        .await;
+    assert_eq!(overdue.len(), 2, "one message per late batch: {overdue:?}");
+    assert!(overdue[0].contains("has not acknowledged batch"));
+}

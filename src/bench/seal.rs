@@ -1,0 +1,119 @@
+//! `podgate bench seal --labels N`: seals one batch of N sandbox labels (buying them first,
+//! untimed) and measures packing: time, zip size and the process's peak memory while sealing.
+//! The baseline, run in the same process, is reading every label file once (the least work a
+//! seal can do); the ratio says what building the merged PDF, the manifests and the zip costs
+//! on top of that.
+
+use std::sync::Arc;
+use std::time::Instant;
+
+use crate::db::models::audit::Channel;
+
+use super::labels::{LabelsBench, SellerWorld, seller_world};
+
+/// Options of the seal benchmark.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SealBench {
+    /// Labels in the batch.
+    #[arg(long, default_value_t = 1000)]
+    pub labels: usize,
+}
+
+/// Peak resident memory since the last reset (Linux), in MiB.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<f64>().ok()))
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+/// Resets the peak so the next reading covers only what follows (Linux ≥ 4.0).
+fn reset_peak_rss() {
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+}
+
+/// Runs the benchmark and returns its figures.
+pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
+    let world_opts = LabelsBench {
+        count: opts.labels,
+        latency_ms: 0,
+        rate_limit: 10_000,
+        concurrency: 64,
+    };
+    let SellerWorld {
+        dir: _dir,
+        sb,
+        services,
+        mut actor,
+        orders,
+    } = seller_world(&world_opts).await?;
+    actor.channel = Channel::Cli;
+    let tt = Arc::new(services.tiktok.clone());
+    let started = tt.start_labels(&actor, orders).await?;
+    eprintln!("buying {} labels to seal (not timed)…", started.planned);
+    let progress = tt.run_labels(&services.labels, started.job_id, 64).await?;
+    sb.stop();
+    let supplier: i64 = services
+        .pool
+        .run(|c| {
+            use diesel::prelude::*;
+            crate::db::schema::suppliers::table
+                .select(crate::db::schema::suppliers::id)
+                .first::<i64>(c)
+                .map_err(crate::domain::DomainError::from)
+        })
+        .await?;
+
+    // Baseline: read every stored label once.
+    let shas: Vec<String> = services
+        .pool
+        .run(|c| {
+            use diesel::prelude::*;
+            use crate::db::schema::packages::dsl::*;
+            packages
+                .filter(status.eq("stored"))
+                .select(label_sha256)
+                .load::<Option<String>>(c)
+                .map(|v| v.into_iter().flatten().collect())
+                .map_err(crate::domain::DomainError::from)
+        })
+        .await?;
+    let store = services.labels.clone();
+    let t = Instant::now();
+    let read: u64 = tokio::task::spawn_blocking(move || {
+        shas.iter().map(|s| std::fs::read(store.path(s)).map(|b| b.len() as u64).unwrap_or(0)).sum()
+    })
+    .await?;
+    let baseline = t.elapsed().as_secs_f64();
+
+    let before_mb = peak_rss_mb();
+    reset_peak_rss();
+    eprintln!("sealing a batch of {} labels ({:.1} MiB of PDFs)…", progress.done, read as f64 / 1048576.0);
+    let t = Instant::now();
+    let batch = services
+        .batches
+        .publish_now(&actor, supplier)
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("nothing to seal"))?;
+    let seconds = t.elapsed().as_secs_f64();
+    let peak = peak_rss_mb();
+    eprintln!(
+        "sealed batch {} in {seconds:.2} s ({:.1}x reading the labels alone), zip {:.1} MiB, peak RSS {peak:.0} MiB while sealing (process peak before: {before_mb:.0} MiB)",
+        batch.seq,
+        seconds / baseline.max(1e-9),
+        batch.zip_bytes.unwrap_or(0) as f64 / 1048576.0
+    );
+    Ok(serde_json::json!({
+        "labels": batch.package_count,
+        "seconds": super::round(seconds, 3),
+        "zip_bytes": batch.zip_bytes,
+        "peak_rss_mb": super::round(peak, 1),
+        "baseline_read_seconds": super::round(baseline, 3),
+        "ratio_to_baseline": super::round(seconds / baseline.max(1e-9), 1),
+    }))
+}
