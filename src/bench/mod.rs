@@ -2,8 +2,8 @@
 //! process and end with one JSON line of figures. Build with `--release` for real numbers.
 
 pub mod labels;
-pub mod seal;
 pub mod orders;
+pub mod seal;
 
 use std::time::Duration;
 

@@ -73,8 +73,8 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
     let shas: Vec<String> = services
         .pool
         .run(|c| {
-            use diesel::prelude::*;
             use crate::db::schema::packages::dsl::*;
+            use diesel::prelude::*;
             packages
                 .filter(status.eq("stored"))
                 .select(label_sha256)
@@ -86,14 +86,20 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
     let store = services.labels.clone();
     let t = Instant::now();
     let read: u64 = tokio::task::spawn_blocking(move || {
-        shas.iter().map(|s| std::fs::read(store.path(s)).map(|b| b.len() as u64).unwrap_or(0)).sum()
+        shas.iter()
+            .map(|s| std::fs::read(store.path(s)).map(|b| b.len() as u64).unwrap_or(0))
+            .sum()
     })
     .await?;
     let baseline = t.elapsed().as_secs_f64();
 
     let before_mb = peak_rss_mb();
     reset_peak_rss();
-    eprintln!("sealing a batch of {} labels ({:.1} MiB of PDFs)…", progress.done, read as f64 / 1048576.0);
+    eprintln!(
+        "sealing a batch of {} labels ({:.1} MiB of PDFs)…",
+        progress.done,
+        read as f64 / 1048576.0
+    );
     let t = Instant::now();
     let batch = services
         .batches

@@ -648,7 +648,11 @@ async fn cut_offs_seal_once_each_and_late_acknowledgements_are_reported_once() {
             batches.order(id).select((seq, package_count, cutoff_at)).load(c)
         })
         .await;
-    assert_eq!(sealed, vec![(1, 2, Some(at("2030-01-10 18:00")))], "one batch per cut-off");
+    assert_eq!(
+        sealed,
+        vec![(1, 2, Some(at("2030-01-10 18:00")))],
+        "one batch per cut-off"
+    );
     batches.tick(at("2030-01-10 23:01")).await.unwrap();
     let counts: Vec<i64> = app
         .query(|c| {
