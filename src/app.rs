@@ -143,6 +143,20 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
         shutdown.clone(),
     ));
     let smtp_missing = services.mailer.is_none();
+    let sftp = if config.sftp.enabled {
+        let s = crate::sftp::spawn(
+            pool.clone(),
+            services.batches.clone(),
+            config.sftp.clone(),
+            config.data_dir(),
+            shutdown.clone(),
+        )
+        .await?;
+        println!("Suppliers' SFTP drop listens on {}", s.addr);
+        Some(s)
+    } else {
+        None
+    };
     let every = Duration::from_secs(config.sync_interval_secs);
     let poller = tokio::spawn(services.tiktok.clone().poll_loop(
         services.sync.clone(),
@@ -176,6 +190,9 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
     let _ = tokio::time::timeout(Duration::from_secs(10), label_watch).await;
     let _ = tokio::time::timeout(Duration::from_secs(10), clock).await;
     let _ = tokio::time::timeout(Duration::from_secs(10), mail).await;
+    if let Some(s) = sftp {
+        let _ = tokio::time::timeout(Duration::from_secs(10), s.task).await;
+    }
     tracing::info!("podgate stopped");
     result.map(|_| ()).map_err(anyhow::Error::from)
 }

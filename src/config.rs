@@ -68,6 +68,8 @@ pub struct AppConfig {
     pub smtp: Option<crate::mail::SmtpConfig>,
     /// Where supplier batch zips and merged label PDFs are kept. Default `<data_dir>/batches`.
     pub batches_dir: Option<PathBuf>,
+    /// The suppliers' SFTP drop (`[default.sftp]`, `PODGATE_SFTP__PORT`…).
+    pub sftp: crate::sftp::SftpSettings,
 }
 
 impl Default for AppConfig {
@@ -93,6 +95,7 @@ impl Default for AppConfig {
             sync_interval_secs: 60,
             smtp: None,
             batches_dir: None,
+            sftp: crate::sftp::SftpSettings::default(),
         }
     }
 }

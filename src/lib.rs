@@ -15,5 +15,6 @@ pub mod domain;
 pub mod mail;
 pub mod sandbox;
 pub mod secrets;
+pub mod sftp;
 pub mod tiktok;
 pub mod web;

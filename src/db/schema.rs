@@ -390,6 +390,49 @@ diesel::joinable!(batch_packages -> batches (batch_id));
 diesel::joinable!(batch_packages -> packages (package_id));
 diesel::joinable!(ack_events -> batch_packages (batch_package_id));
 
+diesel::table! {
+    sftp_logins (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        supplier_id -> BigInt,
+        username -> Text,
+        password_hash -> Nullable<Text>,
+        allowed_networks -> Text,
+        disabled -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+        last_login_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    sftp_keys (id) {
+        id -> BigInt,
+        login_id -> BigInt,
+        public_key -> Text,
+        fingerprint -> Text,
+        comment -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    sftp_uploads (id) {
+        id -> BigInt,
+        supplier_id -> BigInt,
+        login -> Text,
+        name -> Text,
+        bytes -> BigInt,
+        sha256 -> Text,
+        outcome -> Text,
+        result_name -> Text,
+        result -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::joinable!(sftp_keys -> sftp_logins (login_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     workspaces,
     users,
@@ -414,4 +457,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     api_tokens,
     mail_outbox,
     password_resets,
+    sftp_logins,
+    sftp_keys,
+    sftp_uploads,
 );

@@ -11,6 +11,7 @@ pub mod passwords;
 pub mod preflight;
 pub mod routing;
 pub mod sessions;
+pub mod sftp_logins;
 pub mod shops;
 pub mod suppliers;
 pub mod sync;

@@ -78,6 +78,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(api::routes());
     r.extend(pages::mail::routes());
     r.extend(pages::reset::routes());
+    r.extend(pages::sftp::routes());
     r
 }
 

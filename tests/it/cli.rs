@@ -97,6 +97,7 @@ fn bad_configuration_fails_at_start_naming_the_key() {
     let db = TestDb::new(dir.path());
     let (ok, out) = run(podgate(dir.path(), &db)
         .arg("serve")
+        .env("PODGATE_SFTP__PORT", "0")
         .env("PODGATE_PORT", "eighty"));
     assert!(!ok && out.contains("port"), "{out}");
     let (ok, out) = run(podgate(dir.path(), &db)
@@ -139,6 +140,7 @@ fn serve_prints_the_url_answers_and_stops_on_sigterm() {
     let port = free_port();
     let mut child = podgate(dir.path(), &db)
         .arg("serve")
+        .env("PODGATE_SFTP__PORT", "0")
         .env("PODGATE_PORT", port.to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

@@ -154,6 +154,7 @@ async fn kill_9_twice_then_two_processes_finish_the_job_buying_nothing_twice() {
         Killed(
             Command::new(env!("CARGO_BIN_EXE_podgate"))
                 .arg("serve")
+                .env("PODGATE_SFTP__PORT", "0")
                 .env("PODGATE_DATA_DIR", &data)
                 .env("PODGATE_DATABASE_URL", &db.url)
                 .env("PODGATE_PORT", port.to_string())

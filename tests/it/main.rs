@@ -10,6 +10,7 @@ mod label_problems;
 mod labels;
 mod migrations;
 mod security;
+mod sftp;
 mod shops;
 mod suppliers;
 mod tiktok;

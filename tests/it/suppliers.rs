@@ -396,12 +396,15 @@ async fn suppliers_see_only_their_own_portal_on_every_route() {
         "/",
         "/supplier",
         "/supplier/tokens",
+        "/supplier/sftp",
         "/account",
         "/healthz",
         "/login",
         "/setup",
         "/static/<file..>",
         "/invite/<token>",
+        "/password/forgot",
+        "/password/reset/<token>",
     ];
     let token = sup.csrf("/account").await;
     for route in podgate::web::routes() {
@@ -445,7 +448,7 @@ async fn suppliers_see_only_their_own_portal_on_every_route() {
             );
             let open = route.method == Method::Get && allowed_get.contains(&template.as_str())
                 // Their own account, and the anonymous forms (which act on no one's data).
-                || ["/logout", "/account/password", "/setup", "/login", "/invite/<token>", "/supplier/tokens"].contains(&template.as_str())
+                || ["/logout", "/account/password", "/setup", "/login", "/invite/<token>", "/supplier/tokens", "/supplier/sftp/logins", "/password/forgot", "/password/reset/<token>"].contains(&template.as_str())
                 || template.starts_with("/webhooks/");
             // The factory API wants a token, not a browser session.
             if template.starts_with("/api/") {

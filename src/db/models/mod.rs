@@ -12,6 +12,7 @@ pub mod order;
 pub mod package;
 pub mod password_reset;
 pub mod session;
+pub mod sftp;
 pub mod shop;
 pub mod supplier;
 pub mod user;

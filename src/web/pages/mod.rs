@@ -11,6 +11,7 @@ pub mod mail;
 pub mod orders;
 pub mod portal;
 pub mod reset;
+pub mod sftp;
 pub mod shops;
 pub mod suppliers;
 pub mod team;

@@ -1,0 +1,3 @@
+DROP TABLE sftp_uploads;
+DROP TABLE sftp_keys;
+DROP TABLE sftp_logins;

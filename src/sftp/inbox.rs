@@ -1,0 +1,93 @@
+//! Processing an acknowledgement file that arrived in a supplier's inbox: parse it (CSV or
+//! JSON), apply every line through the same domain function as the web portal — or none when
+//! any line is bad — and write a result file listing each line as applied or refused.
+
+use sha2::{Digest, Sha256};
+
+use crate::batches::ackfile::{self, Format};
+use crate::batches::acks::{AckError, LineError};
+use crate::db::models::audit::{self, Actor};
+use crate::db::models::sftp::{self, NewUpload, SftpLogin};
+use crate::domain::DomainError;
+
+use super::Gateway;
+
+/// Processes `/inbox/<name>` (already stored complete under its final name).
+pub async fn process(gw: &Gateway, login: &SftpLogin, actor: &Actor, name: &str) {
+    let path = gw.inbox_dir(login.supplier_id).join(name);
+    let bytes = match tokio::fs::read(&path).await {
+        Ok(b) => b,
+        Err(e) => {
+            tracing::warn!(error = %e, file = name, "SFTP upload vanished before processing");
+            return;
+        }
+    };
+    let sha = hex::encode(Sha256::digest(&bytes));
+    let (outcome, result) = match Format::of(name) {
+        None => (
+            "refused",
+            ackfile::result_csv(
+                &[],
+                &[LineError {
+                    line: 0,
+                    message: "only .csv and .json acknowledgement files are read; rename the file".into(),
+                }],
+            ),
+        ),
+        Some(fmt) => match ackfile::parse(fmt, &bytes) {
+            Err(errors) => ("refused", ackfile::result_csv(&[], &errors)),
+            Ok(lines) => match gw.batches.acknowledge(actor, login.supplier_id, lines).await {
+                Ok(applied) => ("applied", ackfile::result_csv(&applied, &[])),
+                Err(AckError::Refused(errors)) => ("refused", ackfile::result_csv(&[], &errors)),
+                Err(AckError::Domain(e)) => {
+                    tracing::error!(error = %e, file = name, "SFTP acknowledgement file could not be applied");
+                    (
+                        "refused",
+                        ackfile::result_csv(
+                            &[],
+                            &[LineError {
+                                line: 0,
+                                message: "podgate could not apply the file just now; upload it again".into(),
+                            }],
+                        ),
+                    )
+                }
+            },
+        },
+    };
+    let (supplier, login_name, file) = (login.supplier_id, login.username.clone(), name.to_string());
+    let len = bytes.len() as i64;
+    let actor = actor.clone();
+    let r = gw
+        .pool
+        .run(move |c| {
+            let u = sftp::record_upload(
+                c,
+                &NewUpload {
+                    supplier_id: supplier,
+                    login: &login_name,
+                    name: &file,
+                    bytes: len,
+                    sha256: &sha,
+                    outcome,
+                    result: &result,
+                },
+            )?;
+            audit::record(
+                c,
+                &actor,
+                None,
+                "sftp.upload",
+                &format!("sftp_upload:{}", u.id),
+                &format!(
+                    "{file} ({len} bytes): {outcome}; result in /results/{}",
+                    u.result_name
+                ),
+            )?;
+            Ok::<_, DomainError>(())
+        })
+        .await;
+    if let Err(e) = r {
+        tracing::error!(error = %e, "could not record an SFTP upload");
+    }
+}
