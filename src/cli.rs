@@ -57,6 +57,8 @@ enum BenchCommand {
     Labels(crate::bench::labels::LabelsBench),
     /// Seal one batch of N sandbox labels: time, zip size, peak memory.
     Seal(crate::bench::seal::SealBench),
+    /// Download throughput of the SFTP drop against OpenSSH's sftp-server.
+    Sftp(crate::bench::sftp::SftpBench),
 }
 
 #[derive(Debug, Args)]
@@ -176,6 +178,11 @@ pub fn main() -> anyhow::Result<()> {
         }
         Command::Bench(BenchCommand::Seal(o)) => {
             let figures = rocket::execute(crate::bench::seal::run(o))?;
+            println!("{figures}");
+            Ok(())
+        }
+        Command::Bench(BenchCommand::Sftp(o)) => {
+            let figures = rocket::execute(crate::bench::sftp::run(o))?;
             println!("{figures}");
             Ok(())
         }

@@ -4,6 +4,7 @@
 pub mod labels;
 pub mod orders;
 pub mod seal;
+pub mod sftp;
 
 use std::time::Duration;
 

@@ -21,8 +21,13 @@ use crate::domain::sftp_logins::network_allows;
 use super::files::SftpFiles;
 use super::{Gateway, SessionSlot, SftpSettings};
 
-/// The transport settings: large window and packets, no Nagle, no compression, a channel
-/// queue deep enough that pipelined reads never wedge the session (see stack notes §10.2).
+/// The transport settings: large window and packets, no Nagle, no compression, and a channel
+/// queue deep enough that pipelined reads never wedge the session. russh-sftp answers one
+/// request at a time; while a reply waits for window, the client's next requests queue in the
+/// channel, and if that queue fills, the session stops reading and never sees the client's
+/// window adjustment (stack notes §10.2; paramiko's prefetch sends a READ for every 32 KiB of
+/// the file at once). The queue holds messages, not bytes, and READ requests are tiny, so
+/// 65,536 slots cover a 2 GiB download by paramiko for a few MiB of memory at most.
 pub fn ssh_config(keys: Vec<PrivateKey>, s: &SftpSettings) -> russh::server::Config {
     let mut preferred = Preferred {
         compression: Cow::Borrowed(&[russh::compression::NONE]),
@@ -46,7 +51,7 @@ pub fn ssh_config(keys: Vec<PrivateKey>, s: &SftpSettings) -> russh::server::Con
         keepalive_interval: Some(Duration::from_secs(30)),
         window_size: 8 * 1024 * 1024,
         maximum_packet_size: 65535,
-        channel_buffer_size: 1024,
+        channel_buffer_size: 65_536,
         nodelay: true,
         preferred,
         ..Default::default()

@@ -1,0 +1,304 @@
+//! `podgate bench sftp --size-mib 256 --streams S`: download throughput from podgate's SFTP
+//! server with the OpenSSH `sftp` client, S downloads at once, against OpenSSH's own
+//! sftp-server serving the same file on the same machine (a throwaway `sshd` on a loopback
+//! port, same cipher) when openssh-server is installed.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use rocket::figment::providers::Serialized;
+use tokio_util::sync::CancellationToken;
+
+use crate::db::DbPool;
+use crate::db::models::batch::{self, Batch};
+use crate::db::models::user::Role;
+use crate::domain::DomainError;
+
+/// Options of the SFTP benchmark.
+#[derive(Debug, Clone, clap::Args)]
+pub struct SftpBench {
+    /// Size of the file downloaded, in MiB.
+    #[arg(long, default_value_t = 256)]
+    pub size_mib: u64,
+    /// Downloads at once (each its own connection).
+    #[arg(long, default_value_t = 1)]
+    pub streams: usize,
+    /// The cipher both servers use.
+    #[arg(long, default_value = "aes256-gcm@openssh.com")]
+    pub cipher: String,
+}
+
+/// Writes a sealed batch of random bytes for a supplier (a stand-in for a very large batch).
+pub async fn synthetic_batch(
+    pool: &DbPool,
+    batches: &crate::batches::Batches,
+    workspace_id: i64,
+    supplier_id: i64,
+    size: u64,
+) -> anyhow::Result<Batch> {
+    let b = pool
+        .run(move |c| {
+            Ok::<_, DomainError>(batch::create_sealing(
+                c,
+                workspace_id,
+                supplier_id,
+                None,
+                "bench",
+                &[],
+            )?)
+        })
+        .await?;
+    let path = batches.zip_path(&b);
+    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
+    let p2 = path.clone();
+    let (sha, n) = tokio::task::spawn_blocking(move || -> std::io::Result<(String, u64)> {
+        use std::io::Write;
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&p2)?);
+        let mut block = [0u8; 1 << 16];
+        let mut left = size;
+        while left > 0 {
+            rand::fill(&mut block[..]);
+            let k = left.min(block.len() as u64) as usize;
+            f.write_all(&block[..k])?;
+            left -= k as u64;
+        }
+        f.flush()?;
+        drop(f);
+        crate::batches::pack::sha256_of(&mut std::fs::File::open(&p2)?)
+    })
+    .await??;
+    let id = b.id;
+    pool.run(move |c| {
+        let p = batch::Packed {
+            zip_sha256: &sha,
+            zip_bytes: n as i64,
+            labels_pdf_bytes: 0,
+            ack_due_at: crate::db::models::now() + chrono::Duration::hours(24),
+        };
+        batch::mark_sealed(c, id, &p)?;
+        Ok::<_, DomainError>(batch::find(c, id)?)
+    })
+    .await
+    .map_err(anyhow::Error::from)
+}
+
+fn keygen(path: &Path) -> anyhow::Result<String> {
+    let st = Command::new("ssh-keygen")
+        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
+        .arg(path)
+        .status()?;
+    anyhow::ensure!(st.success(), "ssh-keygen failed");
+    Ok(std::fs::read_to_string(path.with_extension("pub"))?)
+}
+
+/// Runs `streams` concurrent `sftp` downloads of `remote`; returns the seconds until all end.
+fn download(
+    port: u16,
+    user: &str,
+    key: &Path,
+    remote: &str,
+    streams: usize,
+    cipher: &str,
+    dir: &Path,
+) -> anyhow::Result<f64> {
+    let t = Instant::now();
+    let mut kids = Vec::new();
+    for i in 0..streams {
+        let batch = dir.join(format!("b{i}.txt"));
+        std::fs::write(
+            &batch,
+            format!("get {remote} {}\n", dir.join(format!("out{i}")).display()),
+        )?;
+        kids.push(
+            Command::new("sftp")
+                .args(["-q", "-c", cipher, "-P", &port.to_string(), "-i"])
+                .arg(key)
+                .args([
+                    "-o",
+                    "IdentitiesOnly=yes",
+                    "-o",
+                    "StrictHostKeyChecking=no",
+                    "-o",
+                    "UserKnownHostsFile=/dev/null",
+                    "-b",
+                ])
+                .arg(&batch)
+                .arg(format!("{user}@127.0.0.1"))
+                .stdout(std::process::Stdio::null())
+                .spawn()?,
+        );
+    }
+    for mut k in kids {
+        anyhow::ensure!(k.wait()?.success(), "an sftp download failed");
+    }
+    let secs = t.elapsed().as_secs_f64();
+    for i in 0..streams {
+        let _ = std::fs::remove_file(dir.join(format!("out{i}")));
+    }
+    Ok(secs)
+}
+
+/// A throwaway sshd on loopback serving files with OpenSSH's sftp-server; None when not installed.
+fn openssh(dir: &Path, pubkey: &str) -> anyhow::Result<Option<(std::process::Child, u16, String)>> {
+    let sshd = Path::new("/usr/sbin/sshd");
+    let server = ["/usr/lib/openssh/sftp-server", "/usr/libexec/sftp-server"]
+        .into_iter()
+        .find(|p| Path::new(p).exists());
+    let Some(server) = server.filter(|_| sshd.exists()) else {
+        return Ok(None);
+    };
+    let user = std::env::var("USER").unwrap_or_else(|_| "root".into());
+    let host_key = dir.join("sshd_host_key");
+    keygen(&host_key)?;
+    std::fs::write(dir.join("authorized_keys"), pubkey)?;
+    let port = super::free_port()?;
+    let cfg = dir.join("sshd_config");
+    std::fs::write(
+        &cfg,
+        format!(
+            "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nPidFile {}\nAuthorizedKeysFile {}\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\nPermitRootLogin yes\nUsePAM no\nStrictModes no\nSubsystem sftp {server}\n",
+            host_key.display(),
+            dir.join("sshd.pid").display(),
+            dir.join("authorized_keys").display()
+        ),
+    )?;
+    std::fs::create_dir_all("/run/sshd").ok();
+    let child = Command::new(sshd)
+        .arg("-D")
+        .arg("-e")
+        .arg("-f")
+        .arg(&cfg)
+        .stderr(std::process::Stdio::null())
+        .spawn()?;
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return Ok(Some((child, port, user)));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    anyhow::bail!("the throwaway sshd did not start")
+}
+
+/// Peak resident memory of this process (where podgate's server runs), in MiB.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(0.0)
+}
+
+/// Runs the benchmark and returns its figures.
+pub async fn run(opts: SftpBench) -> anyhow::Result<serde_json::Value> {
+    let dir = tempfile::tempdir()?;
+    let figment = crate::config::figment().merge(Serialized::default("data_dir", dir.path()));
+    let prepared = crate::app::prepare(figment)?;
+    let services = crate::app::Services::new(prepared.pool.clone(), &prepared.config)?;
+    let pool = prepared.pool.clone();
+    let owner = pool
+        .run(|c| {
+            crate::domain::accounts::add_user_blocking(
+                c,
+                "Bench Prints",
+                "bench@example.com",
+                "Bench",
+                Role::Owner,
+                "bench password 1",
+            )
+        })
+        .await?;
+    let actor = crate::db::models::audit::Actor::user(&owner, None, crate::db::models::audit::Channel::Cli);
+    let input = crate::domain::suppliers::SupplierInput {
+        name: "Bench Factory".into(),
+        time_zone: "UTC".into(),
+        ack_deadline_hours: "24".into(),
+        ..Default::default()
+    };
+    let sid = crate::domain::suppliers::create(&pool, &actor, input).await?;
+    let key = dir.path().join("client_key");
+    let pubkey = keygen(&key)?;
+    let parsed = russh::keys::PublicKey::from_openssh(pubkey.trim())?;
+    let fp = parsed.fingerprint(russh::keys::HashAlg::Sha256).to_string();
+    let ws = owner.workspace_id;
+    pool.run(move |c| {
+        let id = crate::db::models::sftp::create_login(c, ws, sid, "bench", None, "", "bench")?;
+        crate::db::models::sftp::add_key(c, id, pubkey.trim(), &fp, "bench")?;
+        Ok::<_, DomainError>(())
+    })
+    .await?;
+    eprintln!("writing a {} MiB batch…", opts.size_mib);
+    let b = synthetic_batch(&pool, &services.batches, ws, sid, opts.size_mib << 20).await?;
+    let file: PathBuf = services.batches.zip_path(&b);
+    let stop = CancellationToken::new();
+    let settings = crate::sftp::SftpSettings {
+        port: 0,
+        max_sessions_per_supplier: opts.streams.max(8),
+        ..Default::default()
+    };
+    let server = crate::sftp::spawn(
+        pool.clone(),
+        services.batches.clone(),
+        settings,
+        dir.path(),
+        stop.clone(),
+    )
+    .await?;
+    let _ = std::fs::write("/proc/self/clear_refs", "5");
+    let (port, cipher, streams, work) = (
+        server.addr.port(),
+        opts.cipher.clone(),
+        opts.streams,
+        dir.path().to_path_buf(),
+    );
+    let kp = key.clone();
+    let podgate_s = tokio::task::spawn_blocking(move || {
+        download(port, "bench", &kp, "/outbox/batch-1.zip", streams, &cipher, &work)
+    })
+    .await??;
+    let peak = peak_rss_mb();
+    stop.cancel();
+    let mb = (opts.size_mib << 20) as f64 * opts.streams as f64 / 1e6;
+    let podgate_mb_s = mb / podgate_s;
+    eprintln!(
+        "podgate: {streams} × {} MiB in {podgate_s:.2} s = {podgate_mb_s:.0} MB/s",
+        opts.size_mib
+    );
+    let pubkey = std::fs::read_to_string(key.with_extension("pub"))?;
+    let openssh_mb_s = match openssh(dir.path(), &pubkey)? {
+        Some((mut child, port, user)) => {
+            let (cipher, work, remote) = (
+                opts.cipher.clone(),
+                dir.path().to_path_buf(),
+                file.display().to_string(),
+            );
+            let kp = key.clone();
+            let s = tokio::task::spawn_blocking(move || {
+                download(port, &user, &kp, &remote, streams, &cipher, &work)
+            })
+            .await?;
+            let _ = child.kill();
+            let _ = child.wait();
+            let v = mb / s?;
+            eprintln!("OpenSSH sftp-server: {v:.0} MB/s");
+            Some(v)
+        }
+        None => {
+            eprintln!("openssh-server is not installed: no baseline (apt-get install openssh-server)");
+            None
+        }
+    };
+    Ok(serde_json::json!({
+        "size_mib": opts.size_mib,
+        "streams": opts.streams,
+        "podgate_mb_s": super::round(podgate_mb_s, 1),
+        "openssh_mb_s": openssh_mb_s.map(|v| super::round(v, 1)),
+        "ratio": openssh_mb_s.map(|v| super::round(podgate_mb_s / v, 3)),
+        "peak_rss_mb": super::round(peak, 1),
+        "cipher": opts.cipher,
+    }))
+}
