@@ -119,8 +119,11 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
         None
     };
     let url = config.public_url();
-    let needs_setup = crate::domain::accounts::needs_setup(&pool).await?;
     let services = Services::new(pool.clone(), &config)?;
+    if let Some(sb) = &sandbox {
+        crate::demo::seed(&services, sb, &config).await?;
+    }
+    let needs_setup = crate::domain::accounts::needs_setup(&pool).await?;
     let shutdown = CancellationToken::new();
     let jobs = tokio::spawn(housekeeping(pool.clone(), shutdown.clone()));
     // Label jobs survive restarts and are shared with other processes on the same database.

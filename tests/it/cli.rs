@@ -230,3 +230,103 @@ fn mail_test_sends_through_smtp_or_keeps_the_message_in_the_outbox() {
         .env("PODGATE_SMTP__TLS", "none"));
     assert!(!ok && out.contains("could not send through 127.0.0.1"), "{out}");
 }
+
+/// Starts `podgate serve --demo` on free ports; returns the child and the ports (web, sftp).
+fn demo(dir: &std::path::Path, db: &TestDb) -> (std::process::Child, u16, u16) {
+    let (port, sftp_port, sb_port) = (free_port(), free_port(), free_port());
+    let child = podgate(dir, db)
+        .args(["serve", "--demo"])
+        .env("PODGATE_PORT", port.to_string())
+        .env("PODGATE_SFTP__PORT", sftp_port.to_string())
+        .env("PODGATE_DEMO_SANDBOX_PORT", sb_port.to_string())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(90);
+    while http_get(port, "/healthz").is_err() {
+        assert!(Instant::now() < deadline, "the demo did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    (child, port, sftp_port)
+}
+
+fn stop(mut child: std::process::Child) -> String {
+    Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    child.wait().unwrap();
+    let mut out = String::new();
+    child.stdout.take().unwrap().read_to_string(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn the_demo_starts_ready_to_try_and_keeps_its_credentials() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::new(dir.path());
+    let (child, port, sftp_port) = demo(dir.path(), &db);
+    let file = dir.path().join("data").join("demo-credentials.json");
+    let creds: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    assert_eq!(
+        std::fs::metadata(&file).unwrap().permissions().mode() & 0o777,
+        0o600
+    );
+    assert_eq!(creds["portal_url"], format!("http://127.0.0.1:{port}"));
+    assert_eq!(creds["sandbox_app_key"], "sandbox_app_key");
+    assert_eq!(creds["suppliers"].as_array().unwrap().len(), 2);
+    // No setup page: the seller exists; the supplier's SFTP login works with its password.
+    let root = http_get(port, "/").unwrap();
+    assert!(root.to_lowercase().contains("location: /login"), "{root}");
+    let s = &creds["suppliers"][0];
+    let batch = dir.path().join("b.txt");
+    std::fs::write(&batch, "ls /\n").unwrap();
+    let o = Command::new("sshpass")
+        .env("SSHPASS", s["sftp_password"].as_str().unwrap())
+        .args([
+            "-e",
+            "sftp",
+            "-o",
+            "BatchMode=no",
+            "-o",
+            "PreferredAuthentications=password",
+            "-o",
+            "PubkeyAuthentication=no",
+        ])
+        .args([
+            "-o",
+            "StrictHostKeyChecking=no",
+            "-o",
+            "UserKnownHostsFile=/dev/null",
+            "-P",
+            &sftp_port.to_string(),
+            "-b",
+        ])
+        .arg(&batch)
+        .arg(format!("{}@127.0.0.1", s["sftp_user"].as_str().unwrap()))
+        .output()
+        .unwrap();
+    assert!(
+        o.status.success() && String::from_utf8_lossy(&o.stdout).contains("outbox"),
+        "{o:?}"
+    );
+    let out = stop(child);
+    assert!(
+        out.contains("Demo ready") && out.contains(creds["seller"]["password"].as_str().unwrap()),
+        "{out}"
+    );
+    let (ok, users) = run(podgate(dir.path(), &db).args(["user", "list"]));
+    assert!(
+        ok && users.contains("seller@demo.podgate") && users.contains("factory@shirtco.demo.podgate"),
+        "{users}"
+    );
+    // A second start reuses the same demo.
+    let (child, _, _) = demo(dir.path(), &db);
+    let out = stop(child);
+    assert!(
+        out.contains(creds["seller"]["password"].as_str().unwrap()),
+        "{out}"
+    );
+}

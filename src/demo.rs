@@ -1,0 +1,201 @@
+//! `podgate serve --demo`: a ready-to-try podgate. On the first start it creates a seller,
+//! connects the in-process sandbox shop, adds two suppliers with SKU rules, a portal person and
+//! an SFTP login for each, and syncs the orders — all through the same domain functions the
+//! web uses. The credentials are printed and kept in `<data_dir>/demo-credentials.json`;
+//! later starts reuse them.
+
+use std::path::Path;
+
+use anyhow::Context;
+
+use crate::app::Services;
+use crate::db::models::audit::{Actor, Channel};
+use crate::db::models::user::{Role, User};
+use crate::domain::suppliers::SupplierInput;
+use crate::domain::{accounts, catalog, sftp_logins, suppliers};
+use crate::sandbox::SandboxHandle;
+
+/// The demo's people and where to reach them.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct DemoCredentials {
+    pub portal_url: String,
+    pub seller: Login,
+    pub suppliers: Vec<SupplierLogins>,
+    pub sftp_host: String,
+    pub sftp_port: u16,
+    pub sandbox_url: String,
+    pub sandbox_app_key: String,
+    pub sandbox_app_secret: String,
+    pub mail_page: String,
+}
+
+/// An email and password.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Login {
+    pub email: String,
+    pub password: String,
+}
+
+/// A demo supplier's portal person and SFTP login.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct SupplierLogins {
+    pub supplier: String,
+    pub portal: Login,
+    pub sftp_user: String,
+    pub sftp_password: String,
+}
+
+const CATALOG: &str = "pattern,match,priority,supplier,product_code,weight_g,length_in,width_in,height_in,front_print_url,front_checksum\n\
+TEE-,prefix,100,Shirt Co (demo),G5000,340,10,8,1,https://cdn.example.com/print/tee-front.png,\n\
+HOOD-,prefix,100,Shirt Co (demo),G18500,700,12,10,3,https://cdn.example.com/print/hood-front.png,\n\
+MUG-,prefix,100,Mug Works (demo),MUG11,450,6,6,6,https://cdn.example.com/print/mug.png,\n\
+POSTER-,prefix,100,Mug Works (demo),PST18,200,24,3,3,https://cdn.example.com/print/poster.png,\n\
+TOTE-,prefix,100,Mug Works (demo),TOTE15,250,15,15,1,https://cdn.example.com/print/tote.png,\n";
+
+fn password() -> String {
+    format!("demo-{}", &crate::domain::tokens::new_token()[..12])
+}
+
+/// Seeds the demo on the first start (or reads what an earlier start wrote); prints it.
+pub async fn seed(
+    services: &Services,
+    sandbox: &SandboxHandle,
+    config: &crate::config::AppConfig,
+) -> anyhow::Result<DemoCredentials> {
+    let file = config.data_dir().join("demo-credentials.json");
+    if let Ok(text) = std::fs::read_to_string(&file) {
+        let creds: DemoCredentials = serde_json::from_str(&text).context("reading demo-credentials.json")?;
+        print(&creds, &file);
+        return Ok(creds);
+    }
+    if !accounts::needs_setup(&services.pool).await? {
+        anyhow::bail!(
+            "this data dir already has a workspace that is not a demo; use another data_dir for --demo (PODGATE_DATA_DIR=demo-data)"
+        );
+    }
+    let pool = &services.pool;
+    let url = config.public_url();
+    let anon = Actor::anonymous(None, Channel::Cli);
+    let seller = Login {
+        email: "seller@demo.podgate".into(),
+        password: password(),
+    };
+    let owner = accounts::setup_first_workspace(
+        pool,
+        &anon,
+        accounts::SetupInput {
+            workspace_name: "Demo Prints".into(),
+            name: "Dana (demo seller)".into(),
+            email: seller.email.clone(),
+            password: seller.password.clone(),
+        },
+    )
+    .await?;
+    let actor = Actor::user(&owner, None, Channel::Cli);
+
+    // Connect the sandbox shop as a seller would (an authorization code, then the exchange).
+    let code = {
+        let mut w = sandbox.sandbox.world.lock().unwrap_or_else(|p| p.into_inner());
+        let code = w.token("auth_");
+        w.auth_codes.insert(
+            code.clone(),
+            crate::sandbox::world::AuthCode {
+                expires_at: i64::MAX,
+                used: false,
+            },
+        );
+        code
+    };
+    let shops = services.tiktok.connect(&actor, &code).await?;
+
+    let mut supplier_logins = Vec::new();
+    for (name, accepts, slug) in [
+        ("Shirt Co (demo)", "USPS, UPS", "shirtco"),
+        ("Mug Works (demo)", "", "mugworks"),
+    ] {
+        let input = SupplierInput {
+            name: name.into(),
+            contacts: format!("Ops <ops@{slug}.demo.podgate>"),
+            ship_from: "1 Factory Way\nReno NV 89502".into(),
+            accepted_services: accepts.into(),
+            cutoff_times: "10:00, 15:00".into(),
+            time_zone: "America/Los_Angeles".into(),
+            ack_deadline_hours: "24".into(),
+            ..SupplierInput::default()
+        };
+        let sid = suppliers::create(pool, &actor, input).await?;
+        let portal = Login {
+            email: format!("factory@{slug}.demo.podgate"),
+            password: password(),
+        };
+        let (_, token) =
+            accounts::invite(pool, &actor, &portal.email, Role::Supplier, Some(sid), &url).await?;
+        let person: User = accounts::accept_invite(
+            pool,
+            &anon,
+            &token,
+            &format!("{name} floor"),
+            &portal.password,
+            &portal.password,
+        )
+        .await?;
+        let sup_actor = Actor::user(&person, None, Channel::Cli);
+        let sftp_user = format!("{slug}-demo");
+        let (_, sftp_password) =
+            sftp_logins::create(pool, &sup_actor, Some(sid), &sftp_user, true, "").await?;
+        supplier_logins.push(SupplierLogins {
+            supplier: name.into(),
+            portal,
+            sftp_user,
+            sftp_password: sftp_password.unwrap_or_default(),
+        });
+    }
+    catalog::import(pool, &actor, CATALOG.as_bytes().to_vec()).await?;
+    for s in &shops {
+        services.tiktok.sync_shop(&services.sync, s.id).await?;
+    }
+    let host = url::Url::parse(&url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string))
+        .unwrap_or_else(|| "127.0.0.1".into());
+    let creds = DemoCredentials {
+        portal_url: url.clone(),
+        seller,
+        suppliers: supplier_logins,
+        sftp_host: host,
+        sftp_port: config.sftp.port,
+        sandbox_url: sandbox.base_url.clone(),
+        sandbox_app_key: config.tiktok.app_key.clone(),
+        sandbox_app_secret: config.tiktok.app_secret.clone(),
+        mail_page: format!("{url}/mail"),
+    };
+    crate::secrets::write_private(&file, serde_json::to_string_pretty(&creds)?.as_bytes())?;
+    print(&creds, &file);
+    Ok(creds)
+}
+
+fn print(c: &DemoCredentials, file: &Path) {
+    println!();
+    println!(
+        "Demo ready: open {} and sign in as {} / {}",
+        c.portal_url, c.seller.email, c.seller.password
+    );
+    for s in &c.suppliers {
+        println!(
+            "  {}: portal {} / {}; sftp -P {} {}@{} (password {})",
+            s.supplier,
+            s.portal.email,
+            s.portal.password,
+            c.sftp_port,
+            s.sftp_user,
+            c.sftp_host,
+            s.sftp_password
+        );
+    }
+    println!(
+        "  Mail podgate sends (no SMTP server in the demo): {}",
+        c.mail_page
+    );
+    println!("  These credentials are in {}", file.display());
+    println!();
+}
