@@ -3,6 +3,7 @@
 
 mod accounts;
 mod batches;
+mod browser;
 mod cli;
 mod common;
 mod crash;

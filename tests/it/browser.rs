@@ -1,0 +1,371 @@
+//! The whole flow in a real browser (headless Chromium through WebDriver): owner setup →
+//! connect the sandbox shop → orders appear → import SKU rules → buy labels with the progress
+//! bar → publish a batch → the supplier signs in, downloads, accepts one package and rejects
+//! another → the seller sees both outcomes on the orders and the dashboard. podgate and the
+//! sandbox run as their own processes, over real HTTP. Each step saves a screenshot under
+//! `target/screenshots/` (the README's come from there).
+
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use fantoccini::{Client, ClientBuilder, Locator};
+
+use crate::common::TestDb;
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+struct Kill(Child);
+impl Drop for Kill {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn wait_port(port: u16, what: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(Instant::now() < deadline, "{what} did not start");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+/// A browser window and where its screenshots go.
+struct Browser {
+    c: Client,
+    base: String,
+    shots: PathBuf,
+    step: usize,
+}
+
+impl Browser {
+    async fn open(
+        driver: u16,
+        base: &str,
+        profile: &std::path::Path,
+        downloads: &std::path::Path,
+    ) -> Browser {
+        let mut caps = serde_json::Map::new();
+        caps.insert(
+            "goog:chromeOptions".into(),
+            serde_json::json!({
+                "binary": "/usr/bin/chromium",
+                "args": ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                         "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                         "--no-first-run", "--disable-quic", "--window-size=1280,1000",
+                         format!("--user-data-dir={}", profile.display())],
+                "prefs": { "download.default_directory": downloads.display().to_string(),
+                           "download.prompt_for_download": false }
+            }),
+        );
+        let c = ClientBuilder::rustls()
+            .unwrap()
+            .capabilities(caps)
+            .connect(&format!("http://127.0.0.1:{driver}"))
+            .await
+            .expect("chromedriver session");
+        let shots = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+            .join("target")
+            .join("screenshots");
+        std::fs::create_dir_all(&shots).unwrap();
+        Browser {
+            c,
+            base: base.to_string(),
+            shots,
+            step: 0,
+        }
+    }
+
+    async fn go(&self, path: &str) {
+        self.c.goto(&format!("{}{path}", self.base)).await.unwrap();
+    }
+
+    async fn fill(&self, id: &str, text: &str) {
+        let e = self
+            .c
+            .find(Locator::Id(id))
+            .await
+            .unwrap_or_else(|_| panic!("field #{id}"));
+        e.clear().await.ok();
+        e.send_keys(text).await.unwrap();
+    }
+
+    async fn click(&self, css: &str) {
+        self.c
+            .find(Locator::Css(css))
+            .await
+            .unwrap_or_else(|_| panic!("element {css}"))
+            .click()
+            .await
+            .unwrap();
+    }
+
+    /// Waits until the page (reloaded every half second when `reload`) contains `text`.
+    async fn until(&self, text: &str, reload: bool) -> String {
+        let deadline = Instant::now() + Duration::from_secs(90);
+        loop {
+            let src = self.c.source().await.unwrap();
+            if src.contains(text) {
+                return src;
+            }
+            assert!(Instant::now() < deadline, "the page never showed {text:?}: {src}");
+            tokio::time::sleep(Duration::from_millis(500)).await;
+            if reload {
+                self.c.refresh().await.unwrap();
+            }
+        }
+    }
+
+    async fn shot(&mut self, name: &str) {
+        self.step += 1;
+        let png = self.c.screenshot().await.unwrap();
+        std::fs::write(self.shots.join(format!("{:02}-{name}.png", self.step)), png).unwrap();
+    }
+}
+
+const CATALOG: &str = "pattern,match,priority,supplier,product_code,weight_g,length_in,width_in,height_in,front_print_url,front_checksum\n\
+TEE-,prefix,100,Shirt Co,G5000,340,10,8,1,https://cdn.example.com/print/tee-front.png,\n\
+HOOD-,prefix,100,Shirt Co,G18500,700,12,10,3,https://cdn.example.com/print/hood-front.png,\n\
+MUG-,prefix,100,Shirt Co,MUG11,450,6,6,6,https://cdn.example.com/print/mug.png,\n\
+POSTER-,prefix,100,Shirt Co,PST18,200,24,3,3,https://cdn.example.com/print/poster.png,\n\
+TOTE-,prefix,100,Shirt Co,TOTE15,250,15,15,1,https://cdn.example.com/print/tote.png,\n";
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_whole_handoff_in_a_real_browser() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = TestDb::new(dir.path());
+    let (web, sb_port, driver) = (free_port(), free_port(), free_port());
+    let base = format!("http://127.0.0.1:{web}");
+    let sb = format!("http://127.0.0.1:{sb_port}");
+    let _sandbox = Kill(
+        Command::new(env!("CARGO_BIN_EXE_podgate"))
+            .args([
+                "sandbox",
+                "--listen",
+                &format!("127.0.0.1:{sb_port}"),
+                "--orders",
+                "40",
+                "--seed",
+                "7",
+            ])
+            .args([
+                "--orders-per-minute",
+                "0",
+                "--redirect-url",
+                &format!("{base}/shops/callback"),
+            ])
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_port(sb_port, "the sandbox");
+    let _podgate = Kill(
+        Command::new(env!("CARGO_BIN_EXE_podgate"))
+            .arg("serve")
+            .env("PODGATE_DATA_DIR", dir.path().join("data"))
+            .env("PODGATE_DATABASE_URL", &db.url)
+            .env("PODGATE_PORT", web.to_string())
+            .env("PODGATE_SFTP__PORT", "0")
+            .env("PODGATE_TIKTOK__API_BASE", &sb)
+            .env("PODGATE_TIKTOK__AUTH_BASE", &sb)
+            .env("PODGATE_TIKTOK__AUTHORIZE_URL", format!("{sb}/open/authorize"))
+            .env("PODGATE_TIKTOK__APP_KEY", podgate::sandbox::DEFAULT_APP_KEY)
+            .env("PODGATE_TIKTOK__APP_SECRET", podgate::sandbox::DEFAULT_APP_SECRET)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    wait_port(web, "podgate");
+    let _driver = Kill(
+        Command::new("chromedriver")
+            .arg(format!("--port={driver}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("chromedriver (apt-get install chromium chromium-driver)"),
+    );
+    wait_port(driver, "chromedriver");
+    let downloads = dir.path().join("downloads");
+    std::fs::create_dir_all(&downloads).unwrap();
+
+    // 1. The owner sets up the workspace.
+    let mut seller = Browser::open(driver, &base, &dir.path().join("profile-seller"), &downloads).await;
+    seller.go("/").await;
+    seller.until("Create workspace", false).await;
+    seller.fill("f-workspace_name", "Acme Prints").await;
+    seller.fill("f-name", "Olivia Owner").await;
+    seller.fill("f-email", "owner@acme.example").await;
+    seller.fill("f-password", "owner password 1").await;
+    seller.shot("setup").await;
+    seller.click("form[action='/setup'] button[type=submit]").await;
+
+    // 2. Connect the sandbox shop: TikTok's authorization page, then back.
+    seller.go("/shops").await;
+    seller.click("#connect-shop").await;
+    seller.until("Authorize", false).await;
+    seller.shot("tiktok-authorize").await;
+    seller.click("#approve").await;
+    seller.until("Sandbox POD Shop", false).await;
+    seller.shot("shop-connected").await;
+
+    // 3. Suppliers and the catalog.
+    seller.go("/suppliers").await;
+    seller.fill("f-name", "Shirt Co").await;
+    seller.fill("f-contacts", "Ops <ops@shirtco.example>").await;
+    seller.fill("f-accepted_services", "USPS, UPS").await;
+    seller.fill("f-cutoff_times", "10:00").await;
+    seller.fill("f-time_zone", "America/Los_Angeles").await;
+    seller.fill("f-ack_deadline_hours", "24").await;
+    seller
+        .click("form[action='/suppliers'] button[type=submit]")
+        .await;
+    seller.until("Invite", false).await;
+    let catalog = dir.path().join("catalog.csv");
+    std::fs::write(&catalog, CATALOG).unwrap();
+    seller.go("/catalog").await;
+    seller
+        .c
+        .find(Locator::Id("c-file"))
+        .await
+        .unwrap()
+        .send_keys(&catalog.display().to_string())
+        .await
+        .unwrap();
+    seller
+        .click("form[action='/catalog/import'] button[type=submit]")
+        .await;
+    seller.until("Imported 5 rules", false).await;
+    seller.shot("catalog").await;
+
+    // 4. Orders arrive; buy labels for every order on the page, with the live progress bar.
+    seller.go("/orders?status=AWAITING_SHIPMENT").await;
+    seller.until("name=\"order\"", true).await;
+    seller.shot("orders").await;
+    seller.click("#select-all").await;
+    seller.click("#buy-labels").await;
+    seller.until("Buying labels", false).await;
+    seller.shot("buying-labels").await;
+    let job = seller.until(" 0 remaining", true).await;
+    assert!(job.contains("thumbnail.png"), "each label has a preview");
+    // The label thumbnails load as images in the browser.
+    let deadline = Instant::now() + Duration::from_secs(60);
+    loop {
+        let ok = seller
+            .c
+            .execute(
+                // The first rows (in view; the rest load lazily as one scrolls).
+                "return Array.from(document.querySelectorAll('img[src$=\"thumbnail.png\"]')).slice(0, 3).every(i => i.complete && i.naturalWidth === 216);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        if ok == serde_json::Value::Bool(true) {
+            break;
+        }
+        assert!(Instant::now() < deadline, "label thumbnails did not load");
+        tokio::time::sleep(Duration::from_millis(300)).await;
+    }
+    seller.shot("labels-bought").await;
+
+    // 5. Publish the batch; invite the supplier's person.
+    seller.go("/batches").await;
+    seller
+        .click("form[action='/batches/publish'] button[type=submit]")
+        .await;
+    seller.until("Published batch 1", false).await;
+    seller.shot("batch-published").await;
+    seller.go("/suppliers").await;
+    seller.click("a[href^='/suppliers/']").await;
+    seller.fill("f-email", "pat@shirtco.example").await;
+    seller.click("form[action$='/invite'] button[type=submit]").await;
+    let invite = seller
+        .c
+        .find(Locator::Id("invite-link"))
+        .await
+        .unwrap()
+        .prop("value")
+        .await
+        .unwrap()
+        .unwrap();
+
+    // 6. The supplier joins, downloads the batch, accepts one package and rejects another.
+    let mut supplier = Browser::open(driver, &base, &dir.path().join("profile-supplier"), &downloads).await;
+    supplier.step = seller.step;
+    supplier.c.goto(&invite).await.unwrap();
+    supplier.fill("f-name", "Pat").await;
+    supplier.fill("f-password", "factory password").await;
+    supplier.fill("f-confirm", "factory password").await;
+    supplier.click("button[type=submit].primary").await;
+    supplier.go("/supplier").await;
+    supplier.until("Batch 1", false).await;
+    supplier.shot("supplier-portal").await;
+    supplier.go("/supplier/batches/1").await;
+    supplier.click("a[download]").await;
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !downloads.join("batch-1.zip").exists() {
+        assert!(Instant::now() < deadline, "the zip was not downloaded");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let forms = supplier.c.find_all(Locator::Css("form.ack-form")).await.unwrap();
+    assert!(forms.len() >= 2, "at least two packages");
+    forms[0]
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    supplier.until("Recorded: accepted", false).await;
+    let forms = supplier.c.find_all(Locator::Css("form.ack-form")).await.unwrap();
+    forms[1]
+        .find(Locator::Css("select"))
+        .await
+        .unwrap()
+        .select_by_value("rejected")
+        .await
+        .unwrap();
+    forms[1]
+        .find(Locator::Css("input[name=reason]"))
+        .await
+        .unwrap()
+        .send_keys("Blank out of stock")
+        .await
+        .unwrap();
+    forms[1]
+        .find(Locator::Css("button[type=submit]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    supplier.until("Recorded: rejected", false).await;
+    supplier.shot("supplier-answers").await;
+
+    // 7. The seller sees both outcomes on the dashboard and on the orders.
+    seller.step = supplier.step;
+    seller.go("/batches").await;
+    let dash = seller.until("Blank out of stock", false).await;
+    assert!(dash.contains("1 accepted"), "{dash}");
+    seller.shot("seller-dashboard").await;
+    seller.go("/batches/1").await;
+    let page = seller.until("pat@shirtco.example via web", false).await;
+    let orders: Vec<String> = page
+        .match_indices("href=\"/orders/")
+        .map(|(i, _)| page[i + 6..].chars().take_while(|c| *c != '"').collect())
+        .collect();
+    seller.go(&orders[0]).await;
+    seller.until("Shirt Co accepted package", false).await;
+    seller.go(&orders[1]).await;
+    seller.until("Shirt Co rejected package", false).await;
+    seller.shot("order-timeline").await;
+    seller.c.close().await.unwrap();
+    supplier.c.close().await.unwrap();
+}
