@@ -59,6 +59,9 @@ enum BenchCommand {
     Seal(crate::bench::seal::SealBench),
     /// Download throughput of the SFTP drop against OpenSSH's sftp-server.
     Sftp(crate::bench::sftp::SftpBench),
+    /// Every benchmark above with its defaults (the figures of docs/performance.md), one after
+    /// the other; ends with one JSON line holding each one's figures.
+    All,
 }
 
 #[derive(Debug, Args)]
@@ -178,6 +181,11 @@ pub fn main() -> anyhow::Result<()> {
         }
         Command::Bench(BenchCommand::Seal(o)) => {
             let figures = rocket::execute(crate::bench::seal::run(o))?;
+            println!("{figures}");
+            Ok(())
+        }
+        Command::Bench(BenchCommand::All) => {
+            let figures = rocket::execute(crate::bench::all())?;
             println!("{figures}");
             Ok(())
         }

@@ -38,3 +38,38 @@ pub async fn wait_for(url: &str) -> anyhow::Result<()> {
     }
     anyhow::bail!("{url} did not answer")
 }
+
+/// Runs every benchmark with the defaults docs/performance.md reports, one after the other.
+pub async fn all() -> anyhow::Result<serde_json::Value> {
+    eprintln!("== bench orders");
+    let orders = orders::run(orders::OrdersBench {
+        orders: 100_000,
+        connections: 64,
+        requests: 20_000,
+        database_url: None,
+    })
+    .await?;
+    eprintln!("== bench labels");
+    let labels = labels::run(labels::LabelsBench {
+        count: 1000,
+        latency_ms: 50,
+        rate_limit: 50,
+        concurrency: 64,
+    })
+    .await?;
+    eprintln!("== bench seal");
+    let seal = seal::run(seal::SealBench { labels: 1000 }).await?;
+    let mut sftp_runs = Vec::new();
+    for streams in [1, 16] {
+        eprintln!("== bench sftp --streams {streams}");
+        sftp_runs.push(
+            sftp::run(sftp::SftpBench {
+                size_mib: 256,
+                streams,
+                cipher: "aes256-gcm@openssh.com".into(),
+            })
+            .await?,
+        );
+    }
+    Ok(serde_json::json!({ "orders": orders, "labels": labels, "seal": seal, "sftp": sftp_runs }))
+}

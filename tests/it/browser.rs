@@ -218,6 +218,7 @@ async fn the_whole_handoff_in_a_real_browser() {
 
     // 3. Suppliers and the catalog.
     seller.go("/suppliers").await;
+    seller.until("Add supplier", false).await;
     seller.fill("f-name", "Shirt Co").await;
     seller.fill("f-contacts", "Ops <ops@shirtco.example>").await;
     seller.fill("f-accepted_services", "USPS, UPS").await;
@@ -284,11 +285,14 @@ async fn the_whole_handoff_in_a_real_browser() {
     seller.shot("batch-published").await;
     seller.go("/suppliers").await;
     seller.click("a[href^='/suppliers/']").await;
+    seller.until("Create invitation", false).await;
     seller.fill("f-email", "pat@shirtco.example").await;
     seller.click("form[action$='/invite'] button[type=submit]").await;
     let invite = seller
         .c
-        .find(Locator::Id("invite-link"))
+        .wait()
+        .at_most(Duration::from_secs(30))
+        .for_element(Locator::Id("invite-link"))
         .await
         .unwrap()
         .prop("value")
@@ -300,6 +304,7 @@ async fn the_whole_handoff_in_a_real_browser() {
     let mut supplier = Browser::open(driver, &base, &dir.path().join("profile-supplier"), &downloads).await;
     supplier.step = seller.step;
     supplier.c.goto(&invite).await.unwrap();
+    supplier.until("Join", false).await;
     supplier.fill("f-name", "Pat").await;
     supplier.fill("f-password", "factory password").await;
     supplier.fill("f-confirm", "factory password").await;
@@ -308,6 +313,7 @@ async fn the_whole_handoff_in_a_real_browser() {
     supplier.until("Batch 1", false).await;
     supplier.shot("supplier-portal").await;
     supplier.go("/supplier/batches/1").await;
+    supplier.until("Accept all", false).await;
     supplier.click("a[download]").await;
     let deadline = Instant::now() + Duration::from_secs(30);
     while !downloads.join("batch-1.zip").exists() {
@@ -366,6 +372,26 @@ async fn the_whole_handoff_in_a_real_browser() {
     seller.go(&orders[1]).await;
     seller.until("Shirt Co rejected package", false).await;
     seller.shot("order-timeline").await;
+
+    // 8. On a 375 px phone screen the pages fit (wide tables scroll inside their box).
+    seller.c.set_window_size(375, 800).await.unwrap();
+    for path in ["/orders", "/batches", "/batches/1", "/labels", "/suppliers"] {
+        seller.go(path).await;
+        let w = seller
+            .c
+            .execute(
+                "return [document.documentElement.scrollWidth, document.documentElement.clientWidth];",
+                vec![],
+            )
+            .await
+            .unwrap();
+        let (scroll, client) = (w[0].as_i64().unwrap(), w[1].as_i64().unwrap());
+        assert!(
+            scroll <= client,
+            "{path} is {scroll} px wide in a {client} px window"
+        );
+    }
+    seller.shot("phone-batches").await;
     seller.c.close().await.unwrap();
     supplier.c.close().await.unwrap();
 }
