@@ -390,6 +390,31 @@ async fn the_whole_handoff_in_a_real_browser() {
             scroll <= client,
             "{path} is {scroll} px wide in a {client} px window"
         );
+        // Every form field has a label (or an aria-label) a screen reader can read.
+        let unlabelled = seller
+            .c
+            .execute(
+                "return Array.from(document.querySelectorAll('input:not([type=hidden]),select,textarea')).filter(e => !(e.labels && e.labels.length) && !e.getAttribute('aria-label')).map(e => e.name || e.id);",
+                vec![],
+            )
+            .await
+            .unwrap();
+        assert_eq!(unlabelled, serde_json::json!([]), "unlabelled fields on {path}");
+        // The keyboard reaches the page: the first Tab lands on "Skip to content".
+        seller
+            .c
+            .find(Locator::Css("body"))
+            .await
+            .unwrap()
+            .send_keys("\u{e004}")
+            .await
+            .unwrap();
+        let first = seller
+            .c
+            .execute("return document.activeElement.className;", vec![])
+            .await
+            .unwrap();
+        assert_eq!(first, "skip", "{path}");
     }
     seller.shot("phone-batches").await;
     seller.c.close().await.unwrap();
