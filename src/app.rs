@@ -206,6 +206,11 @@ async fn start_demo_sandbox(config: &mut AppConfig) -> anyhow::Result<crate::san
         listen: std::net::SocketAddr::new(config.address, config.demo_sandbox_port),
         redirect_url: Some(format!("{}/shops/callback", config.public_url())),
         webhook_url: Some(format!("{}/webhooks/tiktok", config.public_url())),
+        // Enough orders awaiting shipment to try a batch of 50 labels at once.
+        world: crate::sandbox::world::WorldSettings {
+            initial_orders: 150,
+            ..crate::sandbox::world::WorldSettings::default()
+        },
         ..crate::sandbox::SandboxConfig::default()
     };
     let handle = crate::sandbox::spawn(cfg)
