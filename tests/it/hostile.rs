@@ -1,0 +1,133 @@
+//! Hostile input: the acknowledgement file parsers and the catalog import never panic and never
+//! half-accept a file, whatever bytes arrive (property tests; failing cases are kept in
+//! `proptest-regressions/`); and markup typed into any field is shown as text.
+
+use proptest::prelude::*;
+
+use podgate::batches::ackfile::{self, Format};
+
+fn header() -> impl Strategy<Value = String> {
+    prop::sample::subsequence(
+        vec![
+            "order_id",
+            "package_id",
+            "status",
+            "reason",
+            "expected_date",
+            "colour",
+        ],
+        0..6,
+    )
+    .prop_map(|v| v.join(","))
+}
+
+fn cell() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just(String::new()),
+        "[0-9]{1,20}",
+        prop::sample::select(vec![
+            "accepted",
+            "Rejected",
+            "backorder",
+            "shipped",
+            "pulled",
+            "nope"
+        ])
+        .prop_map(String::from),
+        "20[0-9]{2}-[0-1][0-9]-[0-3][0-9]",
+        "\\PC{0,30}",
+        Just("\"quoted, with comma\"".to_string()),
+        Just("<script>alert(1)</script>".to_string()),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+
+    #[test]
+    fn ack_csv_files_parse_whole_or_report_lines(h in header(), rows in prop::collection::vec(prop::collection::vec(cell(), 0..6), 0..20)) {
+        let mut f = h.clone();
+        for r in &rows {
+            f.push('\n');
+            f.push_str(&r.join(","));
+        }
+        match ackfile::parse(Format::Csv, f.as_bytes()) {
+            Ok(lines) => {
+                prop_assert_eq!(lines.len(), rows.len(), "every row is a line");
+                prop_assert!(lines.iter().enumerate().all(|(i, l)| l.line == i + 1));
+            }
+            Err(errors) => {
+                prop_assert!(!errors.is_empty());
+                prop_assert!(errors.iter().all(|e| e.line <= rows.len() && !e.message.is_empty()));
+            }
+        }
+    }
+
+    #[test]
+    fn any_bytes_are_refused_or_read_never_a_panic(bytes in prop::collection::vec(any::<u8>(), 0..600)) {
+        let _ = ackfile::parse(Format::Csv, &bytes);
+        let _ = ackfile::parse(Format::Json, &bytes);
+        let _ = podgate::domain::catalog::parse(&bytes, 1, &[]);
+    }
+
+    #[test]
+    fn json_acks_of_any_shape_never_half_apply(v in prop::collection::vec((cell(), cell(), cell()), 0..10)) {
+        let items: Vec<serde_json::Value> = v.iter().map(|(a, b, c)| serde_json::json!({"package_id": a, "status": b, "reason": c})).collect();
+        let text = serde_json::to_vec(&items).unwrap();
+        if let Ok(lines) = ackfile::parse(Format::Json, &text) {
+            prop_assert_eq!(lines.len(), items.len());
+        }
+    }
+}
+
+#[rocket::async_test]
+async fn markup_in_fields_is_shown_as_text_everywhere() {
+    let (app, _sb, shirts, _) = crate::suppliers::routed_app().await;
+    let evil = "<script>alert('x')</script><img src=x onerror=alert(1)>";
+    let r = app
+        .post_form(
+            &format!("/suppliers/{shirts}"),
+            &format!("/suppliers/{shirts}"),
+            &[
+                ("name", "Shirt Co"),
+                ("contacts", "Ops <ops@shirtco.example>"),
+                ("ship_from", evil),
+                ("accepted_services", "USPS, UPS"),
+                ("packaging", "HOOD 700 12x10x3"),
+                ("cutoff_times", "10:00"),
+                ("time_zone", "America/Los_Angeles"),
+                ("ack_deadline_hours", "24"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), rocket::http::Status::SeeOther);
+    let r = app
+        .post_form(
+            "/labels",
+            "/labels/rules",
+            &[("service_rule", "preferred"), ("preferred_carrier", evil)],
+        )
+        .await;
+    assert_eq!(r.status(), rocket::http::Status::SeeOther);
+    let sup = crate::suppliers::supplier_user(&app, shirts, "pat@shirtco.example").await;
+    let r = sup
+        .post_form("/supplier/tokens", "/supplier/tokens", &[("name", "<b>ERP</b>")])
+        .await;
+    let tokens_page = r.into_string().await.unwrap();
+    for (who, path) in [
+        (&app, format!("/suppliers/{shirts}")),
+        (&app, "/labels".to_string()),
+        (&sup, "/supplier".to_string()),
+    ] {
+        let (_, page) = who.get(&path).await;
+        assert!(
+            !page.contains("<script>alert") && !page.contains("<img src=x"),
+            "{path} shows raw markup"
+        );
+        assert!(
+            page.contains("&lt;script&gt;") || page.contains("&lt;img"),
+            "{path} shows the text escaped"
+        );
+    }
+    assert!(!tokens_page.contains("<b>ERP</b>") && tokens_page.contains("&lt;b&gt;ERP&lt;&#x2f;b&gt;"));
+}
