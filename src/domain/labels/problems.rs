@@ -168,41 +168,36 @@ impl TikTok {
 
     /// Puts a job's failed packages back in line; returns how many.
     pub async fn retry_failed(&self, actor: &Actor, job_id: i64) -> Result<usize, DomainError> {
-        let ws = seller_workspace(actor)?;
-        let actor = actor.clone();
-        self.pool
-            .run(move |c| {
-                c.transaction(|c| {
-                    job_of_workspace(c, ws, job_id)?;
-                    let n = package::retry_failed(c, job_id)?;
-                    audit::record(
-                        c,
-                        &actor,
-                        Some(ws),
-                        "labels.retry",
-                        &format!("job:{job_id}"),
-                        &format!("{n} package(s)"),
-                    )?;
-                    Ok(n)
-                })
-            })
+        self.job_action(actor, job_id, "labels.retry", package::retry_failed)
             .await
     }
 
     /// Cancels a job's packages not being bought right now; returns how many.
     pub async fn cancel_remaining(&self, actor: &Actor, job_id: i64) -> Result<usize, DomainError> {
+        self.job_action(actor, job_id, "labels.cancel", package::cancel_remaining)
+            .await
+    }
+
+    /// Runs an action on the packages of one of the actor's jobs, audited, in one transaction.
+    async fn job_action(
+        &self,
+        actor: &Actor,
+        job_id: i64,
+        action: &'static str,
+        apply: fn(&mut AnyConnection, i64) -> diesel::QueryResult<usize>,
+    ) -> Result<usize, DomainError> {
         let ws = seller_workspace(actor)?;
         let actor = actor.clone();
         self.pool
             .run(move |c| {
                 c.transaction(|c| {
                     job_of_workspace(c, ws, job_id)?;
-                    let n = package::cancel_remaining(c, job_id)?;
+                    let n = apply(c, job_id)?;
                     audit::record(
                         c,
                         &actor,
                         Some(ws),
-                        "labels.cancel",
+                        action,
                         &format!("job:{job_id}"),
                         &format!("{n} package(s)"),
                     )?;
