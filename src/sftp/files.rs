@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::fs::File as FsFile;
-use std::io::Write;
+use std::io::{Read, Write};
 use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -668,24 +668,44 @@ pub async fn checksum_command(
     let Ok(Node::File(area, name)) = vfs::resolve(path) else {
         return Some(Err(format!("{tool}: {path}: no such file")));
     };
-    let bytes = match files.entry(area, &name).await {
-        Ok(Entry::Batch(b, f)) => match gw.batches.source(&b, &f).await {
-            Ok((Source::Path(p), _)) => std::fs::read(p).ok(),
-            Ok((Source::Bytes(b), _)) => Some(b),
-            Err(_) => None,
-        },
-        Ok(Entry::Result(u)) => Some(u.result.into_bytes()),
-        Ok(Entry::Inbox(p, _)) => std::fs::read(p).ok(),
+    let source = match files.entry(area, &name).await {
+        Ok(Entry::Batch(b, f)) => gw.batches.source(&b, &f).await.ok().map(|(s, _)| s),
+        Ok(Entry::Result(u)) => Some(Source::Bytes(u.result.into_bytes())),
+        Ok(Entry::Inbox(p, _)) => Some(Source::Path(p)),
         Err(_) => None,
     };
-    let Some(bytes) = bytes else {
+    let Some(source) = source else {
         return Some(Err(format!("{tool}: {path}: no such file")));
     };
-    let digest = if tool == "sha256sum" {
-        use sha2::Digest;
-        hex::encode(sha2::Sha256::digest(&bytes))
-    } else {
-        format!("{:x}", md5::compute(&bytes))
+    // Hashed in chunks on a blocking thread: a batch zip can be large.
+    let sha = tool == "sha256sum";
+    let digest = tokio::task::spawn_blocking(move || -> std::io::Result<String> {
+        let mut r: Box<dyn std::io::Read> = match source {
+            Source::Path(p) => Box::new(FsFile::open(p)?),
+            Source::Bytes(b) => Box::new(std::io::Cursor::new(b)),
+        };
+        let mut buf = vec![0u8; 64 * 1024];
+        let (mut s256, mut m5) = (<sha2::Sha256 as sha2::Digest>::new(), md5::Context::new());
+        loop {
+            let n = r.read(&mut buf)?;
+            if n == 0 {
+                break;
+            }
+            if sha {
+                sha2::Digest::update(&mut s256, &buf[..n]);
+            } else {
+                m5.consume(&buf[..n]);
+            }
+        }
+        Ok(if sha {
+            hex::encode(sha2::Digest::finalize(s256))
+        } else {
+            format!("{:x}", m5.compute())
+        })
+    })
+    .await;
+    let Ok(Ok(digest)) = digest else {
+        return Some(Err(format!("{tool}: {path}: could not be read")));
     };
     Some(Ok(format!("{digest}  {path}\n")))
 }
