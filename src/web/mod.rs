@@ -7,6 +7,7 @@ pub mod errors;
 pub mod fairings;
 pub mod guards;
 pub mod pages;
+pub mod paging;
 pub mod ranged;
 pub mod templates;
 

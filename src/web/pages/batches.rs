@@ -56,18 +56,27 @@ async fn publish(
     }
 }
 
-#[get("/batches/<id>")]
-async fn show(batches: &State<Batches>, user: CurrentUser, id: i64) -> Result<Page, WebError> {
+#[get("/batches/<id>?<page>")]
+async fn show(
+    batches: &State<Batches>,
+    user: CurrentUser,
+    id: i64,
+    page: Option<usize>,
+) -> Result<Page, WebError> {
     let b = batches.workspace_batch(user.0.user.workspace_id, id).await?;
     let now = crate::db::models::now();
-    let d = batches.pool.run(move |c| views::detail(c, b, now)).await?;
+    let mut d = batches.pool.run(move |c| views::detail(c, b, now)).await?;
+    let pager = page_packages(&mut d, page);
     let suppliers = crate::domain::suppliers::list(&batches.pool, user.0.user.workspace_id).await?;
     let others: Vec<_> = suppliers
         .iter()
         .filter(|s| !s.archived && s.id != d.summary.batch.supplier_id)
         .map(|s| context! { id => s.id, name => s.name })
         .collect();
-    Ok(Page::new("batch.html", context! { d, seller => true, others }))
+    Ok(Page::new(
+        "batch.html",
+        context! { d, seller => true, others, pager },
+    ))
 }
 
 #[get("/batches/<id>/<file>")]
@@ -81,6 +90,13 @@ async fn download(
 ) -> Result<Ranged, WebError> {
     let b = batches.workspace_batch(user.0.user.workspace_id, id).await?;
     serve(batches, &user.actor(&ip), &b, file, range).await
+}
+
+/// Keeps one page of a batch's packages (the history and counts stay whole).
+pub fn page_packages(d: &mut views::BatchDetail, page: Option<usize>) -> minijinja::Value {
+    let (rows, pager) = crate::web::paging::window(&d.packages, page);
+    d.packages = rows.to_vec();
+    pager
 }
 
 /// Answers a batch file download (whole or a range) and records it; shared with the portal.

@@ -74,8 +74,13 @@ async fn job_rows(pool: &DbPool, ws: i64, job_id: i64) -> Result<Vec<package::Pa
     Ok(rows)
 }
 
-#[get("/labels/jobs/<id>")]
-async fn job(pool: &State<DbPool>, user: CurrentUser, id: i64) -> Result<Page, WebError> {
+#[get("/labels/jobs/<id>?<page>")]
+async fn job(
+    pool: &State<DbPool>,
+    user: CurrentUser,
+    id: i64,
+    page: Option<usize>,
+) -> Result<Page, WebError> {
     let ws = user.0.user.workspace_id;
     let exists = pool
         .run(move |c| {
@@ -94,7 +99,8 @@ async fn job(pool: &State<DbPool>, user: CurrentUser, id: i64) -> Result<Page, W
     if !exists {
         return Err(DomainError::NotFound.into());
     }
-    let rows = job_rows(pool, ws, id).await?;
+    let all = job_rows(pool, ws, id).await?;
+    let (rows, pager) = crate::web::paging::window(&all, page);
     let order_ids: Vec<i64> = rows.iter().map(|p| p.order_id).collect();
     let names: std::collections::BTreeMap<i64, String> = pool
         .run(move |c| {
@@ -114,10 +120,10 @@ async fn job(pool: &State<DbPool>, user: CurrentUser, id: i64) -> Result<Page, W
             context! { pkg => minijinja::Value::from_serialize(p), tiktok_order_id }
         })
         .collect();
-    let progress = crate::domain::labels::JobProgress::of(&rows);
+    let progress = crate::domain::labels::JobProgress::of(&all);
     Ok(Page::new(
         "label_job.html",
-        context! { job_id => id, packages, progress },
+        context! { job_id => id, packages, progress, pager },
     ))
 }
 

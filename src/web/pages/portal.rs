@@ -44,14 +44,20 @@ async fn home(pool: &State<DbPool>, user: SupplierUser) -> Result<Page, WebError
     ))
 }
 
-#[get("/supplier/batches/<seq>")]
-async fn show(batches: &State<Batches>, user: SupplierUser, seq: i64) -> Result<Page, WebError> {
+#[get("/supplier/batches/<seq>?<page>")]
+async fn show(
+    batches: &State<Batches>,
+    user: SupplierUser,
+    seq: i64,
+    page: Option<usize>,
+) -> Result<Page, WebError> {
     let b = batches.supplier_batch(user.supplier_id, seq).await?;
     let now = crate::db::models::now();
-    let d = batches.pool.run(move |c| views::detail(c, b, now)).await?;
+    let mut d = batches.pool.run(move |c| views::detail(c, b, now)).await?;
+    let pager = super::batches::page_packages(&mut d, page);
     Ok(Page::new(
         "batch.html",
-        context! { d, seller => false, others => Vec::<String>::new() },
+        context! { d, seller => false, others => Vec::<String>::new(), pager },
     ))
 }
 
