@@ -43,6 +43,8 @@ enum Open {
         staging: PathBuf,
         file: FsFile,
         size: u64,
+        /// A write was refused: the upload is incomplete and is discarded at close.
+        failed: bool,
     },
 }
 
@@ -414,6 +416,7 @@ impl russh_sftp::server::Handler for SftpFiles {
                     staging,
                     file,
                     size: 0,
+                    failed: false,
                 }),
             });
         }
@@ -493,18 +496,24 @@ impl russh_sftp::server::Handler for SftpFiles {
         offset: u64,
         data: Vec<u8>,
     ) -> Result<Status, Self::Error> {
-        let Some(Open::Write { file, size, .. }) = self.handles.get_mut(&handle) else {
+        let Some(Open::Write {
+            file, size, failed, ..
+        }) = self.handles.get_mut(&handle)
+        else {
             return Err(err(StatusCode::PermissionDenied, "not a writable handle"));
         };
         let end = offset + data.len() as u64;
         if end > MAX_UPLOAD {
+            *failed = true;
             return Err(err(
                 StatusCode::Failure,
                 "acknowledgement files are limited to 5 MiB; split the file",
             ));
         }
-        file.write_all_at(&data, offset)
-            .map_err(|_| err(StatusCode::Failure, "write failed"))?;
+        if file.write_all_at(&data, offset).is_err() {
+            *failed = true;
+            return Err(err(StatusCode::Failure, "write failed"));
+        }
         *size = (*size).max(end);
         Ok(ok(id))
     }
@@ -521,6 +530,18 @@ impl russh_sftp::server::Handler for SftpFiles {
                 let (b, f) = *bf;
                 self.record_read(b, f, if first == u64::MAX { 0 } else { first }, read, size)
                     .await;
+            }
+            Some(Open::Write {
+                staging,
+                failed: true,
+                ..
+            }) => {
+                // Never let an incomplete upload appear under its name.
+                let _ = std::fs::remove_file(&staging);
+                return Err(err(
+                    StatusCode::Failure,
+                    "the upload was incomplete and is discarded",
+                ));
             }
             Some(Open::Write {
                 name,

@@ -434,6 +434,27 @@ async fn the_factory_api_lists_downloads_and_acknowledges_with_a_token() {
         order_page.contains("backordered") && order_page.contains("api:Factory ERP"),
         "{order_page}"
     );
+    // An oversized body is refused with the limit, not half-read.
+    let huge = format!(
+        "[{}]",
+        vec!["{\"package_id\": \"1\", \"status\": \"accepted\"}"; 150_000].join(",")
+    );
+    let r = api
+        .client
+        .post("/api/v1/acks")
+        .header(auth())
+        .body(huge)
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::UnprocessableEntity);
+    let e: serde_json::Value = r.into_json().await.unwrap();
+    assert!(
+        e["error"]["lines"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("larger than 5 MiB"),
+        "{e}"
+    );
     // Revoked tokens stop working.
     let tokens: Vec<i64> = app
         .query(|c| {

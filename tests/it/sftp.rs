@@ -356,6 +356,15 @@ async fn paths_stay_inside_the_drop_and_suppliers_never_see_each_other() {
         let (ok, out) = sftp_key(&d, &d.key, "shirtco-erp", &format!("{attempt}\n"), &[]);
         assert!(!ok, "{attempt} should fail: {out}");
     }
+    // An upload larger than the 5 MiB limit is refused.
+    std::fs::write(d.tmp.path().join("huge.csv"), vec![b'x'; 6 << 20]).unwrap();
+    let (ok, out) = sftp_key(&d, &d.key, "shirtco-erp", "put huge.csv /inbox/huge.csv\n", &[]);
+    assert!(!ok, "{out}");
+    let (_, listing) = sftp_key(&d, &d.key, "shirtco-erp", "ls /inbox\n", &[]);
+    assert!(
+        !listing.contains("huge.csv"),
+        "nothing incomplete is left: {listing}"
+    );
     let (ok, out) = sftp_key(&d, &d.key, "shirtco-erp", "cd /../..\npwd\nls\n", &[]);
     assert!(ok && out.contains("Remote working directory: /"), "{out}");
     // Mug Works' own login sees an empty outbox and cannot reach Shirt Co's files.
