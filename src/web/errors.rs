@@ -103,6 +103,23 @@ impl<'r> Responder<'r, 'static> for WebError {
     }
 }
 
+/// Turns an action the domain refused (bad input, a conflicting state) into a message on the
+/// page it came from; nothing was changed. Other errors stay errors.
+pub fn flash_refusal(to: impl Into<String>, e: DomainError) -> Result<super::templates::Flashed, WebError> {
+    match e {
+        DomainError::Invalid(fields) => Ok(super::templates::Flashed::error(
+            to,
+            fields
+                .iter()
+                .map(|f| f.message.clone())
+                .collect::<Vec<_>>()
+                .join(" "),
+        )),
+        DomainError::Conflict(m) => Ok(super::templates::Flashed::error(to, m)),
+        other => Err(other.into()),
+    }
+}
+
 /// A catcher's answer: the error page or object for a status.
 struct ErrorReply {
     status: Status,

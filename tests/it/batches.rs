@@ -45,24 +45,7 @@ pub async fn orders_for(app: &TestApp, supplier: i64, n: usize) -> Vec<i64> {
     v
 }
 
-/// Buys labels for orders through the web and waits until they are stored.
-pub async fn buy(app: &TestApp, ids: &[i64]) {
-    let token = app.csrf("/orders").await;
-    let mut fields: Vec<(&str, String)> = vec![("csrf_token", token)];
-    fields.extend(ids.iter().map(|i| ("order", i.to_string())));
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields.iter().map(|(k, v)| (*k, v.as_str())))
-        .finish();
-    let r = app
-        .client
-        .post("/labels/buy")
-        .header(rocket::http::ContentType::Form)
-        .body(body)
-        .dispatch()
-        .await;
-    let job = r.headers().get_one("Location").unwrap().to_string();
-    crate::shops::page_eventually(app, &job, " 0 remaining").await;
-}
+pub use crate::label_problems::buy;
 
 /// Publishes a supplier's open batch; returns the batch page path.
 pub async fn publish(app: &TestApp, supplier: i64) -> String {

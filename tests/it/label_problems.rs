@@ -9,7 +9,7 @@ use crate::suppliers::routed_app;
 
 /// Buys labels for orders through the web action and waits for the job to finish; returns the
 /// job page's path.
-async fn buy(app: &TestApp, ids: &[i64]) -> String {
+pub async fn buy(app: &TestApp, ids: &[i64]) -> String {
     let token = app.csrf("/orders").await;
     let mut fields: Vec<(&str, String)> = vec![("csrf_token", token)];
     fields.extend(ids.iter().map(|i| ("order", i.to_string())));

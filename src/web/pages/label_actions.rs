@@ -14,25 +14,11 @@ use crate::domain::DomainError;
 use crate::domain::labels::{JobRunner, LabelStore, VOID_ADVICE};
 use crate::domain::shops::TikTok;
 use crate::web::csrf::{CsrfForm, EmptyForm};
-use crate::web::errors::WebError;
+use crate::web::errors::{WebError, flash_refusal};
+
+use super::labels::owned_package;
 use crate::web::guards::{ClientIp, CurrentUser};
 use crate::web::templates::{Flashed, Page};
-
-/// Turns a refused action into a message on the page it came from (nothing was changed).
-fn refused(to: String, e: DomainError) -> Result<Flashed, WebError> {
-    match e {
-        DomainError::Invalid(fields) => Ok(Flashed::error(
-            to,
-            fields
-                .iter()
-                .map(|f| f.message.clone())
-                .collect::<Vec<_>>()
-                .join(" "),
-        )),
-        DomainError::Conflict(m) => Ok(Flashed::error(to, m)),
-        other => Err(other.into()),
-    }
-}
 
 /// The labels page: the service rule and recent jobs.
 #[get("/labels")]
@@ -68,7 +54,7 @@ async fn rules(
         .await
     {
         Ok(()) => Ok(Flashed::success("/labels", "Saved: new labels follow this rule.")),
-        Err(e) => refused("/labels".into(), e),
+        Err(e) => flash_refusal("/labels", e),
     }
 }
 
@@ -104,13 +90,7 @@ async fn thumbnail(
     user: CurrentUser,
     id: i64,
 ) -> Result<(ContentType, NamedFile), WebError> {
-    let ws = user.0.user.workspace_id;
-    let p = pool
-        .run(move |c| Ok::<_, DomainError>(package::find(c, id)?))
-        .await?;
-    if p.workspace_id != ws {
-        return Err(DomainError::NotFound.into());
-    }
+    let p = owned_package(pool, user.0.user.workspace_id, id).await?;
     let sha = p.label_sha256.ok_or(DomainError::NotFound)?;
     let path = store
         .thumbnail(&sha)
@@ -142,7 +122,7 @@ async fn void(
             to,
             format!("Label voided: it will not go to a supplier. {VOID_ADVICE}"),
         )),
-        Err(e) => refused(to, e),
+        Err(e) => flash_refusal(to, e),
     }
 }
 
@@ -170,7 +150,7 @@ async fn rebuy(
             to,
             "A new label was already requested for this package.",
         )),
-        Err(e) => refused(to, e),
+        Err(e) => flash_refusal(to, e),
     }
 }
 
@@ -210,12 +190,7 @@ async fn cancel(
 
 /// The order page of a package of the workspace (where its actions send the user back).
 async fn order_of(pool: &DbPool, ws: i64, id: i64) -> Result<String, WebError> {
-    let p = pool
-        .run(move |c| Ok::<_, DomainError>(package::find(c, id)?))
-        .await?;
-    if p.workspace_id != ws {
-        return Err(DomainError::NotFound.into());
-    }
+    let p = owned_package(pool, ws, id).await?;
     Ok(format!("/orders/{}#labels", p.order_id))
 }
 

@@ -152,7 +152,8 @@ async fn events(
     })
 }
 
-async fn owned_package(pool: &DbPool, ws: i64, id: i64) -> Result<package::Package, WebError> {
+/// A package of the workspace (404 for anyone else's).
+pub(super) async fn owned_package(pool: &DbPool, ws: i64, id: i64) -> Result<package::Package, WebError> {
     let p = pool
         .run(move |c| Ok::<_, DomainError>(package::find(c, id)?))
         .await?;

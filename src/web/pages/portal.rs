@@ -13,7 +13,7 @@ use crate::db::DbPool;
 use crate::db::models::batch;
 use crate::domain::{DomainError, api_tokens, suppliers};
 use crate::web::csrf::{CsrfForm, EmptyForm};
-use crate::web::errors::WebError;
+use crate::web::errors::{WebError, flash_refusal};
 use crate::web::guards::{ClientIp, SupplierUser};
 use crate::web::ranged::{RangeHeader, Ranged};
 use crate::web::templates::{Flashed, Page};
@@ -215,11 +215,7 @@ async fn create_token(
                 context! { tokens => list, created => Some(token) },
             )))
         }
-        Err(DomainError::Invalid(f)) => Ok(Err(Flashed::error(
-            "/supplier/tokens",
-            f.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(" "),
-        ))),
-        Err(e) => Err(e.into()),
+        Err(e) => flash_refusal("/supplier/tokens", e).map(Err),
     }
 }
 

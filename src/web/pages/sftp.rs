@@ -11,7 +11,7 @@ use crate::db::models::audit::{Actor, Channel};
 use crate::db::models::sftp as sftp_db;
 use crate::domain::{DomainError, sftp_logins};
 use crate::web::csrf::{CsrfForm, EmptyForm};
-use crate::web::errors::WebError;
+use crate::web::errors::{WebError, flash_refusal};
 use crate::web::guards::{ClientIp, SupplierUser};
 use crate::web::templates::{Flashed, Page};
 
@@ -50,16 +50,6 @@ async fn index(pool: &State<DbPool>, cfg: &State<AppConfig>, user: SupplierUser)
     page(pool, cfg, &user, None).await
 }
 
-fn refused(e: DomainError) -> Result<Flashed, WebError> {
-    match e {
-        DomainError::Invalid(f) => Ok(Flashed::error(
-            "/supplier/sftp",
-            f.iter().map(|e| e.message.clone()).collect::<Vec<_>>().join(" "),
-        )),
-        other => Err(other.into()),
-    }
-}
-
 #[derive(FromForm)]
 struct LoginForm {
     csrf_token: String,
@@ -92,7 +82,7 @@ async fn create(
             let shown = pw.map(|p| (f.username.trim().to_ascii_lowercase(), p));
             Ok(Ok(page(pool, cfg, &user, shown).await?))
         }
-        Err(e) => refused(e).map(Err),
+        Err(e) => flash_refusal("/supplier/sftp", e).map(Err),
     }
 }
 
@@ -121,7 +111,7 @@ async fn add_key(
     .await
     {
         Ok(fp) => Ok(Flashed::success("/supplier/sftp", format!("Key added ({fp})."))),
-        Err(e) => refused(e),
+        Err(e) => flash_refusal("/supplier/sftp", e),
     }
 }
 
