@@ -137,7 +137,7 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
         services
             .batches
             .clone()
-            .clock(Duration::from_secs(30), shutdown.clone()),
+            .clock(Duration::from_secs(config.batch_clock_secs), shutdown.clone()),
     );
     let mail = tokio::spawn(crate::mail::deliver_loop(
         pool.clone(),

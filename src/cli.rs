@@ -102,9 +102,15 @@ struct SandboxArgs {
     /// Added latency per API call, in milliseconds.
     #[arg(long, default_value_t = 0)]
     latency_ms: u64,
-    /// Share of API calls answered with a transient error (0 to 1).
+    /// Share of API calls answered with an error of a documented retryable class (0 to 1).
     #[arg(long, default_value_t = 0.0)]
     error_rate: f64,
+    /// Share of API calls carried out whose answer is then lost (0 to 1).
+    #[arg(long, default_value_t = 0.0)]
+    lost_answer_rate: f64,
+    /// Share of label purchases refused because the order is on hold (0 to 1).
+    #[arg(long, default_value_t = 0.0)]
+    hold_rate: f64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -251,6 +257,8 @@ async fn run_sandbox(a: SandboxArgs) -> anyhow::Result<()> {
         faults: FaultSettings {
             latency_ms: a.latency_ms,
             error_rate: a.error_rate,
+            lost_answer_rate: a.lost_answer_rate,
+            hold_rate: a.hold_rate,
             ..FaultSettings::default()
         },
         redirect_url: a.redirect_url,

@@ -63,6 +63,8 @@ pub struct AppConfig {
     pub demo_sandbox_port: u16,
     /// Seconds between polls of every shop's orders (webhooks make changes show sooner). Default 60.
     pub sync_interval_secs: u64,
+    /// Seconds between rounds of the batch clock (cut-offs, interrupted seals, overdue). Default 30.
+    pub batch_clock_secs: u64,
     /// The SMTP server mail goes through (`[default.smtp]`, or `PODGATE_SMTP__HOST`…). Without
     /// it, mail is kept in the outbox and shown on the Mail page.
     pub smtp: Option<crate::mail::SmtpConfig>,
@@ -93,6 +95,7 @@ impl Default for AppConfig {
             tiktok: crate::tiktok::TikTokConfig::default(),
             demo_sandbox_port: 9100,
             sync_interval_secs: 60,
+            batch_clock_secs: 30,
             smtp: None,
             batches_dir: None,
             sftp: crate::sftp::SftpSettings::default(),
@@ -177,6 +180,10 @@ impl AppConfig {
             (
                 "sync_interval_secs",
                 u32::try_from(self.sync_interval_secs).unwrap_or(u32::MAX),
+            ),
+            (
+                "batch_clock_secs",
+                u32::try_from(self.batch_clock_secs).unwrap_or(u32::MAX),
             ),
         ];
         for (key, v) in positive {

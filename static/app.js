@@ -14,6 +14,7 @@ document.addEventListener("DOMContentLoaded", () => {
   const table = document.getElementById("shops");
   if (!table) return;
   let wasRunning = false;
+  const retried = (p) => p.retries ? ` · ${p.retries} API call${p.retries === 1 ? "" : "s"} retried (last: ${p.last_retry})` : "";
   async function poll() {
     let data;
     try { data = await (await fetch("/shops/sync-status", { headers: { accept: "application/json" } })).json(); }
@@ -29,10 +30,10 @@ document.addEventListener("DOMContentLoaded", () => {
         bar.hidden = false;
         bar.max = Math.max(p.total, p.fetched, 1);
         bar.value = p.fetched;
-        text.textContent = `${p.fetched} of ${p.total || "?"} orders (${p.created} new)`;
+        text.textContent = `${p.fetched} of ${p.total || "?"} orders (${p.created} new)` + retried(p);
       } else if (p) {
         bar.hidden = true;
-        text.textContent = p.error ? `failed: ${p.error}` : `done: ${p.fetched} orders read, ${p.created} new, ${p.changed} changed`;
+        text.textContent = (p.error ? `failed: ${p.error}` : `done: ${p.fetched} orders read, ${p.created} new, ${p.changed} changed`) + retried(p);
       }
     }
     if (wasRunning && !running) { location.reload(); return; }
@@ -73,6 +74,8 @@ document.addEventListener("DOMContentLoaded", () => {
     // The rate counts only what finished while this page watched, so coming back is honest.
     if (first === null) first = { n: finished, t: elapsed_s };
     const perSec = (finished - first.n) / Math.max(elapsed_s - first.t, 0.001);
+    const retries = document.getElementById("job-retries");
+    if (retries && p.retries) retries.textContent = `TikTok needed ${p.retries} retried call${p.retries === 1 ? "" : "s"} (last: ${p.last_retry}).`;
     rate.textContent = perSec > 0 && p.remaining > 0 ? `${perSec.toFixed(1)} labels/s · about ${Math.ceil(p.remaining / perSec)} s left` : "";
     if (failures) {
       failures.replaceChildren(...p.failures.slice(0, 50).map(([id, why]) => {

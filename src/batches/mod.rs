@@ -69,8 +69,16 @@ impl Batches {
         }
     }
 
-    /// Packs a `sealing` batch and publishes it (safe to run again after a crash).
+    /// Packs a `sealing` batch and publishes it (safe to run again after a crash). One process
+    /// at a time seals a batch; while another holds it, this returns the batch still `sealing`.
     pub async fn finish_sealing(&self, batch_id: i64) -> Result<Batch, DomainError> {
+        let Some(_held) = crate::domain::leases::take(&self.pool, format!("batch:{batch_id}:seal")).await?
+        else {
+            return self
+                .pool
+                .run(move |c| Ok::<_, DomainError>(batch::find(c, batch_id)?))
+                .await;
+        };
         let (b, sup, man) = self
             .pool
             .run(move |c| {

@@ -272,6 +272,16 @@ diesel::table! {
         voided_by -> Nullable<Text>,
         void_reason -> Nullable<Text>,
         worker -> Nullable<Text>,
+        api_retries -> BigInt,
+        last_retry -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    leases (name) {
+        name -> Text,
+        holder -> Text,
+        expires_at -> Timestamp,
     }
 }
 
@@ -434,6 +444,7 @@ diesel::table! {
 diesel::joinable!(sftp_keys -> sftp_logins (login_id));
 
 diesel::allow_tables_to_appear_in_same_query!(
+    leases,
     workspaces,
     users,
     sessions,

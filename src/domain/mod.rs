@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod catalog;
 pub mod labels;
+pub mod leases;
 pub mod password_reset;
 pub mod passwords;
 pub mod preflight;

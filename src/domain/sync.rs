@@ -14,7 +14,7 @@ use crate::db::models::order::{self, Upserted};
 use crate::db::models::shop::Shop;
 use crate::db::models::webhook;
 use crate::tiktok::types::{Order as TtOrder, OrderSearch, WebhookEvent};
-use crate::tiktok::{ApiError, ErrorClass};
+use crate::tiktok::{ApiError, ErrorClass, RetryLog};
 
 use super::DomainError;
 use super::shops::TikTok;
@@ -36,6 +36,9 @@ pub struct SyncProgress {
     pub started_at: i64,
     pub finished_at: i64,
     pub error: Option<String>,
+    /// API calls repeated (rate limits, server errors, timeouts) and why the last one was.
+    pub retries: u64,
+    pub last_retry: Option<String>,
 }
 
 /// Progress of every shop's sync in this process.
@@ -146,9 +149,21 @@ impl TikTok {
         if !registry.start(shop_id) {
             return Ok(None);
         }
-        let result = self.sync_pages(registry, shop_id).await;
+        // Another process on the same database may be syncing this shop: leave it to it.
+        let held = match super::leases::take(&self.pool, format!("shop:{shop_id}:sync")).await {
+            Ok(Some(h)) => h,
+            other => {
+                registry.update(shop_id, |p| p.running = false);
+                return other.map(|_| None);
+            }
+        };
+        let log = Arc::new(RetryLog::default());
+        let result = log.scope(self.sync_pages(registry, shop_id, &log)).await;
+        drop(held);
         let error = result.as_ref().err().map(ToString::to_string);
         registry.update(shop_id, |p| {
+            p.retries = log.count();
+            p.last_retry = log.last();
             p.running = false;
             p.finished_at = chrono::Utc::now().timestamp();
             p.error = error;
@@ -156,7 +171,12 @@ impl TikTok {
         result.map(Some)
     }
 
-    async fn sync_pages(&self, registry: &SyncRegistry, shop_id: i64) -> Result<Applied, DomainError> {
+    async fn sync_pages(
+        &self,
+        registry: &SyncRegistry,
+        shop_id: i64,
+        log: &RetryLog,
+    ) -> Result<Applied, DomainError> {
         let shop = self
             .pool
             .run(move |conn| Ok::<_, DomainError>(Shop::find(conn, shop_id)?))
@@ -211,6 +231,8 @@ impl TikTok {
                 p.total = page.total_count.max(0) as u64;
                 p.created = total.created;
                 p.changed = total.changed;
+                p.retries = log.count();
+                p.last_retry = log.last();
             });
             if page.next_page_token.is_empty() || n == 0 {
                 break;

@@ -144,19 +144,20 @@ impl Sandbox {
         let (latency, fault) = {
             let mut w = self.world.lock().unwrap_or_else(|p| p.into_inner());
             let w = &mut *w;
-            w.faults.draw(Some(&shop_id), &mut w.rng)
+            w.faults.draw(Some(&shop_id), endpoint, &mut w.rng)
         };
         if latency > 0 {
             tokio::time::sleep(Duration::from_millis(latency)).await;
         }
         match fault {
-            Injected::Pass => {}
+            Injected::Pass | Injected::LostAnswer => {}
             Injected::Error { code, http } => {
-                let msg = if code == codes::TOO_MANY_REQUESTS {
-                    "Too many requests"
-                } else {
-                    "Internal error, please try again later"
-                };
+                let msg = super::faults::TRANSIENT_ERRORS
+                    .iter()
+                    .find(|(c, h, _)| (*c, *h) == (code, http))
+                    .map_or("The order is on hold: wait until it is awaiting shipment", |e| {
+                        e.2
+                    });
                 return self.fail(reject(http, code, msg));
             }
             Injected::Hang { ms } => {
@@ -169,6 +170,9 @@ impl Sandbox {
             f(&mut w, &shop_id, body.unwrap_or_default())
                 .and_then(|v| serde_json::to_value(v).map_err(|e| refuse(codes::INTERNAL, e.to_string())))
         };
+        if fault == Injected::LostAnswer {
+            return self.fail(reject(504, codes::TIMEOUT, "Request timeout"));
+        }
         match result {
             Ok(data) => ApiReply {
                 http: 200,

@@ -1,6 +1,6 @@
 //! Fault injection, for everyone or per shop, set at start or at run time: added latency,
-//! random errors (internal error, overload, rate limiting), 429 bursts, hung requests, and
-//! shipping documents that are "still generating".
+//! random errors of every documented retryable class, 429 bursts, hung requests, lost answers,
+//! orders on hold at purchase, and shipping documents that are "still generating".
 
 use std::collections::HashMap;
 
@@ -14,8 +14,16 @@ use serde::{Deserialize, Serialize};
 pub struct FaultSettings {
     /// Added to every API call, in milliseconds.
     pub latency_ms: u64,
-    /// Share of calls (0–1) answered with a random transient error (500 / 503 / 429).
+    /// Share of calls (0–1) answered with an error of a documented retryable class, drawn evenly
+    /// from [`TRANSIENT_ERRORS`]: rate limited, internal error, overloaded, request timeout,
+    /// system timeout, expired access token.
     pub error_rate: f64,
+    /// Share of calls (0–1) that are carried out but whose answer is lost (a 504 after the work
+    /// was done): a label bought with no answer, as after a dropped connection.
+    pub lost_answer_rate: f64,
+    /// Share of label purchases (0–1) refused because the order is on hold: a business refusal
+    /// that retrying does not fix, so the package ends failed with TikTok's reason.
+    pub hold_rate: f64,
     /// Share of calls (0–1) that hang for `timeout_ms` and then answer 36009007.
     pub timeout_rate: f64,
     /// How long a hung call hangs.
@@ -34,11 +42,27 @@ pub struct Faults {
     pub per_shop: HashMap<String, FaultSettings>,
 }
 
+/// The documented retryable errors `error_rate` draws from: (code, HTTP status, message).
+pub const TRANSIENT_ERRORS: [(i64, u16, &str); 6] = [
+    (36009002, 429, "Too many requests"),
+    (36009003, 500, "Internal error, please try again later"),
+    (
+        36009003,
+        503,
+        "The platform is overloaded, please try again later",
+    ),
+    (36009007, 504, "Request timeout"),
+    (21001003, 200, "System timeout, please try again"),
+    (105002, 401, "Access token is expired, please refresh it"),
+];
+
 /// What to do to one call.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Injected {
     /// Answer normally.
     Pass,
+    /// Carry the call out, then answer with a timeout as if the answer was lost.
+    LostAnswer,
     /// Answer with this code and HTTP status.
     Error { code: i64, http: u16 },
     /// Hang this long, then answer with a timeout.
@@ -54,7 +78,7 @@ impl Faults {
     }
 
     /// Draws the fate of one call; returns the added latency and the injected fault.
-    pub fn draw(&mut self, shop_id: Option<&str>, rng: &mut StdRng) -> (u64, Injected) {
+    pub fn draw(&mut self, shop_id: Option<&str>, endpoint: &str, rng: &mut StdRng) -> (u64, Injected) {
         let s = self.settings_mut(shop_id);
         let latency = s.latency_ms;
         if s.burst_429 > 0 {
@@ -76,21 +100,18 @@ impl Faults {
             );
         }
         if s.error_rate > 0.0 && rng.random::<f64>() < s.error_rate {
-            let fault = match rng.random_range(0..3) {
-                0 => Injected::Error {
-                    code: 36009003,
-                    http: 500,
-                },
-                1 => Injected::Error {
-                    code: 36009003,
-                    http: 503,
-                },
-                _ => Injected::Error {
-                    code: 36009002,
-                    http: 429,
-                },
+            let (code, http, _) = TRANSIENT_ERRORS[rng.random_range(0..TRANSIENT_ERRORS.len())];
+            return (latency, Injected::Error { code, http });
+        }
+        if endpoint == "create_packages" && s.hold_rate > 0.0 && rng.random::<f64>() < s.hold_rate {
+            let hold = Injected::Error {
+                code: 21011044,
+                http: 200,
             };
-            return (latency, fault);
+            return (latency, hold);
+        }
+        if s.lost_answer_rate > 0.0 && rng.random::<f64>() < s.lost_answer_rate {
+            return (latency, Injected::LostAnswer);
         }
         (latency, Injected::Pass)
     }

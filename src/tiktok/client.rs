@@ -1,5 +1,5 @@
 //! The TikTok Shop Open API client: signing, access tokens (proactive single-flight refresh,
-//! one refresh-and-retry on 105002), retries with jittered exponential backoff for calls that
+//! a refresh and a retry on 105002), retries with jittered exponential backoff for calls that
 //! are safe to repeat, and a per-shop, per-endpoint rate limiter shared by the whole process.
 
 use std::collections::HashMap;
@@ -290,19 +290,20 @@ impl TikTokClient {
     ) -> Result<T, ApiError> {
         let bucket = (cipher.unwrap_or(key).to_string(), call.endpoint);
         let mut attempt = 0;
-        let mut refreshed = false;
         loop {
             attempt += 1;
             self.limiter.until_key_ready(&bucket).await;
             let token = self.access_token(store, key).await?;
             match self.send_once::<T>(&call, cipher, &token).await {
                 Ok(v) => return Ok(v),
-                Err(e) if e.class == ErrorClass::ExpiredToken && !refreshed => {
-                    refreshed = true;
-                    attempt -= 1;
+                // TikTok refused the token before doing anything, so even a purchase may be
+                // repeated; a refresh that fails ends the call with its own error.
+                Err(e) if e.class == ErrorClass::ExpiredToken && attempt < self.cfg.max_attempts => {
+                    super::retries::RetryLog::record(call.endpoint, &e);
                     self.refresh_single_flight(store, key, &token).await?;
                 }
                 Err(e) if call.safe_to_retry && e.is_retryable() && attempt < self.cfg.max_attempts => {
+                    super::retries::RetryLog::record(call.endpoint, &e);
                     self.backoff(attempt, &e).await;
                 }
                 Err(e) => return Err(e),

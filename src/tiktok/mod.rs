@@ -5,9 +5,11 @@
 pub mod api;
 pub mod client;
 pub mod error;
+pub mod retries;
 pub mod sign;
 pub mod types;
 
 pub use api::{SellerApi, ShopApi};
 pub use client::{MemoryTokenStore, TikTokClient, TikTokConfig, TokenStore, Tokens};
 pub use error::{ApiError, ErrorClass};
+pub use retries::RetryLog;

@@ -10,7 +10,7 @@ use podgate::sandbox::faults::FaultSettings;
 use crate::common::TestApp;
 use crate::suppliers::routed_app;
 
-async fn owner_actor(app: &TestApp) -> Actor {
+pub async fn owner_actor(app: &TestApp) -> Actor {
     let user = app
         .query(|c| podgate::db::models::user::User::find_by_email(c, "owner@example.com"))
         .await
@@ -19,7 +19,7 @@ async fn owner_actor(app: &TestApp) -> Actor {
 }
 
 /// Orders that are ready for a label (awaiting shipment and fully routed).
-async fn ready_orders(app: &TestApp) -> Vec<i64> {
+pub async fn ready_orders(app: &TestApp) -> Vec<i64> {
     app.query(|c| {
         use diesel::prelude::*;
         use podgate::db::schema::orders::dsl::*;

@@ -7,6 +7,7 @@ mod browser;
 mod cli;
 mod common;
 mod crash;
+mod faults;
 mod hostile;
 mod label_problems;
 mod labels;

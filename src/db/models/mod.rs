@@ -6,6 +6,7 @@ pub mod api_token;
 pub mod audit;
 pub mod batch;
 pub mod invite;
+pub mod lease;
 pub mod login_attempt;
 pub mod mail;
 pub mod order;

@@ -10,7 +10,7 @@ use crate::db::models::shop::Shop;
 use crate::db::models::supplier::Supplier;
 use crate::tiktok::error::codes;
 use crate::tiktok::types::{CreatePackage, Dimension, ShippingServiceQuery, Weight};
-use crate::tiktok::{ApiError, ShopApi};
+use crate::tiktok::{ApiError, RetryLog, ShopApi};
 
 use super::super::DomainError;
 use crate::db::models::workspace::Workspace;
@@ -44,6 +44,18 @@ impl TikTok {
     /// Takes one package through claim → (reconcile) → buy → document. Safe to call for a
     /// package someone else holds: it then does nothing.
     pub async fn buy_one(&self, store: &LabelStore, id: i64) -> Result<(), DomainError> {
+        let log = std::sync::Arc::new(RetryLog::default());
+        let result = log.scope(self.buy_claimed(store, id)).await;
+        if log.count() > 0 {
+            let (n, last) = (log.count() as i64, log.last());
+            self.pool
+                .run(move |c| Ok::<_, DomainError>(package::add_retries(c, id, n, last.as_deref())?))
+                .await?;
+        }
+        result
+    }
+
+    async fn buy_claimed(&self, store: &LabelStore, id: i64) -> Result<(), DomainError> {
         let lease = Duration::seconds(LEASE_SECS);
         let Some(p) = self
             .pool
@@ -143,6 +155,10 @@ impl TikTok {
     }
 
     async fn fail(&self, id: i64, e: &ApiError) -> Result<(), DomainError> {
+        if e.is_retryable() {
+            // The package goes back to the queue: a retry the seller should see counted.
+            RetryLog::record("label purchase", e);
+        }
         let (code, msg, retry) = (
             e.code,
             format!("{} (code {}). {}", e.message, e.code, e.advice()),

@@ -64,6 +64,9 @@ pub struct JobProgress {
     pub cancelled: usize,
     pub remaining: usize,
     pub failures: Vec<(i64, String)>,
+    /// API calls repeated while buying (TikTok busy, rate limits, timeouts), and the last reason.
+    pub retries: i64,
+    pub last_retry: Option<String>,
 }
 
 impl JobProgress {
@@ -86,6 +89,12 @@ impl JobProgress {
             cancelled,
             remaining: pk.len() - done - failures.len() - cancelled,
             failures,
+            retries: pk.iter().map(|p| p.api_retries).sum(),
+            last_retry: pk
+                .iter()
+                .filter(|p| p.api_retries > 0)
+                .max_by_key(|p| p.updated_at)
+                .and_then(|p| p.last_retry.clone()),
         }
     }
 }

@@ -45,6 +45,7 @@ async fn shops_page(
                 id => s.id, name => s.name, region => s.region, tiktok_shop_id => s.tiktok_shop_id, status => s.status,
                 last_sync_ok_at => s.last_sync_ok_at, last_sync_error => s.last_sync_error,
                 running => progress.as_ref().is_some_and(|p| p.running),
+                progress => progress,
             }
         })
         .collect();

@@ -51,6 +51,10 @@ pub struct Package {
     pub void_reason: Option<String>,
     /// The podgate process that last worked on this package (for two processes on one database).
     pub worker: Option<String>,
+    /// API calls retried while buying (rate limits, server errors, timeouts).
+    pub api_retries: i64,
+    /// Why the last retry happened.
+    pub last_retry: Option<String>,
 }
 
 /// A package to record.
@@ -209,6 +213,16 @@ fn claim_in_tx(
         .select(Package::as_select())
         .first(conn)
         .map(Some)
+}
+
+/// Adds the API retries one attempt at a package needed, and why the last one happened.
+pub fn add_retries(conn: &mut AnyConnection, id: i64, n: i64, last: Option<&str>) -> QueryResult<usize> {
+    diesel::update(packages::table.find(id))
+        .set((
+            packages::api_retries.eq(packages::api_retries + n),
+            packages::last_retry.eq(last),
+        ))
+        .execute(conn)
 }
 
 /// Extends a worker's hold on a package while it works (a heartbeat).

@@ -1,0 +1,3 @@
+ALTER TABLE packages DROP COLUMN last_retry;
+ALTER TABLE packages DROP COLUMN api_retries;
+DROP TABLE leases;
