@@ -12,7 +12,7 @@ use podgate::sandbox::faults::FaultSettings;
 use podgate::sandbox::world::WorldSettings;
 
 use crate::labels::{owner_actor, ready_orders};
-use crate::shops::{app_with_sandbox, connect_shop, wait_synced};
+use crate::shops::{app_with_sandbox, connect_shop, sync_status, wait_synced};
 use crate::suppliers::{CATALOG, add_supplier, import_csv};
 
 fn hostile_tiktok() -> FaultSettings {
@@ -44,14 +44,7 @@ async fn sync_and_purchase_finish_while_a_fifth_of_tiktok_calls_fail() {
     assert_eq!(r.headers().get_one("Location"), Some("/shops"));
     drop(r);
     wait_synced(&app).await;
-    let status: serde_json::Value = app
-        .client
-        .get("/shops/sync-status")
-        .dispatch()
-        .await
-        .into_json()
-        .await
-        .unwrap();
+    let status = sync_status(&app).await;
     let shop = &status["shops"][0];
     assert!(shop["last_sync_error"].is_null(), "{shop}");
     let retries = shop["progress"]["retries"].as_u64().unwrap();

@@ -36,17 +36,21 @@ pub async fn connect_shop(app: &TestApp) -> rocket::local::asynchronous::LocalRe
         .await
 }
 
+/// The shops' sync state as the shops page polls it.
+pub async fn sync_status(app: &TestApp) -> serde_json::Value {
+    app.client
+        .get("/shops/sync-status")
+        .dispatch()
+        .await
+        .into_json()
+        .await
+        .unwrap()
+}
+
 /// Waits until no sync is running.
 pub async fn wait_synced(app: &TestApp) {
     for _ in 0..600 {
-        let v: serde_json::Value = app
-            .client
-            .get("/shops/sync-status")
-            .dispatch()
-            .await
-            .into_json()
-            .await
-            .unwrap();
+        let v = sync_status(app).await;
         let busy = v["shops"]
             .as_array()
             .unwrap()
