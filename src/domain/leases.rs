@@ -20,12 +20,37 @@ pub struct Held {
     heartbeat: tokio::task::JoinHandle<()>,
 }
 
+/// Whether `holder` (a worker id: host-pid-random) is a process of this machine that is gone,
+/// so its lease can be taken over at once instead of when it runs out. Holders on other
+/// machines, or whose pid is alive (perhaps reused), are waited for.
+pub fn holder_is_gone(holder: &str) -> bool {
+    let mut parts = holder.rsplitn(3, '-');
+    let (Some(_), Some(pid), Some(host)) = (parts.next(), parts.next(), parts.next()) else {
+        return false;
+    };
+    let me = super::labels::worker_id();
+    let my_host = me.rsplitn(3, '-').nth(2).unwrap_or_default();
+    host == my_host
+        && holder != me
+        && pid.parse::<u32>().is_ok()
+        && !std::path::Path::new(&format!("/proc/{pid}")).exists()
+}
+
 /// Takes the lease `name` for this process; None when another process holds it.
 pub async fn take(pool: &DbPool, name: String) -> Result<Option<Held>, DomainError> {
     let ttl = Duration::seconds(LEASE_SECS);
     let n = name.clone();
     let taken = pool
-        .run(move |c| Ok::<_, DomainError>(lease::try_take(c, &n, super::labels::worker_id(), ttl)?))
+        .run(move |c| {
+            let me = super::labels::worker_id();
+            if lease::try_take(c, &n, me, ttl)? {
+                return Ok::<_, DomainError>(true);
+            }
+            match lease::holder(c, &n)? {
+                Some(h) if holder_is_gone(&h) => Ok(lease::take_over(c, &n, &h, me, ttl)?),
+                _ => Ok(false),
+            }
+        })
         .await?;
     if !taken {
         return Ok(None);

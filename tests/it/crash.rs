@@ -1,14 +1,29 @@
-//! Kill -9 in the middle of a label job, restart, let two processes finish it: nothing bought
-//! twice, nothing lost. The sandbox runs as its own process so it outlives podgate's crash.
+//! Crash safety: two `podgate serve` processes share one database (SQLite file or PostgreSQL)
+//! while a seeded schedule SIGKILLs them at random points, again and again, through a label
+//! purchase, the sealing of the batches and the factory's acknowledgements; each killed
+//! process is restarted. At the end: one label bought per package (the sandbox's count), every
+//! label stored, every batch sealed whole, every acknowledgement applied once.
+//!
+//! Short form (CI): 500 labels, at least 10 kills. Long form: `PODGATE_CRASH_LABELS=2000
+//! PODGATE_CRASH_KILLS=60 ./scripts/test crash`. `PODGATE_CRASH_SEED` replays a run.
 
+use std::collections::HashMap;
+use std::io::Read;
 use std::process::{Child, Command, Stdio};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use diesel::prelude::*;
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
 use rocket::figment::providers::Serialized;
+use sha2::Digest;
 
+use podgate::db::DbPool;
 use podgate::db::models::audit::{Actor, Channel};
+use podgate::db::models::package::Package;
 use podgate::db::models::user::Role;
+use podgate::domain::DomainError;
 use podgate::domain::suppliers::SupplierInput;
 
 use crate::common::TestDb;
@@ -21,6 +36,14 @@ fn free_port() -> u16 {
         .port()
 }
 
+fn env_or(name: &str, default: u64) -> u64 {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// A child process killed (and reaped) when dropped.
 struct Killed(Child);
 impl Drop for Killed {
     fn drop(&mut self) {
@@ -29,7 +52,13 @@ impl Drop for Killed {
     }
 }
 
-async fn state(base: &str) -> serde_json::Value {
+/// One `podgate serve` on its own port.
+struct Serve {
+    child: Killed,
+    port: u16,
+}
+
+async fn sandbox_state(base: &str) -> serde_json::Value {
     reqwest::get(format!("{base}/sandbox/api/state"))
         .await
         .unwrap()
@@ -38,206 +67,476 @@ async fn state(base: &str) -> serde_json::Value {
         .unwrap()
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn kill_9_twice_then_two_processes_finish_the_job_buying_nothing_twice() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = TestDb::new(dir.path());
-    let sb_port = free_port();
-    let base = format!("http://127.0.0.1:{sb_port}");
-    let _sandbox = Killed(
-        Command::new(env!("CARGO_BIN_EXE_podgate"))
-            .args([
-                "sandbox",
-                "--listen",
-                &format!("127.0.0.1:{sb_port}"),
-                "--orders",
-                "150",
-                "--seed",
-                "11",
-            ])
-            .args([
-                "--orders-per-minute",
-                "0",
-                "--latency-ms",
-                "40",
-                "--redirect-url",
-                "http://127.0.0.1:9/cb",
-            ])
-            .stdout(Stdio::null())
-            .spawn()
-            .unwrap(),
-    );
-    podgate::bench::wait_for(&format!("{base}/sandbox/api/state"))
-        .await
-        .unwrap();
-    let data = dir.path().join("data");
-    let tiktok = podgate::tiktok::TikTokConfig {
-        api_base: base.clone(),
-        auth_base: base.clone(),
-        authorize_url: format!("{base}/open/authorize"),
-        app_key: podgate::sandbox::DEFAULT_APP_KEY.into(),
-        app_secret: podgate::sandbox::DEFAULT_APP_SECRET.into(),
-        ..podgate::tiktok::TikTokConfig::default()
-    };
-    let figment = podgate::config::figment()
-        .merge(Serialized::default("data_dir", &data))
-        .merge(Serialized::default("database_url", &db.url))
-        .merge(Serialized::default("tiktok", &tiktok))
-        .merge(Serialized::default("tiktok.app_secret", &tiktok.app_secret));
-    let prepared = podgate::app::prepare(figment).unwrap();
-    let services = podgate::app::Services::new(prepared.pool.clone(), &prepared.config).unwrap();
-    let pool = prepared.pool.clone();
+async fn q<T: Send + 'static>(
+    pool: &DbPool,
+    f: impl FnOnce(&mut podgate::db::AnyConnection) -> QueryResult<T> + Send + 'static,
+) -> T {
+    pool.run(move |c| f(c).map_err(DomainError::from)).await.unwrap()
+}
 
-    // A seller with a connected shop, two suppliers, a catalog, synced orders, and a job recorded.
-    let owner = pool
-        .run(|c| {
-            podgate::domain::accounts::add_user_blocking(
-                c,
-                "Acme",
-                "o@acme.example",
-                "O",
-                Role::Owner,
-                "owner password",
-            )
-        })
-        .await
-        .unwrap();
-    let actor = Actor::user(&owner, None, Channel::Web);
-    let back = crate::tiktok::approve(&services.tiktok.client.authorization_url("s")).await;
-    let code = url::Url::parse(&back)
-        .unwrap()
-        .query_pairs()
-        .find(|(k, _)| k == "code")
-        .unwrap()
-        .1
-        .to_string();
-    let shops = services.tiktok.connect(&actor, &code).await.unwrap();
-    for name in ["Shirt Co", "Mug Works"] {
-        let input = SupplierInput {
-            name: name.into(),
-            time_zone: "UTC".into(),
-            ack_deadline_hours: "24".into(),
-            ..SupplierInput::default()
-        };
-        podgate::domain::suppliers::create(&pool, &actor, input)
-            .await
-            .unwrap();
-    }
-    let csv = "pattern,match,supplier,weight_g,length_in,width_in,height_in\nTEE-,prefix,Shirt Co,340,10,8,1\nHOOD-,prefix,Shirt Co,700,12,10,3\nMUG-,prefix,Mug Works,450,6,6,6\nPOSTER-,prefix,Mug Works,200,24,3,3\nTOTE-,prefix,Mug Works,250,15,15,1\n";
-    podgate::domain::catalog::import(&pool, &actor, csv.as_bytes().to_vec())
-        .await
-        .unwrap();
-    services
-        .tiktok
-        .sync_shop(&services.sync, shops[0].id)
-        .await
-        .unwrap();
-    let orders: Vec<i64> = pool
-        .run(|c| {
-            use diesel::prelude::*;
-            use podgate::db::schema::orders::dsl::*;
-            Ok::<_, podgate::domain::DomainError>(
-                orders.filter(status.eq("AWAITING_SHIPMENT")).select(id).load(c)?,
-            )
-        })
-        .await
-        .unwrap();
-    let started = Arc::new(services.tiktok.clone())
-        .start_labels(&actor, orders)
-        .await
-        .unwrap();
-    assert!(started.planned >= 100, "{started:?}");
+/// What the test drives: the sandbox process, the shared database and data folder.
+struct Rig {
+    base: String,
+    db: TestDb,
+    data: std::path::PathBuf,
+    pool: DbPool,
+    services: podgate::app::Services,
+    _sandbox: Killed,
+}
 
-    // podgate serve resumes the recorded job at start; kill it hard twice mid-way.
-    let serve = || {
-        let port = free_port();
-        Killed(
+impl Rig {
+    async fn new(dir: &std::path::Path, orders: u64) -> Rig {
+        let db = TestDb::new(dir);
+        let sb_port = free_port();
+        let base = format!("http://127.0.0.1:{sb_port}");
+        let sandbox = Killed(
             Command::new(env!("CARGO_BIN_EXE_podgate"))
-                .arg("serve")
-                .env("PODGATE_SFTP__PORT", "0")
-                .env("PODGATE_DATA_DIR", &data)
-                .env("PODGATE_DATABASE_URL", &db.url)
-                .env("PODGATE_PORT", port.to_string())
-                .env("PODGATE_TIKTOK__API_BASE", &base)
-                .env("PODGATE_TIKTOK__AUTH_BASE", &base)
-                .env("PODGATE_TIKTOK__APP_KEY", podgate::sandbox::DEFAULT_APP_KEY)
-                .env("PODGATE_TIKTOK__APP_SECRET", podgate::sandbox::DEFAULT_APP_SECRET)
+                .args(["sandbox", "--listen", &format!("127.0.0.1:{sb_port}")])
+                .args([
+                    "--orders",
+                    &orders.to_string(),
+                    "--seed",
+                    "11",
+                    "--orders-per-minute",
+                    "0",
+                ])
+                .args(["--latency-ms", "30", "--redirect-url", "http://127.0.0.1:9/cb"])
                 .stdout(Stdio::null())
-                .stderr(Stdio::null())
                 .spawn()
                 .unwrap(),
-        )
-    };
-    for round in 1..=2 {
-        let before = state(&base).await["purchases"].as_u64().unwrap();
-        let mut p = serve();
-        let deadline = Instant::now() + Duration::from_secs(60);
-        while state(&base).await["purchases"].as_u64().unwrap() < before + 15 {
-            assert!(Instant::now() < deadline, "round {round}: no progress");
-            tokio::time::sleep(Duration::from_millis(20)).await;
+        );
+        podgate::bench::wait_for(&format!("{base}/sandbox/api/state"))
+            .await
+            .unwrap();
+        let data = dir.join("data");
+        let tiktok = podgate::tiktok::TikTokConfig {
+            api_base: base.clone(),
+            auth_base: base.clone(),
+            authorize_url: format!("{base}/open/authorize"),
+            app_key: podgate::sandbox::DEFAULT_APP_KEY.into(),
+            app_secret: podgate::sandbox::DEFAULT_APP_SECRET.into(),
+            ..podgate::tiktok::TikTokConfig::default()
+        };
+        let figment = podgate::config::figment()
+            .merge(Serialized::default("data_dir", &data))
+            .merge(Serialized::default("database_url", &db.url))
+            .merge(Serialized::default("tiktok", &tiktok))
+            .merge(Serialized::default("tiktok.app_secret", &tiktok.app_secret));
+        let prepared = podgate::app::prepare(figment).unwrap();
+        let services = podgate::app::Services::new(prepared.pool.clone(), &prepared.config).unwrap();
+        Rig {
+            base,
+            db,
+            data,
+            pool: prepared.pool.clone(),
+            services,
+            _sandbox: sandbox,
         }
-        // SIGKILL: no graceful shutdown, requests in flight.
-        p.0.kill().unwrap();
-        p.0.wait().unwrap();
     }
-    // Two processes on the same database finish the job together (as two servers behind a load
-    // balancer would); package claims keep them from buying anything twice.
-    let (a, b) = (serve(), serve());
-    let pids = [a.0.id().to_string(), b.0.id().to_string()];
-    let deadline = Instant::now() + Duration::from_secs(120);
-    loop {
-        let left = pool
-            .run(move |c| {
-                Ok::<_, podgate::domain::DomainError>(podgate::db::models::package::unfinished(
+
+    fn serve(&self, log: usize) -> Serve {
+        let port = free_port();
+        let out = std::fs::File::create(self.data.join(format!("serve-{log}.log"))).unwrap();
+        let child = Command::new(env!("CARGO_BIN_EXE_podgate"))
+            .arg("serve")
+            .env("PODGATE_SFTP__PORT", "0")
+            .env("PODGATE_BATCH_CLOCK_SECS", "1")
+            .env("PODGATE_DATA_DIR", &self.data)
+            .env("PODGATE_DATABASE_URL", &self.db.url)
+            .env("PODGATE_PORT", port.to_string())
+            .env("PODGATE_TIKTOK__API_BASE", &self.base)
+            .env("PODGATE_TIKTOK__AUTH_BASE", &self.base)
+            .env("PODGATE_TIKTOK__APP_KEY", podgate::sandbox::DEFAULT_APP_KEY)
+            .env("PODGATE_TIKTOK__APP_SECRET", podgate::sandbox::DEFAULT_APP_SECRET)
+            .stdout(Stdio::null())
+            .stderr(out)
+            .spawn()
+            .unwrap();
+        Serve {
+            child: Killed(child),
+            port,
+        }
+    }
+
+    /// A seller with a synced shop, two suppliers (no cut-off yet), a catalog, a factory token
+    /// per supplier, and label jobs recorded for at least `labels` packages (an order needs one
+    /// or two). Returns the jobs and the tokens by supplier.
+    async fn seller(&self, labels: usize) -> (Vec<i64>, HashMap<i64, String>) {
+        let owner = self
+            .pool
+            .run(|c| {
+                podgate::domain::accounts::add_user_blocking(
                     c,
-                    started.job_id,
-                )?)
+                    "Acme",
+                    "o@acme.example",
+                    "O",
+                    Role::Owner,
+                    "owner password",
+                )
             })
             .await
             .unwrap();
-        if left == 0 {
-            break;
+        let actor = Actor::user(&owner, None, Channel::Web);
+        let tt = &self.services.tiktok;
+        let back = crate::tiktok::approve(&tt.client.authorization_url("s")).await;
+        let url = url::Url::parse(&back).unwrap();
+        let code = url
+            .query_pairs()
+            .find(|(k, _)| k == "code")
+            .unwrap()
+            .1
+            .to_string();
+        let shops = tt.connect(&actor, &code).await.unwrap();
+        let mut tokens = HashMap::new();
+        for name in ["Shirt Co", "Mug Works"] {
+            let input = SupplierInput {
+                name: name.into(),
+                time_zone: "UTC".into(),
+                ack_deadline_hours: "24".into(),
+                ..SupplierInput::default()
+            };
+            let sup = podgate::domain::suppliers::create(&self.pool, &actor, input)
+                .await
+                .unwrap();
+            let token = format!("pgt_{}", podgate::domain::tokens::new_token());
+            let hash = podgate::domain::tokens::hash_token(&token);
+            let ws = owner.workspace_id;
+            q(&self.pool, move |c| {
+                podgate::db::models::api_token::create(c, ws, sup, "ERP", &hash, "test")
+            })
+            .await;
+            tokens.insert(sup, token);
         }
-        assert!(Instant::now() < deadline, "{left} packages never finished");
-        tokio::time::sleep(Duration::from_millis(100)).await;
+        let csv = "pattern,match,supplier,weight_g,length_in,width_in,height_in\nTEE-,prefix,Shirt Co,340,10,8,1\nHOOD-,prefix,Shirt Co,700,12,10,3\nMUG-,prefix,Mug Works,450,6,6,6\nPOSTER-,prefix,Mug Works,200,24,3,3\nTOTE-,prefix,Mug Works,250,15,15,1\n";
+        podgate::domain::catalog::import(&self.pool, &actor, csv.as_bytes().to_vec())
+            .await
+            .unwrap();
+        tt.sync_shop(&self.services.sync, shops[0].id).await.unwrap();
+        let orders: Vec<i64> = q(&self.pool, |c| {
+            use podgate::db::schema::orders::dsl::*;
+            orders
+                .filter(status.eq("AWAITING_SHIPMENT"))
+                .order(id)
+                .select(id)
+                .load(c)
+        })
+        .await;
+        assert!(
+            orders.len() >= labels,
+            "only {} orders await shipment",
+            orders.len()
+        );
+        let (mut jobs, mut planned, mut taken) = (Vec::new(), 0, 0);
+        while planned < labels && taken < orders.len() {
+            let more = ((labels - planned) * 3 / 4).max(1).min(orders.len() - taken);
+            let s = Arc::new(tt.clone())
+                .start_labels(&actor, orders[taken..taken + more].to_vec())
+                .await
+                .unwrap();
+            (taken, planned) = (taken + more, planned + s.planned);
+            jobs.push(s.job_id);
+        }
+        assert!(planned >= labels, "only {planned} packages planned");
+        (jobs, tokens)
     }
-    let packages = pool
-        .run(move |c| {
-            Ok::<_, podgate::domain::DomainError>(podgate::db::models::package::of_job(c, started.job_id)?)
+
+    async fn packages(&self, jobs: &[i64]) -> Vec<Package> {
+        let jobs = jobs.to_vec();
+        q(&self.pool, move |c| {
+            let mut all = Vec::new();
+            for j in jobs {
+                all.extend(podgate::db::models::package::of_job(c, j)?);
+            }
+            Ok(all)
         })
         .await
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+enum Phase {
+    Purchase,
+    Seal,
+    Ack,
+    Done,
+}
+
+/// Sends every acknowledgement through the factory API of whichever process is up, retrying
+/// on any failure until answered; a fifth of the sets are sent again after success, as a client
+/// that lost the answer would. Returns how many sets were sent twice.
+async fn acknowledge_all(ports: Arc<Mutex<Vec<u16>>>, plan: Vec<(String, Vec<String>)>, seed: u64) -> u64 {
+    let mut rng = StdRng::seed_from_u64(seed ^ 0xac4);
+    let http = reqwest::Client::builder()
+        .timeout(Duration::from_secs(10))
+        .build()
         .unwrap();
-    let failed: Vec<_> = packages
+    let mut resent = 0;
+    let sets: Vec<(String, Vec<String>)> = plan
+        .into_iter()
+        .flat_map(|(t, ids)| {
+            ids.chunks(10)
+                .map(|c| (t.clone(), c.to_vec()))
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    for (token, ids) in sets {
+        let acks: Vec<_> = ids
+            .iter()
+            .map(|id| serde_json::json!({"package_id": id, "status": "accepted"}))
+            .collect();
+        let body = serde_json::json!({ "acks": acks }).to_string();
+        let twice = rng.random_bool(0.2);
+        resent += u64::from(twice);
+        let mut sends = 1 + u32::from(twice);
+        while sends > 0 {
+            let port = {
+                let p = ports.lock().unwrap();
+                (!p.is_empty()).then(|| p[rng.random_range(0..p.len())])
+            };
+            let answer = match port {
+                Some(port) => http
+                    .post(format!("http://127.0.0.1:{port}/api/v1/acks"))
+                    .bearer_auth(&token)
+                    .body(body.clone())
+                    .send()
+                    .await
+                    .ok(),
+                None => None,
+            };
+            match answer {
+                Some(r) if r.status().is_success() => sends -= 1,
+                Some(r) if r.status().is_client_error() => {
+                    panic!(
+                        "acknowledgements refused: {} {}",
+                        r.status(),
+                        r.text().await.unwrap_or_default()
+                    )
+                }
+                _ => tokio::time::sleep(Duration::from_millis(50)).await,
+            }
+        }
+        tokio::time::sleep(Duration::from_millis(rng.random_range(0..60))).await;
+    }
+    resent
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn seeded_kill_9s_through_purchase_sealing_and_acks_lose_nothing_and_repeat_nothing() {
+    let seed = std::env::var("PODGATE_CRASH_SEED")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or_else(|| rand::rng().random::<u64>());
+    let labels = env_or("PODGATE_CRASH_LABELS", 500) as usize;
+    let min_kills = env_or("PODGATE_CRASH_KILLS", 10);
+    eprintln!(
+        "crash test: seed {seed}, {labels} labels, at least {min_kills} kills (replay: PODGATE_CRASH_SEED={seed})"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let rig = Rig::new(dir.path(), labels as u64 * 2).await;
+    let (jobs, tokens) = rig.seller(labels).await;
+
+    let mut rng = StdRng::seed_from_u64(seed);
+    let ports: Arc<Mutex<Vec<u16>>> = Arc::default();
+    let mut procs: [Option<Serve>; 2] = [None, None];
+    let mut kills: HashMap<Phase, u64> = HashMap::new();
+    let (mut phase, mut spawned, mut acker) = (Phase::Purchase, 0, None);
+    let started = Instant::now();
+    let deadline = started + Duration::from_secs(120 + labels as u64 / 5);
+    loop {
+        let total: u64 = kills.values().sum();
+        assert!(
+            Instant::now() < deadline,
+            "seed {seed}: stuck in {phase:?} after {total} kills"
+        );
+        for slot in procs.iter_mut().filter(|s| s.is_none()) {
+            *slot = Some(rig.serve(spawned));
+            spawned += 1;
+        }
+        *ports.lock().unwrap() = procs.iter().flatten().map(|s| s.port).collect();
+        // The random point is counted from when a process answers, not from its start.
+        let up = ports.lock().unwrap().clone();
+        for _ in 0..200 {
+            let mut ready = false;
+            for port in &up {
+                ready |= reqwest::get(format!("http://127.0.0.1:{port}/healthz"))
+                    .await
+                    .is_ok();
+            }
+            if ready {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        tokio::time::sleep(Duration::from_millis(rng.random_range(300..1500))).await;
+        phase = match phase {
+            Phase::Purchase => {
+                let left = rig
+                    .packages(&jobs)
+                    .await
+                    .iter()
+                    .filter(|p| p.status != "stored")
+                    .count();
+                if left > 0 {
+                    Phase::Purchase
+                } else {
+                    // Every label is in: let the processes' batch clocks seal at a cut-off.
+                    q(&rig.pool, |c| {
+                        use podgate::db::schema::suppliers::dsl::*;
+                        diesel::update(suppliers).set(cutoff_times.eq("00:00")).execute(c)
+                    })
+                    .await;
+                    Phase::Seal
+                }
+            }
+            Phase::Seal => match sealed(&rig).await {
+                Some(plan) => {
+                    let plan = plan
+                        .into_iter()
+                        .map(|(sup, ids)| (tokens[&sup].clone(), ids))
+                        .collect();
+                    acker = Some(tokio::spawn(acknowledge_all(ports.clone(), plan, seed)));
+                    Phase::Ack
+                }
+                None => Phase::Seal,
+            },
+            Phase::Ack if acker.as_ref().is_some_and(|a| a.is_finished()) => Phase::Done,
+            p => p,
+        };
+        if phase == Phase::Done && total >= min_kills {
+            break;
+        }
+        let victims: &[usize] = match rng.random_range(0..3) {
+            0 => &[0],
+            1 => &[1],
+            _ => &[0, 1],
+        };
+        for &v in victims {
+            if let Some(mut s) = procs[v].take() {
+                // SIGKILL: no graceful shutdown, whatever is in flight.
+                s.child.0.kill().unwrap();
+                s.child.0.wait().unwrap();
+                *kills.entry(phase).or_default() += 1;
+            }
+        }
+    }
+    drop(procs);
+    let resent = acker.unwrap().await.unwrap();
+    eprintln!(
+        "crash test: seed {seed}: {} kills ({kills:?}), {spawned} processes, {resent} ack sets sent twice, {:.1} s",
+        kills.values().sum::<u64>(),
+        started.elapsed().as_secs_f64()
+    );
+    check_labels(&rig, &jobs).await;
+    check_batches_and_acks(&rig).await;
+}
+
+/// Every package has its label, bought once, stored under its SHA-256.
+async fn check_labels(rig: &Rig, jobs: &[i64]) {
+    let packages = rig.packages(jobs).await;
+    let unfinished: Vec<_> = packages
         .iter()
         .filter(|p| p.status != "stored")
         .map(|p| (p.id, p.status.clone(), p.error_message.clone()))
         .collect();
-    assert!(
-        failed.is_empty(),
-        "every package ends with its label stored: {failed:?}"
-    );
-    let s = state(&base).await;
+    assert!(unfinished.is_empty(), "every label stored: {unfinished:?}");
+    let state = sandbox_state(&rig.base).await;
     assert_eq!(
-        s["purchases"].as_u64().unwrap() as usize,
+        state["purchases"].as_u64().unwrap() as usize,
         packages.len(),
-        "one purchase per package across two crashes"
+        "one purchase per package across every crash"
     );
-    assert_eq!(s["duplicate_labels"], 0);
-    for pid in &pids {
-        let tag = format!("-{pid}-");
-        assert!(
-            packages
-                .iter()
-                .any(|p| p.worker.as_deref().is_some_and(|w| w.contains(&tag))),
-            "process {pid} bought some of the labels"
-        );
-    }
+    assert_eq!(state["duplicate_labels"], 0);
     for p in &packages {
         let sha = p.label_sha256.as_deref().unwrap();
-        assert!(
-            std::fs::read(data.join("labels").join(format!("{sha}.pdf")))
-                .unwrap()
-                .starts_with(b"%PDF-")
+        let pdf = std::fs::read(rig.data.join("labels").join(format!("{sha}.pdf"))).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert_eq!(hex::encode(sha2::Sha256::digest(&pdf)), sha);
+    }
+}
+
+/// When both suppliers' labels are all in sealed batches: the packages to acknowledge, by
+/// supplier (TikTok package ids).
+async fn sealed(rig: &Rig) -> Option<Vec<(i64, Vec<String>)>> {
+    q(&rig.pool, |c| {
+        use podgate::db::schema::{batch_packages as bp, batches as b, packages as p};
+        let sealing: i64 = b::table.filter(b::status.eq("sealing")).count().get_result(c)?;
+        let loose: i64 = p::table
+            .filter(p::status.eq("stored"))
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                bp::table.filter(bp::package_id.eq(p::id)),
+            )))
+            .count()
+            .get_result(c)?;
+        if sealing > 0 || loose > 0 {
+            return Ok(None);
+        }
+        let rows: Vec<(i64, Option<String>)> = bp::table
+            .inner_join(b::table)
+            .inner_join(p::table)
+            .order(bp::id)
+            .select((b::supplier_id, p::tiktok_package_id))
+            .load(c)?;
+        let mut plan: Vec<(i64, Vec<String>)> = Vec::new();
+        for (sup, id) in rows {
+            match plan.iter_mut().find(|(s, _)| *s == sup) {
+                Some((_, ids)) => ids.push(id.unwrap()),
+                None => plan.push((sup, vec![id.unwrap()])),
+            }
+        }
+        Ok(Some(plan))
+    })
+    .await
+}
+
+/// Every batch is sealed whole (its zip matches its checksum and holds each of its labels),
+/// every package is in one batch, and every acknowledgement was applied exactly once.
+async fn check_batches_and_acks(rig: &Rig) {
+    let (batches, members, events) = q(&rig.pool, |c| {
+        use podgate::db::schema::{ack_events as e, batch_packages as bp, batches as b};
+        let batches: Vec<(i64, String, i64, Option<String>)> = b::table
+            .select((b::id, b::status, b::package_count, b::zip_sha256))
+            .load(c)?;
+        let members: Vec<(i64, i64, i64, String)> = bp::table
+            .select((bp::id, bp::batch_id, bp::package_id, bp::ack_status))
+            .load(c)?;
+        let events: Vec<i64> = e::table.select(e::batch_package_id).load(c)?;
+        Ok((batches, members, events))
+    })
+    .await;
+    assert_eq!(batches.len(), 2, "one batch per supplier: {batches:?}");
+    for (id, status, count, sha) in &batches {
+        assert_eq!(status, "sealed", "batch {id}");
+        let zip = std::fs::read(podgate::batches::pack::zip_path(&rig.services.batches.dir, *id)).unwrap();
+        assert_eq!(
+            Some(hex::encode(sha2::Sha256::digest(&zip))),
+            *sha,
+            "batch {id}'s zip is the one recorded"
+        );
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+        let mut pdfs = 0;
+        for i in 0..archive.len() {
+            let mut f = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            pdfs += usize::from(f.name().unwrap().starts_with("labels/") && bytes.starts_with(b"%PDF-"));
+        }
+        let inside = members.iter().filter(|m| m.1 == *id).count();
+        assert_eq!(
+            (pdfs, inside),
+            (*count as usize, *count as usize),
+            "batch {id} is whole"
         );
     }
+    let mut per_package: HashMap<i64, usize> = HashMap::new();
+    for m in &members {
+        *per_package.entry(m.2).or_default() += 1;
+        assert_eq!(m.3, "accepted", "batch package {} acknowledged", m.0);
+        let applied = events.iter().filter(|e| **e == m.0).count();
+        assert_eq!(
+            applied, 1,
+            "batch package {}: its acknowledgement applied once",
+            m.0
+        );
+    }
+    assert!(per_package.values().all(|n| *n == 1), "no package in two batches");
 }

@@ -1,6 +1,7 @@
 //! podgate's integration tests, in one binary to keep builds short. Every database test runs
 //! on the backend named by `PODGATE_TEST_BACKEND`; `scripts/test` runs the suite on both.
 
+mod access;
 mod accounts;
 mod batches;
 mod browser;

@@ -40,6 +40,27 @@ pub fn try_take(conn: &mut AnyConnection, name: &str, holder: &str, ttl: Duratio
     }
 }
 
+/// Takes a lease from a holder known to be dead; false when someone else was faster.
+pub fn take_over(
+    conn: &mut AnyConnection,
+    name: &str,
+    dead: &str,
+    holder: &str,
+    ttl: Duration,
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        leases::table
+            .filter(leases::name.eq(name))
+            .filter(leases::holder.eq(dead)),
+    )
+    .set((
+        leases::holder.eq(holder),
+        leases::expires_at.eq(super::now() + ttl),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}
+
 /// Extends a lease this holder still has; false when it was lost (it ran out and was taken).
 pub fn renew(conn: &mut AnyConnection, name: &str, holder: &str, ttl: Duration) -> QueryResult<bool> {
     let n = diesel::update(

@@ -198,7 +198,20 @@ impl TikTok {
                 if left == 0 {
                     break;
                 }
-                tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                // Held by a process of this machine that died: take them over now.
+                let freed = self
+                    .pool
+                    .run(move |c| {
+                        Ok::<_, DomainError>(package::release_gone(
+                            c,
+                            job_id,
+                            &super::leases::holder_is_gone,
+                        )?)
+                    })
+                    .await?;
+                if freed == 0 {
+                    tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+                }
                 continue;
             }
             for id in ids {

@@ -109,6 +109,8 @@ async fn ack(
     form: CsrfForm<AckForm>,
 ) -> Result<Flashed, WebError> {
     let to = format!("/supplier/batches/{seq}");
+    // Another supplier's batch number is "not found", before anything is read from the form.
+    batches.supplier_batch(user.supplier_id, seq).await?;
     let f = form.0;
     let Some(status) = AckStatus::parse(&f.status) else {
         return Ok(Flashed::error(

@@ -236,6 +236,32 @@ pub fn renew(conn: &mut AnyConnection, id: i64, lease: Duration) -> QueryResult<
     .execute(conn)
 }
 
+/// Ends the holds of workers known to be dead (`gone`), so their packages are taken over now
+/// rather than when the leases run out. Returns how many were freed.
+pub fn release_gone(
+    conn: &mut AnyConnection,
+    job_id: i64,
+    gone: &dyn Fn(&str) -> bool,
+) -> QueryResult<usize> {
+    let now = super::now();
+    let held: Vec<(i64, Option<String>)> = packages::table
+        .filter(packages::job_id.eq(job_id))
+        .filter(packages::status.eq_any(["buying", "bought"]))
+        .filter(packages::claimed_until.ge(now))
+        .select((packages::id, packages::worker))
+        .load(conn)?;
+    let mut freed = 0;
+    for (id, worker) in held {
+        let Some(w) = worker.filter(|w| gone(w)) else {
+            continue;
+        };
+        freed += diesel::update(packages::table.find(id).filter(packages::worker.eq(w)))
+            .set(packages::claimed_until.eq(Some(now - Duration::seconds(1))))
+            .execute(conn)?;
+    }
+    Ok(freed)
+}
+
 /// Packages of a job that a worker may take now.
 pub fn claimable(conn: &mut AnyConnection, job_id: i64, limit: i64) -> QueryResult<Vec<i64>> {
     let now = super::now();
