@@ -59,6 +59,9 @@ enum BenchCommand {
     Seal(crate::bench::seal::SealBench),
     /// Download throughput of the SFTP drop against OpenSSH's sftp-server.
     Sftp(crate::bench::sftp::SftpBench),
+    /// The whole server under load: orders list and supplier portal under wrk, concurrent SFTP
+    /// downloads, the server's peak memory.
+    Load(crate::bench::load::LoadBench),
     /// Every benchmark above with its defaults (the figures of docs/performance.md), one after
     /// the other; ends with one JSON line holding each one's figures.
     All,
@@ -192,6 +195,11 @@ pub fn main() -> anyhow::Result<()> {
         }
         Command::Bench(BenchCommand::All) => {
             let figures = rocket::execute(crate::bench::all())?;
+            println!("{figures}");
+            Ok(())
+        }
+        Command::Bench(BenchCommand::Load(o)) => {
+            let figures = rocket::execute(crate::bench::load::run(o))?;
             println!("{figures}");
             Ok(())
         }

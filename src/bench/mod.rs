@@ -2,6 +2,7 @@
 //! process and end with one JSON line of figures. Build with `--release` for real numbers.
 
 pub mod labels;
+pub mod load;
 pub mod orders;
 pub mod seal;
 pub mod sftp;

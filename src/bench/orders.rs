@@ -32,13 +32,13 @@ pub struct OrdersBench {
     pub database_url: Option<String>,
 }
 
-struct Session {
-    http: reqwest::Client,
-    base: String,
-    cookie: String,
+pub(super) struct Session {
+    pub http: reqwest::Client,
+    pub base: String,
+    pub cookie: String,
 }
 
-async fn sign_in(base: &str, email: &str, password: &str) -> anyhow::Result<Session> {
+pub(super) async fn sign_in(base: &str, email: &str, password: &str) -> anyhow::Result<Session> {
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .pool_max_idle_per_host(512)
@@ -125,13 +125,31 @@ async fn drive(
     Ok((all, start.elapsed().as_secs_f64()))
 }
 
-/// Runs the benchmark and prints its figures.
-pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
+/// A seller with one shop whose `orders` sandbox orders are synced into a fresh database.
+pub(super) struct SyncedShop {
+    pub dir: tempfile::TempDir,
+    pub sandbox: sandbox::SandboxHandle,
+    pub prepared: crate::app::Prepared,
+    pub services: crate::app::Services,
+    pub owner: crate::db::models::user::User,
+    pub loaded: i64,
+    pub load_seconds: f64,
+}
+
+/// The owner's password in every benchmark world.
+pub(super) const PASSWORD: &str = "bench password 1";
+
+/// Loads `orders` sandbox orders through the real sync path; `port` is the web port to configure.
+pub(super) async fn synced_shop(
+    orders: usize,
+    port: u16,
+    database_url: Option<&str>,
+) -> anyhow::Result<SyncedShop> {
     let dir = tempfile::tempdir()?;
     let sb = sandbox::spawn(SandboxConfig {
         listen: "127.0.0.1:0".parse()?,
         world: WorldSettings {
-            initial_orders: opts.orders,
+            initial_orders: orders,
             orders_per_minute: 0.0,
             rate_limit_per_sec: 10_000,
             ..WorldSettings::default()
@@ -139,7 +157,6 @@ pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
         ..SandboxConfig::default()
     })
     .await?;
-    let port = super::free_port()?;
     let mut tiktok = sb.sandbox.client_config();
     tiktok.rate_limit_per_sec = 10_000;
     let secret = tiktok.app_secret.clone();
@@ -149,13 +166,13 @@ pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
         .merge(Serialized::default("tiktok", tiktok))
         .merge(Serialized::default("tiktok.app_secret", secret))
         .merge(Serialized::default("db_pool_size", 16));
-    let figment = match &opts.database_url {
+    let figment = match database_url {
         Some(u) => figment.merge(Serialized::default("database_url", u)),
         None => figment,
     };
     let prepared = crate::app::prepare(figment)?;
     let services = crate::app::Services::new(prepared.pool.clone(), &prepared.config)?;
-    let password = "bench password 1";
+    let password = PASSWORD;
     let owner = prepared
         .pool
         .run(move |c| {
@@ -183,7 +200,7 @@ pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
     };
     let actor = Actor::user(&owner, None, Channel::Cli);
     let shops = services.tiktok.connect(&actor, &code).await?;
-    eprintln!("loading {} orders through the sync path…", opts.orders);
+    eprintln!("loading {orders} orders through the sync path…");
     let t = Instant::now();
     services.tiktok.sync_shop(&services.sync, shops[0].id).await?;
     let load_seconds = t.elapsed().as_secs_f64();
@@ -192,6 +209,29 @@ pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
         .run(|c| Ok::<_, crate::domain::DomainError>(crate::db::models::order::count(c, 1)?))
         .await?;
     eprintln!("loaded {loaded} orders in {load_seconds:.1} s");
+    Ok(SyncedShop {
+        dir,
+        sandbox: sb,
+        prepared,
+        services,
+        owner,
+        loaded,
+        load_seconds,
+    })
+}
+
+/// Runs the benchmark and prints its figures.
+pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
+    let port = super::free_port()?;
+    let SyncedShop {
+        dir: _dir,
+        sandbox: sb,
+        prepared,
+        services,
+        loaded,
+        load_seconds,
+        ..
+    } = synced_shop(opts.orders, port, opts.database_url.as_deref()).await?;
 
     let rocket = crate::web::build(
         prepared.figment.clone(),
@@ -204,7 +244,7 @@ pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
     let server = tokio::spawn(rocket.launch());
     let base = format!("http://127.0.0.1:{port}");
     super::wait_for(&format!("{base}/healthz")).await?;
-    let session = Arc::new(sign_in(&base, "bench@example.com", password).await?);
+    let session = Arc::new(sign_in(&base, "bench@example.com", PASSWORD).await?);
 
     // Paths people use: first pages, filters, searches, deep keyset pages, order pages.
     let (min_t, max_t) = prepared

@@ -83,7 +83,8 @@ pub async fn synthetic_batch(
     .map_err(anyhow::Error::from)
 }
 
-fn keygen(path: &Path) -> anyhow::Result<String> {
+/// Makes an ed25519 key pair at `path`; returns the public key line.
+pub(super) fn keygen(path: &Path) -> anyhow::Result<String> {
     let st = Command::new("ssh-keygen")
         .args(["-q", "-t", "ed25519", "-N", "", "-f"])
         .arg(path)

@@ -13,15 +13,16 @@ use crate::batches::{buy, orders_for, publish};
 use crate::common::TestApp;
 use crate::suppliers::{routed_app, supplier_user};
 
-struct Drop {
-    app: TestApp,
+/// A podgate with Shirt Co's batch and SFTP login (`shirtco-erp`, key and password).
+pub struct Drop {
+    pub app: TestApp,
     sup: TestApp,
-    port: u16,
-    key: PathBuf,
+    pub port: u16,
+    pub key: PathBuf,
     password: String,
     ids: Vec<i64>,
     mugs: i64,
-    tmp: tempfile::TempDir,
+    pub tmp: tempfile::TempDir,
     _stop: StopOnDrop,
 }
 
@@ -79,7 +80,7 @@ async fn login_for(sup: &TestApp, name: &str, dir: &Path) -> (PathBuf, String) {
     (key, pw)
 }
 
-async fn drop_with_batch(defender_threshold: u32) -> Drop {
+pub async fn drop_with_batch(defender_threshold: u32) -> Drop {
     let (app, _sb, shirts, mugs) = routed_app().await;
     let ids = orders_for(&app, shirts, 3).await;
     buy(&app, &ids).await;

@@ -1,0 +1,314 @@
+//! `podgate bench load`: the whole server under load, as a deployment sees it. A world of N
+//! orders (through the sync path) and S suppliers with sealed batches is served by a separate
+//! `podgate serve` process; `wrk` drives the orders list and the supplier portal with C
+//! concurrent connections, then D OpenSSH `sftp` clients download batches at once. Baselines
+//! in the same run: `/healthz` through the same stack and connections, and one download alone.
+//! Reports p50/p99 latency, throughput and the server's peak memory.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::Instant;
+
+use anyhow::Context;
+
+use crate::db::models::audit::{Actor, Channel};
+use crate::db::models::user::Role;
+use crate::domain::DomainError;
+
+use super::orders::{PASSWORD, SyncedShop, sign_in, synced_shop};
+
+/// Options of the load benchmark.
+#[derive(Debug, Clone, clap::Args)]
+pub struct LoadBench {
+    /// Orders in the seller's shop.
+    #[arg(long, default_value_t = 100_000)]
+    pub orders: usize,
+    /// Suppliers, each with sealed batches in its portal and SFTP outbox.
+    #[arg(long, default_value_t = 20)]
+    pub suppliers: usize,
+    /// Concurrent HTTP connections (wrk).
+    #[arg(long, default_value_t = 64)]
+    pub connections: usize,
+    /// Seconds of load per page.
+    #[arg(long, default_value_t = 15)]
+    pub seconds: u64,
+    /// SFTP downloads at once.
+    #[arg(long, default_value_t = 16)]
+    pub downloads: usize,
+    /// Size of each batch zip, in MiB.
+    #[arg(long, default_value_t = 8)]
+    pub batch_mib: u64,
+    /// Database URL (default: an SQLite file in a temporary folder).
+    #[arg(long)]
+    pub database_url: Option<String>,
+}
+
+/// What `wrk --latency` measured.
+#[derive(Debug, Default)]
+struct Wrk {
+    p50_ms: f64,
+    p99_ms: f64,
+    requests: u64,
+    req_per_s: f64,
+    bad_answers: u64,
+}
+
+fn duration_ms(s: &str) -> Option<f64> {
+    let (num, unit) = s.split_at(s.find(|c: char| c.is_ascii_alphabetic())?);
+    let v: f64 = num.parse().ok()?;
+    Some(match unit {
+        "us" => v / 1000.0,
+        "ms" => v,
+        "s" => v * 1000.0,
+        "m" => v * 60_000.0,
+        _ => return None,
+    })
+}
+
+/// Parses wrk's report (`--latency`).
+fn parse_wrk(out: &str) -> anyhow::Result<Wrk> {
+    let mut w = Wrk::default();
+    for line in out.lines().map(str::trim) {
+        let f: Vec<&str> = line.split_whitespace().collect();
+        match f.as_slice() {
+            ["50%", v] => w.p50_ms = duration_ms(v).context("wrk p50")?,
+            ["99%", v] => w.p99_ms = duration_ms(v).context("wrk p99")?,
+            [n, "requests", "in", ..] => w.requests = n.parse()?,
+            ["Requests/sec:", v] => w.req_per_s = v.parse()?,
+            ["Non-2xx", "or", "3xx", "responses:", n] => w.bad_answers = n.parse()?,
+            _ => {}
+        }
+    }
+    anyhow::ensure!(w.requests > 0, "wrk sent nothing:\n{out}");
+    Ok(w)
+}
+
+fn wrk(url: &str, cookie: &str, connections: usize, seconds: u64) -> anyhow::Result<Wrk> {
+    let out = Command::new("wrk")
+        .args([
+            "-t2",
+            &format!("-c{connections}"),
+            &format!("-d{seconds}s"),
+            "--latency",
+        ])
+        .args(["-H", &format!("Cookie: {cookie}"), url])
+        .output()
+        .context("running wrk (apt-get install wrk)")?;
+    anyhow::ensure!(
+        out.status.success(),
+        "wrk failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let w = parse_wrk(&String::from_utf8_lossy(&out.stdout))?;
+    eprintln!(
+        "  {url}: p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s, {} requests, {} not 2xx/3xx",
+        w.p50_ms, w.p99_ms, w.req_per_s, w.requests, w.bad_answers
+    );
+    Ok(w)
+}
+
+/// `downloads` concurrent `sftp` gets of one batch; returns each download's seconds, sorted.
+fn sftp_downloads(port: u16, key: &Path, downloads: usize, work: &Path) -> anyhow::Result<Vec<f64>> {
+    let start = Instant::now();
+    let mut waits = Vec::new();
+    for i in 0..downloads {
+        let script = work.join(format!("get{i}.txt"));
+        let out = work.join(format!("got{i}.zip"));
+        std::fs::write(&script, format!("get /outbox/batch-1.zip {}\n", out.display()))?;
+        let mut child = Command::new("sftp")
+            .args(["-q", "-P", &port.to_string(), "-i"])
+            .arg(key)
+            .args(["-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no"])
+            .args(["-o", "UserKnownHostsFile=/dev/null", "-b"])
+            .arg(&script)
+            .arg("bench-1@127.0.0.1")
+            .stdout(Stdio::null())
+            .spawn()?;
+        waits.push(std::thread::spawn(move || -> anyhow::Result<f64> {
+            anyhow::ensure!(child.wait()?.success(), "an sftp download failed");
+            let secs = start.elapsed().as_secs_f64();
+            std::fs::remove_file(out)?;
+            Ok(secs)
+        }));
+    }
+    let mut secs = Vec::new();
+    for w in waits {
+        secs.push(
+            w.join()
+                .map_err(|_| anyhow::anyhow!("a download thread panicked"))??,
+        );
+    }
+    secs.sort_by(f64::total_cmp);
+    Ok(secs)
+}
+
+/// A figure of `/proc/<pid>/status` (VmHWM, VmRSS), in MiB.
+fn proc_mib(pid: u32, field: &str) -> f64 {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with(field))
+                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Adds the suppliers, each with three sealed batches, a portal person for the first and an
+/// SFTP key login for the first; returns the portal person's email.
+async fn suppliers(world: &SyncedShop, opts: &LoadBench, pubkey: &str) -> anyhow::Result<String> {
+    let pool = &world.prepared.pool;
+    let actor = Actor::user(&world.owner, None, Channel::Cli);
+    let ws = world.owner.workspace_id;
+    let mut first = None;
+    for n in 1..=opts.suppliers {
+        let input = crate::domain::suppliers::SupplierInput {
+            name: format!("Factory {n}"),
+            time_zone: "UTC".into(),
+            ack_deadline_hours: "24".into(),
+            ..Default::default()
+        };
+        let sid = crate::domain::suppliers::create(pool, &actor, input).await?;
+        for _ in 0..3 {
+            super::sftp::synthetic_batch(pool, &world.services.batches, ws, sid, opts.batch_mib << 20)
+                .await?;
+        }
+        first.get_or_insert(sid);
+    }
+    let sid = first.context("at least one supplier")?;
+    let email = "factory@bench.example".to_string();
+    let (_, token) =
+        crate::domain::accounts::invite(pool, &actor, &email, Role::Supplier, Some(sid), "").await?;
+    let anon = Actor::anonymous(None, Channel::Cli);
+    crate::domain::accounts::accept_invite(pool, &anon, &token, "Floor", PASSWORD, PASSWORD).await?;
+    let parsed = russh::keys::PublicKey::from_openssh(pubkey.trim())?;
+    let fp = parsed.fingerprint(russh::keys::HashAlg::Sha256).to_string();
+    let key = pubkey.trim().to_string();
+    pool.run(move |c| {
+        let id = crate::db::models::sftp::create_login(c, ws, sid, "bench-1", None, "", "bench")?;
+        crate::db::models::sftp::add_key(c, id, &key, &fp, "bench")?;
+        Ok::<_, DomainError>(())
+    })
+    .await?;
+    Ok(email)
+}
+
+/// A child process killed when dropped.
+struct Server(std::process::Child);
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// Runs the benchmark and returns its figures.
+pub async fn run(opts: LoadBench) -> anyhow::Result<serde_json::Value> {
+    let port = super::free_port()?;
+    let world = synced_shop(opts.orders, port, opts.database_url.as_deref()).await?;
+    let key = world.dir.path().join("client_key");
+    let pubkey = super::sftp::keygen(&key)?;
+    let supplier_email = suppliers(&world, &opts, &pubkey).await?;
+    world.sandbox.stop();
+
+    // The server under test is its own process, so its memory is its own.
+    let sftp_port = super::free_port()?;
+    let server = Server(
+        Command::new(std::env::current_exe()?)
+            .arg("serve")
+            .env("PODGATE_DATA_DIR", world.dir.path())
+            .env("PODGATE_DATABASE_URL", world.prepared.config.database_url())
+            .env("PODGATE_PORT", port.to_string())
+            .env("PODGATE_SFTP__PORT", sftp_port.to_string())
+            .env(
+                "PODGATE_SFTP__MAX_SESSIONS_PER_SUPPLIER",
+                (opts.downloads * 2).to_string(),
+            )
+            .env("PODGATE_DB_POOL_SIZE", "16")
+            // No TikTok behind it: the load is podgate's own pages and files.
+            .env("PODGATE_TIKTOK__API_BASE", "http://127.0.0.1:9")
+            .env("PODGATE_SYNC_INTERVAL_SECS", "86400")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()?,
+    );
+    let pid = server.0.id();
+    let base = format!("http://127.0.0.1:{port}");
+    super::wait_for(&format!("{base}/healthz")).await?;
+    let owner = sign_in(&base, "bench@example.com", PASSWORD).await?;
+    let factory = sign_in(&base, &supplier_email, PASSWORD).await?;
+    let idle_mib = proc_mib(pid, "VmRSS:");
+
+    let (c, secs) = (opts.connections, opts.seconds);
+    eprintln!("wrk, {c} connections, {secs} s per page:");
+    let (oc, fc) = (owner.cookie.clone(), factory.cookie.clone());
+    let b2 = base.clone();
+    let (healthz, orders, portal) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        let healthz = wrk(&format!("{b2}/healthz"), &oc, c, secs)?;
+        let orders = wrk(&format!("{b2}/orders"), &oc, c, secs)?;
+        let portal = wrk(&format!("{b2}/supplier"), &fc, c, secs)?;
+        Ok((healthz, orders, portal))
+    })
+    .await??;
+    let web_peak = proc_mib(pid, "VmHWM:");
+
+    let (work, d) = (world.dir.path().to_path_buf(), opts.downloads);
+    let (one, many) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        Ok((
+            sftp_downloads(sftp_port, &key, 1, &work)?,
+            sftp_downloads(sftp_port, &key, d, &work)?,
+        ))
+    })
+    .await??;
+    let peak = proc_mib(pid, "VmHWM:");
+    drop(server);
+    let (d50, d99) = (super::percentile(&many, 0.5), super::percentile(&many, 0.99));
+    let mb_s = (opts.batch_mib << 20) as f64 * d as f64 / 1e6 / many.last().copied().unwrap_or(1.0);
+    eprintln!(
+        "sftp: one download {:.2} s; {d} at once: p50 {d50:.2} s, p99 {d99:.2} s, {mb_s:.0} MB/s in all",
+        one[0]
+    );
+    eprintln!(
+        "server memory: {idle_mib:.0} MiB idle, peak {web_peak:.0} MiB after the web load, {peak:.0} MiB after SFTP"
+    );
+    let ratio = |a: f64, b: f64| super::round(a / b.max(1e-9), 2);
+    Ok(serde_json::json!({
+        "orders": world.loaded,
+        "suppliers": opts.suppliers,
+        "connections": c,
+        "healthz_p50_ms": super::round(healthz.p50_ms, 2),
+        "orders_p50_ms": super::round(orders.p50_ms, 2),
+        "orders_p99_ms": super::round(orders.p99_ms, 2),
+        "orders_req_per_s": super::round(orders.req_per_s, 1),
+        "orders_p50_ratio_to_healthz": ratio(orders.p50_ms, healthz.p50_ms),
+        "portal_p50_ms": super::round(portal.p50_ms, 2),
+        "portal_p99_ms": super::round(portal.p99_ms, 2),
+        "portal_req_per_s": super::round(portal.req_per_s, 1),
+        "portal_p50_ratio_to_healthz": ratio(portal.p50_ms, healthz.p50_ms),
+        "bad_answers": healthz.bad_answers + orders.bad_answers + portal.bad_answers,
+        "downloads": d,
+        "download_mib": opts.batch_mib,
+        "download_one_s": super::round(one[0], 3),
+        "download_p50_s": super::round(d50, 3),
+        "download_p99_s": super::round(d99, 3),
+        "download_p50_ratio_to_one": ratio(d50, one[0]),
+        "sftp_mb_s": super::round(mb_s, 1),
+        "server_idle_rss_mib": super::round(idle_mib, 1),
+        "server_peak_rss_mib": super::round(peak, 1),
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_wrk_reports() {
+        let out = "Running 2s test @ http://127.0.0.1:1/orders\n  2 threads and 64 connections\n  Latency Distribution\n     50%  812.00us\n     75%    1.20ms\n     90%    2.00ms\n     99%    1.05s\n  5230 requests in 2.00s, 1.2MB read\n  Non-2xx or 3xx responses: 3\nRequests/sec:   2612.50\nTransfer/sec:    600.00KB\n";
+        let w = parse_wrk(out).unwrap();
+        assert_eq!((w.p50_ms, w.p99_ms), (0.812, 1050.0));
+        assert_eq!((w.requests, w.bad_answers), (5230, 3));
+        assert_eq!(w.req_per_s, 2612.5);
+        assert!(parse_wrk("nothing").is_err());
+    }
+}
