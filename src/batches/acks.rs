@@ -6,7 +6,6 @@
 //! recorded as a change beside the earlier one.
 
 use chrono::NaiveDate;
-use diesel::Connection;
 
 use crate::db::AnyConnection;
 use crate::db::models::audit::{self, Actor};
@@ -142,7 +141,7 @@ impl Batches {
     ) -> Result<Vec<LineResult>, AckError> {
         let actor = actor.clone();
         self.pool
-            .run(move |c| c.transaction(|c| apply(c, &actor, supplier_id, &lines)))
+            .run(move |c| crate::db::write_tx(c, |c| apply(c, &actor, supplier_id, &lines)))
             .await
     }
 }

@@ -4,8 +4,6 @@
 
 use std::path::PathBuf;
 
-use diesel::Connection;
-
 use crate::db::models::audit::Actor;
 use crate::db::models::batch::{self, Batch, NewDownload};
 use crate::db::models::order;
@@ -115,7 +113,7 @@ impl Batches {
         let (actor, name, id, seq) = (actor.clone(), f.name(b), b.id, b.seq);
         self.pool
             .run(move |c| {
-                c.transaction(|c| {
+                crate::db::write_tx(c, |c| {
                     let earlier = batch::downloads(c, id)?
                         .iter()
                         .any(|d| d.complete && d.file == name);

@@ -18,7 +18,6 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use chrono::Duration;
-use diesel::Connection;
 
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::batch::{self, Batch, Packed};
@@ -103,7 +102,7 @@ impl Batches {
         let link = format!("{}/supplier/batches/{}", self.public_url, b.seq);
         self.pool
             .run(move |c| {
-                c.transaction(|c| {
+                crate::db::write_tx(c, |c| {
                     let due = crate::db::models::now() + Duration::hours(sup.ack_deadline_hours);
                     let p = Packed {
                         zip_sha256: &files.zip_sha256,
@@ -149,7 +148,7 @@ pub fn start_sealing(
     cutoff_at: Option<chrono::NaiveDateTime>,
     by: &str,
 ) -> Result<Option<Batch>, DomainError> {
-    c.transaction(|c| {
+    crate::db::write_tx(c, |c| {
         let open = batch::open_packages(c, supplier_id)?;
         if open.is_empty() {
             return Ok(None);

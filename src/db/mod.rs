@@ -29,6 +29,25 @@ pub enum AnyConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
+/// Runs `f` in a transaction that writes. On SQLite its first statement takes the write lock
+/// (as `BEGIN IMMEDIATE` would), so a transaction that reads and then writes waits its turn
+/// behind another writer instead of failing with "database is locked": in WAL mode a read
+/// snapshot made stale by another commit cannot be upgraded, and `busy_timeout` does not apply
+/// there. On PostgreSQL it is a plain transaction. Nested, it is a savepoint on both.
+pub fn write_tx<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|c| {
+        if matches!(c, AnyConnection::Sqlite(_)) {
+            // Deletes nothing, but takes the write lock (waiting out busy_timeout if need be).
+            diesel::sql_query("DELETE FROM leases WHERE 0").execute(c)?;
+        }
+        f(c)
+    })
+}
+
 /// Errors of the storage layer.
 #[derive(Debug, thiserror::Error)]
 pub enum DbError {

@@ -1,7 +1,6 @@
 //! Workspaces, people and sign-in: first-run setup, sessions, invitations, password changes.
 
 use chrono::Duration;
-use diesel::Connection;
 
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::invite::{Invite, NewInvite};
@@ -99,7 +98,7 @@ pub async fn setup_first_workspace(
     let hash = passwords::hash(&input.password).await?;
     let actor = actor.clone();
     pool.run(move |conn| {
-        conn.transaction(|conn| {
+        crate::db::write_tx(conn, |conn| {
             if Workspace::count(conn)? > 0 {
                 return Err(DomainError::Conflict(
                     "podgate is already set up; sign in instead.".into(),
@@ -163,7 +162,7 @@ pub async fn change_password(
     let (user_id, keep) = (signed_in.user.id, signed_in.session.id);
     let actor = actor.clone();
     pool.run(move |conn| {
-        conn.transaction(|conn| {
+        crate::db::write_tx(conn, |conn| {
             User::set_password_hash(conn, user_id, &hash)?;
             let revoked = Session::delete_for_user(conn, user_id, Some(keep))?;
             audit::record(
@@ -212,7 +211,7 @@ pub async fn invite(
     let link = format!("{public_url}/invite/{token}");
     let inv = pool
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_tx(conn, |conn| {
                 if User::find_by_email(conn, &email)?.is_some() {
                     return Err(DomainError::invalid(
                         "email",
@@ -292,7 +291,7 @@ pub async fn accept_invite(
     let token_hash = hash_token(token);
     let actor = actor.clone();
     pool.run(move |conn| {
-        conn.transaction(|conn| {
+        crate::db::write_tx(conn, |conn| {
             let inv = Invite::find_open(conn, &token_hash)?.ok_or(DomainError::NotFound)?;
             if Invite::mark_accepted(conn, inv.id)? == 0 {
                 return Err(DomainError::NotFound);
@@ -334,7 +333,7 @@ pub async fn revoke_invite(pool: &DbPool, actor: &Actor, invite_id: i64) -> Resu
     let ws = require_owner(actor)?;
     let actor = actor.clone();
     pool.run(move |conn| {
-        conn.transaction(|conn| {
+        crate::db::write_tx(conn, |conn| {
             if Invite::delete_in_workspace(conn, ws, invite_id)? == 0 {
                 return Err(DomainError::NotFound);
             }
@@ -360,7 +359,7 @@ pub async fn remove_user(pool: &DbPool, actor: &Actor, user_id: i64) -> Result<(
     }
     let actor = actor.clone();
     pool.run(move |conn| {
-        conn.transaction(|conn| {
+        crate::db::write_tx(conn, |conn| {
             let user = User::find_in_workspace(conn, ws, user_id)?.ok_or(DomainError::NotFound)?;
             if user.role() == Role::Owner {
                 return Err(DomainError::Conflict("The owner cannot be removed.".into()));
@@ -404,7 +403,7 @@ pub fn add_user_blocking(
     passwords::validate("password", password)?;
     let hash = passwords::hash_blocking(password)?;
     let actor = Actor::cli();
-    conn.transaction(|conn| {
+    crate::db::write_tx(conn, |conn| {
         if User::find_by_email(conn, &email)?.is_some() {
             return Err(DomainError::Conflict(format!(
                 "a user with email {email} exists already"
@@ -446,7 +445,7 @@ pub fn set_password_blocking(
     let email = normalize_email("email", email)?;
     passwords::validate("password", password)?;
     let hash = passwords::hash_blocking(password)?;
-    conn.transaction(|conn| {
+    crate::db::write_tx(conn, |conn| {
         let user = User::find_by_email(conn, &email)?.ok_or(DomainError::NotFound)?;
         User::set_password_hash(conn, user.id, &hash)?;
         Session::delete_for_user(conn, user.id, None)?;

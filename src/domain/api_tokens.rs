@@ -1,8 +1,6 @@
 //! Factory API tokens: a supplier's people create them in the portal for their systems; the
 //! token is shown once (`pgt_…`), only its hash is kept, and every use is checked against it.
 
-use diesel::Connection;
-
 use crate::db::DbPool;
 use crate::db::models::api_token::{self, ApiToken};
 use crate::db::models::audit::{self, Actor};
@@ -42,7 +40,7 @@ pub async fn create(
     let hash = hash_token(&token);
     let actor = actor.clone();
     pool.run(move |c| {
-        c.transaction(|c| {
+        crate::db::write_tx(c, |c| {
             let id = api_token::create(c, ws, sid, &name, &hash, &actor.label)?;
             audit::record(
                 c,
@@ -69,7 +67,7 @@ pub async fn revoke(
     let (ws, sid) = supplier_of(actor, supplier_id)?;
     let actor = actor.clone();
     pool.run(move |c| {
-        c.transaction(|c| {
+        crate::db::write_tx(c, |c| {
             if !api_token::revoke(c, sid, id)? {
                 return Err(DomainError::NotFound);
             }

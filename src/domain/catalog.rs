@@ -3,8 +3,6 @@
 
 use std::collections::{HashMap, HashSet};
 
-use diesel::Connection;
-
 use crate::db::DbPool;
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::now;
@@ -246,7 +244,7 @@ pub async fn import(pool: &DbPool, actor: &Actor, bytes: Vec<u8>) -> Result<usiz
                     .collect(),
             )
         })?;
-        conn.transaction(|conn| {
+        crate::db::write_tx(conn, |conn| {
             for r in &rules {
                 SkuRule::upsert(conn, r)?;
             }
@@ -307,7 +305,7 @@ pub async fn delete_rule(pool: &DbPool, actor: &Actor, id: i64) -> Result<(), Do
     let ws = actor.workspace_id.ok_or(DomainError::NotFound)?;
     let actor = actor.clone();
     pool.run(move |conn| {
-        conn.transaction(|conn| {
+        crate::db::write_tx(conn, |conn| {
             if SkuRule::delete(conn, ws, id)? == 0 {
                 return Err(DomainError::NotFound);
             }
@@ -359,7 +357,7 @@ pub async fn assign_item(
     let ws = actor.workspace_id.ok_or(DomainError::NotFound)?;
     let actor = actor.clone();
     pool.run(move |conn| {
-        conn.transaction(|conn| {
+        crate::db::write_tx(conn, |conn| {
             let order = crate::db::models::order::find_in_workspace(conn, ws, order_id)?
                 .ok_or(DomainError::NotFound)?;
             if let Some(s) = supplier_id {

@@ -3,7 +3,6 @@
 //! reset signs the account out everywhere.
 
 use chrono::Duration;
-use diesel::Connection;
 
 use crate::db::DbPool;
 use crate::db::models::audit::{self, Actor};
@@ -29,7 +28,7 @@ pub async fn request(pool: &DbPool, actor: &Actor, email: &str, public_url: &str
     let link = format!("{public_url}/password/reset/{token}");
     let actor = actor.clone();
     pool.run(move |c| {
-        c.transaction(|c| {
+        crate::db::write_tx(c, |c| {
             let Some(u) = User::find_by_email(c, &email)?.filter(|u| !u.disabled) else {
                 return Ok(());
             };
@@ -78,7 +77,7 @@ pub async fn reset(
     let hash = hash_token(token);
     let actor = actor.clone();
     pool.run(move |c| {
-        c.transaction(|c| {
+        crate::db::write_tx(c, |c| {
             let Some(user_id) = password_reset::consume(c, &hash)? else {
                 return Err(DomainError::Conflict(
                     "This reset link was used already or has expired: ask for a new one.".into(),

@@ -146,7 +146,7 @@ pub fn reroute_workspace(conn: &mut AnyConnection, workspace_id: i64) -> QueryRe
         .filter(orders::workspace_id.eq(workspace_id))
         .select(orders::id)
         .load(conn)?;
-    conn.transaction(|conn| {
+    crate::db::write_tx(conn, |conn| {
         for id in &ids {
             route_order(conn, &router, *id)?;
         }

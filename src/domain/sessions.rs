@@ -2,7 +2,6 @@
 //! whose hash is stored so a session can be revoked.
 
 use chrono::Duration;
-use diesel::Connection;
 
 use crate::db::DbPool;
 use crate::db::models::audit::{self, Actor};
@@ -39,7 +38,7 @@ pub async fn sign_in(
     // The attempt and its audit row commit whether or not the password was right.
     let signed_in = pool
         .run(move |conn| {
-            conn.transaction(|conn| {
+            crate::db::write_tx(conn, |conn| {
                 login_attempt::record(conn, &account, &ip, channel, ok)?;
                 match (ok, user) {
                     (true, Some(user)) => {

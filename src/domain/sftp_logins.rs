@@ -2,8 +2,6 @@
 //! portal: a login has a generated password (shown once; argon2id at rest) and/or public keys
 //! pasted from the factory, optional allowed address ranges, and can be disabled.
 
-use diesel::Connection;
-
 use crate::db::DbPool;
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::sftp::{self, SftpKey, SftpLogin};
@@ -77,7 +75,7 @@ pub async fn create(
     let actor = actor.clone();
     let id = pool
         .run(move |c| {
-            c.transaction(|c| {
+            crate::db::write_tx(c, |c| {
                 if sftp::find_login(c, &username)?.is_some() {
                     return Err(DomainError::invalid(
                         "username",
@@ -147,7 +145,7 @@ pub async fn add_key(
     let actor = actor.clone();
     let fp2 = fp.clone();
     pool.run(move |c| {
-        c.transaction(|c| {
+        crate::db::write_tx(c, |c| {
             if !sftp::add_key(c, login.id, &canonical, &fp2, &comment)? {
                 return Err(DomainError::invalid(
                     "public_key",

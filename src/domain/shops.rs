@@ -3,8 +3,6 @@
 
 use std::sync::Arc;
 
-use diesel::Connection;
-
 use crate::crypto::TokenCipher;
 use crate::db::DbPool;
 use crate::db::models::audit::{self, Actor};
@@ -125,7 +123,7 @@ impl TikTok {
         let actor = actor.clone();
         self.pool
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_tx(conn, |conn| {
                     let mut out = Vec::new();
                     for s in &shops {
                         let shop = Shop::upsert(conn, ws, connection.id, s)?;
@@ -158,7 +156,7 @@ impl TikTok {
         let actor = actor.clone();
         self.pool
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_tx(conn, |conn| {
                     let shop = Shop::find_in_workspace(conn, ws, shop_id)?.ok_or(DomainError::NotFound)?;
                     Shop::set_status(conn, shop.id, "disconnected")?;
                     audit::record(

@@ -1,8 +1,6 @@
 //! Suppliers: create, edit, archive, with every field checked; and the people of a supplier
 //! who use the supplier portal.
 
-use diesel::Connection;
-
 use crate::db::DbPool;
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::supplier::{Supplier, SupplierFields};
@@ -157,7 +155,7 @@ pub async fn create(pool: &DbPool, actor: &Actor, input: SupplierInput) -> Resul
     let fields = validate(&input)?;
     let actor = actor.clone();
     pool.run(move |conn| {
-        conn.transaction(|conn| {
+        crate::db::write_tx(conn, |conn| {
             let id = Supplier::create(conn, ws, &fields).map_err(unique_name)?;
             audit::record(
                 conn,
@@ -179,7 +177,7 @@ pub async fn update(pool: &DbPool, actor: &Actor, id: i64, input: SupplierInput)
     let fields = validate(&input)?;
     let actor = actor.clone();
     pool.run(move |conn| {
-        conn.transaction(|conn| {
+        crate::db::write_tx(conn, |conn| {
             if Supplier::update(conn, ws, id, &fields).map_err(unique_name)? == 0 {
                 return Err(DomainError::NotFound);
             }
@@ -202,7 +200,7 @@ pub async fn set_archived(pool: &DbPool, actor: &Actor, id: i64, archived: bool)
     let ws = seller_workspace(actor)?;
     let actor = actor.clone();
     pool.run(move |conn| {
-        conn.transaction(|conn| {
+        crate::db::write_tx(conn, |conn| {
             if Supplier::set_archived(conn, ws, id, archived)? == 0 {
                 return Err(DomainError::NotFound);
             }

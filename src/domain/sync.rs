@@ -6,7 +6,6 @@ use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use diesel::Connection;
 use tokio_util::sync::CancellationToken;
 
 use crate::db::AnyConnection;
@@ -95,7 +94,7 @@ pub fn apply_orders(
     orders: &[TtOrder],
     source: &str,
 ) -> Result<Applied, DomainError> {
-    conn.transaction(|conn| {
+    crate::db::write_tx(conn, |conn| {
         let mut a = Applied::default();
         let router = super::routing::Router::load(conn, shop.workspace_id)?;
         for o in orders {
@@ -109,13 +108,33 @@ pub fn apply_orders(
             match upserted {
                 Upserted::Created(id) => {
                     a.created += 1;
-                    order::add_event(conn, id, "imported", &format!("Imported from TikTok as {} ({source})", o.status), "podgate", "system")?;
+                    order::add_event(
+                        conn,
+                        id,
+                        "imported",
+                        &format!("Imported from TikTok as {} ({source})", o.status),
+                        "podgate",
+                        "system",
+                    )?;
                 }
                 Upserted::StatusChanged(id, from, to) => {
                     a.changed += 1;
-                    order::add_event(conn, id, "status", &format!("{from} → {to} ({source})"), "tiktok", "system")?;
-                    let held = if to == "CANCELLED" { super::labels::hold_cancelled_order(conn, id)? } else { 0 };
-                    if to == "CANCELLED" && (held > 0 || o.line_items.iter().any(|li| li.tracking_number.is_some())) {
+                    order::add_event(
+                        conn,
+                        id,
+                        "status",
+                        &format!("{from} → {to} ({source})"),
+                        "tiktok",
+                        "system",
+                    )?;
+                    let held = if to == "CANCELLED" {
+                        super::labels::hold_cancelled_order(conn, id)?
+                    } else {
+                        0
+                    };
+                    if to == "CANCELLED"
+                        && (held > 0 || o.line_items.iter().any(|li| li.tracking_number.is_some()))
+                    {
                         let msg = "Cancelled after its label was bought: keep it out of handoff and void the label.";
                         order::set_exception(conn, id, Some(msg))?;
                         order::add_event(conn, id, "exception", msg, "podgate", "system")?;

@@ -8,6 +8,7 @@ mod browser;
 mod cli;
 mod common;
 mod crash;
+mod db;
 mod faults;
 mod hostile;
 mod label_problems;

@@ -24,7 +24,7 @@ pub fn try_take(conn: &mut AnyConnection, name: &str, holder: &str, ttl: Duratio
         return Ok(true);
     }
     // A savepoint, so a losing insert does not abort the caller's PostgreSQL transaction.
-    let inserted = conn.transaction(|c| {
+    let inserted = crate::db::write_tx(conn, |c| {
         diesel::insert_into(leases::table)
             .values((
                 leases::name.eq(name),

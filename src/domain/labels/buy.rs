@@ -2,7 +2,6 @@
 //! seller's money, so every step is guarded and every repeat attempt looks before it buys.
 
 use chrono::Duration;
-use diesel::Connection;
 
 use crate::db::models::order;
 use crate::db::models::package::{self, Bought, Package};
@@ -132,7 +131,7 @@ impl TikTok {
                 let order_id = p.order_id;
                 self.pool
                     .run(move |c| {
-                        c.transaction(|c| {
+                        crate::db::write_tx(c, |c| {
                             package::mark_stored(c, id, &sha, &doc.tracking_number)?;
                             order::add_event(
                                 c,
@@ -240,7 +239,7 @@ impl TikTok {
         );
         self.pool
             .run(move |c| {
-                c.transaction(|c| {
+                crate::db::write_tx(c, |c| {
                     let b = Bought {
                         tiktok_package_id: &pid,
                         tracking_number: tracking.as_deref(),
@@ -325,7 +324,7 @@ impl TikTok {
                 let (id, order_id, why) = (p.id, p.order_id, choice.why);
                 self.pool
                     .run(move |c| {
-                        c.transaction(|c| {
+                        crate::db::write_tx(c, |c| {
                             let s = &created.shipping_service_info;
                             let b = Bought {
                                 tiktok_package_id: &created.package_id,

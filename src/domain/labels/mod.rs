@@ -13,8 +13,6 @@ mod store;
 
 use std::sync::Arc;
 
-use diesel::Connection;
-
 use crate::db::models::audit::Actor;
 use crate::db::models::order;
 use crate::db::models::package::{self, NewPackage, Package};
@@ -108,7 +106,7 @@ impl TikTok {
         let by = actor.label.clone();
         self.pool
             .run(move |conn| {
-                conn.transaction(|conn| {
+                crate::db::write_tx(conn, |conn| {
                     let job_id = package::create_job(conn, ws, &by)?;
                     let mut s = Started {
                         job_id,

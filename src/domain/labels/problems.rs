@@ -2,8 +2,6 @@
 //! buying it again, retrying failures, cancelling what is left of a job, choosing how services
 //! are picked. A label whose order is cancelled after purchase is held back from handoff.
 
-use diesel::Connection;
-
 use crate::db::AnyConnection;
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::batch;
@@ -79,7 +77,7 @@ impl TikTok {
         let actor = actor.clone();
         self.pool
             .run(move |c| {
-                c.transaction(|c| {
+                crate::db::write_tx(c, |c| {
                     let p = package::find(c, package_id)?;
                     if p.workspace_id != ws {
                         return Err(DomainError::NotFound);
@@ -120,7 +118,7 @@ impl TikTok {
         let actor = actor.clone();
         self.pool
             .run(move |c| {
-                c.transaction(|c| {
+                crate::db::write_tx(c, |c| {
                     let p = package::find(c, package_id)?;
                     if p.workspace_id != ws {
                         return Err(DomainError::NotFound);
@@ -190,7 +188,7 @@ impl TikTok {
         let actor = actor.clone();
         self.pool
             .run(move |c| {
-                c.transaction(|c| {
+                crate::db::write_tx(c, |c| {
                     job_of_workspace(c, ws, job_id)?;
                     let n = apply(c, job_id)?;
                     audit::record(
@@ -235,7 +233,7 @@ impl TikTok {
         let actor = actor.clone();
         self.pool
             .run(move |c| {
-                c.transaction(|c| {
+                crate::db::write_tx(c, |c| {
                     Workspace::set_service_rule(c, ws, &rule, &carrier)?;
                     let r = ServiceRule::from_settings(&rule, &carrier);
                     audit::record(
@@ -264,7 +262,7 @@ impl TikTok {
         let actor = actor.clone();
         self.pool
             .run(move |c| {
-                c.transaction(|c| {
+                crate::db::write_tx(c, |c| {
                     let o = order::find_in_workspace(c, ws, order_id)?.ok_or(DomainError::NotFound)?;
                     order::set_service_override(c, o.id, service.as_deref())?;
                     let what = match &service {
@@ -321,7 +319,7 @@ impl TikTok {
         let actor = actor.clone();
         self.pool
             .run(move |c| {
-                c.transaction(|c| {
+                crate::db::write_tx(c, |c| {
                     let p = package::find(c, package_id)?;
                     if p.workspace_id != ws {
                         return Err(DomainError::NotFound);

@@ -191,7 +191,7 @@ async fn reprint(
     pool.run(move |c| {
         use crate::db::schema::packages::dsl as pk;
         use diesel::prelude::*;
-        c.transaction(|c| {
+        crate::db::write_tx(c, |c| {
             diesel::update(pk::packages.find(id))
                 .set(pk::reprints.eq(pk::reprints + 1))
                 .execute(c)?;

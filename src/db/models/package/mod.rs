@@ -96,7 +96,7 @@ pub fn record_intent(conn: &mut AnyConnection, p: &NewPackage) -> QueryResult<Op
     let key = intent_key(p.order_id, &p.item_ids);
     let now = super::now();
     // A savepoint, so a duplicate leaves the caller's transaction usable (PostgreSQL).
-    let r = conn.transaction(|conn| {
+    let r = crate::db::write_tx(conn, |conn| {
         diesel::insert_into(packages::table)
             .values((
                 packages::workspace_id.eq(p.workspace_id),
@@ -171,7 +171,7 @@ pub fn claim(
     worker: &str,
 ) -> QueryResult<Option<Package>> {
     // One transaction, so a cancel never lands between taking the package and marking it.
-    conn.transaction(|conn| claim_in_tx(conn, id, lease, worker))
+    crate::db::write_tx(conn, |conn| claim_in_tx(conn, id, lease, worker))
 }
 
 fn claim_in_tx(

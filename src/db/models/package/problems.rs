@@ -14,7 +14,7 @@ use super::Package;
 pub fn record_rebuy(conn: &mut AnyConnection, voided: &Package, job_id: i64) -> QueryResult<Option<i64>> {
     let now = super::super::now();
     // A savepoint, so a duplicate leaves the caller's transaction usable (PostgreSQL).
-    let r = conn.transaction(|conn| {
+    let r = crate::db::write_tx(conn, |conn| {
         diesel::insert_into(packages::table)
             .values((
                 packages::workspace_id.eq(voided.workspace_id),

@@ -1,0 +1,121 @@
+//! What must hold after the crash test's kills: labels bought once and stored, batches sealed
+//! whole, acknowledgements applied once.
+
+use std::collections::HashMap;
+use std::io::Read;
+
+use diesel::prelude::*;
+use sha2::Digest;
+
+use super::{Rig, q, sandbox_state};
+
+/// Every package has its label, bought once, stored under its SHA-256.
+pub(super) async fn check_labels(rig: &Rig, jobs: &[i64]) {
+    let packages = rig.packages(jobs).await;
+    let unfinished: Vec<_> = packages
+        .iter()
+        .filter(|p| p.status != "stored")
+        .map(|p| (p.id, p.status.clone(), p.error_message.clone()))
+        .collect();
+    assert!(unfinished.is_empty(), "every label stored: {unfinished:?}");
+    let state = sandbox_state(&rig.base).await;
+    assert_eq!(
+        state["purchases"].as_u64().unwrap() as usize,
+        packages.len(),
+        "one purchase per package across every crash"
+    );
+    assert_eq!(state["duplicate_labels"], 0);
+    for p in &packages {
+        let sha = p.label_sha256.as_deref().unwrap();
+        let pdf = std::fs::read(rig.data.join("labels").join(format!("{sha}.pdf"))).unwrap();
+        assert!(pdf.starts_with(b"%PDF-"));
+        assert_eq!(hex::encode(sha2::Sha256::digest(&pdf)), sha);
+    }
+}
+
+/// When both suppliers' labels are all in sealed batches: the packages to acknowledge, by
+/// supplier (TikTok package ids).
+pub(super) async fn sealed(rig: &Rig) -> Option<Vec<(i64, Vec<String>)>> {
+    q(&rig.pool, |c| {
+        use podgate::db::schema::{batch_packages as bp, batches as b, packages as p};
+        let sealing: i64 = b::table.filter(b::status.eq("sealing")).count().get_result(c)?;
+        let loose: i64 = p::table
+            .filter(p::status.eq("stored"))
+            .filter(diesel::dsl::not(diesel::dsl::exists(
+                bp::table.filter(bp::package_id.eq(p::id)),
+            )))
+            .count()
+            .get_result(c)?;
+        if sealing > 0 || loose > 0 {
+            return Ok(None);
+        }
+        let rows: Vec<(i64, Option<String>)> = bp::table
+            .inner_join(b::table)
+            .inner_join(p::table)
+            .order(bp::id)
+            .select((b::supplier_id, p::tiktok_package_id))
+            .load(c)?;
+        let mut plan: Vec<(i64, Vec<String>)> = Vec::new();
+        for (sup, id) in rows {
+            match plan.iter_mut().find(|(s, _)| *s == sup) {
+                Some((_, ids)) => ids.push(id.unwrap()),
+                None => plan.push((sup, vec![id.unwrap()])),
+            }
+        }
+        Ok(Some(plan))
+    })
+    .await
+}
+
+/// Every batch is sealed whole (its zip matches its checksum and holds each of its labels),
+/// every package is in one batch, and every acknowledgement was applied exactly once.
+pub(super) async fn check_batches_and_acks(rig: &Rig) {
+    let (batches, members, events) = q(&rig.pool, |c| {
+        use podgate::db::schema::{ack_events as e, batch_packages as bp, batches as b};
+        let batches: Vec<(i64, String, i64, Option<String>)> = b::table
+            .select((b::id, b::status, b::package_count, b::zip_sha256))
+            .load(c)?;
+        let members: Vec<(i64, i64, i64, String)> = bp::table
+            .select((bp::id, bp::batch_id, bp::package_id, bp::ack_status))
+            .load(c)?;
+        let events: Vec<i64> = e::table.select(e::batch_package_id).load(c)?;
+        Ok((batches, members, events))
+    })
+    .await;
+    assert_eq!(batches.len(), 2, "one batch per supplier: {batches:?}");
+    for (id, status, count, sha) in &batches {
+        assert_eq!(status, "sealed", "batch {id}");
+        let zip = std::fs::read(podgate::batches::pack::zip_path(&rig.services.batches.dir, *id)).unwrap();
+        assert_eq!(
+            Some(hex::encode(sha2::Sha256::digest(&zip))),
+            *sha,
+            "batch {id}'s zip is the one recorded"
+        );
+        let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+        let mut pdfs = 0;
+        for i in 0..archive.len() {
+            let mut f = archive.by_index(i).unwrap();
+            let mut bytes = Vec::new();
+            f.read_to_end(&mut bytes).unwrap();
+            pdfs += usize::from(f.name().unwrap().starts_with("labels/") && bytes.starts_with(b"%PDF-"));
+        }
+        let inside = members.iter().filter(|m| m.1 == *id).count();
+        assert_eq!(
+            (pdfs, inside),
+            (*count as usize, *count as usize),
+            "batch {id} is whole"
+        );
+    }
+    let mut per_package: HashMap<i64, usize> = HashMap::new();
+    for m in &members {
+        *per_package.entry(m.2).or_default() += 1;
+        assert_eq!(m.3, "accepted", "batch package {} acknowledged", m.0);
+        let applied = events.iter().filter(|e| **e == m.0).count();
+        assert_eq!(
+            applied, 1,
+            "batch package {}: its acknowledgement applied once",
+            m.0
+        );
+    }
+    assert!(per_package.values().all(|n| *n == 1), "no package in two batches");
+}
