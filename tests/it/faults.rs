@@ -31,7 +31,11 @@ fn hostile_tiktok() -> FaultSettings {
 #[rocket::async_test]
 async fn sync_and_purchase_finish_while_a_fifth_of_tiktok_calls_fail() {
     let (app, sb) = app_with_sandbox(WorldSettings {
-        initial_orders: 200,
+        // Long form: PODGATE_FAULT_ORDERS=2000 ./scripts/test faults
+        initial_orders: std::env::var("PODGATE_FAULT_ORDERS")
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(200),
         orders_per_minute: 0.0,
         ..WorldSettings::default()
     })
