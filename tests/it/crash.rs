@@ -1,8 +1,9 @@
 //! Crash safety: two `podgate serve` processes share one database (SQLite file or PostgreSQL)
 //! while a seeded schedule SIGKILLs them at random points, again and again, through a label
-//! purchase, the sealing of the batches and the factory's acknowledgements; each killed
-//! process is restarted. At the end: one label bought per package (the sandbox's count), every
-//! label stored, every batch sealed whole, every acknowledgement applied once.
+//! purchase, the sealing of the batches, the factory's acknowledgements and the mail that
+//! announces the batches; each killed process is restarted. At the end: one label bought per
+//! package (the sandbox's count), every label stored, every batch sealed whole, every
+//! acknowledgement applied once, every announcement queued once and delivered.
 //!
 //! Short form (CI): 500 labels, at least 10 kills. Long form: `PODGATE_CRASH_LABELS=2000
 //! PODGATE_CRASH_KILLS=60 ./scripts/test crash`. `PODGATE_CRASH_SEED` replays a run.
@@ -27,7 +28,7 @@ use podgate::domain::suppliers::SupplierInput;
 use crate::common::TestDb;
 
 mod checks;
-use checks::{check_batches_and_acks, check_labels, sealed};
+use checks::{check_batches_and_acks, check_labels, check_mail, mail_delivered, sealed};
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -82,6 +83,8 @@ pub(super) struct Rig {
     data: std::path::PathBuf,
     pool: DbPool,
     services: podgate::app::Services,
+    /// The SMTP server both processes deliver the batches' announcements to.
+    smtp: crate::batches::Smtp,
     _sandbox: Killed,
 }
 
@@ -131,6 +134,7 @@ impl Rig {
             data,
             pool: prepared.pool.clone(),
             services,
+            smtp: crate::batches::smtp_sink(),
             _sandbox: sandbox,
         }
     }
@@ -149,6 +153,9 @@ impl Rig {
             .env("PODGATE_TIKTOK__AUTH_BASE", &self.base)
             .env("PODGATE_TIKTOK__APP_KEY", podgate::sandbox::DEFAULT_APP_KEY)
             .env("PODGATE_TIKTOK__APP_SECRET", podgate::sandbox::DEFAULT_APP_SECRET)
+            .env("PODGATE_SMTP__HOST", "127.0.0.1")
+            .env("PODGATE_SMTP__PORT", self.smtp.2.to_string())
+            .env("PODGATE_SMTP__TLS", "none")
             .stdout(Stdio::null())
             .stderr(out)
             .spawn()
@@ -192,6 +199,7 @@ impl Rig {
         for name in ["Shirt Co", "Mug Works"] {
             let input = SupplierInput {
                 name: name.into(),
+                contacts: format!("ops@{}.example", name.replace(' ', "").to_lowercase()),
                 time_zone: "UTC".into(),
                 ack_deadline_hours: "24".into(),
                 ..SupplierInput::default()
@@ -259,6 +267,7 @@ enum Phase {
     Purchase,
     Seal,
     Ack,
+    Mail,
     Done,
 }
 
@@ -400,7 +409,8 @@ async fn seeded_kill_9s_through_purchase_sealing_and_acks_lose_nothing_and_repea
                 }
                 None => Phase::Seal,
             },
-            Phase::Ack if acker.as_ref().is_some_and(|a| a.is_finished()) => Phase::Done,
+            Phase::Ack if acker.as_ref().is_some_and(|a| a.is_finished()) => Phase::Mail,
+            Phase::Mail if mail_delivered(&rig).await => Phase::Done,
             p => p,
         };
         if phase == Phase::Done && total >= min_kills {
@@ -429,4 +439,5 @@ async fn seeded_kill_9s_through_purchase_sealing_and_acks_lose_nothing_and_repea
     );
     check_labels(&rig, &jobs).await;
     check_batches_and_acks(&rig).await;
+    check_mail(&rig).await;
 }

@@ -41,8 +41,17 @@ fn cell() -> impl Strategy<Value = String> {
     ]
 }
 
+/// 400 cases in CI; `PROPTEST_CASES` sets more.
+fn cases() -> u32 {
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(400)
+}
+
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 400, ..ProptestConfig::default() })]
+    // PROPTEST_CASES=20000 for the long form.
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
 
     #[test]
     fn ack_csv_files_parse_whole_or_report_lines(h in header(), rows in prop::collection::vec(prop::collection::vec(cell(), 0..6), 0..20)) {

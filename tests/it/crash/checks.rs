@@ -119,3 +119,38 @@ pub(super) async fn check_batches_and_acks(rig: &Rig) {
     }
     assert!(per_package.values().all(|n| *n == 1), "no package in two batches");
 }
+
+/// Whether the outbox has nothing left to send.
+pub(super) async fn mail_delivered(rig: &Rig) -> bool {
+    let pending: i64 = q(&rig.pool, |c| {
+        use podgate::db::schema::mail_outbox::dsl::*;
+        mail_outbox.filter(status.eq("pending")).count().get_result(c)
+    })
+    .await;
+    pending == 0
+}
+
+/// Each batch's announcement was queued once (sealing is claimed once) and reached the real
+/// SMTP server; a message arrives twice only when a process died between sending it and
+/// recording it (at-least-once), never because two live processes both sent it.
+pub(super) async fn check_mail(rig: &Rig) {
+    let mails: Vec<(String, String, String, i64)> = q(&rig.pool, |c| {
+        use podgate::db::schema::mail_outbox::dsl::*;
+        mail_outbox.select((to_addr, subject, status, attempts)).load(c)
+    })
+    .await;
+    let to_suppliers: Vec<_> = mails.iter().filter(|m| m.0.starts_with("ops@")).collect();
+    assert_eq!(to_suppliers.len(), 2, "one announcement per batch: {mails:?}");
+    let delivered = crate::batches::delivered(&rig.smtp);
+    for (to, subject, status, attempts) in to_suppliers {
+        assert_eq!(status, "sent", "{to}: {subject}");
+        let copies = delivered
+            .iter()
+            .filter(|d| d.contains(to.as_str()) && d.contains(subject.as_str()))
+            .count();
+        assert!(
+            copies >= 1 && copies as i64 <= *attempts,
+            "{to}: {copies} copies of {subject:?} for {attempts} attempts"
+        );
+    }
+}
