@@ -124,6 +124,10 @@ async fn sync_and_purchase_finish_while_a_fifth_of_tiktok_calls_fail() {
         );
     }
 
+    eprintln!(
+        "faults: {synced} orders synced with {retries} retried calls; {} packages: {} bought, {} on hold, {} retried calls; sandbox errors {:?}",
+        started.planned, progress.done, progress.failed, progress.retries, state.errors
+    );
     let (_, page) = app.get(&format!("/labels/jobs/{job}")).await;
     assert!(
         page.contains("retried call"),
