@@ -3,6 +3,9 @@
 //! by a heartbeat while this process is alive, and given back when done. A process killed
 //! mid-way stops its heartbeat, and another takes the work over once the lease runs out.
 
+use std::collections::HashSet;
+use std::sync::{Mutex, OnceLock};
+
 use chrono::Duration;
 
 use crate::db::DbPool;
@@ -36,25 +39,34 @@ pub fn holder_is_gone(holder: &str) -> bool {
         && !std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
 
-/// Takes the lease `name` for this process; None when another process holds it.
+/// Names this process holds, so two tasks of one process do not both take a lease (the
+/// database row only tells processes apart).
+fn held_here() -> &'static Mutex<HashSet<String>> {
+    static HELD: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+    HELD.get_or_init(Mutex::default)
+}
+
+/// Takes the lease `name` for this process; None when another process, or another task of
+/// this one, holds it.
 pub async fn take(pool: &DbPool, name: String) -> Result<Option<Held>, DomainError> {
-    let ttl = Duration::seconds(LEASE_SECS);
-    let n = name.clone();
-    let taken = pool
-        .run(move |c| {
-            let me = super::labels::worker_id();
-            if lease::try_take(c, &n, me, ttl)? {
-                return Ok::<_, DomainError>(true);
-            }
-            match lease::holder(c, &n)? {
-                Some(h) if holder_is_gone(&h) => Ok(lease::take_over(c, &n, &h, me, ttl)?),
-                _ => Ok(false),
-            }
-        })
-        .await?;
-    if !taken {
+    if !held_here()
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(name.clone())
+    {
         return Ok(None);
     }
+    let taken = take_row(pool, name.clone()).await;
+    if !matches!(taken, Ok(true)) {
+        held_here()
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&name);
+    }
+    if !taken? {
+        return Ok(None);
+    }
+    let ttl = Duration::seconds(LEASE_SECS);
     let (p, n) = (pool.clone(), name.clone());
     let heartbeat = tokio::spawn(async move {
         loop {
@@ -72,17 +84,45 @@ pub async fn take(pool: &DbPool, name: String) -> Result<Option<Held>, DomainErr
     }))
 }
 
+/// Takes the lease's row: free, run out, or held by a dead process of this machine.
+async fn take_row(pool: &DbPool, name: String) -> Result<bool, DomainError> {
+    let ttl = Duration::seconds(LEASE_SECS);
+    pool.run(move |c| {
+        let me = super::labels::worker_id();
+        if lease::try_take(c, &name, me, ttl)? {
+            return Ok::<_, DomainError>(true);
+        }
+        match lease::holder(c, &name)? {
+            Some(h) if holder_is_gone(&h) => Ok(lease::take_over(c, &name, &h, me, ttl)?),
+            _ => Ok(false),
+        }
+    })
+    .await
+}
+
 impl Drop for Held {
     fn drop(&mut self) {
         self.heartbeat.abort();
         let (pool, name) = (self.pool.clone(), std::mem::take(&mut self.name));
-        // Give it back at once; if this fails (or the runtime is gone) it simply runs out.
-        if let Ok(rt) = tokio::runtime::Handle::try_current() {
-            rt.spawn(async move {
-                let _ = pool
-                    .run(move |c| Ok::<_, DomainError>(lease::release(c, &name, super::labels::worker_id())?))
-                    .await;
-            });
+        let forget = |name: &str| held_here().lock().unwrap_or_else(|p| p.into_inner()).remove(name);
+        // Give the row back first, then let this process's tasks take the name again (the other
+        // order could delete a row another task of ours had just taken). If the runtime is
+        // gone, the row simply runs out.
+        match tokio::runtime::Handle::try_current() {
+            Ok(rt) => {
+                rt.spawn(async move {
+                    let n = name.clone();
+                    let _ = pool
+                        .run(move |c| {
+                            Ok::<_, DomainError>(lease::release(c, &n, super::labels::worker_id())?)
+                        })
+                        .await;
+                    forget(&name);
+                });
+            }
+            Err(_) => {
+                forget(&name);
+            }
         }
     }
 }

@@ -56,3 +56,81 @@ fn a_transaction_that_reads_then_writes_waits_for_the_other_writer_on_sqlite() {
     );
     assert_eq!(race(&pool, true, "guarded"), Ok(()), "write_tx waits its turn");
 }
+
+/// Named leases: one holder at a time, even among the tasks of one process; a live holder is
+/// waited for, a dead holder of this machine is taken over at once, a run-out lease is free.
+#[rocket::async_test]
+async fn a_lease_has_one_holder_and_a_dead_holders_lease_is_taken_over() {
+    use podgate::domain::leases::take;
+    let dir = tempfile::tempdir().unwrap();
+    let db = crate::common::TestDb::new(dir.path());
+    let url = DbUrl::parse(&db.url).unwrap();
+    url.run_migrations().unwrap();
+    let pool = DbPool::open(&url, 4).unwrap();
+
+    let held = take(&pool, "shop:1:sync".into()).await.unwrap().expect("free");
+    assert!(
+        take(&pool, "shop:1:sync".into()).await.unwrap().is_none(),
+        "held by another task"
+    );
+    drop(held);
+    let mut again = None;
+    for _ in 0..100 {
+        again = take(&pool, "shop:1:sync".into()).await.unwrap();
+        if again.is_some() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(again.is_some(), "given back when dropped");
+
+    // Rows other processes hold: one alive (this test's own pid, another id), one dead.
+    let me = podgate::domain::labels::worker_id();
+    let host = me.rsplitn(3, '-').nth(2).unwrap().to_string();
+    let mut gone = std::process::Command::new("true").spawn().unwrap();
+    gone.wait().unwrap();
+    let rows = [
+        ("alive", format!("{host}-{}-0000", std::process::id())),
+        ("dead", format!("{host}-{}-0000", gone.id())),
+        ("elsewhere", "another-host-1-0000".to_string()),
+    ];
+    for (name, holder) in rows {
+        let in_a_minute = chrono::Utc::now().naive_utc() + chrono::Duration::minutes(1);
+        pool.run(move |c| {
+            podgate::db::models::lease::try_take(c, name, &holder, chrono::Duration::minutes(1))?;
+            diesel::update(podgate::db::schema::leases::table.find(name))
+                .set(podgate::db::schema::leases::expires_at.eq(in_a_minute))
+                .execute(c)
+                .map_err(podgate::domain::DomainError::from)
+        })
+        .await
+        .unwrap();
+    }
+    assert!(
+        take(&pool, "alive".into()).await.unwrap().is_none(),
+        "a live holder is waited for"
+    );
+    assert!(
+        take(&pool, "dead".into()).await.unwrap().is_some(),
+        "a dead holder's lease is taken over"
+    );
+    assert!(
+        take(&pool, "elsewhere".into()).await.unwrap().is_none(),
+        "another machine's holder is waited for"
+    );
+    pool.run(|c| {
+        diesel::update(podgate::db::schema::leases::table.find("elsewhere"))
+            .set(
+                podgate::db::schema::leases::expires_at
+                    .eq(chrono::Utc::now().naive_utc() - chrono::Duration::seconds(1)),
+            )
+            .execute(c)
+            .map_err(podgate::domain::DomainError::from)
+    })
+    .await
+    .unwrap();
+    assert!(
+        take(&pool, "elsewhere".into()).await.unwrap().is_some(),
+        "a run-out lease is free"
+    );
+}
