@@ -201,6 +201,15 @@ impl DbPool {
         self.url.backend()
     }
 
+    /// Which database this pool talks to (the SQLite file, or the PostgreSQL URL), to tell
+    /// apart databases opened by one process (tests open many).
+    pub fn database(&self) -> String {
+        match &self.url {
+            DbUrl::Sqlite(path) => path.display().to_string(),
+            DbUrl::Postgres(url) => url.clone(),
+        }
+    }
+
     /// Runs `f` with a pooled connection on the blocking thread pool, so Diesel never blocks
     /// an async worker.
     pub async fn run<F, T, E>(&self, f: F) -> Result<T, E>

@@ -39,29 +39,25 @@ pub fn holder_is_gone(holder: &str) -> bool {
         && !std::path::Path::new(&format!("/proc/{pid}")).exists()
 }
 
-/// Names this process holds, so two tasks of one process do not both take a lease (the
-/// database row only tells processes apart).
-fn held_here() -> &'static Mutex<HashSet<String>> {
-    static HELD: OnceLock<Mutex<HashSet<String>>> = OnceLock::new();
+/// (Database, name) pairs this process holds, so two tasks of one process do not both take a
+/// lease (the database row only tells processes apart; a test process opens many databases).
+fn held() -> std::sync::MutexGuard<'static, HashSet<(String, String)>> {
+    static HELD: OnceLock<Mutex<HashSet<(String, String)>>> = OnceLock::new();
     HELD.get_or_init(Mutex::default)
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
 }
 
 /// Takes the lease `name` for this process; None when another process, or another task of
 /// this one, holds it.
 pub async fn take(pool: &DbPool, name: String) -> Result<Option<Held>, DomainError> {
-    if !held_here()
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .insert(name.clone())
-    {
+    let key = (pool.database(), name.clone());
+    if !held().insert(key.clone()) {
         return Ok(None);
     }
     let taken = take_row(pool, name.clone()).await;
     if !matches!(taken, Ok(true)) {
-        held_here()
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&name);
+        held().remove(&key);
     }
     if !taken? {
         return Ok(None);
@@ -104,7 +100,8 @@ impl Drop for Held {
     fn drop(&mut self) {
         self.heartbeat.abort();
         let (pool, name) = (self.pool.clone(), std::mem::take(&mut self.name));
-        let forget = |name: &str| held_here().lock().unwrap_or_else(|p| p.into_inner()).remove(name);
+        let key = (pool.database(), name.clone());
+        let forget = move || held().remove(&key);
         // Give the row back first, then let this process's tasks take the name again (the other
         // order could delete a row another task of ours had just taken). If the runtime is
         // gone, the row simply runs out.
@@ -117,11 +114,11 @@ impl Drop for Held {
                             Ok::<_, DomainError>(lease::release(c, &n, super::labels::worker_id())?)
                         })
                         .await;
-                    forget(&name);
+                    forget();
                 });
             }
             Err(_) => {
-                forget(&name);
+                forget();
             }
         }
     }
