@@ -189,3 +189,32 @@ fn the_hostile_file_corpus_is_read_or_refused_with_reasons() {
     }
     assert!(seen >= 35, "the corpus is there: {seen} files");
 }
+
+/// A form over the 64 KiB limit is refused with a page that says so, and nothing is created.
+#[rocket::async_test]
+async fn an_oversized_form_is_refused_with_a_clear_page() {
+    let app = crate::common::TestApp::new().await;
+    app.setup_owner().await;
+    let huge = "x".repeat(100 * 1024);
+    let r = app
+        .post_form(
+            "/suppliers",
+            "/suppliers",
+            &[
+                ("name", "Huge Co"),
+                ("contacts", &huge),
+                ("time_zone", "UTC"),
+                ("ack_deadline_hours", "24"),
+            ],
+        )
+        .await;
+    let status = r.status();
+    let body = r.into_string().await.unwrap_or_default();
+    assert_eq!(status, rocket::http::Status::PayloadTooLarge, "{body}");
+    assert!(
+        body.contains("That was too large") && body.contains("Send a smaller"),
+        "{body}"
+    );
+    let (_, list) = app.get("/suppliers").await;
+    assert!(!list.contains("Huge Co"), "nothing was created");
+}
