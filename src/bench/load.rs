@@ -5,9 +5,7 @@
 //! in the same run: `/healthz` through the same stack and connections, and one download alone.
 //! Reports p50/p99 latency, throughput and the server's peak memory.
 
-use std::path::Path;
 use std::process::{Command, Stdio};
-use std::time::Instant;
 
 use anyhow::Context;
 
@@ -16,6 +14,9 @@ use crate::db::models::user::Role;
 use crate::domain::DomainError;
 
 use super::orders::{PASSWORD, SyncedShop, sign_in, synced_shop};
+
+/// The cipher of the SFTP downloads (as in `bench sftp`).
+const CIPHER: &str = "aes256-gcm@openssh.com";
 
 /// Options of the load benchmark.
 #[derive(Debug, Clone, clap::Args)]
@@ -107,53 +108,6 @@ fn wrk(url: &str, cookie: &str, connections: usize, seconds: u64) -> anyhow::Res
     Ok(w)
 }
 
-/// `downloads` concurrent `sftp` gets of one batch; returns each download's seconds, sorted.
-fn sftp_downloads(port: u16, key: &Path, downloads: usize, work: &Path) -> anyhow::Result<Vec<f64>> {
-    let start = Instant::now();
-    let mut waits = Vec::new();
-    for i in 0..downloads {
-        let script = work.join(format!("get{i}.txt"));
-        let out = work.join(format!("got{i}.zip"));
-        std::fs::write(&script, format!("get /outbox/batch-1.zip {}\n", out.display()))?;
-        let mut child = Command::new("sftp")
-            .args(["-q", "-P", &port.to_string(), "-i"])
-            .arg(key)
-            .args(["-o", "IdentitiesOnly=yes", "-o", "StrictHostKeyChecking=no"])
-            .args(["-o", "UserKnownHostsFile=/dev/null", "-b"])
-            .arg(&script)
-            .arg("bench-1@127.0.0.1")
-            .stdout(Stdio::null())
-            .spawn()?;
-        waits.push(std::thread::spawn(move || -> anyhow::Result<f64> {
-            anyhow::ensure!(child.wait()?.success(), "an sftp download failed");
-            let secs = start.elapsed().as_secs_f64();
-            std::fs::remove_file(out)?;
-            Ok(secs)
-        }));
-    }
-    let mut secs = Vec::new();
-    for w in waits {
-        secs.push(
-            w.join()
-                .map_err(|_| anyhow::anyhow!("a download thread panicked"))??,
-        );
-    }
-    secs.sort_by(f64::total_cmp);
-    Ok(secs)
-}
-
-/// A figure of `/proc/<pid>/status` (VmHWM, VmRSS), in MiB.
-fn proc_mib(pid: u32, field: &str) -> f64 {
-    std::fs::read_to_string(format!("/proc/{pid}/status"))
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map_or(0.0, |kb| kb / 1024.0)
-}
-
 /// Adds the suppliers, each with three sealed batches, a portal person for the first and an
 /// SFTP key login for the first; returns the portal person's email.
 async fn suppliers(world: &SyncedShop, opts: &LoadBench, pubkey: &str) -> anyhow::Result<String> {
@@ -237,7 +191,7 @@ pub async fn run(opts: LoadBench) -> anyhow::Result<serde_json::Value> {
     super::wait_for(&format!("{base}/healthz")).await?;
     let owner = sign_in(&base, "bench@example.com", PASSWORD).await?;
     let factory = sign_in(&base, &supplier_email, PASSWORD).await?;
-    let idle_mib = proc_mib(pid, "VmRSS:");
+    let idle_mib = super::proc_mib(pid, "VmRSS:");
 
     let (c, secs) = (opts.connections, opts.seconds);
     eprintln!("wrk, {c} connections, {secs} s per page:");
@@ -250,17 +204,25 @@ pub async fn run(opts: LoadBench) -> anyhow::Result<serde_json::Value> {
         Ok((healthz, orders, portal))
     })
     .await??;
-    let web_peak = proc_mib(pid, "VmHWM:");
+    let web_peak = super::proc_mib(pid, "VmHWM:");
 
     let (work, d) = (world.dir.path().to_path_buf(), opts.downloads);
     let (one, many) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
-        Ok((
-            sftp_downloads(sftp_port, &key, 1, &work)?,
-            sftp_downloads(sftp_port, &key, d, &work)?,
-        ))
+        let get = |n| {
+            super::sftp::download(
+                sftp_port,
+                "bench-1",
+                &key,
+                "/outbox/batch-1.zip",
+                n,
+                CIPHER,
+                &work,
+            )
+        };
+        Ok((get(1)?, get(d)?))
     })
     .await??;
-    let peak = proc_mib(pid, "VmHWM:");
+    let peak = super::proc_mib(pid, "VmHWM:");
     drop(server);
     let (d50, d99) = (super::percentile(&many, 0.5), super::percentile(&many, 0.99));
     let mb_s = (opts.batch_mib << 20) as f64 * d as f64 / 1e6 / many.last().copied().unwrap_or(1.0);

@@ -93,8 +93,9 @@ pub(super) fn keygen(path: &Path) -> anyhow::Result<String> {
     Ok(std::fs::read_to_string(path.with_extension("pub"))?)
 }
 
-/// Runs `streams` concurrent `sftp` downloads of `remote`; returns the seconds until all end.
-fn download(
+/// Runs `streams` concurrent `sftp` downloads of `remote`, each its own connection; returns
+/// each download's seconds from the common start, sorted (the last is when all had ended).
+pub(super) fn download(
     port: u16,
     user: &str,
     key: &Path,
@@ -102,41 +103,44 @@ fn download(
     streams: usize,
     cipher: &str,
     dir: &Path,
-) -> anyhow::Result<f64> {
+) -> anyhow::Result<Vec<f64>> {
     let t = Instant::now();
-    let mut kids = Vec::new();
+    let mut waits = Vec::new();
     for i in 0..streams {
         let batch = dir.join(format!("b{i}.txt"));
-        std::fs::write(
-            &batch,
-            format!("get {remote} {}\n", dir.join(format!("out{i}")).display()),
-        )?;
-        kids.push(
-            Command::new("sftp")
-                .args(["-q", "-c", cipher, "-P", &port.to_string(), "-i"])
-                .arg(key)
-                .args([
-                    "-o",
-                    "IdentitiesOnly=yes",
-                    "-o",
-                    "StrictHostKeyChecking=no",
-                    "-o",
-                    "UserKnownHostsFile=/dev/null",
-                    "-b",
-                ])
-                .arg(&batch)
-                .arg(format!("{user}@127.0.0.1"))
-                .stdout(std::process::Stdio::null())
-                .spawn()?,
+        let out = dir.join(format!("out{i}"));
+        std::fs::write(&batch, format!("get {remote} {}\n", out.display()))?;
+        let mut child = Command::new("sftp")
+            .args(["-q", "-c", cipher, "-P", &port.to_string(), "-i"])
+            .arg(key)
+            .args([
+                "-o",
+                "IdentitiesOnly=yes",
+                "-o",
+                "StrictHostKeyChecking=no",
+                "-o",
+                "UserKnownHostsFile=/dev/null",
+                "-b",
+            ])
+            .arg(&batch)
+            .arg(format!("{user}@127.0.0.1"))
+            .stdout(std::process::Stdio::null())
+            .spawn()?;
+        waits.push(std::thread::spawn(move || -> anyhow::Result<f64> {
+            anyhow::ensure!(child.wait()?.success(), "an sftp download failed");
+            let secs = t.elapsed().as_secs_f64();
+            std::fs::remove_file(out)?;
+            Ok(secs)
+        }));
+    }
+    let mut secs = Vec::new();
+    for w in waits {
+        secs.push(
+            w.join()
+                .map_err(|_| anyhow::anyhow!("a download thread panicked"))??,
         );
     }
-    for mut k in kids {
-        anyhow::ensure!(k.wait()?.success(), "an sftp download failed");
-    }
-    let secs = t.elapsed().as_secs_f64();
-    for i in 0..streams {
-        let _ = std::fs::remove_file(dir.join(format!("out{i}")));
-    }
+    secs.sort_by(f64::total_cmp);
     Ok(secs)
 }
 
@@ -179,19 +183,6 @@ fn openssh(dir: &Path, pubkey: &str) -> anyhow::Result<Option<(std::process::Chi
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
     anyhow::bail!("the throwaway sshd did not start")
-}
-
-/// Peak resident memory of this process (where podgate's server runs), in MiB.
-fn peak_rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
-                .and_then(|l| l.split_whitespace().nth(1)?.parse::<f64>().ok())
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
 }
 
 /// Runs the benchmark and returns its figures.
@@ -260,8 +251,11 @@ pub async fn run(opts: SftpBench) -> anyhow::Result<serde_json::Value> {
     let podgate_s = tokio::task::spawn_blocking(move || {
         download(port, "bench", &kp, "/outbox/batch-1.zip", streams, &cipher, &work)
     })
-    .await??;
-    let peak = peak_rss_mb();
+    .await??
+    .last()
+    .copied()
+    .unwrap_or_default();
+    let peak = super::proc_mib(std::process::id(), "VmHWM:");
     stop.cancel();
     let mb = (opts.size_mib << 20) as f64 * opts.streams as f64 / 1e6;
     let podgate_mb_s = mb / podgate_s;
@@ -284,7 +278,7 @@ pub async fn run(opts: SftpBench) -> anyhow::Result<serde_json::Value> {
             .await?;
             let _ = child.kill();
             let _ = child.wait();
-            let v = mb / s?;
+            let v = mb / s?.last().copied().unwrap_or(f64::MAX);
             eprintln!("OpenSSH sftp-server: {v:.0} MB/s");
             Some(v)
         }

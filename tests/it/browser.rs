@@ -13,14 +13,6 @@ use fantoccini::{Client, ClientBuilder, Locator};
 
 use crate::common::TestDb;
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 struct Kill(Child);
 impl Drop for Kill {
     fn drop(&mut self) {
@@ -141,7 +133,11 @@ TOTE-,prefix,100,Shirt Co,TOTE15,250,15,15,1,https://cdn.example.com/print/tote.
 async fn the_whole_handoff_in_a_real_browser() {
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::new(dir.path());
-    let (web, sb_port, driver) = (free_port(), free_port(), free_port());
+    let (web, sb_port, driver) = (
+        podgate::bench::free_port().unwrap(),
+        podgate::bench::free_port().unwrap(),
+        podgate::bench::free_port().unwrap(),
+    );
     let base = format!("http://127.0.0.1:{web}");
     let sb = format!("http://127.0.0.1:{sb_port}");
     let _sandbox = Kill(

@@ -113,14 +113,6 @@ fn bad_configuration_fails_at_start_naming_the_key() {
     );
 }
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn http_get(port: u16, path: &str) -> std::io::Result<String> {
     let mut s = TcpStream::connect(("127.0.0.1", port))?;
     s.set_read_timeout(Some(Duration::from_secs(5)))?;
@@ -137,7 +129,7 @@ fn http_get(port: u16, path: &str) -> std::io::Result<String> {
 fn serve_prints_the_url_answers_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::new(dir.path());
-    let port = free_port();
+    let port = podgate::bench::free_port().unwrap();
     let mut child = podgate(dir.path(), &db)
         .arg("serve")
         .env("PODGATE_SFTP__PORT", "0")
@@ -233,7 +225,11 @@ fn mail_test_sends_through_smtp_or_keeps_the_message_in_the_outbox() {
 
 /// Starts `podgate serve --demo` on free ports; returns the child and the ports (web, sftp).
 fn demo(dir: &std::path::Path, db: &TestDb) -> (std::process::Child, u16, u16) {
-    let (port, sftp_port, sb_port) = (free_port(), free_port(), free_port());
+    let (port, sftp_port, sb_port) = (
+        podgate::bench::free_port().unwrap(),
+        podgate::bench::free_port().unwrap(),
+        podgate::bench::free_port().unwrap(),
+    );
     let child = podgate(dir, db)
         .args(["serve", "--demo"])
         .env("PODGATE_PORT", port.to_string())

@@ -30,14 +30,6 @@ use crate::common::TestDb;
 mod checks;
 use checks::{check_batches_and_acks, check_labels, check_mail, mail_delivered, sealed};
 
-fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 fn env_or(name: &str, default: u64) -> u64 {
     std::env::var(name)
         .ok()
@@ -91,7 +83,7 @@ pub(super) struct Rig {
 impl Rig {
     async fn new(dir: &std::path::Path, orders: u64) -> Rig {
         let db = TestDb::new(dir);
-        let sb_port = free_port();
+        let sb_port = podgate::bench::free_port().unwrap();
         let base = format!("http://127.0.0.1:{sb_port}");
         let sandbox = Killed(
             Command::new(env!("CARGO_BIN_EXE_podgate"))
@@ -140,7 +132,7 @@ impl Rig {
     }
 
     fn serve(&self, log: usize) -> Serve {
-        let port = free_port();
+        let port = podgate::bench::free_port().unwrap();
         let out = std::fs::File::create(self.data.join(format!("serve-{log}.log"))).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_podgate"))
             .arg("serve")
