@@ -43,6 +43,7 @@ pub fn latest_cutoff(times: &str, zone: &str, now: NaiveDateTime) -> Option<Naiv
 impl Batches {
     /// Runs the clock every `every` until shutdown.
     pub async fn clock(self, every: Duration, shutdown: CancellationToken) {
+        self.sweep_leftovers().await;
         self.resume().await;
         loop {
             if let Err(e) = self.tick(crate::db::models::now()).await {

@@ -129,6 +129,21 @@ impl Batches {
         }
     }
 
+    /// Clears what packings killed mid-way left behind (older than an hour, so never a packing
+    /// running now in another process). Run once at start.
+    pub async fn sweep_leftovers(&self) {
+        let dir = self.dir.clone();
+        let swept = tokio::task::spawn_blocking(move || {
+            pack::sweep_leftovers(&dir, std::time::Duration::from_secs(3600))
+        })
+        .await;
+        match swept {
+            Ok(Ok(n)) if n > 0 => tracing::info!(files = n, "removed leftovers of interrupted packings"),
+            Ok(Err(e)) => tracing::warn!(error = %e, "could not sweep packing leftovers"),
+            _ => {}
+        }
+    }
+
     /// Where a sealed batch's zip is.
     pub fn zip_path(&self, b: &Batch) -> PathBuf {
         pack::zip_path(&self.dir, b.id)

@@ -75,6 +75,26 @@ fn tmp_name(path: &Path) -> PathBuf {
     PathBuf::from(s)
 }
 
+/// Removes packing leftovers (`*.tmp`) older than `age`: what a process killed mid-packing
+/// left behind. Younger ones may belong to a packing running now in another process.
+pub fn sweep_leftovers(dir: &Path, age: std::time::Duration) -> std::io::Result<usize> {
+    let mut removed = 0;
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(0),
+        Err(e) => return Err(e),
+    };
+    for entry in entries {
+        let entry = entry?;
+        let old = entry.metadata()?.modified()?.elapsed().is_ok_and(|a| a > age);
+        if old && entry.file_name().to_string_lossy().ends_with(".tmp") {
+            std::fs::remove_file(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
+}
+
 /// Reads a stored label and checks it against its SHA-256.
 fn read_label(label_path: &dyn Fn(&str) -> PathBuf, sha: &str) -> Result<Vec<u8>, PackError> {
     let bytes = std::fs::read(label_path(sha))?;
@@ -182,4 +202,38 @@ pub fn sha256_of(r: &mut impl Read) -> std::io::Result<(String, u64)> {
 /// The `batch-<n>.zip.sha256` published beside a zip (`sha256sum -c` reads it).
 pub fn sha256_file_line(zip_sha256: &str, zip_name: &str) -> String {
     format!("{zip_sha256}  {zip_name}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_old_packing_leftovers_are_swept() {
+        let dir = tempfile::tempdir().unwrap();
+        let old = dir.path().join("7.zip.0a1b2c3d.tmp");
+        let fresh = dir.path().join("8.zip.0a1b2c3d.tmp");
+        let sealed = dir.path().join("7.zip");
+        for p in [&old, &fresh, &sealed] {
+            std::fs::write(p, b"x").unwrap();
+        }
+        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for p in [&old, &sealed] {
+            std::fs::File::options()
+                .write(true)
+                .open(p)
+                .unwrap()
+                .set_modified(hour_ago)
+                .unwrap();
+        }
+        assert_eq!(
+            sweep_leftovers(dir.path(), std::time::Duration::from_secs(600)).unwrap(),
+            1
+        );
+        assert!(!old.exists() && fresh.exists() && sealed.exists());
+        assert_eq!(
+            sweep_leftovers(&dir.path().join("none"), std::time::Duration::ZERO).unwrap(),
+            0
+        );
+    }
 }
