@@ -9,9 +9,7 @@ use std::time::Instant;
 use rocket::figment::providers::Serialized;
 
 use crate::db::models::audit::{Actor, Channel};
-use crate::db::models::user::Role;
 use crate::domain::DomainError;
-use crate::domain::suppliers::SupplierInput;
 use crate::sandbox::{self, SandboxConfig, faults::FaultSettings, world::WorldSettings};
 
 /// Options of the labels benchmark.
@@ -70,39 +68,10 @@ pub async fn seller_world(opts: &LabelsBench) -> anyhow::Result<SellerWorld> {
     let prepared = crate::app::prepare(figment)?;
     let services = crate::app::Services::new(prepared.pool.clone(), &prepared.config)?;
     let pool = prepared.pool.clone();
-    let owner = pool
-        .run(|c| {
-            crate::domain::accounts::add_user_blocking(
-                c,
-                "Bench Prints",
-                "bench@example.com",
-                "Bench",
-                Role::Owner,
-                "bench password 1",
-            )
-        })
-        .await?;
+    let owner = super::owner(&pool).await?;
     let actor = Actor::user(&owner, None, Channel::Cli);
-    let code = {
-        let mut w = sb.sandbox.world.lock().unwrap_or_else(|p| p.into_inner());
-        let code = w.token("auth_");
-        w.auth_codes.insert(
-            code.clone(),
-            sandbox::world::AuthCode {
-                expires_at: i64::MAX,
-                used: false,
-            },
-        );
-        code
-    };
-    let shops = services.tiktok.connect(&actor, &code).await?;
-    let input = SupplierInput {
-        name: "Bench Factory".into(),
-        time_zone: "UTC".into(),
-        ack_deadline_hours: "24".into(),
-        ..SupplierInput::default()
-    };
-    crate::domain::suppliers::create(&pool, &actor, input).await?;
+    let shops = super::connect_shop(&sb, &services, &owner).await?;
+    super::supplier(&pool, &owner, "Bench Factory").await?;
     let csv =
         "pattern,match,supplier,weight_g,length_in,width_in,height_in\n*,glob,Bench Factory,400,10,8,2\n";
     crate::domain::catalog::import(&pool, &actor, csv.as_bytes().to_vec()).await?;

@@ -13,7 +13,8 @@ use crate::db::models::audit::{Actor, Channel};
 use crate::db::models::user::Role;
 use crate::domain::DomainError;
 
-use super::orders::{PASSWORD, SyncedShop, sign_in, synced_shop};
+use super::PASSWORD;
+use super::orders::{SyncedShop, sign_in, synced_shop};
 
 /// The cipher of the SFTP downloads (as in `bench sftp`).
 const CIPHER: &str = "aes256-gcm@openssh.com";
@@ -116,13 +117,7 @@ async fn suppliers(world: &SyncedShop, opts: &LoadBench, pubkey: &str) -> anyhow
     let ws = world.owner.workspace_id;
     let mut first = None;
     for n in 1..=opts.suppliers {
-        let input = crate::domain::suppliers::SupplierInput {
-            name: format!("Factory {n}"),
-            time_zone: "UTC".into(),
-            ack_deadline_hours: "24".into(),
-            ..Default::default()
-        };
-        let sid = crate::domain::suppliers::create(pool, &actor, input).await?;
+        let sid = super::supplier(pool, &world.owner, &format!("Factory {n}")).await?;
         for _ in 0..3 {
             super::sftp::synthetic_batch(pool, &world.services.batches, ws, sid, opts.batch_mib << 20)
                 .await?;
@@ -189,7 +184,7 @@ pub async fn run(opts: LoadBench) -> anyhow::Result<serde_json::Value> {
     let pid = server.0.id();
     let base = format!("http://127.0.0.1:{port}");
     super::wait_for(&format!("{base}/healthz")).await?;
-    let owner = sign_in(&base, "bench@example.com", PASSWORD).await?;
+    let owner = sign_in(&base, super::OWNER_EMAIL, PASSWORD).await?;
     let factory = sign_in(&base, &supplier_email, PASSWORD).await?;
     let idle_mib = super::proc_mib(pid, "VmRSS:");
 

@@ -41,6 +41,65 @@ pub fn proc_mib(pid: u32, field: &str) -> f64 {
         .map_or(0.0, |kb| kb / 1024.0)
 }
 
+/// The owner every benchmark world signs in as, and the password of its people.
+pub const OWNER_EMAIL: &str = "bench@example.com";
+pub const PASSWORD: &str = "bench password 1";
+
+/// Adds the benchmark seller's owner.
+pub async fn owner(pool: &crate::db::DbPool) -> anyhow::Result<crate::db::models::user::User> {
+    let user = pool
+        .run(|c| {
+            crate::domain::accounts::add_user_blocking(
+                c,
+                "Bench Prints",
+                OWNER_EMAIL,
+                "Bench",
+                crate::db::models::user::Role::Owner,
+                PASSWORD,
+            )
+        })
+        .await?;
+    Ok(user)
+}
+
+/// Connects the sandbox's shop for `owner`, approving as the seller would (a fresh auth code).
+pub async fn connect_shop(
+    sb: &crate::sandbox::SandboxHandle,
+    services: &crate::app::Services,
+    owner: &crate::db::models::user::User,
+) -> anyhow::Result<Vec<crate::db::models::shop::Shop>> {
+    let code = {
+        let mut w = sb.sandbox.world.lock().unwrap_or_else(|p| p.into_inner());
+        let code = w.token("auth_");
+        w.auth_codes.insert(
+            code.clone(),
+            crate::sandbox::world::AuthCode {
+                expires_at: i64::MAX,
+                used: false,
+            },
+        );
+        code
+    };
+    let actor = crate::db::models::audit::Actor::user(owner, None, crate::db::models::audit::Channel::Cli);
+    Ok(services.tiktok.connect(&actor, &code).await?)
+}
+
+/// Adds a supplier (UTC, answers due in 24 h); returns its id.
+pub async fn supplier(
+    pool: &crate::db::DbPool,
+    owner: &crate::db::models::user::User,
+    name: &str,
+) -> anyhow::Result<i64> {
+    let actor = crate::db::models::audit::Actor::user(owner, None, crate::db::models::audit::Channel::Cli);
+    let input = crate::domain::suppliers::SupplierInput {
+        name: name.into(),
+        time_zone: "UTC".into(),
+        ack_deadline_hours: "24".into(),
+        ..Default::default()
+    };
+    Ok(crate::domain::suppliers::create(pool, &actor, input).await?)
+}
+
 /// Waits until a URL answers.
 pub async fn wait_for(url: &str) -> anyhow::Result<()> {
     for _ in 0..600 {

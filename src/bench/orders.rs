@@ -11,8 +11,6 @@ use anyhow::Context;
 use rand::{RngExt, SeedableRng};
 use rocket::figment::providers::Serialized;
 
-use crate::db::models::audit::{Actor, Channel};
-use crate::db::models::user::Role;
 use crate::sandbox::{self, SandboxConfig, world::WorldSettings};
 
 /// Options of the orders benchmark.
@@ -136,9 +134,6 @@ pub(super) struct SyncedShop {
     pub load_seconds: f64,
 }
 
-/// The owner's password in every benchmark world.
-pub(super) const PASSWORD: &str = "bench password 1";
-
 /// Loads `orders` sandbox orders through the real sync path; `port` is the web port to configure.
 pub(super) async fn synced_shop(
     orders: usize,
@@ -172,34 +167,8 @@ pub(super) async fn synced_shop(
     };
     let prepared = crate::app::prepare(figment)?;
     let services = crate::app::Services::new(prepared.pool.clone(), &prepared.config)?;
-    let password = PASSWORD;
-    let owner = prepared
-        .pool
-        .run(move |c| {
-            crate::domain::accounts::add_user_blocking(
-                c,
-                "Bench Prints",
-                "bench@example.com",
-                "Bench",
-                Role::Owner,
-                password,
-            )
-        })
-        .await?;
-    let code = {
-        let mut w = sb.sandbox.world.lock().unwrap_or_else(|p| p.into_inner());
-        let code = w.token("auth_");
-        w.auth_codes.insert(
-            code.clone(),
-            sandbox::world::AuthCode {
-                expires_at: i64::MAX,
-                used: false,
-            },
-        );
-        code
-    };
-    let actor = Actor::user(&owner, None, Channel::Cli);
-    let shops = services.tiktok.connect(&actor, &code).await?;
+    let owner = super::owner(&prepared.pool).await?;
+    let shops = super::connect_shop(&sb, &services, &owner).await?;
     eprintln!("loading {orders} orders through the sync path…");
     let t = Instant::now();
     services.tiktok.sync_shop(&services.sync, shops[0].id).await?;
@@ -244,7 +213,7 @@ pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
     let server = tokio::spawn(rocket.launch());
     let base = format!("http://127.0.0.1:{port}");
     super::wait_for(&format!("{base}/healthz")).await?;
-    let session = Arc::new(sign_in(&base, "bench@example.com", PASSWORD).await?);
+    let session = Arc::new(sign_in(&base, super::OWNER_EMAIL, super::PASSWORD).await?);
 
     // Paths people use: first pages, filters, searches, deep keyset pages, order pages.
     let (min_t, max_t) = prepared

@@ -12,7 +12,6 @@ use tokio_util::sync::CancellationToken;
 
 use crate::db::DbPool;
 use crate::db::models::batch::{self, Batch};
-use crate::db::models::user::Role;
 use crate::domain::DomainError;
 
 /// Options of the SFTP benchmark.
@@ -192,26 +191,8 @@ pub async fn run(opts: SftpBench) -> anyhow::Result<serde_json::Value> {
     let prepared = crate::app::prepare(figment)?;
     let services = crate::app::Services::new(prepared.pool.clone(), &prepared.config)?;
     let pool = prepared.pool.clone();
-    let owner = pool
-        .run(|c| {
-            crate::domain::accounts::add_user_blocking(
-                c,
-                "Bench Prints",
-                "bench@example.com",
-                "Bench",
-                Role::Owner,
-                "bench password 1",
-            )
-        })
-        .await?;
-    let actor = crate::db::models::audit::Actor::user(&owner, None, crate::db::models::audit::Channel::Cli);
-    let input = crate::domain::suppliers::SupplierInput {
-        name: "Bench Factory".into(),
-        time_zone: "UTC".into(),
-        ack_deadline_hours: "24".into(),
-        ..Default::default()
-    };
-    let sid = crate::domain::suppliers::create(&pool, &actor, input).await?;
+    let owner = super::owner(&pool).await?;
+    let sid = super::supplier(&pool, &owner, "Bench Factory").await?;
     let key = dir.path().join("client_key");
     let pubkey = keygen(&key)?;
     let parsed = russh::keys::PublicKey::from_openssh(pubkey.trim())?;

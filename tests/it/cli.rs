@@ -277,37 +277,14 @@ fn the_demo_starts_ready_to_try_and_keeps_its_credentials() {
     let root = http_get(port, "/").unwrap();
     assert!(root.to_lowercase().contains("location: /login"), "{root}");
     let s = &creds["suppliers"][0];
-    let batch = dir.path().join("b.txt");
-    std::fs::write(&batch, "ls /\n").unwrap();
-    let o = Command::new("sshpass")
-        .env("SSHPASS", s["sftp_password"].as_str().unwrap())
-        .args([
-            "-e",
-            "sftp",
-            "-o",
-            "BatchMode=no",
-            "-o",
-            "PreferredAuthentications=password",
-            "-o",
-            "PubkeyAuthentication=no",
-        ])
-        .args([
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-P",
-            &sftp_port.to_string(),
-            "-b",
-        ])
-        .arg(&batch)
-        .arg(format!("{}@127.0.0.1", s["sftp_user"].as_str().unwrap()))
-        .output()
-        .unwrap();
-    assert!(
-        o.status.success() && String::from_utf8_lossy(&o.stdout).contains("outbox"),
-        "{o:?}"
+    let (ok, listing) = crate::sftp::sftp_with_password(
+        sftp_port,
+        dir.path(),
+        s["sftp_user"].as_str().unwrap(),
+        s["sftp_password"].as_str().unwrap(),
+        "ls /\n",
     );
+    assert!(ok && listing.contains("outbox"), "{listing}");
     let out = stop(child);
     assert!(
         out.contains("Demo ready") && out.contains(creds["seller"]["password"].as_str().unwrap()),

@@ -141,22 +141,17 @@ fn sftp_key(d: &Drop, key: &Path, user: &str, batch: &str, extra: &[&str]) -> (b
         .arg(format!("{user}@127.0.0.1"))
         .output()
         .unwrap();
-    (
-        o.status.success(),
-        format!(
-            "{}{}",
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        ),
-    )
+    output(o)
 }
 
-fn sftp_password(d: &Drop, user: &str, password: &str, batch: &str) -> (bool, String) {
-    let b = d.tmp.path().join("batch-pw.txt");
+/// Runs OpenSSH `sftp -b` through sshpass with a password on a local port, in `dir`;
+/// returns (success, output).
+pub fn sftp_with_password(port: u16, dir: &Path, user: &str, password: &str, batch: &str) -> (bool, String) {
+    let b = dir.join("batch-pw.txt");
     std::fs::write(&b, batch).unwrap();
     let o = Command::new("sshpass")
         .env("SSHPASS", password)
-        .current_dir(d.tmp.path())
+        .current_dir(dir)
         .args([
             "-e",
             "sftp",
@@ -164,22 +159,28 @@ fn sftp_password(d: &Drop, user: &str, password: &str, batch: &str) -> (bool, St
             "BatchMode=no",
             "-o",
             "PreferredAuthentications=password",
-            "-o",
-            "PubkeyAuthentication=no",
         ])
+        .args(["-o", "PubkeyAuthentication=no", "-o", "StrictHostKeyChecking=no"])
         .args([
-            "-o",
-            "StrictHostKeyChecking=no",
             "-o",
             "UserKnownHostsFile=/dev/null",
             "-P",
-            &d.port.to_string(),
+            &port.to_string(),
             "-b",
         ])
         .arg(&b)
         .arg(format!("{user}@127.0.0.1"))
         .output()
         .unwrap();
+    output(o)
+}
+
+fn sftp_password(d: &Drop, user: &str, password: &str, batch: &str) -> (bool, String) {
+    sftp_with_password(d.port, d.tmp.path(), user, password, batch)
+}
+
+/// A client's success and everything it printed.
+fn output(o: std::process::Output) -> (bool, String) {
     (
         o.status.success(),
         format!(
