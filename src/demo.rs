@@ -94,18 +94,12 @@ pub async fn seed(
     let actor = Actor::user(&owner, None, Channel::Cli);
 
     // Connect the sandbox shop as a seller would (an authorization code, then the exchange).
-    let code = {
-        let mut w = sandbox.sandbox.world.lock().unwrap_or_else(|p| p.into_inner());
-        let code = w.token("auth_");
-        w.auth_codes.insert(
-            code.clone(),
-            crate::sandbox::world::AuthCode {
-                expires_at: i64::MAX,
-                used: false,
-            },
-        );
-        code
-    };
+    let code = sandbox
+        .sandbox
+        .world
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .issue_auth_code(i64::MAX);
     let shops = services.tiktok.connect(&actor, &code).await?;
 
     let mut supplier_logins = Vec::new();

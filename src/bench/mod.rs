@@ -68,18 +68,12 @@ pub async fn connect_shop(
     services: &crate::app::Services,
     owner: &crate::db::models::user::User,
 ) -> anyhow::Result<Vec<crate::db::models::shop::Shop>> {
-    let code = {
-        let mut w = sb.sandbox.world.lock().unwrap_or_else(|p| p.into_inner());
-        let code = w.token("auth_");
-        w.auth_codes.insert(
-            code.clone(),
-            crate::sandbox::world::AuthCode {
-                expires_at: i64::MAX,
-                used: false,
-            },
-        );
-        code
-    };
+    let code = sb
+        .sandbox
+        .world
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .issue_auth_code(i64::MAX);
     let actor = crate::db::models::audit::Actor::user(owner, None, crate::db::models::audit::Channel::Cli);
     Ok(services.tiktok.connect(&actor, &code).await?)
 }

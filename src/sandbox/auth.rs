@@ -9,7 +9,7 @@ use rocket::{FromForm, Route, State, get, post, routes};
 
 use super::Sandbox;
 use super::api::ApiReply;
-use super::world::{AccessToken, AuthCode, SCOPES, World};
+use super::world::{AccessToken, SCOPES, World};
 use crate::tiktok::client::unix_now;
 use crate::tiktok::error::codes;
 use crate::tiktok::types::TokenData;
@@ -63,14 +63,7 @@ fn authorize_decision(sb: &State<Sandbox>, form: Form<Decision>) -> Result<Redir
     let mut u = url::Url::parse(&redirect)
         .map_err(|e| RawHtml(format!("<p>bad redirect URL: {}</p>", esc(&e.to_string()))))?;
     if form.decision == "approve" {
-        let code = w.token("auth_");
-        w.auth_codes.insert(
-            code.clone(),
-            AuthCode {
-                expires_at: unix_now() + 1800,
-                used: false,
-            },
-        );
+        let code = w.issue_auth_code(unix_now() + 1800);
         u.query_pairs_mut()
             .append_pair("code", &code)
             .append_pair("state", &form.state);

@@ -436,6 +436,20 @@ impl World {
     pub fn token(&mut self, prefix: &str) -> String {
         format!("{prefix}{}", hex::encode(self.rng.random::<[u8; 20]>()))
     }
+
+    /// Issues a single-use authorization code, as the authorization page does when the seller
+    /// approves, valid until `expires_at` (Unix seconds).
+    pub fn issue_auth_code(&mut self, expires_at: i64) -> String {
+        let code = self.token("auth_");
+        self.auth_codes.insert(
+            code.clone(),
+            AuthCode {
+                expires_at,
+                used: false,
+            },
+        );
+        code
+    }
 }
 
 fn code(variant: &str) -> String {
