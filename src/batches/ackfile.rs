@@ -113,6 +113,25 @@ pub fn parse(format: Format, bytes: &[u8]) -> Result<Vec<AckLine>, Vec<LineError
     if errors.is_empty() { Ok(lines) } else { Err(errors) }
 }
 
+/// The row number (after the header) of the record the csv reader reports at `byte`: that
+/// offset is where the previous record ended, so line breaks of skipped blank rows are stepped
+/// over first.
+fn row_after_header(text: &[u8], byte: usize) -> usize {
+    let start = byte
+        + text[byte.min(text.len())..]
+            .iter()
+            .take_while(|c| matches!(c, b'\r' | b'\n'))
+            .count();
+    let breaks = |end: usize| {
+        text[..end.min(text.len())]
+            .iter()
+            .filter(|c| **c == b'\n')
+            .count()
+    };
+    let header = text.iter().take_while(|c| matches!(c, b'\r' | b'\n')).count();
+    (breaks(start) - breaks(header)).max(1)
+}
+
 fn parse_csv(bytes: &[u8]) -> Result<Vec<(usize, RawLine)>, Vec<LineError>> {
     let text = std::str::from_utf8(bytes).map_err(|_| {
         vec![LineError {
@@ -152,7 +171,13 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<(usize, RawLine)>, Vec<LineError>> {
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for (i, rec) in r.records().enumerate() {
-        let n = i + 1;
+        // Line numbers count the file's rows after the header, blank rows included (the csv
+        // reader skips those), so "line 3" is the third row the factory wrote.
+        let position = match &rec {
+            Ok(rec) => rec.position(),
+            Err(e) => e.position(),
+        };
+        let n = position.map_or(i + 1, |p| row_after_header(text.as_bytes(), p.byte() as usize));
         match rec {
             Ok(rec) => {
                 let get = |name: &str| {
@@ -248,6 +273,21 @@ pub fn result_csv(applied: &[super::acks::LineResult], refused: &[LineError]) ->
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn line_numbers_are_the_rows_the_factory_wrote_blank_rows_included() {
+        for f in [
+            "package_id,status\n1,accepted\n\n\n2,bogus\n",
+            "package_id,status\r\n1,accepted\r\n\r\n\r\n2,bogus",
+        ] {
+            let errors = parse(Format::Csv, f.as_bytes()).unwrap_err();
+            assert_eq!(
+                errors.iter().map(|e| e.line).collect::<Vec<_>>(),
+                [4],
+                "{f:?}: {errors:?}"
+            );
+        }
+    }
 
     #[test]
     fn a_good_csv_reads_every_line() {
