@@ -22,7 +22,8 @@ fn hostile_tiktok() -> FaultSettings {
         timeout_rate: 0.02,
         timeout_ms: 600,
         lost_answer_rate: 0.05,
-        hold_rate: 0.05,
+        // High enough that a job of ~90 packages meets a hold (0.85^90 ≈ 4e-7 that it does not).
+        hold_rate: 0.15,
         doc_generating_rate: 0.1,
         ..FaultSettings::default()
     }
