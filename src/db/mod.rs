@@ -33,19 +33,49 @@ pub enum AnyConnection {
 /// (as `BEGIN IMMEDIATE` would), so a transaction that reads and then writes waits its turn
 /// behind another writer instead of failing with "database is locked": in WAL mode a read
 /// snapshot made stale by another commit cannot be upgraded, and `busy_timeout` does not apply
-/// there. On PostgreSQL it is a plain transaction. Nested, it is a savepoint on both.
-pub fn write_tx<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+/// there. On PostgreSQL, a transaction the server chose as a deadlock's victim (or failed as a
+/// serialization conflict) is run again from the start, as PostgreSQL's manual advises: it
+/// changed nothing, so `f` may simply repeat. Nested, it is a savepoint on both (and a failed
+/// savepoint is left to the outermost transaction to repeat).
+pub fn write_tx<T, E, F>(conn: &mut AnyConnection, mut f: F) -> Result<T, E>
 where
-    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
-    E: From<diesel::result::Error>,
+    F: FnMut(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error> + std::fmt::Display,
 {
-    conn.transaction(|c| {
-        if matches!(c, AnyConnection::Sqlite(_)) {
-            // Deletes nothing, but takes the write lock (waiting out busy_timeout if need be).
-            diesel::sql_query("DELETE FROM leases WHERE 0").execute(c)?;
+    let outermost = !in_transaction(conn);
+    let mut attempt = 1;
+    loop {
+        let result = conn.transaction(|c| {
+            if matches!(c, AnyConnection::Sqlite(_)) {
+                // Deletes nothing, but takes the write lock (waiting out busy_timeout if need be).
+                diesel::sql_query("DELETE FROM leases WHERE 0").execute(c)?;
+            }
+            f(c)
+        });
+        match result {
+            Err(e) if outermost && attempt < TX_ATTEMPTS && is_lost_to_another(&e.to_string()) => {
+                tracing::warn!(attempt, error = %e, "transaction lost to a concurrent one; running it again");
+                std::thread::sleep(std::time::Duration::from_millis(5 << attempt));
+                attempt += 1;
+            }
+            other => return other,
         }
-        f(c)
-    })
+    }
+}
+
+/// How many times a transaction that lost a deadlock is run in all.
+const TX_ATTEMPTS: u32 = 5;
+
+/// PostgreSQL aborted the transaction to break a deadlock or a serialization conflict.
+fn is_lost_to_another(message: &str) -> bool {
+    message.contains("deadlock detected") || message.contains("could not serialize access")
+}
+
+fn in_transaction(conn: &mut AnyConnection) -> bool {
+    use diesel::connection::{Connection, TransactionManager};
+    let depth = <AnyConnection as Connection>::TransactionManager::transaction_manager_status_mut(conn)
+        .transaction_depth();
+    matches!(depth, Ok(Some(_)))
 }
 
 /// Errors of the storage layer.

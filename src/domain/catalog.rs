@@ -358,6 +358,7 @@ pub async fn assign_item(
     let actor = actor.clone();
     pool.run(move |conn| {
         crate::db::write_tx(conn, |conn| {
+            super::routing::lock_workspace_routing(conn, ws)?;
             let order = crate::db::models::order::find_in_workspace(conn, ws, order_id)?
                 .ok_or(DomainError::NotFound)?;
             if let Some(s) = supplier_id {

@@ -139,14 +139,29 @@ pub fn refresh_order_routing(conn: &mut AnyConnection, order_id: i64) -> QueryRe
     Ok(())
 }
 
+/// Makes the transactions that rewrite a workspace's orders and units (a sync, a re-route, a
+/// unit moved by hand) take turns. Each locks many rows, in its own order (TikTok's listing
+/// order, the order ids, one unit then its order); on PostgreSQL two of them at once would
+/// deadlock. `NO KEY UPDATE` leaves rows that merely refer to the workspace free to be written.
+/// SQLite has one writer at a time already.
+pub fn lock_workspace_routing(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<()> {
+    if matches!(conn, AnyConnection::Postgresql(_)) {
+        diesel::sql_query("SELECT id FROM workspaces WHERE id = $1 FOR NO KEY UPDATE")
+            .bind::<diesel::sql_types::BigInt, _>(workspace_id)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// Re-routes every order of a workspace (after the rules changed); returns orders touched.
 pub fn reroute_workspace(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<usize> {
-    let router = Router::load(conn, workspace_id)?;
-    let ids: Vec<i64> = orders::table
-        .filter(orders::workspace_id.eq(workspace_id))
-        .select(orders::id)
-        .load(conn)?;
     crate::db::write_tx(conn, |conn| {
+        lock_workspace_routing(conn, workspace_id)?;
+        let router = Router::load(conn, workspace_id)?;
+        let ids: Vec<i64> = orders::table
+            .filter(orders::workspace_id.eq(workspace_id))
+            .select(orders::id)
+            .load(conn)?;
         for id in &ids {
             route_order(conn, &router, *id)?;
         }

@@ -40,7 +40,7 @@ pub async fn sign_in(
         .run(move |conn| {
             crate::db::write_tx(conn, |conn| {
                 login_attempt::record(conn, &account, &ip, channel, ok)?;
-                match (ok, user) {
+                match (ok, user.clone()) {
                     (true, Some(user)) => {
                         login_attempt::clear_account(conn, &account)?;
                         let a = Actor::user(&user, actor.ip.clone(), actor.channel);

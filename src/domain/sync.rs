@@ -96,6 +96,7 @@ pub fn apply_orders(
 ) -> Result<Applied, DomainError> {
     crate::db::write_tx(conn, |conn| {
         let mut a = Applied::default();
+        super::routing::lock_workspace_routing(conn, shop.workspace_id)?;
         let router = super::routing::Router::load(conn, shop.workspace_id)?;
         for o in orders {
             let upserted = order::upsert_from_tiktok(conn, shop.workspace_id, shop.id, o)?;

@@ -134,3 +134,82 @@ async fn a_lease_has_one_holder_and_a_dead_holders_lease_is_taken_over() {
         "a run-out lease is free"
     );
 }
+
+/// A sync rewriting orders, a seller moving units by hand and a rule change re-routing the
+/// workspace all touch the same orders and units at once. None of them may fail: on
+/// PostgreSQL, row locks taken in different orders deadlock (the 500 the access matrix met when
+/// staff moved a unit during a sync they had started).
+#[rocket::async_test]
+async fn a_sync_manual_routing_and_a_rule_change_at_once_all_succeed() {
+    use podgate::db::models::shop::Shop;
+    use podgate::domain::{routing, sync};
+    let (owner, sb, shirts, _mugs) = crate::suppliers::routed_app().await;
+    let actor = crate::labels::owner_actor(&owner).await;
+    let shop = owner.query(|c| Shop::find(c, 1)).await;
+    let mut orders: Vec<_> = {
+        let w = sb.sandbox.world.lock().unwrap();
+        w.orders[&shop.tiktok_shop_id]
+            .values()
+            .map(|o| w.visible_order(o))
+            .collect()
+    };
+    // Units, newest order first: the opposite of the order a re-route walks them in.
+    let units: Vec<(i64, i64)> = owner
+        .query(|c| {
+            use podgate::db::schema::order_items as oi;
+            oi::table
+                .select((oi::order_id, oi::id))
+                .order(oi::id.desc())
+                .load(c)
+        })
+        .await;
+    let until = std::time::Instant::now() + Duration::from_secs(3);
+    let pool = owner.pool.clone();
+    let syncing = tokio::task::spawn_blocking(move || {
+        let mut errors = Vec::new();
+        while std::time::Instant::now() < until {
+            for o in &mut orders {
+                o.update_time += 1;
+            }
+            let mut c = pool.get().unwrap();
+            if let Err(e) = sync::apply_orders(&mut c, &shop, &orders, "test") {
+                errors.push(format!("sync: {e}"));
+            }
+        }
+        errors
+    });
+    let pool = owner.pool.clone();
+    let rerouting = tokio::task::spawn_blocking(move || {
+        let mut errors = Vec::new();
+        while std::time::Instant::now() < until {
+            let mut c = pool.get().unwrap();
+            if let Err(e) = routing::reroute_workspace(&mut c, 1) {
+                errors.push(format!("re-route: {e}"));
+            }
+        }
+        errors
+    });
+    let mut errors = Vec::new();
+    let mut moved = 0;
+    'outer: loop {
+        for (i, (order, item)) in units.iter().enumerate() {
+            if std::time::Instant::now() >= until {
+                break 'outer;
+            }
+            let to = (i % 2 == 0).then_some(shirts);
+            match podgate::domain::catalog::assign_item(&owner.pool, &actor, *order, *item, to).await {
+                Ok(()) => moved += 1,
+                Err(e) => errors.push(format!("assign: {e}")),
+            }
+        }
+    }
+    errors.extend(syncing.await.unwrap());
+    errors.extend(rerouting.await.unwrap());
+    assert!(moved > 0, "units were moved");
+    assert!(
+        errors.is_empty(),
+        "{} failures, first: {:?}",
+        errors.len(),
+        errors.first()
+    );
+}

@@ -112,7 +112,7 @@ impl TikTok {
                         job_id,
                         ..Started::default()
                     };
-                    for oid in order_ids {
+                    for &oid in &order_ids {
                         let Some(o) = order::find_in_workspace(conn, ws, oid)? else {
                             s.skipped.push((oid, "not found".into()));
                             continue;
