@@ -33,7 +33,9 @@ document.addEventListener("DOMContentLoaded", () => {
         text.textContent = `${p.fetched} of ${p.total || "?"} orders (${p.created} new)` + retried(p);
       } else if (p) {
         bar.hidden = true;
-        text.textContent = (p.error ? `failed: ${p.error}` : `done: ${p.fetched} orders read, ${p.created} new, ${p.changed} changed`) + retried(p);
+        text.textContent = p.elsewhere
+          ? "another podgate process is syncing this shop; its orders appear as it goes"
+          : (p.error ? `failed: ${p.error}` : `done: ${p.fetched} orders read, ${p.created} new, ${p.changed} changed`) + retried(p);
       }
     }
     if (wasRunning && !running) { location.reload(); return; }

@@ -38,6 +38,9 @@ pub struct SyncProgress {
     /// API calls repeated (rate limits, server errors, timeouts) and why the last one was.
     pub retries: u64,
     pub last_retry: Option<String>,
+    /// Another podgate process (sharing the database) was syncing the shop, so this one left
+    /// it alone; the seller is told rather than shown nothing.
+    pub elsewhere: bool,
 }
 
 /// Progress of every shop's sync in this process.
@@ -173,7 +176,11 @@ impl TikTok {
         let held = match super::leases::take(&self.pool, format!("shop:{shop_id}:sync")).await {
             Ok(Some(h)) => h,
             other => {
-                registry.update(shop_id, |p| p.running = false);
+                registry.update(shop_id, |p| {
+                    p.running = false;
+                    p.elsewhere = other.as_ref().is_ok();
+                    p.finished_at = chrono::Utc::now().timestamp();
+                });
                 return other.map(|_| None);
             }
         };

@@ -433,3 +433,30 @@ async fn the_deadline_filter_lists_the_most_urgent_orders_first_across_pages() {
     sorted.sort();
     assert_eq!(all, sorted, "ascending ship-by deadlines across both pages");
 }
+
+/// Two podgate processes share a database: "Sync now" while the other one is syncing the shop
+/// leaves the work to it, and the seller is told so instead of seeing nothing happen.
+#[rocket::async_test]
+async fn sync_now_while_another_process_syncs_says_so() {
+    let (app, _sb) = connected(WorldSettings {
+        initial_orders: 3,
+        ..WorldSettings::default()
+    })
+    .await;
+    app.query(|c| {
+        podgate::db::models::lease::try_take(
+            c,
+            "shop:1:sync",
+            "another-host-4242-0000",
+            chrono::Duration::minutes(1),
+        )
+    })
+    .await;
+    let r = app.post_form("/shops", "/shops/1/sync", &[]).await;
+    assert_eq!(r.status(), Status::SeeOther);
+    drop(r);
+    let page = page_eventually(&app, "/shops", "another podgate process is syncing").await;
+    assert!(!page.contains("failed:"), "{page}");
+    let v = sync_status(&app).await;
+    assert_eq!(v["shops"][0]["progress"]["elsewhere"], true, "{v}");
+}
