@@ -53,6 +53,8 @@ enum MailCommand {
 enum BenchCommand {
     /// Load sandbox orders through sync, then drive the orders list over HTTP.
     Orders(crate::bench::orders::OrdersBench),
+    /// How long catalog changes (each re-routes every order) take on a big workspace.
+    Routing(crate::bench::routing::RoutingBench),
     /// Buy labels from an in-process sandbox with latency and a rate limit.
     Labels(crate::bench::labels::LabelsBench),
     /// Seal one batch of N sandbox labels: time, zip size, peak memory.
@@ -180,6 +182,11 @@ pub fn main() -> anyhow::Result<()> {
         Command::User(cmd) => user_command(&figment, cmd),
         Command::Bench(BenchCommand::Orders(o)) => {
             let figures = rocket::execute(crate::bench::orders::run(o))?;
+            println!("{figures}");
+            Ok(())
+        }
+        Command::Bench(BenchCommand::Routing(o)) => {
+            let figures = rocket::execute(crate::bench::routing::run(o))?;
             println!("{figures}");
             Ok(())
         }

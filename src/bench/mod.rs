@@ -4,6 +4,7 @@
 pub mod labels;
 pub mod load;
 pub mod orders;
+pub mod routing;
 pub mod seal;
 pub mod sftp;
 
@@ -115,6 +116,12 @@ pub async fn all() -> anyhow::Result<serde_json::Value> {
         database_url: None,
     })
     .await?;
+    eprintln!("== bench routing");
+    let routing = routing::run(routing::RoutingBench {
+        orders: 100_000,
+        database_url: None,
+    })
+    .await?;
     eprintln!("== bench labels");
     let labels = labels::run(labels::LabelsBench {
         count: 1000,
@@ -137,5 +144,7 @@ pub async fn all() -> anyhow::Result<serde_json::Value> {
             .await?,
         );
     }
-    Ok(serde_json::json!({ "orders": orders, "labels": labels, "seal": seal, "sftp": sftp_runs }))
+    Ok(
+        serde_json::json!({ "orders": orders, "routing": routing, "labels": labels, "seal": seal, "sftp": sftp_runs }),
+    )
 }

@@ -143,7 +143,7 @@ async fn a_lease_has_one_holder_and_a_dead_holders_lease_is_taken_over() {
 async fn a_sync_manual_routing_and_a_rule_change_at_once_all_succeed() {
     use podgate::db::models::shop::Shop;
     use podgate::domain::{routing, sync};
-    let (owner, sb, shirts, _mugs) = crate::suppliers::routed_app().await;
+    let (owner, sb, shirts, mugs) = crate::suppliers::routed_app().await;
     let actor = crate::labels::owner_actor(&owner).await;
     let shop = owner.query(|c| Shop::find(c, 1)).await;
     let mut orders: Vec<_> = {
@@ -212,4 +212,51 @@ async fn a_sync_manual_routing_and_a_rule_change_at_once_all_succeed() {
         errors.len(),
         errors.first()
     );
+    assert_routing_consistent(&owner).await;
+
+    // A unit moved by hand stays with its supplier through a rule change; a unit given back
+    // follows the rules again.
+    let ((order, item), (back_order, given_back)) = (units[0], units[1]);
+    let assign = |o, i, to| podgate::domain::catalog::assign_item(&owner.pool, &actor, o, i, to);
+    assign(order, item, Some(mugs)).await.unwrap();
+    assign(back_order, given_back, None).await.unwrap();
+    owner.query(|c| routing::reroute_workspace(c, 1)).await;
+    let (manual, by) = owner
+        .query(move |c| {
+            use podgate::db::schema::order_items as oi;
+            let manual: Option<i64> = oi::table.find(item).select(oi::supplier_id).first(c)?;
+            let by: String = oi::table.find(given_back).select(oi::routed_by).first(c)?;
+            Ok((manual, by))
+        })
+        .await;
+    assert_eq!(manual, Some(mugs), "the hand-made choice stays");
+    assert_ne!(by, "manual", "a unit given back follows the rules");
+    assert_routing_consistent(&owner).await;
+}
+
+/// Every order's routing state is what its units say: routed, partial or unrouted.
+async fn assert_routing_consistent(app: &crate::common::TestApp) {
+    let rows: Vec<(i64, String, Option<i64>)> = app
+        .query(|c| {
+            use podgate::db::schema::{order_items as oi, orders as o};
+            o::table
+                .inner_join(oi::table)
+                .select((o::id, o::routing, oi::supplier_id))
+                .load(c)
+        })
+        .await;
+    let mut orders: std::collections::BTreeMap<i64, (String, usize, usize)> = Default::default();
+    for (id, state, supplier) in rows {
+        let e = orders.entry(id).or_insert((state, 0, 0));
+        e.1 += 1;
+        e.2 += usize::from(supplier.is_some());
+    }
+    for (id, (state, units, routed)) in orders {
+        let want = match routed {
+            0 => "unrouted",
+            n if n == units => "routed",
+            _ => "partial",
+        };
+        assert_eq!(state, want, "order {id}: {routed} of {units} units routed");
+    }
 }

@@ -1,0 +1,105 @@
+//! `podgate bench routing`: how long a catalog change keeps a big workspace busy. N sandbox
+//! orders are synced into a fresh database; then rules are imported and deleted, each change
+//! re-routing every order in one transaction (which holds the workspace's writers back). The
+//! baseline is one plain read of every unit and its order — the data a re-route must look at —
+//! in the same process, on the same database.
+
+use std::time::Instant;
+
+use diesel::prelude::*;
+
+use crate::db::models::audit::{Actor, Channel};
+use crate::domain::{DomainError, routing};
+
+/// Options of the routing benchmark.
+#[derive(Debug, Clone, clap::Args)]
+pub struct RoutingBench {
+    /// Orders to load.
+    #[arg(long, default_value_t = 100_000)]
+    pub orders: usize,
+    /// Database URL (default: an SQLite file in a temporary folder).
+    #[arg(long)]
+    pub database_url: Option<String>,
+}
+
+/// Runs the benchmark and prints its figures.
+pub async fn run(opts: RoutingBench) -> anyhow::Result<serde_json::Value> {
+    let port = super::free_port()?;
+    let world = super::orders::synced_shop(opts.orders, port, opts.database_url.as_deref()).await?;
+    let pool = world.prepared.pool.clone();
+    let actor = Actor::user(&world.owner, None, Channel::Cli);
+    super::supplier(&pool, &world.owner, "Tee Factory").await?;
+    super::supplier(&pool, &world.owner, "Everything Else").await?;
+
+    let mut base = Vec::new();
+    let mut units = 0;
+    for _ in 0..3 {
+        let t = Instant::now();
+        units = pool
+            .run(|c| Ok::<_, DomainError>(routing::workspace_units(c, 1)?.len()))
+            .await?;
+        base.push(t.elapsed().as_secs_f64());
+    }
+    base.sort_by(f64::total_cmp);
+    let baseline = base[1];
+    eprintln!(
+        "{} orders, {units} units; reading them all: {:.3} s (median of 3)",
+        world.loaded, baseline
+    );
+
+    // Three changes a seller makes: a first catalog (routes most units), a catch-all rule
+    // (routes the rest), deleting the first catalog's rule (moves those units to the catch-all).
+    let changes: [(&str, &str); 3] = [
+        (
+            "first catalog",
+            "pattern,match,supplier\nTEE-,prefix,Tee Factory\n",
+        ),
+        (
+            "catch_all rule",
+            "pattern,match,priority,supplier\n*,glob,500,Everything Else\n",
+        ),
+        ("delete a rule", ""),
+    ];
+    let mut figures = serde_json::Map::new();
+    let mut worst: f64 = 0.0;
+    for (name, csv) in changes {
+        let t = Instant::now();
+        if csv.is_empty() {
+            crate::domain::catalog::delete_rule(&pool, &actor, 1).await?;
+        } else {
+            crate::domain::catalog::import(&pool, &actor, csv.as_bytes().to_vec()).await?;
+        }
+        let secs = t.elapsed().as_secs_f64();
+        worst = worst.max(secs);
+        eprintln!(
+            "  {name:<16} {secs:>8.3} s  ({:.1}× the read)",
+            secs / baseline.max(1e-9)
+        );
+        figures.insert(name.replace(' ', "_") + "_s", super::round(secs, 3).into());
+    }
+    let routed: i64 = pool
+        .run(|c| {
+            use crate::db::schema::order_items as oi;
+            Ok::<_, DomainError>(
+                oi::table
+                    .filter(oi::supplier_id.is_not_null())
+                    .count()
+                    .get_result(c)?,
+            )
+        })
+        .await?;
+    anyhow::ensure!(routed as usize == units, "{routed} of {units} units routed");
+    eprintln!(
+        "slowest change {worst:.3} s = {:.1}× reading every unit",
+        worst / baseline.max(1e-9)
+    );
+    world.sandbox.stop();
+    figures.insert("orders".into(), world.loaded.into());
+    figures.insert("units".into(), units.into());
+    figures.insert("baseline_read_s".into(), super::round(baseline, 3).into());
+    figures.insert(
+        "slowest_ratio_to_read".into(),
+        super::round(worst / baseline.max(1e-9), 1).into(),
+    );
+    Ok(serde_json::Value::Object(figures))
+}
