@@ -5,7 +5,7 @@
 
 use std::collections::HashMap;
 use std::fs::File as FsFile;
-use std::io::{Read, Write};
+use std::io::Write;
 use std::os::unix::fs::FileExt;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -18,12 +18,13 @@ use russh_sftp::server::StatusReply;
 
 use crate::batches::files::{BatchFile, Source};
 use crate::db::models::audit::{self, Actor};
-use crate::db::models::batch::{self, Batch};
-use crate::db::models::sftp::{self as sftp_db, SftpLogin};
+use crate::db::models::batch::Batch;
+use crate::db::models::sftp::SftpLogin;
 use crate::domain::DomainError;
 
 use super::Gateway;
-use super::vfs::{self, Area, Node, PathError};
+use super::drop_view::{DropView, Entry, db_err, dir_attrs, err, file_attrs, ok, path_err};
+use super::vfs::{self, Area, Node};
 
 /// The largest upload accepted in the inbox.
 const MAX_UPLOAD: u64 = crate::batches::ackfile::MAX_FILE_BYTES as u64;
@@ -55,82 +56,17 @@ enum Body {
 
 /// One SFTP session of a supplier's login.
 pub struct SftpFiles {
-    gw: Arc<Gateway>,
-    login: SftpLogin,
+    view: DropView,
     actor: Actor,
     handles: HashMap<String, Open>,
     next: u64,
-}
-
-fn err(code: StatusCode, msg: &str) -> StatusReply {
-    code.with_message(msg)
-}
-
-fn path_err(e: PathError) -> StatusReply {
-    match e {
-        PathError::BadCharacters => err(
-            StatusCode::PermissionDenied,
-            "path has characters that are not allowed",
-        ),
-        PathError::BadName => err(
-            StatusCode::PermissionDenied,
-            "file names may use letters, digits, '.', '_' and '-' (at most 128)",
-        ),
-        PathError::NoSuchPath => err(StatusCode::NoSuchFile, "no such file or folder"),
-    }
-}
-
-fn db_err(e: DomainError) -> StatusReply {
-    tracing::warn!(error = %e, "SFTP request failed");
-    err(StatusCode::Failure, "podgate could not read its data; try again")
-}
-
-fn ok(id: u32) -> Status {
-    Status {
-        id,
-        status_code: StatusCode::Ok,
-        error_message: "Ok".into(),
-        language_tag: "en-US".into(),
-    }
-}
-
-fn dir_attrs(mtime: u32) -> FileAttributes {
-    FileAttributes {
-        permissions: Some(0o040755),
-        mtime: Some(mtime),
-        atime: Some(mtime),
-        size: Some(0),
-        ..FileAttributes::default()
-    }
-}
-
-fn file_attrs(size: u64, mtime: u32, writable: bool) -> FileAttributes {
-    FileAttributes {
-        permissions: Some(if writable { 0o100644 } else { 0o100444 }),
-        mtime: Some(mtime),
-        atime: Some(mtime),
-        size: Some(size),
-        ..FileAttributes::default()
-    }
-}
-
-fn unix(t: Option<chrono::NaiveDateTime>) -> u32 {
-    t.map(|t| t.and_utc().timestamp().max(0) as u32).unwrap_or(0)
-}
-
-/// A drop file: what it is and its attributes.
-enum Entry {
-    Batch(Batch, BatchFile),
-    Result(sftp_db::SftpUpload),
-    Inbox(PathBuf, std::fs::Metadata),
 }
 
 impl SftpFiles {
     /// A session for a login; `actor` is recorded on everything it does.
     pub fn new(gw: Arc<Gateway>, login: SftpLogin, actor: Actor) -> SftpFiles {
         SftpFiles {
-            gw,
-            login,
+            view: DropView { gw, login },
             actor,
             handles: HashMap::new(),
             next: 1,
@@ -144,134 +80,6 @@ impl SftpFiles {
         h
     }
 
-    /// The sealed batches of this supplier in an area (outbox: recent, archive: older).
-    async fn batches(&self, area: Area) -> Result<Vec<Batch>, StatusReply> {
-        let sid = self.login.supplier_id;
-        let cutoff = crate::db::models::now() - chrono::Duration::days(self.gw.settings.retention_days);
-        let all = self
-            .gw
-            .pool
-            .run(move |c| Ok::<_, DomainError>(batch::of_supplier(c, sid)?))
-            .await
-            .map_err(db_err)?;
-        Ok(all
-            .into_iter()
-            .filter(|b| {
-                let old = b.sealed_at.is_some_and(|s| s < cutoff);
-                (area == Area::Archive) == old
-            })
-            .collect())
-    }
-
-    async fn entry(&self, area: Area, name: &str) -> Result<Entry, StatusReply> {
-        let missing = || err(StatusCode::NoSuchFile, "no such file");
-        match area {
-            Area::Outbox | Area::Archive => {
-                for b in self.batches(area).await? {
-                    if let Some(f @ (BatchFile::Zip | BatchFile::ZipSha256)) = BatchFile::named(&b, name) {
-                        return Ok(Entry::Batch(b, f));
-                    }
-                }
-                Err(missing())
-            }
-            Area::Results => {
-                let (sid, n) = (self.login.supplier_id, name.to_string());
-                self.gw
-                    .pool
-                    .run(move |c| Ok::<_, DomainError>(sftp_db::result_by_name(c, sid, &n)?))
-                    .await
-                    .map_err(db_err)?
-                    .map(Entry::Result)
-                    .ok_or_else(missing)
-            }
-            Area::Inbox => {
-                let p = self.gw.inbox_dir(self.login.supplier_id).join(name);
-                std::fs::metadata(&p)
-                    .map(|m| Entry::Inbox(p, m))
-                    .map_err(|_| missing())
-            }
-        }
-    }
-
-    fn entry_attrs(&self, e: &Entry) -> FileAttributes {
-        match e {
-            Entry::Batch(b, f) => {
-                let size = match f {
-                    BatchFile::Zip => b.zip_bytes.unwrap_or(0) as u64,
-                    _ => crate::batches::pack::sha256_file_line(
-                        b.zip_sha256.as_deref().unwrap_or(""),
-                        &b.zip_name(),
-                    )
-                    .len() as u64,
-                };
-                file_attrs(size, unix(b.sealed_at), false)
-            }
-            Entry::Result(u) => file_attrs(u.result.len() as u64, unix(Some(u.created_at)), false),
-            Entry::Inbox(_, m) => {
-                let mtime = m
-                    .modified()
-                    .ok()
-                    .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-                    .map(|d| d.as_secs() as u32)
-                    .unwrap_or(0);
-                file_attrs(m.len(), mtime, true)
-            }
-        }
-    }
-
-    async fn attrs_of(&self, path: &str) -> Result<FileAttributes, StatusReply> {
-        match vfs::resolve(path).map_err(path_err)? {
-            Node::Root | Node::Dir(_) => Ok(dir_attrs(0)),
-            Node::File(area, name) => {
-                let e = self.entry(area, &name).await?;
-                Ok(self.entry_attrs(&e))
-            }
-        }
-    }
-
-    async fn listing(&self, node: &Node) -> Result<Vec<File>, StatusReply> {
-        let mut out = vec![File::new(".", dir_attrs(0)), File::new("..", dir_attrs(0))];
-        match node {
-            Node::Root => out.extend(Area::ALL.iter().map(|a| File::new(a.name(), dir_attrs(0)))),
-            Node::Dir(area @ (Area::Outbox | Area::Archive)) => {
-                for b in self.batches(*area).await? {
-                    for f in [BatchFile::Zip, BatchFile::ZipSha256] {
-                        let e = Entry::Batch(b.clone(), f.clone());
-                        out.push(File::new(f.name(&b), self.entry_attrs(&e)));
-                    }
-                }
-            }
-            Node::Dir(Area::Results) => {
-                let sid = self.login.supplier_id;
-                let ups = self
-                    .gw
-                    .pool
-                    .run(move |c| Ok::<_, DomainError>(sftp_db::uploads_of(c, sid, 500)?))
-                    .await
-                    .map_err(db_err)?;
-                for u in ups {
-                    let name = u.result_name.clone();
-                    out.push(File::new(name, self.entry_attrs(&Entry::Result(u))));
-                }
-            }
-            Node::Dir(Area::Inbox) => {
-                if let Ok(rd) = std::fs::read_dir(self.gw.inbox_dir(self.login.supplier_id)) {
-                    for e in rd.flatten() {
-                        let name = e.file_name().to_string_lossy().to_string();
-                        if let Ok(m) = e.metadata()
-                            && m.is_file()
-                            && vfs::valid_name(&name)
-                        {
-                            out.push(File::new(name, self.entry_attrs(&Entry::Inbox(e.path(), m))));
-                        }
-                    }
-                }
-            }
-            Node::File(..) => return Err(err(StatusCode::Failure, "not a folder")),
-        }
-        Ok(out)
-    }
-
     /// Records a finished (or abandoned) download of a batch zip.
     async fn record_read(&self, b: Batch, f: BatchFile, first: u64, read: u64, size: u64) {
         if read == 0 {
@@ -279,6 +87,7 @@ impl SftpFiles {
         }
         let complete = read >= size;
         if let Err(e) = self
+            .view
             .gw
             .batches
             .record_download(&self.actor, &b, &f, first, read, complete)
@@ -294,6 +103,7 @@ impl SftpFiles {
             if complete { "complete" } else { "partial" }
         );
         let _ = self
+            .view
             .gw
             .pool
             .run(move |c| {
@@ -311,9 +121,10 @@ impl SftpFiles {
     }
 
     fn staging_dir(&self) -> PathBuf {
-        self.gw
+        self.view
+            .gw
             .dir
-            .join(self.login.supplier_id.to_string())
+            .join(self.view.login.supplier_id.to_string())
             .join("staging")
     }
 }
@@ -343,7 +154,7 @@ impl russh_sftp::server::Handler for SftpFiles {
     async fn stat(&mut self, id: u32, path: String) -> Result<Attrs, Self::Error> {
         Ok(Attrs {
             id,
-            attrs: self.attrs_of(&path).await?,
+            attrs: self.view.attrs_of(&path).await?,
         })
     }
 
@@ -363,7 +174,7 @@ impl russh_sftp::server::Handler for SftpFiles {
 
     async fn opendir(&mut self, id: u32, path: String) -> Result<Handle, Self::Error> {
         let node = vfs::resolve(&path).map_err(path_err)?;
-        let files = self.listing(&node).await?;
+        let files = self.view.listing(&node).await?;
         Ok(Handle {
             id,
             handle: self.handle(Open::Dir(files)),
@@ -420,9 +231,9 @@ impl russh_sftp::server::Handler for SftpFiles {
                 }),
             });
         }
-        let open = match self.entry(area, &name).await? {
+        let open = match self.view.entry(area, &name).await? {
             Entry::Batch(b, f) => {
-                let (source, size) = self.gw.batches.source(&b, &f).await.map_err(db_err)?;
+                let (source, size) = self.view.gw.batches.source(&b, &f).await.map_err(db_err)?;
                 let body = match source {
                     Source::Path(p) => Body::File(
                         FsFile::open(p).map_err(|_| err(StatusCode::NoSuchFile, "batch file missing"))?,
@@ -552,14 +363,14 @@ impl russh_sftp::server::Handler for SftpFiles {
                 let _ = file.flush();
                 let _ = file.sync_all();
                 drop(file);
-                let dest_dir = self.gw.inbox_dir(self.login.supplier_id);
+                let dest_dir = self.view.gw.inbox_dir(self.view.login.supplier_id);
                 std::fs::create_dir_all(&dest_dir)
                     .map_err(|_| err(StatusCode::Failure, "cannot store uploads now"))?;
                 // The upload appears under its name only once complete.
                 std::fs::rename(&staging, dest_dir.join(&name))
                     .map_err(|_| err(StatusCode::Failure, "cannot store the upload"))?;
                 if !vfs::is_temporary(&name) {
-                    super::inbox::process(&self.gw, &self.login, &self.actor, &name).await;
+                    super::inbox::process(&self.view.gw, &self.view.login, &self.actor, &name).await;
                 }
             }
             Some(_) => {}
@@ -578,11 +389,11 @@ impl russh_sftp::server::Handler for SftpFiles {
                 "only files in /inbox can be renamed, within /inbox",
             ));
         };
-        let dir = self.gw.inbox_dir(self.login.supplier_id);
+        let dir = self.view.gw.inbox_dir(self.view.login.supplier_id);
         std::fs::rename(dir.join(&a), dir.join(&b))
             .map_err(|_| err(StatusCode::NoSuchFile, "no such file"))?;
         if vfs::is_temporary(&a) && !vfs::is_temporary(&b) {
-            super::inbox::process(&self.gw, &self.login, &self.actor, &b).await;
+            super::inbox::process(&self.view.gw, &self.view.login, &self.actor, &b).await;
         }
         Ok(ok(id))
     }
@@ -590,7 +401,7 @@ impl russh_sftp::server::Handler for SftpFiles {
     async fn remove(&mut self, id: u32, filename: String) -> Result<Status, Self::Error> {
         match vfs::resolve(&filename).map_err(path_err)? {
             Node::File(Area::Inbox, name) => {
-                std::fs::remove_file(self.gw.inbox_dir(self.login.supplier_id).join(name))
+                std::fs::remove_file(self.view.gw.inbox_dir(self.view.login.supplier_id).join(name))
                     .map_err(|_| err(StatusCode::NoSuchFile, "no such file"))?;
                 Ok(ok(id))
             }
@@ -668,65 +479,4 @@ fn ssh_string(b: &[u8]) -> Option<(String, &[u8])> {
     let n = u32::from_be_bytes(b.get(..4)?.try_into().ok()?) as usize;
     let s = b.get(4..4 + n)?;
     Some((String::from_utf8(s.to_vec()).ok()?, &b[4 + n..]))
-}
-
-/// `sha256sum PATH` / `md5sum PATH` of a drop file, as the tools print it; None for any other
-/// command.
-pub async fn checksum_command(
-    gw: &Arc<Gateway>,
-    login: &SftpLogin,
-    command: &str,
-) -> Option<Result<String, String>> {
-    let mut parts = command.split_whitespace();
-    let tool = parts.next()?;
-    if !matches!(tool, "sha256sum" | "md5sum") {
-        return None;
-    }
-    let (Some(path), None) = (parts.next(), parts.next()) else {
-        return Some(Err(format!("{tool}: give exactly one file")));
-    };
-    let files = SftpFiles::new(gw.clone(), login.clone(), Actor::cli());
-    let Ok(Node::File(area, name)) = vfs::resolve(path) else {
-        return Some(Err(format!("{tool}: {path}: no such file")));
-    };
-    let source = match files.entry(area, &name).await {
-        Ok(Entry::Batch(b, f)) => gw.batches.source(&b, &f).await.ok().map(|(s, _)| s),
-        Ok(Entry::Result(u)) => Some(Source::Bytes(u.result.into_bytes())),
-        Ok(Entry::Inbox(p, _)) => Some(Source::Path(p)),
-        Err(_) => None,
-    };
-    let Some(source) = source else {
-        return Some(Err(format!("{tool}: {path}: no such file")));
-    };
-    // Hashed in chunks on a blocking thread: a batch zip can be large.
-    let sha = tool == "sha256sum";
-    let digest = tokio::task::spawn_blocking(move || -> std::io::Result<String> {
-        let mut r: Box<dyn std::io::Read> = match source {
-            Source::Path(p) => Box::new(FsFile::open(p)?),
-            Source::Bytes(b) => Box::new(std::io::Cursor::new(b)),
-        };
-        let mut buf = vec![0u8; 64 * 1024];
-        let (mut s256, mut m5) = (<sha2::Sha256 as sha2::Digest>::new(), md5::Context::new());
-        loop {
-            let n = r.read(&mut buf)?;
-            if n == 0 {
-                break;
-            }
-            if sha {
-                sha2::Digest::update(&mut s256, &buf[..n]);
-            } else {
-                m5.consume(&buf[..n]);
-            }
-        }
-        Ok(if sha {
-            hex::encode(sha2::Digest::finalize(s256))
-        } else {
-            format!("{:x}", m5.compute())
-        })
-    })
-    .await;
-    let Ok(Ok(digest)) = digest else {
-        return Some(Err(format!("{tool}: {path}: could not be read")));
-    };
-    Some(Ok(format!("{digest}  {path}\n")))
 }

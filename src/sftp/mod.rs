@@ -6,6 +6,7 @@
 //! timeout and a cap on sessions per supplier.
 
 pub mod defender;
+mod drop_view;
 mod files;
 mod inbox;
 mod session;

@@ -311,7 +311,7 @@ impl russh::server::Handler for SshSession {
             return Ok(());
         };
         let command = String::from_utf8_lossy(data).to_string();
-        match super::files::checksum_command(&self.gw, &login, &command).await {
+        match super::drop_view::checksum_command(&self.gw, &login, &command).await {
             Some(Ok(line)) => {
                 session.channel_success(id)?;
                 session.data(id, line.into_bytes())?;
