@@ -1,0 +1,174 @@
+//! Mail through a real SMTP server (aiosmtpd): who gets what, and the sink other tests use.
+
+use super::*;
+
+/// A running aiosmtpd and the maildir it writes to; stopped when dropped.
+pub struct Smtp(Child, tempfile::TempDir, pub u16);
+impl Drop for Smtp {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// A real SMTP server (aiosmtpd) writing what it receives into a maildir.
+pub fn smtp_sink() -> Smtp {
+    let dir = tempfile::tempdir().unwrap();
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = Command::new("python3")
+        .args([
+            "-m",
+            "aiosmtpd",
+            "-n",
+            "-l",
+            &format!("127.0.0.1:{port}"),
+            "-c",
+            "aiosmtpd.handlers.Mailbox",
+        ])
+        .arg(dir.path().join("maildir"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("python3 -m aiosmtpd (pip install aiosmtpd)");
+    let sink = Smtp(child, dir, port);
+    for _ in 0..100 {
+        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+            return sink;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    panic!("aiosmtpd did not start");
+}
+
+/// Every message the sink received, raw.
+pub fn delivered(s: &Smtp) -> Vec<String> {
+    let new = s.1.path().join("maildir").join("new");
+    std::fs::read_dir(new)
+        .map(|d| {
+            d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[rocket::async_test]
+async fn mail_goes_through_a_real_smtp_server_to_the_right_people() {
+    let smtp = smtp_sink();
+    let (app, sb, shirts, _) = routed_app().await;
+    let ids = orders_for(&app, shirts, 2).await;
+    buy(&app, &ids).await;
+    publish(&app, shirts).await;
+    // The order is cancelled after the batch went out: the supplier is asked to pull it.
+    let tiktok_order: String = app
+        .query({
+            let oid = ids[0];
+            move |c| {
+                use diesel::prelude::*;
+                use podgate::db::schema::orders::dsl::*;
+                orders.find(oid).select(tiktok_order_id).first(c)
+            }
+        })
+        .await;
+    reqwest::Client::new()
+        .post(format!(
+            "{}/sandbox/api/orders/{tiktok_order}/cancel",
+            sb.base_url
+        ))
+        .send()
+        .await
+        .unwrap();
+    let shop: i64 = app
+        .query(|c| {
+            use diesel::prelude::*;
+            podgate::db::schema::shops::table
+                .select(podgate::db::schema::shops::id)
+                .first(c)
+        })
+        .await;
+    app.services
+        .tiktok
+        .sync_shop(&app.services.sync, shop)
+        .await
+        .unwrap();
+
+    let mailer = podgate::mail::Mailer::new(&podgate::mail::SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: smtp.2,
+        tls: "none".into(),
+        from: "podgate <podgate@seller.example>".into(),
+        ..podgate::mail::SmtpConfig::default()
+    })
+    .unwrap();
+    let sent = podgate::mail::deliver_due(&app.pool, &mailer).await.unwrap();
+    assert_eq!(sent, 3, "batch and pull to the supplier, pull to the owner");
+    let mails = delivered(&smtp);
+    assert_eq!(mails.len(), 3);
+    let to = |who: &str, subject: &str| {
+        mails
+            .iter()
+            .any(|m| m.contains(&format!("To: {who}")) && m.contains(subject))
+    };
+    assert!(
+        to(
+            "ops@shirtco.example",
+            "Subject: New batch 1 for Shirt Co: 2 label(s)"
+        ),
+        "{mails:?}"
+    );
+    assert!(to("ops@shirtco.example", "Subject: Pull package"));
+    // (Long subjects are folded onto two header lines.)
+    assert!(
+        to(
+            "owner@example.com",
+            &format!("Subject: Order {tiktok_order} was cancelled")
+        ),
+        "{mails:?}"
+    );
+    assert_eq!(
+        podgate::mail::deliver_due(&app.pool, &mailer).await.unwrap(),
+        0,
+        "each message once"
+    );
+
+    // The supplier sees the pull request and answers it.
+    let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
+    let (_, portal) = sup.get("/supplier").await;
+    assert!(portal.contains("1 package(s) to pull"), "{portal}");
+    let row: i64 = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::batch_packages::dsl::*;
+            batch_packages
+                .filter(pull_requested_at.is_not_null())
+                .select(id)
+                .first(c)
+        })
+        .await;
+    sup.post_form(
+        "/supplier/batches/1",
+        "/supplier/batches/1/ack",
+        &[
+            ("row", &row.to_string()),
+            ("status", "pulled"),
+            ("reason", ""),
+            ("expected_date", ""),
+        ],
+    )
+    .await;
+    let (_, portal) = sup.get("/supplier").await;
+    assert!(!portal.contains("to pull"));
+    let (_, order_page) = app.get(&format!("/orders/{}", ids[0])).await;
+    assert!(order_page.contains("Shirt Co pulled package"), "{order_page}");
+
+    // An unreachable server: the message stays queued with the error, visible to the owner.
+    drop(smtp);
+    app.query(|c| podgate::db::models::mail::enqueue(c, Some(1), "test", "x@y.example", "s", "b"))
+        .await;
+    assert_eq!(podgate::mail::deliver_due(&app.pool, &mailer).await.unwrap(), 0);
+    let (_, page) = app.get("/mail").await;
+    assert!(page.contains("x@y.example") && page.contains("waiting"), "{page}");
+}
