@@ -313,19 +313,7 @@ async fn a_label_whose_order_is_cancelled_afterwards_is_held_back() {
             .status()
             .is_success()
     );
-    let shop_id: i64 = app
-        .query(|c| {
-            use diesel::prelude::*;
-            podgate::db::schema::shops::table
-                .select(podgate::db::schema::shops::id)
-                .first(c)
-        })
-        .await;
-    app.services
-        .tiktok
-        .sync_shop(&app.services.sync, shop_id)
-        .await
-        .unwrap();
+    crate::shops::sync_shop_now(&app).await;
     let row = packages_of(&app, ids[0]).await.remove(0);
     assert_eq!(row.1, "stored");
     assert!(row.5.unwrap().contains("kept out of handoff"));

@@ -47,6 +47,23 @@ pub async fn sync_status(app: &TestApp) -> serde_json::Value {
         .unwrap()
 }
 
+/// Syncs the workspace's shop now, in this task (no waiting on a background sync).
+pub async fn sync_shop_now(app: &TestApp) {
+    let shop: i64 = app
+        .query(|c| {
+            use diesel::prelude::*;
+            podgate::db::schema::shops::table
+                .select(podgate::db::schema::shops::id)
+                .first(c)
+        })
+        .await;
+    app.services
+        .tiktok
+        .sync_shop(&app.services.sync, shop)
+        .await
+        .unwrap();
+}
+
 /// Waits until no sync is running.
 pub async fn wait_synced(app: &TestApp) {
     for _ in 0..600 {

@@ -81,19 +81,7 @@ async fn mail_goes_through_a_real_smtp_server_to_the_right_people() {
         .send()
         .await
         .unwrap();
-    let shop: i64 = app
-        .query(|c| {
-            use diesel::prelude::*;
-            podgate::db::schema::shops::table
-                .select(podgate::db::schema::shops::id)
-                .first(c)
-        })
-        .await;
-    app.services
-        .tiktok
-        .sync_shop(&app.services.sync, shop)
-        .await
-        .unwrap();
+    crate::shops::sync_shop_now(&app).await;
 
     let mailer = podgate::mail::Mailer::new(&podgate::mail::SmtpConfig {
         host: "127.0.0.1".into(),
