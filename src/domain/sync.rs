@@ -178,7 +178,8 @@ impl TikTok {
             other => {
                 registry.update(shop_id, |p| {
                     p.running = false;
-                    p.elsewhere = other.as_ref().is_ok();
+                    p.elsewhere = other.is_ok();
+                    p.error = other.as_ref().err().map(ToString::to_string);
                     p.finished_at = chrono::Utc::now().timestamp();
                 });
                 return other.map(|_| None);
