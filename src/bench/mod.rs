@@ -144,7 +144,18 @@ pub async fn all() -> anyhow::Result<serde_json::Value> {
             .await?,
         );
     }
-    Ok(
-        serde_json::json!({ "orders": orders, "routing": routing, "labels": labels, "seal": seal, "sftp": sftp_runs }),
-    )
+    eprintln!("== bench load");
+    let load = load::run(load::LoadBench {
+        orders: 100_000,
+        suppliers: 20,
+        connections: 64,
+        seconds: 15,
+        downloads: 16,
+        batch_mib: 8,
+        database_url: None,
+    })
+    .await?;
+    Ok(serde_json::json!({
+        "orders": orders, "routing": routing, "labels": labels, "seal": seal, "sftp": sftp_runs, "load": load,
+    }))
 }
