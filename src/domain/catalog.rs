@@ -6,6 +6,7 @@ use std::collections::{HashMap, HashSet};
 use crate::db::DbPool;
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::now;
+use crate::db::models::package;
 use crate::db::models::supplier::{NewSkuRule, SkuRule, Supplier};
 
 use super::{DomainError, FieldError};
@@ -373,9 +374,10 @@ pub async fn assign_item(
                 .first(conn)
                 .optional()?
                 .ok_or(DomainError::NotFound)?;
-            if tracking.is_some() {
+            let held = package::held_unit_ids(conn, package::Among::Order(order.id))?;
+            if tracking.is_some() || held.contains(&item_id) {
                 return Err(DomainError::Conflict(
-                    "This unit already has a label; void it before moving the unit to another supplier."
+                    "This unit is in a package whose label is bought, being bought or voided, so it stays with that package's supplier. A package its supplier rejects can be moved to another supplier from the batch page."
                         .into(),
                 ));
             }

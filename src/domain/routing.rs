@@ -3,13 +3,15 @@
 //!
 //! Precedence: an `exact` rule always wins; otherwise the `prefix` or `glob` rule with the lowest
 //! `priority` number; on a tie the longer (more specific) pattern; then the older rule.
-//! Matching ignores case. A manual choice on an item beats every rule.
+//! Matching ignores case. A manual choice on an item beats every rule, and units in a package
+//! (a label being bought, bought or voided) keep its supplier until the package is moved.
 
 use std::collections::{BTreeMap, HashMap};
 
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
+use crate::db::models::package::{self, Among};
 use crate::db::models::supplier::{SkuRule, Supplier};
 use crate::db::schema::{order_items, orders};
 
@@ -90,16 +92,11 @@ impl Router {
     }
 }
 
-/// Routes every item of one order that was not routed by hand and has no label yet, and
-/// stores the order's routing state (`routed`, `partial`, `unrouted`).
+/// Routes every item of one order that was not routed by hand and is in no package (a label
+/// being bought, bought or voided ties units to their package's supplier), and stores the
+/// order's routing state (`routed`, `partial`, `unrouted`).
 pub fn route_order(conn: &mut AnyConnection, router: &Router, order_id: i64) -> QueryResult<()> {
-    route_orders(conn, router, Scope::Order(order_id)).map(|_| ())
-}
-
-/// Which orders a routing pass looks at.
-enum Scope {
-    Order(i64),
-    Workspace(i64),
+    route_orders(conn, router, Among::Order(order_id)).map(|_| ())
 }
 
 /// A unit as routing sees it: order id, unit id, seller SKU, routed by, tracking number,
@@ -115,11 +112,12 @@ pub type UnitRow = (
     String,
 );
 
-/// Routes the units of the scope's orders in a few statements whatever their number: one read,
+/// Routes the units of some orders in a few statements whatever their number: one read,
 /// then one `UPDATE … WHERE id IN (…)` per outcome for the units and orders that change
 /// (a rule change on 100,000 orders used to be ~350,000 statements). Returns orders looked at.
-fn route_orders(conn: &mut AnyConnection, router: &Router, scope: Scope) -> QueryResult<usize> {
-    let rows = load_units(conn, scope)?;
+fn route_orders(conn: &mut AnyConnection, router: &Router, among: Among) -> QueryResult<usize> {
+    let rows = load_units(conn, among)?;
+    let held = package::held_unit_ids(conn, among)?;
     // Per order: its stored state, and whether each unit has a supplier after this pass.
     let mut by_order: BTreeMap<i64, (String, Vec<bool>)> = BTreeMap::new();
     let mut unit_changes: HashMap<Target, Vec<i64>> = HashMap::new();
@@ -128,7 +126,7 @@ fn route_orders(conn: &mut AnyConnection, router: &Router, scope: Scope) -> Quer
         let (Some(item), Some(sku), Some(routed_by)) = (item, sku, routed_by) else {
             continue;
         };
-        if routed_by == "manual" || tracking.is_some() {
+        if routed_by == "manual" || tracking.is_some() || held.contains(&item) {
             entry.1.push(supplier.is_some());
             continue;
         }
@@ -176,8 +174,8 @@ fn route_orders(conn: &mut AnyConnection, router: &Router, scope: Scope) -> Quer
 /// Where a unit goes: supplier, rule, and `rule` or `none`.
 type Target = (Option<i64>, Option<i64>, &'static str);
 
-/// Every unit of the scope's orders, in one query.
-fn load_units(conn: &mut AnyConnection, scope: Scope) -> QueryResult<Vec<UnitRow>> {
+/// Every unit of some orders, in one query.
+fn load_units(conn: &mut AnyConnection, among: Among) -> QueryResult<Vec<UnitRow>> {
     let q = orders::table
         .left_join(order_items::table)
         .select((
@@ -191,15 +189,15 @@ fn load_units(conn: &mut AnyConnection, scope: Scope) -> QueryResult<Vec<UnitRow
             orders::routing,
         ))
         .into_boxed();
-    match scope {
-        Scope::Order(id) => q.filter(orders::id.eq(id)).load(conn),
-        Scope::Workspace(ws) => q.filter(orders::workspace_id.eq(ws)).load(conn),
+    match among {
+        Among::Order(id) => q.filter(orders::id.eq(id)).load(conn),
+        Among::Workspace(ws) => q.filter(orders::workspace_id.eq(ws)).load(conn),
     }
 }
 
 /// Every unit of a workspace as a re-route reads it: the floor `bench routing` compares with.
 pub fn workspace_units(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<Vec<UnitRow>> {
-    load_units(conn, Scope::Workspace(workspace_id))
+    load_units(conn, Among::Workspace(workspace_id))
 }
 
 /// Ids per `IN (…)` list: well under SQLite's bound-parameter limit.
@@ -233,7 +231,7 @@ pub fn reroute_workspace(conn: &mut AnyConnection, workspace_id: i64) -> QueryRe
     crate::db::write_tx(conn, |conn| {
         lock_workspace_routing(conn, workspace_id)?;
         let router = Router::load(conn, workspace_id)?;
-        route_orders(conn, &router, Scope::Workspace(workspace_id))
+        route_orders(conn, &router, Among::Workspace(workspace_id))
     })
 }
 

@@ -323,3 +323,102 @@ async fn a_label_whose_order_is_cancelled_afterwards_is_held_back() {
         "{page}"
     );
 }
+
+/// The supplier of each unit of an order.
+async fn unit_suppliers(app: &TestApp, order: i64) -> Vec<(i64, Option<i64>)> {
+    app.query(move |c| {
+        use diesel::prelude::*;
+        use podgate::db::schema::order_items::dsl::*;
+        order_items
+            .filter(order_id.eq(order))
+            .select((id, supplier_id))
+            .order(id)
+            .load(c)
+    })
+    .await
+}
+
+/// Units whose package has a label, or one being bought, stay with that package's supplier: a
+/// rule change passes them by, and moving one by hand is refused with what to do instead.
+#[rocket::async_test]
+async fn units_in_a_package_keep_its_supplier_through_rule_changes() {
+    let (app, _sb, shirts, mugs) = routed_app().await;
+    let mut mine = Vec::new();
+    for id in single_package_orders(&app, 20).await {
+        if unit_suppliers(&app, id).await[0].1 == Some(shirts) {
+            mine.push(id);
+        }
+    }
+    let (bought, planned, free) = (mine[0], mine[1], mine[2]);
+    buy(&app, &[bought]).await;
+    // The intent is recorded; nothing buys it in this test (no runner was started).
+    let actor = crate::labels::owner_actor(&app).await;
+    let started = app
+        .services
+        .tiktok
+        .start_labels(&actor, vec![planned])
+        .await
+        .unwrap();
+    assert_eq!(started.planned, 1);
+    let before = (
+        unit_suppliers(&app, bought).await,
+        unit_suppliers(&app, planned).await,
+    );
+
+    // A rule above every other sends every SKU to Mug Works.
+    let r = app
+        .post_form(
+            "/catalog",
+            "/catalog/rules",
+            &[
+                ("pattern", "*"),
+                ("match", "glob"),
+                ("priority", "1"),
+                ("supplier", "Mug Works"),
+                ("product_code", ""),
+                ("weight_g", "300"),
+                ("length_in", "10"),
+                ("width_in", "8"),
+                ("height_in", "1"),
+                ("front_print_url", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    drop(r);
+    assert!(
+        unit_suppliers(&app, free)
+            .await
+            .iter()
+            .all(|(_, s)| *s == Some(mugs)),
+        "an order without a package follows the new rule"
+    );
+    let after = (
+        unit_suppliers(&app, bought).await,
+        unit_suppliers(&app, planned).await,
+    );
+    assert_eq!(after, before, "units in a package keep its supplier");
+
+    // Moving such a unit by hand is refused, saying why and what to do.
+    for (order, item) in [(bought, before.0[0].0), (planned, before.1[0].0)] {
+        let r = app
+            .post_form(
+                &format!("/orders/{order}"),
+                &format!("/orders/{order}/items/{item}/supplier"),
+                &[("supplier", &mugs.to_string())],
+            )
+            .await;
+        assert_eq!(r.status(), Status::Conflict);
+        let page = r.into_string().await.unwrap();
+        assert!(
+            page.contains("stays with that package") && page.contains("batch page"),
+            "{page}"
+        );
+        let (_, order_page) = app.get(&format!("/orders/{order}")).await;
+        assert!(
+            order_page.contains("in a label's package"),
+            "the order page says why: {order_page}"
+        );
+    }
+    assert_eq!(unit_suppliers(&app, planned).await, before.1, "nothing moved");
+}

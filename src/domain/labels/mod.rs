@@ -133,16 +133,7 @@ impl TikTok {
                                 .push((oid, "some units have no supplier: add a SKU rule".into()));
                             continue;
                         }
-                        let taken: Vec<i64> = package::of_order(conn, o.id)?
-                            .iter()
-                            .filter(|p| !matches!(p.status.as_str(), "failed" | "cancelled"))
-                            .flat_map(|p| {
-                                p.line_item_ids
-                                    .split(',')
-                                    .filter_map(|x| x.parse().ok())
-                                    .collect::<Vec<i64>>()
-                            })
-                            .collect();
+                        let taken = package::held_unit_ids(conn, package::Among::Order(o.id))?;
                         for pk in p.packages {
                             if pk.item_ids.iter().any(|i| taken.contains(i)) {
                                 continue;

@@ -209,6 +209,12 @@ async fn detail(
         .iter()
         .map(|(id, (tracking, n))| context! { id => id, tracking => tracking, units => n })
         .collect();
+    // Units tied to a package keep its supplier (the routing and the hand-made choice skip them).
+    let held: std::collections::HashSet<i64> = labels
+        .iter()
+        .filter(|p| p.holds_units())
+        .flat_map(|p| p.unit_ids())
+        .collect();
     let now = chrono::Utc::now().timestamp();
     let ctx = context! {
         order => context! {
@@ -229,7 +235,7 @@ async fn detail(
         plan => preflight.plan, problems => preflight.problems, labels,
         units => items.iter().map(|i| context! {
             id => i.id, seller_sku => i.seller_sku, sku_name => i.sku_name, supplier_id => i.supplier_id,
-            routed_by => i.routed_by, labelled => i.tracking_number.is_some(),
+            routed_by => i.routed_by, labelled => i.tracking_number.is_some() || held.contains(&i.id),
         }).collect::<Vec<_>>(),
         suppliers => sups.iter().filter(|s| !s.archived).map(|s| context! { id => s.id, name => s.name }).collect::<Vec<_>>(),
     };
