@@ -8,7 +8,9 @@ use crate::db::AnyConnection;
 use crate::db::schema::{label_jobs, packages};
 
 mod problems;
+mod units;
 pub use problems::*;
+pub use units::*;
 
 /// A package and its label's state.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, serde::Serialize)]
@@ -126,48 +128,6 @@ pub fn record_intent(conn: &mut AnyConnection, p: &NewPackage) -> QueryResult<Op
         }
         Err(e) => Err(e),
     }
-}
-
-/// Statuses of a package that gave up its units: they may be routed and planned again.
-pub const RELEASED: [&str; 2] = ["failed", "cancelled"];
-
-/// Which orders a query over units looks at.
-#[derive(Debug, Clone, Copy)]
-pub enum Among {
-    Workspace(i64),
-    Order(i64),
-}
-
-/// Unit ids from a package's comma-separated list.
-fn parse_unit_ids(ids: &str) -> impl Iterator<Item = i64> + '_ {
-    ids.split(',').filter_map(|x| x.parse().ok())
-}
-
-impl Package {
-    /// The podgate ids of its units.
-    pub fn unit_ids(&self) -> impl Iterator<Item = i64> + '_ {
-        parse_unit_ids(&self.line_item_ids)
-    }
-
-    /// Whether its units are tied to it (a label being bought, bought, stored or voided): they
-    /// keep its supplier until the package itself is moved.
-    pub fn holds_units(&self) -> bool {
-        !RELEASED.contains(&self.status.as_str())
-    }
-}
-
-/// Units tied to a package (see [`Package::holds_units`]): routing leaves them alone and no
-/// second package is planned for them.
-pub fn held_unit_ids(conn: &mut AnyConnection, among: Among) -> QueryResult<std::collections::HashSet<i64>> {
-    let q = packages::table
-        .filter(packages::status.ne_all(RELEASED))
-        .select(packages::line_item_ids)
-        .into_boxed();
-    let lists: Vec<String> = match among {
-        Among::Workspace(ws) => q.filter(packages::workspace_id.eq(ws)).load(conn)?,
-        Among::Order(id) => q.filter(packages::order_id.eq(id)).load(conn)?,
-    };
-    Ok(lists.iter().flat_map(|ids| parse_unit_ids(ids)).collect())
 }
 
 /// Plans again a package that failed or was cancelled, in a new job: the same row, so these
