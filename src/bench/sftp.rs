@@ -158,10 +158,12 @@ fn openssh(dir: &Path, pubkey: &str) -> anyhow::Result<Option<(std::process::Chi
     std::fs::write(dir.join("authorized_keys"), pubkey)?;
     let port = super::free_port()?;
     let cfg = dir.join("sshd_config");
+    // MaxStartups: sshd's default (10:30:100) drops some of 16 simultaneous connections before
+    // they authenticate, which failed the 16-stream comparison now and then.
     std::fs::write(
         &cfg,
         format!(
-            "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nPidFile {}\nAuthorizedKeysFile {}\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\nPermitRootLogin yes\nUsePAM no\nStrictModes no\nSubsystem sftp {server}\n",
+            "Port {port}\nListenAddress 127.0.0.1\nHostKey {}\nPidFile {}\nAuthorizedKeysFile {}\nPasswordAuthentication no\nKbdInteractiveAuthentication no\nPubkeyAuthentication yes\nPermitRootLogin yes\nUsePAM no\nStrictModes no\nMaxStartups 100\nSubsystem sftp {server}\n",
             host_key.display(),
             dir.join("sshd.pid").display(),
             dir.join("authorized_keys").display()
