@@ -293,27 +293,7 @@ async fn a_label_whose_order_is_cancelled_afterwards_is_held_back() {
     let (app, sb, _, _) = routed_app().await;
     let ids = single_package_orders(&app, 1).await;
     buy(&app, &ids).await;
-    let tiktok_order: String = app
-        .query({
-            let oid = ids[0];
-            move |c| {
-                use diesel::prelude::*;
-                use podgate::db::schema::orders::dsl::*;
-                orders.find(oid).select(tiktok_order_id).first(c)
-            }
-        })
-        .await;
-    let url = format!("{}/sandbox/api/orders/{tiktok_order}/cancel", sb.base_url);
-    assert!(
-        reqwest::Client::new()
-            .post(url)
-            .send()
-            .await
-            .unwrap()
-            .status()
-            .is_success()
-    );
-    crate::shops::sync_shop_now(&app).await;
+    crate::shops::cancel_on_tiktok_and_sync(&app, &sb, ids[0]).await;
     let row = packages_of(&app, ids[0]).await.remove(0);
     assert_eq!(row.1, "stored");
     assert!(row.5.unwrap().contains("kept out of handoff"));

@@ -64,6 +64,23 @@ pub async fn sync_shop_now(app: &TestApp) {
         .unwrap();
 }
 
+/// The buyer cancels an order on TikTok (the sandbox's control API), and podgate syncs it;
+/// returns TikTok's order id.
+pub async fn cancel_on_tiktok_and_sync(app: &TestApp, sb: &SandboxHandle, order: i64) -> String {
+    let tiktok_order: String = app
+        .query(move |c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::orders::dsl::*;
+            orders.find(order).select(tiktok_order_id).first(c)
+        })
+        .await;
+    let url = format!("{}/sandbox/api/orders/{tiktok_order}/cancel", sb.base_url);
+    let r = reqwest::Client::new().post(url).send().await.unwrap();
+    assert!(r.status().is_success(), "the sandbox cancelled {tiktok_order}");
+    sync_shop_now(app).await;
+    tiktok_order
+}
+
 /// Waits until no sync is running.
 pub async fn wait_synced(app: &TestApp) {
     for _ in 0..600 {

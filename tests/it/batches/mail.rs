@@ -63,25 +63,7 @@ async fn mail_goes_through_a_real_smtp_server_to_the_right_people() {
     buy(&app, &ids).await;
     publish(&app, shirts).await;
     // The order is cancelled after the batch went out: the supplier is asked to pull it.
-    let tiktok_order: String = app
-        .query({
-            let oid = ids[0];
-            move |c| {
-                use diesel::prelude::*;
-                use podgate::db::schema::orders::dsl::*;
-                orders.find(oid).select(tiktok_order_id).first(c)
-            }
-        })
-        .await;
-    reqwest::Client::new()
-        .post(format!(
-            "{}/sandbox/api/orders/{tiktok_order}/cancel",
-            sb.base_url
-        ))
-        .send()
-        .await
-        .unwrap();
-    crate::shops::sync_shop_now(&app).await;
+    let tiktok_order = crate::shops::cancel_on_tiktok_and_sync(&app, &sb, ids[0]).await;
 
     let mailer = podgate::mail::Mailer::new(&podgate::mail::SmtpConfig {
         host: "127.0.0.1".into(),
