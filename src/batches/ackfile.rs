@@ -1,10 +1,11 @@
-//! Acknowledgement files from factory systems (SFTP `inbox/`, the API): CSV with a header, or
-//! JSON with the same fields. Every line is checked; a file with any bad line is refused whole,
-//! with every bad line and its reason, so nothing is half-applied.
+//! Acknowledgement files from factory systems (SFTP `inbox/`, the API): CSV with a header
+//! (comma, semicolon or tab separated, sniffed from the header), or JSON with the same fields.
+//! Every line is checked; a file with any bad line is refused whole, with every bad line and its
+//! reason, so nothing is half-applied. CSV line numbers are the editor's (the header is line 1).
 
 use chrono::NaiveDate;
 
-use super::acks::{AckLine, AckStatus, LineError, Target};
+use super::acks::{AckLine, AckSet, AckStatus, LineError, Target};
 
 /// The largest acknowledgement file accepted (bytes).
 pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
@@ -39,6 +40,8 @@ pub struct RawLine {
     #[serde(default)]
     pub package_id: Option<String>,
     #[serde(default)]
+    pub tracking_number: Option<String>,
+    #[serde(default)]
     pub status: String,
     #[serde(default)]
     pub reason: Option<String>,
@@ -50,10 +53,15 @@ pub struct RawLine {
 pub fn check_line(line: usize, raw: RawLine) -> Result<AckLine, LineError> {
     let bad = |m: String| LineError { line, message: m };
     let nonempty = |s: Option<String>| s.map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
-    let target = match (nonempty(raw.package_id), nonempty(raw.order_id)) {
-        (Some(p), _) => Target::Package(p),
-        (None, Some(o)) => Target::Order(o),
-        (None, None) => return Err(bad("give package_id or order_id".into())),
+    let target = match (
+        nonempty(raw.package_id),
+        nonempty(raw.tracking_number),
+        nonempty(raw.order_id),
+    ) {
+        (Some(p), _, _) => Target::Package(p),
+        (None, Some(t), _) => Target::Tracking(t),
+        (None, None, Some(o)) => Target::Order(o),
+        (None, None, None) => return Err(bad("give package_id, tracking_number or order_id".into())),
     };
     let status = AckStatus::parse(&raw.status).ok_or_else(|| {
         bad(format!(
@@ -81,8 +89,10 @@ pub fn check_line(line: usize, raw: RawLine) -> Result<AckLine, LineError> {
     })
 }
 
-/// Parses a whole file: every line, or every error.
-pub fn parse(format: Format, bytes: &[u8]) -> Result<Vec<AckLine>, Vec<LineError>> {
+/// Parses a whole file: its good lines and its bad ones (both kept, so the database check can
+/// add what it finds and the factory gets every problem at once), or the reason nothing could
+/// be read (too large, not UTF-8, a bad header, not JSON).
+pub fn parse(format: Format, bytes: &[u8]) -> Result<AckSet, Vec<LineError>> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(vec![LineError {
             line: 0,
@@ -92,47 +102,67 @@ pub fn parse(format: Format, bytes: &[u8]) -> Result<Vec<AckLine>, Vec<LineError
             ),
         }]);
     }
-    let raws = match format {
+    let (raws, mut refused) = match format {
         Format::Csv => parse_csv(bytes)?,
         Format::Json => parse_json(bytes)?,
     };
-    if raws.is_empty() {
+    if raws.is_empty() && refused.is_empty() {
         return Err(vec![LineError {
             line: 0,
             message: "the file has no acknowledgement lines".into(),
         }]);
     }
     let mut lines = Vec::new();
-    let mut errors = Vec::new();
     for (n, raw) in raws {
         match check_line(n, raw) {
             Ok(l) => lines.push(l),
-            Err(e) => errors.push(e),
+            Err(e) => refused.push(e),
         }
     }
-    if errors.is_empty() { Ok(lines) } else { Err(errors) }
+    refused.sort_by_key(|e| e.line);
+    Ok(AckSet { lines, refused })
 }
 
-/// The row number (after the header) of the record the csv reader reports at `byte`: that
-/// offset is where the previous record ended, so line breaks of skipped blank rows are stepped
-/// over first.
-fn row_after_header(text: &[u8], byte: usize) -> usize {
+/// The line (1-based, as an editor counts) where the record the csv reader reports at `byte`
+/// starts: that offset is where the previous record ended, so line breaks of skipped blank
+/// rows are stepped over first.
+fn line_at(text: &[u8], byte: usize) -> usize {
     let start = byte
         + text[byte.min(text.len())..]
             .iter()
             .take_while(|c| matches!(c, b'\r' | b'\n'))
             .count();
-    let breaks = |end: usize| {
-        text[..end.min(text.len())]
-            .iter()
-            .filter(|c| **c == b'\n')
-            .count()
-    };
-    let header = text.iter().take_while(|c| matches!(c, b'\r' | b'\n')).count();
-    (breaks(start) - breaks(header)).max(1)
+    text[..start.min(text.len())]
+        .iter()
+        .filter(|c| **c == b'\n')
+        .count()
+        + 1
 }
 
-fn parse_csv(bytes: &[u8]) -> Result<Vec<(usize, RawLine)>, Vec<LineError>> {
+/// The separator of a CSV file, from its header line: comma, semicolon (spreadsheets in much of
+/// Europe) or tab, whichever it has most of outside quotes.
+fn sniff_delimiter(text: &str) -> u8 {
+    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
+    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
+    let mut quoted = false;
+    for c in header.bytes() {
+        if c == b'"' {
+            quoted = !quoted;
+        } else if !quoted && let Some(e) = counts.iter_mut().find(|(d, _)| *d == c) {
+            e.1 += 1;
+        }
+    }
+    counts
+        .iter()
+        .rev()
+        .max_by_key(|(_, n)| *n)
+        .filter(|(_, n)| *n > 0)
+        .map_or(b',', |(d, _)| *d)
+}
+
+type Rows = (Vec<(usize, RawLine)>, Vec<LineError>);
+
+fn parse_csv(bytes: &[u8]) -> Result<Rows, Vec<LineError>> {
     let text = std::str::from_utf8(bytes).map_err(|_| {
         vec![LineError {
             line: 0,
@@ -141,6 +171,7 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<(usize, RawLine)>, Vec<LineError>> {
     })?;
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut r = csv::ReaderBuilder::new()
+        .delimiter(sniff_delimiter(text))
         .flexible(false)
         .trim(csv::Trim::All)
         .from_reader(text.as_bytes());
@@ -155,29 +186,40 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<(usize, RawLine)>, Vec<LineError>> {
         .iter()
         .map(|h| h.to_ascii_lowercase())
         .collect();
-    let known = ["order_id", "package_id", "status", "reason", "expected_date"];
+    let known = [
+        "order_id",
+        "package_id",
+        "tracking_number",
+        "status",
+        "reason",
+        "expected_date",
+    ];
     if let Some(u) = header.iter().find(|h| !known.contains(&h.as_str())) {
         return Err(vec![LineError {
             line: 0,
             message: format!("unknown column {u:?}; the columns are {}", known.join(", ")),
         }]);
     }
-    if !header.iter().any(|h| h == "status") || !header.iter().any(|h| h == "order_id" || h == "package_id") {
+    if !header.iter().any(|h| h == "status")
+        || !header
+            .iter()
+            .any(|h| matches!(h.as_str(), "order_id" | "package_id" | "tracking_number"))
+    {
         return Err(vec![LineError {
             line: 0,
-            message: "the header needs status and order_id or package_id".into(),
+            message: "the header needs status and package_id, tracking_number or order_id".into(),
         }]);
     }
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for (i, rec) in r.records().enumerate() {
-        // Line numbers count the file's rows after the header, blank rows included (the csv
-        // reader skips those), so "line 3" is the third row the factory wrote.
+        // Line numbers are the editor's: the header is line 1 and blank rows count (the csv
+        // reader skips those), so "line 3" is the line the factory sees as 3.
         let position = match &rec {
             Ok(rec) => rec.position(),
             Err(e) => e.position(),
         };
-        let n = position.map_or(i + 1, |p| row_after_header(text.as_bytes(), p.byte() as usize));
+        let n = position.map_or(i + 2, |p| line_at(text.as_bytes(), p.byte() as usize));
         match rec {
             Ok(rec) => {
                 let get = |name: &str| {
@@ -192,6 +234,7 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<(usize, RawLine)>, Vec<LineError>> {
                     RawLine {
                         order_id: get("order_id"),
                         package_id: get("package_id"),
+                        tracking_number: get("tracking_number"),
                         status: get("status").unwrap_or_default(),
                         reason: get("reason"),
                         expected_date: get("expected_date"),
@@ -204,10 +247,10 @@ fn parse_csv(bytes: &[u8]) -> Result<Vec<(usize, RawLine)>, Vec<LineError>> {
             }),
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    Ok((out, errors))
 }
 
-fn parse_json(bytes: &[u8]) -> Result<Vec<(usize, RawLine)>, Vec<LineError>> {
+fn parse_json(bytes: &[u8]) -> Result<Rows, Vec<LineError>> {
     #[derive(serde::Deserialize)]
     #[serde(untagged)]
     enum Doc {
@@ -236,11 +279,12 @@ fn parse_json(bytes: &[u8]) -> Result<Vec<(usize, RawLine)>, Vec<LineError>> {
             }),
         }
     }
-    if errors.is_empty() { Ok(out) } else { Err(errors) }
+    Ok((out, errors))
 }
 
-/// A result file for a processed upload: one line per input line, applied or refused.
-pub fn result_csv(applied: &[super::acks::LineResult], refused: &[LineError]) -> String {
+/// A result file for a processed upload: one line per input line, applied or refused; when
+/// lines were refused, a last line says how many good lines were not applied because of them.
+pub fn result_csv(applied: &[super::acks::LineResult], refused: &[LineError], not_applied: usize) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = w.write_record(["line", "result", "package_id", "order_id", "status", "message"]);
     for a in applied {
@@ -267,6 +311,18 @@ pub fn result_csv(applied: &[super::acks::LineResult], refused: &[LineError]) ->
             e.message.clone(),
         ]);
     }
+    if !refused.is_empty() {
+        let _ = w.write_record([
+            String::new(),
+            "not_applied".into(),
+            String::new(),
+            String::new(),
+            String::new(),
+            format!(
+                "{not_applied} good line(s) not applied because of the refused lines: nothing in this file was applied; fix them and upload the whole file again"
+            ),
+        ]);
+    }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
@@ -274,25 +330,55 @@ pub fn result_csv(applied: &[super::acks::LineResult], refused: &[LineError]) ->
 mod tests {
     use super::*;
 
+    fn refused_lines(f: &[u8]) -> Vec<usize> {
+        parse(Format::Csv, f)
+            .unwrap()
+            .refused
+            .iter()
+            .map(|e| e.line)
+            .collect()
+    }
+
     #[test]
-    fn line_numbers_are_the_rows_the_factory_wrote_blank_rows_included() {
+    fn line_numbers_are_the_editors_header_and_blank_rows_included() {
         for f in [
             "package_id,status\n1,accepted\n\n\n2,bogus\n",
             "package_id,status\r\n1,accepted\r\n\r\n\r\n2,bogus",
         ] {
-            let errors = parse(Format::Csv, f.as_bytes()).unwrap_err();
-            assert_eq!(
-                errors.iter().map(|e| e.line).collect::<Vec<_>>(),
-                [4],
-                "{f:?}: {errors:?}"
-            );
+            assert_eq!(refused_lines(f.as_bytes()), [5], "{f:?}");
         }
+        assert_eq!(
+            refused_lines(b"package_id,status\n1,bogus\n"),
+            [2],
+            "the first data line is line 2"
+        );
+    }
+
+    #[test]
+    fn semicolon_and_tab_separated_files_are_read() {
+        for f in [
+            "package_id;status;reason\n115001;rejected;Wrong size, reprint\n115002;accepted;\n",
+            "package_id\tstatus\treason\n115001\trejected\tWrong size, reprint\n115002\taccepted\t\n",
+            "tracking_number,status\n9400111,accepted\n",
+        ] {
+            let set = parse(Format::Csv, f.as_bytes()).unwrap();
+            assert!(set.refused.is_empty(), "{f:?}: {:?}", set.refused);
+            assert!(!set.lines.is_empty());
+        }
+        let set = parse(
+            Format::Csv,
+            "package_id;status;reason\n115001;rejected;Wrong size, reprint\n".as_bytes(),
+        )
+        .unwrap();
+        assert_eq!(set.lines[0].reason.as_deref(), Some("Wrong size, reprint"));
+        let set = parse(Format::Csv, b"tracking_number,status\n9400111,accepted\n").unwrap();
+        assert_eq!(set.lines[0].target, Target::Tracking("9400111".into()));
     }
 
     #[test]
     fn a_good_csv_reads_every_line() {
         let f = b"\xef\xbb\xbfpackage_id,status,reason,expected_date\n115001,accepted,,\n115002,rejected,Artwork blurry,\n115003,backordered,,2026-12-03\n";
-        let l = parse(Format::Csv, f).unwrap();
+        let l = parse(Format::Csv, f).unwrap().lines;
         assert_eq!(l.len(), 3);
         assert_eq!(l[1].status, AckStatus::Rejected);
         assert_eq!(l[1].reason.as_deref(), Some("Artwork blurry"));
@@ -302,12 +388,14 @@ mod tests {
     #[test]
     fn every_bad_line_is_reported() {
         let f = b"order_id,status,expected_date\n57001,acepted,\n,accepted,\n57003,backordered,03/12/2026\n57004,accepted,\n";
-        let e = parse(Format::Csv, f).unwrap_err();
+        let set = parse(Format::Csv, f).unwrap();
+        let e = &set.refused;
         let lines: Vec<usize> = e.iter().map(|e| e.line).collect();
-        assert_eq!(lines, [1, 2, 3], "{e:?}");
+        assert_eq!(lines, [2, 3, 4], "{e:?}");
         assert!(e[0].message.contains("acepted"));
-        assert!(e[1].message.contains("package_id or order_id"));
+        assert!(e[1].message.contains("package_id, tracking_number or order_id"));
         assert!(e[2].message.contains("2026-12-01"));
+        assert_eq!(set.lines.len(), 1, "the good line is kept for the database check");
     }
 
     #[test]
@@ -323,10 +411,12 @@ mod tests {
                 .contains("no acknowledgement")
         );
         let j = br#"{"acks":[{"package_id":"1","status":"shipped"},{"order_id":"2","status":"accepted","colour":"x"}]}"#;
-        let e = parse(Format::Json, j).unwrap_err();
+        let e = parse(Format::Json, j).unwrap().refused;
         assert_eq!(e[0].line, 2);
         assert!(e[0].message.contains("colour"));
-        let ok = parse(Format::Json, br#"[{"order_id":"2","status":"Accepted"}]"#).unwrap();
+        let ok = parse(Format::Json, br#"[{"order_id":"2","status":"Accepted"}]"#)
+            .unwrap()
+            .lines;
         assert_eq!(ok[0].target, Target::Order("2".into()));
         assert!(parse(Format::Json, b"not json").is_err());
     }

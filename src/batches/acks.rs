@@ -10,6 +10,7 @@ use chrono::NaiveDate;
 use crate::db::AnyConnection;
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::batch::{self, BatchPackage};
+use crate::db::models::order::Order;
 use crate::db::models::package::Package;
 use crate::db::models::supplier::Supplier;
 use crate::db::models::user::User;
@@ -69,6 +70,8 @@ pub enum Target {
     Package(String),
     /// TikTok's order id: every package of that order the supplier holds.
     Order(String),
+    /// The label's tracking number (what a barcode scanner reads off the label).
+    Tracking(String),
     /// podgate's own batch row (the portal's forms).
     Row(i64),
 }
@@ -76,7 +79,8 @@ pub enum Target {
 /// One acknowledgement line, as parsed from a form, a file or an API call.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AckLine {
-    /// The line number in the file (1 = first data line), for error reports.
+    /// Where the line is in what the factory sent, for error reports: in a CSV file the line
+    /// its editor shows (the header is line 1), in JSON the item's position in the list.
     pub line: usize,
     pub target: Target,
     pub status: AckStatus,
@@ -91,6 +95,23 @@ pub struct LineError {
     pub message: String,
 }
 
+/// Lines to apply, with the lines already refused while reading them (a bad status, a bad
+/// date): those are reported together with what the database check finds, in one pass.
+#[derive(Debug, Clone, Default)]
+pub struct AckSet {
+    pub lines: Vec<AckLine>,
+    pub refused: Vec<LineError>,
+}
+
+impl From<Vec<AckLine>> for AckSet {
+    fn from(lines: Vec<AckLine>) -> Self {
+        AckSet {
+            lines,
+            refused: Vec::new(),
+        }
+    }
+}
+
 /// What one line did.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct LineResult {
@@ -102,12 +123,32 @@ pub struct LineResult {
     pub changed: bool,
 }
 
+/// Every bad line of a set, and how many good lines were not applied because of them.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Refusal {
+    /// Sorted by line.
+    pub lines: Vec<LineError>,
+    /// Good lines left unapplied (a set is applied whole or not at all).
+    pub not_applied: usize,
+}
+
+impl Refusal {
+    /// One sentence for a status message or a flash: how many lines, and what to do.
+    pub fn summary(&self) -> String {
+        format!(
+            "{} line(s) refused, so nothing was applied ({} good line(s) not applied): fix the refused lines and send the whole file again",
+            self.lines.len(),
+            self.not_applied
+        )
+    }
+}
+
 /// The outcome of applying a set of lines.
 #[derive(Debug, thiserror::Error)]
 pub enum AckError {
     /// Some lines are invalid: nothing was applied.
-    #[error("{} line(s) refused; nothing was applied", .0.len())]
-    Refused(Vec<LineError>),
+    #[error("{}", .0.summary())]
+    Refused(Refusal),
     #[error(transparent)]
     Domain(#[from] DomainError),
 }
@@ -124,10 +165,26 @@ impl From<diesel::result::Error> for AckError {
     }
 }
 
-/// A resolved line: the batch row and its package.
+/// A resolved line: the batch row, its package and order.
 struct Resolved {
     bp: BatchPackage,
     pkg: Package,
+    order: Order,
+}
+
+impl Resolved {
+    fn pull_open(&self) -> bool {
+        self.bp.pull_requested_at.is_some()
+    }
+
+    fn cancelled(&self) -> bool {
+        self.order.status == "CANCELLED"
+    }
+
+    /// Whether "accept all" may answer this row: waiting, no pull request, order live.
+    fn acceptable(&self) -> bool {
+        self.bp.active && self.bp.ack_status == "pending" && !self.pull_open() && !self.cancelled()
+    }
 }
 
 impl Batches {
@@ -137,44 +194,116 @@ impl Batches {
         &self,
         actor: &Actor,
         supplier_id: i64,
-        lines: Vec<AckLine>,
+        set: impl Into<AckSet>,
     ) -> Result<Vec<LineResult>, AckError> {
         let actor = actor.clone();
+        let set = set.into();
         self.pool
-            .run(move |c| crate::db::write_tx(c, |c| apply(c, &actor, supplier_id, &lines)))
+            .run(move |c| crate::db::write_tx(c, |c| apply(c, &actor, supplier_id, &set)))
+            .await
+    }
+
+    /// How many packages of a batch "accept all" would answer now: waiting, without a pull
+    /// request, their orders not cancelled.
+    pub async fn acceptable_count(&self, supplier_id: i64, batch_id: i64) -> Result<usize, DomainError> {
+        self.pool
+            .run(move |c| Ok(acceptable(c, supplier_id, batch_id)?.len()))
+            .await
+    }
+
+    /// "Accept all": accepts every acceptable package of a batch, once the person confirmed
+    /// that count. A package pulled or cancelled since is never touched; if the count changed
+    /// the answer is a conflict that asks to look again. Returns how many were accepted.
+    pub async fn accept_all_waiting(
+        &self,
+        actor: &Actor,
+        supplier_id: i64,
+        batch_id: i64,
+        confirmed: usize,
+    ) -> Result<usize, AckError> {
+        let actor = actor.clone();
+        self.pool
+            .run(move |c| {
+                crate::db::write_tx(c, |c| {
+                    let rows = acceptable(c, supplier_id, batch_id)?;
+                    if rows.len() != confirmed {
+                        return Err(AckError::Domain(DomainError::Conflict(format!(
+                            "{} package(s) can be accepted now, not {confirmed}: the batch changed (a pull request or an answer came in). Look at it again and confirm.",
+                            rows.len()
+                        ))));
+                    }
+                    let lines: Vec<AckLine> = rows
+                        .iter()
+                        .enumerate()
+                        .map(|(i, r)| AckLine {
+                            line: i + 1,
+                            target: Target::Row(r.bp.id),
+                            status: AckStatus::Accepted,
+                            reason: None,
+                            expected_date: None,
+                        })
+                        .collect();
+                    apply(c, &actor, supplier_id, &lines.into()).map(|r| r.len())
+                })
+            })
             .await
     }
 }
 
+fn acceptable(c: &mut AnyConnection, supplier_id: i64, batch_id: i64) -> Result<Vec<Resolved>, DomainError> {
+    Ok(
+        batch::active_for_supplier(c, supplier_id, batch::ActiveBy::Batch(batch_id))?
+            .into_iter()
+            .map(|(bp, pkg, order)| Resolved { bp, pkg, order })
+            .filter(Resolved::acceptable)
+            .collect(),
+    )
+}
+
 fn resolve(c: &mut AnyConnection, supplier_id: i64, t: &Target) -> Result<Vec<Resolved>, String> {
-    let rows: Vec<(BatchPackage, Package)> = match t {
-        Target::Row(id) => batch::active_for_supplier(c, supplier_id, batch::ActiveBy::Row(*id)),
-        Target::Package(p) => batch::active_for_supplier(c, supplier_id, batch::ActiveBy::TikTokPackage(p)),
-        Target::Order(o) => batch::active_for_supplier(c, supplier_id, batch::ActiveBy::TikTokOrder(o)),
-    }
-    .map_err(|e| format!("could not read the batch: {e}"))?;
+    let by = match t {
+        Target::Row(id) => batch::ActiveBy::Row(*id),
+        Target::Package(p) => batch::ActiveBy::TikTokPackage(p),
+        Target::Order(o) => batch::ActiveBy::TikTokOrder(o),
+        Target::Tracking(n) => batch::ActiveBy::Tracking(n),
+    };
+    let rows = batch::active_for_supplier(c, supplier_id, by)
+        .map_err(|e| format!("could not read the batch: {e}"))?;
     if rows.is_empty() {
         return Err(match t {
             Target::Package(p) => format!("package {p} is in none of your published batches"),
             Target::Order(o) => format!("order {o} is in none of your published batches"),
+            Target::Tracking(n) => format!("tracking number {n} is on no label of your published batches"),
             Target::Row(_) => "this package is in none of your published batches".into(),
         });
     }
-    Ok(rows.into_iter().map(|(bp, pkg)| Resolved { bp, pkg }).collect())
+    Ok(rows
+        .into_iter()
+        .map(|(bp, pkg, order)| Resolved { bp, pkg, order })
+        .collect())
 }
 
 fn check(l: &AckLine, r: &Resolved) -> Result<(), String> {
+    let package = r.pkg.tiktok_package_id.as_deref().unwrap_or_default();
+    let order = &r.order.tiktok_order_id;
     match l.status {
+        AckStatus::Pulled | AckStatus::AlreadyShipped if !r.pull_open() => Err(format!(
+            "{} is only an answer to a pull request, and none was made for package {package}",
+            l.status.as_str()
+        )),
+        AckStatus::Pulled | AckStatus::AlreadyShipped => Ok(()),
+        _ if r.pull_open() => Err(format!(
+            "package {package} of order {order} has a pull request (the order was cancelled): do not make or ship it; answer pulled, or already_shipped if it left"
+        )),
+        _ if r.cancelled() => Err(format!(
+            "order {order} was cancelled: do not make or ship package {package}"
+        )),
         AckStatus::Rejected if l.reason.as_deref().is_none_or(|s| s.trim().is_empty()) => {
             Err("a rejection needs a reason (reason column)".into())
         }
         AckStatus::Backordered if l.expected_date.is_none() => {
             Err("backordered needs the expected date (expected_date, YYYY-MM-DD)".into())
         }
-        AckStatus::Pulled | AckStatus::AlreadyShipped if r.bp.pull_requested_at.is_none() => Err(format!(
-            "{} is only an answer to a pull request, and none was made for this package",
-            l.status.as_str()
-        )),
         _ => Ok(()),
     }
 }
@@ -183,11 +312,11 @@ fn apply(
     c: &mut AnyConnection,
     actor: &Actor,
     supplier_id: i64,
-    lines: &[AckLine],
+    set: &AckSet,
 ) -> Result<Vec<LineResult>, AckError> {
-    let mut errors = Vec::new();
+    let mut errors = set.refused.clone();
     let mut resolved = Vec::new();
-    for l in lines {
+    for l in &set.lines {
         match resolve(c, supplier_id, &l.target) {
             Ok(rs) => {
                 for r in rs {
@@ -207,8 +336,14 @@ fn apply(
         }
     }
     if !errors.is_empty() {
+        errors.sort_by_key(|e| e.line);
         errors.dedup();
-        return Err(AckError::Refused(errors));
+        let bad: std::collections::HashSet<usize> = errors.iter().map(|e| e.line).collect();
+        let not_applied = set.lines.iter().filter(|l| !bad.contains(&l.line)).count();
+        return Err(AckError::Refused(Refusal {
+            lines: errors,
+            not_applied,
+        }));
     }
     let sup = Supplier::find_in_workspace(c, actor.workspace_id.unwrap_or_default(), supplier_id)?
         .ok_or(DomainError::NotFound)?;
@@ -221,8 +356,7 @@ fn apply(
         let same = bp.ack_status == l.status.as_str()
             && bp.ack_reason.as_deref() == reason
             && bp.ack_expected_date.as_deref() == date.as_deref();
-        let o =
-            order::find_in_workspace(c, r.pkg.workspace_id, r.pkg.order_id)?.ok_or(DomainError::NotFound)?;
+        let o = r.order;
         let tt_pkg = r.pkg.tiktok_package_id.clone().unwrap_or_default();
         if !same {
             let channel = actor.channel.as_str();
@@ -295,14 +429,6 @@ fn tell_seller(
         .filter(|u| u.role == "owner" && !u.disabled)
     {
         mail::enqueue(c, Some(ws), "rejection", &u.email, &subject, &body)?;
-    }
-    Ok(())
-}
-
-/// Takes a package out of its batch (the label was voided or moved to another supplier).
-pub fn leave_batch(c: &mut AnyConnection, package_id: i64) -> Result<(), DomainError> {
-    if let Some(bp) = batch::active_of_package(c, package_id)? {
-        batch::deactivate(c, bp.id)?;
     }
     Ok(())
 }

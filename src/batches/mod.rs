@@ -155,7 +155,8 @@ impl Batches {
     }
 }
 
-/// Records a `sealing` batch with every open label of the supplier (None when there is none).
+/// Records a `sealing` batch with the supplier's open labels (None when there is none): at a
+/// cut-off, those ready by that moment; published by hand (`cutoff_at` None), all of them.
 pub fn start_sealing(
     c: &mut AnyConnection,
     ws: i64,
@@ -164,7 +165,7 @@ pub fn start_sealing(
     by: &str,
 ) -> Result<Option<Batch>, DomainError> {
     crate::db::write_tx(c, |c| {
-        let open = batch::open_packages(c, supplier_id)?;
+        let open = batch::open_packages_ready_by(c, supplier_id, cutoff_at)?;
         if open.is_empty() {
             return Ok(None);
         }

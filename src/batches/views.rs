@@ -20,8 +20,10 @@ pub struct AckCounts {
     pub rejected: usize,
     pub backordered: usize,
     pub shipped: usize,
-    /// Pull requests not answered yet.
+    /// Pull requests not answered yet (these packages count under no other answer).
     pub pulls_open: usize,
+    /// Pull requests answered (pulled, or already shipped).
+    pub pulls_answered: usize,
 }
 
 /// A batch with its counts, for lists.
@@ -39,6 +41,10 @@ pub struct BatchSummary {
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct PackageRow {
     pub row_id: i64,
+    pub batch_id: i64,
+    pub batch_seq: i64,
+    /// The supplier's name.
+    pub supplier: String,
     pub position: i64,
     pub active: bool,
     pub package_id: i64,
@@ -57,6 +63,10 @@ pub struct PackageRow {
     pub ack_channel: Option<String>,
     pub ack_at: Option<NaiveDateTime>,
     pub pull_requested: bool,
+    /// When the pull request was made (its age is what the seller watches).
+    pub pull_requested_at: Option<NaiveDateTime>,
+    /// A pull request not answered yet.
+    pub pull_open: bool,
 }
 
 /// Everything a batch page shows.
@@ -72,6 +82,14 @@ fn counts(rows: &[crate::db::models::batch::BatchPackage]) -> AckCounts {
     let mut c = AckCounts::default();
     for r in rows.iter().filter(|r| r.active) {
         c.total += 1;
+        if r.pull_requested_at.is_some() {
+            if matches!(r.ack_status.as_str(), "pulled" | "already_shipped") {
+                c.pulls_answered += 1;
+            } else {
+                c.pulls_open += 1;
+            }
+            continue;
+        }
         match r.ack_status.as_str() {
             "pending" => c.pending += 1,
             "accepted" => c.accepted += 1,
@@ -79,9 +97,6 @@ fn counts(rows: &[crate::db::models::batch::BatchPackage]) -> AckCounts {
             "backordered" => c.backordered += 1,
             "shipped" => c.shipped += 1,
             _ => {}
-        }
-        if r.pull_requested_at.is_some() && !matches!(r.ack_status.as_str(), "pulled" | "already_shipped") {
-            c.pulls_open += 1;
         }
     }
     c
@@ -120,11 +135,17 @@ pub fn summaries(
 /// A batch page's content.
 pub fn detail(c: &mut AnyConnection, b: Batch, now: NaiveDateTime) -> Result<BatchDetail, DomainError> {
     let members = batch::members(c, b.id)?;
+    let supplier = Supplier::find_in_workspace(c, b.workspace_id, b.supplier_id)?
+        .map(|s| s.name)
+        .unwrap_or_default();
     let mut packages = Vec::new();
     for (bp, p) in &members {
         let o = order::find_in_workspace(c, b.workspace_id, p.order_id)?.ok_or(DomainError::NotFound)?;
         packages.push(PackageRow {
             row_id: bp.id,
+            batch_id: b.id,
+            batch_seq: b.seq,
+            supplier: supplier.clone(),
             position: bp.position,
             active: bp.active,
             package_id: p.id,
@@ -143,6 +164,9 @@ pub fn detail(c: &mut AnyConnection, b: Batch, now: NaiveDateTime) -> Result<Bat
             ack_channel: bp.ack_channel.clone(),
             ack_at: bp.ack_at,
             pull_requested: bp.pull_requested_at.is_some(),
+            pull_requested_at: bp.pull_requested_at,
+            pull_open: bp.pull_requested_at.is_some()
+                && !matches!(bp.ack_status.as_str(), "pulled" | "already_shipped"),
         });
     }
     let downloads = batch::downloads(c, b.id)?;
@@ -178,6 +202,8 @@ pub struct Dashboard {
     pub overdue_supplier: usize,
     /// Packages not shipped yet whose TikTok ship-by time has passed.
     pub overdue_tiktok: Vec<PackageRow>,
+    /// Pull requests the supplier has not answered, oldest first.
+    pub pulls_open: Vec<PackageRow>,
 }
 
 /// Builds the seller's batches dashboard.
@@ -203,12 +229,17 @@ pub fn dashboard(c: &mut AnyConnection, ws: i64, now: NaiveDateTime) -> Result<D
     let unix_now = now.and_utc().timestamp();
     let mut rejected = Vec::new();
     let mut overdue_tiktok = Vec::new();
+    let mut pulls_open = Vec::new();
     for b in batches
         .iter()
-        .filter(|b| b.counts.rejected > 0 || b.counts.total > b.counts.shipped)
+        .filter(|b| b.counts.rejected > 0 || b.counts.pulls_open > 0 || b.counts.total > b.counts.shipped)
     {
         let d = detail(c, b.batch.clone(), now)?;
         for p in d.packages.into_iter().filter(|p| p.active) {
+            if p.pull_open {
+                pulls_open.push(p.clone());
+                continue;
+            }
             if p.ack_status == "rejected" {
                 rejected.push(p.clone());
             }
@@ -232,5 +263,9 @@ pub fn dashboard(c: &mut AnyConnection, ws: i64, now: NaiveDateTime) -> Result<D
         batches,
         rejected,
         overdue_tiktok,
+        pulls_open: {
+            pulls_open.sort_by_key(|p| p.pull_requested_at);
+            pulls_open
+        },
     })
 }

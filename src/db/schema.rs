@@ -443,7 +443,15 @@ diesel::table! {
 
 diesel::joinable!(sftp_keys -> sftp_logins (login_id));
 
+diesel::table! {
+    handoff_ready (package_id) {
+        package_id -> BigInt,
+        ready_at -> Timestamp,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    handoff_ready,
     leases,
     workspaces,
     users,

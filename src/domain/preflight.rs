@@ -18,6 +18,9 @@ use super::shops::TikTok;
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct Preflight {
     pub plan: Plan,
+    /// Whether the order still needs a label: it is (or will be) awaiting shipment and has units
+    /// in no package yet. Orders that do not are not checked, so they show no warnings.
+    pub needs_label: bool,
     pub problems: Vec<String>,
     /// Eligible services per planned package (supplier id → services it accepts).
     pub services: Vec<(i64, Vec<ShippingService>)>,
@@ -67,7 +70,7 @@ pub fn package_size(p: &PlannedPackage) -> Option<(Weight, Dimension)> {
 impl TikTok {
     /// Plans an order and checks it, asking TikTok for eligible services when the rest is sound.
     pub async fn preflight(&self, workspace_id: i64, order_id: i64) -> Result<Preflight, DomainError> {
-        let (o, items, plan, suppliers, shop, rule) = self
+        let (o, items, plan, suppliers, shop, rule, held) = self
             .pool
             .run(move |conn| {
                 let o =
@@ -78,14 +81,40 @@ impl TikTok {
                 let shop = Shop::find(conn, o.shop_id)?;
                 let w = Workspace::find(conn, workspace_id)?;
                 let rule = ServiceRule::from_settings(&w.service_rule, &w.preferred_carrier);
-                Ok::<_, DomainError>((o, items, p, sups, shop, rule))
+                let held = crate::db::models::package::held_unit_ids(
+                    conn,
+                    crate::db::models::package::Among::Order(o.id),
+                )?;
+                Ok::<_, DomainError>((o, items, p, sups, shop, rule, held))
             })
             .await?;
         let mut problems = Vec::new();
-        match o.status.as_str() {
-            "AWAITING_SHIPMENT" | "PARTIALLY_SHIPPING" => {}
-            "ON_HOLD" | "UNPAID" => problems.push("TikTok has not released this order yet (it is ON_HOLD or unpaid): wait until it is AWAITING_SHIPMENT.".into()),
-            other => problems.push(format!("The order is {other}: no label can be bought for it.")),
+        // Units in a package (a label being bought, bought or voided) or shipped with TikTok's
+        // own label need no new one.
+        let unlabelled = items
+            .iter()
+            .any(|i| !held.contains(&i.id) && i.tracking_number.is_none());
+        let needs_label = unlabelled
+            && matches!(
+                o.status.as_str(),
+                "AWAITING_SHIPMENT" | "PARTIALLY_SHIPPING" | "ON_HOLD" | "UNPAID"
+            );
+        if !needs_label {
+            return Ok(Preflight {
+                plan,
+                needs_label,
+                problems,
+                services: Vec::new(),
+                choices: Vec::new(),
+                rule,
+                order: o,
+                items,
+                shop,
+                suppliers,
+            });
+        }
+        if matches!(o.status.as_str(), "ON_HOLD" | "UNPAID") {
+            problems.push("TikTok has not released this order yet (it is ON_HOLD or unpaid): wait until it is AWAITING_SHIPMENT.".into());
         }
         for (_, sku) in &plan.unrouted {
             problems.push(format!("A unit of {sku} has no supplier: create a SKU rule for it on the Catalog page, or choose its supplier below."));
@@ -173,6 +202,7 @@ impl TikTok {
         }
         Ok(Preflight {
             plan,
+            needs_label,
             problems,
             services,
             choices,

@@ -44,6 +44,16 @@ pub fn glob_match(pattern: &str, text: &str) -> bool {
     p[pi..].iter().all(|c| *c == '*')
 }
 
+/// Whether a prefix or glob rule matches an upper-cased SKU.
+fn pattern_matches(r: &SkuRule, sku: &str) -> bool {
+    let pat = r.pattern.to_uppercase();
+    match r.match_kind.as_str() {
+        "prefix" => sku.starts_with(&pat),
+        "glob" => glob_match(&pat, sku),
+        _ => false,
+    }
+}
+
 impl Router {
     /// Builds a router from a workspace's rules.
     pub fn new(rules: Vec<SkuRule>) -> Router {
@@ -76,14 +86,19 @@ impl Router {
         if let Some(r) = self.exact.get(&sku) {
             return Some(r);
         }
-        self.ordered.iter().find(|r| {
-            let pat = r.pattern.to_uppercase();
-            match r.match_kind.as_str() {
-                "prefix" => sku.starts_with(&pat),
-                "glob" => glob_match(&pat, &sku),
-                _ => false,
-            }
-        })
+        self.ordered.iter().find(|r| pattern_matches(r, &sku))
+    }
+
+    /// Every supplier with a rule matching the SKU, winning or not: who can make it (the
+    /// choices for moving a package a supplier rejected).
+    pub fn makers(&self, seller_sku: &str) -> std::collections::BTreeSet<i64> {
+        let sku = seller_sku.to_uppercase();
+        self.exact
+            .get(&sku)
+            .into_iter()
+            .chain(self.ordered.iter().filter(|r| pattern_matches(r, &sku)))
+            .map(|r| r.supplier_id)
+            .collect()
     }
 
     /// Whether any rule exists.

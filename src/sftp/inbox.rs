@@ -32,13 +32,14 @@ pub async fn process(gw: &Gateway, login: &SftpLogin, actor: &Actor, name: &str)
                     line: 0,
                     message: "only .csv and .json acknowledgement files are read; rename the file".into(),
                 }],
+                0,
             ),
         ),
         Some(fmt) => match ackfile::parse(fmt, &bytes) {
-            Err(errors) => ("refused", ackfile::result_csv(&[], &errors)),
-            Ok(lines) => match gw.batches.acknowledge(actor, login.supplier_id, lines).await {
-                Ok(applied) => ("applied", ackfile::result_csv(&applied, &[])),
-                Err(AckError::Refused(errors)) => ("refused", ackfile::result_csv(&[], &errors)),
+            Err(errors) => ("refused", ackfile::result_csv(&[], &errors, 0)),
+            Ok(set) => match gw.batches.acknowledge(actor, login.supplier_id, set).await {
+                Ok(applied) => ("applied", ackfile::result_csv(&applied, &[], 0)),
+                Err(AckError::Refused(r)) => ("refused", ackfile::result_csv(&[], &r.lines, r.not_applied)),
                 Err(AckError::Domain(e)) => {
                     tracing::error!(error = %e, file = name, "SFTP acknowledgement file could not be applied");
                     (
@@ -49,6 +50,7 @@ pub async fn process(gw: &Gateway, login: &SftpLogin, actor: &Actor, name: &str)
                                 line: 0,
                                 message: "podgate could not apply the file just now; upload it again".into(),
                             }],
+                            0,
                         ),
                     )
                 }

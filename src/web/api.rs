@@ -147,18 +147,26 @@ async fn acks(
         .into_bytes()
         .await
         .map_err(|e| DomainError::Internal(e.to_string()))?;
-    let refused = |errors: Vec<crate::batches::acks::LineError>| {
+    let refused = |lines: Vec<crate::batches::acks::LineError>, not_applied: usize| {
         AckReply::Refused(Json(serde_json::json!({
-            "error": { "code": "invalid_acks", "message": "Some lines are invalid; nothing was applied.", "lines": errors }
+            "error": {
+                "code": "invalid_acks",
+                "message": format!(
+                    "{} line(s) refused, so nothing was applied ({not_applied} good line(s) not applied): fix them and send the whole set again.",
+                    lines.len()
+                ),
+                "lines": lines,
+                "not_applied": not_applied,
+            }
         })))
     };
-    let lines = match ackfile::parse(Format::Json, &bytes) {
-        Ok(l) => l,
-        Err(errors) => return Ok(refused(errors)),
+    let set = match ackfile::parse(Format::Json, &bytes) {
+        Ok(set) => set,
+        Err(errors) => return Ok(refused(errors, 0)),
     };
-    match batches.acknowledge(&f.actor, f.token.supplier_id, lines).await {
+    match batches.acknowledge(&f.actor, f.token.supplier_id, set).await {
         Ok(applied) => Ok(AckReply::Applied(Json(serde_json::json!({ "applied": applied })))),
-        Err(AckError::Refused(errors)) => Ok(refused(errors)),
+        Err(AckError::Refused(r)) => Ok(refused(r.lines, r.not_applied)),
         Err(AckError::Domain(d)) => Err(d.into()),
     }
 }

@@ -24,6 +24,19 @@ pub struct Templates {
     env: Arc<Environment<'static>>,
 }
 
+/// How long ago a stored (UTC) time was, as people say it: "5 min", "3 h 20 min", "2 days 4 h".
+pub fn age(stored: &str, now: chrono::NaiveDateTime) -> String {
+    let Ok(t) = chrono::NaiveDateTime::parse_from_str(stored, "%Y-%m-%dT%H:%M:%S%.f") else {
+        return String::new();
+    };
+    let m = (now - t).num_minutes().max(0);
+    match m {
+        0..60 => format!("{m} min"),
+        60..1440 => format!("{} h {:02} min", m / 60, m % 60),
+        _ => format!("{} days {} h", m / 1440, m % 1440 / 60),
+    }
+}
+
 impl Templates {
     /// Builds the environment; `override_dir` files win over the embedded ones.
     pub fn new(override_dir: Option<PathBuf>) -> Templates {
@@ -47,6 +60,7 @@ impl Templates {
             // Stored times are UTC; the page's script re-renders them in the viewer's zone.
             v.replace('T', " ").chars().take(16).collect::<String>() + " UTC"
         });
+        env.add_filter("age", |v: String| -> String { age(&v, crate::db::models::now()) });
         env.add_filter("ts", |v: i64| -> String {
             chrono::DateTime::from_timestamp(v, 0)
                 .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())

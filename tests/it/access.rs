@@ -52,6 +52,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET /shops/sync-status", "/shops/sync-status", "OTX"),
     ("GET /orders", "/orders", "OTX"),
     ("GET /orders/<id>", "/orders/{order}", "OT"),
+    ("GET /packages/<id>/reroute", "/packages/{package}/reroute", "OT"),
     ("GET /suppliers", "/suppliers", "OTX"),
     ("POST /suppliers", "/suppliers", "OTX"),
     ("GET /suppliers/<id>", "/suppliers/{supplier}", "OT"),

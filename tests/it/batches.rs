@@ -294,7 +294,17 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
         .await;
     assert_eq!(owner_mail, 1);
 
-    // The rejected package goes to Mug Works: its label joins Mug Works' next batch.
+    // The rejected package goes to Mug Works (which makes tees and hoodies too, at a priority
+    // that never wins routing, from the same address): its label joins Mug Works' next batch.
+    let (s, body) = crate::suppliers::import_csv(
+        &app,
+        &format!(
+            "{}TEE,prefix,900,Mug Works,MW-T,,,,,,\nHOOD,prefix,900,Mug Works,MW-H,,,,,,\n",
+            crate::suppliers::CATALOG
+        ),
+    )
+    .await;
+    assert_eq!(s, Status::SeeOther, "{body}");
     let pkg: i64 = app
         .query(move |c| Ok(podgate::db::models::batch::members(c, batch_id)?.remove(3).1.id))
         .await;

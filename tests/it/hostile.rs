@@ -61,20 +61,27 @@ proptest! {
             f.push_str(&r.join(","));
         }
         match ackfile::parse(Format::Csv, f.as_bytes()) {
-            Ok(lines) => {
-                // Blank rows are skipped; every other row is a line, numbered as in the file.
-                let written: Vec<usize> = rows
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, r)| !r.join(",").is_empty())
-                    .map(|(i, _)| i + 1)
-                    .collect();
-                prop_assert_eq!(lines.len(), written.len(), "every row is a line");
-                prop_assert!(lines.iter().zip(&written).all(|(l, n)| l.line == *n));
+            Ok(set) => {
+                // Line numbers are the editor's: the header is line 1, blank rows count.
+                let last = rows.len() + 1;
+                prop_assert!(set.lines.iter().all(|l| (2..=last).contains(&l.line)));
+                prop_assert!(set.refused.iter().all(|e| (2..=last).contains(&e.line) && !e.message.is_empty()));
+                if set.refused.is_empty() {
+                    // Blank rows are skipped; every other row is a line, numbered as in the file.
+                    let written: Vec<usize> = rows
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, r)| !r.join(",").is_empty())
+                        .map(|(i, _)| i + 2)
+                        .collect();
+                    prop_assert_eq!(set.lines.len(), written.len(), "every row is a line");
+                    prop_assert!(set.lines.iter().zip(&written).all(|(l, n)| l.line == *n));
+                }
             }
             Err(errors) => {
+                // Nothing could be read: the file as a whole is refused (size, encoding, header).
                 prop_assert!(!errors.is_empty());
-                prop_assert!(errors.iter().all(|e| e.line <= rows.len() && !e.message.is_empty()));
+                prop_assert!(errors.iter().all(|e| e.line == 0 && !e.message.is_empty()));
             }
         }
     }
@@ -90,8 +97,8 @@ proptest! {
     fn json_acks_of_any_shape_never_half_apply(v in prop::collection::vec((cell(), cell(), cell()), 0..10)) {
         let items: Vec<serde_json::Value> = v.iter().map(|(a, b, c)| serde_json::json!({"package_id": a, "status": b, "reason": c})).collect();
         let text = serde_json::to_vec(&items).unwrap();
-        if let Ok(lines) = ackfile::parse(Format::Json, &text) {
-            prop_assert_eq!(lines.len(), items.len());
+        if let Ok(set) = ackfile::parse(Format::Json, &text) {
+            prop_assert_eq!(set.lines.len() + set.refused.len(), items.len(), "every item is a line or refused");
         }
     }
 }
@@ -165,12 +172,25 @@ fn the_hostile_file_corpus_is_read_or_refused_with_reasons() {
             Format::Csv
         };
         match ackfile::parse(format, &bytes) {
-            Ok(lines) => {
-                assert!(lines.iter().enumerate().all(|(i, l)| l.line == i + 1), "{name}");
+            Ok(set) if set.refused.is_empty() => {
+                let first = if format == Format::Csv { 2 } else { 1 };
+                assert!(
+                    set.lines.windows(2).all(|w| w[0].line < w[1].line)
+                        && set.lines.first().is_none_or(|l| l.line >= first),
+                    "{name}"
+                );
                 assert!(
                     !name.contains("unknown-status") && !name.contains("deep"),
                     "{name} was accepted"
                 );
+            }
+            Ok(set) => {
+                assert!(
+                    set.refused.iter().all(|e| !e.message.trim().is_empty()),
+                    "{name}: {:?}",
+                    set.refused
+                );
+                assert!(!name.starts_with("valid"), "{name} refused: {:?}", set.refused);
             }
             Err(errors) => {
                 assert!(!errors.is_empty(), "{name}: refused without a reason");

@@ -10,6 +10,7 @@ mod common;
 mod crash;
 mod db;
 mod faults;
+mod handoff;
 mod hostile;
 mod label_problems;
 mod labels;

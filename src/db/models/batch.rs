@@ -5,6 +5,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
+use crate::db::models::order::Order;
 use crate::db::models::package::Package;
 use crate::db::schema::{ack_events, batch_downloads, batch_packages, batches, orders, packages};
 
@@ -96,16 +97,34 @@ pub struct Download {
 /// Labels of a supplier waiting for its next batch: stored, not held back, not voided, in no
 /// batch now. Most urgent (TikTok's ship-by) first.
 pub fn open_packages(conn: &mut AnyConnection, supplier_id: i64) -> QueryResult<Vec<Package>> {
+    open_packages_ready_by(conn, supplier_id, None)
+}
+
+/// The open labels that were ready for handoff at or before `ready_by` (all when None): what a
+/// cut-off at that moment seals.
+pub fn open_packages_ready_by(
+    conn: &mut AnyConnection,
+    supplier_id: i64,
+    ready_by: Option<NaiveDateTime>,
+) -> QueryResult<Vec<Package>> {
     let in_batch = batch_packages::table
         .filter(batch_packages::active.eq(true))
         .select(batch_packages::package_id);
-    packages::table
+    let mut q = packages::table
         .inner_join(orders::table)
         .filter(packages::supplier_id.eq(supplier_id))
         .filter(packages::status.eq("stored"))
         .filter(packages::held_reason.is_null())
         .filter(packages::id.ne_all(in_batch))
-        .order((orders::ship_by.asc(), packages::id.asc()))
+        .into_boxed();
+    if let Some(t) = ready_by {
+        use crate::db::schema::handoff_ready;
+        let later = handoff_ready::table
+            .filter(handoff_ready::ready_at.gt(t))
+            .select(handoff_ready::package_id);
+        q = q.filter(packages::id.ne_all(later));
+    }
+    q.order((orders::ship_by.asc(), packages::id.asc()))
         .select(Package::as_select())
         .load(conn)
 }
@@ -378,19 +397,48 @@ pub fn downloads(conn: &mut AnyConnection, batch_id: i64) -> QueryResult<Vec<Dow
         .load(conn)
 }
 
+/// When each of these orders' oldest unanswered pull request was made.
+pub fn open_pull_times(
+    conn: &mut AnyConnection,
+    order_ids: &[i64],
+) -> QueryResult<std::collections::HashMap<i64, NaiveDateTime>> {
+    let rows: Vec<(i64, Option<NaiveDateTime>)> = batch_packages::table
+        .inner_join(packages::table)
+        .filter(batch_packages::active.eq(true))
+        .filter(batch_packages::pull_requested_at.is_not_null())
+        .filter(batch_packages::ack_status.ne_all(["pulled", "already_shipped"]))
+        .filter(packages::order_id.eq_any(order_ids))
+        .select((packages::order_id, batch_packages::pull_requested_at))
+        .load(conn)?;
+    let mut out = std::collections::HashMap::new();
+    for (o, t) in rows {
+        if let Some(t) = t {
+            out.entry(o)
+                .and_modify(|x: &mut NaiveDateTime| *x = (*x).min(t))
+                .or_insert(t);
+        }
+    }
+    Ok(out)
+}
+
 /// How a supplier names a package in an acknowledgement.
 pub enum ActiveBy<'a> {
     Row(i64),
     TikTokPackage(&'a str),
     TikTokOrder(&'a str),
+    /// The label's tracking number (what a scanner reads off the label).
+    Tracking(&'a str),
+    /// Every package of one of the supplier's batches.
+    Batch(i64),
 }
 
-/// The packages a supplier holds now (active, in one of its sealed batches) that match.
+/// The packages a supplier holds now (active, in one of its sealed batches) that match, with
+/// their orders.
 pub fn active_for_supplier(
     conn: &mut AnyConnection,
     supplier_id: i64,
     by: ActiveBy<'_>,
-) -> QueryResult<Vec<(BatchPackage, Package)>> {
+) -> QueryResult<Vec<(BatchPackage, Package, Order)>> {
     let mut q = batch_packages::table
         .inner_join(packages::table.inner_join(orders::table))
         .inner_join(batches::table)
@@ -402,9 +450,15 @@ pub fn active_for_supplier(
         ActiveBy::Row(id) => q.filter(batch_packages::id.eq(id)),
         ActiveBy::TikTokPackage(p) => q.filter(packages::tiktok_package_id.eq(p.trim().to_string())),
         ActiveBy::TikTokOrder(o) => q.filter(orders::tiktok_order_id.eq(o.trim().to_string())),
+        ActiveBy::Tracking(t) => q.filter(packages::tracking_number.eq(t.trim().to_string())),
+        ActiveBy::Batch(id) => q.filter(batch_packages::batch_id.eq(id)),
     };
     q.order(batch_packages::id)
-        .select((BatchPackage::as_select(), Package::as_select()))
+        .select((
+            BatchPackage::as_select(),
+            Package::as_select(),
+            Order::as_select(),
+        ))
         .load(conn)
 }
 

@@ -282,6 +282,8 @@ pub struct ListFilter {
     /// Orders that must ship before this Unix time (and are not shipped yet).
     pub ship_by_before: Option<i64>,
     pub exceptions_only: bool,
+    /// Orders with a pull request their supplier has not answered.
+    pub pulls_open: bool,
     /// Orders with at least one unit routed to this supplier.
     pub supplier_id: Option<i64>,
     /// `routed`, `partial` or `unrouted`.
@@ -325,6 +327,16 @@ pub fn list(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> Quer
     }
     if f.exceptions_only {
         q = q.filter(orders::exception.is_not_null());
+    }
+    if f.pulls_open {
+        use crate::db::schema::{batch_packages, packages};
+        let with_open_pull = batch_packages::table
+            .inner_join(packages::table)
+            .filter(batch_packages::active.eq(true))
+            .filter(batch_packages::pull_requested_at.is_not_null())
+            .filter(batch_packages::ack_status.ne_all(["pulled", "already_shipped"]))
+            .select(packages::order_id);
+        q = q.filter(orders::id.eq_any(with_open_pull));
     }
     if let Some(r) = &f.routing {
         q = q.filter(orders::routing.eq(r.clone()));

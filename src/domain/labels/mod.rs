@@ -7,6 +7,7 @@
 
 mod buy;
 mod problems;
+mod reroute;
 mod runner;
 pub mod service;
 mod store;
@@ -24,6 +25,7 @@ use super::shops::TikTok;
 
 pub use buy::LEASE_SECS;
 pub use problems::{VOID_ADVICE, hold_cancelled_order};
+pub use reroute::{RerouteChoice, RerouteOptions};
 pub use runner::JobRunner;
 pub use store::LabelStore;
 

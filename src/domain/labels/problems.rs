@@ -306,60 +306,6 @@ fn handoff_after_void(c: &mut AnyConnection, p: &package::Package) -> Result<(),
     Ok(())
 }
 
-impl TikTok {
-    /// Moves a package a supplier rejected to another supplier: its label leaves the batch and
-    /// joins that supplier's next one. Returns the new supplier's name.
-    pub async fn reroute_package(
-        &self,
-        actor: &Actor,
-        package_id: i64,
-        supplier_id: i64,
-    ) -> Result<String, DomainError> {
-        let ws = seller_workspace(actor)?;
-        let actor = actor.clone();
-        self.pool
-            .run(move |c| {
-                crate::db::write_tx(c, |c| {
-                    let p = package::find(c, package_id)?;
-                    if p.workspace_id != ws {
-                        return Err(DomainError::NotFound);
-                    }
-                    let to = Supplier::find_in_workspace(c, ws, supplier_id)?
-                        .filter(|s| !s.archived)
-                        .ok_or_else(|| DomainError::invalid("supplier", "Choose an active supplier."))?;
-                    let bp = batch::active_of_package(c, p.id)?;
-                    if bp.as_ref().is_none_or(|b| b.ack_status != "rejected") || to.id == p.supplier_id {
-                        return Err(DomainError::Conflict(
-                            "Only a package its supplier rejected can be moved to another supplier.".into(),
-                        ));
-                    }
-                    if let Some(bp) = bp {
-                        batch::deactivate(c, bp.id)?;
-                    }
-                    let units: Vec<i64> = p.line_item_ids.split(',').filter_map(|x| x.parse().ok()).collect();
-                    package::move_to_supplier(c, p.id, to.id, &units)?;
-                    order::add_event(
-                        c,
-                        p.order_id,
-                        "routing",
-                        &format!(
-                            "Package {} moved to {} by {} after a rejection; its label goes in {}'s next batch",
-                            p.tiktok_package_id.unwrap_or_default(),
-                            to.name,
-                            actor.label,
-                            to.name
-                        ),
-                        &actor.label,
-                        actor.channel.as_str(),
-                    )?;
-                    audit::record(c, &actor, Some(ws), "package.reroute", &format!("package:{package_id}"), &to.name)?;
-                    Ok(to.name)
-                })
-            })
-            .await
-    }
-}
-
 fn job_of_workspace(c: &mut AnyConnection, ws: i64, job_id: i64) -> Result<(), DomainError> {
     match package::job_workspace(c, job_id)? {
         Some(w) if w == ws => Ok(()),

@@ -67,16 +67,7 @@ async fn show(
     let now = crate::db::models::now();
     let mut d = batches.pool.run(move |c| views::detail(c, b, now)).await?;
     let pager = page_packages(&mut d, page);
-    let suppliers = crate::domain::suppliers::list(&batches.pool, user.0.user.workspace_id).await?;
-    let others: Vec<_> = suppliers
-        .iter()
-        .filter(|s| !s.archived && s.id != d.summary.batch.supplier_id)
-        .map(|s| context! { id => s.id, name => s.name })
-        .collect();
-    Ok(Page::new(
-        "batch.html",
-        context! { d, seller => true, others, pager },
-    ))
+    Ok(Page::new("batch.html", context! { d, seller => true, pager }))
 }
 
 #[get("/batches/<id>/<file>")]
@@ -135,6 +126,19 @@ struct RerouteForm {
 }
 crate::csrf_form!(RerouteForm);
 
+/// The re-route page of a rejected package: suppliers that make it and can ship with its
+/// label, those that would need a new label (and what it costs), and the confirmation.
+#[get("/packages/<id>/reroute")]
+async fn reroute_page(
+    tt: &State<TikTok>,
+    user: CurrentUser,
+    ip: ClientIp,
+    id: i64,
+) -> Result<Page, WebError> {
+    let o = tt.reroute_options(&user.actor(&ip), id).await?;
+    Ok(Page::new("reroute.html", context! { o }))
+}
+
 #[post("/packages/<id>/reroute", data = "<form>")]
 async fn reroute(
     tt: &State<TikTok>,
@@ -143,14 +147,17 @@ async fn reroute(
     id: i64,
     form: CsrfForm<RerouteForm>,
 ) -> Result<Flashed, WebError> {
-    let to = tt.reroute_package(&user.actor(&ip), id, form.0.supplier).await?;
-    Ok(Flashed::success(
-        "/batches",
-        format!("The label moves to {to}'s next batch."),
-    ))
+    match tt.reroute_package(&user.actor(&ip), id, form.0.supplier).await {
+        Ok(to) => Ok(Flashed::success(
+            "/batches",
+            format!("The label moves to {to}'s next batch."),
+        )),
+        Err(DomainError::Conflict(m)) => Ok(Flashed::error(format!("/packages/{id}/reroute"), m)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Routes of this page group.
 pub fn routes() -> Vec<Route> {
-    routes![index, publish, show, download, reroute]
+    routes![index, publish, show, download, reroute_page, reroute]
 }

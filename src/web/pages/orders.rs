@@ -28,6 +28,8 @@ pub struct ListQuery {
     /// `overdue`, `24h` or `72h`.
     ship_by: Option<String>,
     exceptions: Option<bool>,
+    /// Only orders with an unanswered pull request.
+    pulls: Option<bool>,
     supplier: Option<i64>,
     /// `routed`, `partial` or `unrouted`.
     routing: Option<String>,
@@ -53,6 +55,7 @@ impl ListQuery {
                 _ => None,
             },
             exceptions_only: self.exceptions.unwrap_or(false),
+            pulls_open: self.pulls.unwrap_or(false),
             supplier_id: self.supplier,
             routing: nonempty(&self.routing),
             query: nonempty(&self.q),
@@ -86,6 +89,9 @@ impl ListQuery {
         if self.exceptions == Some(true) {
             s.append_pair("exceptions", "true");
         }
+        if self.pulls == Some(true) {
+            s.append_pair("pulls", "true");
+        }
         s.finish()
     }
 }
@@ -109,10 +115,12 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
     let now = chrono::Utc::now().timestamp();
     let filter = query.filter(now);
     let cursor_filter = filter.clone();
-    let (mut rows, shops, sups) = pool
+    let (mut rows, shops, sups, pulls) = pool
         .run(move |conn| {
             let rows = order::list(conn, ws, &filter)?;
-            Ok::<_, DomainError>((rows, Shop::list(conn, ws)?, Supplier::list(conn, ws)?))
+            let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
+            let pulls = crate::db::models::batch::open_pull_times(conn, &ids)?;
+            Ok::<_, DomainError>((rows, Shop::list(conn, ws)?, Supplier::list(conn, ws)?, pulls))
         })
         .await?;
     let more = rows.len() as i64 > PAGE_SIZE;
@@ -134,6 +142,7 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
                 ship_by => o.ship_by, urgency => urgency(o.ship_by, &o.status, now), recipient_name => o.recipient_name,
                 item_count => o.item_count, label_state => o.label_state, exception => o.exception, routing => o.routing,
                 shop => shop_names.get(&o.shop_id).cloned().unwrap_or_default(), total => o.total_amount, currency => o.currency,
+                pull_requested_at => pulls.get(&o.id),
             }
         })
         .collect();
@@ -152,6 +161,7 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
             supplier => query.supplier, routing => nonempty(&query.routing),
             shop => query.shop, status => nonempty(&query.status), label => nonempty(&query.label),
             ship_by => nonempty(&query.ship_by), q => nonempty(&query.q), exceptions => query.exceptions.unwrap_or(false),
+            pulls => query.pulls.unwrap_or(false),
         },
         first_page => query.after.is_none(),
         statuses => ["UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING", "AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED", "COMPLETED", "CANCELLED"],
@@ -232,7 +242,7 @@ async fn detail(
         service_options => preflight.services.iter().flat_map(|(_, v)| v.iter().map(|s| s.name.clone()))
             .collect::<std::collections::BTreeSet<_>>(),
         service_override => o.service_override, rule => preflight.rule.name(),
-        plan => preflight.plan, problems => preflight.problems, labels,
+        plan => preflight.plan, needs_label => preflight.needs_label, problems => preflight.problems, labels,
         units => items.iter().map(|i| context! {
             id => i.id, seller_sku => i.seller_sku, sku_name => i.sku_name, supplier_id => i.supplier_id,
             routed_by => i.routed_by, labelled => i.tracking_number.is_some() || held.contains(&i.id),

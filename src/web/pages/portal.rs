@@ -55,10 +55,7 @@ async fn show(
     let now = crate::db::models::now();
     let mut d = batches.pool.run(move |c| views::detail(c, b, now)).await?;
     let pager = super::batches::page_packages(&mut d, page);
-    Ok(Page::new(
-        "batch.html",
-        context! { d, seller => false, others => Vec::<String>::new(), pager },
-    ))
+    Ok(Page::new("batch.html", context! { d, seller => false, pager }))
 }
 
 #[get("/supplier/batches/<seq>/<file>")]
@@ -87,15 +84,16 @@ crate::csrf_form!(AckForm);
 /// Turns refused acknowledgement lines into a message on the batch page.
 fn refused(to: &str, e: AckError) -> Result<Flashed, WebError> {
     match e {
-        AckError::Refused(lines) => Ok(Flashed::error(
+        AckError::Refused(r) => Ok(Flashed::error(
             to,
-            lines
+            r.lines
                 .iter()
                 .map(|l| l.message.clone())
                 .collect::<Vec<_>>()
                 .join("; ")
                 + ". Nothing was changed.",
         )),
+        AckError::Domain(DomainError::Conflict(m)) => Ok(Flashed::error(to, m)),
         AckError::Domain(d) => Err(d.into()),
     }
 }
@@ -145,44 +143,42 @@ async fn ack(
     }
 }
 
+#[derive(FromForm)]
+struct AcceptAllForm {
+    csrf_token: String,
+    /// The count the person confirmed; without it, the confirmation page is shown.
+    confirmed: Option<usize>,
+}
+crate::csrf_form!(AcceptAllForm);
+
+/// "Accept all": first a page that says how many packages it will accept (and which it leaves
+/// out), then, confirmed with that count, the answers. Packages with a pull request or a
+/// cancelled order are never accepted in bulk.
 #[post("/supplier/batches/<seq>/accept-all", data = "<form>")]
 async fn accept_all(
     batches: &State<Batches>,
     user: SupplierUser,
     ip: ClientIp,
     seq: i64,
-    form: CsrfForm<EmptyForm>,
-) -> Result<Flashed, WebError> {
-    let _ = form;
+    form: CsrfForm<AcceptAllForm>,
+) -> Result<Result<Page, Flashed>, WebError> {
     let to = format!("/supplier/batches/{seq}");
     let b = batches.supplier_batch(user.supplier_id, seq).await?;
-    let id = b.id;
-    let rows = batches
-        .pool
-        .run(move |c| Ok::<_, DomainError>(batch::members(c, id)?))
-        .await?;
-    let lines: Vec<AckLine> = rows
-        .iter()
-        .filter(|(bp, _)| bp.active && bp.ack_status == "pending")
-        .enumerate()
-        .map(|(i, (bp, _))| AckLine {
-            line: i + 1,
-            target: Target::Row(bp.id),
-            status: AckStatus::Accepted,
-            reason: None,
-            expected_date: None,
-        })
-        .collect();
-    if lines.is_empty() {
-        return Ok(Flashed::success(to, "Every package already has an answer."));
-    }
-    let n = lines.len();
+    let Some(confirmed) = form.0.confirmed else {
+        let n = batches.acceptable_count(user.supplier_id, b.id).await?;
+        if n == 0 {
+            return Ok(Err(Flashed::success(to, "No package is waiting for an answer.")));
+        }
+        let now = crate::db::models::now();
+        let d = batches.pool.run(move |c| views::detail(c, b, now)).await?;
+        return Ok(Ok(Page::new("accept_all.html", context! { d, count => n })));
+    };
     match batches
-        .acknowledge(&actor(&user, &ip), user.supplier_id, lines)
+        .accept_all_waiting(&actor(&user, &ip), user.supplier_id, b.id, confirmed)
         .await
     {
-        Ok(_) => Ok(Flashed::success(to, format!("Accepted {n} package(s)."))),
-        Err(e) => refused(&to, e),
+        Ok(n) => Ok(Err(Flashed::success(to, format!("Accepted {n} package(s).")))),
+        Err(e) => refused(&to, e).map(Err),
     }
 }
 

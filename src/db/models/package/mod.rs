@@ -320,9 +320,9 @@ pub fn mark_bought(conn: &mut AnyConnection, id: i64, b: &Bought<'_>) -> QueryRe
         .execute(conn)
 }
 
-/// Records the stored label document.
+/// Records the stored label document; the label is ready for handoff from now on.
 pub fn mark_stored(conn: &mut AnyConnection, id: i64, sha256: &str, tracking: &str) -> QueryResult<usize> {
-    diesel::update(packages::table.find(id))
+    let n = diesel::update(packages::table.find(id))
         .set((
             packages::status.eq("stored"),
             packages::label_sha256.eq(Some(sha256)),
@@ -330,7 +330,24 @@ pub fn mark_stored(conn: &mut AnyConnection, id: i64, sha256: &str, tracking: &s
             packages::claimed_until.eq(None::<NaiveDateTime>),
             packages::updated_at.eq(super::now()),
         ))
-        .execute(conn)
+        .execute(conn)?;
+    mark_handoff_ready(conn, id)?;
+    Ok(n)
+}
+
+/// Records that a package's label is ready for handoff to its supplier now (stored, or moved to
+/// another supplier): the next cut-off after this moment seals it. Run inside the caller's
+/// transaction.
+pub fn mark_handoff_ready(conn: &mut AnyConnection, id: i64) -> QueryResult<()> {
+    use crate::db::schema::handoff_ready;
+    diesel::delete(handoff_ready::table.find(id)).execute(conn)?;
+    diesel::insert_into(handoff_ready::table)
+        .values((
+            handoff_ready::package_id.eq(id),
+            handoff_ready::ready_at.eq(super::now()),
+        ))
+        .execute(conn)?;
+    Ok(())
 }
 
 /// Records a failure with TikTok's code and message (status back to `planned` when a retry may

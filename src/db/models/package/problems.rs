@@ -179,5 +179,5 @@ pub fn move_to_supplier(
             order_items::routed_by.eq("manual"),
         ))
         .execute(conn)?;
-    Ok(())
+    super::mark_handoff_ready(conn, id)
 }
