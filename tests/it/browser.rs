@@ -318,6 +318,14 @@ async fn the_whole_handoff_in_a_real_browser() {
     }
     let forms = supplier.c.find_all(Locator::Css("form.ack-form")).await.unwrap();
     assert!(forms.len() >= 2, "at least two packages");
+    // The answer has no default: it is chosen on purpose.
+    forms[0]
+        .find(Locator::Css("select"))
+        .await
+        .unwrap()
+        .select_by_value("accepted")
+        .await
+        .unwrap();
     forms[0]
         .find(Locator::Css("button[type=submit]"))
         .await
