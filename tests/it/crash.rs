@@ -381,9 +381,11 @@ async fn seeded_kill_9s_through_purchase_sealing_and_acks_lose_nothing_and_repea
                 if left > 0 {
                     Phase::Purchase
                 } else {
-                    // Every label is in: let the processes' batch clocks seal at a cut-off.
+                    // Every label is in: let the processes' batch clocks seal at a cut-off
+                    // (today's 00:00 UTC, as if the labels had been bought before it).
                     q(&rig.pool, |c| {
                         use podgate::db::schema::suppliers::dsl::*;
+                        diesel::delete(podgate::db::schema::handoff_ready::table).execute(c)?;
                         diesel::update(suppliers).set(cutoff_times.eq("00:00")).execute(c)
                     })
                     .await;

@@ -306,11 +306,11 @@ async fn a_factory_downloads_its_batch_and_acknowledges_by_sftp() {
     assert!(ok, "{out}");
     let report = std::fs::read_to_string(d.tmp.path().join(&results[1].2)).unwrap();
     assert!(
-        report.contains("2,refused") && report.contains("package 999 is in none of your published batches"),
+        report.contains("3,refused") && report.contains("package 999 is in none of your published batches"),
         "{report}"
     );
     assert!(
-        report.contains("3,refused") && report.contains("expected_date"),
+        report.contains("4,refused") && report.contains("expected_date"),
         "{report}"
     );
     // The checksum tool over exec agrees; a shell is refused.
