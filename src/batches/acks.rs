@@ -173,7 +173,8 @@ struct Resolved {
 }
 
 impl Resolved {
-    fn pull_open(&self) -> bool {
+    /// A pull request was made (answered or not): the package is never answered as live again.
+    fn pull_requested(&self) -> bool {
         self.bp.pull_requested_at.is_some()
     }
 
@@ -183,7 +184,7 @@ impl Resolved {
 
     /// Whether "accept all" may answer this row: waiting, no pull request, order live.
     fn acceptable(&self) -> bool {
-        self.bp.active && self.bp.ack_status == "pending" && !self.pull_open() && !self.cancelled()
+        self.bp.active && self.bp.ack_status == "pending" && !self.pull_requested() && !self.cancelled()
     }
 }
 
@@ -287,12 +288,12 @@ fn check(l: &AckLine, r: &Resolved) -> Result<(), String> {
     let package = r.pkg.tiktok_package_id.as_deref().unwrap_or_default();
     let order = &r.order.tiktok_order_id;
     match l.status {
-        AckStatus::Pulled | AckStatus::AlreadyShipped if !r.pull_open() => Err(format!(
+        AckStatus::Pulled | AckStatus::AlreadyShipped if !r.pull_requested() => Err(format!(
             "{} is only an answer to a pull request, and none was made for package {package}",
             l.status.as_str()
         )),
         AckStatus::Pulled | AckStatus::AlreadyShipped => Ok(()),
-        _ if r.pull_open() => Err(format!(
+        _ if r.pull_requested() => Err(format!(
             "package {package} of order {order} has a pull request (the order was cancelled): do not make or ship it; answer pulled, or already_shipped if it left"
         )),
         _ if r.cancelled() => Err(format!(

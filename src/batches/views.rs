@@ -82,12 +82,12 @@ fn counts(rows: &[crate::db::models::batch::BatchPackage]) -> AckCounts {
     let mut c = AckCounts::default();
     for r in rows.iter().filter(|r| r.active) {
         c.total += 1;
+        if r.pull_open() {
+            c.pulls_open += 1;
+            continue;
+        }
         if r.pull_requested_at.is_some() {
-            if matches!(r.ack_status.as_str(), "pulled" | "already_shipped") {
-                c.pulls_answered += 1;
-            } else {
-                c.pulls_open += 1;
-            }
+            c.pulls_answered += 1;
             continue;
         }
         match r.ack_status.as_str() {
@@ -165,8 +165,7 @@ pub fn detail(c: &mut AnyConnection, b: Batch, now: NaiveDateTime) -> Result<Bat
             ack_at: bp.ack_at,
             pull_requested: bp.pull_requested_at.is_some(),
             pull_requested_at: bp.pull_requested_at,
-            pull_open: bp.pull_requested_at.is_some()
-                && !matches!(bp.ack_status.as_str(), "pulled" | "already_shipped"),
+            pull_open: bp.pull_open(),
         });
     }
     let downloads = batch::downloads(c, b.id)?;

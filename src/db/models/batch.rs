@@ -65,6 +65,16 @@ pub struct BatchPackage {
 }
 
 /// One acknowledgement as recorded (never overwritten).
+/// The answers that close a pull request.
+pub const PULL_ANSWERS: [&str; 2] = ["pulled", "already_shipped"];
+
+impl BatchPackage {
+    /// A pull request was made and the supplier has not answered it yet.
+    pub fn pull_open(&self) -> bool {
+        self.pull_requested_at.is_some() && !PULL_ANSWERS.contains(&self.ack_status.as_str())
+    }
+}
+
 #[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = ack_events)]
 pub struct AckEvent {
@@ -406,7 +416,7 @@ pub fn open_pull_times(
         .inner_join(packages::table)
         .filter(batch_packages::active.eq(true))
         .filter(batch_packages::pull_requested_at.is_not_null())
-        .filter(batch_packages::ack_status.ne_all(["pulled", "already_shipped"]))
+        .filter(batch_packages::ack_status.ne_all(PULL_ANSWERS))
         .filter(packages::order_id.eq_any(order_ids))
         .select((packages::order_id, batch_packages::pull_requested_at))
         .load(conn)?;
