@@ -85,8 +85,13 @@ pub struct Prepared {
 /// Reads configuration, creates the data dir and secrets, migrates and opens the database.
 pub fn prepare(figment: Figment) -> anyhow::Result<Prepared> {
     let config = AppConfig::from_figment(&figment)?;
+    private_files();
     std::fs::create_dir_all(config.data_dir())
         .with_context(|| format!("cannot create data_dir {}", config.data_dir().display()))?;
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let _ = std::fs::set_permissions(config.data_dir(), std::fs::Permissions::from_mode(0o700));
+    }
     let cookie_key =
         crate::secrets::load_or_create(config.cookie_key.as_deref(), config.data_dir(), "cookie_key", 64)
             .context("cookie_key")?;
@@ -106,6 +111,12 @@ pub fn prepare(figment: Figment) -> anyhow::Result<Prepared> {
     })
 }
 
+/// Everything podgate writes (database, labels, zips, uploads, keys) is its own: files 0600,
+/// folders 0700, whatever umask it was started with.
+pub fn private_files() {
+    rustix::process::umask(rustix::fs::Mode::from_raw_mode(0o077));
+}
+
 /// Runs the web portal and background jobs until SIGTERM or ctrl-c, then stops them in order.
 pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
     let Prepared {
@@ -118,6 +129,7 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
     } else {
         None
     };
+    fit_listeners_to_descriptors(&mut config);
     let url = config.public_url();
     let services = Services::new(pool.clone(), &config)?;
     if let Some(sb) = &sandbox {
@@ -166,10 +178,37 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
         every,
         shutdown.clone(),
     ));
-    let rocket = crate::web::build(figment, config.clone(), services)
+    // Rocket listens on loopback only; the front door owns the public address and its limits.
+    let front_key = hex::encode(crate::secrets::random_bytes::<16>());
+    let (upstream_tx, upstream_rx) = tokio::sync::watch::channel(None);
+    let rocket_figment = figment
+        .merge(("address", "127.0.0.1"))
+        .merge(("port", 0))
+        .merge(("ip_header", false))
+        .merge(("keep_alive", 60));
+    let rocket = crate::web::build(rocket_figment, config.clone(), services)
+        .manage(crate::web::guards::FrontKey(front_key.clone()))
+        .attach(rocket::fairing::AdHoc::on_liftoff(
+            "front door upstream",
+            move |r| {
+                let addr = std::net::SocketAddr::new(r.config().address, r.config().port);
+                Box::pin(async move {
+                    let _ = upstream_tx.send(Some(addr));
+                })
+            },
+        ))
         .ignite()
         .await?;
-    let web_addr = format!("http://{}:{}", rocket.config().address, rocket.config().port);
+    let (front_addr, front) = crate::net::front::spawn(
+        std::net::SocketAddr::new(config.address, config.port),
+        config.http.clone(),
+        config.trusted_proxy_networks(),
+        front_key,
+        upstream_rx,
+        shutdown.clone(),
+    )
+    .await?;
+    let web_addr = format!("http://{front_addr}");
     tracing::info!(database = pool.backend(), address = %web_addr, "podgate is listening");
     println!("podgate {} is running on {web_addr}", env!("CARGO_PKG_VERSION"));
     if smtp_missing {
@@ -196,8 +235,40 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
     if let Some(s) = sftp {
         let _ = tokio::time::timeout(Duration::from_secs(10), s.task).await;
     }
+    let _ = tokio::time::timeout(Duration::from_secs(10), front).await;
     tracing::info!("podgate stopped");
     result.map(|_| ()).map_err(anyhow::Error::from)
+}
+
+/// Raises the descriptor limit and lowers the connection caps to what it can hold, saying so.
+fn fit_listeners_to_descriptors(config: &mut AppConfig) {
+    let fds = crate::net::rlimit::raise_nofile();
+    let (h, s) = (&mut config.http, &mut config.sftp);
+    let fitted = crate::net::fit_caps(
+        fds,
+        (h.max_connections, h.max_connections_per_address),
+        (s.max_preauth_connections, s.max_preauth_per_address),
+    );
+    let wanted = (
+        h.max_connections,
+        h.max_connections_per_address,
+        s.max_preauth_connections,
+        s.max_preauth_per_address,
+    );
+    if fitted != wanted {
+        tracing::warn!(
+            descriptors = fds,
+            web_connections = fitted.0,
+            sftp_unauthenticated = fitted.2,
+            "the descriptor limit is low: connection caps lowered to fit (raise `ulimit -n`)"
+        );
+    }
+    (
+        h.max_connections,
+        h.max_connections_per_address,
+        s.max_preauth_connections,
+        s.max_preauth_per_address,
+    ) = fitted;
 }
 
 /// Starts the sandbox in this process and points the TikTok client configuration at it.

@@ -72,6 +72,11 @@ pub struct AppConfig {
     pub batches_dir: Option<PathBuf>,
     /// The suppliers' SFTP drop (`[default.sftp]`, `PODGATE_SFTP__PORT`…).
     pub sftp: crate::sftp::SftpSettings,
+    /// Limits of the web listener (`[default.http]`): connection caps, read timeouts.
+    pub http: crate::net::front::HttpLimits,
+    /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` / `X-Real-IP` name the
+    /// client. Empty by default: the peer's own address is the client's.
+    pub trusted_proxies: Vec<String>,
 }
 
 impl Default for AppConfig {
@@ -99,6 +104,8 @@ impl Default for AppConfig {
             smtp: None,
             batches_dir: None,
             sftp: crate::sftp::SftpSettings::default(),
+            http: crate::net::front::HttpLimits::default(),
+            trusted_proxies: Vec::new(),
         }
     }
 }
@@ -168,6 +175,12 @@ impl AppConfig {
                 });
             }
         }
+        crate::net::client_addr::parse_networks(&self.trusted_proxies).map_err(|message| {
+            ConfigError::Invalid {
+                key: "trusted_proxies",
+                message,
+            }
+        })?;
         let positive = [
             ("session_ttl_hours", self.session_ttl_hours),
             (
@@ -218,6 +231,11 @@ impl AppConfig {
             .unwrap_or_else(|| self.public_url().starts_with("https://"))
     }
 
+    /// The trusted proxies as networks (validated at start).
+    pub fn trusted_proxy_networks(&self) -> Vec<ipnet::IpNet> {
+        crate::net::client_addr::parse_networks(&self.trusted_proxies).unwrap_or_default()
+    }
+
     /// The data dir as a path.
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
@@ -256,6 +274,10 @@ mod tests {
         assert!(e.contains("db_pool_size"), "{e}");
         let e = from_toml("log_format = \"xml\"").unwrap_err().to_string();
         assert!(e.contains("log_format"), "{e}");
+        let e = from_toml("trusted_proxies = [\"10.0.0.1\", \"proxy.local\"]")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("trusted_proxies") && e.contains("proxy.local"), "{e}");
     }
 
     #[test]

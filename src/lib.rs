@@ -14,6 +14,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod mail;
+pub mod net;
 pub mod sandbox;
 pub mod secrets;
 pub mod sftp;

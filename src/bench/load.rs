@@ -174,6 +174,14 @@ pub async fn run(opts: LoadBench) -> anyhow::Result<serde_json::Value> {
                 (opts.downloads * 2).to_string(),
             )
             .env("PODGATE_DB_POOL_SIZE", "16")
+            // Every simulated client comes from 127.0.0.1: per-address caps sized for that.
+            .env(
+                "PODGATE_SFTP__MAX_PREAUTH_PER_ADDRESS",
+                (opts.downloads * 2).max(8).to_string(),
+            )
+            .env("PODGATE_SFTP__CONNECTIONS_PER_MINUTE_PER_ADDRESS", "100000")
+            .env("PODGATE_HTTP__MAX_CONNECTIONS_PER_ADDRESS", "512")
+            .env("PODGATE_HTTP__CONNECTIONS_PER_MINUTE_PER_ADDRESS", "1000000")
             // No TikTok behind it: the load is podgate's own pages and files.
             .env("PODGATE_TIKTOK__API_BASE", "http://127.0.0.1:9")
             .env("PODGATE_SYNC_INTERVAL_SECS", "86400")

@@ -213,6 +213,9 @@ pub async fn run(opts: SftpBench) -> anyhow::Result<serde_json::Value> {
     let settings = crate::sftp::SftpSettings {
         port: 0,
         max_sessions_per_supplier: opts.streams.max(8),
+        // Every stream comes from 127.0.0.1: per-address caps sized for that.
+        max_preauth_per_address: opts.streams.max(8) * 2,
+        connections_per_minute_per_address: 100_000,
         ..Default::default()
     };
     let server = crate::sftp::spawn(

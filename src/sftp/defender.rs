@@ -1,8 +1,9 @@
 //! Brute-force protection for SFTP logins, modelled on SFTPGo's defender: each failed login
-//! adds to a score per client address and per user name (an unknown user scores more than a
-//! wrong password); reaching the threshold within the observation window bans the address or
-//! name, and each new ban lasts longer than the last. Banned addresses are dropped before the
-//! SSH handshake.
+//! adds to a score per client address and per address + user name (an unknown user scores more
+//! than a wrong password); reaching the threshold within the observation window bans that key,
+//! and each new ban lasts longer than the last. Banned addresses are dropped before the SSH
+//! handshake. A user name is never banned on its own (anyone could lock a factory out by
+//! failing from a few addresses): failures of one name from everywhere only slow its attempts.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -22,6 +23,9 @@ pub struct DefenderConfig {
     pub ban_secs: u64,
     /// Each repeated ban is this many percent longer than the previous one.
     pub ban_increment_percent: u32,
+    /// Once a user name reaches the threshold (from any addresses), each attempt for it waits
+    /// this many seconds first.
+    pub user_delay_secs: u64,
 }
 
 impl Default for DefenderConfig {
@@ -33,6 +37,7 @@ impl Default for DefenderConfig {
             observation_secs: 1800,
             ban_secs: 1800,
             ban_increment_percent: 50,
+            user_delay_secs: 3,
         }
     }
 }
@@ -50,6 +55,8 @@ struct Entry {
 pub struct Defender {
     cfg: DefenderConfig,
     entries: Mutex<HashMap<String, Entry>>,
+    /// Failures per user name, from any address: (score, window start).
+    users: Mutex<HashMap<String, (u32, Instant)>>,
 }
 
 impl Defender {
@@ -58,10 +65,11 @@ impl Defender {
         Defender {
             cfg,
             entries: Mutex::default(),
+            users: Mutex::default(),
         }
     }
 
-    /// Whether a key (`ip:…` or `user:…`) is banned now; returns how long is left.
+    /// Whether a key (`ip:…` or `ipuser:…|…`) is banned now; returns how long is left.
     pub fn banned(&self, key: &str) -> Option<Duration> {
         let now = Instant::now();
         let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
@@ -97,6 +105,27 @@ impl Defender {
         banned
     }
 
+    /// Counts a failure against a user name (from whatever address).
+    pub fn user_failed(&self, user: &str, score: u32) {
+        let now = Instant::now();
+        let window = Duration::from_secs(self.cfg.observation_secs);
+        let mut map = self.users.lock().unwrap_or_else(|p| p.into_inner());
+        let e = map.entry(user.to_string()).or_insert((0, now));
+        if now - e.1 > window {
+            *e = (0, now);
+        }
+        e.0 += score;
+    }
+
+    /// How long an attempt for this user name must wait, if it failed too often lately.
+    pub fn user_delay(&self, user: &str) -> Option<Duration> {
+        let window = Duration::from_secs(self.cfg.observation_secs);
+        let map = self.users.lock().unwrap_or_else(|p| p.into_inner());
+        map.get(user)
+            .filter(|(score, since)| *score >= self.cfg.threshold && since.elapsed() <= window)
+            .map(|_| Duration::from_secs(self.cfg.user_delay_secs))
+    }
+
     /// The score of an unknown user and of bad credentials.
     pub fn scores(&self) -> (u32, u32) {
         (self.cfg.score_unknown_user, self.cfg.score_bad_credentials)
@@ -129,5 +158,19 @@ mod tests {
             "the second ban is 50% longer: {second:?}"
         );
         assert!(d.banned("ip:10.0.0.2").is_none());
+    }
+
+    #[test]
+    fn a_user_name_failing_everywhere_is_slowed_not_banned() {
+        let d = Defender::new(DefenderConfig {
+            threshold: 3,
+            ..DefenderConfig::default()
+        });
+        assert!(d.user_delay("acme").is_none());
+        for _ in 0..3 {
+            d.user_failed("acme", 1);
+        }
+        assert_eq!(d.user_delay("acme"), Some(Duration::from_secs(3)));
+        assert!(d.banned("user:acme").is_none() && d.user_delay("other").is_none());
     }
 }

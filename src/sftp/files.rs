@@ -5,9 +5,7 @@
 
 use std::collections::HashMap;
 use std::fs::File as FsFile;
-use std::io::Write;
 use std::os::unix::fs::FileExt;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 use russh_sftp::protocol::{
@@ -24,10 +22,9 @@ use crate::domain::DomainError;
 
 use super::Gateway;
 use super::drop_view::{DropView, Entry, db_err, dir_attrs, err, file_attrs, ok, path_err};
+use super::guard::LoginWatch;
+use super::upload::Upload;
 use super::vfs::{self, Area, Node};
-
-/// The largest upload accepted in the inbox.
-const MAX_UPLOAD: u64 = crate::batches::ackfile::MAX_FILE_BYTES as u64;
 
 enum Open {
     Dir(Vec<File>),
@@ -39,14 +36,7 @@ enum Open {
         read: u64,
         first: u64,
     },
-    Write {
-        name: String,
-        staging: PathBuf,
-        file: FsFile,
-        size: u64,
-        /// A write was refused: the upload is incomplete and is discarded at close.
-        failed: bool,
-    },
+    Write(Upload),
 }
 
 enum Body {
@@ -60,24 +50,48 @@ pub struct SftpFiles {
     actor: Actor,
     handles: HashMap<String, Open>,
     next: u64,
+    watch: Arc<LoginWatch>,
 }
 
 impl SftpFiles {
-    /// A session for a login; `actor` is recorded on everything it does.
-    pub fn new(gw: Arc<Gateway>, login: SftpLogin, actor: Actor) -> SftpFiles {
+    /// A session for a login; `actor` is recorded on everything it does, and every request
+    /// first asks `watch` whether the login still may act.
+    pub fn new(gw: Arc<Gateway>, login: SftpLogin, actor: Actor, watch: Arc<LoginWatch>) -> SftpFiles {
         SftpFiles {
             view: DropView { gw, login },
             actor,
             handles: HashMap::new(),
             next: 1,
+            watch,
         }
     }
 
-    fn handle(&mut self, open: Open) -> String {
+    /// Refuses every request of a login that was disabled, deleted or whose supplier was
+    /// archived since it signed in (the session is being closed).
+    async fn live(&self) -> Result<(), StatusReply> {
+        if self.watch.allowed().await {
+            Ok(())
+        } else {
+            Err(err(
+                StatusCode::PermissionDenied,
+                "this login was disabled or its supplier archived; the session is closed",
+            ))
+        }
+    }
+
+    /// Opens a handle, within the session's limit of open handles.
+    fn handle(&mut self, open: Open) -> Result<String, StatusReply> {
+        let max = self.view.gw.settings.max_open_handles;
+        if self.handles.len() >= max {
+            return Err(err(
+                StatusCode::Failure,
+                &format!("at most {max} files and folders can be open at once; close some first"),
+            ));
+        }
         let h = format!("h{}", self.next);
         self.next += 1;
         self.handles.insert(h.clone(), open);
-        h
+        Ok(h)
     }
 
     /// Records a finished (or abandoned) download of a batch zip.
@@ -119,14 +133,6 @@ impl SftpFiles {
             })
             .await;
     }
-
-    fn staging_dir(&self) -> PathBuf {
-        self.view
-            .gw
-            .dir
-            .join(self.view.login.supplier_id.to_string())
-            .join("staging")
-    }
 }
 
 impl russh_sftp::server::Handler for SftpFiles {
@@ -152,6 +158,7 @@ impl russh_sftp::server::Handler for SftpFiles {
     }
 
     async fn stat(&mut self, id: u32, path: String) -> Result<Attrs, Self::Error> {
+        self.live().await?;
         Ok(Attrs {
             id,
             attrs: self.view.attrs_of(&path).await?,
@@ -165,7 +172,7 @@ impl russh_sftp::server::Handler for SftpFiles {
     async fn fstat(&mut self, id: u32, handle: String) -> Result<Attrs, Self::Error> {
         let attrs = match self.handles.get(&handle) {
             Some(Open::Read { size, .. }) => file_attrs(*size, 0, false),
-            Some(Open::Write { size, .. }) => file_attrs(*size, 0, true),
+            Some(Open::Write(u)) => file_attrs(u.size, 0, true),
             Some(Open::Dir(_)) => dir_attrs(0),
             None => return Err(err(StatusCode::Failure, "unknown handle")),
         };
@@ -173,11 +180,12 @@ impl russh_sftp::server::Handler for SftpFiles {
     }
 
     async fn opendir(&mut self, id: u32, path: String) -> Result<Handle, Self::Error> {
+        self.live().await?;
         let node = vfs::resolve(&path).map_err(path_err)?;
         let files = self.view.listing(&node).await?;
         Ok(Handle {
             id,
-            handle: self.handle(Open::Dir(files)),
+            handle: self.handle(Open::Dir(files))?,
         })
     }
 
@@ -202,6 +210,7 @@ impl russh_sftp::server::Handler for SftpFiles {
         flags: OpenFlags,
         _attrs: FileAttributes,
     ) -> Result<Handle, Self::Error> {
+        self.live().await?;
         let Node::File(area, name) = vfs::resolve(&filename).map_err(path_err)? else {
             return Err(err(StatusCode::Failure, "that is a folder"));
         };
@@ -211,24 +220,10 @@ impl russh_sftp::server::Handler for SftpFiles {
             if area != Area::Inbox {
                 return Err(err(StatusCode::PermissionDenied, "only /inbox accepts uploads"));
             }
-            std::fs::create_dir_all(self.staging_dir())
-                .map_err(|_| err(StatusCode::Failure, "cannot store uploads now"))?;
-            let staging = self.staging_dir().join(format!(
-                "{}.{}",
-                hex::encode(crate::secrets::random_bytes::<8>()),
-                name
-            ));
-            let file =
-                FsFile::create(&staging).map_err(|_| err(StatusCode::Failure, "cannot store uploads now"))?;
+            let upload = Upload::start(&self.view.gw, self.view.login.supplier_id, name)?;
             return Ok(Handle {
                 id,
-                handle: self.handle(Open::Write {
-                    name,
-                    staging,
-                    file,
-                    size: 0,
-                    failed: false,
-                }),
+                handle: self.handle(Open::Write(upload))?,
             });
         }
         let open = match self.view.entry(area, &name).await? {
@@ -265,11 +260,12 @@ impl russh_sftp::server::Handler for SftpFiles {
         };
         Ok(Handle {
             id,
-            handle: self.handle(open),
+            handle: self.handle(open)?,
         })
     }
 
     async fn read(&mut self, id: u32, handle: String, offset: u64, len: u32) -> Result<Data, Self::Error> {
+        self.live().await?;
         let Some(Open::Read {
             body,
             size,
@@ -307,25 +303,11 @@ impl russh_sftp::server::Handler for SftpFiles {
         offset: u64,
         data: Vec<u8>,
     ) -> Result<Status, Self::Error> {
-        let Some(Open::Write {
-            file, size, failed, ..
-        }) = self.handles.get_mut(&handle)
-        else {
+        self.live().await?;
+        let Some(Open::Write(upload)) = self.handles.get_mut(&handle) else {
             return Err(err(StatusCode::PermissionDenied, "not a writable handle"));
         };
-        let end = offset + data.len() as u64;
-        if end > MAX_UPLOAD {
-            *failed = true;
-            return Err(err(
-                StatusCode::Failure,
-                "acknowledgement files are limited to 5 MiB; split the file",
-            ));
-        }
-        if file.write_all_at(&data, offset).is_err() {
-            *failed = true;
-            return Err(err(StatusCode::Failure, "write failed"));
-        }
-        *size = (*size).max(end);
+        upload.write(offset, &data)?;
         Ok(ok(id))
     }
 
@@ -342,33 +324,11 @@ impl russh_sftp::server::Handler for SftpFiles {
                 self.record_read(b, f, if first == u64::MAX { 0 } else { first }, read, size)
                     .await;
             }
-            Some(Open::Write {
-                staging,
-                failed: true,
-                ..
-            }) => {
-                // Never let an incomplete upload appear under its name.
-                let _ = std::fs::remove_file(&staging);
-                return Err(err(
-                    StatusCode::Failure,
-                    "the upload was incomplete and is discarded",
-                ));
-            }
-            Some(Open::Write {
-                name,
-                staging,
-                mut file,
-                ..
-            }) => {
-                let _ = file.flush();
-                let _ = file.sync_all();
-                drop(file);
-                let dest_dir = self.view.gw.inbox_dir(self.view.login.supplier_id);
-                std::fs::create_dir_all(&dest_dir)
-                    .map_err(|_| err(StatusCode::Failure, "cannot store uploads now"))?;
-                // The upload appears under its name only once complete.
-                std::fs::rename(&staging, dest_dir.join(&name))
-                    .map_err(|_| err(StatusCode::Failure, "cannot store the upload"))?;
+            Some(Open::Write(upload)) => {
+                // A revoked login's upload is discarded (dropping it removes the staging file).
+                self.live().await?;
+                let name = upload.name.clone();
+                upload.finish(&self.view.gw.inbox_dir(self.view.login.supplier_id))?;
                 if !vfs::is_temporary(&name) {
                     super::inbox::process(&self.view.gw, &self.view.login, &self.actor, &name).await;
                 }
@@ -380,6 +340,7 @@ impl russh_sftp::server::Handler for SftpFiles {
     }
 
     async fn rename(&mut self, id: u32, from: String, to: String) -> Result<Status, Self::Error> {
+        self.live().await?;
         let (Node::File(Area::Inbox, a), Node::File(Area::Inbox, b)) = (
             vfs::resolve(&from).map_err(path_err)?,
             vfs::resolve(&to).map_err(path_err)?,
@@ -399,6 +360,7 @@ impl russh_sftp::server::Handler for SftpFiles {
     }
 
     async fn remove(&mut self, id: u32, filename: String) -> Result<Status, Self::Error> {
+        self.live().await?;
         match vfs::resolve(&filename).map_err(path_err)? {
             Node::File(Area::Inbox, name) => {
                 std::fs::remove_file(self.view.gw.inbox_dir(self.view.login.supplier_id).join(name))
@@ -457,7 +419,8 @@ impl russh_sftp::server::Handler for SftpFiles {
             "limits@openssh.com" => {
                 // max packet, max read, max write, max open handles (as OpenSSH's sftp-server).
                 let mut d = Vec::with_capacity(32);
-                for v in [262_144u64, 261_120, 261_120, 64] {
+                let handles = self.view.gw.settings.max_open_handles as u64;
+                for v in [262_144u64, 261_120, 261_120, handles] {
                     d.extend_from_slice(&v.to_be_bytes());
                 }
                 Ok(Packet::ExtendedReply(ExtendedReply { id, data: d }))

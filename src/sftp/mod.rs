@@ -8,8 +8,10 @@
 pub mod defender;
 mod drop_view;
 mod files;
+mod guard;
 mod inbox;
 mod session;
+mod upload;
 pub mod vfs;
 
 use std::collections::HashMap;
@@ -24,6 +26,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::batches::Batches;
 use crate::db::DbPool;
+use crate::net::limits::{Gate, GateLimits};
 
 use defender::{Defender, DefenderConfig};
 
@@ -44,6 +47,20 @@ pub struct SftpSettings {
     pub max_sessions_per_supplier: usize,
     /// Days a batch stays in `/outbox` before it shows in `/archive`. Default 30.
     pub retention_days: i64,
+    /// Seconds a connection has to finish the SSH handshake and sign in. Default 20.
+    pub handshake_timeout_secs: u64,
+    /// Connections not yet signed in, in all. Default 64 (lowered to fit the descriptor limit).
+    pub max_preauth_connections: usize,
+    /// Connections not yet signed in, per address. Default 8.
+    pub max_preauth_per_address: usize,
+    /// New connections per address per minute. Default 60.
+    pub connections_per_minute_per_address: u32,
+    /// Files and folders a session may hold open at once. Default 64.
+    pub max_open_handles: usize,
+    /// Bytes a supplier's inbox may hold (uploads being written included), in MiB. Default 64.
+    pub inbox_quota_mib: u64,
+    /// Uploads left unfinished longer than this are swept from staging, in seconds. Default 3600.
+    pub staging_max_age_secs: u64,
     pub defender: DefenderConfig,
 }
 
@@ -57,6 +74,13 @@ impl Default for SftpSettings {
             idle_timeout_secs: 900,
             max_sessions_per_supplier: 8,
             retention_days: 30,
+            handshake_timeout_secs: 20,
+            max_preauth_connections: 64,
+            max_preauth_per_address: 8,
+            connections_per_minute_per_address: 60,
+            max_open_handles: 64,
+            inbox_quota_mib: 64,
+            staging_max_age_secs: 3600,
             defender: DefenderConfig::default(),
         }
     }
@@ -71,6 +95,8 @@ pub struct Gateway {
     /// Where inbox uploads are kept (`<data_dir>/sftp/<supplier>/inbox`).
     pub dir: PathBuf,
     sessions: Mutex<HashMap<i64, usize>>,
+    /// Connections not yet signed in (a permit each, given back at sign-in).
+    pub preauth: Arc<Gate>,
 }
 
 /// A counted session of a supplier; released when dropped.
@@ -106,6 +132,38 @@ impl Gateway {
     /// A supplier's inbox folder.
     pub fn inbox_dir(&self, supplier_id: i64) -> PathBuf {
         self.dir.join(supplier_id.to_string()).join("inbox")
+    }
+
+    /// Where a supplier's uploads are written until complete.
+    pub fn staging_dir(&self, supplier_id: i64) -> PathBuf {
+        self.dir.join(supplier_id.to_string()).join("staging")
+    }
+
+    /// Removes unfinished uploads older than the configured age (a client that vanished
+    /// mid-upload, or a process that stopped); returns how many.
+    pub fn sweep_staging(&self) -> usize {
+        let max_age = Duration::from_secs(self.settings.staging_max_age_secs);
+        let mut swept = 0;
+        let Ok(suppliers) = std::fs::read_dir(&self.dir) else {
+            return 0;
+        };
+        for s in suppliers.flatten() {
+            let Ok(files) = std::fs::read_dir(s.path().join("staging")) else {
+                continue;
+            };
+            for f in files.flatten() {
+                let old = f
+                    .metadata()
+                    .and_then(|m| m.modified())
+                    .ok()
+                    .and_then(|t| t.elapsed().ok())
+                    .is_some_and(|age| age > max_age);
+                if old && std::fs::remove_file(f.path()).is_ok() {
+                    swept += 1;
+                }
+            }
+        }
+        swept
     }
 }
 
@@ -170,6 +228,14 @@ pub async fn spawn(
         .await
         .with_context(|| format!("SFTP: listening on {}:{}", settings.address, settings.port))?;
     let addr = listener.local_addr()?;
+    let preauth = Gate::new(
+        GateLimits {
+            total: settings.max_preauth_connections,
+            per_address: settings.max_preauth_per_address,
+            per_minute: settings.connections_per_minute_per_address,
+        },
+        Vec::new(),
+    );
     let gw = Arc::new(Gateway {
         pool,
         batches,
@@ -177,7 +243,9 @@ pub async fn spawn(
         dir: data_dir.join("sftp"),
         settings,
         sessions: Mutex::default(),
+        preauth,
     });
+    tokio::spawn(sweep_loop(gw.clone(), shutdown.clone()));
     let task = tokio::spawn(async move {
         loop {
             let (socket, peer) = tokio::select! {
@@ -185,6 +253,7 @@ pub async fn spawn(
                 r = listener.accept() => match r {
                     Ok(x) => x,
                     Err(e) => {
+                        // Out of descriptors (or a transient error): wait instead of spinning.
                         tracing::warn!(error = %e, "SFTP accept failed");
                         tokio::time::sleep(Duration::from_millis(100)).await;
                         continue;
@@ -196,20 +265,69 @@ pub async fn spawn(
                 tracing::info!(peer = %peer, "SFTP connection from a banned address dropped");
                 continue;
             }
-            let _ = socket.set_nodelay(true);
-            let handler = session::SshSession::new(gw.clone(), peer);
-            let config = config.clone();
-            tokio::spawn(async move {
-                match russh::server::run_stream(config, socket, handler).await {
-                    Ok(running) => {
-                        if let Err(e) = running.await {
-                            tracing::debug!(peer = %peer, error = %e, "SFTP session ended with an error");
-                        }
-                    }
-                    Err(e) => tracing::debug!(peer = %peer, error = %e, "SFTP handshake failed"),
+            let permit = match gw.preauth.admit(peer.ip()) {
+                Ok(p) => p,
+                Err(why) => {
+                    tracing::debug!(peer = %peer, reason = %why, "SFTP connection refused");
+                    continue;
                 }
-            });
+            };
+            let _ = socket.set_nodelay(true);
+            serve_connection(gw.clone(), config.clone(), socket, peer, permit);
         }
     });
     Ok(SftpServer { addr, task })
+}
+
+/// Runs one connection: it must sign in within the handshake timeout, and it can be cut at
+/// any moment (timeout, revocation) even while the peer is silent.
+fn serve_connection(
+    gw: Arc<Gateway>,
+    config: Arc<russh::server::Config>,
+    socket: tokio::net::TcpStream,
+    peer: SocketAddr,
+    permit: crate::net::limits::Permit,
+) {
+    let kill = CancellationToken::new();
+    let signed_in = CancellationToken::new();
+    let timeout = Duration::from_secs(gw.settings.handshake_timeout_secs.max(1));
+    {
+        let (kill, signed_in) = (kill.clone(), signed_in.clone());
+        tokio::spawn(async move {
+            tokio::select! {
+                _ = tokio::time::sleep(timeout) => if !signed_in.is_cancelled() {
+                    tracing::debug!(peer = %peer, "SFTP connection did not sign in in time: closed");
+                    kill.cancel();
+                },
+                _ = kill.cancelled() => {}
+            }
+        });
+    }
+    let stream = guard::Killable::new(socket, kill.clone());
+    let handler = session::SshSession::new(gw, peer, permit, kill.clone(), signed_in);
+    tokio::spawn(async move {
+        match russh::server::run_stream(config, stream, handler).await {
+            Ok(running) => {
+                if let Err(e) = running.await {
+                    tracing::debug!(peer = %peer, error = %e, "SFTP session ended with an error");
+                }
+            }
+            Err(e) => tracing::debug!(peer = %peer, error = %e, "SFTP handshake failed"),
+        }
+        kill.cancel();
+    });
+}
+
+/// Sweeps abandoned uploads at start and every ten minutes.
+async fn sweep_loop(gw: Arc<Gateway>, shutdown: CancellationToken) {
+    loop {
+        let n = gw.sweep_staging();
+        if n > 0 {
+            tracing::info!(files = n, "SFTP: abandoned uploads swept from staging");
+        }
+        tokio::select! {
+            _ = shutdown.cancelled() => return,
+            _ = tokio::time::sleep(Duration::from_secs(600)) => {}
+        }
+    }
 }

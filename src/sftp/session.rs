@@ -18,7 +18,12 @@ use crate::db::models::user::Role;
 use crate::domain::DomainError;
 use crate::domain::sftp_logins::network_allows;
 
+use tokio_util::sync::CancellationToken;
+
+use crate::net::limits::Permit;
+
 use super::files::SftpFiles;
+use super::guard::LoginWatch;
 use super::{Gateway, SessionSlot, SftpSettings};
 
 /// The transport settings: large window and packets, no Nagle, no compression, and a channel
@@ -65,18 +70,45 @@ pub struct SshSession {
     login: Option<SftpLogin>,
     slot: Option<SessionSlot>,
     channels: HashMap<ChannelId, Channel<Msg>>,
+    /// The connection's place among those not signed in yet; given back at sign-in.
+    preauth: Option<Permit>,
+    /// Cuts the connection (revocation).
+    kill: CancellationToken,
+    /// Cancelled at sign-in, which stops the handshake timer.
+    signed_in: CancellationToken,
+    watch: Option<Arc<LoginWatch>>,
 }
 
 impl SshSession {
-    /// A new connection from `peer`.
-    pub fn new(gw: Arc<Gateway>, peer: SocketAddr) -> SshSession {
+    /// A new connection from `peer`, holding its pre-auth `permit`.
+    pub fn new(
+        gw: Arc<Gateway>,
+        peer: SocketAddr,
+        permit: Permit,
+        kill: CancellationToken,
+        signed_in: CancellationToken,
+    ) -> SshSession {
         SshSession {
             gw,
             peer,
             login: None,
             slot: None,
             channels: HashMap::new(),
+            preauth: Some(permit),
+            kill,
+            signed_in,
+            watch: None,
         }
+    }
+
+    /// The keys a failure counts against: the address, and the address with this user name.
+    /// Never the user name alone: a stranger must not be able to lock a factory out.
+    fn ban_keys(&self, user: &str) -> [String; 2] {
+        let ip = self.peer.ip();
+        [
+            format!("ip:{ip}"),
+            format!("ipuser:{ip}|{}", user.to_ascii_lowercase()),
+        ]
     }
 
     fn actor(&self, label: &str, workspace_id: Option<i64>) -> Actor {
@@ -100,27 +132,28 @@ impl SshSession {
             .flatten()
     }
 
-    fn banned(&self, user: &str) -> bool {
-        self.gw
-            .defender
-            .banned(&format!("ip:{}", self.peer.ip()))
-            .is_some()
-            || self
-                .gw
-                .defender
-                .banned(&format!("user:{}", user.to_ascii_lowercase()))
-                .is_some()
+    /// Whether this address (or this address with this user name) is banned. A user name
+    /// that failed from many addresses is not banned but slowed: this waits out its delay.
+    async fn banned(&self, user: &str) -> bool {
+        if self
+            .ban_keys(user)
+            .iter()
+            .any(|k| self.gw.defender.banned(k).is_some())
+        {
+            return true;
+        }
+        if let Some(d) = self.gw.defender.user_delay(&user.to_ascii_lowercase()) {
+            tokio::time::sleep(d).await;
+        }
+        false
     }
 
     /// Records a failed login (audit and defender); always a rejection.
     async fn refuse(&self, user: &str, login: Option<&SftpLogin>, why: &str) -> Auth {
         let (unknown, bad) = self.gw.defender.scores();
         let score = if login.is_some() { bad } else { unknown };
-        let keys = vec![
-            format!("ip:{}", self.peer.ip()),
-            format!("user:{}", user.to_ascii_lowercase()),
-        ];
-        let banned = self.gw.defender.fail(&keys, score);
+        let banned = self.gw.defender.fail(&self.ban_keys(user), score);
+        self.gw.defender.user_failed(&user.to_ascii_lowercase(), score);
         let actor = self.actor(user, login.map(|l| l.workspace_id));
         let (why, user) = (why.to_string(), user.to_string());
         let _ = self
@@ -148,6 +181,18 @@ impl SshSession {
     async fn admit(&mut self, login: SftpLogin, method: &str) -> Auth {
         if login.disabled {
             return self.refuse(&login.username, Some(&login), "login disabled").await;
+        }
+        let id = login.id;
+        let active = self
+            .gw
+            .pool
+            .run(move |c| Ok::<_, DomainError>(sftp::login_active(c, id)?))
+            .await
+            .unwrap_or(false);
+        if !active {
+            return self
+                .refuse(&login.username, Some(&login), "supplier archived")
+                .await;
         }
         if !network_allows(&login.allowed_networks, Some(self.peer.ip())) {
             return self
@@ -192,6 +237,13 @@ impl SshSession {
             })
             .await;
         self.slot = Some(slot);
+        self.preauth = None;
+        self.signed_in.cancel();
+        self.watch = Some(LoginWatch::start(
+            self.gw.pool.clone(),
+            login.id,
+            self.kill.clone(),
+        ));
         self.login = Some(login);
         Auth::Accept
     }
@@ -215,7 +267,7 @@ impl russh::server::Handler for SshSession {
     type Error = anyhow::Error;
 
     async fn auth_password(&mut self, user: &str, password: &str) -> Result<Auth, Self::Error> {
-        if self.banned(user) {
+        if self.banned(user).await {
             return Ok(Auth::reject());
         }
         let Some(login) = self.find(user).await else {
@@ -234,7 +286,7 @@ impl russh::server::Handler for SshSession {
         offer: PublicKeyOffer<'_>,
     ) -> Result<Auth, Self::Error> {
         // A cheap pre-check (no signature yet): say yes only to keys this login has.
-        if self.banned(user) {
+        if self.banned(user).await {
             return Ok(Auth::reject());
         }
         match self.find(user).await {
@@ -244,7 +296,7 @@ impl russh::server::Handler for SshSession {
     }
 
     async fn auth_publickey(&mut self, user: &str, key: VerifiedPublicKey<'_>) -> Result<Auth, Self::Error> {
-        if self.banned(user) {
+        if self.banned(user).await {
             return Ok(Auth::reject());
         }
         let Some(login) = self.find(user).await else {
@@ -282,7 +334,9 @@ impl russh::server::Handler for SshSession {
         name: &str,
         session: &mut Session,
     ) -> Result<(), Self::Error> {
-        let (Some(login), Some(channel)) = (self.login.clone(), self.channels.remove(&id)) else {
+        let (Some(login), Some(watch), Some(channel)) =
+            (self.login.clone(), self.watch.clone(), self.channels.remove(&id))
+        else {
             session.channel_failure(id)?;
             return Ok(());
         };
@@ -292,7 +346,7 @@ impl russh::server::Handler for SshSession {
         }
         session.channel_success(id)?;
         let actor = self.actor(&login.username, Some(login.workspace_id));
-        let files = SftpFiles::new(self.gw.clone(), login, actor);
+        let files = SftpFiles::new(self.gw.clone(), login, actor, watch);
         let cfg = russh_sftp::server::Config {
             max_client_packet_len: 262_144,
         };
@@ -310,6 +364,14 @@ impl russh::server::Handler for SshSession {
             session.channel_failure(id)?;
             return Ok(());
         };
+        let allowed = match &self.watch {
+            Some(w) => w.allowed().await,
+            None => false,
+        };
+        if !allowed {
+            session.channel_failure(id)?;
+            return Ok(());
+        }
         let command = String::from_utf8_lossy(data).to_string();
         match super::drop_view::checksum_command(&self.gw, &login, &command).await {
             Some(Ok(line)) => {
@@ -334,6 +396,23 @@ impl russh::server::Handler for SshSession {
     }
 
     async fn shell_request(&mut self, id: ChannelId, session: &mut Session) -> Result<(), Self::Error> {
+        session.channel_failure(id)?;
+        Ok(())
+    }
+
+    /// No terminals: a pty request gets a clear failure, not silence.
+    #[allow(clippy::too_many_arguments)]
+    async fn pty_request(
+        &mut self,
+        id: ChannelId,
+        _term: &str,
+        _col_width: u32,
+        _row_height: u32,
+        _pix_width: u32,
+        _pix_height: u32,
+        _modes: &[(russh::Pty, u32)],
+        session: &mut Session,
+    ) -> Result<(), Self::Error> {
         session.channel_failure(id)?;
         Ok(())
     }

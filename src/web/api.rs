@@ -45,7 +45,7 @@ impl<'r> FromRequest<'r> for Factory {
         };
         match api_tokens::authenticate(pool, bearer).await {
             Ok(Some(token)) => {
-                let ip = req.client_ip().map(|i| i.to_string());
+                let ip = crate::web::guards::client_ip(req).map(|i| i.to_string());
                 let actor = Actor {
                     workspace_id: Some(token.workspace_id),
                     user_id: None,

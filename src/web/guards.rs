@@ -53,14 +53,36 @@ impl<'r> FromRequest<'r> for UserAgent {
     }
 }
 
-/// The client's address as Rocket sees it (honouring the configured `ip_header`).
+/// This process's front-door key: only a request relayed by the front door (which sets it)
+/// has its client-address header believed.
+pub struct FrontKey(pub String);
+
+/// The client's address: the one the front door worked out (from the peer, or a trusted
+/// proxy's headers), else the connection's own peer (tests, which talk to Rocket directly).
+pub fn client_ip(req: &Request<'_>) -> Option<std::net::IpAddr> {
+    use crate::net::front::{CLIENT_IP_HEADER, FRONT_KEY_HEADER};
+    let relayed = req.rocket().state::<FrontKey>().is_some_and(|k| {
+        req.headers()
+            .get_one(FRONT_KEY_HEADER)
+            .is_some_and(|v| crate::domain::tokens::constant_time_eq(v, &k.0))
+    });
+    if relayed {
+        return req
+            .headers()
+            .get_one(CLIENT_IP_HEADER)
+            .and_then(|v| v.parse().ok());
+    }
+    req.remote().map(|r| r.ip())
+}
+
+/// The client's address as a string, for the audit log and throttling.
 pub struct ClientIp(pub Option<String>);
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for ClientIp {
     type Error = std::convert::Infallible;
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Self::Error> {
-        Outcome::Success(ClientIp(req.client_ip().map(|ip| ip.to_string())))
+        Outcome::Success(ClientIp(client_ip(req).map(|ip| ip.to_string())))
     }
 }
 

@@ -88,6 +88,29 @@ pub fn find_login(conn: &mut AnyConnection, username: &str) -> QueryResult<Optio
         .optional()
 }
 
+/// Whether a login may still act: it exists, is enabled, and its supplier is not archived.
+pub fn login_active(conn: &mut AnyConnection, login_id: i64) -> QueryResult<bool> {
+    use crate::db::schema::suppliers;
+    let row: Option<(bool, bool)> = sftp_logins::table
+        .inner_join(suppliers::table.on(suppliers::id.eq(sftp_logins::supplier_id)))
+        .filter(sftp_logins::id.eq(login_id))
+        .select((sftp_logins::disabled, suppliers::archived))
+        .first(conn)
+        .optional()?;
+    Ok(matches!(row, Some((false, false))))
+}
+
+/// Whether a supplier is archived (its people, tokens and logins are then refused).
+pub fn supplier_archived(conn: &mut AnyConnection, supplier_id: i64) -> QueryResult<bool> {
+    use crate::db::schema::suppliers;
+    Ok(suppliers::table
+        .find(supplier_id)
+        .select(suppliers::archived)
+        .first(conn)
+        .optional()?
+        .unwrap_or(true))
+}
+
 /// A supplier's logins.
 pub fn logins_of(conn: &mut AnyConnection, supplier_id: i64) -> QueryResult<Vec<SftpLogin>> {
     sftp_logins::table
