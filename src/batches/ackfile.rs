@@ -286,42 +286,54 @@ fn parse_json(bytes: &[u8]) -> Result<Rows, Vec<LineError>> {
 /// lines were refused, a last line says how many good lines were not applied because of them.
 pub fn result_csv(applied: &[super::acks::LineResult], refused: &[LineError], not_applied: usize) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
-    let _ = w.write_record(["line", "result", "package_id", "order_id", "status", "message"]);
+    let _ = crate::domain::spreadsheet::write_record(
+        &mut w,
+        ["line", "result", "package_id", "order_id", "status", "message"],
+    );
     for a in applied {
-        let _ = w.write_record([
-            a.line.to_string(),
-            "applied".into(),
-            a.package_id.clone(),
-            a.order_id.clone(),
-            a.status.to_string(),
-            if a.changed {
-                String::new()
-            } else {
-                "already recorded; nothing changed".into()
-            },
-        ]);
+        let _ = crate::domain::spreadsheet::write_record(
+            &mut w,
+            [
+                a.line.to_string(),
+                "applied".into(),
+                a.package_id.clone(),
+                a.order_id.clone(),
+                a.status.to_string(),
+                if a.changed {
+                    String::new()
+                } else {
+                    "already recorded; nothing changed".into()
+                },
+            ],
+        );
     }
     for e in refused {
-        let _ = w.write_record([
-            e.line.to_string(),
-            "refused".into(),
-            String::new(),
-            String::new(),
-            String::new(),
-            e.message.clone(),
-        ]);
+        let _ = crate::domain::spreadsheet::write_record(
+            &mut w,
+            [
+                e.line.to_string(),
+                "refused".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                e.message.clone(),
+            ],
+        );
     }
     if !refused.is_empty() {
-        let _ = w.write_record([
-            String::new(),
-            "not_applied".into(),
-            String::new(),
-            String::new(),
-            String::new(),
-            format!(
-                "{not_applied} good line(s) not applied because of the refused lines: nothing in this file was applied; fix them and upload the whole file again"
-            ),
-        ]);
+        let _ = crate::domain::spreadsheet::write_record(
+            &mut w,
+            [
+                String::new(),
+                "not_applied".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                format!(
+                    "{not_applied} good line(s) not applied because of the refused lines: nothing in this file was applied; fix them and upload the whole file again"
+                ),
+            ],
+        );
     }
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }

@@ -71,8 +71,26 @@ pub const CSV_COLUMNS: [&str; 15] = [
 ];
 
 /// A label's file name inside the zip: position, order and package, so it sorts in print order.
+/// The ids come from TikTok and are made safe whatever they contain (no `/`, `..`, spaces or
+/// control characters reach an unzip tool), and kept short.
 pub fn label_file(position: i64, order_id: &str, package_id: &str) -> String {
-    format!("{position:04}-{order_id}-{package_id}.pdf")
+    format!("{position:04}-{}-{}.pdf", safe_id(order_id), safe_id(package_id))
+}
+
+/// An id as a file-name part: ASCII letters, digits, `_` and `-` only, at most 48 characters.
+fn safe_id(id: &str) -> String {
+    let s: String = id
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(48)
+        .collect();
+    if s.is_empty() { "_".into() } else { s }
 }
 
 /// A Unix time as RFC 3339 (empty for 0).
@@ -111,7 +129,7 @@ impl Manifest {
             header.push(format!("artwork_{p}_url"));
             header.push(format!("artwork_{p}_checksum"));
         }
-        w.write_record(&header)?;
+        crate::domain::spreadsheet::write_record(&mut w, &header)?;
         for p in &self.packages {
             for l in &p.lines {
                 let mut row = vec![
@@ -136,7 +154,7 @@ impl Manifest {
                     row.push(a.map(|a| a.url.clone()).unwrap_or_default());
                     row.push(a.map(|a| a.checksum.clone()).unwrap_or_default());
                 }
-                w.write_record(&row)?;
+                crate::domain::spreadsheet::write_record(&mut w, &row)?;
             }
         }
         w.into_inner().map_err(|e| csv::Error::from(e.into_error()))

@@ -63,6 +63,18 @@ where
     }
 }
 
+/// Serialises writers on `key` until the transaction ends: PostgreSQL takes a transaction
+/// advisory lock on the key's hash; SQLite has one writer at a time already ([`write_tx`]).
+/// Call it inside `write_tx`.
+pub fn lock_key(conn: &mut AnyConnection, key: &str) -> diesel::QueryResult<()> {
+    if matches!(conn, AnyConnection::Postgresql(_)) {
+        diesel::sql_query("SELECT pg_advisory_xact_lock(hashtextextended($1, 0))")
+            .bind::<diesel::sql_types::Text, _>(key)
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
 /// How many times a transaction that lost a deadlock is run in all.
 const TX_ATTEMPTS: u32 = 5;
 

@@ -2,6 +2,7 @@
 
 use chrono::Duration;
 
+use super::throttle::LoginPolicy;
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::invite::{Invite, NewInvite};
 use crate::db::models::session::Session;
@@ -135,9 +136,11 @@ pub async fn needs_setup(pool: &DbPool) -> Result<bool, DomainError> {
     pool.run(|conn| Ok(Workspace::count(conn)? == 0)).await
 }
 
-/// Changes a user's own password after checking the current one; revokes every other session.
+/// Changes a user's own password after checking the current one (throttled like signing in,
+/// so a borrowed session cannot guess it); revokes every other session.
 pub async fn change_password(
     pool: &DbPool,
+    policy: LoginPolicy,
     actor: &Actor,
     signed_in: &SignedIn,
     current: &str,
@@ -152,12 +155,33 @@ pub async fn change_password(
         });
     }
     collect(errors, passwords::validate("new_password", new))?;
+    let account = signed_in.user.email.clone();
+    let ip = actor.ip.clone().unwrap_or_else(|| "unknown".into());
+    let (acc, ipc) = (account.clone(), ip.clone());
+    let reserved = pool
+        .run(move |conn| policy.reserve(conn, &acc, &ipc, "password"))
+        .await;
+    let reservation = match reserved {
+        Ok(r) => r,
+        Err(DomainError::Throttled { retry_after_minutes }) => {
+            return Err(DomainError::invalid(
+                "current_password",
+                format!("Too many wrong current passwords: try again in {retry_after_minutes} minute(s)."),
+            ));
+        }
+        Err(e) => return Err(e),
+    };
+    if let Some(d) = reservation.delay {
+        tokio::time::sleep(d).await;
+    }
     if !passwords::verify(current, Some(signed_in.user.password_hash.clone())).await {
         return Err(DomainError::invalid(
             "current_password",
             "That is not your current password.",
         ));
     }
+    pool.run(move |conn| policy.succeeded(conn, reservation, &account, &ip))
+        .await?;
     let hash = passwords::hash(new).await?;
     let (user_id, keep) = (signed_in.user.id, signed_in.session.id);
     let actor = actor.clone();
@@ -249,8 +273,9 @@ pub async fn invite(
                         .unwrap_or_default(),
                     None => Workspace::find(conn, ws)?.name,
                 };
-                let (subject, body) = crate::mail::texts::invite(&place, &link, INVITE_TTL_DAYS * 24);
-                crate::db::models::mail::enqueue(conn, Some(ws), "invite", &email, &subject, &body)?;
+                use crate::db::models::mail;
+                let (subject, body) = crate::mail::texts::invite(&place, mail::LINK, INVITE_TTL_DAYS * 24);
+                mail::enqueue_with_link(conn, Some(ws), "invite", &email, &subject, &body, &link)?;
                 Ok(inv)
             })
         })

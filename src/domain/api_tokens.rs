@@ -85,13 +85,25 @@ pub async fn revoke(
     .await
 }
 
-/// The token behind a bearer value, if it is live.
+/// The token behind a bearer value, if it is live; refused when its supplier is archived.
 pub async fn authenticate(pool: &DbPool, bearer: &str) -> Result<Option<ApiToken>, DomainError> {
     if !bearer.starts_with(PREFIX) {
         return Ok(None);
     }
     let hash = hash_token(bearer);
-    pool.run(move |c| Ok(api_token::use_by_hash(c, &hash)?)).await
+    pool.run(move |c| {
+        let token = api_token::use_by_hash(c, &hash)?;
+        if let Some(t) = &token
+            && crate::db::models::supplier::Supplier::is_archived(c, t.supplier_id)?
+        {
+            return Err(DomainError::Forbidden(
+                "The seller archived this supplier, so its API tokens are refused. Ask the seller to restore it."
+                    .into(),
+            ));
+        }
+        Ok(token)
+    })
+    .await
 }
 
 /// A supplier's tokens.

@@ -115,6 +115,7 @@ pub fn parse(
                 .iter()
                 .position(|h| h == name)
                 .and_then(|i| rec.get(i))
+                .map(super::spreadsheet::uncell)
                 .unwrap_or("")
                 .to_string()
         };
@@ -273,7 +274,7 @@ pub async fn export(pool: &DbPool, workspace_id: i64) -> Result<String, DomainEr
             .collect();
         let mut w = csv::Writer::from_writer(Vec::new());
         let internal = |e: csv::Error| DomainError::Internal(e.to_string());
-        w.write_record(header()).map_err(internal)?;
+        crate::domain::spreadsheet::write_record(&mut w, header()).map_err(internal)?;
         for r in SkuRule::list(conn, workspace_id)? {
             let art: Vec<Artwork> = serde_json::from_str(&r.artwork).unwrap_or_default();
             let mut rec = vec![
@@ -293,7 +294,7 @@ pub async fn export(pool: &DbPool, workspace_id: i64) -> Result<String, DomainEr
                 rec.push(a.map(|a| a.mockup_url.clone()).unwrap_or_default());
                 rec.push(a.map(|a| a.checksum.clone()).unwrap_or_default());
             }
-            w.write_record(&rec).map_err(internal)?;
+            crate::domain::spreadsheet::write_record(&mut w, &rec).map_err(internal)?;
         }
         let bytes = w.into_inner().map_err(|e| DomainError::Internal(e.to_string()))?;
         String::from_utf8(bytes).map_err(|e| DomainError::Internal(e.to_string()))

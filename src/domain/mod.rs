@@ -14,6 +14,7 @@ pub mod routing;
 pub mod sessions;
 pub mod sftp_logins;
 pub mod shops;
+pub mod spreadsheet;
 pub mod suppliers;
 pub mod sync;
 pub mod throttle;

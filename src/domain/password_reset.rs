@@ -1,6 +1,7 @@
 //! "Forgot your password?": a one-time link by mail, valid for 30 minutes. The answer never
 //! says whether an account exists, at most a few links are mailed per hour per account, and a
-//! reset signs the account out everywhere.
+//! reset signs the account out everywhere and voids every other open link. The mail keeps its
+//! link apart from the body, so the outbox and the Mail page never show it.
 
 use chrono::Duration;
 
@@ -36,8 +37,8 @@ pub async fn request(pool: &DbPool, actor: &Actor, email: &str, public_url: &str
                 return Ok(());
             }
             password_reset::create(c, u.id, &hash, now() + Duration::minutes(TTL_MINUTES))?;
-            let (subject, body) = crate::mail::texts::password_reset(&link, TTL_MINUTES);
-            mail::enqueue(c, Some(u.workspace_id), "reset", &u.email, &subject, &body)?;
+            let (subject, body) = crate::mail::texts::password_reset(mail::LINK, TTL_MINUTES);
+            mail::enqueue_with_link(c, Some(u.workspace_id), "reset", &u.email, &subject, &body, &link)?;
             audit::record(
                 c,
                 &actor,
@@ -83,6 +84,7 @@ pub async fn reset(
                     "This reset link was used already or has expired: ask for a new one.".into(),
                 ));
             };
+            password_reset::void_open(c, user_id)?;
             User::set_password_hash(c, user_id, &pw)?;
             let n = Session::delete_for_user(c, user_id, None)?;
             audit::record(

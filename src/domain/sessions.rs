@@ -5,16 +5,17 @@ use chrono::Duration;
 
 use crate::db::DbPool;
 use crate::db::models::audit::{self, Actor};
+use crate::db::models::now;
 use crate::db::models::session::Session;
 use crate::db::models::user::User;
-use crate::db::models::{login_attempt, now};
 
 use super::throttle::LoginPolicy;
 use super::tokens::{hash_token, new_token};
 use super::{DomainError, passwords};
 
-/// Checks an email and password, with throttling per account and per address. Every attempt
-/// is recorded; success clears the account's failures.
+/// Checks an email and password, with throttling per address and per address + account
+/// (see [`super::throttle`]): the attempt is reserved before the password is verified. A
+/// supplier person whose supplier was archived is told so instead of being let in.
 pub async fn sign_in(
     pool: &DbPool,
     policy: LoginPolicy,
@@ -24,49 +25,58 @@ pub async fn sign_in(
 ) -> Result<User, DomainError> {
     let account = email.trim().to_lowercase();
     let ip = actor.ip.clone().unwrap_or_else(|| "unknown".into());
+    let channel = actor.channel.as_str();
     let (acc, ipc) = (account.clone(), ip.clone());
-    let user = pool
+    let (reservation, user) = pool
         .run(move |conn| {
-            policy.check(conn, &acc, &ipc)?;
-            Ok::<_, DomainError>(User::find_by_email(conn, &acc)?)
+            let r = policy.reserve(conn, &acc, &ipc, channel)?;
+            Ok::<_, DomainError>((r, User::find_by_email(conn, &acc)?))
         })
         .await?;
+    if let Some(d) = reservation.delay {
+        tokio::time::sleep(d).await;
+    }
     let ok = passwords::verify(password, user.as_ref().map(|u| u.password_hash.clone())).await
         && user.as_ref().is_some_and(|u| !u.disabled);
     let actor = actor.clone();
-    let channel = actor.channel.as_str();
-    // The attempt and its audit row commit whether or not the password was right.
+    // The attempt stays a failure, or becomes a success, with its audit row.
     let signed_in = pool
         .run(move |conn| {
-            crate::db::write_tx(conn, |conn| {
-                login_attempt::record(conn, &account, &ip, channel, ok)?;
-                match (ok, user.clone()) {
-                    (true, Some(user)) => {
-                        login_attempt::clear_account(conn, &account)?;
-                        let a = Actor::user(&user, actor.ip.clone(), actor.channel);
-                        audit::record(
-                            conn,
-                            &a,
-                            None,
-                            "auth.sign_in",
-                            &format!("user:{}", user.id),
-                            "signed in",
-                        )?;
-                        Ok::<_, DomainError>(Some(user))
+            crate::db::write_tx(conn, |conn| match (ok, user.clone()) {
+                (true, Some(user)) => {
+                    if let Some(s) = user.supplier_id
+                        && crate::db::models::supplier::Supplier::is_archived(conn, s)?
+                    {
+                        return Err(DomainError::Forbidden(
+                            "The seller archived your supplier account, so podgate is closed to it. \
+                             Ask the seller to restore it."
+                                .into(),
+                        ));
                     }
-                    (_, user) => {
-                        let ws = user.as_ref().map(|u| u.workspace_id);
-                        let subject = format!("account:{account}");
-                        audit::record(
-                            conn,
-                            &actor,
-                            ws,
-                            "auth.sign_in_failed",
-                            &subject,
-                            "wrong email or password",
-                        )?;
-                        Ok(None)
-                    }
+                    policy.succeeded(conn, reservation, &account, &ip)?;
+                    let a = Actor::user(&user, actor.ip.clone(), actor.channel);
+                    audit::record(
+                        conn,
+                        &a,
+                        None,
+                        "auth.sign_in",
+                        &format!("user:{}", user.id),
+                        "signed in",
+                    )?;
+                    Ok::<_, DomainError>(Some(user))
+                }
+                (_, user) => {
+                    let ws = user.as_ref().map(|u| u.workspace_id);
+                    let subject = format!("account:{account}");
+                    audit::record(
+                        conn,
+                        &actor,
+                        ws,
+                        "auth.sign_in_failed",
+                        &subject,
+                        "wrong email or password",
+                    )?;
+                    Ok(None)
                 }
             })
         })
@@ -109,6 +119,12 @@ pub async fn resolve_session(pool: &DbPool, token: &str) -> Result<Option<Signed
         };
         let user = User::find(conn, session.user_id)?;
         if user.disabled {
+            return Ok(None);
+        }
+        // An archived supplier's people are signed out (signing in again says why).
+        if let Some(s) = user.supplier_id
+            && crate::db::models::supplier::Supplier::is_archived(conn, s)?
+        {
             return Ok(None);
         }
         // A write only once a minute: a write per request would queue every reader behind

@@ -3,7 +3,7 @@
 //! pasted from the factory, optional allowed address ranges, and can be disabled.
 
 use crate::db::DbPool;
-use crate::db::models::audit::{self, Actor};
+use crate::db::models::audit::{self, Actor, AuditEvent};
 use crate::db::models::sftp::{self, SftpKey, SftpLogin};
 use crate::db::models::user::Role;
 
@@ -235,6 +235,22 @@ pub async fn list(pool: &DbPool, supplier_id: i64) -> Result<Vec<(SftpLogin, Vec
             out.push((l, k));
         }
         Ok(out)
+    })
+    .await
+}
+
+/// The last week's failed sign-ins to a supplier's SFTP logins and its people's web accounts
+/// (newest first, at most 50): so a factory sees someone trying its doors.
+pub async fn recent_failures(pool: &DbPool, supplier_id: i64) -> Result<Vec<AuditEvent>, DomainError> {
+    pool.run(move |c| {
+        let mut subjects: Vec<String> = sftp::logins_of(c, supplier_id)?
+            .into_iter()
+            .map(|l| format!("sftp_user:{}", l.username))
+            .collect();
+        let emails = crate::db::models::user::User::emails_of_supplier(c, supplier_id)?;
+        subjects.extend(emails.into_iter().map(|e| format!("account:{e}")));
+        let since = crate::db::models::now() - chrono::Duration::days(7);
+        Ok(audit::failed_sign_ins(c, &subjects, since, 50)?)
     })
     .await
 }

@@ -136,7 +136,7 @@ pub async fn deliver_due(pool: &DbPool, mailer: &Mailer) -> Result<usize, Domain
         .await?;
     let mut sent = 0;
     for m in due {
-        let r = mailer.send(&m.to_addr, &m.subject, &m.body).await;
+        let r = mailer.send(&m.to_addr, &m.subject, &m.body_for_recipient()).await;
         let m2 = m.clone();
         pool.run(move |c| {
             match &r {

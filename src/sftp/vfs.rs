@@ -125,6 +125,18 @@ pub fn is_temporary(name: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn result_names_are_always_served_back() {
+        let long = "a".repeat(128);
+        for name in [long.as_str(), "acks.csv", "ünïcode ack.csv", "x"] {
+            let r = crate::db::models::sftp::result_name(123_456_789, name);
+            assert!(valid_name(&r), "{r}");
+            assert!(r.ends_with(".result.csv"));
+        }
+        let l = crate::batches::manifest::label_file(1, "../../etc/passwd", "a b\nc");
+        assert!(valid_name(&l) && !l.contains(".."), "{l}");
+    }
+
     use super::*;
 
     #[test]

@@ -57,6 +57,10 @@ impl<'r> FromRequest<'r> for Factory {
                 Outcome::Success(Factory { token, actor })
             }
             Ok(None) => Outcome::Error((Status::Unauthorized, ())),
+            Err(DomainError::Forbidden(m)) => {
+                req.local_cache(|| crate::web::errors::GuardRefusal(Some(("supplier_archived", m))));
+                Outcome::Error((Status::Forbidden, ()))
+            }
             Err(_) => Outcome::Error((Status::InternalServerError, ())),
         }
     }

@@ -1,7 +1,9 @@
 //! Cross-site request forgery defence, in three layers: a synchronizer token in every form
-//! (kept in an encrypted cookie, compared in constant time), an Origin / Sec-Fetch-Site check on
-//! every unsafe request, and SameSite cookies. Every POST route takes a [`CsrfForm`], and a test
-//! walks the route table to prove it.
+//! (kept in an encrypted cookie, compared in constant time, and bound to the session: the
+//! cookie also names the session it was issued for, so signing in or out makes old tokens
+//! worthless), an Origin / Sec-Fetch-Site check on every unsafe request against `public_url`
+//! (never the request's own Host header, which an attacker's DNS can choose), and SameSite
+//! cookies. Every POST route takes a [`CsrfForm`], and a test walks the route table to prove it.
 
 use rocket::data::{self, Data, FromData};
 use rocket::fairing::{Fairing, Info, Kind};
@@ -11,9 +13,9 @@ use rocket::outcome::Outcome;
 use rocket::request::Request;
 
 use crate::config::AppConfig;
-use crate::domain::tokens::{constant_time_eq, new_token};
+use crate::domain::tokens::{constant_time_eq, hash_token, new_token};
 
-use super::guards::app_cookie;
+use super::guards::{SESSION_COOKIE, app_cookie};
 
 /// Name of the private cookie holding the CSRF token.
 pub const CSRF_COOKIE: &str = "podgate_csrf";
@@ -41,7 +43,36 @@ pub struct EmptyForm {
 }
 crate::csrf_form!(EmptyForm);
 
-/// Gives every browser a CSRF token cookie before any page renders.
+/// What a CSRF cookie is bound to: a digest of the session cookie's token, or `-` without one.
+pub fn binding(session_token: Option<&str>) -> String {
+    match session_token {
+        Some(t) => hash_token(t)[..32].to_string(),
+        None => "-".into(),
+    }
+}
+
+/// A fresh CSRF cookie value (`token.binding`) for the session `session_token`.
+pub fn new_cookie_value(session_token: Option<&str>) -> String {
+    format!("{}.{}", new_token(), binding(session_token))
+}
+
+/// The form token and the binding inside a CSRF cookie value.
+pub fn split_cookie(value: &str) -> (&str, &str) {
+    value.rsplit_once('.').unwrap_or((value, ""))
+}
+
+/// The binding of the session cookie this request arrived with.
+fn request_binding(req: &Request<'_>) -> String {
+    binding(
+        req.cookies()
+            .get_private(SESSION_COOKIE)
+            .as_ref()
+            .map(|c| c.value()),
+    )
+}
+
+/// Gives every browser a CSRF token cookie before any page renders, and a new one whenever
+/// the session it was bound to is gone or changed.
 pub struct CsrfCookie;
 
 #[rocket::async_trait]
@@ -54,8 +85,18 @@ impl Fairing for CsrfCookie {
     }
 
     async fn on_request(&self, req: &mut Request<'_>, _: &mut Data<'_>) {
-        if req.cookies().get_private(CSRF_COOKIE).is_none() {
-            let c = app_cookie(req, CSRF_COOKIE, new_token());
+        let current = request_binding(req);
+        let fits = req
+            .cookies()
+            .get_private(CSRF_COOKIE)
+            .is_some_and(|c| split_cookie(c.value()).1 == current);
+        if !fits {
+            let session = req.cookies().get_private(SESSION_COOKIE);
+            let c = app_cookie(
+                req,
+                CSRF_COOKIE,
+                new_cookie_value(session.as_ref().map(|c| c.value())),
+            );
             req.cookies().add_private(c);
         }
     }
@@ -72,12 +113,11 @@ pub enum CsrfError {
     BadForm(String),
 }
 
-/// Refuses requests whose Origin is another site. Browsers send Origin on every POST; when it
-/// is absent (old clients), Sec-Fetch-Site is used, and the token check still applies.
+/// Refuses requests whose Origin is not podgate's own (`public_url`). Browsers send Origin on
+/// every POST; when it is absent (old clients), Sec-Fetch-Site is used, and the token check
+/// still applies.
 pub fn check_origin(req: &Request<'_>) -> Result<(), CsrfError> {
     if let Some(origin) = req.headers().get_one("Origin") {
-        let host = req.headers().get_one("Host").unwrap_or_default();
-        let allowed_host = [format!("http://{host}"), format!("https://{host}")];
         let public = req
             .rocket()
             .state::<AppConfig>()
@@ -86,8 +126,7 @@ pub fn check_origin(req: &Request<'_>) -> Result<(), CsrfError> {
         let public_origin = url::Url::parse(&public)
             .map(|u| u.origin().ascii_serialization())
             .ok();
-        let ok = allowed_host.iter().any(|a| a == origin) || public_origin.as_deref() == Some(origin);
-        if !ok {
+        if public_origin.as_deref() != Some(origin) {
             return Err(CsrfError::ForeignOrigin);
         }
     } else if req.headers().get_one("Sec-Fetch-Site") == Some("cross-site") {
@@ -119,12 +158,12 @@ impl<'r, T: FromForm<'r> + CsrfField + Send> FromData<'r> for CsrfForm<T> {
                 return Outcome::Error((status, CsrfError::BadForm(errors.to_string())));
             }
         };
-        let expected = req
-            .cookies()
-            .get_private(CSRF_COOKIE)
-            .map(|c| c.value().to_owned());
-        match expected {
-            Some(exp) if constant_time_eq(&exp, form.csrf_token()) => Outcome::Success(CsrfForm(form)),
+        let cookie = req.cookies().get_private(CSRF_COOKIE);
+        let current = request_binding(req);
+        match cookie.as_ref().map(|c| split_cookie(c.value())) {
+            Some((token, bound)) if bound == current && constant_time_eq(token, form.csrf_token()) => {
+                Outcome::Success(CsrfForm(form))
+            }
             _ => Outcome::Error((Status::Forbidden, CsrfError::BadToken)),
         }
     }

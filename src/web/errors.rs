@@ -94,7 +94,7 @@ impl<'r> Responder<'r, 'static> for WebError {
         let (status, code) = classify(&self.0);
         let message = match &self.0 {
             DomainError::Db(_) | DomainError::Internal(_) => {
-                tracing::error!(error = %self.0, path = %req.uri(), "request failed");
+                tracing::error!(error = %self.0, path = %super::fairings::loggable_path(req), "request failed");
                 None
             }
             other => Some(other.to_string()),
@@ -152,8 +152,18 @@ fn unauthorized(req: &Request<'_>) -> Result<Redirect, ErrorReply> {
     Ok(Redirect::to(to))
 }
 
+/// A guard's reason for refusing a request (code and message), for the catcher to show.
+pub struct GuardRefusal(pub Option<(&'static str, String)>);
+
 #[catch(default)]
-fn default(status: Status, _req: &Request<'_>) -> ErrorReply {
+fn default(status: Status, req: &Request<'_>) -> ErrorReply {
+    if let Some((code, message)) = &req.local_cache(|| GuardRefusal(None)).0 {
+        return ErrorReply {
+            status,
+            code,
+            message: Some(message.clone()),
+        };
+    }
     let code = match status.code {
         400 => "bad_request",
         403 => "forbidden",

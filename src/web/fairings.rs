@@ -42,13 +42,36 @@ impl Fairing for RequestLog {
         tracing::info!(
             request_id = %id,
             method = %req.method(),
-            path = %req.uri().path(),
+            path = %loggable_path(req),
             status = res.status().code,
             ms = format!("{ms:.1}"),
             "http"
         );
         res.set_header(Header::new("X-Request-Id", id));
     }
+}
+
+/// The request's path as logs may keep it: the matched route's pattern (`/invite/<token>`,
+/// never the token itself); for an unmatched path, any long token-like segment is elided.
+pub fn loggable_path(req: &Request<'_>) -> String {
+    if let Some(r) = req.route() {
+        return r.uri.path().to_string();
+    }
+    req.uri()
+        .path()
+        .segments()
+        .map(|seg| {
+            let tokenish = seg.len() >= 16
+                && seg
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_.~%".contains(c));
+            if tokenish { "…" } else { seg }
+        })
+        .fold(String::new(), |mut acc, seg| {
+            acc.push('/');
+            acc.push_str(seg);
+            acc
+        })
 }
 
 /// Content-Security-Policy and friends: only our own scripts, styles and frames.
@@ -81,5 +104,14 @@ impl Fairing for SecurityHeaders {
         ));
         res.set_header(Header::new("Referrer-Policy", "same-origin"));
         res.set_header(Header::new("X-Content-Type-Options", "nosniff"));
+        let cfg = req.rocket().state::<crate::config::AppConfig>();
+        if cfg.is_some_and(|c| c.public_url().starts_with("https://")) {
+            res.set_header(Header::new("Strict-Transport-Security", "max-age=31536000"));
+        }
+        // Pages, labels, zips and API answers carry buyers' names and addresses: no copy is
+        // kept by the browser or a shared cache. Only the embedded static files are cacheable.
+        if !req.uri().path().starts_with("/static/") && !res.headers().contains("Cache-Control") {
+            res.set_header(Header::new("Cache-Control", "no-store"));
+        }
     }
 }

@@ -133,7 +133,7 @@ pub fn common_context(req: &Request<'_>) -> Value {
     }
     let csrf = jar
         .get_pending(CSRF_COOKIE)
-        .map(|c| c.value().to_owned())
+        .map(|c| super::csrf::split_cookie(c.value()).0.to_owned())
         .unwrap_or_default();
     let me = req.local_cache(|| CachedUser(None)).0.as_ref().map(|s| {
         context! {

@@ -436,6 +436,14 @@ async fn api_tokens_see_only_their_supplier(owner: &TestApp, shirts: i64, mugs: 
             .query(move |c| podgate::db::models::api_token::create(c, 1, sup, "matrix", &hash, "test"))
             .await;
     }
+    // The matrix archived both suppliers; isolation is between live ones.
+    let restore = |sup: i64, archived: bool| {
+        move |c: &mut podgate::db::AnyConnection| {
+            podgate::db::models::supplier::Supplier::set_archived(c, 1, sup, archived)
+        }
+    };
+    owner.query(restore(shirts, false)).await;
+    owner.query(restore(mugs, false)).await;
     let bearer = |sup: i64| Header::new("Authorization", format!("Bearer {}", token(sup).0));
     for (route, path, _) in MATRIX.iter().filter(|m| m.0.contains(" /api/")) {
         for (who, expect) in [(shirts, true), (mugs, false)] {
@@ -477,4 +485,18 @@ async fn api_tokens_see_only_their_supplier(owner: &TestApp, shirts: i64, mugs: 
             }
         }
     }
+    // An archived supplier's token is refused, and the answer says why.
+    owner.query(restore(mugs, true)).await;
+    let r = owner
+        .client
+        .get("/api/v1/batches")
+        .header(bearer(mugs))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::Forbidden);
+    let body = r.into_string().await.unwrap_or_default();
+    assert!(
+        body.contains("\"supplier_archived\"") && body.contains("restore"),
+        "{body}"
+    );
 }

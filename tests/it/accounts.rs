@@ -314,22 +314,28 @@ async fn a_forgotten_password_is_reset_once_through_a_mailed_link() {
             "the same answer either way"
         );
     }
-    let mails: Vec<(String, String)> = app
-        .query(|c| {
-            use diesel::prelude::*;
-            use podgate::db::schema::mail_outbox::dsl::*;
-            mail_outbox
-                .filter(kind.eq("reset"))
-                .select((to_addr, body))
-                .load(c)
-        })
-        .await;
+    let mails = outbox(&app, "reset").await;
     assert_eq!(mails.len(), 1, "only a real account gets a link");
     assert_eq!(mails[0].0, "owner@example.com");
-    let link: String = mails[0].1[mails[0].1.find("/password/reset/").unwrap()..]
-        .chars()
-        .take_while(|c| !c.is_whitespace())
-        .collect();
+    // The owner reading the outbox (or the Mail page) never sees the link.
+    assert!(!mails[0].1.contains("/password/reset/"), "{}", mails[0].1);
+    let (_, mail_page) = app.get("/mail").await;
+    assert!(
+        mail_page.contains("Reset your podgate password") && !mail_page.contains("/password/reset/"),
+        "{mail_page}"
+    );
+    // Only the copy delivered to the recipient has it, and then it is gone from the outbox.
+    let link = deliver_and_find_link(&app, "/password/reset/").await;
+    // A second link asked for before the first is used stops working with it.
+    outsider
+        .post_form(
+            "/password/forgot",
+            "/password/forgot",
+            &[("email", "owner@example.com")],
+        )
+        .await;
+    let second = deliver_and_find_link(&app, "/password/reset/").await;
+    assert_ne!(link, second);
     let r = outsider
         .post_form(
             &link,
@@ -366,9 +372,60 @@ async fn a_forgotten_password_is_reset_once_through_a_mailed_link() {
         fresh.login("owner@example.com", "a brand new password").await,
         Status::SeeOther
     );
-    // The link works once.
+    // The link works once, and the other open link was voided with it.
     let (_, page) = outsider.get(&link).await;
     assert!(page.contains("used already or has expired"));
+    let (_, page) = outsider.get(&second).await;
+    assert!(
+        page.contains("used already or has expired"),
+        "the second link is void"
+    );
+}
+
+/// The outbox's (recipient, body) of one kind, as stored.
+async fn outbox(app: &TestApp, what: &'static str) -> Vec<(String, String)> {
+    app.query(move |c| {
+        use diesel::prelude::*;
+        use podgate::db::schema::mail_outbox::dsl::*;
+        mail_outbox
+            .filter(kind.eq(what))
+            .order(id)
+            .select((to_addr, body))
+            .load(c)
+    })
+    .await
+}
+
+/// Delivers the queued mail through a real SMTP server; returns the path of the link (which
+/// starts with `prefix`) in the newest delivered message, and checks no stored copy keeps it.
+async fn deliver_and_find_link(app: &TestApp, prefix: &str) -> String {
+    let smtp = crate::batches::smtp_sink();
+    let mailer = podgate::mail::Mailer::new(&podgate::mail::SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: smtp.2,
+        tls: "none".into(),
+        from: "podgate <podgate@seller.example>".into(),
+        ..podgate::mail::SmtpConfig::default()
+    })
+    .unwrap();
+    assert_eq!(podgate::mail::deliver_due(&app.pool, &mailer).await.unwrap(), 1);
+    let mails = crate::batches::delivered(&smtp);
+    let text = mails
+        .last()
+        .expect("a delivered message")
+        .replace("=\n", "")
+        .replace("=3D", "=");
+    let at = text.find(prefix).unwrap_or_else(|| panic!("no link in {text}"));
+    let link: String = text[at..].chars().take_while(|c| !c.is_whitespace()).collect();
+    let kept: Vec<Option<String>> = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::mail_outbox::dsl::*;
+            mail_outbox.select(secret_link).load(c)
+        })
+        .await;
+    assert!(kept.iter().all(Option::is_none), "no link is kept once sent");
+    link
 }
 
 #[rocket::async_test]
@@ -377,17 +434,14 @@ async fn an_invitation_is_also_mailed() {
     app.setup_owner().await;
     app.post_form("/team", "/team/invite", &[("email", "sam@example.com")])
         .await;
-    let mails: Vec<(String, String)> = app
-        .query(|c| {
-            use diesel::prelude::*;
-            use podgate::db::schema::mail_outbox::dsl::*;
-            mail_outbox
-                .filter(kind.eq("invite"))
-                .select((to_addr, body))
-                .load(c)
-        })
-        .await;
+    let mails = outbox(&app, "invite").await;
     assert_eq!(mails.len(), 1);
     assert_eq!(mails[0].0, "sam@example.com");
-    assert!(mails[0].1.contains("/invite/"));
+    assert!(!mails[0].1.contains("/invite/"), "the stored copy has no link");
+    let link = deliver_and_find_link(&app, "/invite/").await;
+    let (_, page) = TestApp::reuse(&app).await.get(&link).await;
+    assert!(
+        page.contains("sam@example.com"),
+        "the delivered link opens the invitation: {page}"
+    );
 }

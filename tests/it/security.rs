@@ -49,13 +49,24 @@ async fn forms_without_a_valid_token_or_from_another_site_are_refused() {
             .await;
         assert_eq!(r.status(), Status::Forbidden, "{name}: {value}");
     }
-    // Same token from our own origin works.
+    // An origin matching the request's own Host header is not enough (an attacker's DNS name
+    // pointed at podgate sends one): only public_url's origin counts.
     let r = app
         .client
         .post("/team/invite")
         .header(ContentType::Form)
-        .header(Header::new("Origin", "http://localhost"))
-        .header(Header::new("Host", "localhost"))
+        .header(Header::new("Origin", "http://rebound.example"))
+        .header(Header::new("Host", "rebound.example"))
+        .body(form_body(&[("csrf_token", &token), ("email", "x@example.com")]))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::Forbidden);
+    // Same token from podgate's own origin works.
+    let r = app
+        .client
+        .post("/team/invite")
+        .header(ContentType::Form)
+        .header(Header::new("Origin", app.config.public_url()))
         .body(form_body(&[("csrf_token", &token), ("email", "x@example.com")]))
         .dispatch()
         .await;
@@ -118,7 +129,7 @@ async fn every_unsafe_route_requires_the_csrf_token() {
 }
 
 #[rocket::async_test]
-async fn repeated_failures_lock_the_account_with_a_clear_message() {
+async fn repeated_failures_lock_that_address_out_of_the_account_not_its_owner() {
     let app = TestApp::new().await;
     app.setup_owner().await;
     app.post_form("/", "/logout", &[]).await;
@@ -128,15 +139,68 @@ async fn repeated_failures_lock_the_account_with_a_clear_message() {
             .await;
         assert_eq!(s, Status::Unauthorized);
     }
-    // Even the right password is refused while locked, and the page says what to do.
+    // From that address even the right password is refused, and the page says what to do.
     let (s, body) = app
-        .login_from("198.51.100.8", "owner@example.com", OWNER_PASSWORD)
+        .login_from("198.51.100.7", "owner@example.com", OWNER_PASSWORD)
         .await;
     assert_eq!(s, Status::TooManyRequests);
     assert!(
         body.contains("Too many failed sign-in attempts") && body.contains("try again in 15 minutes"),
         "{body}"
     );
+    // The owner, elsewhere, still gets in (slowed, not locked out).
+    let (s, _) = app
+        .login_from("198.51.100.8", "owner@example.com", OWNER_PASSWORD)
+        .await;
+    assert_eq!(s, Status::SeeOther);
+}
+
+/// One wrong password from each of many addresses used to lock the account for everyone.
+#[rocket::async_test]
+async fn failures_from_many_addresses_never_lock_the_owner_out() {
+    let app = TestApp::new().await;
+    app.setup_owner().await;
+    app.post_form("/", "/logout", &[]).await;
+    for i in 1..=8 {
+        let (s, _) = app
+            .login_from(&format!("203.0.113.{i}"), "owner@example.com", "wrong password!")
+            .await;
+        assert_eq!(s, Status::Unauthorized, "address {i}");
+    }
+    let (s, _) = app
+        .login_from("192.0.2.50", "owner@example.com", OWNER_PASSWORD)
+        .await;
+    assert_eq!(s, Status::SeeOther);
+}
+
+/// 24 wrong passwords at once against a limit of 5: the limit is checked and the attempt
+/// recorded in one step, so no more than 5 are ever checked.
+#[rocket::async_test]
+async fn parallel_wrong_passwords_cannot_race_the_limit() {
+    let app = TestApp::new().await;
+    app.setup_owner().await;
+    app.post_form("/", "/logout", &[]).await;
+    let policy = podgate::web::pages::auth::login_policy(&app.config);
+    let actor = podgate::db::models::audit::Actor::anonymous(
+        Some("198.51.100.99".into()),
+        podgate::db::models::audit::Channel::Web,
+    );
+    let tries = (0..24).map(|_| {
+        let (pool, actor) = (app.pool.clone(), actor.clone());
+        tokio::spawn(async move {
+            podgate::domain::sessions::sign_in(&pool, policy, &actor, "owner@example.com", "wrong password!")
+                .await
+        })
+    });
+    let mut checked = 0;
+    for t in tries {
+        match t.await.unwrap() {
+            Err(podgate::domain::DomainError::BadCredentials) => checked += 1,
+            Err(podgate::domain::DomainError::Throttled { .. }) => {}
+            other => panic!("unexpected {other:?}"),
+        }
+    }
+    assert_eq!(checked, 5, "exactly the limit's worth of passwords were checked");
 }
 
 #[rocket::async_test]

@@ -134,3 +134,21 @@ pub fn recent(conn: &mut AnyConnection, workspace_id: i64, limit: i64) -> QueryR
         .select(AuditEvent::as_select())
         .load(conn)
 }
+
+/// Failed sign-ins (web and SFTP) against any of `subjects` (`account:…`, `sftp_user:…`)
+/// since `since`, newest first.
+pub fn failed_sign_ins(
+    conn: &mut AnyConnection,
+    subjects: &[String],
+    since: NaiveDateTime,
+    limit: i64,
+) -> QueryResult<Vec<AuditEvent>> {
+    audit_events::table
+        .filter(audit_events::action.eq_any(["auth.sign_in_failed", "sftp.login_failed"]))
+        .filter(audit_events::subject.eq_any(subjects))
+        .filter(audit_events::created_at.gt(since))
+        .order(audit_events::id.desc())
+        .limit(limit)
+        .select(AuditEvent::as_select())
+        .load(conn)
+}

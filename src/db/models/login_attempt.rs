@@ -7,14 +7,14 @@ use diesel::prelude::*;
 use crate::db::AnyConnection;
 use crate::db::schema::login_attempts;
 
-/// Records one attempt.
+/// Records one attempt; returns its id.
 pub fn record(
     conn: &mut AnyConnection,
     account: &str,
     ip: &str,
     channel: &str,
     succeeded: bool,
-) -> QueryResult<usize> {
+) -> QueryResult<i64> {
     diesel::insert_into(login_attempts::table)
         .values((
             login_attempts::account.eq(account),
@@ -23,6 +23,14 @@ pub fn record(
             login_attempts::succeeded.eq(succeeded),
             login_attempts::attempted_at.eq(super::now()),
         ))
+        .returning(login_attempts::id)
+        .get_result(conn)
+}
+
+/// Turns a reserved attempt into a success.
+pub fn mark_succeeded(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
+    diesel::update(login_attempts::table.find(id))
+        .set(login_attempts::succeeded.eq(true))
         .execute(conn)
 }
 
@@ -33,6 +41,8 @@ pub enum Subject<'a> {
     Account(&'a str),
     /// One client address.
     Ip(&'a str),
+    /// One account from one address.
+    AccountAt(&'a str, &'a str),
 }
 
 /// Failures of an account or address since `since`, and the time of the oldest of them.
@@ -48,6 +58,9 @@ pub fn failures(
     q = match who {
         Subject::Account(a) => q.filter(login_attempts::account.eq(a.to_string())),
         Subject::Ip(ip) => q.filter(login_attempts::ip.eq(ip.to_string())),
+        Subject::AccountAt(a, ip) => q
+            .filter(login_attempts::account.eq(a.to_string()))
+            .filter(login_attempts::ip.eq(ip.to_string())),
     };
     q.select((
         diesel::dsl::count_star(),
@@ -56,11 +69,12 @@ pub fn failures(
     .first(conn)
 }
 
-/// Forgets an account's failures after a successful sign-in.
-pub fn clear_account(conn: &mut AnyConnection, account: &str) -> QueryResult<usize> {
+/// Forgets an account's failures from one address after a successful sign-in from it.
+pub fn clear_account_at(conn: &mut AnyConnection, account: &str, ip: &str) -> QueryResult<usize> {
     diesel::delete(
         login_attempts::table
             .filter(login_attempts::account.eq(account))
+            .filter(login_attempts::ip.eq(ip))
             .filter(login_attempts::succeeded.eq(false)),
     )
     .execute(conn)

@@ -26,6 +26,24 @@ pub struct Mail {
     pub last_error: Option<String>,
     pub created_at: NaiveDateTime,
     pub sent_at: Option<NaiveDateTime>,
+    /// The one-time link [`LINK`] stands for in the body; only ever put into the copy that
+    /// goes to the recipient, and erased once the message is sent or failed.
+    #[serde(skip)]
+    pub secret_link: Option<String>,
+}
+
+/// What an invitation's or reset's body holds where its link goes: the outbox and the Mail
+/// page show this, never the link (or the owner could take over the account it opens).
+pub const LINK: &str = "[link: only in the recipient's copy]";
+
+impl Mail {
+    /// The body as sent to the recipient, with its link.
+    pub fn body_for_recipient(&self) -> String {
+        match &self.secret_link {
+            Some(link) => self.body.replace(LINK, link),
+            None => self.body.clone(),
+        }
+    }
 }
 
 /// Attempts before a message is marked failed (about a day of backoff in all).
@@ -54,6 +72,23 @@ pub fn enqueue(
         ))
         .returning(mail_outbox::id)
         .get_result(conn)
+}
+
+/// Queues a message whose body has [`LINK`] where `link` goes.
+pub fn enqueue_with_link(
+    conn: &mut AnyConnection,
+    workspace_id: Option<i64>,
+    kind: &str,
+    to: &str,
+    subject: &str,
+    body: &str,
+    link: &str,
+) -> QueryResult<i64> {
+    let id = enqueue(conn, workspace_id, kind, to, subject, body)?;
+    diesel::update(mail_outbox::table.find(id))
+        .set(mail_outbox::secret_link.eq(Some(link)))
+        .execute(conn)?;
+    Ok(id)
 }
 
 /// Takes up to `limit` due messages for sending: each is pushed out of reach for `lease`, so
@@ -99,6 +134,7 @@ pub fn mark_sent(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
             mail_outbox::status.eq("sent"),
             mail_outbox::sent_at.eq(Some(super::now())),
             mail_outbox::last_error.eq(None::<String>),
+            mail_outbox::secret_link.eq(None::<String>),
         ))
         .execute(conn)
 }
@@ -119,7 +155,14 @@ pub fn mark_attempt_failed(
             mail_outbox::last_error.eq(Some(error)),
             mail_outbox::next_attempt_at.eq(super::now() + backoff),
         ))
-        .execute(conn)
+        .execute(conn)?;
+    if done {
+        // A failed message's link is of no use to anyone any more.
+        diesel::update(mail_outbox::table.find(m.id))
+            .set(mail_outbox::secret_link.eq(None::<String>))
+            .execute(conn)?;
+    }
+    Ok(1)
 }
 
 /// Puts a failed message back in line (the owner's "retry").

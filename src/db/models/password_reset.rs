@@ -54,6 +54,18 @@ pub fn consume(conn: &mut AnyConnection, token_hash: &str) -> QueryResult<Option
     Ok((n == 1).then_some(user))
 }
 
+/// Voids every open reset link of a user (after one was used): an older link lying in a
+/// mailbox must not work any more.
+pub fn void_open(conn: &mut AnyConnection, user_id: i64) -> QueryResult<usize> {
+    diesel::update(
+        password_resets::table
+            .filter(password_resets::user_id.eq(user_id))
+            .filter(password_resets::used_at.is_null()),
+    )
+    .set(password_resets::used_at.eq(Some(super::now())))
+    .execute(conn)
+}
+
 /// Whether a token is live (for showing the form).
 pub fn is_live(conn: &mut AnyConnection, token_hash: &str) -> QueryResult<bool> {
     diesel::select(diesel::dsl::exists(

@@ -100,15 +100,24 @@ pub fn login_active(conn: &mut AnyConnection, login_id: i64) -> QueryResult<bool
     Ok(matches!(row, Some((false, false))))
 }
 
-/// Whether a supplier is archived (its people, tokens and logins are then refused).
-pub fn supplier_archived(conn: &mut AnyConnection, supplier_id: i64) -> QueryResult<bool> {
-    use crate::db::schema::suppliers;
-    Ok(suppliers::table
-        .find(supplier_id)
-        .select(suppliers::archived)
-        .first(conn)
-        .optional()?
-        .unwrap_or(true))
+/// The result file's name for upload `id` of `name`: always a name the drop serves back
+/// (letters, digits, `.`, `_`, `-`; at most 128 characters), however long or odd the upload's.
+pub fn result_name(id: i64, name: &str) -> String {
+    const SUFFIX: &str = ".result.csv";
+    let prefix = format!("{id:06}-");
+    let room = 128 - prefix.len() - SUFFIX.len();
+    let stem: String = name
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-') {
+                c
+            } else {
+                '_'
+            }
+        })
+        .take(room)
+        .collect();
+    format!("{prefix}{stem}{SUFFIX}")
 }
 
 /// A supplier's logins.
@@ -216,7 +225,7 @@ pub fn record_upload(conn: &mut AnyConnection, u: &NewUpload<'_>) -> QueryResult
         ))
         .returning(sftp_uploads::id)
         .get_result(conn)?;
-    let result_name = format!("{id:06}-{}.result.csv", u.name);
+    let result_name = result_name(id, u.name);
     diesel::update(sftp_uploads::table.find(id))
         .set(sftp_uploads::result_name.eq(&result_name))
         .execute(conn)?;

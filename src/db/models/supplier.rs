@@ -95,6 +95,17 @@ impl Supplier {
         .execute(conn)
     }
 
+    /// Whether a supplier is archived (a missing one counts as archived): its people, API
+    /// tokens and SFTP logins are refused.
+    pub fn is_archived(conn: &mut AnyConnection, id: i64) -> QueryResult<bool> {
+        Ok(suppliers::table
+            .find(id)
+            .select(suppliers::archived)
+            .first(conn)
+            .optional()?
+            .unwrap_or(true))
+    }
+
     /// A supplier, only if it belongs to the workspace.
     pub fn find_in_workspace(
         conn: &mut AnyConnection,

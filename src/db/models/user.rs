@@ -131,6 +131,14 @@ impl User {
             .load(conn)
     }
 
+    /// The sign-in emails of a supplier's people.
+    pub fn emails_of_supplier(conn: &mut AnyConnection, supplier_id: i64) -> QueryResult<Vec<String>> {
+        users::table
+            .filter(users::supplier_id.eq(supplier_id))
+            .select(users::email)
+            .load(conn)
+    }
+
     /// Every user, for `podgate user list`.
     pub fn list_all(conn: &mut AnyConnection) -> QueryResult<Vec<User>> {
         users::table

@@ -4,6 +4,7 @@ use minijinja::context;
 use rocket::http::Status;
 use rocket::{FromForm, Route, State, get, post, routes};
 
+use crate::config::AppConfig;
 use crate::db::DbPool;
 use crate::db::models::session::Session;
 use crate::domain::DomainError;
@@ -42,6 +43,7 @@ crate::csrf_form!(PasswordForm);
 #[post("/account/password", data = "<form>")]
 async fn change_password(
     pool: &State<DbPool>,
+    cfg: &State<AppConfig>,
     user: AnyUser,
     ip: ClientIp,
     form: CsrfForm<PasswordForm>,
@@ -49,6 +51,7 @@ async fn change_password(
     let f = form.0;
     let r = accounts::change_password(
         pool,
+        super::auth::login_policy(cfg),
         &user.actor(&ip),
         &user.0,
         &f.current_password,

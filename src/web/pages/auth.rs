@@ -12,7 +12,6 @@ use crate::domain::DomainError;
 use crate::domain::accounts::{self, SetupInput};
 use crate::domain::sessions;
 use crate::domain::throttle::LoginPolicy;
-use crate::domain::tokens::new_token;
 use crate::web::csrf::{CSRF_COOKIE, CsrfForm, EmptyForm};
 use crate::web::errors::WebError;
 use crate::web::guards::{AnyUser, ClientIp, SESSION_COOKIE, UserAgent, cookie_with, set_session_cookie};
@@ -26,13 +25,22 @@ pub fn login_policy(cfg: &AppConfig) -> LoginPolicy {
         max_failures_per_account: cfg.login_max_failures_per_account,
         max_failures_per_ip: cfg.login_max_failures_per_ip,
         window: chrono::Duration::minutes(i64::from(cfg.login_window_minutes)),
+        slow_down: std::time::Duration::from_secs(2),
     }
 }
 
 /// Only same-site relative paths are followed after sign-in (no open redirects).
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.contains('\\') => n.to_string(),
+        Some(n)
+            if n.starts_with('/')
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(|c| c.is_control() || c.is_whitespace())
+                && rocket::http::uri::Origin::parse(n).is_ok() =>
+        {
+            n.to_string()
+        }
         _ => "/".to_string(),
     }
 }
@@ -48,8 +56,12 @@ pub async fn start_session(
 ) -> Result<(), WebError> {
     let ttl = chrono::Duration::hours(i64::from(cfg.session_ttl_hours));
     let token = sessions::open_session(pool, user_id, ttl, client.0.0.clone(), client.1.0).await?;
+    jar.add_private(cookie_with(
+        cfg.secure_cookies(),
+        CSRF_COOKIE,
+        crate::web::csrf::new_cookie_value(Some(&token)),
+    ));
     set_session_cookie(cfg, jar, token);
-    jar.add_private(cookie_with(cfg.secure_cookies(), CSRF_COOKIE, new_token()));
     Ok(())
 }
 

@@ -35,13 +35,14 @@ async fn page(
         .and_then(|u| u.host_str().map(str::to_string))
         .unwrap_or_else(|| cfg.sftp.address.to_string());
     let fingerprints = crate::sftp::fingerprints(cfg.data_dir(), cfg.sftp.legacy_clients);
+    let failures = sftp_logins::recent_failures(pool, sid).await?;
     let logins: Vec<_> = logins
         .into_iter()
         .map(|(l, k)| context! { login => l, keys => k })
         .collect();
     Ok(Page::new(
         "sftp.html",
-        context! { logins, uploads, host, port => cfg.sftp.port, enabled => cfg.sftp.enabled, fingerprints, password },
+        context! { logins, uploads, failures, host, port => cfg.sftp.port, enabled => cfg.sftp.enabled, fingerprints, password },
     ))
 }
 
