@@ -13,7 +13,9 @@ use crate::db::{DbPool, DbUrl};
 /// Installs the tracing subscriber (text or JSON lines, `RUST_LOG` filter, default `info`).
 pub fn init_logging(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rocket=error,_=error"));
+        // Rocket's own messages are off: they repeat request paths (tokens in reset and invite
+        // links included); podgate's request log says the same with the route pattern instead.
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rocket=off,_=off"));
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false);

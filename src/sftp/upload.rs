@@ -1,5 +1,7 @@
 //! One upload into a supplier's inbox: written to a staging file and renamed under its name
-//! only once complete, within the file size limit and the supplier's inbox quota. An upload
+//! only once complete, within the file size limit; a new upload is refused (at open, where
+//! every client shows the reason) once the supplier's inbox holds its quota, so the inbox
+//! exceeds it by at most the uploads under way. An upload
 //! dropped unfinished (the client vanished, the session was cut) removes its staging file;
 //! the gateway's sweep removes any a crash left behind.
 
@@ -24,8 +26,6 @@ pub struct Upload {
     staging: Option<PathBuf>,
     file: Option<FsFile>,
     pub size: u64,
-    /// Bytes this upload may still take: the file limit or what is left of the quota.
-    room: u64,
     /// A write was refused: the upload is incomplete and is discarded at close.
     pub failed: bool,
 }
@@ -84,23 +84,18 @@ impl Upload {
             staging: Some(staging),
             file: Some(file),
             size: 0,
-            room: MAX_UPLOAD.min(quota - used),
             failed: false,
         })
     }
 
-    /// Writes `data` at `offset`; past the limit or the quota, the upload fails.
+    /// Writes `data` at `offset`; past the size limit, the upload fails.
     pub fn write(&mut self, offset: u64, data: &[u8]) -> Result<(), StatusReply> {
         let end = offset + data.len() as u64;
-        if end > self.room {
+        if end > MAX_UPLOAD {
             self.failed = true;
             return Err(err(
                 StatusCode::Failure,
-                if self.room < MAX_UPLOAD {
-                    "your inbox is full: remove files you uploaded before from /inbox, then upload again"
-                } else {
-                    "acknowledgement files are limited to 5 MiB; split the file"
-                },
+                "acknowledgement files are limited to 5 MiB; split the file",
             ));
         }
         let Some(file) = &self.file else {

@@ -1,4 +1,11 @@
-//! CSRF, sign-in throttling, cookie flags and isolation between workspaces.
+//! CSRF, sign-in throttling, cookie flags and isolation between workspaces; the attacker's
+//! list of the second hardening round in `security/`: listeners under descriptor pressure
+//! and forged headers (`listeners`), the SFTP drop (`sftp_attacks`), and the low findings
+//! (`files`).
+
+mod files;
+mod listeners;
+mod sftp_attacks;
 
 use rocket::http::{ContentType, Header, Method, Status};
 

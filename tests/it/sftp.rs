@@ -16,11 +16,11 @@ use crate::suppliers::{routed_app, supplier_user};
 /// A podgate with Shirt Co's batch and SFTP login (`shirtco-erp`, key and password).
 pub struct Drop {
     pub app: TestApp,
-    sup: TestApp,
+    pub sup: TestApp,
     pub port: u16,
     pub key: PathBuf,
-    password: String,
-    ids: Vec<i64>,
+    pub password: String,
+    pub ids: Vec<i64>,
     mugs: i64,
     pub tmp: tempfile::TempDir,
     _stop: StopOnDrop,
@@ -81,6 +81,11 @@ async fn login_for(sup: &TestApp, name: &str, dir: &Path) -> (PathBuf, String) {
 }
 
 pub async fn drop_with_batch(defender_threshold: u32) -> Drop {
+    drop_with(|s| s.defender.threshold = defender_threshold).await
+}
+
+/// [`drop_with_batch`] with the gateway's settings changed by `tweak`.
+pub async fn drop_with(tweak: impl FnOnce(&mut podgate::sftp::SftpSettings)) -> Drop {
     let (app, _sb, shirts, mugs) = routed_app().await;
     let ids = orders_for(&app, shirts, 3).await;
     buy(&app, &ids).await;
@@ -89,14 +94,11 @@ pub async fn drop_with_batch(defender_threshold: u32) -> Drop {
     let tmp = tempfile::tempdir().unwrap();
     let (key, password) = login_for(&sup, "shirtco-erp", tmp.path()).await;
     let stop = CancellationToken::new();
-    let settings = podgate::sftp::SftpSettings {
+    let mut settings = podgate::sftp::SftpSettings {
         port: 0,
-        defender: podgate::sftp::defender::DefenderConfig {
-            threshold: defender_threshold,
-            ..Default::default()
-        },
         ..Default::default()
     };
+    tweak(&mut settings);
     let server = podgate::sftp::spawn(
         app.pool.clone(),
         app.services.batches.clone(),
@@ -120,7 +122,7 @@ pub async fn drop_with_batch(defender_threshold: u32) -> Drop {
 }
 
 /// Runs OpenSSH `sftp -b` with a key; returns (success, output).
-fn sftp_key(d: &Drop, key: &Path, user: &str, batch: &str, extra: &[&str]) -> (bool, String) {
+pub fn sftp_key(d: &Drop, key: &Path, user: &str, batch: &str, extra: &[&str]) -> (bool, String) {
     let b = d.tmp.path().join("batch.txt");
     std::fs::write(&b, batch).unwrap();
     let o = Command::new("sftp")
@@ -180,7 +182,7 @@ fn sftp_password(d: &Drop, user: &str, password: &str, batch: &str) -> (bool, St
 }
 
 /// A client's success and everything it printed.
-fn output(o: std::process::Output) -> (bool, String) {
+pub fn output(o: std::process::Output) -> (bool, String) {
     (
         o.status.success(),
         format!(
@@ -191,7 +193,7 @@ fn output(o: std::process::Output) -> (bool, String) {
     )
 }
 
-async fn package_ids(app: &TestApp) -> Vec<String> {
+pub async fn package_ids(app: &TestApp) -> Vec<String> {
     app.query(|c| {
         use diesel::prelude::*;
         use podgate::db::schema::packages::dsl::*;

@@ -62,6 +62,9 @@ HOOD-,prefix,100,Shirt Co,G18500,,,,,https://cdn.example.com/print/hood-front.pn
 MUG-,prefix,100,Mug Works,MUG11,,,,,https://cdn.example.com/print/mug.png,sha256:9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08\n\
 TEE-CATMOM-*,glob,10,Mug Works,SPECIAL,300,10,8,1,https://cdn.example.com/print/catmom.png,\n";
 
+/// The password [`supplier_user`] chooses.
+pub const SUPPLIER_PASSWORD: &str = "factory password";
+
 /// Invites a person of a supplier, who joins in their own browser (returned, signed in).
 pub async fn supplier_user(app: &TestApp, supplier: i64, email: &str) -> TestApp {
     let r = app
@@ -83,8 +86,8 @@ pub async fn supplier_user(app: &TestApp, supplier: i64, email: &str) -> TestApp
             &link,
             &[
                 ("name", "Pat"),
-                ("password", "factory password"),
-                ("confirm", "factory password"),
+                ("password", SUPPLIER_PASSWORD),
+                ("confirm", SUPPLIER_PASSWORD),
             ],
         )
         .await;
