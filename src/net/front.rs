@@ -121,17 +121,8 @@ async fn accept_loop(
 ) {
     let mut refused_logged = Instant::now() - Duration::from_secs(60);
     loop {
-        let (stream, peer) = tokio::select! {
-            _ = shutdown.cancelled() => return,
-            r = listener.accept() => match r {
-                Ok(x) => x,
-                Err(e) => {
-                    // Out of descriptors (or a transient error): wait instead of spinning.
-                    tracing::warn!(error = %e, "web accept failed");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            },
+        let Some((stream, peer)) = super::accept(&listener, &shutdown, "web").await else {
+            return;
         };
         let permit = match gate.admit(peer.ip()) {
             Ok(p) => p,

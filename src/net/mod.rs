@@ -7,6 +7,27 @@ pub mod front;
 pub mod limits;
 pub mod rlimit;
 
+/// Accepts the next connection, or `None` once `shutdown` is cancelled. An accept error (out
+/// of descriptors, mostly) is logged and waited out for 100 ms instead of spinning.
+pub async fn accept(
+    listener: &tokio::net::TcpListener,
+    shutdown: &tokio_util::sync::CancellationToken,
+    what: &str,
+) -> Option<(tokio::net::TcpStream, std::net::SocketAddr)> {
+    loop {
+        tokio::select! {
+            _ = shutdown.cancelled() => return None,
+            r = listener.accept() => match r {
+                Ok(x) => return Some(x),
+                Err(e) => {
+                    tracing::warn!(error = %e, listener = what, "accept failed");
+                    tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+                }
+            },
+        }
+    }
+}
+
 /// Descriptors kept back for the database pool, stored files, mail and the sandbox.
 const RESERVED_FDS: u64 = 128;
 

@@ -248,17 +248,8 @@ pub async fn spawn(
     tokio::spawn(sweep_loop(gw.clone(), shutdown.clone()));
     let task = tokio::spawn(async move {
         loop {
-            let (socket, peer) = tokio::select! {
-                _ = shutdown.cancelled() => return,
-                r = listener.accept() => match r {
-                    Ok(x) => x,
-                    Err(e) => {
-                        // Out of descriptors (or a transient error): wait instead of spinning.
-                        tracing::warn!(error = %e, "SFTP accept failed");
-                        tokio::time::sleep(Duration::from_millis(100)).await;
-                        continue;
-                    }
-                },
+            let Some((socket, peer)) = crate::net::accept(&listener, &shutdown, "sftp").await else {
+                return;
             };
             // A banned address is dropped before the handshake costs anything.
             if gw.defender.banned(&format!("ip:{}", peer.ip())).is_some() {

@@ -400,14 +400,7 @@ async fn outbox(app: &TestApp, what: &'static str) -> Vec<(String, String)> {
 /// starts with `prefix`) in the newest delivered message, and checks no stored copy keeps it.
 async fn deliver_and_find_link(app: &TestApp, prefix: &str) -> String {
     let smtp = crate::batches::smtp_sink();
-    let mailer = podgate::mail::Mailer::new(&podgate::mail::SmtpConfig {
-        host: "127.0.0.1".into(),
-        port: smtp.2,
-        tls: "none".into(),
-        from: "podgate <podgate@seller.example>".into(),
-        ..podgate::mail::SmtpConfig::default()
-    })
-    .unwrap();
+    let mailer = crate::batches::mailer_for(&smtp);
     assert_eq!(podgate::mail::deliver_due(&app.pool, &mailer).await.unwrap(), 1);
     let mails = crate::batches::delivered(&smtp);
     let text = mails

@@ -370,4 +370,4 @@ async fn cut_offs_seal_once_each_and_late_acknowledgements_are_reported_once() {
 
 mod factory_api;
 mod mail;
-pub use mail::{Smtp, delivered, smtp_sink};
+pub use mail::{Smtp, delivered, mailer_for, smtp_sink};

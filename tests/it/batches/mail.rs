@@ -44,6 +44,18 @@ pub fn smtp_sink() -> Smtp {
     panic!("aiosmtpd did not start");
 }
 
+/// A podgate mailer that delivers to the sink.
+pub fn mailer_for(s: &Smtp) -> podgate::mail::Mailer {
+    podgate::mail::Mailer::new(&podgate::mail::SmtpConfig {
+        host: "127.0.0.1".into(),
+        port: s.2,
+        tls: "none".into(),
+        from: "podgate <podgate@seller.example>".into(),
+        ..podgate::mail::SmtpConfig::default()
+    })
+    .unwrap()
+}
+
 /// Every message the sink received, raw.
 pub fn delivered(s: &Smtp) -> Vec<String> {
     let new = s.1.path().join("maildir").join("new");
@@ -65,14 +77,7 @@ async fn mail_goes_through_a_real_smtp_server_to_the_right_people() {
     // The order is cancelled after the batch went out: the supplier is asked to pull it.
     let tiktok_order = crate::shops::cancel_on_tiktok_and_sync(&app, &sb, ids[0]).await;
 
-    let mailer = podgate::mail::Mailer::new(&podgate::mail::SmtpConfig {
-        host: "127.0.0.1".into(),
-        port: smtp.2,
-        tls: "none".into(),
-        from: "podgate <podgate@seller.example>".into(),
-        ..podgate::mail::SmtpConfig::default()
-    })
-    .unwrap();
+    let mailer = mailer_for(&smtp);
     let sent = podgate::mail::deliver_due(&app.pool, &mailer).await.unwrap();
     assert_eq!(sent, 3, "batch and pull to the supplier, pull to the owner");
     let mails = delivered(&smtp);
