@@ -175,6 +175,12 @@ impl AppConfig {
                 });
             }
         }
+        crate::tiktok::ApiVersions::from_overrides(&self.tiktok.versions).map_err(|message| {
+            ConfigError::Invalid {
+                key: "tiktok.versions",
+                message,
+            }
+        })?;
         crate::net::client_addr::parse_networks(&self.trusted_proxies).map_err(|message| {
             ConfigError::Invalid {
                 key: "trusted_proxies",
@@ -294,6 +300,19 @@ mod tests {
         );
         assert_eq!(c.tiktok.api_base, "http://127.0.0.1:9100");
         assert_eq!(c.tiktok.rate_limit_per_sec, 50, "unset keys keep their defaults");
+    }
+
+    #[test]
+    fn a_retired_api_version_is_refused_at_start_with_the_choices() {
+        let c = from_toml("[tiktok.versions]\ncreate_packages = \"202512\"").unwrap();
+        assert_eq!(c.tiktok.versions["create_packages"], "202512");
+        let e = from_toml("[tiktok.versions]\ncreate_packages = \"202212\"")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("tiktok.versions") && e.contains("202309 or 202512"),
+            "{e}"
+        );
     }
 
     #[test]

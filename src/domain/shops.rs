@@ -7,7 +7,8 @@ use crate::crypto::TokenCipher;
 use crate::db::DbPool;
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::shop::{EncryptedTokens, Shop, TikTokConnection};
-use crate::tiktok::{ApiError, SellerApi, TikTokClient, TokenStore, Tokens};
+use crate::tiktok::types::{Shop as GrantedShop, TokenData};
+use crate::tiktok::{ApiError, MemoryTokenStore, SellerApi, TikTokClient, TokenStore, Tokens};
 
 use super::DomainError;
 
@@ -59,6 +60,17 @@ fn encrypt(cipher: &TokenCipher, t: &Tokens) -> EncryptedTokens {
     }
 }
 
+/// The key of a grant's tokens while its shops are listed.
+const GRANT_KEY: &str = "grant";
+
+/// An authorization code exchanged, not yet attached to a workspace: its tokens and the
+/// shops it grants.
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct Grant {
+    pub tokens: TokenData,
+    pub shops: Vec<GrantedShop>,
+}
+
 /// Everything needed to talk to TikTok on behalf of the workspaces: shared by web and jobs.
 #[derive(Clone)]
 pub struct TikTok {
@@ -89,41 +101,76 @@ impl TikTok {
         }
     }
 
-    /// Finishes an authorization: exchanges the code, stores the tokens encrypted, and adds
-    /// (or re-activates) every shop the seller authorized.
+    /// Finishes an authorization started from podgate (its `state` came back): exchanges
+    /// the code and attaches every shop it grants.
     pub async fn connect(&self, actor: &Actor, code: &str) -> Result<Vec<Shop>, DomainError> {
-        let ws = actor
-            .workspace_id
-            .ok_or_else(|| DomainError::Forbidden("sign in first".into()))?;
+        let grant = self.exchange(code).await?;
+        self.attach(actor, &grant, "connected").await
+    }
+
+    /// Exchanges an authorization code (it works once, for 30 minutes) and reads which shops
+    /// it grants, without attaching anything: an authorization that arrives without
+    /// podgate's `state` (Partner Center's "Authorize App", an App Store install) is shown to
+    /// the owner first.
+    pub async fn exchange(&self, code: &str) -> Result<Grant, DomainError> {
         let tokens = self
             .client
             .exchange_code(code)
             .await
             .map_err(|e| api_error("connecting the shop", &e))?;
-        let enc = encrypt(&self.tokens.cipher, &Tokens::from(&tokens));
-        let (open_id, name, region) = (
-            tokens.open_id.clone(),
-            tokens.seller_name.clone(),
-            tokens.seller_base_region.clone(),
-        );
-        let connection = self
-            .pool
-            .run(move |conn| {
-                Ok::<_, DomainError>(TikTokConnection::upsert(
-                    conn, ws, &open_id, &name, &region, &enc,
-                )?)
-            })
-            .await?;
-        let key = connection.id.to_string();
-        let shops = self
-            .seller(&key)
-            .authorized_shops()
+        let store = MemoryTokenStore::default();
+        store
+            .save(GRANT_KEY, &Tokens::from(&tokens))
             .await
-            .map_err(|e| api_error("listing the authorized shops", &e))?;
-        let actor = actor.clone();
+            .map_err(|e| api_error("connecting the shop", &e))?;
+        let shops = SellerApi {
+            client: &self.client,
+            store: &store,
+            key: GRANT_KEY,
+        }
+        .authorized_shops()
+        .await
+        .map_err(|e| api_error("listing the authorized shops", &e))?;
+        // Listing may have refreshed the tokens: keep the ones that work now.
+        let now = store
+            .load(GRANT_KEY)
+            .await
+            .map_err(|e| api_error("connecting the shop", &e))?;
+        Ok(Grant {
+            tokens: TokenData {
+                access_token: now.access_token,
+                access_token_expire_in: now.access_expires_at,
+                refresh_token: now.refresh_token,
+                refresh_token_expire_in: now.refresh_expires_at,
+                ..tokens
+            },
+            shops,
+        })
+    }
+
+    /// Stores a grant's tokens encrypted and adds (or re-activates) every shop it grants.
+    /// `how` is told in the audit log ("connected", "connected from Partner Center").
+    pub async fn attach(&self, actor: &Actor, grant: &Grant, how: &str) -> Result<Vec<Shop>, DomainError> {
+        let ws = actor
+            .workspace_id
+            .ok_or_else(|| DomainError::Forbidden("sign in first".into()))?;
+        if grant.shops.is_empty() {
+            return Err(DomainError::Conflict(
+                "This authorization grants no shop: authorize a shop on TikTok, then try again.".into(),
+            ));
+        }
+        let t = &grant.tokens;
+        let enc = encrypt(&self.tokens.cipher, &Tokens::from(t));
+        let (open_id, name, region) = (
+            t.open_id.clone(),
+            t.seller_name.clone(),
+            t.seller_base_region.clone(),
+        );
+        let (actor, shops, how) = (actor.clone(), grant.shops.clone(), how.to_string());
         self.pool
             .run(move |conn| {
                 crate::db::write_tx(conn, |conn| {
+                    let connection = TikTokConnection::upsert(conn, ws, &open_id, &name, &region, &enc)?;
                     let mut out = Vec::new();
                     for s in &shops {
                         let shop = Shop::upsert(conn, ws, connection.id, s)?;
@@ -133,7 +180,7 @@ impl TikTok {
                             Some(ws),
                             "shop.connected",
                             &format!("shop:{}", shop.id),
-                            &format!("connected TikTok shop {} ({})", shop.name, shop.tiktok_shop_id),
+                            &format!("{how} TikTok shop {} ({})", shop.name, shop.tiktok_shop_id),
                         )?;
                         out.push(shop);
                     }

@@ -151,14 +151,10 @@ pub fn apply_orders(
     })
 }
 
+/// Whether the shop must be reconnected: a configuration error (app secret, clock, version)
+/// is podgate's to fix and says so instead.
 fn is_authorization_problem(e: &ApiError) -> bool {
-    matches!(
-        e.class,
-        ErrorClass::ExpiredToken
-            | ErrorClass::BadRequest
-            | ErrorClass::MissingPermission
-            | ErrorClass::BadSignature
-    )
+    e.needs_reauthorization() || e.class == ErrorClass::ExpiredToken
 }
 
 impl TikTok {

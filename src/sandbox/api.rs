@@ -14,7 +14,7 @@ use super::faults::Injected;
 use super::fulfillment::{SbError, refuse};
 use super::world::World;
 use crate::tiktok::client::unix_now;
-use crate::tiktok::error::codes;
+use crate::tiktok::codes;
 use crate::tiktok::sign::sign_request;
 
 /// What an endpoint needs besides a valid signature.
@@ -91,7 +91,8 @@ impl<'r> Responder<'r, 'static> for ApiReply {
             chrono::Utc::now().format("%Y%m%d%H%M%S"),
             hex::encode_upper(crate::secrets::random_bytes::<9>())
         );
-        let message = if self.code == 0 {
+        // Business calls say "Success"; the token calls say "success", as the docs show.
+        let message = if self.code == 0 && self.message.is_empty() {
             "Success".to_string()
         } else {
             self.message
@@ -121,6 +122,38 @@ pub fn body<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, SbError> {
 impl Sandbox {
     /// Checks a call and, when it passes, answers it with `f` under the world lock.
     pub async fn handle<T: serde::Serialize>(
+        &self,
+        call: ApiRequest,
+        body: Option<&[u8]>,
+        scope: Scope,
+        endpoint: &'static str,
+        scope_needed: &'static str,
+        f: impl FnOnce(&mut World, &str, &[u8]) -> Result<T, SbError>,
+    ) -> ApiReply {
+        let seen = self.recording().then(|| {
+            (
+                call.method.as_str().to_string(),
+                call.path.clone(),
+                call.query.clone(),
+                body.and_then(|b| serde_json::from_slice(b).ok()),
+            )
+        });
+        let reply = self.answer(call, body, scope, endpoint, scope_needed, f).await;
+        if let Some((method, path, query, body)) = seen {
+            self.record(super::Exchange {
+                method,
+                path,
+                query,
+                body,
+                scope: Some(scope_needed.to_string()),
+                code: reply.code,
+                data: reply.data.clone(),
+            });
+        }
+        reply
+    }
+
+    async fn answer<T: serde::Serialize>(
         &self,
         call: ApiRequest,
         body: Option<&[u8]>,

@@ -1,6 +1,8 @@
 //! Seller authorization as TikTok runs it: the approval page redirects back to the app's
 //! redirect URL with a single-use code valid 30 minutes; the token endpoints exchange and
-//! refresh (refresh rotates the refresh token).
+//! refresh (refresh rotates the refresh token and keeps the end of the authorization period).
+//! Two paths start outside the app and come back without a `state`, as the docs describe:
+//! Partner Center's "Authorize App" for a test shop, and the Seller Center App Store.
 
 use rocket::form::Form;
 use rocket::response::Redirect;
@@ -11,7 +13,7 @@ use super::Sandbox;
 use super::api::ApiReply;
 use super::world::{AccessToken, SCOPES, World};
 use crate::tiktok::client::unix_now;
-use crate::tiktok::error::codes;
+use crate::tiktok::codes;
 use crate::tiktok::types::TokenData;
 
 fn esc(s: &str) -> String {
@@ -62,18 +64,47 @@ fn authorize_decision(sb: &State<Sandbox>, form: Form<Decision>) -> Result<Redir
     };
     let mut u = url::Url::parse(&redirect)
         .map_err(|e| RawHtml(format!("<p>bad redirect URL: {}</p>", esc(&e.to_string()))))?;
-    if form.decision == "approve" {
-        let code = w.issue_auth_code(unix_now() + 1800);
-        u.query_pairs_mut()
-            .append_pair("code", &code)
-            .append_pair("state", &form.state);
-    } else {
-        u.query_pairs_mut()
-            .append_pair("code", "null")
-            .append_pair("error", "auth_denied")
-            .append_pair("state", &form.state);
+    {
+        let mut q = u.query_pairs_mut();
+        if form.decision == "approve" {
+            let code = w.issue_auth_code(unix_now() + 1800);
+            q.append_pair("code", &code);
+        } else {
+            q.append_pair("code", "null").append_pair("error", "auth_denied");
+        }
+        // An authorization started outside the app (Partner Center, App Store) has none.
+        if !form.state.is_empty() {
+            q.append_pair("state", &form.state);
+        }
     }
     Ok(Redirect::to(u.to_string()))
+}
+
+/// Partner Center's test-shop page and the Seller Center App Store, reduced to the button
+/// that starts an authorization without the app's `state`.
+#[get("/sandbox/<place>")]
+fn outside_start(sb: &State<Sandbox>, place: &str) -> Option<RawHtml<String>> {
+    let (title, text, button) = match place {
+        "partner-center" => (
+            "Partner Center · Test shops",
+            "Your test seller account. Under <em>Start Testing</em>, authorize your app for it.",
+            "Authorize App",
+        ),
+        "app-store" => (
+            "Seller Center · App Store",
+            "podgate (public app): install it and authorize it for your shop.",
+            "Install",
+        ),
+        _ => return None,
+    };
+    let w = sb.world.lock().unwrap_or_else(|p| p.into_inner());
+    let shop = w.shops.first().map(|s| esc(&s.name)).unwrap_or_default();
+    Some(RawHtml(format!(
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title} · TikTok Shop sandbox</title></head>
+<body style="font-family:system-ui,sans-serif;max-width:32rem;margin:2rem auto"><h1>{title}</h1><p>{text}</p><p>Shop: {shop}</p>
+<p><a id="start-outside" href="/open/authorize?service_id=podgate-sandbox-service">{button}</a></p>
+<p><small>podgate's TikTok Shop sandbox: this link carries no <code>state</code>, as TikTok's own does not.</small></p></body></html>"#
+    )))
 }
 
 fn token_error(code: i64, message: &str) -> ApiReply {
@@ -85,7 +116,9 @@ fn token_error(code: i64, message: &str) -> ApiReply {
     }
 }
 
-fn issue_tokens(w: &mut World) -> TokenData {
+/// New tokens. `authorization_ends` is the end of the seller's authorization period: a
+/// refresh keeps it (TikTok's `refresh_token_expire_in` is not reset by refreshing).
+fn issue_tokens(w: &mut World, authorization_ends: Option<i64>) -> TokenData {
     let now = unix_now();
     let access = w.token("TTP_");
     let refresh = w.token("TTP_r");
@@ -98,7 +131,7 @@ fn issue_tokens(w: &mut World) -> TokenData {
             scopes: scopes.clone(),
         },
     );
-    let refresh_exp = now + 365 * 24 * 3600;
+    let refresh_exp = authorization_ends.unwrap_or(now + 365 * 24 * 3600);
     w.refresh_tokens.insert(refresh.clone(), refresh_exp);
     TokenData {
         access_token: access,
@@ -122,9 +155,45 @@ fn tokens_reply(t: TokenData) -> ApiReply {
     }
 }
 
+/// Keeps a token call for the contract test (the secret is the sandbox's own).
+fn recorded(sb: &Sandbox, path: &str, query: &[(&str, &str)], reply: ApiReply) -> ApiReply {
+    if sb.recording() {
+        sb.record(super::Exchange {
+            method: "GET".into(),
+            path: path.into(),
+            query: query
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
+            body: None,
+            scope: None,
+            code: reply.code,
+            data: reply.data.clone(),
+        });
+    }
+    reply
+}
+
 #[get("/api/v2/token/get?<app_key>&<app_secret>&<auth_code>&<grant_type>")]
 fn token_get(
     sb: &State<Sandbox>,
+    app_key: &str,
+    app_secret: &str,
+    auth_code: &str,
+    grant_type: &str,
+) -> ApiReply {
+    let q = [
+        ("app_key", app_key),
+        ("app_secret", app_secret),
+        ("auth_code", auth_code),
+        ("grant_type", grant_type),
+    ];
+    let reply = token_get_reply(sb, app_key, app_secret, auth_code, grant_type);
+    recorded(sb, "/api/v2/token/get", &q, reply)
+}
+
+fn token_get_reply(
+    sb: &Sandbox,
     app_key: &str,
     app_secret: &str,
     auth_code: &str,
@@ -147,12 +216,29 @@ fn token_get(
             );
         }
     }
-    tokens_reply(issue_tokens(&mut w))
+    tokens_reply(issue_tokens(&mut w, None))
 }
 
 #[get("/api/v2/token/refresh?<app_key>&<app_secret>&<refresh_token>&<grant_type>")]
 fn token_refresh(
     sb: &State<Sandbox>,
+    app_key: &str,
+    app_secret: &str,
+    refresh_token: &str,
+    grant_type: &str,
+) -> ApiReply {
+    let q = [
+        ("app_key", app_key),
+        ("app_secret", app_secret),
+        ("refresh_token", refresh_token),
+        ("grant_type", grant_type),
+    ];
+    let reply = token_refresh_reply(sb, app_key, app_secret, refresh_token, grant_type);
+    recorded(sb, "/api/v2/token/refresh", &q, reply)
+}
+
+fn token_refresh_reply(
+    sb: &Sandbox,
     app_key: &str,
     app_secret: &str,
     refresh_token: &str,
@@ -167,15 +253,25 @@ fn token_refresh(
         return token_error(codes::BAD_COMMON_PARAM, "grant_type must be refresh_token.");
     }
     match w.refresh_tokens.remove(refresh_token) {
-        Some(exp) if exp > unix_now() => tokens_reply(issue_tokens(&mut w)),
-        _ => token_error(
-            codes::BAD_COMMON_PARAM,
-            "The refresh_token is invalid or expired; the seller must authorize again.",
+        Some(ends) if ends > unix_now() => tokens_reply(issue_tokens(&mut w, Some(ends))),
+        Some(_) => token_error(
+            codes::REFRESH_TOKEN_EXPIRED,
+            "The refresh_token has expired; the seller must authorize again.",
+        ),
+        None => token_error(
+            codes::NO_AUTH_RECORD,
+            "No authorization record for this refresh_token.",
         ),
     }
 }
 
 /// Authorization page and token routes.
 pub fn routes() -> Vec<Route> {
-    routes![authorize_page, authorize_decision, token_get, token_refresh]
+    routes![
+        authorize_page,
+        authorize_decision,
+        outside_start,
+        token_get,
+        token_refresh
+    ]
 }

@@ -135,6 +135,7 @@ fn page(sb: &State<Sandbox>) -> RawHtml<String> {
 <h2>Orders by status</h2><ul>{}</ul><h2>API calls</h2><ul>{}</ul><h2>Errors answered (by code)</h2><ul>{}</ul>
 <p>Webhooks delivered: {}, given up: {}.</p>
 <h2>Packages</h2><table><tr><th>Package</th><th>Order</th><th>Status</th><th>Tracking</th><th>Service</th><th>Price</th></tr>{rows}</table>
+<p>Authorize without the app's <code>state</code>: <a href="/sandbox/partner-center">Partner Center's "Authorize App"</a> (a test shop) or <a href="/sandbox/app-store">the App Store</a>.</p>
 <p>JSON: <a href="/sandbox/api/state">/sandbox/api/state</a>; faults: <code>POST /sandbox/api/faults</code>.</p></body></html>"#,
         s.purchases,
         s.labelled_packages,
@@ -231,6 +232,23 @@ fn expire_tokens(sb: &State<Sandbox>) -> Json<usize> {
     Json(w.access_tokens.len())
 }
 
+/// Ends every authorization period (`?revoke=true`: forgets the authorizations instead, as
+/// when a seller deauthorizes the app), and expires the access tokens, so the next call
+/// refreshes and TikTok answers 36004001 (or 36004005).
+#[post("/sandbox/api/tokens/end_authorization?<revoke>")]
+fn end_authorization(sb: &State<Sandbox>, revoke: Option<bool>) -> Json<usize> {
+    let mut w = sb.world.lock().unwrap_or_else(|p| p.into_inner());
+    let past = unix_now() - 1;
+    w.access_tokens.values_mut().for_each(|t| t.expires_at = past);
+    let n = w.refresh_tokens.len();
+    if revoke == Some(true) {
+        w.refresh_tokens.clear();
+    } else {
+        w.refresh_tokens.values_mut().for_each(|ends| *ends = past);
+    }
+    Json(n)
+}
+
 #[post("/sandbox/api/tokens/drop_scope?<scope>")]
 fn drop_scope(sb: &State<Sandbox>, scope: &str) -> Json<usize> {
     let mut w = sb.world.lock().unwrap_or_else(|p| p.into_inner());
@@ -312,6 +330,7 @@ pub fn routes() -> Vec<Route> {
         cancel,
         new_orders,
         expire_tokens,
+        end_authorization,
         drop_scope,
         set_app,
         document

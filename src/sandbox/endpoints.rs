@@ -6,7 +6,7 @@ use rocket::{Route, State, get, post, routes};
 use super::Sandbox;
 use super::api::{ApiReply, ApiRequest, Scope, body};
 use super::fulfillment::{SbError, page, refuse};
-use crate::tiktok::error::codes;
+use crate::tiktok::codes;
 use crate::tiktok::types::*;
 
 /// A search's `page_size`, which must lie between 1 and the endpoint's maximum.
@@ -177,8 +177,56 @@ async fn create_packages(sb: &State<Sandbox>, call: ApiRequest, raw: Vec<u8>) ->
         Some(&raw),
         Scope::Shop,
         "create_packages",
-        PKG_WRITE,
+        FULFIL,
         move |w, shop, raw| w.create_package(shop, &body(raw)?),
+    )
+    .await
+}
+
+/// Create Packages 202512: `ship_type` 1 (the whole order) or 2 (these line items); 3
+/// (several orders in one package) is not something podgate asks for.
+#[post("/fulfillment/202512/packages", data = "<raw>")]
+async fn create_packages_202512(sb: &State<Sandbox>, call: ApiRequest, raw: Vec<u8>) -> ApiReply {
+    sb.handle(
+        call,
+        Some(&raw),
+        Scope::Shop,
+        "create_packages",
+        FULFIL,
+        move |w, shop, raw| {
+            let req: CreatePackageLines = body(raw)?;
+            let order_line_item_ids = match req.ship_type.as_str() {
+                "1" => w
+                    .order_mut(shop, &req.order_id)?
+                    .line_items
+                    .iter()
+                    .map(|l| l.id.clone())
+                    .collect(),
+                "2" if !req.order_line_item.is_empty() => {
+                    req.order_line_item.into_iter().map(|l| l.order_line_id).collect()
+                }
+                "2" => {
+                    return Err(refuse(
+                        codes::INVALID_PARAMS,
+                        "order_line_item is required when ship_type is 2",
+                    ));
+                }
+                other => {
+                    return Err(refuse(
+                        codes::INVALID_PARAMS,
+                        format!("ship_type {other:?} is not supported here"),
+                    ));
+                }
+            };
+            let v1 = CreatePackage {
+                order_id: req.order_id,
+                order_line_item_ids,
+                weight: req.weight,
+                dimension: req.dimension,
+                shipping_service_id: req.shipping_service_id,
+            };
+            w.create_package(shop, &v1)
+        },
     )
     .await
 }
@@ -258,7 +306,7 @@ async fn split_attributes(sb: &State<Sandbox>, call: ApiRequest) -> ApiReply {
         None,
         Scope::Shop,
         "split_attributes",
-        FULFIL,
+        PKG_WRITE,
         move |w, shop, _| {
             Ok(SplitAttributes {
                 split_attributes: w.split_attributes(shop, &ids),
@@ -290,7 +338,7 @@ async fn ship_package(sb: &State<Sandbox>, call: ApiRequest, id: &str, raw: Vec<
         Some(&raw),
         Scope::Shop,
         "ship_package",
-        PKG_WRITE,
+        FULFIL,
         move |w, shop, raw| {
             let req: ShipPackage = body_or_default(raw)?;
             w.ship_package(shop, &id, &req).map(|()| Empty {})
@@ -308,6 +356,7 @@ pub fn routes() -> Vec<Route> {
         order_detail_202507,
         shipping_services,
         create_packages,
+        create_packages_202512,
         package_search,
         package_detail,
         shipping_documents,

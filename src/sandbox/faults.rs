@@ -16,7 +16,7 @@ pub struct FaultSettings {
     pub latency_ms: u64,
     /// Share of calls (0–1) answered with an error of a documented retryable class, drawn evenly
     /// from [`TRANSIENT_ERRORS`]: rate limited, internal error, overloaded, request timeout,
-    /// system timeout, expired access token.
+    /// system timeout, system process error, expired access token.
     pub error_rate: f64,
     /// Share of calls (0–1) that are carried out but whose answer is lost (a 504 after the work
     /// was done): a label bought with no answer, as after a dropped connection.
@@ -43,7 +43,7 @@ pub struct Faults {
 }
 
 /// The documented retryable errors `error_rate` draws from: (code, HTTP status, message).
-pub const TRANSIENT_ERRORS: [(i64, u16, &str); 6] = [
+pub const TRANSIENT_ERRORS: [(i64, u16, &str); 7] = [
     (36009002, 429, "Too many requests"),
     (36009003, 500, "Internal error, please try again later"),
     (
@@ -53,6 +53,7 @@ pub const TRANSIENT_ERRORS: [(i64, u16, &str); 6] = [
     ),
     (36009007, 504, "Request timeout"),
     (21001003, 200, "System timeout, please try again"),
+    (21001011, 200, "System process error, please try again later."),
     (105002, 401, "Access token is expired, please refresh it"),
 ];
 

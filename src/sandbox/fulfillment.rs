@@ -9,7 +9,7 @@ use rand::RngExt;
 use super::catalog;
 use super::world::{PackageState, World};
 use crate::tiktok::client::unix_now;
-use crate::tiktok::error::codes;
+use crate::tiktok::codes;
 use crate::tiktok::types::*;
 
 /// A refusal with TikTok's code, message and HTTP status.
@@ -183,7 +183,7 @@ impl World {
             .and_then(|m| m.get_mut(order_id))
             .ok_or_else(|| {
                 refuse(
-                    codes::NOT_FOUND,
+                    codes::NOT_THIS_SELLERS,
                     format!("order {order_id} does not exist in this shop"),
                 )
             })
@@ -347,6 +347,8 @@ impl World {
                 provider_name: service.shipping_provider_name.clone(),
                 price: service.price.clone(),
                 weight_grams: g,
+                dimension: req.dimension.clone(),
+                provider_id: service.shipping_provider_id.clone(),
                 status: "FULFILLING".into(),
                 label_purchased: true,
                 label_cancelled: false,
@@ -380,7 +382,10 @@ impl World {
             package_id: id,
             order_id: req.order_id.clone(),
             order_line_item_ids: items,
-            shipping_service_info: service,
+            shipping_service_info: ShippingService {
+                is_default: false,
+                ..service
+            },
             create_time: now,
         })
     }
@@ -392,7 +397,7 @@ impl World {
             .filter(|p| p.shop_id == shop_id)
             .ok_or_else(|| {
                 refuse(
-                    codes::NOT_FOUND,
+                    codes::NOT_THIS_SELLERS,
                     format!("package {id} does not exist in this shop"),
                 )
             })

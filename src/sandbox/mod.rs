@@ -12,6 +12,7 @@ pub mod faults;
 pub mod fulfillment;
 pub mod label;
 pub mod packages;
+pub mod unknown;
 pub mod webhooks;
 pub mod world;
 
@@ -73,6 +74,22 @@ pub struct Sandbox {
     pub world: Arc<Mutex<World>>,
     pub webhook_retry_scale: f64,
     limiter: Arc<DefaultKeyedRateLimiter<(String, &'static str)>>,
+    /// Every call and its answer, once [`Sandbox::start_recording`] was called (the contract
+    /// test holds them against TikTok's documentation).
+    exchanges: Arc<Mutex<Option<Vec<Exchange>>>>,
+}
+
+/// One call the sandbox answered: what was asked and what it said.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Exchange {
+    pub method: String,
+    pub path: String,
+    pub query: Vec<(String, String)>,
+    pub body: Option<serde_json::Value>,
+    /// The scope the sandbox required for it (none for the token calls).
+    pub scope: Option<String>,
+    pub code: i64,
+    pub data: Option<serde_json::Value>,
 }
 
 impl Sandbox {
@@ -86,6 +103,29 @@ impl Sandbox {
             world: Arc::new(Mutex::new(w)),
             webhook_retry_scale: cfg.webhook_retry_scale,
             limiter: Arc::new(RateLimiter::keyed(Quota::per_second(per_sec))),
+            exchanges: Arc::default(),
+        }
+    }
+
+    /// Keeps every call and answer from now on.
+    pub fn start_recording(&self) {
+        let mut r = self.exchanges.lock().unwrap_or_else(|p| p.into_inner());
+        r.get_or_insert_with(Vec::new);
+    }
+
+    /// The calls and answers kept so far.
+    pub fn exchanges(&self) -> Vec<Exchange> {
+        let r = self.exchanges.lock().unwrap_or_else(|p| p.into_inner());
+        r.clone().unwrap_or_default()
+    }
+
+    pub(crate) fn recording(&self) -> bool {
+        self.exchanges.lock().unwrap_or_else(|p| p.into_inner()).is_some()
+    }
+
+    pub(crate) fn record(&self, e: Exchange) {
+        if let Some(v) = self.exchanges.lock().unwrap_or_else(|p| p.into_inner()).as_mut() {
+            v.push(e);
         }
     }
 
@@ -150,7 +190,11 @@ fn rocket(sb: Sandbox, listen: SocketAddr) -> Rocket<Build> {
     let mut routes = endpoints::routes();
     routes.extend(auth::routes());
     routes.extend(control::routes());
-    rocket::custom(figment).manage(sb).mount("/", routes)
+    routes.extend(unknown::routes());
+    rocket::custom(figment)
+        .manage(sb)
+        .mount("/", routes)
+        .register("/", unknown::catchers())
 }
 
 /// Starts a sandbox in this process and waits until it listens (port 0 picks a free port).

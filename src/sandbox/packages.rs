@@ -5,7 +5,7 @@ use super::catalog;
 use super::fulfillment::{SbError, page, refuse};
 use super::world::{PackageState, World};
 use crate::tiktok::client::unix_now;
-use crate::tiktok::error::codes;
+use crate::tiktok::codes;
 use crate::tiktok::types::*;
 
 impl World {
@@ -20,20 +20,24 @@ impl World {
             }],
             package_status: p.status.clone(),
             shipping_provider_name: p.provider_name.clone(),
-            shipping_provider_id: String::new(),
+            shipping_provider_id: p.provider_id.clone(),
             shipping_type: "TIKTOK".into(),
             tracking_number: p.tracking_number.clone(),
             create_time: p.create_time,
             update_time: p.update_time,
             handover_method: p.handover_method.clone(),
             order_line_item_ids: p.line_item_ids.clone(),
-            recipient_address: o.map(|o| o.recipient_address.clone()).unwrap_or_default(),
-            sender_address: catalog::warehouse_address(),
+            // A package's addresses have no name parts or district levels (Get Package Detail).
+            recipient_address: o
+                .map(|o| o.recipient_address.clone())
+                .unwrap_or_default()
+                .without_parts(),
+            sender_address: catalog::warehouse_address().without_parts(),
             weight: Some(Weight {
                 value: format!("{:.0}", p.weight_grams),
                 unit: "GRAM".into(),
             }),
-            dimension: None,
+            dimension: Some(p.dimension.clone()),
         })
     }
 
@@ -183,6 +187,8 @@ impl World {
                     provider_name: String::new(),
                     price: String::new(),
                     weight_grams: 0.0,
+                    dimension: Default::default(),
+                    provider_id: String::new(),
                     status: "PROCESSING".into(),
                     label_purchased: false,
                     label_cancelled: false,
@@ -233,7 +239,7 @@ impl World {
         let p = self
             .packages
             .get_mut(id)
-            .ok_or_else(|| refuse(codes::NOT_FOUND, "no such package"))?;
+            .ok_or_else(|| refuse(codes::NOT_THIS_SELLERS, "no such package"))?;
         if !p.label_purchased {
             return Err(refuse(21023035, "The package has no label yet."));
         }
@@ -264,7 +270,7 @@ impl World {
         let p = self
             .packages
             .get_mut(id)
-            .ok_or_else(|| refuse(codes::NOT_FOUND, "no such package"))?;
+            .ok_or_else(|| refuse(codes::NOT_THIS_SELLERS, "no such package"))?;
         if !p.label_purchased || p.label_cancelled {
             return Err(refuse(21023035, "The package has no label to cancel."));
         }

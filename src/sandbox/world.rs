@@ -66,6 +66,9 @@ pub struct PackageState {
     pub provider_name: String,
     pub price: String,
     pub weight_grams: f64,
+    /// As given to Create Packages (empty for a split package without a label).
+    pub dimension: crate::tiktok::types::Dimension,
+    pub provider_id: String,
     /// PROCESSING (split, no label) → FULFILLING (label bought) → COMPLETED, or CANCELLED.
     pub status: String,
     pub label_purchased: bool,

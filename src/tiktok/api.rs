@@ -1,12 +1,13 @@
 //! The endpoints podgate calls, on behalf of one seller authorization and (for shop-scoped
-//! calls) one shop. Paths, versions and parameters follow the reference exactly.
+//! calls) one shop. Paths and versions come from [`super::versions`]; parameters follow
+//! TikTok's documentation pages (held against them by `tests/it/tiktok/contract.rs`).
 
-use reqwest::Method;
 use serde::Serialize;
 
 use super::client::{Call, TikTokClient, TokenStore};
 use super::error::ApiError;
 use super::types::*;
+use super::versions::Endpoint;
 
 /// Order ids per Get Order Detail call (TikTok's documented maximum).
 pub const ORDER_DETAIL_BATCH: usize = 50;
@@ -31,13 +32,13 @@ fn json<B: Serialize>(body: &B) -> Result<Option<Vec<u8>>, ApiError> {
         .map_err(|e| ApiError::transport(e.to_string()))
 }
 
-fn call(method: Method, path: String, endpoint: &'static str, safe_to_retry: bool) -> Call {
+fn call(client: &TikTokClient, e: Endpoint, params: &[(&str, &str)], safe_to_retry: bool) -> Call {
     Call {
-        method,
-        path,
+        method: e.method(),
+        path: client.versions().path(e, params),
         query: Vec::new(),
         body: None,
-        endpoint,
+        endpoint: e.name(),
         safe_to_retry,
     }
 }
@@ -50,18 +51,17 @@ impl<'a> SellerApi<'a> {
 
     /// `GET /authorization/202309/shops`: the shops this authorization covers (no shop_cipher).
     pub async fn authorized_shops(&self) -> Result<Vec<Shop>, ApiError> {
-        let c = call(
-            Method::GET,
-            "/authorization/202309/shops".into(),
-            "authorized_shops",
-            true,
-        );
+        let c = call(self.client, Endpoint::AuthorizedShops, &[], true);
         let list: ShopList = self.client.execute(self.store, self.key, None, c).await?;
         Ok(list.shops)
     }
 }
 
 impl ShopApi<'_> {
+    fn call(&self, e: Endpoint, params: &[(&str, &str)], safe_to_retry: bool) -> Call {
+        call(self.seller.client, e, params, safe_to_retry)
+    }
+
     async fn run<T: serde::de::DeserializeOwned + Default>(&self, c: Call) -> Result<T, ApiError> {
         self.seller
             .client
@@ -77,12 +77,7 @@ impl ShopApi<'_> {
         page_token: Option<&str>,
         sort_field: &str,
     ) -> Result<OrderPage, ApiError> {
-        let mut c = call(
-            Method::POST,
-            "/order/202309/orders/search".into(),
-            "order_search",
-            true,
-        );
+        let mut c = self.call(Endpoint::OrderSearch, &[], true);
         c.query
             .push(("page_size".into(), page_size.clamp(1, 100).to_string()));
         c.query.push(("sort_field".into(), sort_field.into()));
@@ -115,11 +110,11 @@ impl ShopApi<'_> {
         }
     }
 
-    /// `GET /order/202309/orders?ids=…`: full orders, at most 50 ids per call.
+    /// `GET /order/202507/orders?ids=…`: full orders, at most 50 ids per call.
     pub async fn order_details(&self, ids: &[String]) -> Result<Vec<Order>, ApiError> {
         let mut out = Vec::with_capacity(ids.len());
         for chunk in ids.chunks(ORDER_DETAIL_BATCH) {
-            let mut c = call(Method::GET, "/order/202309/orders".into(), "order_detail", true);
+            let mut c = self.call(Endpoint::OrderDetail, &[], true);
             c.query.push(("ids".into(), chunk.join(",")));
             let d: OrderDetail = self.run(c).await?;
             out.extend(d.orders);
@@ -133,33 +128,27 @@ impl ShopApi<'_> {
         order_id: &str,
         q: &ShippingServiceQuery,
     ) -> Result<EligibleServices, ApiError> {
-        let path = format!("/fulfillment/202309/orders/{order_id}/shipping_services/query");
-        let mut c = call(Method::POST, path, "shipping_services", true);
+        let mut c = self.call(Endpoint::EligibleServices, &[("order_id", order_id)], true);
         c.body = json(q)?;
         self.run(c).await
     }
 
-    /// `POST /fulfillment/202309/packages`: buys the label. Never retried here: the caller
-    /// records intent first and reconciles (package search, order detail) after any doubt.
+    /// `POST /fulfillment/{202309|202512}/packages`: buys the label. Never retried here: the
+    /// caller records intent first and reconciles (package search, order detail) after any
+    /// doubt. At 202512 the body names the line items as objects under `ship_type` 2 ("these
+    /// line items in one package"), the explicit form whatever share of the order it is.
     pub async fn create_package(&self, req: &CreatePackage) -> Result<CreatedPackage, ApiError> {
-        let mut c = call(
-            Method::POST,
-            "/fulfillment/202309/packages".into(),
-            "create_packages",
-            false,
-        );
-        c.body = json(req)?;
+        let mut c = self.call(Endpoint::CreatePackages, &[], false);
+        c.body = match self.seller.client.versions().of(Endpoint::CreatePackages) {
+            "202309" => json(req)?,
+            _ => json(&CreatePackageLines::from(req))?,
+        };
         self.run(c).await
     }
 
     /// `GET /fulfillment/202309/packages/{package_id}`.
     pub async fn package_detail(&self, package_id: &str) -> Result<PackageDetail, ApiError> {
-        let c = call(
-            Method::GET,
-            format!("/fulfillment/202309/packages/{package_id}"),
-            "package_detail",
-            true,
-        );
+        let c = self.call(Endpoint::PackageDetail, &[("package_id", package_id)], true);
         self.run(c).await
     }
 
@@ -170,12 +159,7 @@ impl ShopApi<'_> {
         page_size: u32,
         page_token: Option<&str>,
     ) -> Result<PackagePage, ApiError> {
-        let mut c = call(
-            Method::POST,
-            "/fulfillment/202309/packages/search".into(),
-            "package_search",
-            true,
-        );
+        let mut c = self.call(Endpoint::PackageSearch, &[], true);
         c.query
             .push(("page_size".into(), page_size.clamp(1, 50).to_string()));
         if let Some(t) = page_token.filter(|t| !t.is_empty()) {
@@ -192,8 +176,7 @@ impl ShopApi<'_> {
         package_id: &str,
         document_type: &str,
     ) -> Result<ShippingDocument, ApiError> {
-        let path = format!("/fulfillment/202309/packages/{package_id}/shipping_documents");
-        let mut c = call(Method::GET, path, "shipping_documents", true);
+        let mut c = self.call(Endpoint::ShippingDocument, &[("package_id", package_id)], true);
         c.query.push(("document_type".into(), document_type.into()));
         c.query.push(("document_size".into(), "A6".into()));
         c.query.push(("document_format".into(), "PDF".into()));
@@ -216,12 +199,7 @@ impl ShopApi<'_> {
 
     /// `GET /fulfillment/202309/orders/split_attributes?order_ids=…`.
     pub async fn split_attributes(&self, order_ids: &[String]) -> Result<Vec<SplitAttribute>, ApiError> {
-        let mut c = call(
-            Method::GET,
-            "/fulfillment/202309/orders/split_attributes".into(),
-            "split_attributes",
-            true,
-        );
+        let mut c = self.call(Endpoint::SplitAttributes, &[], true);
         c.query.push(("order_ids".into(), order_ids.join(",")));
         let d: SplitAttributes = self.run(c).await?;
         Ok(d.split_attributes)
@@ -229,24 +207,14 @@ impl ShopApi<'_> {
 
     /// `POST /fulfillment/202309/orders/{order_id}/split`; not retried (it changes packages).
     pub async fn split_order(&self, order_id: &str, req: &SplitOrder) -> Result<SplitResult, ApiError> {
-        let mut c = call(
-            Method::POST,
-            format!("/fulfillment/202309/orders/{order_id}/split"),
-            "split_order",
-            false,
-        );
+        let mut c = self.call(Endpoint::SplitOrder, &[("order_id", order_id)], false);
         c.body = json(req)?;
         self.run(c).await
     }
 
     /// `POST /fulfillment/202309/packages/{package_id}/ship` (the non-US flow).
     pub async fn ship_package(&self, package_id: &str, req: &ShipPackage) -> Result<(), ApiError> {
-        let mut c = call(
-            Method::POST,
-            format!("/fulfillment/202309/packages/{package_id}/ship"),
-            "ship_package",
-            false,
-        );
+        let mut c = self.call(Endpoint::ShipPackage, &[("package_id", package_id)], false);
         c.body = json(req)?;
         let _: Empty = self.run(c).await?;
         Ok(())

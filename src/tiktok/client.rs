@@ -12,9 +12,11 @@ use rand::RngExt;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 
+use super::codes;
 use super::error::{ApiError, ErrorClass};
 use super::sign::sign_request;
 use super::types::{Envelope, TokenData};
+use super::versions::ApiVersions;
 
 /// Where the API lives and who we are; pointing podgate at the real TikTok is only this.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -43,6 +45,9 @@ pub struct TikTokConfig {
     pub backoff_base_ms: u64,
     /// Longest backoff, in milliseconds.
     pub backoff_cap_ms: u64,
+    /// API version per endpoint (`order_detail = "202309"`…) over the documented defaults;
+    /// see [`super::versions::Endpoint`].
+    pub versions: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for TikTokConfig {
@@ -59,6 +64,7 @@ impl Default for TikTokConfig {
             max_attempts: 6,
             backoff_base_ms: 250,
             backoff_cap_ms: 20_000,
+            versions: Default::default(),
         }
     }
 }
@@ -123,6 +129,7 @@ pub struct TikTokClient {
     cfg: TikTokConfig,
     http: reqwest::Client,
     limiter: DefaultKeyedRateLimiter<(String, &'static str)>,
+    versions: ApiVersions,
     refresh_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
 
@@ -153,8 +160,12 @@ impl TikTokClient {
             .user_agent(concat!("podgate/", env!("CARGO_PKG_VERSION")))
             .build()
             .expect("TLS backend available");
+        // Checked when the configuration is loaded; a client built by hand falls back on the
+        // documented versions.
+        let versions = ApiVersions::from_overrides(&cfg.versions).unwrap_or_default();
         TikTokClient {
             limiter: RateLimiter::keyed(Quota::per_second(per_sec)),
+            versions,
             cfg,
             http,
             refresh_locks: Mutex::new(HashMap::new()),
@@ -164,6 +175,11 @@ impl TikTokClient {
     /// The configuration in use.
     pub fn config(&self) -> &TikTokConfig {
         &self.cfg
+    }
+
+    /// The API version of each endpoint.
+    pub fn versions(&self) -> &ApiVersions {
+        &self.versions
     }
 
     /// The seller authorization page URL, carrying our `state`.
@@ -290,6 +306,7 @@ impl TikTokClient {
     ) -> Result<T, ApiError> {
         let bucket = (cipher.unwrap_or(key).to_string(), call.endpoint);
         let mut attempt = 0;
+        let mut token_checked = false;
         loop {
             attempt += 1;
             self.limiter.until_key_ready(&bucket).await;
@@ -301,6 +318,24 @@ impl TikTokClient {
                 Err(e) if e.class == ErrorClass::ExpiredToken && attempt < self.cfg.max_attempts => {
                     super::retries::RetryLog::record(call.endpoint, &e);
                     self.refresh_single_flight(store, key, &token).await?;
+                }
+                // 36009004 is also TikTok's answer to an access token it no longer knows (a
+                // revoked authorization): one refresh tells that apart from a configuration
+                // error. If the refresh is refused for the same reason, the first answer
+                // stands; a refused authorization ("re-authorize") wins.
+                Err(e)
+                    if e.code == codes::BAD_COMMON_PARAM
+                        && !token_checked
+                        && attempt < self.cfg.max_attempts =>
+                {
+                    token_checked = true;
+                    if let Err(re) = self.refresh_single_flight(store, key, &token).await {
+                        return Err(if re.class == ErrorClass::Configuration {
+                            e
+                        } else {
+                            re
+                        });
+                    }
                 }
                 Err(e) if call.safe_to_retry && e.is_retryable() && attempt < self.cfg.max_attempts => {
                     super::retries::RetryLog::record(call.endpoint, &e);
@@ -423,7 +458,7 @@ async fn decode<T: DeserializeOwned + Default>(resp: reqwest::Response) -> Resul
             let snippet: String = String::from_utf8_lossy(&bytes).chars().take(200).collect();
             return Err(ApiError {
                 class,
-                code: super::error::codes::TRANSPORT,
+                code: super::codes::TRANSPORT,
                 message: format!("unreadable response ({e}): {snippet}"),
                 request_id: String::new(),
                 http_status: status,

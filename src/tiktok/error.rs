@@ -1,25 +1,34 @@
-//! One error type for every TikTok Shop call, classed by documented code family so callers can
-//! decide: retry, refresh the token, ask the seller to re-authorize, or show a business error.
+//! One error type for every TikTok Shop call, classed by TikTok's own code tables
+//! ([`super::codes::TABLE`]) so callers can decide: retry, refresh the token, ask the seller to
+//! re-authorize, fix the app's configuration, reconcile, or show a business error.
+
+use super::codes;
 
 /// What kind of failure a code or transport problem is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ErrorClass {
-    /// 106001: our signature is wrong (a bug or a wrong app secret); never retried.
-    BadSignature,
     /// 105002: the access token expired; refresh once and retry once.
     ExpiredToken,
-    /// 36009004 / 101000 / 106013 and similar: bad token, app key, timestamp or shop cipher.
-    BadRequest,
-    /// 105005 / 36009033: the app or token lacks permission; the seller must re-authorize.
+    /// 36004001 / 36004005 / 101000: the authorization period is over, was revoked, or the
+    /// token is not this shop's: the seller must authorize the shop again.
+    Reauthorize,
+    /// 105005 and kin: the app or token lacks a scope; the seller must re-authorize.
     MissingPermission,
+    /// 106001 / 36009004 / 36009009 / 36009010 / 36009014 …: podgate's app settings, the
+    /// clock, or a path/version are wrong. Re-authorizing the shop would not help.
+    Configuration,
     /// 36009002 or HTTP 429: slow down and retry.
     RateLimited,
-    /// 36009003 / 36009007 / timeouts / HTTP 5xx / connection failures: retry with backoff.
+    /// 36009003 / "System process error, please try again later" / timeouts / HTTP 5xx /
+    /// connection failures: retry with backoff.
     Transient,
     /// 11034037 and kin: the shipping document is still being generated; retry later.
     DocumentNotReady,
-    /// Anything else: a business rule said no (order on hold, cancelled, already purchased…).
+    /// 21022025 / 21011006 / 21011020 / 21008042 …: TikTok already has a package or label
+    /// for these units. Reconcile (find and adopt it); never buy again.
+    AlreadyFulfilled,
+    /// Anything else: a business rule said no (order on hold, cancelled, bad address…).
     Business,
 }
 
@@ -34,51 +43,14 @@ pub struct ApiError {
     pub http_status: u16,
 }
 
-/// Codes with special meaning.
-pub mod codes {
-    pub const BAD_SIGN: i64 = 106001;
-    pub const EXPIRED_TOKEN: i64 = 105002;
-    pub const NO_PERMISSION: i64 = 105005;
-    pub const IP_NOT_ALLOWED: i64 = 36009033;
-    pub const TOO_MANY_REQUESTS: i64 = 36009002;
-    pub const INTERNAL: i64 = 36009003;
-    pub const BAD_COMMON_PARAM: i64 = 36009004;
-    pub const TIMEOUT: i64 = 36009007;
-    pub const INVALID_PATH: i64 = 36009009;
-    pub const INVALID_TOKEN_FOR_SHOP: i64 = 101000;
-    pub const MISSING_SHOP_CIPHER: i64 = 106013;
-    pub const ORDER_ON_HOLD: i64 = 21011044;
-    pub const ORDER_CANCELLED: i64 = 21011041;
-    pub const LABEL_ALREADY_PURCHASED: i64 = 21022025;
-    pub const NO_SHIPPING_SERVICE: i64 = 21011037;
-    pub const DOC_GENERATING: i64 = 11034037;
-    pub const DOC_TIMEOUT: i64 = 11034023;
-    pub const INVALID_PARAMS: i64 = 21001001;
-    pub const NOT_FOUND: i64 = 21001011;
-    /// Internal/network failures without a TikTok code.
-    pub const TRANSPORT: i64 = -1;
-}
-
 impl ApiError {
-    /// Classifies a documented code (and the HTTP status as a tie-breaker).
+    /// Classifies a code by the table; a code no page lists falls back on the HTTP status.
     pub fn classify(code: i64, http_status: u16) -> ErrorClass {
-        use codes::*;
-        match code {
-            BAD_SIGN => ErrorClass::BadSignature,
-            EXPIRED_TOKEN => ErrorClass::ExpiredToken,
-            NO_PERMISSION | IP_NOT_ALLOWED => ErrorClass::MissingPermission,
-            TOO_MANY_REQUESTS => ErrorClass::RateLimited,
-            INTERNAL | TIMEOUT | 21001003 | 11001027 | 21022029 => ErrorClass::Transient,
-            DOC_GENERATING | DOC_TIMEOUT | 21023022 => ErrorClass::DocumentNotReady,
-            BAD_COMMON_PARAM
-            | INVALID_TOKEN_FOR_SHOP
-            | MISSING_SHOP_CIPHER
-            | INVALID_PATH
-            | 36009010
-            | 36009014 => ErrorClass::BadRequest,
-            _ if http_status == 429 => ErrorClass::RateLimited,
-            _ if http_status >= 500 => ErrorClass::Transient,
-            _ => ErrorClass::Business,
+        match codes::class_of(code) {
+            Some(class) => class,
+            None if http_status == 429 => ErrorClass::RateLimited,
+            None if http_status >= 500 => ErrorClass::Transient,
+            None => ErrorClass::Business,
         }
     }
 
@@ -112,23 +84,51 @@ impl ApiError {
         )
     }
 
+    /// Whether the shop itself must be authorized again (the shops page's reconnect button).
+    pub fn needs_reauthorization(&self) -> bool {
+        matches!(
+            self.class,
+            ErrorClass::Reauthorize | ErrorClass::MissingPermission
+        )
+    }
+
     /// What a person should do about this error.
     pub fn advice(&self) -> &'static str {
-        match self.class {
-            ErrorClass::BadSignature => {
-                "The app key or secret is wrong: check podgate's TikTok app settings."
+        match (self.class, self.code) {
+            (ErrorClass::Configuration, codes::BAD_SIGN) => {
+                "The app secret is wrong: check podgate's TikTok app settings (tiktok.app_secret)."
             }
-            ErrorClass::ExpiredToken | ErrorClass::BadRequest => {
-                "The shop's authorization is no longer valid: reconnect the shop."
+            (ErrorClass::Configuration, codes::BAD_COMMON_PARAM) => {
+                "TikTok refused the request's credentials: check the app key and secret, and this server's clock (TikTok accepts timestamps from 5 minutes behind to 30 seconds ahead)."
             }
-            ErrorClass::MissingPermission => {
+            (ErrorClass::Configuration, codes::IP_NOT_ALLOWED) => {
+                "This server's IP address is not in the app's allow list: add it in Partner Center > App & Service."
+            }
+            (ErrorClass::Configuration, codes::VERSION_NOT_SUPPORTED) => {
+                "TikTok no longer supports this API version: set a current version in [tiktok.versions] or upgrade podgate."
+            }
+            (ErrorClass::Configuration, _) => {
+                "podgate's TikTok settings do not match TikTok's API (path, method, version or app settings): check the TikTok settings, or upgrade podgate."
+            }
+            (ErrorClass::ExpiredToken | ErrorClass::Reauthorize, _) => {
+                "The shop's authorization has ended: reconnect the shop."
+            }
+            (ErrorClass::MissingPermission, _) => {
                 "The app lacks a permission: reconnect the shop and approve every requested scope."
             }
-            ErrorClass::RateLimited | ErrorClass::Transient => {
+            (ErrorClass::RateLimited | ErrorClass::Transient, _) => {
                 "TikTok is busy or unreachable: retry in a few minutes."
             }
-            ErrorClass::DocumentNotReady => "The carrier is still generating the label: retry in a minute.",
-            ErrorClass::Business => {
+            (ErrorClass::DocumentNotReady, _) => {
+                "The carrier is still generating the label: retry in a minute."
+            }
+            (ErrorClass::AlreadyFulfilled, _) => {
+                "TikTok already has a label for these units: podgate looks it up instead of buying another."
+            }
+            (ErrorClass::Business, 21042102 | 21023046) => {
+                "The carrier already has this package (it was shipped outside podgate): there is no label to hand to a supplier."
+            }
+            (ErrorClass::Business, _) => {
                 "TikTok refused this action: read the message, fix the order, then retry."
             }
         }

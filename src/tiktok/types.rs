@@ -58,16 +58,31 @@ pub struct Address {
     pub full_address: String,
     pub phone_number: String,
     pub name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub first_name: String,
+    #[serde(skip_serializing_if = "String::is_empty")]
     pub last_name: String,
     pub address_detail: String,
     pub address_line1: String,
     pub address_line2: String,
     pub address_line3: String,
     pub address_line4: String,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
     pub district_info: Vec<DistrictInfo>,
     pub postal_code: String,
     pub region_code: String,
+}
+
+impl Address {
+    /// The address as a package carries it: without name parts or district levels.
+    pub fn without_parts(self) -> Address {
+        Address {
+            first_name: String::new(),
+            last_name: String::new(),
+            district_info: Vec::new(),
+            ..self
+        }
+    }
 }
 
 /// One level of an address (country, state, county, city).
@@ -228,6 +243,8 @@ pub struct ShippingService {
     pub currency: String,
     pub earliest_delivery_days: i64,
     pub latest_delivery_days: i64,
+    /// Only in Get Eligible Shipping Service's list (Create Packages' answer has none).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub is_default: bool,
     pub shipping_provider_name: String,
     pub shipping_provider_id: String,
@@ -251,6 +268,43 @@ pub struct CreatePackage {
     pub dimension: Dimension,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub shipping_service_id: Option<String>,
+}
+
+/// Body of Create Packages 202512: `ship_type` "2" with the line items as objects.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct CreatePackageLines {
+    pub ship_type: String,
+    pub order_id: String,
+    pub order_line_item: Vec<OrderLineRef>,
+    pub weight: Weight,
+    pub dimension: Dimension,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shipping_service_id: Option<String>,
+}
+
+/// One line item of a 202512 Create Packages body.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+pub struct OrderLineRef {
+    pub order_line_id: String,
+}
+
+impl From<&CreatePackage> for CreatePackageLines {
+    fn from(r: &CreatePackage) -> Self {
+        CreatePackageLines {
+            ship_type: "2".into(),
+            order_id: r.order_id.clone(),
+            order_line_item: r
+                .order_line_item_ids
+                .iter()
+                .map(|id| OrderLineRef {
+                    order_line_id: id.clone(),
+                })
+                .collect(),
+            weight: r.weight.clone(),
+            dimension: r.dimension.clone(),
+            shipping_service_id: r.shipping_service_id.clone(),
+        }
+    }
 }
 
 /// `data` of Create Packages.

@@ -65,10 +65,12 @@ fn static_file(
 pub fn routes() -> Vec<Route> {
     let mut r = routes![healthz, static_file];
     r.extend(pages::home::routes());
+    r.extend(pages::help::routes());
     r.extend(pages::auth::routes());
     r.extend(pages::account::routes());
     r.extend(pages::team::routes());
     r.extend(pages::shops::routes());
+    r.extend(pages::shop_grant::routes());
     r.extend(pages::orders::routes());
     r.extend(pages::suppliers::routes());
     r.extend(pages::catalog::routes());

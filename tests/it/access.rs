@@ -48,6 +48,9 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET /shops", "/shops", "OTX"),
     ("POST /shops/connect", "/shops/connect", "OX"),
     ("GET /shops/callback", "/shops/callback?code=x&state=y", "OX"),
+    ("GET /shops/authorization", "/shops/authorization", "OX"),
+    ("POST /shops/authorization", "/shops/authorization", "OX"),
+    ("GET /help/tiktok", "/help/tiktok", "OTX"),
     ("POST /shops/<id>/sync", "/shops/{shop}/sync", "OT"),
     ("GET /shops/sync-status", "/shops/sync-status", "OTX"),
     ("GET /orders", "/orders", "OTX"),
@@ -186,6 +189,7 @@ fn every_field(csrf: &str, supplier: i64) -> Vec<(&'static str, String)> {
         ("username", "matrix-login"),
         ("password", "true"),
         ("allowed_networks", ""),
+        ("decision", "discard"),
     ] {
         f.push((k, v.to_string()));
     }
@@ -298,6 +302,7 @@ async fn every_route_answers_every_kind_of_caller_as_the_matrix_says() {
             ("username", "shirtco-erp"),
             ("password", "true"),
             ("allowed_networks", ""),
+            ("decision", "discard"),
         ],
     )
     .await;

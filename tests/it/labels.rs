@@ -268,3 +268,66 @@ async fn a_seller_buys_labels_from_the_orders_list_and_previews_one() {
         .await;
     assert_eq!(reprints, 1);
 }
+
+#[rocket::async_test]
+async fn an_order_already_shipped_on_tiktok_is_adopted_not_bought_again() {
+    let (app, sb, _, _) = routed_app().await;
+    let actor = owner_actor(&app).await;
+    let ids: Vec<i64> = ready_orders(&app).await.into_iter().take(2).collect();
+    let tt = Arc::new(app.services.tiktok.clone());
+    let started = tt.start_labels(&actor, ids.clone()).await.unwrap();
+    assert_eq!(started.planned, 2, "one package per order here");
+    // Someone bought and shipped the first order's label in Seller Center meanwhile: TikTok
+    // now answers 21011006 ("These orders are already shipped") for it.
+    let first = ids[0];
+    let tiktok_order: String = app
+        .query(move |c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::orders::dsl::*;
+            orders.find(first).select(tiktok_order_id).first(c)
+        })
+        .await;
+    let shipped = {
+        let mut w = sb.sandbox.world.lock().unwrap();
+        let shop = w.shops[0].id.clone();
+        let p = w
+            .create_package(&shop, &crate::tiktok::buy(tiktok_order, vec![]))
+            .unwrap();
+        w.scan(&p.package_id).unwrap();
+        p.package_id
+    };
+    let store = LabelStore {
+        dir: app.dir.path().join("labels"),
+    };
+    let progress = tt.run_labels(&store, started.job_id, 2).await.unwrap();
+    let state = sb.sandbox.state();
+    assert!(
+        state.errors.contains_key("21011006"),
+        "TikTok did say 'already shipped': {:?}",
+        state.errors
+    );
+    assert_eq!(state.purchases as usize, started.planned, "nothing bought twice");
+    assert_eq!(state.duplicate_labels, 0);
+    // The first order's package is TikTok's own; it has no label to print any more, and says so.
+    let adopted: (Option<String>, Option<String>) = app
+        .query(move |c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::packages::dsl::*;
+            packages
+                .filter(order_id.eq(first))
+                .select((tiktok_package_id, error_message))
+                .first(c)
+        })
+        .await;
+    assert_eq!(
+        adopted.0.as_deref(),
+        Some(shipped.as_str()),
+        "adopted, not bought"
+    );
+    let why = adopted.1.unwrap_or_default();
+    assert!(
+        why.contains("picked up") && why.contains("shipped outside podgate"),
+        "{why}"
+    );
+    assert_eq!((progress.done, progress.failed), (1, 1), "{progress:?}");
+}

@@ -494,3 +494,6 @@ async fn sync_now_while_another_process_syncs_says_so() {
     let v = sync_status(&app).await;
     assert_eq!(v["shops"][0]["progress"]["elsewhere"], true, "{v}");
 }
+
+mod authorization;
+mod outside;

@@ -263,7 +263,7 @@ async fn seller_flow_authorize_list_buy_and_download_a_real_label() {
         .await
         .unwrap_err();
     assert_eq!(again.code, 21022025);
-    assert_eq!(again.class, ErrorClass::Business);
+    assert_eq!(again.class, ErrorClass::AlreadyFulfilled);
     let state = fx.sb.sandbox.state();
     assert_eq!(state.purchases, 1);
     assert_eq!(state.duplicate_labels, 0);
@@ -320,7 +320,7 @@ async fn wrong_secret_is_a_bad_signature_and_is_not_retried() {
     })
     .await;
     let e = fx.seller().authorized_shops().await.unwrap_err();
-    assert_eq!(e.class, ErrorClass::BadSignature);
+    assert_eq!(e.class, ErrorClass::Configuration);
     assert_eq!(e.code, 106001);
     assert_eq!(e.http_status, 401);
     assert!(!e.request_id.is_empty());
@@ -468,5 +468,6 @@ async fn join_all<F: std::future::Future>(fs: Vec<F>) -> Vec<F::Output> {
     results.into_iter().map(|r| r.unwrap()).collect()
 }
 
+mod contract;
 mod errors;
 mod webhooks_and_paging;

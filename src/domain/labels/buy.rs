@@ -7,9 +7,9 @@ use crate::db::models::order;
 use crate::db::models::package::{self, Bought, Package};
 use crate::db::models::shop::Shop;
 use crate::db::models::supplier::Supplier;
-use crate::tiktok::error::codes;
+use crate::tiktok::codes;
 use crate::tiktok::types::{CreatePackage, Dimension, ShippingServiceQuery, Weight};
-use crate::tiktok::{ApiError, RetryLog, ShopApi};
+use crate::tiktok::{ApiError, ErrorClass, RetryLog, ShopApi};
 
 use super::super::DomainError;
 use crate::db::models::workspace::Workspace;
@@ -37,6 +37,17 @@ struct How<'a> {
     supplier: &'a Supplier,
     rule: &'a ServiceRule,
     override_: Option<&'a str>,
+}
+
+/// A label TikTok holds that podgate must not adopt: a person decides (no retry by itself).
+fn needs_a_person(message: String) -> ApiError {
+    ApiError {
+        class: ErrorClass::Business,
+        code: codes::LABEL_ALREADY_PURCHASED,
+        message,
+        request_id: String::new(),
+        http_status: 200,
+    }
 }
 
 impl TikTok {
@@ -158,10 +169,13 @@ impl TikTok {
             // The package goes back to the queue: a retry the seller should see counted.
             RetryLog::record("label purchase", e);
         }
+        // "Already has a label" that reconciliation could not find yet: TikTok may not show
+        // the package at once. It goes back to the queue (the next attempt reconciles before
+        // anything is bought) instead of ending failed.
         let (code, msg, retry) = (
             e.code,
             format!("{} (code {}). {}", e.message, e.code, e.advice()),
-            e.is_retryable(),
+            e.is_retryable() || e.class == ErrorClass::AlreadyFulfilled,
         );
         self.pool
             .run(move |c| Ok::<_, DomainError>(package::mark_failed(c, id, code, &msg, retry)?))
@@ -201,14 +215,9 @@ impl TikTok {
                 .await?
         };
         if voided {
-            let e = ApiError::from_envelope(
-                codes::LABEL_ALREADY_PURCHASED,
-                format!(
-                    "TikTok still holds the voided label {pid} for these units: cancel that label in TikTok Seller Center, then choose Retry"
-                ),
-                String::new(),
-                200,
-            );
+            let e = needs_a_person(format!(
+                "TikTok still holds the voided label {pid} for these units: cancel that label in TikTok Seller Center, then choose Retry"
+            ));
             self.fail(p.id, &e).await?;
             return Ok(true);
         }
@@ -216,11 +225,8 @@ impl TikTok {
             .iter()
             .any(|li| li.package_id.as_deref() != Some(pid.as_str()))
         {
-            let e = ApiError::from_envelope(
-                codes::LABEL_ALREADY_PURCHASED,
+            let e = needs_a_person(
                 "TikTok holds these units in different packages: review this order on TikTok".into(),
-                String::new(),
-                200,
             );
             self.fail(p.id, &e).await?;
             return Ok(true);
@@ -296,7 +302,7 @@ impl TikTok {
         let services = match api.eligible_services(tiktok_order, &q).await {
             Ok(s) => s.shipping_services,
             // These units already have a label on TikTok: find it instead of buying.
-            Err(e) if e.code == codes::LABEL_ALREADY_PURCHASED => {
+            Err(e) if e.class == ErrorClass::AlreadyFulfilled => {
                 if !self.reconcile(api, p, tiktok_order, line_ids).await? {
                     self.fail(p.id, &e).await?;
                 }
@@ -353,7 +359,7 @@ impl TikTok {
                     .await
             }
             // TikTok says these units already have a label: find it instead of buying again.
-            Err(e) if e.code == codes::LABEL_ALREADY_PURCHASED => {
+            Err(e) if e.class == ErrorClass::AlreadyFulfilled => {
                 if !self.reconcile(api, p, tiktok_order, line_ids).await? {
                     self.fail(p.id, &e).await?;
                 }

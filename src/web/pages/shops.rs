@@ -21,7 +21,7 @@ use crate::web::templates::{Flashed, Page};
 /// Private cookie binding an OAuth `state` to the browser session that started it.
 const OAUTH_STATE_COOKIE: &str = "podgate_oauth_state";
 
-fn spawn_sync(tt: &TikTok, reg: &SyncRegistry, shop_id: i64) {
+pub(super) fn spawn_sync(tt: &TikTok, reg: &SyncRegistry, shop_id: i64) {
     let (tt, reg) = (tt.clone(), reg.clone());
     tokio::spawn(async move {
         if let Err(e) = tt.sync_shop(&reg, shop_id).await {
@@ -83,9 +83,13 @@ struct Callback<'r> {
     error: Option<&'r str>,
 }
 
+/// Where TikTok sends the seller back. With podgate's `state` (the seller started from
+/// "Connect a TikTok shop") the shops are attached at once; without one (Partner Center's
+/// "Authorize App", an App Store install) the code is exchanged and the owner confirms.
 #[get("/shops/callback?<cb..>")]
 async fn callback(
     jar: &CookieJar<'_>,
+    cfg: &State<AppConfig>,
     tt: &State<TikTok>,
     reg: &State<SyncRegistry>,
     owner: OwnerUser,
@@ -95,8 +99,9 @@ async fn callback(
     let expected = jar.get_private(OAUTH_STATE_COOKIE).map(|c| c.value().to_owned());
     jar.remove_private(rocket::http::Cookie::build(OAUTH_STATE_COOKIE).path("/"));
     let Callback { code, state, error } = cb;
+    let from_podgate = state.is_some_and(|s| !s.is_empty());
     let state_ok = matches!((expected.as_deref(), state), (Some(e), Some(s)) if constant_time_eq(e, s));
-    if !state_ok {
+    if from_podgate && !state_ok {
         return Flashed::error(
             "/shops",
             "That authorization link was not started from this browser (or it expired). Click “Connect a TikTok shop” again.",
@@ -108,7 +113,25 @@ async fn callback(
             "The shop was not connected: the authorization was cancelled on TikTok. Try again and choose Authorize.",
         );
     }
-    match tt.connect(&owner.0.actor(&ip), code.unwrap_or_default()).await {
+    let code = code.unwrap_or_default();
+    if !from_podgate {
+        return match tt.exchange(code).await {
+            Ok(grant) => {
+                let to = super::shop_grant::hold(jar, cfg, &owner, grant);
+                Flashed::success(
+                    to,
+                    "TikTok authorized podgate. Check the shops below, then connect them.",
+                )
+            }
+            Err(e) => Flashed::error(
+                "/shops",
+                format!(
+                    "{e} An authorization code works once, for 30 minutes: authorize the shop again in Partner Center if it has expired."
+                ),
+            ),
+        };
+    }
+    match tt.connect(&owner.0.actor(&ip), code).await {
         Ok(shops) => {
             for s in &shops {
                 spawn_sync(tt, reg, s.id);

@@ -189,3 +189,34 @@ async fn split_an_order_into_two_packages_and_buy_each_label() {
         "PICKUP"
     );
 }
+
+#[tokio::test]
+async fn unknown_paths_methods_and_versions_answer_tiktoks_json_envelope() {
+    let fx = Fixture::new(WorldSettings::default()).await;
+    let http = reqwest::Client::new();
+    let base = &fx.sb.base_url;
+    for (method, path, code) in [
+        (reqwest::Method::GET, "/fulfillment/202309/nothing", 36009009),
+        (
+            reqwest::Method::DELETE,
+            "/fulfillment/202309/packages/1",
+            36009010,
+        ),
+        (reqwest::Method::POST, "/fulfillment/202401/packages", 36009014),
+        (reqwest::Method::GET, "/order/202212/orders", 36009014),
+    ] {
+        let r = http
+            .request(method.clone(), format!("{base}{path}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            r.headers()["content-type"].to_str().unwrap(),
+            "application/json",
+            "{method} {path}"
+        );
+        let v: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(v["code"], code, "{method} {path}: {v}");
+        assert!(v["request_id"].as_str().is_some_and(|s| !s.is_empty()));
+    }
+}

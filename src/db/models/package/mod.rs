@@ -364,8 +364,11 @@ pub fn mark_failed(
         .find(id)
         .select((packages::status, packages::attempts))
         .first(conn)?;
+    // A bought package whose label cannot be fetched for a reason retrying will not change
+    // (the carrier already picked it up…) stops at once; it keeps its TikTok package id, so a
+    // person's retry adopts it again instead of buying.
     let status = match (current.as_str(), retry) {
-        ("bought", _) if attempts < MAX_ATTEMPTS => "bought",
+        ("bought", true) if attempts < MAX_ATTEMPTS => "bought",
         (_, true) if attempts < MAX_ATTEMPTS => "planned",
         _ => "failed",
     };
