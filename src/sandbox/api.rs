@@ -56,6 +56,14 @@ impl<'r> FromRequest<'r> for ApiRequest {
 }
 
 impl ApiRequest {
+    /// Every value of a repeated query parameter, in order.
+    pub fn params<'a>(&'a self, k: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        self.query
+            .iter()
+            .filter(move |(key, _)| key == k)
+            .map(|(_, v)| v.as_str())
+    }
+
     /// A decoded query parameter.
     pub fn param(&self, k: &str) -> Option<&str> {
         self.query

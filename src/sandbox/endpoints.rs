@@ -112,10 +112,10 @@ async fn order_search(sb: &State<Sandbox>, call: ApiRequest, raw: Vec<u8>) -> Ap
 }
 
 async fn order_detail(sb: &Sandbox, call: ApiRequest) -> ApiReply {
+    // `ids=a,b` or `ids=a&ids=b`: clients send either (the docs type it as a list).
     let ids: Vec<String> = call
-        .param("ids")
-        .unwrap_or_default()
-        .split(',')
+        .params("ids")
+        .flat_map(|v| v.split(','))
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
         .collect();

@@ -470,4 +470,5 @@ async fn join_all<F: std::future::Future>(fs: Vec<F>) -> Vec<F::Output> {
 
 mod contract;
 mod errors;
+mod sdk;
 mod webhooks_and_paging;
