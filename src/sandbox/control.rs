@@ -33,6 +33,7 @@ pub struct StateView {
     pub errors: BTreeMap<String, u64>,
     pub webhooks_delivered: u64,
     pub webhooks_failed: u64,
+    pub webhooks_refused: u64,
     pub shops: Vec<crate::tiktok::types::Shop>,
     pub faults: Faults,
 }
@@ -92,6 +93,7 @@ impl Sandbox {
             errors: w.errors.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
             webhooks_delivered: w.webhooks_delivered,
             webhooks_failed: w.webhooks_failed,
+            webhooks_refused: w.webhooks_refused,
             shops: w.shops.clone(),
             faults: w.faults.clone(),
         }

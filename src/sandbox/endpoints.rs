@@ -235,6 +235,8 @@ async fn create_packages_202512(sb: &State<Sandbox>, call: ApiRequest, raw: Vec<
 async fn package_search(sb: &State<Sandbox>, call: ApiRequest, raw: Vec<u8>) -> ApiReply {
     let page_size = page_size(&call, 50);
     let token = call.param("page_token").map(str::to_owned);
+    let field = call.param("sort_field").unwrap_or("create_time").to_string();
+    let order = call.param("sort_order").unwrap_or("DESC").to_string();
     sb.handle(
         call,
         Some(&raw),
@@ -244,7 +246,7 @@ async fn package_search(sb: &State<Sandbox>, call: ApiRequest, raw: Vec<u8>) -> 
         move |w, shop, raw| {
             let page_size = page_size?;
             let f: PackageSearch = body_or_default(raw)?;
-            w.search_packages(shop, &f, page_size, token.as_deref())
+            w.search_packages(shop, &f, (&field, &order), page_size, token.as_deref())
         },
     )
     .await

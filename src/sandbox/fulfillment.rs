@@ -212,7 +212,7 @@ impl World {
                 .iter()
                 .filter(|li| {
                     li.package_id.is_none()
-                        || (allow_split_package && li.package_status.as_deref() == Some("PROCESSING"))
+                        || (allow_split_package && li.package_status.as_deref() == Some("TO_FULFILL"))
                 })
                 .map(|li| li.id.clone())
                 .collect();
@@ -231,7 +231,7 @@ impl World {
                     format!("order_line_item_id {id} is not in order {}", o.id),
                 )
             })?;
-            let has_label = li.package_id.is_some() && li.package_status.as_deref() != Some("PROCESSING");
+            let has_label = li.package_id.is_some() && li.package_status.as_deref() != Some("TO_FULFILL");
             if has_label {
                 return Err(refuse(
                     codes::LABEL_ALREADY_PURCHASED,
@@ -317,7 +317,12 @@ impl World {
         let split_id = self
             .packages
             .values()
-            .find(|p| p.order_id == o.id && p.status == "PROCESSING" && p.line_item_ids == items)
+            .find(|p| {
+                p.order_id == o.id
+                    && !p.label_purchased
+                    && p.status == "PROCESSING"
+                    && p.line_item_ids == items
+            })
             .map(|p| p.id.clone());
         let id = split_id.unwrap_or_else(|| catalog::id(&mut self.rng, "115"));
         let tracking = match service.shipping_provider_name.as_str() {
@@ -349,7 +354,8 @@ impl World {
                 weight_grams: g,
                 dimension: req.dimension.clone(),
                 provider_id: service.shipping_provider_id.clone(),
-                status: "FULFILLING".into(),
+                // Arranged, waiting for the carrier (the docs' PROCESSING).
+                status: "PROCESSING".into(),
                 label_purchased: true,
                 label_cancelled: false,
                 create_time: now,
@@ -361,7 +367,7 @@ impl World {
         let order = self.order_mut(shop_id, &req.order_id)?;
         for li in order.line_items.iter_mut().filter(|li| items.contains(&li.id)) {
             li.package_id = Some(id.clone());
-            li.package_status = Some("FULFILLING".into());
+            li.package_status = Some("PROCESSING".into());
             li.tracking_number = Some(tracking.clone());
             li.shipping_provider_name = Some(service.shipping_provider_name.clone());
         }
@@ -371,7 +377,7 @@ impl World {
         let all = order
             .line_items
             .iter()
-            .all(|li| li.package_id.is_some() && li.package_status.as_deref() != Some("PROCESSING"));
+            .all(|li| li.package_id.is_some() && li.package_status.as_deref() != Some("TO_FULFILL"));
         let next = if all {
             "AWAITING_COLLECTION"
         } else {
@@ -428,7 +434,7 @@ impl World {
             ));
         }
         match p.status.as_str() {
-            "COMPLETED" => {
+            "FULFILLING" | "COMPLETED" => {
                 return Err(refuse(
                     21042102,
                     "The package has been picked up; the label can no longer be printed.",

@@ -41,14 +41,29 @@ impl World {
         })
     }
 
-    /// Search Package, oldest first.
+    /// Search Package, sorted by `sort_field` (`create_time`, `update_time` or
+    /// `order_pay_time`; default `create_time`) in `sort_order` (default `DESC`), as the page
+    /// says.
     pub fn search_packages(
         &self,
         shop_id: &str,
         f: &PackageSearch,
+        sort: (&str, &str),
         page_size: usize,
         token: Option<&str>,
     ) -> Result<PackagePage, SbError> {
+        let (field, order) = sort;
+        let desc = match order {
+            "ASC" => false,
+            "DESC" => true,
+            _ => return Err(refuse(codes::INVALID_PARAMS, "sort_order must be ASC or DESC")),
+        };
+        if !matches!(field, "create_time" | "update_time" | "order_pay_time") {
+            return Err(refuse(
+                codes::INVALID_PARAMS,
+                "sort_field must be create_time, update_time or order_pay_time",
+            ));
+        }
         let all: Vec<PackageSummary> = self
             .packages
             .values()
@@ -77,9 +92,28 @@ impl World {
             })
             .collect();
         let total = all.len() as i64;
+        let paid: std::collections::HashMap<&str, i64> = self
+            .orders
+            .get(shop_id)
+            .map(|m| m.values().map(|o| (o.id.as_str(), o.paid_time)).collect())
+            .unwrap_or_default();
+        let key = |p: &PackageSummary| -> i64 {
+            match field {
+                "update_time" => p.update_time,
+                "order_pay_time" => p
+                    .orders
+                    .first()
+                    .and_then(|o| paid.get(o.id.as_str()).copied())
+                    .unwrap_or_default(),
+                _ => p.create_time,
+            }
+        };
         let mut refs: Vec<&PackageSummary> = all.iter().collect();
-        refs.sort_unstable_by(|a, b| a.create_time.cmp(&b.create_time).then_with(|| a.id.cmp(&b.id)));
-        let (packages, next) = page(&refs, |p| (p.create_time, p.id.as_str()), false, page_size, token)?;
+        refs.sort_unstable_by(|a, b| {
+            let by = key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id));
+            if desc { by.reverse() } else { by }
+        });
+        let (packages, next) = page(&refs, |p| (key(p), p.id.as_str()), desc, page_size, token)?;
         let packages = packages.into_iter().cloned().collect();
         Ok(PackagePage {
             next_page_token: next,
@@ -204,7 +238,8 @@ impl World {
                 .filter(|li| g.order_line_item_ids.contains(&li.id))
             {
                 li.package_id = Some(id.clone());
-                li.package_status = Some("PROCESSING".into());
+                // A package of its own, not arranged yet.
+                li.package_status = Some("TO_FULFILL".into());
             }
             order.packages.push(PackageRef { id: id.clone() });
             out.push(SplitPackage {
@@ -223,7 +258,7 @@ impl World {
     /// Ship Package (the schedule-shipping flow outside the US).
     pub fn ship_package(&mut self, shop_id: &str, id: &str, req: &ShipPackage) -> Result<(), SbError> {
         let p = self.package(shop_id, id)?.clone();
-        if p.status == "COMPLETED" {
+        if matches!(p.status.as_str(), "FULFILLING" | "COMPLETED") {
             return Err(refuse(21011006, "The package has already been shipped."));
         }
         if let Some(p) = self.packages.get_mut(id) {
@@ -243,7 +278,8 @@ impl World {
         if !p.label_purchased {
             return Err(refuse(21023035, "The package has no label yet."));
         }
-        p.status = "COMPLETED".into();
+        // Collected by the carrier and in transit (the docs' FULFILLING).
+        p.status = "FULFILLING".into();
         p.update_time = unix_now();
         let (shop_id, order_id) = (p.shop_id.clone(), p.order_id.clone());
         let order = self.order_mut(&shop_id, &order_id)?;
@@ -252,12 +288,12 @@ impl World {
             .iter_mut()
             .filter(|li| li.package_id.as_deref() == Some(id))
         {
-            li.package_status = Some("COMPLETED".into());
+            li.package_status = Some("FULFILLING".into());
         }
         let all = order
             .line_items
             .iter()
-            .all(|li| li.package_status.as_deref() == Some("COMPLETED"));
+            .all(|li| li.package_status.as_deref() == Some("FULFILLING"));
         if all {
             self.set_order_status(&shop_id, &order_id, "IN_TRANSIT");
         }
@@ -274,7 +310,7 @@ impl World {
         if !p.label_purchased || p.label_cancelled {
             return Err(refuse(21023035, "The package has no label to cancel."));
         }
-        if p.status == "COMPLETED" {
+        if matches!(p.status.as_str(), "FULFILLING" | "COMPLETED") {
             return Err(refuse(
                 21042102,
                 "The carrier has picked this package up: its label cannot be cancelled.",
@@ -321,7 +357,19 @@ impl World {
         let o = self.order_mut(shop_id, order_id)?;
         o.cancel_reason = "Buyer cancelled".into();
         o.cancellation_initiator = "BUYER".into();
+        let created = o.update_time;
         self.set_order_status(shop_id, order_id, "CANCELLED");
+        // The cancellation's own webhook (type 11), as when TikTok accepts a buyer's request.
+        let cancel_id = catalog::id(&mut self.rng, "403");
+        self.queue_webhook(
+            11,
+            shop_id,
+            serde_json::json!({
+                "order_id": order_id, "cancellations_role": "BUYER",
+                "cancel_status": "CANCELLATION_REQUEST_COMPLETE", "cancel_id": cancel_id,
+                "create_time": created,
+            }),
+        );
         Ok(())
     }
 }

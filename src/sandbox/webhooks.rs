@@ -1,5 +1,5 @@
 //! Pushes queued webhooks to the configured URL with TikTok's signature, retrying on anything
-//! but HTTP 200 after 2 minutes, 30 minutes, 3 hours and 12 hours (scaled for tests).
+//! but HTTP 200 or 401 after 2 minutes, 30 minutes, 3 hours and 12 hours (scaled for tests).
 
 use std::time::Duration;
 
@@ -50,12 +50,24 @@ pub async fn pusher(sb: Sandbox, stop: CancellationToken) {
                         .body(event.body.clone())
                         .send()
                         .await;
-                    if r.is_ok_and(|r| r.status().as_u16() == 200) {
-                        sb.world
-                            .lock()
-                            .unwrap_or_else(|p| p.into_inner())
-                            .webhooks_delivered += 1;
-                        return;
+                    match r.map(|r| r.status().as_u16()) {
+                        Ok(200) => {
+                            sb.world
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .webhooks_delivered += 1;
+                            return;
+                        }
+                        // "Authentication failure returns 401": an answer, not a failure to
+                        // deliver, so TikTok does not push it again.
+                        Ok(401) => {
+                            sb.world
+                                .lock()
+                                .unwrap_or_else(|p| p.into_inner())
+                                .webhooks_refused += 1;
+                            return;
+                        }
+                        _ => {}
                     }
                 }
                 sb.world.lock().unwrap_or_else(|p| p.into_inner()).webhooks_failed += 1;

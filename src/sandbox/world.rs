@@ -69,7 +69,9 @@ pub struct PackageState {
     /// As given to Create Packages (empty for a split package without a label).
     pub dimension: crate::tiktok::types::Dimension,
     pub provider_id: String,
-    /// PROCESSING (split, no label) → FULFILLING (label bought) → COMPLETED, or CANCELLED.
+    /// As the docs define it: PROCESSING (arranged: label bought, or split and not arranged
+    /// yet, see `label_purchased`) → FULFILLING (collected, in transit) → COMPLETED
+    /// (delivered), or CANCELLED.
     pub status: String,
     pub label_purchased: bool,
     /// The seller cancelled the label in Seller Center (postage refunded, units free again).
@@ -139,6 +141,8 @@ pub struct World {
     /// Webhooks delivered / given up.
     pub webhooks_delivered: u64,
     pub webhooks_failed: u64,
+    /// Webhooks the receiver answered 401 (a bad signature): final, not retried.
+    pub webhooks_refused: u64,
     pub outbox: Vec<PendingWebhook>,
     pub faults: Faults,
     pub rng: StdRng,
@@ -183,6 +187,7 @@ impl World {
             labels_cancelled: 0,
             webhooks_delivered: 0,
             webhooks_failed: 0,
+            webhooks_refused: 0,
             outbox: Vec::new(),
             faults: Faults::default(),
             rng,
@@ -356,6 +361,19 @@ impl World {
         }
         for li in &mut o.line_items {
             li.display_status = status.into();
+            if status == "DELIVERED" && li.package_status.as_deref() == Some("FULFILLING") {
+                li.package_status = Some("COMPLETED".into());
+            }
+        }
+        if status == "DELIVERED" {
+            for p in self
+                .packages
+                .values_mut()
+                .filter(|p| p.order_id == order_id && p.status == "FULFILLING")
+            {
+                p.status = "COMPLETED".into();
+                p.update_time = now;
+            }
         }
         let on_hold = o.is_on_hold_order;
         self.queue_webhook(

@@ -162,6 +162,9 @@ impl ShopApi<'_> {
         let mut c = self.call(Endpoint::PackageSearch, &[], true);
         c.query
             .push(("page_size".into(), page_size.clamp(1, 50).to_string()));
+        // Oldest first, said explicitly: TikTok's default is newest first.
+        c.query.push(("sort_field".into(), "create_time".into()));
+        c.query.push(("sort_order".into(), "ASC".into()));
         if let Some(t) = page_token.filter(|t| !t.is_empty()) {
             c.query.push(("page_token".into(), t.into()));
         }

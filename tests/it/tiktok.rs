@@ -470,5 +470,6 @@ async fn join_all<F: std::future::Future>(fs: Vec<F>) -> Vec<F::Output> {
 
 mod contract;
 mod errors;
+mod lifecycle;
 mod sdk;
 mod webhooks_and_paging;
