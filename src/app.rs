@@ -282,6 +282,13 @@ async fn start_demo_sandbox(config: &mut AppConfig) -> anyhow::Result<crate::san
         // Enough orders awaiting shipment to try a batch of 50 labels at once.
         world: crate::sandbox::world::WorldSettings {
             initial_orders: 150,
+            // The carrier scans a label ten minutes after it is bought, one in five a day and a
+            // half later: the demo shows packages labelled but not yet scanned.
+            scans: crate::sandbox::tracking::ScanSettings {
+                after_secs: 600,
+                late_share: 0.2,
+                late_extra_secs: 36 * 3600,
+            },
             ..crate::sandbox::world::WorldSettings::default()
         },
         ..crate::sandbox::SandboxConfig::default()

@@ -116,6 +116,14 @@ struct SandboxArgs {
     /// Share of label purchases refused because the order is on hold (0 to 1).
     #[arg(long, default_value_t = 0.0)]
     hold_rate: f64,
+    /// Seconds from a label to the carrier's first scan (0: only when asked).
+    #[arg(long, default_value_t = 0)]
+    scan_after_secs: i64,
+    /// Share of packages (0 to 1) the carrier scans late, and how much later (seconds).
+    #[arg(long, default_value_t = 0.0)]
+    late_scan_share: f64,
+    #[arg(long, default_value_t = 36 * 3600)]
+    late_scan_extra_secs: i64,
 }
 
 #[derive(Debug, Subcommand)]
@@ -267,6 +275,11 @@ async fn run_sandbox(a: SandboxArgs) -> anyhow::Result<()> {
             orders_per_minute: a.orders_per_minute,
             on_hold_secs: a.on_hold_secs,
             rate_limit_per_sec: a.rate_limit,
+            scans: crate::sandbox::tracking::ScanSettings {
+                after_secs: a.scan_after_secs,
+                late_share: a.late_scan_share,
+                late_extra_secs: a.late_scan_extra_secs,
+            },
             ..WorldSettings::default()
         },
         faults: FaultSettings {

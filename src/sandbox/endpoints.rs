@@ -364,6 +364,7 @@ pub fn routes() -> Vec<Route> {
         shipping_documents,
         split_attributes,
         split_order,
-        ship_package
+        ship_package,
+        super::tracking::get_tracking
     ]
 }

@@ -339,6 +339,7 @@ impl World {
             _ => catalog::id(&mut self.rng, "7")[..12].to_string(),
         };
         let now = unix_now();
+        let scan_at = self.scan_time(now);
         self.packages.insert(
             id.clone(),
             PackageState {
@@ -354,6 +355,8 @@ impl World {
                 weight_grams: g,
                 dimension: req.dimension.clone(),
                 provider_id: service.shipping_provider_id.clone(),
+                events: vec![super::tracking::event(super::tracking::LABEL_CREATED)],
+                scan_at,
                 // Arranged, waiting for the carrier (the docs' PROCESSING).
                 status: "PROCESSING".into(),
                 label_purchased: true,

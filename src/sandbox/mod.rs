@@ -12,6 +12,7 @@ pub mod faults;
 pub mod fulfillment;
 pub mod label;
 pub mod packages;
+pub mod tracking;
 pub mod unknown;
 pub mod webhooks;
 pub mod world;

@@ -223,6 +223,8 @@ impl World {
                     weight_grams: 0.0,
                     dimension: Default::default(),
                     provider_id: String::new(),
+                    events: Vec::new(),
+                    scan_at: None,
                     status: "PROCESSING".into(),
                     label_purchased: false,
                     label_cancelled: false,
@@ -281,6 +283,7 @@ impl World {
         // Collected by the carrier and in transit (the docs' FULFILLING).
         p.status = "FULFILLING".into();
         p.update_time = unix_now();
+        p.events.push(super::tracking::event(super::tracking::ACCEPTED));
         let (shop_id, order_id) = (p.shop_id.clone(), p.order_id.clone());
         let order = self.order_mut(&shop_id, &order_id)?;
         for li in order

@@ -35,6 +35,8 @@ pub struct WorldSettings {
     pub doc_url_ttl_secs: i64,
     /// Requests per second per API per shop before HTTP 429 (TikTok: 50).
     pub rate_limit_per_sec: u32,
+    /// When the carrier scans bought labels by itself.
+    pub scans: super::tracking::ScanSettings,
 }
 
 impl Default for WorldSettings {
@@ -49,6 +51,7 @@ impl Default for WorldSettings {
             access_token_ttl_secs: 7 * 24 * 3600,
             doc_url_ttl_secs: 24 * 3600,
             rate_limit_per_sec: 50,
+            scans: Default::default(),
         }
     }
 }
@@ -69,6 +72,10 @@ pub struct PackageState {
     /// As given to Create Packages (empty for a split package without a label).
     pub dimension: crate::tiktok::types::Dimension,
     pub provider_id: String,
+    /// Carrier events, oldest first (Get Tracking).
+    pub events: Vec<crate::tiktok::types::TrackingEvent>,
+    /// When the carrier scans it by itself ([`super::tracking::ScanSettings`]).
+    pub scan_at: Option<i64>,
     /// As the docs define it: PROCESSING (arranged: label bought, or split and not arranged
     /// yet, see `label_purchased`) → FULFILLING (collected, in transit) → COMPLETED
     /// (delivered), or CANCELLED.
@@ -98,6 +105,7 @@ pub struct AccessToken {
 /// Scopes the sandbox grants.
 pub const SCOPES: &[&str] = &[
     "seller.authorization.info",
+    "seller.logistics",
     "seller.order.info",
     "seller.fulfillment.basic",
     "seller.fulfillment.package.write",
@@ -373,6 +381,7 @@ impl World {
             {
                 p.status = "COMPLETED".into();
                 p.update_time = now;
+                p.events.push(super::tracking::event(super::tracking::DELIVERED));
             }
         }
         let on_hold = o.is_on_hold_order;
@@ -405,6 +414,7 @@ impl World {
     /// Advances time: new orders arrive, paid orders leave ON_HOLD, unpaid ones get paid.
     pub fn tick(&mut self) {
         let now = unix_now();
+        self.scan_due(now);
         let elapsed = (now - self.last_tick).max(0) as f64;
         self.last_tick = now;
         self.order_accumulator += elapsed * self.settings.orders_per_minute / 60.0;

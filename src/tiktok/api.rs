@@ -215,6 +215,15 @@ impl ShopApi<'_> {
         self.run(c).await
     }
 
+    /// `GET /fulfillment/202309/orders/{order_id}/tracking`: the carrier's events for the
+    /// order's packages, newest first (scope `seller.logistics`). The first carrier scan, not
+    /// the label, is what TikTok's dispatch clock counts.
+    pub async fn tracking(&self, order_id: &str) -> Result<Vec<TrackingEvent>, ApiError> {
+        let c = self.call(Endpoint::Tracking, &[("order_id", order_id)], true);
+        let t: Tracking = self.run(c).await?;
+        Ok(t.tracking)
+    }
+
     /// `POST /fulfillment/202309/packages/{package_id}/ship` (the non-US flow).
     pub async fn ship_package(&self, package_id: &str, req: &ShipPackage) -> Result<(), ApiError> {
         let mut c = self.call(Endpoint::ShipPackage, &[("package_id", package_id)], false);

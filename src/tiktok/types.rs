@@ -461,3 +461,19 @@ pub struct WebhookEvent {
     pub timestamp: i64,
     pub data: serde_json::Value,
 }
+
+/// One carrier event (Get Tracking).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct TrackingEvent {
+    pub description: String,
+    /// Unix milliseconds.
+    pub update_time_millis: i64,
+}
+
+/// `data` of Get Tracking: an order's carrier events, newest first.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Tracking {
+    pub tracking: Vec<TrackingEvent>,
+}

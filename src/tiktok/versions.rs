@@ -21,11 +21,12 @@ pub enum Endpoint {
     SplitAttributes,
     SplitOrder,
     ShipPackage,
+    Tracking,
 }
 
 impl Endpoint {
     /// All of them, for the contract test and the docs.
-    pub const ALL: [Endpoint; 11] = [
+    pub const ALL: [Endpoint; 12] = [
         Endpoint::AuthorizedShops,
         Endpoint::OrderSearch,
         Endpoint::OrderDetail,
@@ -37,6 +38,7 @@ impl Endpoint {
         Endpoint::SplitAttributes,
         Endpoint::SplitOrder,
         Endpoint::ShipPackage,
+        Endpoint::Tracking,
     ];
 
     /// The configuration key and rate-limit bucket.
@@ -53,6 +55,7 @@ impl Endpoint {
             Endpoint::SplitAttributes => "split_attributes",
             Endpoint::SplitOrder => "split_order",
             Endpoint::ShipPackage => "ship_package",
+            Endpoint::Tracking => "tracking",
         }
     }
 
@@ -62,7 +65,8 @@ impl Endpoint {
             | Endpoint::OrderDetail
             | Endpoint::PackageDetail
             | Endpoint::ShippingDocument
-            | Endpoint::SplitAttributes => Method::GET,
+            | Endpoint::SplitAttributes
+            | Endpoint::Tracking => Method::GET,
             _ => Method::POST,
         }
     }
@@ -81,6 +85,7 @@ impl Endpoint {
             Endpoint::SplitAttributes => "/fulfillment/{version}/orders/split_attributes",
             Endpoint::SplitOrder => "/fulfillment/{version}/orders/{order_id}/split",
             Endpoint::ShipPackage => "/fulfillment/{version}/packages/{package_id}/ship",
+            Endpoint::Tracking => "/fulfillment/{version}/orders/{order_id}/tracking",
         }
     }
 

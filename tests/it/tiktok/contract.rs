@@ -316,6 +316,23 @@ async fn every_call(fx: &Fixture, v202512: &TikTokClient) {
     // An order on hold: a documented refusal.
     let on_hold = all.iter().find(|o| o.status == "ON_HOLD").unwrap();
     let _ = fx.shop().create_package(&buy(on_hold.id.clone(), vec![])).await;
+    // Carrier events, after a scan.
+    let scanned = fx
+        .sb
+        .sandbox
+        .world
+        .lock()
+        .unwrap()
+        .packages
+        .keys()
+        .next()
+        .cloned()
+        .unwrap();
+    fx.sb.sandbox.world.lock().unwrap().scan(&scanned).unwrap();
+    let order = fx.sb.sandbox.world.lock().unwrap().packages[&scanned]
+        .order_id
+        .clone();
+    assert_eq!(fx.shop().tracking(&order).await.unwrap().len(), 2);
     // An expired access token: the refresh call, then the call again.
     fx.sb
         .sandbox

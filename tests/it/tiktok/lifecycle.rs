@@ -149,3 +149,46 @@ async fn a_cancellation_has_its_own_webhook_and_a_401_answer_is_not_pushed_again
     );
     assert_eq!(fx.sb.sandbox.state().webhooks_refused, 2);
 }
+
+#[tokio::test]
+async fn the_carrier_scans_labels_by_itself_some_late_and_get_tracking_tells() {
+    let fx = Fixture::new(WorldSettings {
+        seed: 9,
+        scans: podgate::sandbox::tracking::ScanSettings {
+            after_secs: 1,
+            late_share: 0.5,
+            late_extra_secs: 3600,
+        },
+        ..WorldSettings::default()
+    })
+    .await;
+    let mut bought_now = Vec::new();
+    for _ in 0..6 {
+        bought_now.push(bought(&fx, 0).await);
+    }
+    let (order, _) = &bought_now[0];
+    let events = fx.shop().tracking(order).await.unwrap();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(events[0].description.contains("label created"));
+    tokio::time::sleep(Duration::from_millis(3500)).await;
+    let (mut scanned, mut waiting) = (0, 0);
+    for (order, package) in &bought_now {
+        let events = fx.shop().tracking(order).await.unwrap();
+        let status = status(&fx, package).await;
+        if events[0].description.starts_with("Accepted") {
+            assert_eq!(status, "FULFILLING");
+            assert!(
+                events[0].update_time_millis >= events[1].update_time_millis,
+                "newest first"
+            );
+            scanned += 1;
+        } else {
+            assert_eq!((status.as_str(), events.len()), ("PROCESSING", 1));
+            waiting += 1;
+        }
+    }
+    assert!(
+        scanned > 0 && waiting > 0,
+        "{scanned} scanned on time, {waiting} late"
+    );
+}

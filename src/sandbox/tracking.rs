@@ -1,0 +1,103 @@
+//! Carrier events: Get Tracking (`GET /fulfillment/202309/orders/{order_id}/tracking`, scope
+//! `seller.logistics`) answers every event of an order's packages, newest first, as
+//! `{description, update_time_millis}`; and the carrier's first scan, made by the world's
+//! clock after a configurable delay, some packages late, so podgate sees when a package is
+//! really in transit (TikTok's clock is the first scan, not the label).
+
+use rand::RngExt;
+use rocket::{State, get};
+
+use super::Sandbox;
+use super::api::{ApiReply, ApiRequest, Scope};
+use super::fulfillment::SbError;
+use super::world::World;
+use crate::tiktok::client::unix_now;
+use crate::tiktok::types::{Tracking, TrackingEvent};
+
+/// When the carrier scans bought labels by itself.
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ScanSettings {
+    /// Seconds from label purchase to the first carrier scan (0: only when asked, with
+    /// `POST /sandbox/api/packages/<id>/scan`).
+    pub after_secs: i64,
+    /// Share of packages (0–1) scanned `late_extra_secs` later than the rest.
+    pub late_share: f64,
+    pub late_extra_secs: i64,
+}
+
+impl Default for ScanSettings {
+    fn default() -> Self {
+        ScanSettings {
+            after_secs: 0,
+            late_share: 0.0,
+            late_extra_secs: 36 * 3600,
+        }
+    }
+}
+
+/// Tracking texts, as a US carrier words them.
+pub const LABEL_CREATED: &str = "Shipping label created, USPS awaiting item";
+pub const ACCEPTED: &str = "Accepted at USPS origin facility";
+pub const DELIVERED: &str = "Your package was delivered!";
+
+impl World {
+    /// When a package bought now will be scanned by itself, if ever.
+    pub(super) fn scan_time(&mut self, bought_at: i64) -> Option<i64> {
+        let s = self.settings.scans.clone();
+        if s.after_secs <= 0 {
+            return None;
+        }
+        let late = s.late_share > 0.0 && self.rng.random_bool(s.late_share.clamp(0.0, 1.0));
+        Some(bought_at + s.after_secs + if late { s.late_extra_secs } else { 0 })
+    }
+
+    /// Scans every package whose time has come (called by the clock).
+    pub(super) fn scan_due(&mut self, now: i64) {
+        let due: Vec<String> = self
+            .packages
+            .values()
+            .filter(|p| p.status == "PROCESSING" && p.label_purchased && !p.label_cancelled)
+            .filter(|p| p.scan_at.is_some_and(|t| t <= now))
+            .map(|p| p.id.clone())
+            .collect();
+        for id in due {
+            let _ = self.scan(&id);
+        }
+    }
+
+    /// Get Tracking: the events of an order's packages, newest first.
+    pub fn tracking(&mut self, shop_id: &str, order_id: &str) -> Result<Tracking, SbError> {
+        self.order_mut(shop_id, order_id)?;
+        let mut events: Vec<TrackingEvent> = self
+            .packages
+            .values()
+            .filter(|p| p.order_id == order_id && p.shop_id == shop_id)
+            .flat_map(|p| p.events.iter().cloned())
+            .collect();
+        events.sort_by_key(|e| std::cmp::Reverse(e.update_time_millis));
+        Ok(Tracking { tracking: events })
+    }
+}
+
+/// A tracking event now.
+pub fn event(description: &str) -> TrackingEvent {
+    TrackingEvent {
+        description: description.into(),
+        update_time_millis: unix_now() * 1000,
+    }
+}
+
+#[get("/fulfillment/202309/orders/<order_id>/tracking")]
+pub async fn get_tracking(sb: &State<Sandbox>, call: ApiRequest, order_id: &str) -> ApiReply {
+    let order_id = order_id.to_string();
+    sb.handle(
+        call,
+        None,
+        Scope::Shop,
+        "tracking",
+        "seller.logistics",
+        move |w, shop, _| w.tracking(shop, &order_id),
+    )
+    .await
+}
