@@ -124,6 +124,9 @@ struct SandboxArgs {
     late_scan_share: f64,
     #[arg(long, default_value_t = 36 * 3600)]
     late_scan_extra_secs: i64,
+    /// US TikTok Shipping label allocation: one service per package, the asked one ignored.
+    #[arg(long)]
+    label_allocation: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -280,6 +283,7 @@ async fn run_sandbox(a: SandboxArgs) -> anyhow::Result<()> {
                 late_share: a.late_scan_share,
                 late_extra_secs: a.late_scan_extra_secs,
             },
+            label_allocation: a.label_allocation,
             ..WorldSettings::default()
         },
         faults: FaultSettings {

@@ -8,6 +8,7 @@ diesel::table! {
         created_at -> Timestamp,
         service_rule -> Text,
         preferred_carrier -> Text,
+        allocated_service -> Text,
     }
 }
 

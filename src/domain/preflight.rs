@@ -10,7 +10,8 @@ use crate::tiktok::types::{Dimension, ShippingService, ShippingServiceQuery, Wei
 use crate::db::models::workspace::Workspace;
 
 use super::DomainError;
-use super::labels::service::{Choice, ServiceRule, choose};
+use super::labels::allocated::{Allocated, choose_offered};
+use super::labels::service::{Choice, ServiceRule};
 use super::routing::{Plan, PlannedPackage, plan};
 use super::shops::TikTok;
 
@@ -70,7 +71,7 @@ pub fn package_size(p: &PlannedPackage) -> Option<(Weight, Dimension)> {
 impl TikTok {
     /// Plans an order and checks it, asking TikTok for eligible services when the rest is sound.
     pub async fn preflight(&self, workspace_id: i64, order_id: i64) -> Result<Preflight, DomainError> {
-        let (o, items, plan, suppliers, shop, rule, held) = self
+        let (o, items, plan, suppliers, shop, (rule, allocated), held) = self
             .pool
             .run(move |conn| {
                 let o =
@@ -81,6 +82,7 @@ impl TikTok {
                 let shop = Shop::find(conn, o.shop_id)?;
                 let w = Workspace::find(conn, workspace_id)?;
                 let rule = ServiceRule::from_settings(&w.service_rule, &w.preferred_carrier);
+                let rule = (rule, Allocated::from_settings(&w.allocated_service));
                 let held = crate::db::models::package::held_unit_ids(
                     conn,
                     crate::db::models::package::Among::Order(o.id),
@@ -184,7 +186,13 @@ impl TikTok {
                             .cloned()
                             .collect();
                         if let Some(sup) = sup {
-                            match choose(&e.shipping_services, sup, &rule, o.service_override.as_deref()) {
+                            match choose_offered(
+                                &e.shipping_services,
+                                sup,
+                                &rule,
+                                o.service_override.as_deref(),
+                                allocated,
+                            ) {
                                 Ok(c) => choices.push((p.supplier_id, c)),
                                 Err(why) => problems.push(why),
                             }

@@ -242,6 +242,28 @@ impl World {
         Ok(ids.to_vec())
     }
 
+    /// What Get Eligible Shipping Service offers: every service, or under label allocation
+    /// only the one TikTok allocates (here the cheapest USPS service, else the cheapest).
+    fn offered(&mut self, order: &Order, g: f64) -> Vec<ShippingService> {
+        let all = self.services_for(order, g);
+        if !self.settings.label_allocation || all.is_empty() {
+            return all;
+        }
+        let price = |s: &ShippingService| s.price.parse::<f64>().unwrap_or(f64::MAX);
+        let pick = all
+            .iter()
+            .filter(|s| s.shipping_provider_name == "USPS")
+            .min_by(|a, b| price(a).total_cmp(&price(b)))
+            .or_else(|| all.iter().min_by(|a, b| price(a).total_cmp(&price(b))))
+            .cloned();
+        pick.map(|s| ShippingService {
+            is_default: true,
+            ..s
+        })
+        .into_iter()
+        .collect()
+    }
+
     fn services_for(&mut self, order: &Order, g: f64) -> Vec<ShippingService> {
         let zone = 1 + order
             .recipient_address
@@ -280,7 +302,7 @@ impl World {
         let o = self.order_mut(shop_id, order_id)?.clone();
         Self::check_fulfillable(&o)?;
         let items = Self::items_for(&o, &q.order_line_item_ids, true)?;
-        let services = self.services_for(&o, g);
+        let services = self.offered(&o, g);
         if services.is_empty() {
             return Err(refuse(
                 codes::NO_SHIPPING_SERVICE,
@@ -300,8 +322,12 @@ impl World {
         let o = self.order_mut(shop_id, &req.order_id)?.clone();
         Self::check_fulfillable(&o)?;
         let items = Self::items_for(&o, &req.order_line_item_ids, true)?;
-        let services = self.services_for(&o, g);
-        let service = match &req.shipping_service_id {
+        let services = self.offered(&o, g);
+        let asked = req
+            .shipping_service_id
+            .as_ref()
+            .filter(|_| !self.settings.label_allocation);
+        let service = match asked {
             Some(id) => services.iter().find(|s| &s.id == id).cloned().ok_or_else(|| {
                 refuse(
                     codes::NO_SHIPPING_SERVICE,

@@ -37,6 +37,9 @@ pub struct WorldSettings {
     pub rate_limit_per_sec: u32,
     /// When the carrier scans bought labels by itself.
     pub scans: super::tracking::ScanSettings,
+    /// US TikTok Shipping label allocation: one service offered per package, and Create
+    /// Packages ignores `shipping_service_id`.
+    pub label_allocation: bool,
 }
 
 impl Default for WorldSettings {
@@ -52,6 +55,7 @@ impl Default for WorldSettings {
             doc_url_ttl_secs: 24 * 3600,
             rate_limit_per_sec: 50,
             scans: Default::default(),
+            label_allocation: false,
         }
     }
 }

@@ -402,3 +402,74 @@ async fn units_in_a_package_keep_its_supplier_through_rule_changes() {
     }
     assert_eq!(unit_suppliers(&app, planned).await, before.1, "nothing moved");
 }
+
+#[rocket::async_test]
+async fn tiktoks_allocated_service_is_bought_with_a_warning_or_held_as_the_seller_chose() {
+    let (app, sb, _, _) = routed_app().await;
+    // US TikTok Shipping label allocation: one service per package (USPS), whatever is asked.
+    sb.sandbox.world.lock().unwrap().settings.label_allocation = true;
+    app.query(|c| {
+        use diesel::prelude::*;
+        use podgate::db::schema::suppliers::dsl::*;
+        diesel::update(suppliers)
+            .set(accepted_services.eq("UPS Ground"))
+            .execute(c)
+    })
+    .await;
+    let actor = crate::labels::owner_actor(&app).await;
+    let ids = crate::labels::ready_orders(&app).await;
+    let tt = std::sync::Arc::new(app.services.tiktok.clone());
+    let store = podgate::domain::labels::LabelStore {
+        dir: app.dir.path().join("labels"),
+    };
+    let rules = |allocated: &'static str| {
+        let app = &app;
+        async move {
+            let r = app
+                .post_form(
+                    "/labels",
+                    "/labels/rules",
+                    &[
+                        ("service_rule", "cheapest"),
+                        ("preferred_carrier", ""),
+                        ("allocated_service", allocated),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status(), Status::SeeOther);
+        }
+    };
+
+    rules("hold").await;
+    let (_, labels) = app.get("/labels").await;
+    assert!(
+        labels.contains("value=\"hold\" checked"),
+        "the page shows the choice"
+    );
+    let held = tt.start_labels(&actor, vec![ids[0]]).await.unwrap();
+    let progress = tt.run_labels(&store, held.job_id, 2).await.unwrap();
+    assert_eq!(progress.failed, held.planned, "{progress:?}");
+    assert!(
+        progress.failures[0].1.contains("TikTok allocates USPS") && progress.failures[0].1.contains("held"),
+        "{progress:?}"
+    );
+    assert_eq!(sb.sandbox.state().purchases, 0, "nothing bought");
+
+    rules("buy_and_warn").await;
+    let bought = tt.start_labels(&actor, vec![ids[1]]).await.unwrap();
+    let progress = tt.run_labels(&store, bought.job_id, 2).await.unwrap();
+    assert_eq!(progress.done, bought.planned, "{progress:?}");
+    assert_eq!(sb.sandbox.state().purchases as usize, bought.planned);
+    let tiktok_order: String = app
+        .query(move |c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::orders::dsl::*;
+            orders.find(ids[1]).select(tiktok_order_id).first(c)
+        })
+        .await;
+    let (_, page) = app.order_page(&tiktok_order).await;
+    assert!(
+        page.contains("allocated by TikTok; warning:") && page.contains("USPS"),
+        "{page}"
+    );
+}

@@ -17,6 +17,8 @@ pub struct Workspace {
     pub service_rule: String,
     /// The carrier `preferred` picks when it is offered (cheapest otherwise).
     pub preferred_carrier: String,
+    /// When TikTok allocates a service the supplier does not accept: `buy_and_warn` or `hold`.
+    pub allocated_service: String,
 }
 
 impl Workspace {
@@ -55,11 +57,13 @@ impl Workspace {
         id: i64,
         rule: &str,
         carrier: &str,
+        allocated: &str,
     ) -> QueryResult<usize> {
         diesel::update(workspaces::table.find(id))
             .set((
                 workspaces::service_rule.eq(rule),
                 workspaces::preferred_carrier.eq(carrier),
+                workspaces::allocated_service.eq(allocated),
             ))
             .execute(conn)
     }

@@ -16,7 +16,8 @@ use crate::db::models::workspace::Workspace;
 
 use super::super::shops::TikTok;
 use super::LabelStore;
-use super::service::{ServiceRule, choose};
+use super::allocated::{Allocated, choose_offered};
+use super::service::ServiceRule;
 
 /// How long a worker's hold on a package lasts without a heartbeat; after a crash another
 /// worker (or process) takes the package over this soon. Heartbeats renew it every few seconds
@@ -37,6 +38,7 @@ struct How<'a> {
     supplier: &'a Supplier,
     rule: &'a ServiceRule,
     override_: Option<&'a str>,
+    allocated: Allocated,
 }
 
 /// A label TikTok holds that podgate must not adopt: a person decides (no retry by itself).
@@ -83,7 +85,7 @@ impl TikTok {
                     .await;
             }
         }));
-        let (o, items, shop, supplier, rule) = {
+        let (o, items, shop, supplier, (rule, allocated)) = {
             let (oid, ws, sid) = (p.order_id, p.workspace_id, p.supplier_id);
             self.pool
                 .run(move |c| {
@@ -93,7 +95,8 @@ impl TikTok {
                     let sup = Supplier::find_in_workspace(c, ws, sid)?.ok_or(DomainError::NotFound)?;
                     let w = Workspace::find(c, ws)?;
                     let rule = ServiceRule::from_settings(&w.service_rule, &w.preferred_carrier);
-                    Ok::<_, DomainError>((o, items, shop, sup, rule))
+                    let allocated = Allocated::from_settings(&w.allocated_service);
+                    Ok::<_, DomainError>((o, items, shop, sup, (rule, allocated)))
                 })
                 .await?
         };
@@ -121,6 +124,7 @@ impl TikTok {
                     supplier: &supplier,
                     rule: &rule,
                     override_: o.service_override.as_deref(),
+                    allocated,
                 };
                 self.purchase(&api, &p, &o.tiktok_order_id, &line_ids, &how)
                     .await?;
@@ -310,7 +314,7 @@ impl TikTok {
             }
             Err(e) => return self.fail(p.id, &e).await,
         };
-        let choice = match choose(&services, how.supplier, how.rule, how.override_) {
+        let choice = match choose_offered(&services, how.supplier, how.rule, how.override_, how.allocated) {
             Ok(c) => c,
             Err(why) => {
                 let e = ApiError::from_envelope(codes::NO_SHIPPING_SERVICE, why, String::new(), 200);
@@ -327,7 +331,11 @@ impl TikTok {
         };
         match api.create_package(&req).await {
             Ok(created) => {
-                let (id, order_id, why) = (p.id, p.order_id, choice.why);
+                let asked = service.id.clone();
+                let (id, order_id, mut why) = (p.id, p.order_id, choice.why);
+                if created.shipping_service_info.id != asked && !created.shipping_service_info.id.is_empty() {
+                    why = format!("{why}; TikTok allocated it instead of {}", service.name);
+                }
                 self.pool
                     .run(move |c| {
                         crate::db::write_tx(c, |c| {

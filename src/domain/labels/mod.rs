@@ -5,6 +5,7 @@
 //! exclusive, a repeat attempt first looks for a package TikTok already made, and TikTok's
 //! "already purchased" answer is reconciled instead of retried.
 
+pub mod allocated;
 mod buy;
 mod problems;
 mod reroute;

@@ -211,8 +211,18 @@ impl TikTok {
         actor: &Actor,
         rule: &str,
         carrier: &str,
+        allocated: &str,
     ) -> Result<(), DomainError> {
         let ws = seller_workspace(actor)?;
+        let allocated = match allocated {
+            "buy_and_warn" | "hold" => super::allocated::Allocated::from_settings(allocated),
+            _ => {
+                return Err(DomainError::invalid(
+                    "allocated_service",
+                    "Choose whether to buy TikTok's allocated service or hold the package.",
+                ));
+            }
+        };
         let carrier = carrier.trim().to_string();
         let rule = match rule {
             "cheapest" | "fastest" => rule.to_string(),
@@ -234,7 +244,7 @@ impl TikTok {
         self.pool
             .run(move |c| {
                 crate::db::write_tx(c, |c| {
-                    Workspace::set_service_rule(c, ws, &rule, &carrier)?;
+                    Workspace::set_service_rule(c, ws, &rule, &carrier, allocated.name())?;
                     let r = ServiceRule::from_settings(&rule, &carrier);
                     audit::record(
                         c,
@@ -242,7 +252,7 @@ impl TikTok {
                         Some(ws),
                         "labels.rule",
                         "workspace",
-                        &format!("{} {carrier}", r.name()),
+                        &format!("{} {carrier}; allocated service: {}", r.name(), allocated.name()),
                     )?;
                     Ok(())
                 })

@@ -29,7 +29,7 @@ async fn index(pool: &State<DbPool>, user: CurrentUser) -> Result<Page, WebError
         .await?;
     Ok(Page::new(
         "labels.html",
-        context! { rule => w.service_rule, carrier => w.preferred_carrier, jobs },
+        context! { rule => w.service_rule, carrier => w.preferred_carrier, allocated => w.allocated_service, jobs },
     ))
 }
 
@@ -38,6 +38,8 @@ struct RuleForm {
     csrf_token: String,
     service_rule: String,
     preferred_carrier: String,
+    /// Absent from older forms: buy-and-warn, the default.
+    allocated_service: Option<String>,
 }
 crate::csrf_form!(RuleForm);
 
@@ -50,7 +52,12 @@ async fn rules(
 ) -> Result<Flashed, WebError> {
     let f = form.0;
     match tt
-        .set_service_rule(&user.actor(&ip), &f.service_rule, &f.preferred_carrier)
+        .set_service_rule(
+            &user.actor(&ip),
+            &f.service_rule,
+            &f.preferred_carrier,
+            f.allocated_service.as_deref().unwrap_or("buy_and_warn"),
+        )
         .await
     {
         Ok(()) => Ok(Flashed::success("/labels", "Saved: new labels follow this rule.")),
