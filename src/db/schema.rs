@@ -142,6 +142,7 @@ diesel::table! {
         synced_at -> Timestamp,
         routing -> Text,
         service_override -> Nullable<Text>,
+        warehouse_id -> Text,
     }
 }
 
@@ -203,6 +204,7 @@ diesel::table! {
         ack_deadline_hours -> BigInt,
         archived -> Bool,
         created_at -> Timestamp,
+        tiktok_warehouse_ids -> Text,
     }
 }
 

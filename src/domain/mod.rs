@@ -19,6 +19,7 @@ pub mod suppliers;
 pub mod sync;
 pub mod throttle;
 pub mod tokens;
+pub mod warehouses;
 
 use crate::db::DbError;
 

@@ -125,6 +125,13 @@ impl TikTok {
             if p.weight_grams.is_none() {
                 problems.push(format!("The package for {} lacks weight or dimensions: add them to its SKU rules or to the supplier's packaging defaults.", p.supplier_name));
             }
+            if let Some(why) = suppliers
+                .iter()
+                .find(|s| s.id == p.supplier_id)
+                .and_then(|s| super::warehouses::refusal(s, &o))
+            {
+                problems.push(why);
+            }
             if suppliers.iter().any(|s| s.id == p.supplier_id && s.archived) {
                 problems.push(format!(
                     "{} is archived: route these units to another supplier.",

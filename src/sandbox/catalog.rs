@@ -5,7 +5,7 @@
 use rand::RngExt;
 use rand::rngs::StdRng;
 
-use crate::tiktok::types::{Address, DistrictInfo};
+use crate::tiktok::types::{Address, DistrictInfo, Warehouse, WarehouseAddress};
 
 /// One product type of the catalog.
 pub struct Product {
@@ -204,7 +204,87 @@ pub fn recipient(rng: &mut StdRng) -> Address {
     }
 }
 
-/// The sender address printed on labels.
+/// The seller's three sales warehouses, one per print partner's facility: apparel ships from
+/// Reno, mugs from Columbus, posters and totes from Charlotte.
+pub fn warehouses() -> Vec<Warehouse> {
+    let w =
+        |id: &str, name: &str, line1: &str, city: &str, state: &str, zip: &str, default: bool| Warehouse {
+            id: id.into(),
+            name: name.into(),
+            kind: "SALES_WAREHOUSE".into(),
+            effect_status: "ENABLED".into(),
+            is_default: default,
+            address: WarehouseAddress {
+                full_address: format!("{line1}, {city}, {state}, {zip}, United States"),
+                address_line1: line1.into(),
+                city: city.into(),
+                state: state.into(),
+                postal_code: zip.into(),
+                region_code: "US".into(),
+                contact_person: name.into(),
+                phone_number: "(+1)7755550100".into(),
+            },
+        };
+    vec![
+        w(
+            WAREHOUSE_APPAREL,
+            "Sandbox POD Fulfillment",
+            "400 Industrial Pkwy",
+            "Reno",
+            "Nevada",
+            "89502",
+            true,
+        ),
+        w(
+            "7000000000000000002",
+            "Mug partner",
+            "77 Kiln Rd",
+            "Columbus",
+            "Ohio",
+            "43215",
+            false,
+        ),
+        w(
+            "7000000000000000003",
+            "Paper & tote partner",
+            "9 Press St",
+            "Charlotte",
+            "North Carolina",
+            "28202",
+            false,
+        ),
+    ]
+}
+
+/// The default warehouse (apparel).
+pub const WAREHOUSE_APPAREL: &str = "7000000000000000001";
+
+/// Which warehouse an order ships from, by its first item's seller SKU.
+pub fn warehouse_for_sku(sku: &str) -> &'static str {
+    match sku.split('-').next().unwrap_or_default() {
+        "MUG" => "7000000000000000002",
+        "POSTER" | "TOTE" => "7000000000000000003",
+        _ => WAREHOUSE_APPAREL,
+    }
+}
+
+/// A warehouse's address as a label's sender.
+pub fn sender_of(warehouse_id: &str) -> Address {
+    let Some(w) = warehouses().into_iter().find(|w| w.id == warehouse_id) else {
+        return warehouse_address();
+    };
+    Address {
+        name: w.name.clone(),
+        address_line1: w.address.address_line1.clone(),
+        address_detail: w.address.address_line1.clone(),
+        full_address: w.address.full_address.clone(),
+        postal_code: w.address.postal_code.clone(),
+        region_code: "US".into(),
+        ..Address::default()
+    }
+}
+
+/// The sender address printed on labels (the default warehouse).
 pub fn warehouse_address() -> Address {
     Address {
         name: "Sandbox POD Fulfillment".into(),

@@ -315,7 +315,7 @@ fn document(sb: &State<Sandbox>, file: &str) -> Result<(ContentType, Vec<u8>), S
     let (pkg, order) = w.document(token).ok_or(Status::NotFound)?;
     Ok((
         ContentType::PDF,
-        label::render(pkg, order, &catalog::warehouse_address()),
+        label::render(pkg, order, &catalog::sender_of(&order.warehouse_id)),
     ))
 }
 

@@ -365,6 +365,7 @@ pub fn routes() -> Vec<Route> {
         split_attributes,
         split_order,
         ship_package,
-        super::tracking::get_tracking
+        super::tracking::get_tracking,
+        super::tracking::get_warehouses
     ]
 }

@@ -32,7 +32,10 @@ impl World {
                 .map(|o| o.recipient_address.clone())
                 .unwrap_or_default()
                 .without_parts(),
-            sender_address: catalog::warehouse_address().without_parts(),
+            sender_address: o
+                .map(|o| catalog::sender_of(&o.warehouse_id))
+                .unwrap_or_else(catalog::warehouse_address)
+                .without_parts(),
             weight: Some(Weight {
                 value: format!("{:.0}", p.weight_grams),
                 unit: "GRAM".into(),

@@ -2,7 +2,8 @@
 //! `seller.logistics`) answers every event of an order's packages, newest first, as
 //! `{description, update_time_millis}`; and the carrier's first scan, made by the world's
 //! clock after a configurable delay, some packages late, so podgate sees when a package is
-//! really in transit (TikTok's clock is the first scan, not the label).
+//! really in transit (TikTok's clock is the first scan, not the label). Also Get Warehouse
+//! List (`seller.logistics` too): where labels ship from.
 
 use rand::RngExt;
 use rocket::{State, get};
@@ -98,6 +99,23 @@ pub async fn get_tracking(sb: &State<Sandbox>, call: ApiRequest, order_id: &str)
         "tracking",
         "seller.logistics",
         move |w, shop, _| w.tracking(shop, &order_id),
+    )
+    .await
+}
+
+#[get("/logistics/202309/warehouses")]
+pub async fn get_warehouses(sb: &State<Sandbox>, call: ApiRequest) -> ApiReply {
+    sb.handle(
+        call,
+        None,
+        Scope::Shop,
+        "warehouses",
+        "seller.logistics",
+        |_, _, _| {
+            Ok(crate::tiktok::types::WarehouseList {
+                warehouses: super::catalog::warehouses(),
+            })
+        },
     )
     .await
 }

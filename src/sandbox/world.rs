@@ -299,7 +299,13 @@ impl World {
             shipping_type: "TIKTOK".into(),
             delivery_type: "HOME_DELIVERY".into(),
             delivery_option_name: "Standard shipping".into(),
-            warehouse_id: "7000000000000000001".into(),
+            warehouse_id: catalog::warehouse_for_sku(
+                items
+                    .first()
+                    .map(|i: &LineItem| i.seller_sku.as_str())
+                    .unwrap_or_default(),
+            )
+            .into(),
             is_on_hold_order: status == "ON_HOLD",
             cancel_reason: if status == "CANCELLED" {
                 "No longer needed".into()

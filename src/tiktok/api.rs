@@ -224,6 +224,14 @@ impl ShopApi<'_> {
         Ok(t.tracking)
     }
 
+    /// `GET /logistics/202309/warehouses`: the seller's warehouses (scope `seller.logistics`).
+    /// An order's `warehouse_id` names the one its label ships from.
+    pub async fn warehouses(&self) -> Result<Vec<Warehouse>, ApiError> {
+        let c = self.call(Endpoint::Warehouses, &[], true);
+        let w: WarehouseList = self.run(c).await?;
+        Ok(w.warehouses)
+    }
+
     /// `POST /fulfillment/202309/packages/{package_id}/ship` (the non-US flow).
     pub async fn ship_package(&self, package_id: &str, req: &ShipPackage) -> Result<(), ApiError> {
         let mut c = self.call(Endpoint::ShipPackage, &[("package_id", package_id)], false);

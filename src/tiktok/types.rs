@@ -477,3 +477,39 @@ pub struct TrackingEvent {
 pub struct Tracking {
     pub tracking: Vec<TrackingEvent>,
 }
+
+/// A seller's warehouse (Get Warehouse List): a TikTok label's sender is the order's warehouse.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct Warehouse {
+    pub id: String,
+    pub name: String,
+    /// `SALES_WAREHOUSE` or `RETURN_WAREHOUSE`.
+    #[serde(rename = "type")]
+    pub kind: String,
+    /// `ENABLED`, `DISABLED` or `RESTRICTED`.
+    pub effect_status: String,
+    pub is_default: bool,
+    pub address: WarehouseAddress,
+}
+
+/// A warehouse's address, as Get Warehouse List gives it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct WarehouseAddress {
+    pub full_address: String,
+    pub address_line1: String,
+    pub city: String,
+    pub state: String,
+    pub postal_code: String,
+    pub region_code: String,
+    pub contact_person: String,
+    pub phone_number: String,
+}
+
+/// `data` of Get Warehouse List.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct WarehouseList {
+    pub warehouses: Vec<Warehouse>,
+}

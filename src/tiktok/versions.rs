@@ -22,11 +22,12 @@ pub enum Endpoint {
     SplitOrder,
     ShipPackage,
     Tracking,
+    Warehouses,
 }
 
 impl Endpoint {
     /// All of them, for the contract test and the docs.
-    pub const ALL: [Endpoint; 12] = [
+    pub const ALL: [Endpoint; 13] = [
         Endpoint::AuthorizedShops,
         Endpoint::OrderSearch,
         Endpoint::OrderDetail,
@@ -39,6 +40,7 @@ impl Endpoint {
         Endpoint::SplitOrder,
         Endpoint::ShipPackage,
         Endpoint::Tracking,
+        Endpoint::Warehouses,
     ];
 
     /// The configuration key and rate-limit bucket.
@@ -56,6 +58,7 @@ impl Endpoint {
             Endpoint::SplitOrder => "split_order",
             Endpoint::ShipPackage => "ship_package",
             Endpoint::Tracking => "tracking",
+            Endpoint::Warehouses => "warehouses",
         }
     }
 
@@ -66,7 +69,8 @@ impl Endpoint {
             | Endpoint::PackageDetail
             | Endpoint::ShippingDocument
             | Endpoint::SplitAttributes
-            | Endpoint::Tracking => Method::GET,
+            | Endpoint::Tracking
+            | Endpoint::Warehouses => Method::GET,
             _ => Method::POST,
         }
     }
@@ -86,6 +90,7 @@ impl Endpoint {
             Endpoint::SplitOrder => "/fulfillment/{version}/orders/{order_id}/split",
             Endpoint::ShipPackage => "/fulfillment/{version}/packages/{package_id}/ship",
             Endpoint::Tracking => "/fulfillment/{version}/orders/{order_id}/tracking",
+            Endpoint::Warehouses => "/logistics/{version}/warehouses",
         }
     }
 

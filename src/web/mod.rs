@@ -73,6 +73,7 @@ pub fn routes() -> Vec<Route> {
     r.extend(pages::shop_grant::routes());
     r.extend(pages::orders::routes());
     r.extend(pages::suppliers::routes());
+    r.extend(pages::supplier_warehouse::routes());
     r.extend(pages::catalog::routes());
     r.extend(pages::labels::routes());
     r.extend(pages::label_actions::routes());

@@ -57,6 +57,16 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET /orders/<id>", "/orders/{order}", "OT"),
     ("GET /packages/<id>/reroute", "/packages/{package}/reroute", "OT"),
     ("GET /suppliers", "/suppliers", "OTX"),
+    (
+        "GET /suppliers/<id>/warehouse",
+        "/suppliers/{supplier}/warehouse",
+        "OT",
+    ),
+    (
+        "POST /suppliers/<id>/warehouse",
+        "/suppliers/{supplier}/warehouse",
+        "OT",
+    ),
     ("POST /suppliers", "/suppliers", "OTX"),
     ("GET /suppliers/<id>", "/suppliers/{supplier}", "OT"),
     ("POST /suppliers/<id>", "/suppliers/{supplier}", "OT"),

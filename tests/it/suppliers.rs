@@ -469,3 +469,5 @@ async fn suppliers_see_only_their_own_portal_on_every_route() {
         }
     }
 }
+
+mod warehouses;

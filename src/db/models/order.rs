@@ -42,6 +42,8 @@ pub struct Order {
     pub routing: String,
     /// A shipping service (name or carrier) the seller chose for this order, over the rules.
     pub service_override: Option<String>,
+    /// The TikTok warehouse its labels ship from (empty until synced).
+    pub warehouse_id: String,
 }
 
 impl Order {
@@ -177,6 +179,7 @@ pub fn upsert_from_tiktok(
                     orders::total_amount.eq(&o.payment.total_amount),
                     orders::label_state.eq(labels),
                     orders::synced_at.eq(now),
+                    orders::warehouse_id.eq(&o.warehouse_id),
                 ))
                 .execute(conn)?;
             let outcome = if e.status != o.status {
@@ -205,6 +208,7 @@ pub fn upsert_from_tiktok(
                     orders::item_count.eq(o.line_items.len() as i64),
                     orders::label_state.eq(labels),
                     orders::synced_at.eq(now),
+                    orders::warehouse_id.eq(&o.warehouse_id),
                 ))
                 .returning(orders::id)
                 .get_result(conn)?;

@@ -28,6 +28,8 @@ pub struct Supplier {
     pub ack_deadline_hours: i64,
     pub archived: bool,
     pub created_at: NaiveDateTime,
+    /// TikTok warehouses registered for its facility (comma-separated ids; empty = none yet).
+    pub tiktok_warehouse_ids: String,
 }
 
 /// Editable supplier fields (validated by the domain layer).
@@ -45,6 +47,22 @@ pub struct SupplierFields {
 }
 
 impl Supplier {
+    /// The TikTok warehouse ids it is linked to.
+    pub fn warehouse_ids(&self) -> Vec<&str> {
+        self.tiktok_warehouse_ids
+            .split(',')
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .collect()
+    }
+
+    /// Links it to these TikTok warehouses (replacing the earlier links).
+    pub fn set_warehouses(conn: &mut AnyConnection, id: i64, ids: &[String]) -> QueryResult<usize> {
+        diesel::update(suppliers::table.find(id))
+            .set(suppliers::tiktok_warehouse_ids.eq(ids.join(",")))
+            .execute(conn)
+    }
+
     /// The contacts' email addresses (lines are `Name <email>` or just the email).
     pub fn contact_emails(&self) -> Vec<String> {
         contact_emails(&self.contacts)

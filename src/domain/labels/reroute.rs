@@ -77,7 +77,10 @@ fn options(c: &mut AnyConnection, ws: i64, package_id: i64) -> Result<RerouteOpt
         if !skus.iter().all(|sku| router.makers(sku).contains(&s.id)) {
             continue;
         }
-        let ships_with_label = same_address(&s.ship_from, &current.ship_from);
+        // The label's sender is the order's TikTok warehouse: a supplier linked to another
+        // warehouse needs a new label even at a similar-looking address.
+        let ships_with_label = same_address(&s.ship_from, &current.ship_from)
+            && crate::domain::warehouses::fit(&s, &o) != crate::domain::warehouses::Fit::Elsewhere;
         let choice = RerouteChoice {
             supplier_id: s.id,
             name: s.name,
@@ -145,7 +148,7 @@ impl TikTok {
                     }
                     if opts.new_label.iter().any(|s| s.supplier_id == to.id) {
                         return Err(DomainError::Conflict(format!(
-                            "{} ships from another address than this label's: void this label and buy a new one for {} (this one cost {}).",
+                            "{} ships from another address or TikTok warehouse than this label's: void this label and buy a new one for {} (this one cost {}).",
                             to.name, to.name, opts.label_cost
                         )));
                     }

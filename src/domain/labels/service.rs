@@ -152,6 +152,7 @@ mod tests {
             ack_deadline_hours: 24,
             archived: false,
             created_at: chrono::NaiveDateTime::default(),
+            tiktok_warehouse_ids: String::new(),
         }
     }
 

@@ -15,6 +15,7 @@ pub mod reset;
 pub mod sftp;
 pub mod shop_grant;
 pub mod shops;
+pub mod supplier_warehouse;
 pub mod suppliers;
 pub mod team;
 

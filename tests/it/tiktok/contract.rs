@@ -316,6 +316,7 @@ async fn every_call(fx: &Fixture, v202512: &TikTokClient) {
     // An order on hold: a documented refusal.
     let on_hold = all.iter().find(|o| o.status == "ON_HOLD").unwrap();
     let _ = fx.shop().create_package(&buy(on_hold.id.clone(), vec![])).await;
+    assert_eq!(fx.shop().warehouses().await.unwrap().len(), 3);
     // Carrier events, after a scan.
     let scanned = fx
         .sb
