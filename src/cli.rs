@@ -127,6 +127,12 @@ struct SandboxArgs {
     /// US TikTok Shipping label allocation: one service per package, the asked one ignored.
     #[arg(long)]
     label_allocation: bool,
+    /// HTTP status of business refusals (the docs do not say; default 200, code in the body).
+    #[arg(long, default_value_t = 200)]
+    business_error_http: u16,
+    /// Keep the refresh token on refresh instead of rotating it (the docs do not say).
+    #[arg(long)]
+    keep_refresh_token: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -284,6 +290,8 @@ async fn run_sandbox(a: SandboxArgs) -> anyhow::Result<()> {
                 late_extra_secs: a.late_scan_extra_secs,
             },
             label_allocation: a.label_allocation,
+            business_error_http: a.business_error_http,
+            rotate_refresh_token: !a.keep_refresh_token,
             ..WorldSettings::default()
         },
         faults: FaultSettings {

@@ -226,11 +226,15 @@ impl Sandbox {
     }
 
     fn fail(&self, e: SbError) -> ApiReply {
-        self.world
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .count_error(e.code);
-        ApiReply::error(e)
+        let mut w = self.world.lock().unwrap_or_else(|p| p.into_inner());
+        w.count_error(e.code);
+        // A business refusal (answered 200 by default) at the status the settings give.
+        let http = if e.http == 200 {
+            w.settings.business_error_http
+        } else {
+            e.http
+        };
+        ApiReply::error(SbError { http, ..e })
     }
 
     fn rate_limit(&self, shop_id: &str, endpoint: &'static str) -> Result<(), SbError> {

@@ -252,7 +252,20 @@ fn token_refresh_reply(
     if grant_type != "refresh_token" {
         return token_error(codes::BAD_COMMON_PARAM, "grant_type must be refresh_token.");
     }
-    match w.refresh_tokens.remove(refresh_token) {
+    let rotate = w.settings.rotate_refresh_token;
+    let known = if rotate {
+        w.refresh_tokens.remove(refresh_token)
+    } else {
+        w.refresh_tokens.get(refresh_token).copied()
+    };
+    match known {
+        Some(ends) if ends > unix_now() && !rotate => {
+            let mut t = issue_tokens(&mut w, Some(ends));
+            // The same refresh token keeps working: the new one just issued is not needed.
+            w.refresh_tokens.remove(&t.refresh_token);
+            t.refresh_token = refresh_token.to_string();
+            tokens_reply(t)
+        }
         Some(ends) if ends > unix_now() => tokens_reply(issue_tokens(&mut w, Some(ends))),
         Some(_) => token_error(
             codes::REFRESH_TOKEN_EXPIRED,

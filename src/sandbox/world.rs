@@ -40,6 +40,12 @@ pub struct WorldSettings {
     /// US TikTok Shipping label allocation: one service offered per package, and Create
     /// Packages ignores `shipping_service_id`.
     pub label_allocation: bool,
+    /// The HTTP status of a business refusal (the docs do not say; 200 with the code in the
+    /// body by default).
+    pub business_error_http: u16,
+    /// Whether a refresh gives a new refresh token and retires the old one (the docs do not
+    /// say; on by default, the stricter case for a client).
+    pub rotate_refresh_token: bool,
 }
 
 impl Default for WorldSettings {
@@ -56,6 +62,8 @@ impl Default for WorldSettings {
             rate_limit_per_sec: 50,
             scans: Default::default(),
             label_allocation: false,
+            business_error_http: 200,
+            rotate_refresh_token: true,
         }
     }
 }

@@ -359,6 +359,25 @@ async fn a_rejected_package_moves_only_to_a_supplier_that_can_take_its_label() {
     assert!(p.contains("Mug Works has no catalog rule for"), "{p}");
     let p = post(far).await;
     assert!(p.contains("Far Tees ships from another address"), "{p}");
+    // Near Tees registered under the mug warehouse: the tee label's sender is the apparel
+    // warehouse, so moving it there would need a new label.
+    let link_near = |warehouse: &'static str| {
+        let app = &app;
+        async move {
+            let page = format!("/suppliers/{near}/warehouse");
+            let r = app.post_form(&page, &page, &[("warehouse", warehouse)]).await;
+            assert_eq!(r.status(), Status::SeeOther);
+        }
+    };
+    link_near("7000000000000000002").await;
+    let (_, page) = app.get(&link).await;
+    assert!(!page.contains("Move the package and its label"), "{page}");
+    let p = post(near).await;
+    assert!(
+        p.contains("Near Tees ships from another address or TikTok warehouse"),
+        "{p}"
+    );
+    link_near("7000000000000000001").await;
     let p = post(near).await;
     assert!(p.contains("The label moves to Near Tees"), "{p}");
     let supplier_now: i64 = app

@@ -110,6 +110,19 @@ impl Fixture {
         self.sb.sandbox.world.lock().unwrap().faults.global = f;
     }
 
+    /// The first order in this status.
+    pub async fn first_with_status(&self, status: &str) -> Order {
+        let filter = OrderSearch {
+            order_status: Some(status.into()),
+            ..OrderSearch::default()
+        };
+        self.shop()
+            .search_orders_all(&filter, 50)
+            .await
+            .unwrap()
+            .remove(0)
+    }
+
     /// Orders that can be fulfilled now.
     pub async fn awaiting(&self) -> Vec<Order> {
         let filter = OrderSearch {

@@ -6,13 +6,7 @@ use super::*;
 #[tokio::test]
 async fn missing_permission_and_business_errors_keep_code_and_message() {
     let fx = Fixture::new(WorldSettings::default()).await;
-    let on_hold = {
-        let filter = OrderSearch {
-            order_status: Some("ON_HOLD".into()),
-            ..OrderSearch::default()
-        };
-        fx.shop().search_orders_all(&filter, 50).await.unwrap().remove(0)
-    };
+    let on_hold = fx.first_with_status("ON_HOLD").await;
     let e = fx
         .shop()
         .create_package(&buy(on_hold.id.clone(), vec![]))

@@ -192,3 +192,66 @@ async fn the_carrier_scans_labels_by_itself_some_late_and_get_tracking_tells() {
         "{scanned} scanned on time, {waiting} late"
     );
 }
+
+#[tokio::test]
+async fn what_the_docs_leave_open_is_switchable_business_status_and_refresh_rotation() {
+    // Default: a refresh retires the old refresh token, answers "success", keeps the period.
+    let fx = Fixture::new(WorldSettings::default()).await;
+    let first = fx.store.load("seller").await.unwrap();
+    let url = |t: &str| {
+        format!(
+            "{}/api/v2/token/refresh?app_key={}&app_secret={}&refresh_token={t}&grant_type=refresh_token",
+            fx.sb.base_url,
+            fx.client.config().app_key,
+            podgate::sandbox::DEFAULT_APP_SECRET
+        )
+    };
+    let v: serde_json::Value = reqwest::get(url(&first.refresh_token))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (v["code"].as_i64(), v["message"].as_str()),
+        (Some(0), Some("success")),
+        "{v}"
+    );
+    assert_eq!(
+        v["data"]["refresh_token_expire_in"], first.refresh_expires_at,
+        "{v}"
+    );
+    let again: serde_json::Value = reqwest::get(url(&first.refresh_token))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        again["code"], 36004005,
+        "the old refresh token is retired: {again}"
+    );
+
+    // Switched: business refusals at HTTP 400, the refresh token kept.
+    let fx = Fixture::new(WorldSettings {
+        business_error_http: 400,
+        rotate_refresh_token: false,
+        ..WorldSettings::default()
+    })
+    .await;
+    let on_hold = fx.first_with_status("ON_HOLD").await;
+    let e = fx
+        .shop()
+        .create_package(&buy(on_hold.id, vec![]))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        (e.code, e.class, e.http_status),
+        (21011044, ErrorClass::Business, 400)
+    );
+    let t = fx.store.load("seller").await.unwrap();
+    for _ in 0..2 {
+        let r = fx.client.refresh_tokens(&t.refresh_token).await.unwrap();
+        assert_eq!(r.refresh_token, t.refresh_token, "kept");
+    }
+}
