@@ -103,14 +103,26 @@ pub async fn seed(
     let shops = services.tiktok.connect(&actor, &code).await?;
 
     let mut supplier_logins = Vec::new();
-    for (name, accepts, slug) in [
-        ("Shirt Co (demo)", "USPS, UPS", "shirtco"),
-        ("Mug Works (demo)", "", "mugworks"),
+    // Each at the facility of one of the sandbox's TikTok warehouses, so a supplier's
+    // "TikTok warehouse" page suggests its own.
+    for (name, accepts, slug, ship_from) in [
+        (
+            "Shirt Co (demo)",
+            "USPS, UPS",
+            "shirtco",
+            "1 Factory Way\nReno NV 89502",
+        ),
+        (
+            "Mug Works (demo)",
+            "",
+            "mugworks",
+            "77 Kiln Rd\nColumbus OH 43215",
+        ),
     ] {
         let input = SupplierInput {
             name: name.into(),
             contacts: format!("Ops <ops@{slug}.demo.podgate>"),
-            ship_from: "1 Factory Way\nReno NV 89502".into(),
+            ship_from: ship_from.into(),
             accepted_services: accepts.into(),
             cutoff_times: "10:00, 15:00".into(),
             time_zone: "America/Los_Angeles".into(),
