@@ -213,6 +213,8 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
     let web_addr = format!("http://{front_addr}");
     tracing::info!(database = pool.backend(), address = %web_addr, "podgate is listening");
     println!("podgate {} is running on {web_addr}", env!("CARGO_PKG_VERSION"));
+    // What to register for the TikTok app in Partner Center (docs/tiktok.md).
+    println!("TikTok app URLs to register: redirect {url}/shops/callback, webhook {url}/webhooks/tiktok");
     if smtp_missing {
         println!(
             "No SMTP server is configured ([default.smtp] or PODGATE_SMTP__HOST): mail is kept in the outbox; see {url}/mail."

@@ -188,6 +188,12 @@ fn serve_prints_the_url_answers_and_stops_on_sigterm() {
         out.contains(&format!("http://127.0.0.1:{port}")) && out.contains("/setup"),
         "{out}"
     );
+    assert!(
+        out.contains(&format!(
+            "redirect http://127.0.0.1:{port}/shops/callback, webhook http://127.0.0.1:{port}/webhooks/tiktok"
+        )),
+        "the URLs to register with TikTok: {out}"
+    );
 }
 
 #[test]
