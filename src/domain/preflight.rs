@@ -81,13 +81,15 @@ impl TikTok {
                 let sups = Supplier::list(conn, workspace_id)?;
                 let shop = Shop::find(conn, o.shop_id)?;
                 let w = Workspace::find(conn, workspace_id)?;
-                let rule = ServiceRule::from_settings(&w.service_rule, &w.preferred_carrier);
-                let rule = (rule, Allocated::from_settings(&w.allocated_service));
+                let policy = (
+                    ServiceRule::from_settings(&w.service_rule, &w.preferred_carrier),
+                    Allocated::from_settings(&w.allocated_service),
+                );
                 let held = crate::db::models::package::held_unit_ids(
                     conn,
                     crate::db::models::package::Among::Order(o.id),
                 )?;
-                Ok::<_, DomainError>((o, items, p, sups, shop, rule, held))
+                Ok::<_, DomainError>((o, items, p, sups, shop, policy, held))
             })
             .await?;
         let mut problems = Vec::new();
@@ -125,14 +127,13 @@ impl TikTok {
             if p.weight_grams.is_none() {
                 problems.push(format!("The package for {} lacks weight or dimensions: add them to its SKU rules or to the supplier's packaging defaults.", p.supplier_name));
             }
-            if let Some(why) = suppliers
-                .iter()
-                .find(|s| s.id == p.supplier_id)
-                .and_then(|s| super::warehouses::refusal(s, &o))
-            {
+            let Some(sup) = suppliers.iter().find(|s| s.id == p.supplier_id) else {
+                continue;
+            };
+            if let Some(why) = super::warehouses::refusal(sup, &o) {
                 problems.push(why);
             }
-            if suppliers.iter().any(|s| s.id == p.supplier_id && s.archived) {
+            if sup.archived {
                 problems.push(format!(
                     "{} is archived: route these units to another supplier.",
                     p.supplier_name

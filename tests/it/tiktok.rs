@@ -133,6 +133,34 @@ impl Fixture {
     }
 }
 
+/// Runs the `podgate sandbox` command on a free port with these arguments (after
+/// `--listen`) and waits until it answers; returns the child and its base URL.
+pub async fn sandbox_command(args: &[&str]) -> (tokio::process::Child, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_podgate"))
+        .args(["sandbox", "--listen", &format!("127.0.0.1:{port}")])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    let mut ready = false;
+    for _ in 0..300 {
+        if reqwest::get(format!("{base}/sandbox/api/state")).await.is_ok() {
+            ready = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(ready, "podgate sandbox did not start");
+    (child, base)
+}
+
 pub fn weight() -> Weight {
     Weight {
         value: "340".into(),

@@ -20,13 +20,18 @@ pub enum Allocated {
 }
 
 impl Allocated {
+    /// The setting by its stored name.
+    pub fn parse(s: &str) -> Option<Allocated> {
+        match s {
+            "buy_and_warn" => Some(Allocated::BuyAndWarn),
+            "hold" => Some(Allocated::Hold),
+            _ => None,
+        }
+    }
+
     /// Reads the workspace's setting (unknown values read as buy-and-warn, the default).
     pub fn from_settings(s: &str) -> Allocated {
-        if s == "hold" {
-            Allocated::Hold
-        } else {
-            Allocated::BuyAndWarn
-        }
+        Self::parse(s).unwrap_or(Allocated::BuyAndWarn)
     }
 
     pub fn name(self) -> &'static str {

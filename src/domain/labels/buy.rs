@@ -112,13 +112,11 @@ impl TikTok {
             .collect();
         let key = shop.connection_id.to_string();
         let api = self.seller(&key).shop(&shop.cipher);
-        if p.status != "bought"
-            && let Some(why) = crate::domain::warehouses::refusal(&supplier, &o)
-        {
-            // The label would carry another supplier's ship-from: nothing is bought.
-            return self.fail(p.id, &needs_a_person(why)).await;
-        }
         if p.status != "bought" {
+            if let Some(why) = crate::domain::warehouses::refusal(&supplier, &o) {
+                // The label would carry another supplier's ship-from: nothing is bought.
+                return self.fail(p.id, &needs_a_person(why)).await;
+            }
             // Any earlier attempt may have reached TikTok: look before buying again.
             let adopted = if p.attempts > 1 {
                 self.reconcile(&api, &p, &o.tiktok_order_id, &line_ids).await?

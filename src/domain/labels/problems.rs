@@ -214,15 +214,12 @@ impl TikTok {
         allocated: &str,
     ) -> Result<(), DomainError> {
         let ws = seller_workspace(actor)?;
-        let allocated = match allocated {
-            "buy_and_warn" | "hold" => super::allocated::Allocated::from_settings(allocated),
-            _ => {
-                return Err(DomainError::invalid(
-                    "allocated_service",
-                    "Choose whether to buy TikTok's allocated service or hold the package.",
-                ));
-            }
-        };
+        let allocated = super::allocated::Allocated::parse(allocated).ok_or_else(|| {
+            DomainError::invalid(
+                "allocated_service",
+                "Choose whether to buy TikTok's allocated service or hold the package.",
+            )
+        })?;
         let carrier = carrier.trim().to_string();
         let rule = match rule {
             "cheapest" | "fastest" => rule.to_string(),

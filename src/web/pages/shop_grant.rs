@@ -96,27 +96,14 @@ async fn decide(
             "Nothing was connected; the authorization was discarded.",
         );
     }
-    let actor = owner.0.actor(&ip);
-    match tt
+    let attached = tt
         .attach(
-            &actor,
+            &owner.0.actor(&ip),
             &grant,
             "connected (authorized outside podgate, confirmed)",
         )
-        .await
-    {
-        Ok(shops) => {
-            for s in &shops {
-                super::shops::spawn_sync(tt, reg, s.id);
-            }
-            let names: Vec<&str> = shops.iter().map(|s| s.name.as_str()).collect();
-            Flashed::success(
-                "/shops",
-                format!("Connected {}. Orders are syncing now.", names.join(", ")),
-            )
-        }
-        Err(e) => Flashed::error("/shops", e.to_string()),
-    }
+        .await;
+    super::shops::connected(tt, reg, attached)
 }
 
 /// Routes of this page.

@@ -21,7 +21,7 @@ use crate::web::templates::{Flashed, Page};
 /// Private cookie binding an OAuth `state` to the browser session that started it.
 const OAUTH_STATE_COOKIE: &str = "podgate_oauth_state";
 
-pub(super) fn spawn_sync(tt: &TikTok, reg: &SyncRegistry, shop_id: i64) {
+fn spawn_sync(tt: &TikTok, reg: &SyncRegistry, shop_id: i64) {
     let (tt, reg) = (tt.clone(), reg.clone());
     tokio::spawn(async move {
         if let Err(e) = tt.sync_shop(&reg, shop_id).await {
@@ -131,7 +131,16 @@ async fn callback(
             ),
         };
     }
-    match tt.connect(&owner.0.actor(&ip), code).await {
+    connected(tt, reg, tt.connect(&owner.0.actor(&ip), code).await)
+}
+
+/// What the seller sees once shops are attached (from either path): their orders start syncing.
+pub(super) fn connected(
+    tt: &TikTok,
+    reg: &SyncRegistry,
+    attached: Result<Vec<crate::db::models::shop::Shop>, DomainError>,
+) -> Flashed {
+    match attached {
         Ok(shops) => {
             for s in &shops {
                 spawn_sync(tt, reg, s.id);

@@ -23,11 +23,7 @@ async fn page(
 ) -> Result<Page, WebError> {
     let ws = user.0.user.workspace_id;
     let s = suppliers::get(pool, ws, id).await?;
-    let linked = s
-        .warehouse_ids()
-        .iter()
-        .map(|x| x.to_string())
-        .collect::<Vec<_>>();
+    let linked = s.warehouse_ids();
     let shops: Vec<_> = tt
         .warehouses(ws)
         .await?
@@ -39,7 +35,7 @@ async fn page(
                 .map(|w| {
                     context! {
                         id => w.id, name => w.name, address => w.address.full_address,
-                        linked => linked.contains(&w.id), suggested => warehouses::suggested(&s, w),
+                        linked => linked.contains(&w.id.as_str()), suggested => warehouses::suggested(&s, w),
                         default => w.is_default, status => w.effect_status,
                     }
                 })

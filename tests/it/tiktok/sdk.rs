@@ -2,40 +2,21 @@
 //! the `podgate sandbox` command: its calls succeed and its webhook verifier accepts the
 //! sandbox's webhooks (`tests/sdk/tiktok_shop_api_check.py` does the calls).
 
-use std::time::Duration;
-
 #[tokio::test]
 async fn the_tiktok_shop_api_sdk_works_against_podgate_sandbox() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let _sandbox = tokio::process::Command::new(env!("CARGO_BIN_EXE_podgate"))
-        .args(["sandbox", "--listen", &format!("127.0.0.1:{port}")])
-        .args(["--app-key", "sdk-key", "--app-secret", "sdk-secret"])
-        .args([
-            "--redirect-url",
-            "http://127.0.0.1:9/cb",
-            "--seed",
-            "5",
-            "--orders",
-            "12",
-        ])
-        .stdout(std::process::Stdio::null())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut ready = false;
-    for _ in 0..300 {
-        if reqwest::get(format!("{base}/sandbox/api/state")).await.is_ok() {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(ready, "podgate sandbox did not start");
+    let (_sandbox, base) = super::sandbox_command(&[
+        "--app-key",
+        "sdk-key",
+        "--app-secret",
+        "sdk-secret",
+        "--redirect-url",
+        "http://127.0.0.1:9/cb",
+        "--seed",
+        "5",
+        "--orders",
+        "12",
+    ])
+    .await;
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/sdk/tiktok_shop_api_check.py");
     let out = tokio::process::Command::new("python3")
         .args([script, &base, "sdk-key", "sdk-secret"])

@@ -84,43 +84,19 @@ async fn webhooks_arrive_signed_and_are_retried_until_accepted() {
 
 #[tokio::test]
 async fn the_podgate_sandbox_command_serves_the_whole_flow() {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_podgate"))
-        .args([
-            "sandbox",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--app-key",
-            "k123",
-            "--app-secret",
-            "s456",
-        ])
-        .args([
-            "--redirect-url",
-            "http://127.0.0.1:9/cb",
-            "--seed",
-            "3",
-            "--orders",
-            "10",
-        ])
-        .stdout(std::process::Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    let mut ready = false;
-    for _ in 0..300 {
-        if reqwest::get(format!("{base}/sandbox/api/state")).await.is_ok() {
-            ready = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(ready, "podgate sandbox did not start");
+    let (mut child, base) = sandbox_command(&[
+        "--app-key",
+        "k123",
+        "--app-secret",
+        "s456",
+        "--redirect-url",
+        "http://127.0.0.1:9/cb",
+        "--seed",
+        "3",
+        "--orders",
+        "10",
+    ])
+    .await;
     let cfg = TikTokConfig {
         api_base: base.clone(),
         auth_base: base.clone(),
