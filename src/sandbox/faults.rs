@@ -8,6 +8,8 @@ use rand::RngExt;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
+use crate::tiktok::codes;
+
 /// One set of fault knobs.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
 #[serde(default)]
@@ -30,6 +32,9 @@ pub struct FaultSettings {
     pub timeout_ms: u64,
     /// The next N calls are answered with HTTP 429 (counts down).
     pub burst_429: u32,
+    /// The next N calls are answered 105002 "access token expired", whatever the token
+    /// (counts down): TikTok refusing even a freshly refreshed token.
+    pub burst_expired: u32,
     /// Share of shipping-document calls (0–1) answered "document still generating".
     pub doc_generating_rate: f64,
 }
@@ -89,6 +94,16 @@ impl Faults {
                 Injected::Error {
                     code: 36009002,
                     http: 429,
+                },
+            );
+        }
+        if s.burst_expired > 0 {
+            s.burst_expired -= 1;
+            return (
+                latency,
+                Injected::Error {
+                    code: codes::EXPIRED_TOKEN,
+                    http: 401,
                 },
             );
         }

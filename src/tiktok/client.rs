@@ -319,6 +319,16 @@ impl TikTokClient {
                     super::retries::RetryLog::record(call.endpoint, &e);
                     self.refresh_single_flight(store, key, &token).await?;
                 }
+                // Every refresh worked (an ended authorization fails the refresh itself, with
+                // 36004001/36004005) and TikTok still says "expired": its hiccup, not the
+                // seller's. Said as transient, so a label is retried later instead of failed
+                // with "reconnect the shop".
+                Err(e) if e.class == ErrorClass::ExpiredToken => {
+                    return Err(ApiError {
+                        class: ErrorClass::Transient,
+                        ..e
+                    });
+                }
                 // 36009004 is also TikTok's answer to an access token it no longer knows (a
                 // revoked authorization): one refresh tells that apart from a configuration
                 // error. If the refresh is refused for the same reason, the first answer

@@ -175,6 +175,37 @@ async fn a_batch_completes_through_errors_429_bursts_and_timeouts() {
     assert_eq!(state.duplicate_labels, 0);
 }
 
+/// CI found it: a call whose last attempt met 105002 (after refreshes that worked) ended its
+/// package "failed, reconnect the shop", a bought label included.
+#[rocket::async_test]
+async fn tiktok_refusing_fresh_tokens_delays_a_label_but_never_fails_it() {
+    let (app, sb, _, _) = routed_app().await;
+    let actor = owner_actor(&app).await;
+    let ids: Vec<i64> = ready_orders(&app).await.into_iter().take(1).collect();
+    let tt = Arc::new(app.services.tiktok.clone());
+    let started = tt.start_labels(&actor, ids).await.unwrap();
+    // More 105002s in a row than one call has attempts (6).
+    sb.sandbox.world.lock().unwrap().faults.global.burst_expired = 7;
+    let store = LabelStore {
+        dir: app.dir.path().join("labels"),
+    };
+    let progress = tt.run_labels(&store, started.job_id, 1).await.unwrap();
+    assert_eq!(
+        (progress.done, progress.failed),
+        (started.planned, 0),
+        "{progress:?}"
+    );
+    let state = sb.sandbox.state();
+    assert_eq!(state.errors["105002"], 7);
+    assert_eq!(state.purchases as usize, started.planned);
+    assert_eq!(state.duplicate_labels, 0);
+    let (_, page) = app.get("/shops").await;
+    assert!(
+        !page.contains("Reconnect"),
+        "the shop is not said to need reconnecting:\n{page}"
+    );
+}
+
 #[rocket::async_test]
 async fn a_seller_buys_labels_from_the_orders_list_and_previews_one() {
     let (app, sb, _, _) = routed_app().await;
