@@ -33,7 +33,7 @@ pub struct Services {
     pub sync: crate::domain::sync::SyncRegistry,
     pub labels: crate::domain::labels::LabelStore,
     pub label_jobs: crate::domain::labels::JobRunner,
-    pub batches: crate::batches::Batches,
+    pub batches: crate::domain::batches::Batches,
     /// None when no SMTP server is configured (mail then waits in the outbox).
     pub mailer: Option<crate::mail::Mailer>,
 }
@@ -55,7 +55,7 @@ impl Services {
             _ => None,
         };
         Ok(Services {
-            batches: crate::batches::Batches {
+            batches: crate::domain::batches::Batches {
                 pool: pool.clone(),
                 labels: labels.clone(),
                 dir: config
@@ -181,7 +181,7 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
         shutdown.clone(),
     ));
     // Rocket listens on loopback only; the front door owns the public address and its limits.
-    let front_key = hex::encode(crate::secrets::random_bytes::<16>());
+    let front_key = hex::encode(crate::crypto::random_bytes::<16>());
     let (upstream_tx, upstream_rx) = tokio::sync::watch::channel(None);
     let rocket_figment = figment
         .merge(("address", "127.0.0.1"))

@@ -53,7 +53,7 @@ POSTER-,prefix,100,Mug Works (demo),PST18,200,24,3,3,https://cdn.example.com/pri
 TOTE-,prefix,100,Mug Works (demo),TOTE15,250,15,15,1,https://cdn.example.com/print/tote.png,\n";
 
 fn password() -> String {
-    format!("demo-{}", &crate::domain::tokens::new_token()[..12])
+    format!("demo-{}", &crate::crypto::new_token()[..12])
 }
 
 /// Seeds the demo on the first start (or reads what an earlier start wrote); prints it.

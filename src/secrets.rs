@@ -7,13 +7,6 @@ use std::path::Path;
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 
-/// Fills a buffer from the operating system's CSPRNG.
-pub fn random_bytes<const N: usize>() -> [u8; N] {
-    let mut buf = [0u8; N];
-    getrandom::fill(&mut buf).expect("the operating system's random source failed");
-    buf
-}
-
 /// Returns the configured secret, or the one stored in `<dir>/<name>`, creating it when absent.
 pub fn load_or_create(
     configured: Option<&str>,

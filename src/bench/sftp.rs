@@ -31,7 +31,7 @@ pub struct SftpBench {
 /// Writes a sealed batch of random bytes for a supplier (a stand-in for a very large batch).
 pub async fn synthetic_batch(
     pool: &DbPool,
-    batches: &crate::batches::Batches,
+    batches: &crate::domain::batches::Batches,
     workspace_id: i64,
     supplier_id: i64,
     size: u64,
@@ -64,7 +64,7 @@ pub async fn synthetic_batch(
         }
         f.flush()?;
         drop(f);
-        crate::batches::pack::sha256_of(&mut std::fs::File::open(&p2)?)
+        crate::domain::batches::sha256_of(&mut std::fs::File::open(&p2)?)
     })
     .await??;
     let id = b.id;

@@ -12,8 +12,8 @@ use crate::db::models::{login_attempt, now};
 use crate::db::{AnyConnection, DbPool};
 
 use super::sessions::SignedIn;
-use super::tokens::{hash_token, new_token};
 use super::{DomainError, FieldError, passwords};
+use crate::crypto::{hash_token, new_token};
 
 /// How long an invitation link stays valid.
 pub const INVITE_TTL_DAYS: i64 = 7;

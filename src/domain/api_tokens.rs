@@ -7,7 +7,7 @@ use crate::db::models::audit::{self, Actor};
 use crate::db::models::user::Role;
 
 use super::DomainError;
-use super::tokens::{hash_token, new_token};
+use crate::crypto::{hash_token, new_token};
 
 /// The prefix that makes a podgate token recognizable (in logs, secret scanners).
 pub const PREFIX: &str = "pgt_";

@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod batches;
 pub mod catalog;
 pub mod labels;
 pub mod leases;
@@ -18,7 +19,6 @@ pub mod spreadsheet;
 pub mod suppliers;
 pub mod sync;
 pub mod throttle;
-pub mod tokens;
 pub mod warehouses;
 
 use crate::db::DbError;

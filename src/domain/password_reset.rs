@@ -11,8 +11,8 @@ use crate::db::models::session::Session;
 use crate::db::models::user::User;
 use crate::db::models::{mail, now, password_reset};
 
-use super::tokens::{hash_token, new_token};
 use super::{DomainError, FieldError, passwords};
+use crate::crypto::{hash_token, new_token};
 
 /// How long a reset link works.
 pub const TTL_MINUTES: i64 = 30;

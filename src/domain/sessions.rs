@@ -10,8 +10,8 @@ use crate::db::models::session::Session;
 use crate::db::models::user::User;
 
 use super::throttle::LoginPolicy;
-use super::tokens::{hash_token, new_token};
 use super::{DomainError, passwords};
+use crate::crypto::{hash_token, new_token};
 
 /// Checks an email and password, with throttling per address and per address + account
 /// (see [`super::throttle`]): the attempt is reserved before the password is verified. A

@@ -67,7 +67,7 @@ pub async fn create(
         .iter()
         .map(ToString::to_string)
         .collect();
-    let password = with_password.then(|| crate::domain::tokens::new_token()[..24].to_string());
+    let password = with_password.then(|| crate::crypto::new_token()[..24].to_string());
     let hash = match &password {
         Some(p) => Some(passwords::hash(p).await?),
         None => None,

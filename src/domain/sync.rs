@@ -132,7 +132,7 @@ pub fn apply_orders(
                         "system",
                     )?;
                     let held = if to == "CANCELLED" {
-                        super::labels::hold_cancelled_order(conn, id)?
+                        super::batches::handoff::hold_cancelled_order(conn, id)?
                     } else {
                         0
                     };

@@ -183,7 +183,7 @@ fn rocket(sb: Sandbox, listen: SocketAddr) -> Rocket<Build> {
         .merge(("log_level", rocket::config::LogLevel::Off))
         .merge(("cli_colors", false))
         // The sandbox keeps no cookies, but Rocket refuses release builds without a key.
-        .merge(("secret_key", crate::secrets::random_bytes::<64>().to_vec()))
+        .merge(("secret_key", crate::crypto::random_bytes::<64>().to_vec()))
         .merge(("shutdown.ctrlc", false))
         .merge(("limits.bytes", "4 MiB"))
         .merge(("limits.form", "64 KiB"))

@@ -10,10 +10,10 @@ use std::sync::Arc;
 use russh_sftp::protocol::{File, FileAttributes, Status, StatusCode};
 use russh_sftp::server::StatusReply;
 
-use crate::batches::files::{BatchFile, Source};
 use crate::db::models::batch::{self, Batch};
 use crate::db::models::sftp::{self as sftp_db, SftpLogin};
 use crate::domain::DomainError;
+use crate::domain::batches::files::{BatchFile, Source};
 
 use super::Gateway;
 use super::vfs::{self, Area, Node, PathError};
@@ -151,7 +151,7 @@ impl DropView {
             Entry::Batch(b, f) => {
                 let size = match f {
                     BatchFile::Zip => b.zip_bytes.unwrap_or(0) as u64,
-                    _ => crate::batches::pack::sha256_file_line(
+                    _ => crate::domain::batches::sha256_file_line(
                         b.zip_sha256.as_deref().unwrap_or(""),
                         &b.zip_name(),
                     )

@@ -14,11 +14,11 @@ use russh_sftp::protocol::{
 };
 use russh_sftp::server::StatusReply;
 
-use crate::batches::files::{BatchFile, Source};
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::batch::Batch;
 use crate::db::models::sftp::SftpLogin;
 use crate::domain::DomainError;
+use crate::domain::batches::files::{BatchFile, Source};
 
 use super::Gateway;
 use super::drop_view::{DropView, Entry, db_err, dir_attrs, err, file_attrs, ok, path_err};

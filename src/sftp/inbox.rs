@@ -4,11 +4,11 @@
 
 use sha2::{Digest, Sha256};
 
-use crate::batches::ackfile::{self, Format};
-use crate::batches::acks::{AckError, LineError};
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::sftp::{self, NewUpload, SftpLogin};
 use crate::domain::DomainError;
+use crate::domain::batches::ackfile::{self, Format};
+use crate::domain::batches::acks::{AckError, LineError};
 
 use super::Gateway;
 

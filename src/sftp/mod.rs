@@ -24,8 +24,8 @@ use anyhow::Context;
 use russh::keys::{Algorithm, HashAlg, PrivateKey};
 use tokio_util::sync::CancellationToken;
 
-use crate::batches::Batches;
 use crate::db::DbPool;
+use crate::domain::batches::Batches;
 use crate::net::limits::{Gate, GateLimits};
 
 use defender::{Defender, DefenderConfig};

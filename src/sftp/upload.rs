@@ -17,7 +17,7 @@ use super::Gateway;
 use super::drop_view::err;
 
 /// The largest upload accepted in the inbox.
-pub const MAX_UPLOAD: u64 = crate::batches::ackfile::MAX_FILE_BYTES as u64;
+pub const MAX_UPLOAD: u64 = crate::domain::batches::ackfile::MAX_FILE_BYTES as u64;
 
 /// An upload being written.
 pub struct Upload {
@@ -74,7 +74,7 @@ impl Upload {
         std::fs::create_dir_all(&dir).map_err(|_| err(StatusCode::Failure, "cannot store uploads now"))?;
         let staging = dir.join(format!(
             "{}.{}",
-            hex::encode(crate::secrets::random_bytes::<8>()),
+            hex::encode(crate::crypto::random_bytes::<8>()),
             name
         ));
         let file =

@@ -133,7 +133,7 @@ mod tests {
             assert!(valid_name(&r), "{r}");
             assert!(r.ends_with(".result.csv"));
         }
-        let l = crate::batches::manifest::label_file(1, "../../etc/passwd", "a b\nc");
+        let l = crate::domain::batches::label_file(1, "../../etc/passwd", "a b\nc");
         assert!(valid_name(&l) && !l.contains(".."), "{l}");
     }
 

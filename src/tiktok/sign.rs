@@ -50,7 +50,7 @@ pub fn webhook_signature(app_key: &str, secret: &str, body: &[u8]) -> String {
 /// Checks a webhook's `Authorization` header against the raw body, in constant time.
 pub fn verify_webhook(app_key: &str, secret: &str, body: &[u8], header: &str) -> bool {
     let expected = webhook_signature(app_key, secret, body);
-    crate::domain::tokens::constant_time_eq(&expected, header.trim())
+    crate::crypto::constant_time_eq(&expected, header.trim())
 }
 
 #[cfg(test)]

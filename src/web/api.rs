@@ -8,15 +8,15 @@ use rocket::request::{FromRequest, Outcome, Request};
 use rocket::serde::json::Json;
 use rocket::{Route, State, get, post, routes};
 
-use crate::batches::Batches;
-use crate::batches::ackfile::{self, Format};
-use crate::batches::acks::AckError;
-use crate::batches::views;
 use crate::db::DbPool;
 use crate::db::models::api_token::ApiToken;
 use crate::db::models::audit::{Actor, Channel};
 use crate::db::models::batch;
 use crate::db::models::user::Role;
+use crate::domain::batches::Batches;
+use crate::domain::batches::ackfile::{self, Format};
+use crate::domain::batches::acks::AckError;
+use crate::domain::batches::views;
 use crate::domain::{DomainError, api_tokens};
 use crate::web::errors::WebError;
 use crate::web::guards::ClientIp;
@@ -151,7 +151,7 @@ async fn acks(
         .into_bytes()
         .await
         .map_err(|e| DomainError::Internal(e.to_string()))?;
-    let refused = |lines: Vec<crate::batches::acks::LineError>, not_applied: usize| {
+    let refused = |lines: Vec<crate::domain::batches::acks::LineError>, not_applied: usize| {
         AckReply::Refused(Json(serde_json::json!({
             "error": {
                 "code": "invalid_acks",

@@ -13,7 +13,7 @@ use rocket::outcome::Outcome;
 use rocket::request::Request;
 
 use crate::config::AppConfig;
-use crate::domain::tokens::{constant_time_eq, hash_token, new_token};
+use crate::crypto::{constant_time_eq, hash_token, new_token};
 
 use super::guards::{SESSION_COOKIE, app_cookie};
 

@@ -26,7 +26,7 @@ impl Fairing for RequestLog {
     }
 
     async fn on_request(&self, req: &mut Request<'_>, _: &mut Data<'_>) {
-        let id = hex::encode(crate::secrets::random_bytes::<8>());
+        let id = hex::encode(crate::crypto::random_bytes::<8>());
         req.local_cache(|| RequestId(id));
         req.local_cache(|| Started(Instant::now()));
     }

@@ -64,7 +64,7 @@ pub fn client_ip(req: &Request<'_>) -> Option<std::net::IpAddr> {
     let relayed = req.rocket().state::<FrontKey>().is_some_and(|k| {
         req.headers()
             .get_one(FRONT_KEY_HEADER)
-            .is_some_and(|v| crate::domain::tokens::constant_time_eq(v, &k.0))
+            .is_some_and(|v| crate::crypto::constant_time_eq(v, &k.0))
     });
     if relayed {
         return req

@@ -13,7 +13,7 @@ use std::task::{Context, Poll};
 
 use tokio::io::{AsyncRead, AsyncSeek, ReadBuf};
 
-use crate::batches::files::Source;
+use crate::domain::batches::files::Source;
 
 /// The `Range` header of a request, if any.
 pub struct RangeHeader(pub Option<String>);

@@ -442,7 +442,7 @@ async fn every_route_answers_every_kind_of_caller_as_the_matrix_says() {
 async fn api_tokens_see_only_their_supplier(owner: &TestApp, shirts: i64, mugs: i64, package: &str) {
     let token = |sup: i64| {
         let hash_input = format!("pgt_matrix{sup}");
-        let hash = podgate::domain::tokens::hash_token(&hash_input);
+        let hash = podgate::crypto::hash_token(&hash_input);
         (hash_input, hash)
     };
     for sup in [shirts, mugs] {

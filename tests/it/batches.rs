@@ -117,7 +117,7 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
         let line = format!("{}  {name}", hex::encode(Sha256::digest(body)));
         assert!(sums.lines().any(|l| l == line), "{name} checksum in {sums}");
     }
-    let manifest: podgate::batches::manifest::Manifest = serde_json::from_slice(&entries[6].1).unwrap();
+    let manifest: podgate::domain::batches::Manifest = serde_json::from_slice(&entries[6].1).unwrap();
     assert_eq!(manifest.packages.len(), 4);
     let merged = lopdf::Document::load_mem(&entries[4].1).unwrap();
     assert_eq!(
@@ -144,7 +144,7 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
     // Packing the same batch again gives the same bytes.
     let again = tempfile::tempdir().unwrap();
     let store = app.services.labels.clone();
-    let re = podgate::batches::pack::pack(again.path(), b.id, &manifest, &|sha| store.path(sha)).unwrap();
+    let re = podgate::domain::batches::pack(again.path(), b.id, &manifest, &|sha| store.path(sha)).unwrap();
     assert_eq!(re.zip_sha256, b.zip_sha256.clone().unwrap(), "deterministic");
 
     // The supplier's contacts are told (queued in the outbox; delivery is tested below).

@@ -36,7 +36,7 @@ impl TestDb {
             "postgres" => {
                 let admin = std::env::var("PODGATE_TEST_POSTGRES_URL")
                     .expect("PODGATE_TEST_BACKEND=postgres needs PODGATE_TEST_POSTGRES_URL");
-                let schema = format!("t_{}", hex::encode(podgate::secrets::random_bytes::<6>()));
+                let schema = format!("t_{}", hex::encode(podgate::crypto::random_bytes::<6>()));
                 let mut c = diesel::PgConnection::establish(&admin).expect("connect to the test PostgreSQL");
                 c.batch_execute(&format!("CREATE SCHEMA {schema}"))
                     .expect("create schema");

@@ -199,8 +199,8 @@ impl Rig {
             let sup = podgate::domain::suppliers::create(&self.pool, &actor, input)
                 .await
                 .unwrap();
-            let token = format!("pgt_{}", podgate::domain::tokens::new_token());
-            let hash = podgate::domain::tokens::hash_token(&token);
+            let token = format!("pgt_{}", podgate::crypto::new_token());
+            let hash = podgate::crypto::hash_token(&token);
             let ws = owner.workspace_id;
             q(&self.pool, move |c| {
                 podgate::db::models::api_token::create(c, ws, sup, "ERP", &hash, "test")

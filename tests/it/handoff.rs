@@ -5,8 +5,8 @@
 
 use rocket::http::Status;
 
-use podgate::batches::ackfile::{self, Format};
 use podgate::db::models::audit::{Actor, Channel};
+use podgate::domain::batches::ackfile::{self, Format};
 
 use crate::batches::{buy, orders_for, publish};
 use crate::common::TestApp;
@@ -229,7 +229,7 @@ async fn an_ack_file_reports_every_bad_line_of_every_kind_at_once() {
         ..Actor::anonymous(None, Channel::Sftp)
     };
     let e = match app.services.batches.acknowledge(&sup, shirts, set).await {
-        Err(podgate::batches::acks::AckError::Refused(r)) => r,
+        Err(podgate::domain::batches::acks::AckError::Refused(r)) => r,
         other => panic!("refused expected: {other:?}"),
     };
     let lines: Vec<usize> = e.lines.iter().map(|l| l.line).collect();

@@ -4,7 +4,7 @@
 
 use proptest::prelude::*;
 
-use podgate::batches::ackfile::{self, Format};
+use podgate::domain::batches::ackfile::{self, Format};
 
 fn header() -> impl Strategy<Value = String> {
     prop::sample::subsequence(

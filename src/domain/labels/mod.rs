@@ -8,7 +8,6 @@
 pub mod allocated;
 mod buy;
 mod problems;
-mod reroute;
 mod runner;
 pub mod service;
 mod store;
@@ -25,8 +24,8 @@ pub use super::seller_workspace;
 use super::shops::TikTok;
 
 pub use buy::LEASE_SECS;
-pub use problems::{VOID_ADVICE, hold_cancelled_order};
-pub use reroute::{RerouteChoice, RerouteOptions};
+pub use problems::VOID_ADVICE;
+
 pub use runner::JobRunner;
 pub use store::LabelStore;
 
@@ -40,7 +39,7 @@ pub fn worker_id() -> &'static str {
             "{}-{}-{}",
             host.trim(),
             std::process::id(),
-            hex::encode(crate::secrets::random_bytes::<2>())
+            hex::encode(crate::crypto::random_bytes::<2>())
         )
     })
 }

@@ -1,14 +1,13 @@
 //! Label problems the seller acts on, each an explicit, recorded action: voiding a label,
 //! buying it again, retrying failures, cancelling what is left of a job, choosing how services
-//! are picked. A label whose order is cancelled after purchase is held back from handoff.
+//! are picked. What a void means for a label already handed over is the batches' rule
+//! ([`crate::domain::batches::handoff`]).
 
 use crate::db::AnyConnection;
 use crate::db::models::audit::{self, Actor};
-use crate::db::models::batch;
+use crate::db::models::order;
 use crate::db::models::package;
-use crate::db::models::supplier::Supplier;
 use crate::db::models::workspace::Workspace;
-use crate::db::models::{mail, order};
 
 use super::super::DomainError;
 use super::super::shops::TikTok;
@@ -17,54 +16,6 @@ use super::{Started, seller_workspace};
 
 /// What the seller must do after voiding: TikTok's API has no call to cancel a label.
 pub const VOID_ADVICE: &str = "Cancel the label in TikTok Seller Center too, to get the postage back and free the units for a new label.";
-
-/// Holds back from handoff every label of an order TikTok cancelled, and cancels packages not
-/// bought yet; records it on the order. Returns how many labels were held.
-pub fn hold_cancelled_order(conn: &mut AnyConnection, order_id: i64) -> Result<usize, DomainError> {
-    let reason =
-        "The order was cancelled after this label was bought: it is kept out of handoff. Void the label.";
-    let held = package::hold_for_cancelled_order(conn, order_id, reason)?;
-    // Labels already handed over: the supplier must pull them (and say so).
-    for bp in batch::request_pull(conn, order_id)? {
-        let p = package::find(conn, bp.package_id)?;
-        let b = batch::find(conn, bp.batch_id)?;
-        let Some(sup) = Supplier::find_in_workspace(conn, p.workspace_id, p.supplier_id)? else {
-            continue;
-        };
-        let o = order::find_in_workspace(conn, p.workspace_id, order_id)?.ok_or(DomainError::NotFound)?;
-        let tt = p.tiktok_package_id.clone().unwrap_or_default();
-        let (subject, body) = crate::mail::texts::pull_request(&sup, &o.tiktok_order_id, &tt, b.seq);
-        for to in sup.contact_emails() {
-            mail::enqueue(conn, Some(p.workspace_id), "pull", &to, &subject, &body)?;
-        }
-        let (subject, body) = crate::mail::texts::pull_requested_seller(&sup, &o.tiktok_order_id, &tt);
-        for u in crate::db::models::user::User::list_in_workspace(conn, p.workspace_id)?
-            .iter()
-            .filter(|u| u.role == "owner" && !u.disabled)
-        {
-            mail::enqueue(conn, Some(p.workspace_id), "pull", &u.email, &subject, &body)?;
-        }
-        order::add_event(
-            conn,
-            order_id,
-            "pull",
-            &format!("{} asked to pull package {tt} from batch {}", sup.name, b.seq),
-            "podgate",
-            "system",
-        )?;
-    }
-    if held > 0 {
-        order::add_event(
-            conn,
-            order_id,
-            "exception",
-            &format!("{held} label(s) held back from handoff: the order was cancelled after purchase"),
-            "podgate",
-            "system",
-        )?;
-    }
-    Ok(held)
-}
 
 impl TikTok {
     /// Voids a bought label in podgate (it never goes to a supplier), with the reason.
@@ -89,7 +40,7 @@ impl TikTok {
                         )));
                     }
                     let tt = p.tiktok_package_id.clone().unwrap_or_default();
-                    handoff_after_void(c, &p)?;
+                    crate::domain::batches::handoff::after_void(c, &p)?;
                     order::add_event(
                         c,
                         p.order_id,
@@ -285,32 +236,6 @@ impl TikTok {
             })
             .await
     }
-}
-
-/// A voided label already handed to a supplier: a rejected one just leaves its batch; any
-/// other is pulled (the supplier is asked, by portal banner and mail, to answer "pulled" or
-/// "already shipped").
-fn handoff_after_void(c: &mut AnyConnection, p: &package::Package) -> Result<(), DomainError> {
-    let Some(bp) = batch::active_of_package(c, p.id)? else {
-        return Ok(());
-    };
-    if bp.ack_status == "rejected" {
-        batch::deactivate(c, bp.id)?;
-        return Ok(());
-    }
-    if bp.pull_requested_at.is_none() {
-        batch::request_pull_rows(c, &[bp.id])?;
-        let b = batch::find(c, bp.batch_id)?;
-        if let Some(sup) = Supplier::find_in_workspace(c, p.workspace_id, p.supplier_id)? {
-            let o = order::find_in_workspace(c, p.workspace_id, p.order_id)?.ok_or(DomainError::NotFound)?;
-            let tt = p.tiktok_package_id.clone().unwrap_or_default();
-            let (subject, body) = crate::mail::texts::pull_request(&sup, &o.tiktok_order_id, &tt, b.seq);
-            for to in sup.contact_emails() {
-                mail::enqueue(c, Some(p.workspace_id), "pull", &to, &subject, &body)?;
-            }
-        }
-    }
-    Ok(())
 }
 
 fn job_of_workspace(c: &mut AnyConnection, ws: i64, job_id: i64) -> Result<(), DomainError> {

@@ -22,7 +22,7 @@ impl LabelStore {
         tokio::fs::create_dir_all(&self.dir).await?;
         let tmp = self.dir.join(format!(
             ".{sha}.{}.tmp",
-            hex::encode(crate::secrets::random_bytes::<4>())
+            hex::encode(crate::crypto::random_bytes::<4>())
         ));
         tokio::fs::write(&tmp, pdf).await?;
         tokio::fs::rename(&tmp, &path).await?;
@@ -51,7 +51,7 @@ impl LabelStore {
             .map_err(std::io::Error::other)??;
         let tmp = self.dir.join(format!(
             ".{sha256}.{}.png.tmp",
-            hex::encode(crate::secrets::random_bytes::<4>())
+            hex::encode(crate::crypto::random_bytes::<4>())
         ));
         tokio::fs::write(&tmp, png).await?;
         tokio::fs::rename(&tmp, &path).await?;

@@ -7,12 +7,11 @@ use minijinja::context;
 use rocket::http::ContentType;
 use rocket::{FromForm, Route, State, get, post, routes};
 
-use crate::batches::Batches;
-use crate::batches::files::BatchFile;
-use crate::batches::views;
 use crate::db::DbPool;
 use crate::domain::DomainError;
-use crate::domain::shops::TikTok;
+use crate::domain::batches::Batches;
+use crate::domain::batches::files::BatchFile;
+use crate::domain::batches::views;
 use crate::web::csrf::CsrfForm;
 use crate::web::errors::WebError;
 use crate::web::guards::{ClientIp, CurrentUser};
@@ -130,24 +129,27 @@ crate::csrf_form!(RerouteForm);
 /// label, those that would need a new label (and what it costs), and the confirmation.
 #[get("/packages/<id>/reroute")]
 async fn reroute_page(
-    tt: &State<TikTok>,
+    batches: &State<Batches>,
     user: CurrentUser,
     ip: ClientIp,
     id: i64,
 ) -> Result<Page, WebError> {
-    let o = tt.reroute_options(&user.actor(&ip), id).await?;
+    let o = batches.reroute_options(&user.actor(&ip), id).await?;
     Ok(Page::new("reroute.html", context! { o }))
 }
 
 #[post("/packages/<id>/reroute", data = "<form>")]
 async fn reroute(
-    tt: &State<TikTok>,
+    batches: &State<Batches>,
     user: CurrentUser,
     ip: ClientIp,
     id: i64,
     form: CsrfForm<RerouteForm>,
 ) -> Result<Flashed, WebError> {
-    match tt.reroute_package(&user.actor(&ip), id, form.0.supplier).await {
+    match batches
+        .reroute_package(&user.actor(&ip), id, form.0.supplier)
+        .await
+    {
         Ok(to) => Ok(Flashed::success(
             "/batches",
             format!("The label moves to {to}'s next batch."),

@@ -6,11 +6,11 @@
 use minijinja::context;
 use rocket::{FromForm, Route, State, get, post, routes};
 
-use crate::batches::Batches;
-use crate::batches::acks::{AckError, AckLine, AckStatus, Target};
-use crate::batches::views;
 use crate::db::DbPool;
 use crate::db::models::batch;
+use crate::domain::batches::Batches;
+use crate::domain::batches::acks::{AckError, AckLine, AckStatus, Target};
+use crate::domain::batches::views;
 use crate::domain::{DomainError, api_tokens, suppliers};
 use crate::web::csrf::{CsrfForm, EmptyForm};
 use crate::web::errors::{WebError, flash_refusal};

@@ -9,10 +9,10 @@ use rocket::serde::json::Json;
 use rocket::{Route, State, get, post, routes};
 
 use crate::config::AppConfig;
+use crate::crypto::{constant_time_eq, new_token};
 use crate::domain::DomainError;
 use crate::domain::shops::TikTok;
 use crate::domain::sync::SyncRegistry;
-use crate::domain::tokens::{constant_time_eq, new_token};
 use crate::web::csrf::{CsrfForm, EmptyForm};
 use crate::web::errors::WebError;
 use crate::web::guards::{ClientIp, CurrentUser, OwnerUser, cookie_with};

@@ -85,7 +85,7 @@ pub(super) async fn check_batches_and_acks(rig: &Rig) {
     assert_eq!(batches.len(), 2, "one batch per supplier: {batches:?}");
     for (id, status, count, sha) in &batches {
         assert_eq!(status, "sealed", "batch {id}");
-        let zip = std::fs::read(podgate::batches::pack::zip_path(&rig.services.batches.dir, *id)).unwrap();
+        let zip = std::fs::read(podgate::domain::batches::zip_path(&rig.services.batches.dir, *id)).unwrap();
         assert_eq!(
             Some(hex::encode(sha2::Sha256::digest(&zip))),
             *sha,

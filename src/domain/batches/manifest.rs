@@ -52,7 +52,7 @@ pub struct Manifest {
 }
 
 /// The CSV header (artwork columns follow, two per placement).
-pub const CSV_COLUMNS: [&str; 15] = [
+const CSV_COLUMNS: [&str; 15] = [
     "batch",
     "position",
     "order_id",

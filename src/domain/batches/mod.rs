@@ -7,12 +7,19 @@
 
 pub mod ackfile;
 pub mod acks;
-pub mod cutoff;
+pub mod clock;
 pub mod files;
-pub mod manifest;
-pub mod merge;
-pub mod pack;
+pub mod handoff;
+mod manifest;
+mod merge;
+mod pack;
+pub mod reroute;
 pub mod views;
+
+// Packing is this module's own business; outside it, only the factory-facing manifest format,
+// where a batch's zip lives, and the checksum lines a drop shows.
+pub use manifest::{Manifest, label_file};
+pub use pack::{pack, sha256_file_line, sha256_of, zip_path};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -27,7 +34,7 @@ use crate::db::{AnyConnection, DbPool};
 use crate::domain::labels::LabelStore;
 use crate::domain::{DomainError, seller_workspace};
 
-use manifest::{ArtworkRef, Line, Manifest, PackageEntry, label_file, rfc3339};
+use manifest::{ArtworkRef, Line, PackageEntry, rfc3339};
 
 /// The batch service, shared by every channel.
 #[derive(Clone)]

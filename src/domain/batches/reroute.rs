@@ -9,10 +9,9 @@ use crate::db::models::package::{self, Package};
 use crate::db::models::supplier::Supplier;
 use crate::db::models::{batch, order};
 
-use super::super::DomainError;
-use super::super::routing::Router;
-use super::super::shops::TikTok;
-use super::seller_workspace;
+use super::Batches;
+use crate::domain::routing::Router;
+use crate::domain::{DomainError, seller_workspace};
 
 /// A supplier the package could go to.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -111,7 +110,7 @@ fn options(c: &mut AnyConnection, ws: i64, package_id: i64) -> Result<RerouteOpt
     })
 }
 
-impl TikTok {
+impl Batches {
     /// The suppliers a rejected package can move to, and those that would need a new label.
     pub async fn reroute_options(
         &self,

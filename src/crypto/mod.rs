@@ -1,5 +1,10 @@
-//! Encryption at rest for TikTok tokens: AES-256-GCM with the deployment's `token_key`, a random
-//! 96-bit nonce per value, stored as base64(nonce || ciphertext).
+//! podgate's cryptography in one place: encryption at rest for TikTok tokens (AES-256-GCM with
+//! the deployment's `token_key`, a random 96-bit nonce per value, stored as
+//! base64(nonce || ciphertext)), and random tokens, their hashes and comparisons ([`tokens`]).
+
+pub mod tokens;
+
+pub use tokens::{constant_time_eq, hash_token, new_token, random_bytes};
 
 use aes_gcm::aead::{Aead, KeyInit};
 use aes_gcm::{Aes256Gcm, Nonce};
@@ -27,7 +32,7 @@ impl TokenCipher {
 
     /// Encrypts a value.
     pub fn encrypt(&self, plain: &str) -> String {
-        let nonce_bytes = crate::secrets::random_bytes::<12>();
+        let nonce_bytes = random_bytes::<12>();
         let ct = self
             .cipher
             .encrypt(Nonce::from_slice(&nonce_bytes), plain.as_bytes())

@@ -70,7 +70,7 @@ fn tmp_name(path: &Path) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(format!(
         ".{}.tmp",
-        hex::encode(crate::secrets::random_bytes::<4>())
+        hex::encode(crate::crypto::random_bytes::<4>())
     ));
     PathBuf::from(s)
 }

@@ -1,0 +1,83 @@
+//! The handoff rules for labels already in a supplier's hands: a cancelled order's labels are
+//! held back (and pulled from published batches, with mail to the supplier and the owners); a
+//! voided label leaves its batch or is pulled. Called inside the caller's transaction, from
+//! order sync and from voiding.
+
+use crate::db::AnyConnection;
+use crate::db::models::supplier::Supplier;
+use crate::db::models::{batch, mail, order, package};
+use crate::domain::DomainError;
+
+/// Holds back from handoff every label of an order TikTok cancelled, and cancels packages not
+/// bought yet; records it on the order. Returns how many labels were held.
+pub fn hold_cancelled_order(conn: &mut AnyConnection, order_id: i64) -> Result<usize, DomainError> {
+    let reason =
+        "The order was cancelled after this label was bought: it is kept out of handoff. Void the label.";
+    let held = package::hold_for_cancelled_order(conn, order_id, reason)?;
+    // Labels already handed over: the supplier must pull them (and say so).
+    for bp in batch::request_pull(conn, order_id)? {
+        let p = package::find(conn, bp.package_id)?;
+        let b = batch::find(conn, bp.batch_id)?;
+        let Some(sup) = Supplier::find_in_workspace(conn, p.workspace_id, p.supplier_id)? else {
+            continue;
+        };
+        let o = order::find_in_workspace(conn, p.workspace_id, order_id)?.ok_or(DomainError::NotFound)?;
+        let tt = p.tiktok_package_id.clone().unwrap_or_default();
+        let (subject, body) = crate::mail::texts::pull_request(&sup, &o.tiktok_order_id, &tt, b.seq);
+        for to in sup.contact_emails() {
+            mail::enqueue(conn, Some(p.workspace_id), "pull", &to, &subject, &body)?;
+        }
+        let (subject, body) = crate::mail::texts::pull_requested_seller(&sup, &o.tiktok_order_id, &tt);
+        for u in crate::db::models::user::User::list_in_workspace(conn, p.workspace_id)?
+            .iter()
+            .filter(|u| u.role == "owner" && !u.disabled)
+        {
+            mail::enqueue(conn, Some(p.workspace_id), "pull", &u.email, &subject, &body)?;
+        }
+        order::add_event(
+            conn,
+            order_id,
+            "pull",
+            &format!("{} asked to pull package {tt} from batch {}", sup.name, b.seq),
+            "podgate",
+            "system",
+        )?;
+    }
+    if held > 0 {
+        order::add_event(
+            conn,
+            order_id,
+            "exception",
+            &format!("{held} label(s) held back from handoff: the order was cancelled after purchase"),
+            "podgate",
+            "system",
+        )?;
+    }
+    Ok(held)
+}
+
+/// A voided label already handed to a supplier: a rejected one just leaves its batch; any
+/// other is pulled (the supplier is asked, by portal banner and mail, to answer "pulled" or
+/// "already shipped").
+pub fn after_void(c: &mut AnyConnection, p: &package::Package) -> Result<(), DomainError> {
+    let Some(bp) = batch::active_of_package(c, p.id)? else {
+        return Ok(());
+    };
+    if bp.ack_status == "rejected" {
+        batch::deactivate(c, bp.id)?;
+        return Ok(());
+    }
+    if bp.pull_requested_at.is_none() {
+        batch::request_pull_rows(c, &[bp.id])?;
+        let b = batch::find(c, bp.batch_id)?;
+        if let Some(sup) = Supplier::find_in_workspace(c, p.workspace_id, p.supplier_id)? {
+            let o = order::find_in_workspace(c, p.workspace_id, p.order_id)?.ok_or(DomainError::NotFound)?;
+            let tt = p.tiktok_package_id.clone().unwrap_or_default();
+            let (subject, body) = crate::mail::texts::pull_request(&sup, &o.tiktok_order_id, &tt, b.seq);
+            for to in sup.contact_emails() {
+                mail::enqueue(c, Some(p.workspace_id), "pull", &to, &subject, &body)?;
+            }
+        }
+    }
+    Ok(())
+}
