@@ -9,6 +9,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::{AppConfig, LogFormat};
 use crate::db::{DbPool, DbUrl};
+use crate::services::Services;
 
 /// Installs the tracing subscriber (text or JSON lines, `RUST_LOG` filter, default `info`).
 pub fn init_logging(format: LogFormat) {
@@ -23,55 +24,6 @@ pub fn init_logging(format: LogFormat) {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
     };
-}
-
-/// The long-lived services every channel (web, jobs, later SFTP) shares.
-#[derive(Clone)]
-pub struct Services {
-    pub pool: DbPool,
-    pub tiktok: crate::domain::shops::TikTok,
-    pub sync: crate::domain::sync::SyncRegistry,
-    pub labels: crate::domain::labels::LabelStore,
-    pub label_jobs: crate::domain::labels::JobRunner,
-    pub batches: crate::domain::batches::Batches,
-    /// None when no SMTP server is configured (mail then waits in the outbox).
-    pub mailer: Option<crate::mail::Mailer>,
-}
-
-impl Services {
-    /// Builds the services from the configuration (after `serve --demo` has pointed it at the sandbox).
-    pub fn new(pool: DbPool, config: &AppConfig) -> anyhow::Result<Services> {
-        let key =
-            crate::secrets::load_or_create(config.token_key.as_deref(), config.data_dir(), "token_key", 32)
-                .context("token_key")?;
-        let cipher = crate::crypto::TokenCipher::new(&key).map_err(|e| anyhow::anyhow!("token_key: {e}"))?;
-        let client = std::sync::Arc::new(crate::tiktok::TikTokClient::new(config.tiktok.clone()));
-        let tiktok = crate::domain::shops::TikTok::new(pool.clone(), client, cipher);
-        let labels = crate::domain::labels::LabelStore {
-            dir: config.data_dir().join("labels"),
-        };
-        let mailer = match &config.smtp {
-            Some(s) if !s.host.is_empty() => Some(crate::mail::Mailer::new(s).context("smtp")?),
-            _ => None,
-        };
-        Ok(Services {
-            batches: crate::domain::batches::Batches {
-                pool: pool.clone(),
-                labels: labels.clone(),
-                dir: config
-                    .batches_dir
-                    .clone()
-                    .unwrap_or_else(|| config.data_dir().join("batches")),
-                public_url: config.public_url(),
-            },
-            mailer,
-            label_jobs: crate::domain::labels::JobRunner::new(tiktok.clone(), labels.clone()),
-            tiktok,
-            pool,
-            sync: crate::domain::sync::SyncRegistry::default(),
-            labels,
-        })
-    }
 }
 
 /// Everything a running podgate needs, prepared from configuration.
@@ -143,7 +95,7 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
     // Label jobs survive restarts and are shared with other processes on the same database.
     let label_watch = tokio::spawn(
         services
-            .label_jobs
+            .labels
             .clone()
             .watch(Duration::from_secs(3), shutdown.clone()),
     );
@@ -175,7 +127,7 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
         None
     };
     let every = Duration::from_secs(config.sync_interval_secs);
-    let poller = tokio::spawn(services.tiktok.clone().poll_loop(
+    let poller = tokio::spawn(services.shops.clone().poll_loop(
         services.sync.clone(),
         every,
         shutdown.clone(),

@@ -8,12 +8,12 @@ use std::path::Path;
 
 use anyhow::Context;
 
-use crate::app::Services;
 use crate::db::models::audit::{Actor, Channel};
 use crate::db::models::user::{Role, User};
 use crate::domain::suppliers::SupplierInput;
 use crate::domain::{accounts, catalog, sftp_logins, suppliers};
 use crate::sandbox::SandboxHandle;
+use crate::services::Services;
 
 /// The demo's people and where to reach them.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -100,7 +100,7 @@ pub async fn seed(
         .lock()
         .unwrap_or_else(|p| p.into_inner())
         .issue_auth_code(i64::MAX);
-    let shops = services.tiktok.connect(&actor, &code).await?;
+    let shops = services.shops.connect(&actor, &code).await?;
 
     let mut supplier_logins = Vec::new();
     // Each at the facility of one of the sandbox's TikTok warehouses, so a supplier's
@@ -158,7 +158,7 @@ pub async fn seed(
     }
     catalog::import(pool, &actor, CATALOG.as_bytes().to_vec()).await?;
     for s in &shops {
-        services.tiktok.sync_shop(&services.sync, s.id).await?;
+        services.shops.sync_shop(&services.sync, s.id).await?;
     }
     let host = url::Url::parse(&url)
         .ok()

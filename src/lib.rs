@@ -16,6 +16,7 @@ pub mod mail;
 pub mod net;
 pub mod sandbox;
 pub mod secrets;
+pub mod services;
 pub mod sftp;
 pub mod tiktok;
 pub mod web;

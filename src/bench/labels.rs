@@ -3,7 +3,6 @@
 //! with the floor the rate limit allows (each label needs one call to each of three APIs, and each
 //! API has its own per-shop budget, so the best possible rate is the limit itself).
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use rocket::figment::providers::Serialized;
@@ -34,7 +33,7 @@ pub struct LabelsBench {
 pub struct SellerWorld {
     pub dir: tempfile::TempDir,
     pub sb: sandbox::SandboxHandle,
-    pub services: crate::app::Services,
+    pub services: crate::services::Services,
     pub actor: Actor,
     pub orders: Vec<i64>,
 }
@@ -66,7 +65,7 @@ pub async fn seller_world(opts: &LabelsBench) -> anyhow::Result<SellerWorld> {
         .merge(Serialized::default("tiktok.app_secret", secret))
         .merge(Serialized::default("db_pool_size", 16));
     let prepared = crate::app::prepare(figment)?;
-    let services = crate::app::Services::new(prepared.pool.clone(), &prepared.config)?;
+    let services = crate::services::Services::new(prepared.pool.clone(), &prepared.config)?;
     let pool = prepared.pool.clone();
     let owner = super::owner(&pool).await?;
     let actor = Actor::user(&owner, None, Channel::Cli);
@@ -83,7 +82,7 @@ pub async fn seller_world(opts: &LabelsBench) -> anyhow::Result<SellerWorld> {
         .faults
         .global
         .latency_ms = 0;
-    services.tiktok.sync_shop(&services.sync, shops[0].id).await?;
+    services.shops.sync_shop(&services.sync, shops[0].id).await?;
     sb.sandbox
         .world
         .lock()
@@ -124,16 +123,14 @@ pub async fn run(opts: LabelsBench) -> anyhow::Result<serde_json::Value> {
         actor,
         orders,
     } = seller_world(&opts).await?;
-    let tt = Arc::new(services.tiktok.clone());
-    let started = tt.start_labels(&actor, orders).await?;
+    let labels = &services.labels;
+    let started = labels.plan(&actor, orders).await?;
     eprintln!(
         "buying {} labels ({} ms per call, {} requests/s per API)…",
         started.planned, opts.latency_ms, opts.rate_limit
     );
     let t = Instant::now();
-    let progress = tt
-        .run_labels(&services.labels, started.job_id, opts.concurrency)
-        .await?;
+    let progress = labels.run(started.job_id, opts.concurrency).await?;
     let seconds = t.elapsed().as_secs_f64();
     let state = sb.sandbox.state();
     sb.stop();

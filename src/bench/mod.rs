@@ -66,7 +66,7 @@ pub async fn owner(pool: &crate::db::DbPool) -> anyhow::Result<crate::db::models
 /// Connects the sandbox's shop for `owner`, approving as the seller would (a fresh auth code).
 pub async fn connect_shop(
     sb: &crate::sandbox::SandboxHandle,
-    services: &crate::app::Services,
+    services: &crate::services::Services,
     owner: &crate::db::models::user::User,
 ) -> anyhow::Result<Vec<crate::db::models::shop::Shop>> {
     let code = sb
@@ -76,7 +76,7 @@ pub async fn connect_shop(
         .unwrap_or_else(|p| p.into_inner())
         .issue_auth_code(i64::MAX);
     let actor = crate::db::models::audit::Actor::user(owner, None, crate::db::models::audit::Channel::Cli);
-    Ok(services.tiktok.connect(&actor, &code).await?)
+    Ok(services.shops.connect(&actor, &code).await?)
 }
 
 /// Adds a supplier (UTC, answers due in 24 h); returns its id.

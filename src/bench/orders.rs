@@ -128,7 +128,7 @@ pub(super) struct SyncedShop {
     pub dir: tempfile::TempDir,
     pub sandbox: sandbox::SandboxHandle,
     pub prepared: crate::app::Prepared,
-    pub services: crate::app::Services,
+    pub services: crate::services::Services,
     pub owner: crate::db::models::user::User,
     pub loaded: i64,
     pub load_seconds: f64,
@@ -166,12 +166,12 @@ pub(super) async fn synced_shop(
         None => figment,
     };
     let prepared = crate::app::prepare(figment)?;
-    let services = crate::app::Services::new(prepared.pool.clone(), &prepared.config)?;
+    let services = crate::services::Services::new(prepared.pool.clone(), &prepared.config)?;
     let owner = super::owner(&prepared.pool).await?;
     let shops = super::connect_shop(&sb, &services, &owner).await?;
     eprintln!("loading {orders} orders through the sync path…");
     let t = Instant::now();
-    services.tiktok.sync_shop(&services.sync, shops[0].id).await?;
+    services.shops.sync_shop(&services.sync, shops[0].id).await?;
     let load_seconds = t.elapsed().as_secs_f64();
     let loaded = prepared
         .pool

@@ -4,7 +4,6 @@
 //! seal can do); the ratio says what building the merged PDF, the manifests and the zip costs
 //! on top of that.
 
-use std::sync::Arc;
 use std::time::Instant;
 
 use crate::db::models::audit::Channel;
@@ -53,10 +52,10 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
         orders,
     } = seller_world(&world_opts).await?;
     actor.channel = Channel::Cli;
-    let tt = Arc::new(services.tiktok.clone());
-    let started = tt.start_labels(&actor, orders).await?;
+    let labels = &services.labels;
+    let started = labels.plan(&actor, orders).await?;
     eprintln!("buying {} labels to seal (not timed)…", started.planned);
-    let progress = tt.run_labels(&services.labels, started.job_id, 64).await?;
+    let progress = labels.run(started.job_id, 64).await?;
     sb.stop();
     let supplier: i64 = services
         .pool
@@ -83,7 +82,7 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
                 .map_err(crate::domain::DomainError::from)
         })
         .await?;
-    let store = services.labels.clone();
+    let store = services.labels.store.clone();
     let t = Instant::now();
     let read: u64 = tokio::task::spawn_blocking(move || {
         shas.iter()

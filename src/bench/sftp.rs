@@ -191,7 +191,7 @@ pub async fn run(opts: SftpBench) -> anyhow::Result<serde_json::Value> {
     let dir = tempfile::tempdir()?;
     let figment = crate::config::figment().merge(Serialized::default("data_dir", dir.path()));
     let prepared = crate::app::prepare(figment)?;
-    let services = crate::app::Services::new(prepared.pool.clone(), &prepared.config)?;
+    let services = crate::services::Services::new(prepared.pool.clone(), &prepared.config)?;
     let pool = prepared.pool.clone();
     let owner = super::owner(&pool).await?;
     let sid = super::supplier(&pool, &owner, "Bench Factory").await?;

@@ -6,20 +6,18 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod batches;
 pub mod catalog;
+pub mod gateway;
 pub mod labels;
 pub mod leases;
 pub mod password_reset;
 pub mod passwords;
-pub mod preflight;
 pub mod routing;
 pub mod sessions;
 pub mod sftp_logins;
 pub mod shops;
 pub mod spreadsheet;
 pub mod suppliers;
-pub mod sync;
 pub mod throttle;
-pub mod warehouses;
 
 use crate::db::DbError;
 

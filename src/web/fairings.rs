@@ -91,8 +91,8 @@ impl Fairing for SecurityHeaders {
         // apply form-action to that redirect, so TikTok's origin is allowed too.
         let authorize_origin = req
             .rocket()
-            .state::<crate::domain::shops::TikTok>()
-            .and_then(|t| url::Url::parse(&t.client.config().authorize_url).ok())
+            .state::<crate::domain::shops::Shops>()
+            .and_then(|s| url::Url::parse(&s.tiktok.client.config().authorize_url).ok())
             .map(|u| u.origin().ascii_serialization())
             .unwrap_or_default();
         res.set_header(Header::new(

@@ -87,15 +87,15 @@ pub fn routes() -> Vec<Route> {
 }
 
 /// Builds the Rocket instance from a figment and the shared state.
-pub fn build(figment: Figment, cfg: AppConfig, services: crate::app::Services) -> Rocket<Build> {
+pub fn build(figment: Figment, cfg: AppConfig, services: crate::services::Services) -> Rocket<Build> {
     let templates = templates::Templates::new(cfg.templates_dir.clone());
     rocket::custom(figment)
         .manage(cfg)
         .manage(services.pool.clone())
-        .manage(services.tiktok.clone())
+        .manage(services.shops.clone())
         .manage(services.sync.clone())
+        .manage(services.labels.store.clone())
         .manage(services.labels.clone())
-        .manage(services.label_jobs.clone())
         .manage(services.batches.clone())
         .manage(templates)
         .attach(fairings::RequestLog)

@@ -143,7 +143,7 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
     assert!(csv.contains("https://cdn.example.com/print/"));
     // Packing the same batch again gives the same bytes.
     let again = tempfile::tempdir().unwrap();
-    let store = app.services.labels.clone();
+    let store = app.services.labels.store.clone();
     let re = podgate::domain::batches::pack(again.path(), b.id, &manifest, &|sha| store.path(sha)).unwrap();
     assert_eq!(re.zip_sha256, b.zip_sha256.clone().unwrap(), "deterministic");
 

@@ -68,7 +68,7 @@ pub struct TestApp {
     pub pool: DbPool,
     pub config: AppConfig,
     pub figment: Figment,
-    pub services: podgate::app::Services,
+    pub services: podgate::services::Services,
     pub dir: Arc<tempfile::TempDir>,
     db: Arc<TestDb>,
 }
@@ -90,7 +90,7 @@ impl TestApp {
         let figment = extra(figment);
         let prepared = podgate::app::prepare(figment).expect("prepare app");
         let (pool, config, figment) = (prepared.pool, prepared.config, prepared.figment);
-        let services = podgate::app::Services::new(pool.clone(), &config).expect("services");
+        let services = podgate::services::Services::new(pool.clone(), &config).expect("services");
         let rocket = podgate::web::build(figment.clone(), config.clone(), services.clone());
         let client = Client::tracked(rocket).await.expect("valid rocket");
         TestApp {

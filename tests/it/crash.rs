@@ -74,7 +74,7 @@ pub(super) struct Rig {
     db: TestDb,
     data: std::path::PathBuf,
     pool: DbPool,
-    services: podgate::app::Services,
+    services: podgate::services::Services,
     /// The SMTP server both processes deliver the batches' announcements to.
     smtp: crate::batches::Smtp,
     _sandbox: Killed,
@@ -119,7 +119,7 @@ impl Rig {
             .merge(Serialized::default("tiktok", &tiktok))
             .merge(Serialized::default("tiktok.app_secret", &tiktok.app_secret));
         let prepared = podgate::app::prepare(figment).unwrap();
-        let services = podgate::app::Services::new(prepared.pool.clone(), &prepared.config).unwrap();
+        let services = podgate::services::Services::new(prepared.pool.clone(), &prepared.config).unwrap();
         Rig {
             base,
             db,
@@ -177,8 +177,8 @@ impl Rig {
             .await
             .unwrap();
         let actor = Actor::user(&owner, None, Channel::Web);
-        let tt = &self.services.tiktok;
-        let back = crate::tiktok::approve(&tt.client.authorization_url("s")).await;
+        let shops_svc = &self.services.shops;
+        let back = crate::tiktok::approve(&shops_svc.tiktok.client.authorization_url("s")).await;
         let url = url::Url::parse(&back).unwrap();
         let code = url
             .query_pairs()
@@ -186,7 +186,7 @@ impl Rig {
             .unwrap()
             .1
             .to_string();
-        let shops = tt.connect(&actor, &code).await.unwrap();
+        let shops = shops_svc.connect(&actor, &code).await.unwrap();
         let mut tokens = HashMap::new();
         for name in ["Shirt Co", "Mug Works"] {
             let input = SupplierInput {
@@ -212,7 +212,10 @@ impl Rig {
         podgate::domain::catalog::import(&self.pool, &actor, csv.as_bytes().to_vec())
             .await
             .unwrap();
-        tt.sync_shop(&self.services.sync, shops[0].id).await.unwrap();
+        shops_svc
+            .sync_shop(&self.services.sync, shops[0].id)
+            .await
+            .unwrap();
         let orders: Vec<i64> = q(&self.pool, |c| {
             use podgate::db::schema::orders::dsl::*;
             orders
@@ -230,8 +233,10 @@ impl Rig {
         let (mut jobs, mut planned, mut taken) = (Vec::new(), 0, 0);
         while planned < labels && taken < orders.len() {
             let more = ((labels - planned) * 3 / 4).max(1).min(orders.len() - taken);
-            let s = Arc::new(tt.clone())
-                .start_labels(&actor, orders[taken..taken + more].to_vec())
+            let s = self
+                .services
+                .labels
+                .plan(&actor, orders[taken..taken + more].to_vec())
                 .await
                 .unwrap();
             (taken, planned) = (taken + more, planned + s.planned);

@@ -142,7 +142,8 @@ async fn a_lease_has_one_holder_and_a_dead_holders_lease_is_taken_over() {
 #[rocket::async_test]
 async fn a_sync_manual_routing_and_a_rule_change_at_once_all_succeed() {
     use podgate::db::models::shop::Shop;
-    use podgate::domain::{routing, sync};
+    use podgate::domain::routing;
+    use podgate::domain::shops::sync;
     let (owner, sb, shirts, mugs) = crate::suppliers::routed_app().await;
     let actor = crate::labels::owner_actor(&owner).await;
     let shop = owner.query(|c| Shop::find(c, 1)).await;

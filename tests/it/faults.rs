@@ -3,11 +3,8 @@
 //! every order and a label job ends with every package bought exactly once or failed with
 //! TikTok's reason; the shop and job pages show the retries and the failures.
 
-use std::sync::Arc;
-
 use rocket::http::Status;
 
-use podgate::domain::labels::LabelStore;
 use podgate::sandbox::faults::FaultSettings;
 use podgate::sandbox::world::WorldSettings;
 
@@ -82,13 +79,10 @@ async fn sync_and_purchase_finish_while_a_fifth_of_tiktok_calls_fail() {
     let actor = owner_actor(&app).await;
     let ids = ready_orders(&app).await;
     assert!(ids.len() >= 40, "enough ready orders: {}", ids.len());
-    let tt = Arc::new(app.services.tiktok.clone());
-    let started = tt.start_labels(&actor, ids).await.unwrap();
+    let labels = &app.services.labels;
+    let started = labels.plan(&actor, ids).await.unwrap();
     sb.sandbox.world.lock().unwrap().faults.global.burst_429 = 8;
-    let store = LabelStore {
-        dir: app.dir.path().join("labels"),
-    };
-    let progress = tt.run_labels(&store, started.job_id, 6).await.unwrap();
+    let progress = labels.run(started.job_id, 6).await.unwrap();
     assert_eq!(progress.remaining, 0, "{progress:?}");
     assert_eq!(progress.done + progress.failed, started.planned, "{progress:?}");
     assert!(progress.retries > 0, "{progress:?}");

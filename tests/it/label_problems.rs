@@ -268,11 +268,11 @@ async fn cancelled_packages_are_planned_again_in_the_same_row() {
         .unwrap();
     let actor =
         podgate::db::models::audit::Actor::user(&user, None, podgate::db::models::audit::Channel::Web);
-    let tt = &app.services.tiktok;
+    let labels = &app.services.labels;
     // Planned but not started: the seller cancels the rest.
-    let s = tt.start_labels(&actor, ids.clone()).await.unwrap();
-    assert_eq!(tt.cancel_remaining(&actor, s.job_id).await.unwrap(), 4);
-    let p = tt.job_progress(s.job_id).await.unwrap();
+    let s = labels.plan(&actor, ids.clone()).await.unwrap();
+    assert_eq!(labels.cancel(&actor, s.job_id).await.unwrap(), 4);
+    let p = labels.progress(s.job_id).await.unwrap();
     assert_eq!((p.cancelled, p.remaining), (4, 0));
     // Selecting the orders again plans the same packages (no second row) and buys them.
     let job = buy(&app, &ids).await;
@@ -333,12 +333,7 @@ async fn units_in_a_package_keep_its_supplier_through_rule_changes() {
     buy(&app, &[bought]).await;
     // The intent is recorded; nothing buys it in this test (no runner was started).
     let actor = crate::labels::owner_actor(&app).await;
-    let started = app
-        .services
-        .tiktok
-        .start_labels(&actor, vec![planned])
-        .await
-        .unwrap();
+    let started = app.services.labels.plan(&actor, vec![planned]).await.unwrap();
     assert_eq!(started.planned, 1);
     let before = (
         unit_suppliers(&app, bought).await,
@@ -418,10 +413,7 @@ async fn tiktoks_allocated_service_is_bought_with_a_warning_or_held_as_the_selle
     .await;
     let actor = crate::labels::owner_actor(&app).await;
     let ids = crate::labels::ready_orders(&app).await;
-    let tt = std::sync::Arc::new(app.services.tiktok.clone());
-    let store = podgate::domain::labels::LabelStore {
-        dir: app.dir.path().join("labels"),
-    };
+    let labels = &app.services.labels;
     let rules = |allocated: &'static str| {
         let app = &app;
         async move {
@@ -441,13 +433,13 @@ async fn tiktoks_allocated_service_is_bought_with_a_warning_or_held_as_the_selle
     };
 
     rules("hold").await;
-    let (_, labels) = app.get("/labels").await;
+    let (_, page) = app.get("/labels").await;
     assert!(
-        labels.contains("value=\"hold\" checked"),
+        page.contains("value=\"hold\" checked"),
         "the page shows the choice"
     );
-    let held = tt.start_labels(&actor, vec![ids[0]]).await.unwrap();
-    let progress = tt.run_labels(&store, held.job_id, 2).await.unwrap();
+    let held = labels.plan(&actor, vec![ids[0]]).await.unwrap();
+    let progress = labels.run(held.job_id, 2).await.unwrap();
     assert_eq!(progress.failed, held.planned, "{progress:?}");
     assert!(
         progress.failures[0].1.contains("TikTok allocates USPS") && progress.failures[0].1.contains("held"),
@@ -456,8 +448,8 @@ async fn tiktoks_allocated_service_is_bought_with_a_warning_or_held_as_the_selle
     assert_eq!(sb.sandbox.state().purchases, 0, "nothing bought");
 
     rules("buy_and_warn").await;
-    let bought = tt.start_labels(&actor, vec![ids[1]]).await.unwrap();
-    let progress = tt.run_labels(&store, bought.job_id, 2).await.unwrap();
+    let bought = labels.plan(&actor, vec![ids[1]]).await.unwrap();
+    let progress = labels.run(bought.job_id, 2).await.unwrap();
     assert_eq!(progress.done, bought.planned, "{progress:?}");
     assert_eq!(sb.sandbox.state().purchases as usize, bought.planned);
     let tiktok_order: String = app

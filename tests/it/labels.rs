@@ -1,10 +1,7 @@
 //! Label purchase: every planned package bought exactly once, whatever double submits, crashes
 //! between TikTok's answer and our commit, or faults happen. The sandbox counts purchases.
 
-use std::sync::Arc;
-
 use podgate::db::models::audit::{Actor, Channel};
-use podgate::domain::labels::LabelStore;
 use podgate::sandbox::faults::FaultSettings;
 
 use crate::common::TestApp;
@@ -40,21 +37,15 @@ async fn a_job_buys_each_planned_package_once_even_when_submitted_twice() {
     let actor = owner_actor(&app).await;
     let ids: Vec<i64> = ready_orders(&app).await.into_iter().take(20).collect();
     assert!(ids.len() >= 15, "enough ready orders: {}", ids.len());
-    let tt = Arc::new(app.services.tiktok.clone());
-    let store = LabelStore {
-        dir: app.dir.path().join("labels"),
-    };
-    let first = tt.start_labels(&actor, ids.clone()).await.unwrap();
-    let second = tt.start_labels(&actor, ids.clone()).await.unwrap();
+    let labels = &app.services.labels;
+    let first = labels.plan(&actor, ids.clone()).await.unwrap();
+    let second = labels.plan(&actor, ids.clone()).await.unwrap();
     assert!(
         first.planned >= ids.len(),
         "one package per supplier per order: {first:?}"
     );
     assert_eq!(second.planned, 0, "a double submit plans nothing new");
-    let (a, b) = tokio::join!(
-        tt.run_labels(&store, first.job_id, 8),
-        tt.run_labels(&store, second.job_id, 8)
-    );
+    let (a, b) = tokio::join!(labels.run(first.job_id, 8), labels.run(second.job_id, 8));
     let progress = a.unwrap();
     b.unwrap();
     assert_eq!(progress.done, first.planned, "{progress:?}");
@@ -76,7 +67,7 @@ async fn a_job_buys_each_planned_package_once_even_when_submitted_twice() {
         .map(|s| s.unwrap())
         .collect();
     for sha in &stored {
-        let pdf = std::fs::read(store.path(sha)).unwrap();
+        let pdf = std::fs::read(labels.store.path(sha)).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
     }
     let (_, page) = app
@@ -96,8 +87,8 @@ async fn a_crash_after_tiktok_sold_the_label_is_reconciled_not_bought_again() {
     let (app, sb, _, _) = routed_app().await;
     let actor = owner_actor(&app).await;
     let ids: Vec<i64> = ready_orders(&app).await.into_iter().take(3).collect();
-    let tt = Arc::new(app.services.tiktok.clone());
-    let started = tt.start_labels(&actor, ids).await.unwrap();
+    let labels = &app.services.labels;
+    let started = labels.plan(&actor, ids).await.unwrap();
     // Simulate the worst crash: the claim was taken and TikTok sold the label, but the process
     // died before recording it. The lease then runs out.
     let victim = app
@@ -137,10 +128,7 @@ async fn a_crash_after_tiktok_sold_the_label_is_reconciled_not_bought_again() {
             .unwrap();
     }
     assert_eq!(sb.sandbox.state().purchases, 1);
-    let store = LabelStore {
-        dir: app.dir.path().join("labels"),
-    };
-    let progress = tt.run_labels(&store, started.job_id, 4).await.unwrap();
+    let progress = labels.run(started.job_id, 4).await.unwrap();
     assert_eq!(progress.done, started.planned, "{progress:?}");
     assert_eq!(
         sb.sandbox.state().purchases as usize,
@@ -155,8 +143,8 @@ async fn a_batch_completes_through_errors_429_bursts_and_timeouts() {
     let (app, sb, _, _) = routed_app().await;
     let actor = owner_actor(&app).await;
     let ids: Vec<i64> = ready_orders(&app).await.into_iter().take(15).collect();
-    let tt = Arc::new(app.services.tiktok.clone());
-    let started = tt.start_labels(&actor, ids).await.unwrap();
+    let labels = &app.services.labels;
+    let started = labels.plan(&actor, ids).await.unwrap();
     sb.sandbox.world.lock().unwrap().faults.global = FaultSettings {
         error_rate: 0.1,
         burst_429: 5,
@@ -165,10 +153,7 @@ async fn a_batch_completes_through_errors_429_bursts_and_timeouts() {
         doc_generating_rate: 0.2,
         ..FaultSettings::default()
     };
-    let store = LabelStore {
-        dir: app.dir.path().join("labels"),
-    };
-    let progress = tt.run_labels(&store, started.job_id, 6).await.unwrap();
+    let progress = labels.run(started.job_id, 6).await.unwrap();
     assert_eq!(progress.done, started.planned, "{progress:?}");
     let state = sb.sandbox.state();
     assert_eq!(state.purchases as usize, started.planned, "{:?}", state.errors);
@@ -182,14 +167,11 @@ async fn tiktok_refusing_fresh_tokens_delays_a_label_but_never_fails_it() {
     let (app, sb, _, _) = routed_app().await;
     let actor = owner_actor(&app).await;
     let ids: Vec<i64> = ready_orders(&app).await.into_iter().take(1).collect();
-    let tt = Arc::new(app.services.tiktok.clone());
-    let started = tt.start_labels(&actor, ids).await.unwrap();
+    let labels = &app.services.labels;
+    let started = labels.plan(&actor, ids).await.unwrap();
     // More 105002s in a row than one call has attempts (6).
     sb.sandbox.world.lock().unwrap().faults.global.burst_expired = 7;
-    let store = LabelStore {
-        dir: app.dir.path().join("labels"),
-    };
-    let progress = tt.run_labels(&store, started.job_id, 1).await.unwrap();
+    let progress = labels.run(started.job_id, 1).await.unwrap();
     assert_eq!(
         (progress.done, progress.failed),
         (started.planned, 0),
@@ -305,8 +287,8 @@ async fn an_order_already_shipped_on_tiktok_is_adopted_not_bought_again() {
     let (app, sb, _, _) = routed_app().await;
     let actor = owner_actor(&app).await;
     let ids: Vec<i64> = ready_orders(&app).await.into_iter().take(2).collect();
-    let tt = Arc::new(app.services.tiktok.clone());
-    let started = tt.start_labels(&actor, ids.clone()).await.unwrap();
+    let labels = &app.services.labels;
+    let started = labels.plan(&actor, ids.clone()).await.unwrap();
     assert_eq!(started.planned, 2, "one package per order here");
     // Someone bought and shipped the first order's label in Seller Center meanwhile: TikTok
     // now answers 21011006 ("These orders are already shipped") for it.
@@ -327,10 +309,7 @@ async fn an_order_already_shipped_on_tiktok_is_adopted_not_bought_again() {
         w.scan(&p.package_id).unwrap();
         p.package_id
     };
-    let store = LabelStore {
-        dir: app.dir.path().join("labels"),
-    };
-    let progress = tt.run_labels(&store, started.job_id, 2).await.unwrap();
+    let progress = labels.run(started.job_id, 2).await.unwrap();
     let state = sb.sandbox.state();
     assert!(
         state.errors.contains_key("21011006"),

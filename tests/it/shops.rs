@@ -58,7 +58,7 @@ pub async fn sync_shop_now(app: &TestApp) {
         })
         .await;
     app.services
-        .tiktok
+        .shops
         .sync_shop(&app.services.sync, shop)
         .await
         .unwrap();

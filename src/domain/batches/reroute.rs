@@ -79,7 +79,8 @@ fn options(c: &mut AnyConnection, ws: i64, package_id: i64) -> Result<RerouteOpt
         // The label's sender is the order's TikTok warehouse: a supplier linked to another
         // warehouse needs a new label even at a similar-looking address.
         let ships_with_label = same_address(&s.ship_from, &current.ship_from)
-            && crate::domain::warehouses::fit(&s, &o) != crate::domain::warehouses::Fit::Elsewhere;
+            && crate::domain::shops::warehouses::fit(&s, &o)
+                != crate::domain::shops::warehouses::Fit::Elsewhere;
         let choice = RerouteChoice {
             supplier_id: s.id,
             name: s.name,

@@ -14,8 +14,7 @@ use crate::tiktok::{ApiError, ErrorClass, RetryLog, ShopApi};
 use super::super::DomainError;
 use crate::db::models::workspace::Workspace;
 
-use super::super::shops::TikTok;
-use super::LabelStore;
+use super::Labels;
 use super::allocated::{Allocated, choose_offered};
 use super::service::ServiceRule;
 
@@ -52,12 +51,12 @@ fn needs_a_person(message: String) -> ApiError {
     }
 }
 
-impl TikTok {
+impl Labels {
     /// Takes one package through claim → (reconcile) → buy → document. Safe to call for a
     /// package someone else holds: it then does nothing.
-    pub async fn buy_one(&self, store: &LabelStore, id: i64) -> Result<(), DomainError> {
+    pub async fn buy_one(&self, id: i64) -> Result<(), DomainError> {
         let log = std::sync::Arc::new(RetryLog::default());
-        let result = log.scope(self.buy_claimed(store, id)).await;
+        let result = log.scope(self.buy_claimed(id)).await;
         if log.count() > 0 {
             let (n, last) = (log.count() as i64, log.last());
             self.pool
@@ -67,7 +66,7 @@ impl TikTok {
         result
     }
 
-    async fn buy_claimed(&self, store: &LabelStore, id: i64) -> Result<(), DomainError> {
+    async fn buy_claimed(&self, id: i64) -> Result<(), DomainError> {
         let lease = Duration::seconds(LEASE_SECS);
         let Some(p) = self
             .pool
@@ -111,9 +110,9 @@ impl TikTok {
             .map(|i| i.tiktok_line_item_id.clone())
             .collect();
         let key = shop.connection_id.to_string();
-        let api = self.seller(&key).shop(&shop.cipher);
+        let api = self.tiktok.seller(&key).shop(&shop.cipher);
         if p.status != "bought" {
-            if let Some(why) = crate::domain::warehouses::refusal(&supplier, &o) {
+            if let Some(why) = crate::domain::shops::warehouses::refusal(&supplier, &o) {
                 // The label would carry another supplier's ship-from: nothing is bought.
                 return self.fail(p.id, &needs_a_person(why)).await;
             }
@@ -143,7 +142,8 @@ impl TikTok {
         };
         match api.label_pdf(&tiktok_id).await {
             Ok((doc, pdf)) => {
-                let sha = store
+                let sha = self
+                    .store
                     .put(&pdf)
                     .await
                     .map_err(|e| DomainError::Internal(format!("storing the label: {e}")))?;

@@ -7,27 +7,44 @@
 
 pub mod allocated;
 mod buy;
+pub mod preflight;
 mod problems;
 mod runner;
 pub mod service;
 mod store;
 
-use std::sync::Arc;
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
 
 use crate::db::models::audit::Actor;
 use crate::db::models::order;
 use crate::db::models::package::{self, NewPackage, Package};
 
+use crate::db::DbPool;
+
 use super::DomainError;
+use super::gateway::TikTokGateway;
 use super::routing::plan;
 pub use super::seller_workspace;
-use super::shops::TikTok;
 
 pub use buy::LEASE_SECS;
 pub use problems::VOID_ADVICE;
 
-pub use runner::JobRunner;
+pub use runner::CONCURRENCY;
 pub use store::LabelStore;
+
+/// Buying, voiding and re-buying labels, and the jobs that buy them: every label action of
+/// web, API and jobs goes through here. Actions that start buying start this process's
+/// runner for the job themselves.
+#[derive(Clone)]
+pub struct Labels {
+    pub pool: DbPool,
+    pub tiktok: TikTokGateway,
+    /// Where label PDFs are kept, by checksum.
+    pub store: LabelStore,
+    /// Jobs this process is running now (a job runs once per process).
+    running: Arc<Mutex<HashSet<i64>>>,
+}
 
 /// This process's name on the packages it works on: host, process id and a random tag, so two
 /// podgate processes on one database can be told apart.
@@ -99,11 +116,30 @@ impl JobProgress {
     }
 }
 
-impl TikTok {
-    /// Records a label job for orders: one intent per planned package. Orders that cannot get a
-    /// label now are skipped with the reason; units that already have a package are never
-    /// planned again (a double submit plans nothing new).
-    pub async fn start_labels(&self, actor: &Actor, order_ids: Vec<i64>) -> Result<Started, DomainError> {
+impl Labels {
+    /// The label service over this database, gateway and store.
+    pub fn new(pool: DbPool, tiktok: TikTokGateway, store: LabelStore) -> Labels {
+        Labels {
+            pool,
+            tiktok,
+            store,
+            running: Arc::default(),
+        }
+    }
+
+    /// Buys labels for orders: plans the job ([`Labels::plan`]) and starts buying it in the
+    /// background; the job page shows its progress.
+    pub async fn start(&self, actor: &Actor, order_ids: Vec<i64>) -> Result<Started, DomainError> {
+        let started = self.plan(actor, order_ids).await?;
+        // Even a job that planned nothing is run: running it is what marks it finished.
+        self.spawn(started.job_id);
+        Ok(started)
+    }
+
+    /// Records a label job for orders: one intent per planned package, nothing bought yet.
+    /// Orders that cannot get a label now are skipped with the reason; units that already have
+    /// a package are never planned again (a double submit plans nothing new).
+    pub async fn plan(&self, actor: &Actor, order_ids: Vec<i64>) -> Result<Started, DomainError> {
         let ws = actor.workspace_id.ok_or(DomainError::NotFound)?;
         let by = actor.label.clone();
         self.pool
@@ -168,12 +204,7 @@ impl TikTok {
     }
 
     /// Runs a job to the end with up to `concurrency` packages in flight.
-    pub async fn run_labels(
-        self: &Arc<Self>,
-        store: &LabelStore,
-        job_id: i64,
-        concurrency: usize,
-    ) -> Result<JobProgress, DomainError> {
+    pub async fn run(&self, job_id: i64, concurrency: usize) -> Result<JobProgress, DomainError> {
         let mut set = tokio::task::JoinSet::new();
         loop {
             let ids = self
@@ -209,8 +240,8 @@ impl TikTok {
                 while set.len() >= concurrency.max(1) {
                     let _ = set.join_next().await;
                 }
-                let (me, store) = (self.clone(), store.clone());
-                set.spawn(async move { me.buy_one(&store, id).await });
+                let me = self.clone();
+                set.spawn(async move { me.buy_one(id).await });
             }
             if let Some(r) = set.join_next().await {
                 if let Ok(Err(e)) = r {
@@ -223,11 +254,11 @@ impl TikTok {
         self.pool
             .run(move |c| Ok::<_, DomainError>(package::finish_job(c, job_id)?))
             .await?;
-        self.job_progress(job_id).await
+        self.progress(job_id).await
     }
 
     /// Counts a job's packages by outcome.
-    pub async fn job_progress(&self, job_id: i64) -> Result<JobProgress, DomainError> {
+    pub async fn progress(&self, job_id: i64) -> Result<JobProgress, DomainError> {
         let pk = self
             .pool
             .run(move |c| Ok::<_, DomainError>(package::of_job(c, job_id)?))

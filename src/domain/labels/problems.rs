@@ -10,16 +10,16 @@ use crate::db::models::package;
 use crate::db::models::workspace::Workspace;
 
 use super::super::DomainError;
-use super::super::shops::TikTok;
+use super::Labels;
 use super::service::ServiceRule;
 use super::{Started, seller_workspace};
 
 /// What the seller must do after voiding: TikTok's API has no call to cancel a label.
 pub const VOID_ADVICE: &str = "Cancel the label in TikTok Seller Center too, to get the postage back and free the units for a new label.";
 
-impl TikTok {
+impl Labels {
     /// Voids a bought label in podgate (it never goes to a supplier), with the reason.
-    pub async fn void_label(&self, actor: &Actor, package_id: i64, reason: &str) -> Result<(), DomainError> {
+    pub async fn void(&self, actor: &Actor, package_id: i64, reason: &str) -> Result<(), DomainError> {
         let ws = seller_workspace(actor)?;
         let reason = reason.trim().to_string();
         if reason.is_empty() {
@@ -63,11 +63,12 @@ impl TikTok {
             .await
     }
 
-    /// Buys a new label for the units of a voided one, in a new job.
-    pub async fn rebuy_label(&self, actor: &Actor, package_id: i64) -> Result<Started, DomainError> {
+    /// Buys a new label for the units of a voided one, in a new job it starts.
+    pub async fn rebuy(&self, actor: &Actor, package_id: i64) -> Result<Started, DomainError> {
         let ws = seller_workspace(actor)?;
         let actor = actor.clone();
-        self.pool
+        let started = self
+            .pool
             .run(move |c| {
                 crate::db::write_tx(c, |c| {
                     let p = package::find(c, package_id)?;
@@ -112,17 +113,24 @@ impl TikTok {
                     })
                 })
             })
-            .await
+            .await?;
+        if started.planned > 0 {
+            self.spawn(started.job_id);
+        }
+        Ok(started)
     }
 
-    /// Puts a job's failed packages back in line; returns how many.
-    pub async fn retry_failed(&self, actor: &Actor, job_id: i64) -> Result<usize, DomainError> {
-        self.job_action(actor, job_id, "labels.retry", package::retry_failed)
-            .await
+    /// Puts a job's failed packages back in line and runs the job again; returns how many.
+    pub async fn retry(&self, actor: &Actor, job_id: i64) -> Result<usize, DomainError> {
+        let n = self
+            .job_action(actor, job_id, "labels.retry", package::retry_failed)
+            .await?;
+        self.spawn(job_id);
+        Ok(n)
     }
 
     /// Cancels a job's packages not being bought right now; returns how many.
-    pub async fn cancel_remaining(&self, actor: &Actor, job_id: i64) -> Result<usize, DomainError> {
+    pub async fn cancel(&self, actor: &Actor, job_id: i64) -> Result<usize, DomainError> {
         self.job_action(actor, job_id, "labels.cancel", package::cancel_remaining)
             .await
     }

@@ -3,40 +3,20 @@
 //! same PostgreSQL started it). Package claims keep two processes working one job from buying
 //! anything twice.
 
-use std::collections::HashSet;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
 use crate::db::models::package;
 
-use super::super::DomainError;
-use super::super::shops::TikTok;
-use super::LabelStore;
+use super::Labels;
+use crate::domain::DomainError;
 
 /// Packages in flight per job and process.
 pub const CONCURRENCY: usize = 16;
 
-/// The process's label job runner.
-#[derive(Clone)]
-pub struct JobRunner {
-    tiktok: Arc<TikTok>,
-    store: LabelStore,
-    running: Arc<Mutex<HashSet<i64>>>,
-}
-
-impl JobRunner {
-    /// A runner buying through this client into this store.
-    pub fn new(tiktok: TikTok, store: LabelStore) -> JobRunner {
-        JobRunner {
-            tiktok: Arc::new(tiktok),
-            store,
-            running: Arc::default(),
-        }
-    }
-
-    /// Starts a job unless this process already runs it.
+impl Labels {
+    /// Runs a job in the background unless this process already runs it.
     pub fn spawn(&self, job_id: i64) {
         if !self
             .running
@@ -48,7 +28,7 @@ impl JobRunner {
         }
         let me = self.clone();
         tokio::spawn(async move {
-            if let Err(e) = me.tiktok.run_labels(&me.store, job_id, CONCURRENCY).await {
+            if let Err(e) = me.run(job_id, CONCURRENCY).await {
                 tracing::warn!(job = job_id, error = %e, "label job stopped");
             }
             me.running
@@ -58,11 +38,11 @@ impl JobRunner {
         });
     }
 
-    /// Picks up running jobs every `every` until shutdown.
+    /// Picks up running jobs (after a restart, or another process's) every `every` until
+    /// shutdown.
     pub async fn watch(self, every: Duration, shutdown: CancellationToken) {
         loop {
             match self
-                .tiktok
                 .pool
                 .run(|c| Ok::<_, DomainError>(package::running_jobs(c)?))
                 .await

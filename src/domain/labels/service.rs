@@ -5,7 +5,7 @@
 use crate::db::models::supplier::Supplier;
 use crate::tiktok::types::ShippingService;
 
-use super::super::preflight::accepts;
+use super::preflight::accepts;
 
 /// The workspace's rule for picking a service.
 #[derive(Debug, Clone, PartialEq, Eq)]

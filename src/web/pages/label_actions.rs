@@ -11,8 +11,7 @@ use crate::db::DbPool;
 use crate::db::models::package;
 use crate::db::models::workspace::Workspace;
 use crate::domain::DomainError;
-use crate::domain::labels::{JobRunner, LabelStore, VOID_ADVICE};
-use crate::domain::shops::TikTok;
+use crate::domain::labels::{LabelStore, Labels, VOID_ADVICE};
 use crate::web::csrf::{CsrfForm, EmptyForm};
 use crate::web::errors::{WebError, flash_refusal};
 
@@ -45,13 +44,13 @@ crate::csrf_form!(RuleForm);
 
 #[post("/labels/rules", data = "<form>")]
 async fn rules(
-    tt: &State<TikTok>,
+    labels: &State<Labels>,
     user: CurrentUser,
     ip: ClientIp,
     form: CsrfForm<RuleForm>,
 ) -> Result<Flashed, WebError> {
     let f = form.0;
-    match tt
+    match labels
         .set_service_rule(
             &user.actor(&ip),
             &f.service_rule,
@@ -74,14 +73,15 @@ crate::csrf_form!(ServiceForm);
 
 #[post("/orders/<id>/service", data = "<form>")]
 async fn order_service(
-    tt: &State<TikTok>,
+    labels: &State<Labels>,
     user: CurrentUser,
     ip: ClientIp,
     id: i64,
     form: CsrfForm<ServiceForm>,
 ) -> Result<Flashed, WebError> {
     let service = Some(form.0.service);
-    tt.set_service_override(&user.actor(&ip), id, service.clone())
+    labels
+        .set_service_override(&user.actor(&ip), id, service.clone())
         .await?;
     let msg = match service.filter(|s| !s.trim().is_empty()) {
         Some(s) => format!("This order's labels will be bought with {s}."),
@@ -116,7 +116,7 @@ crate::csrf_form!(VoidForm);
 
 #[post("/packages/<id>/void", data = "<form>")]
 async fn void(
-    tt: &State<TikTok>,
+    labels: &State<Labels>,
     pool: &State<DbPool>,
     user: CurrentUser,
     ip: ClientIp,
@@ -124,7 +124,7 @@ async fn void(
     form: CsrfForm<VoidForm>,
 ) -> Result<Flashed, WebError> {
     let to = order_of(pool, user.0.user.workspace_id, id).await?;
-    match tt.void_label(&user.actor(&ip), id, &form.0.reason).await {
+    match labels.void(&user.actor(&ip), id, &form.0.reason).await {
         Ok(()) => Ok(Flashed::success(
             to,
             format!("Label voided: it will not go to a supplier. {VOID_ADVICE}"),
@@ -135,8 +135,7 @@ async fn void(
 
 #[post("/packages/<id>/rebuy", data = "<form>")]
 async fn rebuy(
-    tt: &State<TikTok>,
-    runner: &State<JobRunner>,
+    labels: &State<Labels>,
     pool: &State<DbPool>,
     user: CurrentUser,
     ip: ClientIp,
@@ -145,14 +144,11 @@ async fn rebuy(
 ) -> Result<Flashed, WebError> {
     let _ = form;
     let to = order_of(pool, user.0.user.workspace_id, id).await?;
-    match tt.rebuy_label(&user.actor(&ip), id).await {
-        Ok(s) if s.planned == 1 => {
-            runner.spawn(s.job_id);
-            Ok(Flashed::success(
-                format!("/labels/jobs/{}", s.job_id),
-                "Buying a new label.",
-            ))
-        }
+    match labels.rebuy(&user.actor(&ip), id).await {
+        Ok(s) if s.planned == 1 => Ok(Flashed::success(
+            format!("/labels/jobs/{}", s.job_id),
+            "Buying a new label.",
+        )),
         Ok(_) => Ok(Flashed::error(
             to,
             "A new label was already requested for this package.",
@@ -163,16 +159,14 @@ async fn rebuy(
 
 #[post("/labels/jobs/<id>/retry", data = "<form>")]
 async fn retry(
-    tt: &State<TikTok>,
-    runner: &State<JobRunner>,
+    labels: &State<Labels>,
     user: CurrentUser,
     ip: ClientIp,
     id: i64,
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    let n = tt.retry_failed(&user.actor(&ip), id).await?;
-    runner.spawn(id);
+    let n = labels.retry(&user.actor(&ip), id).await?;
     Ok(Flashed::success(
         format!("/labels/jobs/{id}"),
         format!("Retrying {n} package(s)."),
@@ -181,14 +175,14 @@ async fn retry(
 
 #[post("/labels/jobs/<id>/cancel", data = "<form>")]
 async fn cancel(
-    tt: &State<TikTok>,
+    labels: &State<Labels>,
     user: CurrentUser,
     ip: ClientIp,
     id: i64,
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    let n = tt.cancel_remaining(&user.actor(&ip), id).await?;
+    let n = labels.cancel(&user.actor(&ip), id).await?;
     Ok(Flashed::success(
         format!("/labels/jobs/{id}"),
         format!("Cancelled {n} package(s) not bought yet; labels being bought right now finish."),

@@ -12,8 +12,7 @@ use rocket::{FromForm, Route, State, get, post, routes};
 use crate::db::DbPool;
 use crate::db::models::package;
 use crate::domain::DomainError;
-use crate::domain::labels::{JobRunner, LabelStore};
-use crate::domain::shops::TikTok;
+use crate::domain::labels::{LabelStore, Labels};
 use crate::web::csrf::{CsrfForm, EmptyForm};
 use crate::web::errors::WebError;
 use crate::web::guards::{ClientIp, CurrentUser};
@@ -29,8 +28,7 @@ crate::csrf_form!(BuyForm);
 
 #[post("/labels/buy", data = "<form>")]
 async fn buy(
-    tt: &State<TikTok>,
-    runner: &State<JobRunner>,
+    labels: &State<Labels>,
     user: CurrentUser,
     ip: ClientIp,
     form: CsrfForm<BuyForm>,
@@ -42,8 +40,7 @@ async fn buy(
             "Select at least one order, then choose “Buy labels”.",
         ));
     }
-    let started = tt.start_labels(&user.actor(&ip), orders).await?;
-    runner.spawn(started.job_id);
+    let started = labels.start(&user.actor(&ip), orders).await?;
     let mut msg = format!("Buying {} label(s).", started.planned);
     if !started.skipped.is_empty() {
         let reasons: Vec<String> = started
@@ -130,17 +127,17 @@ async fn job(
 /// Live progress: one event a second until nothing remains.
 #[get("/labels/jobs/<id>/events")]
 async fn events(
-    tt: &State<TikTok>,
+    labels: &State<Labels>,
     pool: &State<DbPool>,
     user: CurrentUser,
     id: i64,
 ) -> Result<EventStream![], WebError> {
     job_rows(pool, user.0.user.workspace_id, id).await?;
-    let tt = tt.inner().clone();
+    let labels = labels.inner().clone();
     let started = std::time::Instant::now();
     Ok(EventStream! {
         loop {
-            let Ok(p) = tt.job_progress(id).await else { break };
+            let Ok(p) = labels.progress(id).await else { break };
             let elapsed = started.elapsed().as_secs_f64().max(0.001);
             let data = serde_json::json!({ "progress": p, "elapsed_s": elapsed });
             yield Event::json(&data).event("progress");

@@ -11,7 +11,7 @@ use crate::db::models::order::{self, ListFilter};
 use crate::db::models::shop::Shop;
 use crate::db::models::supplier::Supplier;
 use crate::domain::DomainError;
-use crate::domain::shops::TikTok;
+use crate::domain::labels::Labels;
 use crate::web::errors::WebError;
 use crate::web::guards::CurrentUser;
 use crate::web::templates::Page;
@@ -172,12 +172,12 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
 #[get("/orders/<id>")]
 async fn detail(
     pool: &State<DbPool>,
-    tt: &State<TikTok>,
+    labels: &State<Labels>,
     user: CurrentUser,
     id: i64,
 ) -> Result<Page, WebError> {
     let ws = user.0.user.workspace_id;
-    let preflight = tt.preflight(ws, id).await?;
+    let preflight = labels.preflight(ws, id).await?;
     let order_id = preflight.order.id;
     let (events, labels) = pool
         .run(move |conn| {

@@ -10,8 +10,8 @@ use rocket::http::CookieJar;
 use rocket::{Route, State, get, post, routes};
 
 use crate::config::AppConfig;
-use crate::domain::shops::{Grant, TikTok};
-use crate::domain::sync::SyncRegistry;
+use crate::domain::shops::sync::SyncRegistry;
+use crate::domain::shops::{Grant, Shops};
 use crate::web::csrf::CsrfForm;
 use crate::web::guards::{ClientIp, OwnerUser, cookie_with};
 use crate::web::templates::{Flashed, Page};
@@ -79,7 +79,7 @@ crate::csrf_form!(Decision);
 #[post("/shops/authorization", data = "<form>")]
 async fn decide(
     jar: &CookieJar<'_>,
-    tt: &State<TikTok>,
+    tiktok_shops: &State<Shops>,
     reg: &State<SyncRegistry>,
     owner: OwnerUser,
     ip: ClientIp,
@@ -96,14 +96,14 @@ async fn decide(
             "Nothing was connected; the authorization was discarded.",
         );
     }
-    let attached = tt
+    let attached = tiktok_shops
         .attach(
             &owner.0.actor(&ip),
             &grant,
             "connected (authorized outside podgate, confirmed)",
         )
         .await;
-    super::shops::connected(tt, reg, attached)
+    super::shops::connected(tiktok_shops, reg, attached)
 }
 
 /// Routes of this page.

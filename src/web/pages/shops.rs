@@ -11,8 +11,8 @@ use rocket::{Route, State, get, post, routes};
 use crate::config::AppConfig;
 use crate::crypto::{constant_time_eq, new_token};
 use crate::domain::DomainError;
-use crate::domain::shops::TikTok;
-use crate::domain::sync::SyncRegistry;
+use crate::domain::shops::Shops;
+use crate::domain::shops::sync::SyncRegistry;
 use crate::web::csrf::{CsrfForm, EmptyForm};
 use crate::web::errors::WebError;
 use crate::web::guards::{ClientIp, CurrentUser, OwnerUser, cookie_with};
@@ -21,10 +21,10 @@ use crate::web::templates::{Flashed, Page};
 /// Private cookie binding an OAuth `state` to the browser session that started it.
 const OAUTH_STATE_COOKIE: &str = "podgate_oauth_state";
 
-fn spawn_sync(tt: &TikTok, reg: &SyncRegistry, shop_id: i64) {
-    let (tt, reg) = (tt.clone(), reg.clone());
+fn spawn_sync(tiktok_shops: &Shops, reg: &SyncRegistry, shop_id: i64) {
+    let (tiktok_shops, reg) = (tiktok_shops.clone(), reg.clone());
     tokio::spawn(async move {
-        if let Err(e) = tt.sync_shop(&reg, shop_id).await {
+        if let Err(e) = tiktok_shops.sync_shop(&reg, shop_id).await {
             tracing::warn!(shop = shop_id, error = %e, "sync failed");
         }
     });
@@ -32,11 +32,11 @@ fn spawn_sync(tt: &TikTok, reg: &SyncRegistry, shop_id: i64) {
 
 #[get("/shops")]
 async fn shops_page(
-    tt: &State<TikTok>,
+    tiktok_shops: &State<Shops>,
     reg: &State<SyncRegistry>,
     user: CurrentUser,
 ) -> Result<Page, WebError> {
-    let shops = tt.shops(user.0.user.workspace_id).await?;
+    let shops = tiktok_shops.shops(user.0.user.workspace_id).await?;
     let rows: Vec<_> = shops
         .iter()
         .map(|s| {
@@ -49,7 +49,7 @@ async fn shops_page(
             }
         })
         .collect();
-    let configured = !tt.client.config().app_key.is_empty();
+    let configured = !tiktok_shops.tiktok.client.config().app_key.is_empty();
     Ok(Page::new("shops.html", context! { shops => rows, configured }))
 }
 
@@ -57,12 +57,12 @@ async fn shops_page(
 fn connect(
     jar: &CookieJar<'_>,
     cfg: &State<AppConfig>,
-    tt: &State<TikTok>,
+    tiktok_shops: &State<Shops>,
     owner: OwnerUser,
     form: CsrfForm<EmptyForm>,
 ) -> Result<Redirect, Flashed> {
     let _ = (owner, form);
-    if tt.client.config().app_key.is_empty() {
+    if tiktok_shops.tiktok.client.config().app_key.is_empty() {
         return Err(Flashed::error(
             "/shops",
             "No TikTok app is configured: set tiktok.app_key and tiktok.app_secret, or run podgate serve --demo.",
@@ -72,7 +72,7 @@ fn connect(
     let mut c = cookie_with(cfg.secure_cookies(), OAUTH_STATE_COOKIE, state.clone());
     c.set_max_age(rocket::time::Duration::minutes(30));
     jar.add_private(c);
-    Ok(Redirect::to(tt.client.authorization_url(&state)))
+    Ok(Redirect::to(tiktok_shops.tiktok.client.authorization_url(&state)))
 }
 
 /// What TikTok's authorization page sends back.
@@ -90,7 +90,7 @@ struct Callback<'r> {
 async fn callback(
     jar: &CookieJar<'_>,
     cfg: &State<AppConfig>,
-    tt: &State<TikTok>,
+    tiktok_shops: &State<Shops>,
     reg: &State<SyncRegistry>,
     owner: OwnerUser,
     ip: ClientIp,
@@ -115,7 +115,7 @@ async fn callback(
     }
     let code = code.unwrap_or_default();
     if !from_podgate {
-        return match tt.exchange(code).await {
+        return match tiktok_shops.exchange(code).await {
             Ok(grant) => {
                 let to = super::shop_grant::hold(jar, cfg, &owner, grant);
                 Flashed::success(
@@ -131,19 +131,23 @@ async fn callback(
             ),
         };
     }
-    connected(tt, reg, tt.connect(&owner.0.actor(&ip), code).await)
+    connected(
+        tiktok_shops,
+        reg,
+        tiktok_shops.connect(&owner.0.actor(&ip), code).await,
+    )
 }
 
 /// What the seller sees once shops are attached (from either path): their orders start syncing.
 pub(super) fn connected(
-    tt: &TikTok,
+    tiktok_shops: &Shops,
     reg: &SyncRegistry,
     attached: Result<Vec<crate::db::models::shop::Shop>, DomainError>,
 ) -> Flashed {
     match attached {
         Ok(shops) => {
             for s in &shops {
-                spawn_sync(tt, reg, s.id);
+                spawn_sync(tiktok_shops, reg, s.id);
             }
             let names: Vec<&str> = shops.iter().map(|s| s.name.as_str()).collect();
             Flashed::success(
@@ -157,7 +161,7 @@ pub(super) fn connected(
 
 #[post("/shops/<id>/sync", data = "<form>")]
 async fn sync_now(
-    tt: &State<TikTok>,
+    tiktok_shops: &State<Shops>,
     reg: &State<SyncRegistry>,
     user: CurrentUser,
     id: i64,
@@ -165,7 +169,7 @@ async fn sync_now(
 ) -> Result<Flashed, WebError> {
     let _ = form;
     let ws = user.0.user.workspace_id;
-    let shop = tt
+    let shop = tiktok_shops
         .pool
         .run(move |conn| {
             Ok::<_, DomainError>(crate::db::models::shop::Shop::find_in_workspace(conn, ws, id)?)
@@ -178,20 +182,20 @@ async fn sync_now(
             "That shop is disconnected; connect it again to sync.",
         ));
     }
-    spawn_sync(tt, reg, shop.id);
+    spawn_sync(tiktok_shops, reg, shop.id);
     Ok(Flashed::success("/shops", format!("Syncing {}…", shop.name)))
 }
 
 #[post("/shops/<id>/disconnect", data = "<form>")]
 async fn disconnect(
-    tt: &State<TikTok>,
+    tiktok_shops: &State<Shops>,
     owner: OwnerUser,
     ip: ClientIp,
     id: i64,
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    tt.disconnect(&owner.0.actor(&ip), id).await?;
+    tiktok_shops.disconnect(&owner.0.actor(&ip), id).await?;
     Ok(Flashed::success(
         "/shops",
         "Disconnected. Its orders stay in podgate; connect it again to resume syncing.",
@@ -200,11 +204,11 @@ async fn disconnect(
 
 #[get("/shops/sync-status")]
 async fn sync_status(
-    tt: &State<TikTok>,
+    tiktok_shops: &State<Shops>,
     reg: &State<SyncRegistry>,
     user: CurrentUser,
 ) -> Result<Json<serde_json::Value>, WebError> {
-    let shops = tt.shops(user.0.user.workspace_id).await?;
+    let shops = tiktok_shops.shops(user.0.user.workspace_id).await?;
     let v: Vec<_> = shops
         .iter()
         .map(|s| {
@@ -236,12 +240,12 @@ impl<'r> FromRequest<'r> for WebhookSignature {
 /// TikTok's webhook: checked and recorded at once, applied in the background; answered with an
 /// empty 200 (or 401 for a bad signature) as TikTok expects, well within 3 seconds.
 #[post("/webhooks/tiktok", data = "<body>")]
-async fn webhook(tt: &State<TikTok>, sig: WebhookSignature, body: Vec<u8>) -> (Status, ()) {
-    match tt.accept_webhook(&body, &sig.0).await {
+async fn webhook(tiktok_shops: &State<Shops>, sig: WebhookSignature, body: Vec<u8>) -> (Status, ()) {
+    match tiktok_shops.accept_webhook(&body, &sig.0).await {
         Ok(Some(event)) => {
-            let tt = tt.inner().clone();
+            let tiktok_shops = tiktok_shops.inner().clone();
             tokio::spawn(async move {
-                if let Err(e) = tt.process_webhook(&event).await {
+                if let Err(e) = tiktok_shops.process_webhook(&event).await {
                     tracing::warn!(error = %e, "webhook processing failed; polling will catch up");
                 }
             });

@@ -7,8 +7,9 @@ use rocket::form::FromForm;
 use rocket::{Route, State, get, post, routes};
 
 use crate::db::DbPool;
-use crate::domain::shops::TikTok;
-use crate::domain::{suppliers, warehouses};
+use crate::domain::shops::Shops;
+use crate::domain::shops::warehouses;
+use crate::domain::suppliers;
 use crate::web::csrf::CsrfForm;
 use crate::web::errors::{WebError, flash_refusal};
 use crate::web::guards::{ClientIp, CurrentUser};
@@ -17,14 +18,14 @@ use crate::web::templates::{Flashed, Page};
 #[get("/suppliers/<id>/warehouse")]
 async fn page(
     pool: &State<DbPool>,
-    tt: &State<TikTok>,
+    tiktok_shops: &State<Shops>,
     user: CurrentUser,
     id: i64,
 ) -> Result<Page, WebError> {
     let ws = user.0.user.workspace_id;
     let s = suppliers::get(pool, ws, id).await?;
     let linked = s.warehouse_ids();
-    let shops: Vec<_> = tt
+    let shops: Vec<_> = tiktok_shops
         .warehouses(ws)
         .await?
         .into_iter()
@@ -58,14 +59,17 @@ crate::csrf_form!(LinkForm);
 
 #[post("/suppliers/<id>/warehouse", data = "<form>")]
 async fn link(
-    tt: &State<TikTok>,
+    tiktok_shops: &State<Shops>,
     user: CurrentUser,
     ip: ClientIp,
     id: i64,
     form: CsrfForm<LinkForm>,
 ) -> Result<Flashed, WebError> {
     let to = format!("/suppliers/{id}/warehouse");
-    match tt.link_warehouses(&user.actor(&ip), id, form.0.warehouse).await {
+    match tiktok_shops
+        .link_warehouses(&user.actor(&ip), id, form.0.warehouse)
+        .await
+    {
         Ok(()) => Ok(Flashed::success(
             to,
             "Saved: labels are bought for this supplier only for orders shipping from these warehouses.",

@@ -57,12 +57,9 @@ async fn labels_are_bought_only_for_the_supplier_of_the_orders_warehouse() {
         "pre-flight says why: {page}"
     );
     let actor = crate::labels::owner_actor(&app).await;
-    let tt = std::sync::Arc::new(app.services.tiktok.clone());
-    let store = podgate::domain::labels::LabelStore {
-        dir: app.dir.path().join("labels"),
-    };
-    let job = tt.start_labels(&actor, vec![order.0]).await.unwrap();
-    let progress = tt.run_labels(&store, job.job_id, 2).await.unwrap();
+    let labels = &app.services.labels;
+    let job = labels.plan(&actor, vec![order.0]).await.unwrap();
+    let progress = labels.run(job.job_id, 2).await.unwrap();
     assert_eq!(progress.failed, 1, "{progress:?}");
     assert!(
         progress.failures[0].1.contains("another ship-from address"),

@@ -15,8 +15,8 @@ use crate::db::models::webhook;
 use crate::tiktok::types::{Order as TtOrder, OrderSearch, WebhookEvent};
 use crate::tiktok::{ApiError, ErrorClass, RetryLog};
 
-use super::DomainError;
-use super::shops::TikTok;
+use super::Shops;
+use crate::domain::DomainError;
 
 /// Polling restarts this many seconds before the newest `update_time` seen.
 pub const OVERLAP_SECS: i64 = 300;
@@ -99,13 +99,13 @@ pub fn apply_orders(
 ) -> Result<Applied, DomainError> {
     crate::db::write_tx(conn, |conn| {
         let mut a = Applied::default();
-        super::routing::lock_workspace_routing(conn, shop.workspace_id)?;
-        let router = super::routing::Router::load(conn, shop.workspace_id)?;
+        crate::domain::routing::lock_workspace_routing(conn, shop.workspace_id)?;
+        let router = crate::domain::routing::Router::load(conn, shop.workspace_id)?;
         for o in orders {
             let upserted = order::upsert_from_tiktok(conn, shop.workspace_id, shop.id, o)?;
             match &upserted {
                 Upserted::Created(id) | Upserted::StatusChanged(id, ..) | Upserted::Refreshed(id) => {
-                    super::routing::route_order(conn, &router, *id)?;
+                    crate::domain::routing::route_order(conn, &router, *id)?;
                 }
                 Upserted::Stale(_) => {}
             }
@@ -132,7 +132,7 @@ pub fn apply_orders(
                         "system",
                     )?;
                     let held = if to == "CANCELLED" {
-                        super::batches::handoff::hold_cancelled_order(conn, id)?
+                        crate::domain::batches::handoff::hold_cancelled_order(conn, id)?
                     } else {
                         0
                     };
@@ -157,7 +157,7 @@ fn is_authorization_problem(e: &ApiError) -> bool {
     e.needs_reauthorization() || e.class == ErrorClass::ExpiredToken
 }
 
-impl TikTok {
+impl Shops {
     /// Syncs one shop: every order updated since the cursor (minus the overlap), page by page.
     /// Returns None when a sync of this shop is already running.
     pub async fn sync_shop(
@@ -169,7 +169,7 @@ impl TikTok {
             return Ok(None);
         }
         // Another process on the same database may be syncing this shop: leave it to it.
-        let held = match super::leases::take(&self.pool, format!("shop:{shop_id}:sync")).await {
+        let held = match crate::domain::leases::take(&self.pool, format!("shop:{shop_id}:sync")).await {
             Ok(Some(h)) => h,
             other => {
                 registry.update(shop_id, |p| {
@@ -206,7 +206,7 @@ impl TikTok {
             .run(move |conn| Ok::<_, DomainError>(Shop::find(conn, shop_id)?))
             .await?;
         let key = shop.connection_id.to_string();
-        let api = self.seller(&key).shop(&shop.cipher);
+        let api = self.tiktok.seller(&key).shop(&shop.cipher);
         let filter = OrderSearch {
             update_time_ge: Some((shop.sync_cursor - OVERLAP_SECS).max(0)),
             ..OrderSearch::default()
@@ -276,7 +276,7 @@ impl TikTok {
         body: &[u8],
         authorization: &str,
     ) -> Result<Option<WebhookEvent>, DomainError> {
-        if !self.client.verify_webhook(body, authorization) {
+        if !self.tiktok.client.verify_webhook(body, authorization) {
             return Err(DomainError::Forbidden("bad webhook signature".into()));
         }
         let event: WebhookEvent = serde_json::from_slice(body)
@@ -330,11 +330,12 @@ impl TikTok {
             }
             let key = shop.connection_id.to_string();
             let orders = self
+                .tiktok
                 .seller(&key)
                 .shop(&shop.cipher)
                 .order_details(&ids)
                 .await
-                .map_err(|e| super::shops::api_error("reading the order", &e))?;
+                .map_err(|e| crate::domain::gateway::api_error("reading the order", &e))?;
             let a = self
                 .pool
                 .run(move |conn| apply_orders(conn, &shop, &orders, "webhook"))

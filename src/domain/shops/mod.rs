@@ -1,64 +1,18 @@
-//! Connecting TikTok shops: the OAuth code exchange, encrypted token storage, the shop list,
-//! disconnecting; and the token store the API client uses for every later call.
+//! Connecting TikTok shops: the OAuth code exchange, attaching the granted shops (tokens
+//! encrypted), the shop list, disconnecting. Order sync and webhooks are in [`sync`], TikTok
+//! warehouses and which supplier ships from which in [`warehouses`].
 
-use std::sync::Arc;
+pub mod sync;
+pub mod warehouses;
 
-use crate::crypto::TokenCipher;
 use crate::db::DbPool;
 use crate::db::models::audit::{self, Actor};
-use crate::db::models::shop::{EncryptedTokens, Shop, TikTokConnection};
+use crate::db::models::shop::{Shop, TikTokConnection};
 use crate::tiktok::types::{Shop as GrantedShop, TokenData};
-use crate::tiktok::{ApiError, MemoryTokenStore, SellerApi, TikTokClient, TokenStore, Tokens};
+use crate::tiktok::{MemoryTokenStore, SellerApi, TokenStore, Tokens};
 
 use super::DomainError;
-
-/// Tokens kept in `tiktok_connections`, encrypted with the deployment's key. The store key is
-/// the connection id.
-pub struct DbTokenStore {
-    pub pool: DbPool,
-    pub cipher: TokenCipher,
-}
-
-fn store_err(e: impl std::fmt::Display) -> ApiError {
-    ApiError::transport(format!("token store: {e}"))
-}
-
-#[async_trait::async_trait]
-impl TokenStore for DbTokenStore {
-    async fn load(&self, key: &str) -> Result<Tokens, ApiError> {
-        let id: i64 = key.parse().map_err(store_err)?;
-        let c = self
-            .pool
-            .run(move |conn| TikTokConnection::find(conn, id).map_err(crate::db::DbError::from))
-            .await
-            .map_err(store_err)?;
-        Ok(Tokens {
-            access_token: self.cipher.decrypt(&c.access_token_enc).map_err(store_err)?,
-            access_expires_at: c.access_expires_at,
-            refresh_token: self.cipher.decrypt(&c.refresh_token_enc).map_err(store_err)?,
-            refresh_expires_at: c.refresh_expires_at,
-        })
-    }
-
-    async fn save(&self, key: &str, t: &Tokens) -> Result<(), ApiError> {
-        let id: i64 = key.parse().map_err(store_err)?;
-        let enc = encrypt(&self.cipher, t);
-        self.pool
-            .run(move |conn| TikTokConnection::store_tokens(conn, id, &enc).map_err(crate::db::DbError::from))
-            .await
-            .map_err(store_err)?;
-        Ok(())
-    }
-}
-
-fn encrypt(cipher: &TokenCipher, t: &Tokens) -> EncryptedTokens {
-    EncryptedTokens {
-        access: cipher.encrypt(&t.access_token),
-        access_expires_at: t.access_expires_at,
-        refresh: cipher.encrypt(&t.refresh_token),
-        refresh_expires_at: t.refresh_expires_at,
-    }
-}
+use super::gateway::{TikTokGateway, api_error};
 
 /// The key of a grant's tokens while its shops are listed.
 const GRANT_KEY: &str = "grant";
@@ -71,36 +25,15 @@ pub struct Grant {
     pub shops: Vec<GrantedShop>,
 }
 
-/// Everything needed to talk to TikTok on behalf of the workspaces: shared by web and jobs.
+/// Connecting, listing and disconnecting shops, and keeping their orders in sync
+/// ([`sync`]) and their warehouses known ([`warehouses`]).
 #[derive(Clone)]
-pub struct TikTok {
+pub struct Shops {
     pub pool: DbPool,
-    pub client: Arc<TikTokClient>,
-    pub tokens: Arc<DbTokenStore>,
+    pub tiktok: TikTokGateway,
 }
 
-impl TikTok {
-    /// Builds the service.
-    pub fn new(pool: DbPool, client: Arc<TikTokClient>, cipher: TokenCipher) -> TikTok {
-        TikTok {
-            tokens: Arc::new(DbTokenStore {
-                pool: pool.clone(),
-                cipher,
-            }),
-            pool,
-            client,
-        }
-    }
-
-    /// The API for one connection.
-    pub fn seller<'a>(&'a self, key: &'a str) -> SellerApi<'a> {
-        SellerApi {
-            client: &self.client,
-            store: self.tokens.as_ref(),
-            key,
-        }
-    }
-
+impl Shops {
     /// Finishes an authorization started from podgate (its `state` came back): exchanges
     /// the code and attaches every shop it grants.
     pub async fn connect(&self, actor: &Actor, code: &str) -> Result<Vec<Shop>, DomainError> {
@@ -114,6 +47,7 @@ impl TikTok {
     /// the owner first.
     pub async fn exchange(&self, code: &str) -> Result<Grant, DomainError> {
         let tokens = self
+            .tiktok
             .client
             .exchange_code(code)
             .await
@@ -124,7 +58,7 @@ impl TikTok {
             .await
             .map_err(|e| api_error("connecting the shop", &e))?;
         let shops = SellerApi {
-            client: &self.client,
+            client: &self.tiktok.client,
             store: &store,
             key: GRANT_KEY,
         }
@@ -160,7 +94,7 @@ impl TikTok {
             ));
         }
         let t = &grant.tokens;
-        let enc = encrypt(&self.tokens.cipher, &Tokens::from(t));
+        let enc = self.tiktok.encrypt(&Tokens::from(t));
         let (open_id, name, region) = (
             t.open_id.clone(),
             t.seller_name.clone(),
@@ -219,14 +153,4 @@ impl TikTok {
             })
             .await
     }
-}
-
-/// Turns an API failure into a domain error a person can act on.
-pub fn api_error(doing: &str, e: &ApiError) -> DomainError {
-    DomainError::Conflict(format!(
-        "TikTok refused {doing}: {} (code {}). {}",
-        e.message,
-        e.code,
-        e.advice()
-    ))
 }

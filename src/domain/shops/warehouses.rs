@@ -11,8 +11,8 @@ use crate::db::models::shop::Shop;
 use crate::db::models::supplier::Supplier;
 use crate::tiktok::types::Warehouse;
 
-use super::DomainError;
-use super::shops::TikTok;
+use super::Shops;
+use crate::domain::DomainError;
 
 /// How a supplier fits an order's warehouse.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -65,7 +65,7 @@ pub struct ShopWarehouses {
     pub error: Option<String>,
 }
 
-impl TikTok {
+impl Shops {
     /// The sales warehouses of every connected shop of the workspace, read from TikTok.
     pub async fn warehouses(&self, workspace_id: i64) -> Result<Vec<ShopWarehouses>, DomainError> {
         let shops = self
@@ -75,7 +75,7 @@ impl TikTok {
         let mut out = Vec::new();
         for s in shops.into_iter().filter(|s| s.status != "disconnected") {
             let key = s.connection_id.to_string();
-            let read = self.seller(&key).shop(&s.cipher).warehouses().await;
+            let read = self.tiktok.seller(&key).shop(&s.cipher).warehouses().await;
             out.push(match read {
                 Ok(list) => ShopWarehouses {
                     shop: s.name,

@@ -9,11 +9,11 @@ use crate::tiktok::types::{Dimension, ShippingService, ShippingServiceQuery, Wei
 
 use crate::db::models::workspace::Workspace;
 
-use super::DomainError;
-use super::labels::allocated::{Allocated, choose_offered};
-use super::labels::service::{Choice, ServiceRule};
-use super::routing::{Plan, PlannedPackage, plan};
-use super::shops::TikTok;
+use super::Labels;
+use super::allocated::{Allocated, choose_offered};
+use super::service::{Choice, ServiceRule};
+use crate::domain::DomainError;
+use crate::domain::routing::{Plan, PlannedPackage, plan};
 
 /// The plan of an order and every problem found, each saying what to do.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -68,7 +68,7 @@ pub fn package_size(p: &PlannedPackage) -> Option<(Weight, Dimension)> {
     ))
 }
 
-impl TikTok {
+impl Labels {
     /// Plans an order and checks it, asking TikTok for eligible services when the rest is sound.
     pub async fn preflight(&self, workspace_id: i64, order_id: i64) -> Result<Preflight, DomainError> {
         let (o, items, plan, suppliers, shop, (rule, allocated), held) = self
@@ -130,7 +130,7 @@ impl TikTok {
             let Some(sup) = suppliers.iter().find(|s| s.id == p.supplier_id) else {
                 continue;
             };
-            if let Some(why) = super::warehouses::refusal(sup, &o) {
+            if let Some(why) = crate::domain::shops::warehouses::refusal(sup, &o) {
                 problems.push(why);
             }
             if sup.archived {
@@ -144,7 +144,7 @@ impl TikTok {
         let mut choices = Vec::new();
         if problems.is_empty() && shop.status == "active" {
             let key = shop.connection_id.to_string();
-            let api = self.seller(&key).shop(&shop.cipher);
+            let api = self.tiktok.seller(&key).shop(&shop.cipher);
             if plan.packages.len() > 1 {
                 // Several suppliers means TikTok's split flow; ask whether this order may split.
                 match api

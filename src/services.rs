@@ -1,0 +1,63 @@
+//! The composition root: the long-lived services every channel (web, SFTP, API, jobs, the demo
+//! and the benchmarks) shares, built once from the configuration.
+
+use anyhow::Context;
+
+use crate::config::AppConfig;
+use crate::db::DbPool;
+use crate::domain::batches::Batches;
+use crate::domain::gateway::TikTokGateway;
+use crate::domain::labels::{LabelStore, Labels};
+use crate::domain::shops::Shops;
+use crate::domain::shops::sync::SyncRegistry;
+
+/// The domain services of one process.
+#[derive(Clone)]
+pub struct Services {
+    pub pool: DbPool,
+    pub shops: Shops,
+    /// What each shop's sync is doing now, for the shops page.
+    pub sync: SyncRegistry,
+    pub labels: Labels,
+    pub batches: Batches,
+    /// None when no SMTP server is configured (mail then waits in the outbox).
+    pub mailer: Option<crate::mail::Mailer>,
+}
+
+impl Services {
+    /// Builds the services from the configuration (after `serve --demo` has pointed it at the sandbox).
+    pub fn new(pool: DbPool, config: &AppConfig) -> anyhow::Result<Services> {
+        let key =
+            crate::secrets::load_or_create(config.token_key.as_deref(), config.data_dir(), "token_key", 32)
+                .context("token_key")?;
+        let cipher = crate::crypto::TokenCipher::new(&key).map_err(|e| anyhow::anyhow!("token_key: {e}"))?;
+        let client = std::sync::Arc::new(crate::tiktok::TikTokClient::new(config.tiktok.clone()));
+        let tiktok = TikTokGateway::new(pool.clone(), client, cipher);
+        let store = LabelStore {
+            dir: config.data_dir().join("labels"),
+        };
+        let mailer = match &config.smtp {
+            Some(s) if !s.host.is_empty() => Some(crate::mail::Mailer::new(s).context("smtp")?),
+            _ => None,
+        };
+        Ok(Services {
+            batches: Batches {
+                pool: pool.clone(),
+                labels: store.clone(),
+                dir: config
+                    .batches_dir
+                    .clone()
+                    .unwrap_or_else(|| config.data_dir().join("batches")),
+                public_url: config.public_url(),
+            },
+            mailer,
+            shops: Shops {
+                pool: pool.clone(),
+                tiktok: tiktok.clone(),
+            },
+            labels: Labels::new(pool.clone(), tiktok, store),
+            sync: SyncRegistry::default(),
+            pool,
+        })
+    }
+}
