@@ -269,6 +269,26 @@ impl DbPool {
         .map_err(|e| DbError::Task(e.to_string()))?
     }
 
+    /// [`DbPool::run`] for a closure of plain queries: their errors become [`DbError`], which
+    /// every layer's error converts from. Spares callers `Ok::<_, DomainError>(…?)`.
+    pub async fn query<F, T, E>(&self, f: F) -> Result<T, DbError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, E> + Send + 'static,
+        T: Send + 'static,
+        E: Into<DbError> + Send + 'static,
+    {
+        self.run(move |c| f(c).map_err(Into::into)).await
+    }
+
+    /// Whether the database answers (the health check).
+    pub async fn ping(&self) -> Result<(), DbError> {
+        self.query(|c| {
+            use diesel::connection::SimpleConnection;
+            c.batch_execute("SELECT 1")
+        })
+        .await
+    }
+
     /// A connection for synchronous callers (CLI commands, migrations tests).
     pub fn get(&self) -> Result<r2d2::PooledConnection<ConnManager>, DbError> {
         Ok(self.pool.get()?)

@@ -69,7 +69,7 @@ pub async fn take(pool: &DbPool, name: String) -> Result<Option<Held>, DomainErr
             tokio::time::sleep(std::time::Duration::from_secs((LEASE_SECS / 4) as u64)).await;
             let n = n.clone();
             let _ = p
-                .run(move |c| Ok::<_, DomainError>(lease::renew(c, &n, super::labels::worker_id(), ttl)?))
+                .query(move |c| lease::renew(c, &n, super::labels::worker_id(), ttl))
                 .await;
         }
     });

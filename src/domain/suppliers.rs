@@ -225,6 +225,15 @@ pub async fn get(pool: &DbPool, workspace_id: i64, id: i64) -> Result<Supplier, 
         .await
 }
 
+/// A supplier's people (name, email) who sign in to its portal.
+pub async fn people(pool: &DbPool, workspace_id: i64, id: i64) -> Result<Vec<(String, String)>, DomainError> {
+    pool.run(move |conn| {
+        Supplier::find_in_workspace(conn, workspace_id, id)?.ok_or(DomainError::NotFound)?;
+        Ok(crate::db::models::user::User::people_of_supplier(conn, id)?)
+    })
+    .await
+}
+
 /// Every supplier of the workspace.
 pub async fn list(pool: &DbPool, workspace_id: i64) -> Result<Vec<Supplier>, DomainError> {
     pool.run(move |conn| Ok(Supplier::list(conn, workspace_id)?))

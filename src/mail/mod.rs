@@ -132,7 +132,7 @@ pub async fn deliver_loop(
 /// One delivery round; returns how many messages were sent.
 pub async fn deliver_due(pool: &DbPool, mailer: &Mailer) -> Result<usize, DomainError> {
     let due: Vec<Mail> = pool
-        .run(|c| Ok::<_, DomainError>(mail::claim_due(c, 50, chrono::Duration::minutes(5))?))
+        .query(|c| mail::claim_due(c, 50, chrono::Duration::minutes(5)))
         .await?;
     let mut sent = 0;
     for m in due {

@@ -12,7 +12,6 @@ use russh_sftp::server::StatusReply;
 
 use crate::db::models::batch::{self, Batch};
 use crate::db::models::sftp::{self as sftp_db, SftpLogin};
-use crate::domain::DomainError;
 use crate::domain::batches::files::{BatchFile, Source};
 
 use super::Gateway;
@@ -39,7 +38,7 @@ pub(super) fn path_err(e: PathError) -> StatusReply {
 }
 
 /// A storage failure: logged here, a generic "try again" for the client.
-pub(super) fn db_err(e: DomainError) -> StatusReply {
+pub(super) fn db_err(e: impl std::fmt::Display) -> StatusReply {
     tracing::warn!(error = %e, "SFTP request failed");
     err(StatusCode::Failure, "podgate could not read its data; try again")
 }
@@ -102,7 +101,7 @@ impl DropView {
         let all = self
             .gw
             .pool
-            .run(move |c| Ok::<_, DomainError>(batch::of_supplier(c, sid)?))
+            .query(move |c| batch::of_supplier(c, sid))
             .await
             .map_err(db_err)?;
         Ok(all
@@ -130,7 +129,7 @@ impl DropView {
                 let (sid, n) = (self.login.supplier_id, name.to_string());
                 self.gw
                     .pool
-                    .run(move |c| Ok::<_, DomainError>(sftp_db::result_by_name(c, sid, &n)?))
+                    .query(move |c| sftp_db::result_by_name(c, sid, &n))
                     .await
                     .map_err(db_err)?
                     .map(Entry::Result)
@@ -201,7 +200,7 @@ impl DropView {
                 let ups = self
                     .gw
                     .pool
-                    .run(move |c| Ok::<_, DomainError>(sftp_db::uploads_of(c, sid, 500)?))
+                    .query(move |c| sftp_db::uploads_of(c, sid, 500))
                     .await
                     .map_err(db_err)?;
                 for u in ups {

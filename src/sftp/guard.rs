@@ -15,7 +15,6 @@ use tokio_util::sync::{CancellationToken, WaitForCancellationFutureOwned};
 
 use crate::db::DbPool;
 use crate::db::models::sftp;
-use crate::domain::DomainError;
 
 /// A stream that fails every read and write once its token is cancelled.
 pub struct Killable<S> {
@@ -132,10 +131,7 @@ impl LoginWatch {
     /// Asks the database now; a failed lookup keeps the session (it is not a revocation).
     async fn check(&self) -> bool {
         let id = self.login_id;
-        let active = self
-            .pool
-            .run(move |c| Ok::<_, DomainError>(sftp::login_active(c, id)?))
-            .await;
+        let active = self.pool.query(move |c| sftp::login_active(c, id)).await;
         if let Ok(mut t) = self.checked.lock() {
             *t = Instant::now();
         }

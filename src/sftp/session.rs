@@ -126,7 +126,7 @@ impl SshSession {
         let u = user.to_ascii_lowercase();
         self.gw
             .pool
-            .run(move |c| Ok::<_, DomainError>(sftp::find_login(c, &u)?))
+            .query(move |c| sftp::find_login(c, &u))
             .await
             .ok()
             .flatten()
@@ -186,7 +186,7 @@ impl SshSession {
         let active = self
             .gw
             .pool
-            .run(move |c| Ok::<_, DomainError>(sftp::login_active(c, id)?))
+            .query(move |c| sftp::login_active(c, id))
             .await
             .unwrap_or(false);
         if !active {
@@ -253,7 +253,7 @@ impl SshSession {
         let keys = self
             .gw
             .pool
-            .run(move |c| Ok::<_, DomainError>(sftp::keys_of(c, id)?))
+            .query(move |c| sftp::keys_of(c, id))
             .await
             .unwrap_or_default();
         keys.iter().any(|k| {

@@ -18,6 +18,12 @@ use super::templates::Page;
 #[error(transparent)]
 pub struct WebError(#[from] pub DomainError);
 
+impl From<crate::db::DbError> for WebError {
+    fn from(e: crate::db::DbError) -> WebError {
+        WebError(e.into())
+    }
+}
+
 /// The stable machine-readable code and the HTTP status for an error.
 fn classify(e: &DomainError) -> (Status, &'static str) {
     match e {

@@ -26,12 +26,7 @@ static STATIC: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/static");
 #[get("/healthz")]
 async fn healthz(pool: &State<DbPool>) -> (Status, Json<serde_json::Value>) {
     let backend = pool.backend();
-    let r = pool
-        .run(|conn| {
-            use diesel::connection::SimpleConnection;
-            conn.batch_execute("SELECT 1").map_err(crate::db::DbError::from)
-        })
-        .await;
+    let r = pool.ping().await;
     match r {
         Ok(()) => (
             Status::Ok,

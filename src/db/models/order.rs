@@ -419,6 +419,18 @@ pub fn find_in_workspace(conn: &mut AnyConnection, workspace_id: i64, id: i64) -
         .optional()
 }
 
+/// The TikTok order ids of these orders, by podgate id.
+pub fn tiktok_ids(
+    conn: &mut AnyConnection,
+    ids: &[i64],
+) -> QueryResult<std::collections::BTreeMap<i64, String>> {
+    let v: Vec<(i64, String)> = orders::table
+        .filter(orders::id.eq_any(ids))
+        .select((orders::id, orders::tiktok_order_id))
+        .load(conn)?;
+    Ok(v.into_iter().collect())
+}
+
 /// The line items of an order.
 pub fn items(conn: &mut AnyConnection, order_id: i64) -> QueryResult<Vec<OrderItem>> {
     order_items::table

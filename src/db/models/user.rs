@@ -139,6 +139,18 @@ impl User {
             .load(conn)
     }
 
+    /// A supplier's people: (name, email), by email.
+    pub fn people_of_supplier(
+        conn: &mut AnyConnection,
+        supplier_id: i64,
+    ) -> QueryResult<Vec<(String, String)>> {
+        users::table
+            .filter(users::supplier_id.eq(supplier_id))
+            .order(users::email.asc())
+            .select((users::name, users::email))
+            .load(conn)
+    }
+
     /// Every user, for `podgate user list`.
     pub fn list_all(conn: &mut AnyConnection) -> QueryResult<Vec<User>> {
         users::table

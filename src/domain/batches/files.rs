@@ -69,10 +69,7 @@ impl Batches {
 
     /// A sealed batch of this workspace by id.
     pub async fn workspace_batch(&self, workspace_id: i64, id: i64) -> Result<Batch, DomainError> {
-        let b = self
-            .pool
-            .run(move |c| Ok::<_, DomainError>(batch::find(c, id)?))
-            .await?;
+        let b = self.pool.query(move |c| batch::find(c, id)).await?;
         if b.workspace_id != workspace_id || b.status != "sealed" {
             return Err(DomainError::NotFound);
         }

@@ -80,10 +80,7 @@ impl Batches {
     pub async fn finish_sealing(&self, batch_id: i64) -> Result<Batch, DomainError> {
         let Some(_held) = crate::domain::leases::take(&self.pool, format!("batch:{batch_id}:seal")).await?
         else {
-            return self
-                .pool
-                .run(move |c| Ok::<_, DomainError>(batch::find(c, batch_id)?))
-                .await;
+            return Ok(self.pool.query(move |c| batch::find(c, batch_id)).await?);
         };
         let (b, sup, man) = self
             .pool
@@ -128,7 +125,7 @@ impl Batches {
 
     /// Finishes every batch left `sealing` by a crash.
     pub async fn resume(&self) {
-        let pending = self.pool.run(|c| Ok::<_, DomainError>(batch::sealing(c)?)).await;
+        let pending = self.pool.query(batch::sealing).await;
         for b in pending.unwrap_or_default() {
             if let Err(e) = self.finish_sealing(b.id).await {
                 tracing::error!(batch = b.id, error = %e, "could not finish sealing a batch");

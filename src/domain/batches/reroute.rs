@@ -54,10 +54,7 @@ fn same_address(a: &str, b: &str) -> bool {
 }
 
 fn options(c: &mut AnyConnection, ws: i64, package_id: i64) -> Result<RerouteOptions, DomainError> {
-    let p = package::find(c, package_id)?;
-    if p.workspace_id != ws {
-        return Err(DomainError::NotFound);
-    }
+    let p = crate::domain::labels::jobs::owned(c, ws, package_id)?;
     let o = order::find_in_workspace(c, ws, p.order_id)?.ok_or(DomainError::NotFound)?;
     let current = Supplier::find_in_workspace(c, ws, p.supplier_id)?.ok_or(DomainError::NotFound)?;
     let units: Vec<i64> = p.unit_ids().collect();

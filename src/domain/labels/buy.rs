@@ -60,7 +60,7 @@ impl Labels {
         if log.count() > 0 {
             let (n, last) = (log.count() as i64, log.last());
             self.pool
-                .run(move |c| Ok::<_, DomainError>(package::add_retries(c, id, n, last.as_deref())?))
+                .query(move |c| package::add_retries(c, id, n, last.as_deref()))
                 .await?;
         }
         result
@@ -70,7 +70,7 @@ impl Labels {
         let lease = Duration::seconds(LEASE_SECS);
         let Some(p) = self
             .pool
-            .run(move |c| Ok::<_, DomainError>(package::claim(c, id, lease, super::worker_id())?))
+            .query(move |c| package::claim(c, id, lease, super::worker_id()))
             .await?
         else {
             return Ok(());
@@ -79,9 +79,7 @@ impl Labels {
         let _heartbeat = Heartbeat(tokio::spawn(async move {
             loop {
                 tokio::time::sleep(std::time::Duration::from_secs(5)).await;
-                let _ = pool
-                    .run(move |c| Ok::<_, DomainError>(package::renew(c, id, lease)?))
-                    .await;
+                let _ = pool.query(move |c| package::renew(c, id, lease)).await;
             }
         }));
         let (o, items, shop, supplier, (rule, allocated)) = {
@@ -133,10 +131,7 @@ impl Labels {
                     .await?;
             }
         }
-        let p = self
-            .pool
-            .run(move |c| Ok::<_, DomainError>(package::find(c, id)?))
-            .await?;
+        let p = self.pool.query(move |c| package::find(c, id)).await?;
         let Some(tiktok_id) = p.tiktok_package_id.clone() else {
             return Ok(());
         };
@@ -186,7 +181,7 @@ impl Labels {
             e.is_retryable() || e.class == ErrorClass::AlreadyFulfilled,
         );
         self.pool
-            .run(move |c| Ok::<_, DomainError>(package::mark_failed(c, id, code, &msg, retry)?))
+            .query(move |c| package::mark_failed(c, id, code, &msg, retry))
             .await?;
         Ok(())
     }
@@ -219,7 +214,7 @@ impl Labels {
         let voided = {
             let pid = pid.clone();
             self.pool
-                .run(move |c| Ok::<_, DomainError>(package::voided_tiktok_package(c, &pid)?))
+                .query(move |c| package::voided_tiktok_package(c, &pid))
                 .await?
         };
         if voided {

@@ -7,6 +7,7 @@
 
 pub mod allocated;
 mod buy;
+pub mod jobs;
 pub mod preflight;
 mod problems;
 mod runner;
@@ -209,14 +210,11 @@ impl Labels {
         loop {
             let ids = self
                 .pool
-                .run(move |c| Ok::<_, DomainError>(package::claimable(c, job_id, 500)?))
+                .query(move |c| package::claimable(c, job_id, 500))
                 .await?;
             if ids.is_empty() && set.is_empty() {
                 // Packages backing off, or held by another process, are waited for.
-                let left = self
-                    .pool
-                    .run(move |c| Ok::<_, DomainError>(package::unfinished(c, job_id)?))
-                    .await?;
+                let left = self.pool.query(move |c| package::unfinished(c, job_id)).await?;
                 if left == 0 {
                     break;
                 }
@@ -251,18 +249,13 @@ impl Labels {
                 tokio::time::sleep(std::time::Duration::from_millis(200)).await;
             }
         }
-        self.pool
-            .run(move |c| Ok::<_, DomainError>(package::finish_job(c, job_id)?))
-            .await?;
+        self.pool.query(move |c| package::finish_job(c, job_id)).await?;
         self.progress(job_id).await
     }
 
     /// Counts a job's packages by outcome.
     pub async fn progress(&self, job_id: i64) -> Result<JobProgress, DomainError> {
-        let pk = self
-            .pool
-            .run(move |c| Ok::<_, DomainError>(package::of_job(c, job_id)?))
-            .await?;
+        let pk = self.pool.query(move |c| package::of_job(c, job_id)).await?;
         Ok(JobProgress::of(&pk))
     }
 }

@@ -29,10 +29,7 @@ impl Labels {
         self.pool
             .run(move |c| {
                 crate::db::write_tx(c, |c| {
-                    let p = package::find(c, package_id)?;
-                    if p.workspace_id != ws {
-                        return Err(DomainError::NotFound);
-                    }
+                    let p = crate::domain::labels::jobs::owned(c, ws, package_id)?;
                     if !package::void(c, package_id, &actor.label, &reason)? {
                         return Err(DomainError::Conflict(format!(
                             "This package is {}: only a bought label can be voided.",
@@ -71,10 +68,7 @@ impl Labels {
             .pool
             .run(move |c| {
                 crate::db::write_tx(c, |c| {
-                    let p = package::find(c, package_id)?;
-                    if p.workspace_id != ws {
-                        return Err(DomainError::NotFound);
-                    }
+                    let p = crate::domain::labels::jobs::owned(c, ws, package_id)?;
                     if p.status != "voided" {
                         return Err(DomainError::Conflict(
                             "Only a voided label can be bought again: void it first.".into(),

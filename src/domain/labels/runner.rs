@@ -10,7 +10,6 @@ use tokio_util::sync::CancellationToken;
 use crate::db::models::package;
 
 use super::Labels;
-use crate::domain::DomainError;
 
 /// Packages in flight per job and process.
 pub const CONCURRENCY: usize = 16;
@@ -42,11 +41,7 @@ impl Labels {
     /// shutdown.
     pub async fn watch(self, every: Duration, shutdown: CancellationToken) {
         loop {
-            match self
-                .pool
-                .run(|c| Ok::<_, DomainError>(package::running_jobs(c)?))
-                .await
-            {
+            match self.pool.query(package::running_jobs).await {
                 Ok(jobs) => jobs.into_iter().for_each(|id| self.spawn(id)),
                 Err(e) => tracing::warn!(error = %e, "could not list running label jobs"),
             }

@@ -201,10 +201,7 @@ impl Shops {
         shop_id: i64,
         log: &RetryLog,
     ) -> Result<Applied, DomainError> {
-        let shop = self
-            .pool
-            .run(move |conn| Ok::<_, DomainError>(Shop::find(conn, shop_id)?))
-            .await?;
+        let shop = self.pool.query(move |conn| Shop::find(conn, shop_id)).await?;
         let key = shop.connection_id.to_string();
         let api = self.tiktok.seller(&key).shop(&shop.cipher);
         let filter = OrderSearch {
@@ -264,7 +261,7 @@ impl Shops {
             token = Some(page.next_page_token);
         }
         self.pool
-            .run(move |conn| Ok::<_, DomainError>(Shop::record_sync(conn, shop_id, Ok(cursor))?))
+            .query(move |conn| Shop::record_sync(conn, shop_id, Ok(cursor)))
             .await?;
         Ok(total)
     }
@@ -297,7 +294,7 @@ impl Shops {
         );
         let fresh = self
             .pool
-            .run(move |conn| Ok::<_, DomainError>(webhook::record_once(conn, &key, &shop, kind, &text)?))
+            .query(move |conn| webhook::record_once(conn, &key, &shop, kind, &text))
             .await?;
         Ok(fresh.then_some(event))
     }
@@ -321,7 +318,7 @@ impl Shops {
         let tiktok_shop = event.shop_id.clone();
         let shops = self
             .pool
-            .run(move |conn| Ok::<_, DomainError>(Shop::find_by_tiktok_id(conn, &tiktok_shop)?))
+            .query(move |conn| Shop::find_by_tiktok_id(conn, &tiktok_shop))
             .await?;
         let mut total = Applied::default();
         for shop in shops {
@@ -347,7 +344,7 @@ impl Shops {
         let key = event.tts_notification_id.clone();
         if !key.is_empty() {
             self.pool
-                .run(move |conn| Ok::<_, DomainError>(webhook::mark_processed(conn, &key)?))
+                .query(move |conn| webhook::mark_processed(conn, &key))
                 .await?;
         }
         Ok(total)
@@ -356,11 +353,7 @@ impl Shops {
     /// Polls every active shop on an interval until shutdown.
     pub async fn poll_loop(self, registry: SyncRegistry, every: Duration, stop: CancellationToken) {
         loop {
-            match self
-                .pool
-                .run(|conn| Ok::<_, DomainError>(Shop::list_active(conn)?))
-                .await
-            {
+            match self.pool.query(Shop::list_active).await {
                 Ok(shops) => {
                     for s in shops {
                         if stop.is_cancelled() {

@@ -68,10 +68,7 @@ pub struct ShopWarehouses {
 impl Shops {
     /// The sales warehouses of every connected shop of the workspace, read from TikTok.
     pub async fn warehouses(&self, workspace_id: i64) -> Result<Vec<ShopWarehouses>, DomainError> {
-        let shops = self
-            .pool
-            .run(move |c| Ok::<_, DomainError>(Shop::list(c, workspace_id)?))
-            .await?;
+        let shops = self.pool.query(move |c| Shop::list(c, workspace_id)).await?;
         let mut out = Vec::new();
         for s in shops.into_iter().filter(|s| s.status != "disconnected") {
             let key = s.connection_id.to_string();

@@ -7,7 +7,6 @@ use rocket::{FromForm, Route, State, get, post, routes};
 use crate::config::AppConfig;
 use crate::db::DbPool;
 use crate::db::models::session::Session;
-use crate::domain::DomainError;
 use crate::domain::accounts;
 use crate::web::csrf::CsrfForm;
 use crate::web::errors::WebError;
@@ -18,7 +17,7 @@ use super::form_errors;
 
 async fn session_count(pool: &DbPool, user_id: i64) -> Result<i64, WebError> {
     Ok(pool
-        .run(move |conn| Ok::<_, DomainError>(Session::count_for_user(conn, user_id)?))
+        .query(move |conn| Session::count_for_user(conn, user_id))
         .await?)
 }
 

@@ -21,7 +21,7 @@ async fn page(
     import_errors: Vec<String>,
 ) -> Result<Page, WebError> {
     let rules = pool
-        .run(move |c| Ok::<_, DomainError>(crate::db::models::supplier::SkuRule::list(c, ws)?))
+        .query(move |c| crate::db::models::supplier::SkuRule::list(c, ws))
         .await?;
     let sups = suppliers::list(pool, ws).await?;
     let names: std::collections::HashMap<i64, String> = sups.iter().map(|s| (s.id, s.name.clone())).collect();

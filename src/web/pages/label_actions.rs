@@ -15,7 +15,6 @@ use crate::domain::labels::{LabelStore, Labels, VOID_ADVICE};
 use crate::web::csrf::{CsrfForm, EmptyForm};
 use crate::web::errors::{WebError, flash_refusal};
 
-use super::labels::owned_package;
 use crate::web::guards::{ClientIp, CurrentUser};
 use crate::web::templates::{Flashed, Page};
 
@@ -92,12 +91,12 @@ async fn order_service(
 
 #[get("/packages/<id>/thumbnail.png")]
 async fn thumbnail(
-    pool: &State<DbPool>,
+    labels: &State<Labels>,
     store: &State<LabelStore>,
     user: CurrentUser,
     id: i64,
 ) -> Result<(ContentType, NamedFile), WebError> {
-    let p = owned_package(pool, user.0.user.workspace_id, id).await?;
+    let p = labels.package(user.0.user.workspace_id, id).await?;
     let sha = p.label_sha256.ok_or(DomainError::NotFound)?;
     let path = store
         .thumbnail(&sha)
@@ -117,13 +116,12 @@ crate::csrf_form!(VoidForm);
 #[post("/packages/<id>/void", data = "<form>")]
 async fn void(
     labels: &State<Labels>,
-    pool: &State<DbPool>,
     user: CurrentUser,
     ip: ClientIp,
     id: i64,
     form: CsrfForm<VoidForm>,
 ) -> Result<Flashed, WebError> {
-    let to = order_of(pool, user.0.user.workspace_id, id).await?;
+    let to = order_of(labels, user.0.user.workspace_id, id).await?;
     match labels.void(&user.actor(&ip), id, &form.0.reason).await {
         Ok(()) => Ok(Flashed::success(
             to,
@@ -136,14 +134,13 @@ async fn void(
 #[post("/packages/<id>/rebuy", data = "<form>")]
 async fn rebuy(
     labels: &State<Labels>,
-    pool: &State<DbPool>,
     user: CurrentUser,
     ip: ClientIp,
     id: i64,
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    let to = order_of(pool, user.0.user.workspace_id, id).await?;
+    let to = order_of(labels, user.0.user.workspace_id, id).await?;
     match labels.rebuy(&user.actor(&ip), id).await {
         Ok(s) if s.planned == 1 => Ok(Flashed::success(
             format!("/labels/jobs/{}", s.job_id),
@@ -190,8 +187,8 @@ async fn cancel(
 }
 
 /// The order page of a package of the workspace (where its actions send the user back).
-async fn order_of(pool: &DbPool, ws: i64, id: i64) -> Result<String, WebError> {
-    let p = owned_package(pool, ws, id).await?;
+async fn order_of(labels: &Labels, ws: i64, id: i64) -> Result<String, WebError> {
+    let p = labels.package(ws, id).await?;
     Ok(format!("/orders/{}#labels", p.order_id))
 }
 

@@ -16,9 +16,7 @@ use crate::web::templates::{Flashed, Page};
 #[get("/mail")]
 async fn index(pool: &State<DbPool>, cfg: &State<AppConfig>, user: OwnerUser) -> Result<Page, WebError> {
     let ws = user.0.0.user.workspace_id;
-    let list = pool
-        .run(move |c| Ok::<_, DomainError>(mail::recent(c, ws, 200)?))
-        .await?;
+    let list = pool.query(move |c| mail::recent(c, ws, 200)).await?;
     let smtp = cfg
         .smtp
         .as_ref()

@@ -8,8 +8,8 @@ use rocket::{FromForm, Route, State, get, post, routes};
 use crate::config::AppConfig;
 use crate::db::DbPool;
 use crate::db::models::user::Role;
+use crate::domain::accounts;
 use crate::domain::suppliers::{self, SupplierInput};
-use crate::domain::{DomainError, accounts};
 use crate::web::csrf::{CsrfForm, EmptyForm};
 use crate::web::errors::WebError;
 use crate::web::guards::{ClientIp, CurrentUser, OwnerUser};
@@ -104,18 +104,7 @@ async fn edit_page(
     invite_link: Option<String>,
 ) -> Result<Page, WebError> {
     let s = suppliers::get(pool, ws, id).await?;
-    let people = pool
-        .run(move |conn| {
-            use crate::db::schema::users::dsl as u;
-            use diesel::prelude::*;
-            Ok::<_, DomainError>(
-                u::users
-                    .filter(u::supplier_id.eq(id))
-                    .select((u::name, u::email))
-                    .load::<(String, String)>(conn)?,
-            )
-        })
-        .await?;
+    let people = suppliers::people(pool, ws, id).await?;
     let form = form.unwrap_or_else(|| minijinja::Value::from_serialize(&s));
     let people: Vec<_> = people
         .iter()

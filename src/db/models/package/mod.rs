@@ -418,6 +418,27 @@ pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Package> {
     packages::table.find(id).select(Package::as_select()).first(conn)
 }
 
+/// A package of this workspace (None for another's, or none).
+pub fn find_in_workspace(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    id: i64,
+) -> QueryResult<Option<Package>> {
+    packages::table
+        .find(id)
+        .filter(packages::workspace_id.eq(workspace_id))
+        .select(Package::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// Counts one more reprint of a package's label.
+pub fn count_reprint(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
+    diesel::update(packages::table.find(id))
+        .set(packages::reprints.eq(packages::reprints + 1))
+        .execute(conn)
+}
+
 /// Marks a job finished.
 pub fn finish_job(conn: &mut AnyConnection, job_id: i64) -> QueryResult<usize> {
     diesel::update(
