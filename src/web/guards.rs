@@ -7,7 +7,8 @@ use rocket::request::{self, FromRequest, Request};
 use crate::config::AppConfig;
 use crate::db::DbPool;
 use crate::db::models::audit::{Actor, Channel};
-use crate::db::models::user::Role;
+use crate::db::models::session::Session;
+use crate::db::models::user::{Role, User};
 use crate::domain::sessions::{self, SignedIn};
 
 /// Name of the private cookie holding the session token.
@@ -89,23 +90,50 @@ impl<'r> FromRequest<'r> for ClientIp {
 /// Anyone signed in (seller or supplier): for their own account and signing out. Without a
 /// valid session the request is forwarded with 401, and the catcher sends the browser to the
 /// sign-in page.
-pub struct AnyUser(pub SignedIn);
-
-impl AnyUser {
-    /// The audit actor for this user on the web channel.
-    pub fn actor(&self, ip: &ClientIp) -> Actor {
-        Actor::user(&self.0.user, ip.0.clone(), Channel::Web)
-    }
+pub struct AnyUser {
+    pub user: User,
+    pub session: Session,
 }
 
 /// A signed-in member of the seller's team (owner or staff). Supplier users are forwarded with
 /// 403, so a supplier route can take the request or the catcher refuses it.
-pub struct CurrentUser(pub SignedIn);
+pub struct CurrentUser {
+    pub user: User,
+    pub session: Session,
+}
 
-impl CurrentUser {
-    /// The audit actor for this user on the web channel.
-    pub fn actor(&self, ip: &ClientIp) -> Actor {
-        Actor::user(&self.0.user, ip.0.clone(), Channel::Web)
+/// The workspace owner; anyone else signed in gets 403.
+pub struct OwnerUser {
+    pub user: User,
+    pub session: Session,
+}
+
+/// A signed-in person of a supplier, with the supplier they belong to; sellers get 403.
+pub struct SupplierUser {
+    pub user: User,
+    pub session: Session,
+    pub supplier_id: i64,
+}
+
+macro_rules! web_actor {
+    ($($guard:ty),*) => {$(
+        impl $guard {
+            /// The audit actor for this person on the web channel.
+            pub fn actor(&self, ip: &ClientIp) -> Actor {
+                Actor::user(&self.user, ip.0.clone(), Channel::Web)
+            }
+        }
+    )*};
+}
+web_actor!(AnyUser, CurrentUser, OwnerUser, SupplierUser);
+
+impl AnyUser {
+    /// The session and its person, as the domain's account actions take them.
+    pub fn signed_in(&self) -> SignedIn {
+        SignedIn {
+            session: self.session.clone(),
+            user: self.user.clone(),
+        }
     }
 }
 
@@ -131,7 +159,10 @@ impl<'r> FromRequest<'r> for AnyUser {
             })
             .await;
         match &cached.0 {
-            Some(s) => Outcome::Success(AnyUser(s.clone())),
+            Some(s) => Outcome::Success(AnyUser {
+                user: s.user.clone(),
+                session: s.session.clone(),
+            }),
             None => Outcome::Forward(Status::Unauthorized),
         }
     }
@@ -141,28 +172,23 @@ impl<'r> FromRequest<'r> for AnyUser {
 impl<'r> FromRequest<'r> for CurrentUser {
     type Error = ();
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
-        let user = try_outcome!(req.guard::<AnyUser>().await);
-        match user.0.user.role() {
-            Role::Owner | Role::Staff => Outcome::Success(CurrentUser(user.0)),
+        let AnyUser { user, session } = try_outcome!(req.guard::<AnyUser>().await);
+        match user.role() {
+            Role::Owner | Role::Staff => Outcome::Success(CurrentUser { user, session }),
             Role::Supplier => Outcome::Forward(Status::Forbidden),
         }
     }
-}
-
-/// A signed-in person of a supplier, with the supplier they belong to; sellers get 403.
-pub struct SupplierUser {
-    pub signed_in: SignedIn,
-    pub supplier_id: i64,
 }
 
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for SupplierUser {
     type Error = ();
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
-        let user = try_outcome!(req.guard::<AnyUser>().await);
-        match (user.0.user.role(), user.0.user.supplier_id) {
+        let AnyUser { user, session } = try_outcome!(req.guard::<AnyUser>().await);
+        match (user.role(), user.supplier_id) {
             (Role::Supplier, Some(supplier_id)) => Outcome::Success(SupplierUser {
-                signed_in: user.0,
+                user,
+                session,
                 supplier_id,
             }),
             _ => Outcome::Forward(Status::Forbidden),
@@ -170,16 +196,13 @@ impl<'r> FromRequest<'r> for SupplierUser {
     }
 }
 
-/// The workspace owner; anyone else signed in gets 403.
-pub struct OwnerUser(pub CurrentUser);
-
 #[rocket::async_trait]
 impl<'r> FromRequest<'r> for OwnerUser {
     type Error = ();
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
-        let user = try_outcome!(req.guard::<CurrentUser>().await);
-        if user.0.user.role() == Role::Owner {
-            Outcome::Success(OwnerUser(user))
+        let CurrentUser { user, session } = try_outcome!(req.guard::<CurrentUser>().await);
+        if user.role() == Role::Owner {
+            Outcome::Success(OwnerUser { user, session })
         } else {
             Outcome::Error((Status::Forbidden, ()))
         }

@@ -1,14 +1,22 @@
-//! The web portal: Rocket routes, guards, templates and error pages. Handlers are thin and
-//! call [`crate::domain`]; nothing here is used by the SFTP gateway or jobs.
+//! The web portal, by audience: [`seller`] pages, the [`supplier`] portal, the factories' JSON
+//! [`api`], and [`auth`] (sign-in, reset, account) shared by all; with the start page and the
+//! guides. Guards, CSRF, templates, error pages and ranged downloads serve them all. Handlers
+//! are thin and call [`crate::domain`]; nothing here is used by the SFTP gateway or jobs.
 
 pub mod api;
+pub mod auth;
+pub mod batch_files;
 pub mod csrf;
 pub mod errors;
 pub mod fairings;
+pub mod forms;
 pub mod guards;
-pub mod pages;
+pub mod help;
+pub mod home;
 pub mod paging;
 pub mod ranged;
+pub mod seller;
+pub mod supplier;
 pub mod templates;
 
 use include_dir::{Dir, include_dir};
@@ -59,25 +67,12 @@ fn static_file(
 /// Every route of the portal.
 pub fn routes() -> Vec<Route> {
     let mut r = routes![healthz, static_file];
-    r.extend(pages::home::routes());
-    r.extend(pages::help::routes());
-    r.extend(pages::auth::routes());
-    r.extend(pages::account::routes());
-    r.extend(pages::team::routes());
-    r.extend(pages::shops::routes());
-    r.extend(pages::shop_grant::routes());
-    r.extend(pages::orders::routes());
-    r.extend(pages::suppliers::routes());
-    r.extend(pages::supplier_warehouse::routes());
-    r.extend(pages::catalog::routes());
-    r.extend(pages::labels::routes());
-    r.extend(pages::label_actions::routes());
-    r.extend(pages::batches::routes());
-    r.extend(pages::portal::routes());
+    r.extend(home::routes());
+    r.extend(help::routes());
+    r.extend(auth::routes());
+    r.extend(seller::routes());
+    r.extend(supplier::routes());
     r.extend(api::routes());
-    r.extend(pages::mail::routes());
-    r.extend(pages::reset::routes());
-    r.extend(pages::sftp::routes());
     r
 }
 

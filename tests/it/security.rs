@@ -187,7 +187,7 @@ async fn parallel_wrong_passwords_cannot_race_the_limit() {
     let app = TestApp::new().await;
     app.setup_owner().await;
     app.post_form("/", "/logout", &[]).await;
-    let policy = podgate::web::pages::auth::login_policy(&app.config);
+    let policy = podgate::web::auth::sign_in::login_policy(&app.config);
     let actor = podgate::db::models::audit::Actor::anonymous(
         Some("198.51.100.99".into()),
         podgate::db::models::audit::Channel::Web,

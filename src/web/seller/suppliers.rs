@@ -15,7 +15,7 @@ use crate::web::errors::WebError;
 use crate::web::guards::{ClientIp, CurrentUser, OwnerUser};
 use crate::web::templates::{Flashed, Page};
 
-use super::form_errors;
+use crate::web::forms::form_errors;
 
 #[derive(FromForm, Default)]
 struct SupplierForm {
@@ -62,7 +62,7 @@ async fn list_page(
 ) -> Result<Page, WebError> {
     let list = suppliers::list(pool, ws).await?;
     Ok(Page::new(
-        "suppliers.html",
+        "seller/suppliers.html",
         context! { suppliers => list, form, errors },
     ))
 }
@@ -70,7 +70,7 @@ async fn list_page(
 #[get("/suppliers")]
 async fn index(pool: &State<DbPool>, user: CurrentUser) -> Result<Page, WebError> {
     let blank = context! { time_zone => "America/Los_Angeles", ack_deadline_hours => "24", cutoff_times => "10:00, 15:00" };
-    list_page(pool, user.0.user.workspace_id, blank, context! {}).await
+    list_page(pool, user.user.workspace_id, blank, context! {}).await
 }
 
 #[post("/suppliers", data = "<form>")]
@@ -88,7 +88,7 @@ async fn create(
         ))),
         Err(e) => {
             let errors = minijinja::Value::from_serialize(form_errors(e)?);
-            Ok(Err(list_page(pool, user.0.user.workspace_id, f.values(), errors)
+            Ok(Err(list_page(pool, user.user.workspace_id, f.values(), errors)
                 .await?
                 .status(Status::UnprocessableEntity)))
         }
@@ -111,14 +111,14 @@ async fn edit_page(
         .map(|(n, e)| context! { name => n, email => e })
         .collect();
     Ok(Page::new(
-        "supplier.html",
+        "seller/supplier.html",
         context! { supplier => s, form, errors, people, invite_link },
     ))
 }
 
 #[get("/suppliers/<id>")]
 async fn show(pool: &State<DbPool>, user: CurrentUser, id: i64) -> Result<Page, WebError> {
-    edit_page(pool, user.0.user.workspace_id, id, None, context! {}, None).await
+    edit_page(pool, user.user.workspace_id, id, None, context! {}, None).await
 }
 
 #[post("/suppliers/<id>", data = "<form>")]
@@ -136,7 +136,7 @@ async fn update(
             let errors = minijinja::Value::from_serialize(form_errors(e)?);
             Ok(Err(edit_page(
                 pool,
-                user.0.user.workspace_id,
+                user.user.workspace_id,
                 id,
                 Some(f.values()),
                 errors,
@@ -157,7 +157,7 @@ async fn archive(
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    let s = suppliers::get(pool, user.0.user.workspace_id, id).await?;
+    let s = suppliers::get(pool, user.user.workspace_id, id).await?;
     suppliers::set_archived(pool, &user.actor(&ip), id, !s.archived).await?;
     let msg = if s.archived {
         "Restored: it gets new work again."
@@ -183,10 +183,10 @@ async fn invite(
     id: i64,
     form: CsrfForm<InviteForm>,
 ) -> Result<Page, WebError> {
-    let ws = owner.0.0.user.workspace_id;
+    let ws = owner.user.workspace_id;
     match accounts::invite(
         pool,
-        &owner.0.actor(&ip),
+        &owner.actor(&ip),
         &form.0.email,
         Role::Supplier,
         Some(id),

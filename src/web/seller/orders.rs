@@ -111,7 +111,7 @@ pub fn urgency(ship_by: i64, status: &str, now: i64) -> &'static str {
 
 #[get("/orders?<query..>")]
 async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Result<Page, WebError> {
-    let ws = user.0.user.workspace_id;
+    let ws = user.user.workspace_id;
     let now = chrono::Utc::now().timestamp();
     let filter = query.filter(now);
     let cursor_filter = filter.clone();
@@ -166,7 +166,7 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
         first_page => query.after.is_none(),
         statuses => ["UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING", "AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED", "COMPLETED", "CANCELLED"],
     };
-    Ok(Page::new("orders.html", ctx))
+    Ok(Page::new("seller/orders.html", ctx))
 }
 
 #[get("/orders/<id>")]
@@ -176,7 +176,7 @@ async fn detail(
     user: CurrentUser,
     id: i64,
 ) -> Result<Page, WebError> {
-    let ws = user.0.user.workspace_id;
+    let ws = user.user.workspace_id;
     let preflight = labels.preflight(ws, id).await?;
     let order_id = preflight.order.id;
     let (events, labels) = pool
@@ -249,7 +249,7 @@ async fn detail(
         }).collect::<Vec<_>>(),
         suppliers => sups.iter().filter(|s| !s.archived).map(|s| context! { id => s.id, name => s.name }).collect::<Vec<_>>(),
     };
-    Ok(Page::new("order.html", ctx))
+    Ok(Page::new("seller/order.html", ctx))
 }
 
 /// Routes of this page group.

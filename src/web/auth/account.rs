@@ -13,7 +13,7 @@ use crate::web::errors::WebError;
 use crate::web::guards::{AnyUser, ClientIp};
 use crate::web::templates::{Flashed, Page};
 
-use super::form_errors;
+use crate::web::forms::form_errors;
 
 async fn session_count(pool: &DbPool, user_id: i64) -> Result<i64, WebError> {
     Ok(pool
@@ -23,9 +23,9 @@ async fn session_count(pool: &DbPool, user_id: i64) -> Result<i64, WebError> {
 
 #[get("/account")]
 async fn account_page(pool: &State<DbPool>, user: AnyUser) -> Result<Page, WebError> {
-    let sessions = session_count(pool, user.0.user.id).await?;
+    let sessions = session_count(pool, user.user.id).await?;
     Ok(Page::new(
-        "account.html",
+        "auth/account.html",
         context! { errors => context!{}, sessions },
     ))
 }
@@ -50,9 +50,9 @@ async fn change_password(
     let f = form.0;
     let r = accounts::change_password(
         pool,
-        super::auth::login_policy(cfg),
+        super::sign_in::login_policy(cfg),
         &user.actor(&ip),
-        &user.0,
+        &user.signed_in(),
         &f.current_password,
         &f.new_password,
         &f.confirm,
@@ -65,10 +65,9 @@ async fn change_password(
         ))),
         Err(e) => {
             let errors = form_errors(e)?;
-            let sessions = session_count(pool, user.0.user.id).await?;
-            Ok(Err(
-                Page::new("account.html", context! { errors, sessions }).status(Status::UnprocessableEntity)
-            ))
+            let sessions = session_count(pool, user.user.id).await?;
+            Ok(Err(Page::new("auth/account.html", context! { errors, sessions })
+                .status(Status::UnprocessableEntity)))
         }
     }
 }

@@ -36,7 +36,7 @@ async fn shops_page(
     reg: &State<SyncRegistry>,
     user: CurrentUser,
 ) -> Result<Page, WebError> {
-    let shops = tiktok_shops.shops(user.0.user.workspace_id).await?;
+    let shops = tiktok_shops.shops(user.user.workspace_id).await?;
     let rows: Vec<_> = shops
         .iter()
         .map(|s| {
@@ -50,7 +50,10 @@ async fn shops_page(
         })
         .collect();
     let configured = !tiktok_shops.tiktok.client.config().app_key.is_empty();
-    Ok(Page::new("shops.html", context! { shops => rows, configured }))
+    Ok(Page::new(
+        "seller/shops.html",
+        context! { shops => rows, configured },
+    ))
 }
 
 #[post("/shops/connect", data = "<form>")]
@@ -134,7 +137,7 @@ async fn callback(
     connected(
         tiktok_shops,
         reg,
-        tiktok_shops.connect(&owner.0.actor(&ip), code).await,
+        tiktok_shops.connect(&owner.actor(&ip), code).await,
     )
 }
 
@@ -168,7 +171,7 @@ async fn sync_now(
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    let ws = user.0.user.workspace_id;
+    let ws = user.user.workspace_id;
     let shop = tiktok_shops
         .pool
         .run(move |conn| {
@@ -195,7 +198,7 @@ async fn disconnect(
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    tiktok_shops.disconnect(&owner.0.actor(&ip), id).await?;
+    tiktok_shops.disconnect(&owner.actor(&ip), id).await?;
     Ok(Flashed::success(
         "/shops",
         "Disconnected. Its orders stay in podgate; connect it again to resume syncing.",
@@ -208,7 +211,7 @@ async fn sync_status(
     reg: &State<SyncRegistry>,
     user: CurrentUser,
 ) -> Result<Json<serde_json::Value>, WebError> {
-    let shops = tiktok_shops.shops(user.0.user.workspace_id).await?;
+    let shops = tiktok_shops.shops(user.user.workspace_id).await?;
     let v: Vec<_> = shops
         .iter()
         .map(|s| {

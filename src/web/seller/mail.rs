@@ -15,14 +15,14 @@ use crate::web::templates::{Flashed, Page};
 
 #[get("/mail")]
 async fn index(pool: &State<DbPool>, cfg: &State<AppConfig>, user: OwnerUser) -> Result<Page, WebError> {
-    let ws = user.0.0.user.workspace_id;
+    let ws = user.user.workspace_id;
     let list = pool.query(move |c| mail::recent(c, ws, 200)).await?;
     let smtp = cfg
         .smtp
         .as_ref()
         .filter(|s| !s.host.is_empty())
         .map(|s| format!("{}:{}", s.host, s.port));
-    Ok(Page::new("mail.html", context! { mails => list, smtp }))
+    Ok(Page::new("seller/mail.html", context! { mails => list, smtp }))
 }
 
 #[post("/mail/<id>/retry", data = "<form>")]
@@ -33,7 +33,7 @@ async fn retry(
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    let ws = user.0.0.user.workspace_id;
+    let ws = user.user.workspace_id;
     pool.run(move |c| {
         let m = mail::find(c, id)?;
         if m.workspace_id != Some(ws) {

@@ -22,7 +22,7 @@ async fn page(
     user: CurrentUser,
     id: i64,
 ) -> Result<Page, WebError> {
-    let ws = user.0.user.workspace_id;
+    let ws = user.user.workspace_id;
     let s = suppliers::get(pool, ws, id).await?;
     let linked = s.warehouse_ids();
     let shops: Vec<_> = tiktok_shops
@@ -45,7 +45,7 @@ async fn page(
         })
         .collect();
     Ok(Page::new(
-        "supplier_warehouse.html",
+        "seller/supplier_warehouse.html",
         context! { supplier => s, shops },
     ))
 }

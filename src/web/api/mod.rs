@@ -127,7 +127,7 @@ async fn download(
     file: &str,
 ) -> Result<Ranged, WebError> {
     let b = batches.supplier_batch(f.token.supplier_id, seq).await?;
-    super::pages::batches::serve(batches, &f.actor, &b, file, range).await
+    crate::web::batch_files::serve(batches, &f.actor, &b, file, range).await
 }
 
 /// The answer to a set of acknowledgements.

@@ -15,8 +15,8 @@ use crate::web::errors::WebError;
 use crate::web::guards::{ClientIp, OwnerUser, UserAgent};
 use crate::web::templates::{Flashed, Page};
 
-use super::auth::start_session;
-use super::form_errors;
+use crate::web::auth::sign_in::start_session;
+use crate::web::forms::form_errors;
 
 async fn team_page(
     pool: &DbPool,
@@ -25,7 +25,7 @@ async fn team_page(
     errors: minijinja::Value,
     email: &str,
 ) -> Result<Page, WebError> {
-    let (users, invites) = accounts::team(pool, owner.0.0.user.workspace_id).await?;
+    let (users, invites) = accounts::team(pool, owner.user.workspace_id).await?;
     let users: Vec<_> = users
         .iter()
         .map(|u| context! { id => u.id, name => u.name, email => u.email, role => u.role, created_at => u.created_at })
@@ -35,7 +35,7 @@ async fn team_page(
         .map(|i| context! { id => i.id, email => i.email, role => i.role, expires_at => i.expires_at })
         .collect();
     Ok(Page::new(
-        "team.html",
+        "seller/team.html",
         context! { users, invites, invite_link, errors, email },
     ))
 }
@@ -63,7 +63,7 @@ async fn invite(
     let f = form.0;
     match accounts::invite(
         pool,
-        &owner.0.actor(&ip),
+        &owner.actor(&ip),
         &f.email,
         Role::Staff,
         None,
@@ -100,7 +100,7 @@ async fn remove_user(
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    accounts::remove_user(pool, &owner.0.actor(&ip), id).await?;
+    accounts::remove_user(pool, &owner.actor(&ip), id).await?;
     Ok(Flashed::success(
         "/team",
         "Removed. They were signed out everywhere.",
@@ -116,7 +116,7 @@ async fn revoke_invite(
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    accounts::revoke_invite(pool, &owner.0.actor(&ip), id).await?;
+    accounts::revoke_invite(pool, &owner.actor(&ip), id).await?;
     Ok(Flashed::success(
         "/team",
         "Invitation withdrawn; its link no longer works.",
@@ -127,7 +127,7 @@ async fn revoke_invite(
 async fn invite_page(pool: &State<DbPool>, token: &str) -> Result<Page, WebError> {
     let (inv, ws) = accounts::find_invite(pool, token).await?;
     Ok(Page::new(
-        "invite.html",
+        "auth/invite.html",
         context! { email => inv.email, workspace => ws.name, errors => context!{}, name => "" },
     ))
 }
@@ -163,7 +163,7 @@ async fn accept<'r>(
             let (inv, ws) = accounts::find_invite(pool, token).await?;
             let ctx = context! { email => inv.email, workspace => ws.name, errors, name => f.name };
             Ok(Err(
-                Page::new("invite.html", ctx).status(Status::UnprocessableEntity)
+                Page::new("auth/invite.html", ctx).status(Status::UnprocessableEntity)
             ))
         }
     }

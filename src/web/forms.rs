@@ -1,23 +1,4 @@
-//! Portal pages, one file per area. Handlers stay thin: parse, call the domain, render.
-
-pub mod account;
-pub mod auth;
-pub mod batches;
-pub mod catalog;
-pub mod help;
-pub mod home;
-pub mod label_actions;
-pub mod labels;
-pub mod mail;
-pub mod orders;
-pub mod portal;
-pub mod reset;
-pub mod sftp;
-pub mod shop_grant;
-pub mod shops;
-pub mod supplier_warehouse;
-pub mod suppliers;
-pub mod team;
+//! Form errors for templates: every bad field named beside its input.
 
 use std::collections::BTreeMap;
 

@@ -8,7 +8,7 @@ use crate::web::guards::CurrentUser;
 use crate::web::templates::Page;
 
 /// The guide to TikTok Shop: endpoints, error handling, connecting a real shop.
-const TIKTOK_GUIDE: &str = include_str!("../../../docs/tiktok.md");
+const TIKTOK_GUIDE: &str = include_str!("../../docs/tiktok.md");
 
 fn render(markdown: &str) -> String {
     let mut html = String::new();

@@ -16,7 +16,7 @@ use crate::web::guards::{ClientIp, SupplierUser};
 use crate::web::templates::{Flashed, Page};
 
 fn actor(user: &SupplierUser, ip: &ClientIp) -> Actor {
-    Actor::user(&user.signed_in.user, ip.0.clone(), Channel::Web)
+    Actor::user(&user.user, ip.0.clone(), Channel::Web)
 }
 
 async fn page(
@@ -39,7 +39,7 @@ async fn page(
         .map(|(l, k)| context! { login => l, keys => k })
         .collect();
     Ok(Page::new(
-        "sftp.html",
+        "supplier/sftp.html",
         context! { logins, uploads, failures, host, port => cfg.sftp.port, enabled => cfg.sftp.enabled, fingerprints, password },
     ))
 }

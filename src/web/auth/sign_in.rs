@@ -17,7 +17,7 @@ use crate::web::errors::WebError;
 use crate::web::guards::{AnyUser, ClientIp, SESSION_COOKIE, UserAgent, cookie_with, set_session_cookie};
 use crate::web::templates::{Flashed, Page};
 
-use super::form_errors;
+use crate::web::forms::form_errors;
 
 /// The login policy from configuration.
 pub fn login_policy(cfg: &AppConfig) -> LoginPolicy {
@@ -81,7 +81,7 @@ async fn setup_page(pool: &State<DbPool>) -> Result<Result<Page, Redirect>, WebE
         return Ok(Err(Redirect::to("/login")));
     }
     Ok(Ok(Page::new(
-        "setup.html",
+        "auth/setup.html",
         context! { form => context!{}, errors => context!{} },
     )))
 }
@@ -115,7 +115,7 @@ async fn setup_submit<'r>(
             let errors = form_errors(e)?;
             let form = context! { workspace_name => f.workspace_name, name => f.name, email => f.email };
             Ok(Err(
-                Page::new("setup.html", context! { form, errors }).status(Status::UnprocessableEntity)
+                Page::new("auth/setup.html", context! { form, errors }).status(Status::UnprocessableEntity)
             ))
         }
     }
@@ -134,7 +134,7 @@ async fn login_page(
         return Ok(Err(Redirect::to(safe_next(next.as_deref()))));
     }
     Ok(Ok(Page::new(
-        "login.html",
+        "auth/login.html",
         context! { email => "", next => next, error => None::<String> },
     )))
 }
@@ -178,7 +178,7 @@ async fn login_submit<'r>(
                 _ => "That email and password do not match. Check both and try again.".to_string(),
             };
             let ctx = context! { email => f.email, next => f.next, error => Some(message) };
-            Ok(Err(Page::new("login.html", ctx).status(status)))
+            Ok(Err(Page::new("auth/login.html", ctx).status(status)))
         }
         Err(e) => Err(e.into()),
     }

@@ -19,16 +19,12 @@ use crate::web::ranged::{RangeHeader, Ranged};
 use crate::web::templates::{Flashed, Page};
 
 fn actor(user: &SupplierUser, ip: &ClientIp) -> crate::db::models::audit::Actor {
-    crate::db::models::audit::Actor::user(
-        &user.signed_in.user,
-        ip.0.clone(),
-        crate::db::models::audit::Channel::Web,
-    )
+    crate::db::models::audit::Actor::user(&user.user, ip.0.clone(), crate::db::models::audit::Channel::Web)
 }
 
 #[get("/supplier")]
 async fn home(pool: &State<DbPool>, user: SupplierUser) -> Result<Page, WebError> {
-    let s = suppliers::get(pool, user.signed_in.user.workspace_id, user.supplier_id).await?;
+    let s = suppliers::get(pool, user.user.workspace_id, user.supplier_id).await?;
     let sid = user.supplier_id;
     let now = crate::db::models::now();
     let list = pool
@@ -39,7 +35,7 @@ async fn home(pool: &State<DbPool>, user: SupplierUser) -> Result<Page, WebError
         .await?;
     let pulls: usize = list.iter().map(|b| b.counts.pulls_open).sum();
     Ok(Page::new(
-        "portal.html",
+        "supplier/portal.html",
         context! { supplier => s, batches => list, pulls },
     ))
 }
@@ -54,7 +50,7 @@ async fn show(
     let b = batches.supplier_batch(user.supplier_id, seq).await?;
     let now = crate::db::models::now();
     let mut d = batches.pool.run(move |c| views::detail(c, b, now)).await?;
-    let pager = super::batches::page_packages(&mut d, page);
+    let pager = crate::web::batch_files::page_packages(&mut d, page);
     Ok(Page::new("batch.html", context! { d, seller => false, pager }))
 }
 
@@ -68,7 +64,7 @@ async fn download(
     file: &str,
 ) -> Result<Ranged, WebError> {
     let b = batches.supplier_batch(user.supplier_id, seq).await?;
-    super::batches::serve(batches, &actor(&user, &ip), &b, file, range).await
+    crate::web::batch_files::serve(batches, &actor(&user, &ip), &b, file, range).await
 }
 
 #[derive(FromForm)]
@@ -171,7 +167,10 @@ async fn accept_all(
         }
         let now = crate::db::models::now();
         let d = batches.pool.run(move |c| views::detail(c, b, now)).await?;
-        return Ok(Ok(Page::new("accept_all.html", context! { d, count => n })));
+        return Ok(Ok(Page::new(
+            "supplier/accept_all.html",
+            context! { d, count => n },
+        )));
     };
     match batches
         .accept_all_waiting(&actor(&user, &ip), user.supplier_id, b.id, confirmed)
@@ -186,7 +185,7 @@ async fn accept_all(
 async fn tokens(pool: &State<DbPool>, user: SupplierUser) -> Result<Page, WebError> {
     let list = api_tokens::list(pool, user.supplier_id).await?;
     Ok(Page::new(
-        "tokens.html",
+        "supplier/tokens.html",
         context! { tokens => list, created => None::<String> },
     ))
 }
@@ -209,7 +208,7 @@ async fn create_token(
         Ok(token) => {
             let list = api_tokens::list(pool, user.supplier_id).await?;
             Ok(Ok(Page::new(
-                "tokens.html",
+                "supplier/tokens.html",
                 context! { tokens => list, created => Some(token) },
             )))
         }

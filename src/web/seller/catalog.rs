@@ -48,14 +48,14 @@ async fn page(
         .map(|s| context! { id => s.id, name => s.name })
         .collect();
     Ok(Page::new(
-        "catalog.html",
+        "seller/catalog.html",
         context! { rules, unrouted, suppliers => active, sku, import_errors },
     ))
 }
 
 #[get("/catalog?<sku>")]
 async fn index(pool: &State<DbPool>, user: CurrentUser, sku: Option<String>) -> Result<Page, WebError> {
-    page(pool, user.0.user.workspace_id, sku, Vec::new()).await
+    page(pool, user.user.workspace_id, sku, Vec::new()).await
 }
 
 #[derive(FromForm)]
@@ -123,7 +123,7 @@ async fn add_rule(
                 .into_iter()
                 .map(|e| e.message.replace("Row 2: ", ""))
                 .collect();
-            Ok(Err(page(pool, user.0.user.workspace_id, Some(f.pattern), msgs)
+            Ok(Err(page(pool, user.user.workspace_id, Some(f.pattern), msgs)
                 .await?
                 .status(Status::UnprocessableEntity)))
         }
@@ -175,7 +175,7 @@ async fn import(
         ))),
         Err(DomainError::Invalid(errs)) => {
             let msgs: Vec<String> = errs.into_iter().map(|e| e.message).collect();
-            Ok(Err(page(pool, user.0.user.workspace_id, None, msgs)
+            Ok(Err(page(pool, user.user.workspace_id, None, msgs)
                 .await?
                 .status(Status::UnprocessableEntity)))
         }
@@ -193,7 +193,7 @@ struct CsvFile {
 
 #[get("/catalog.csv")]
 async fn export(pool: &State<DbPool>, user: CurrentUser) -> Result<CsvFile, WebError> {
-    let body = catalog::export(pool, user.0.user.workspace_id).await?;
+    let body = catalog::export(pool, user.user.workspace_id).await?;
     Ok(CsvFile {
         body,
         content_type: ContentType::new("text", "csv").with_params(("charset", "utf-8")),

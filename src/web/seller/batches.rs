@@ -4,26 +4,24 @@
 //! ship-by time.
 
 use minijinja::context;
-use rocket::http::ContentType;
 use rocket::{FromForm, Route, State, get, post, routes};
 
 use crate::db::DbPool;
 use crate::domain::DomainError;
 use crate::domain::batches::Batches;
-use crate::domain::batches::files::BatchFile;
 use crate::domain::batches::views;
 use crate::web::csrf::CsrfForm;
 use crate::web::errors::WebError;
 use crate::web::guards::{ClientIp, CurrentUser};
-use crate::web::ranged::{RangeHeader, Ranged, span};
+use crate::web::ranged::{RangeHeader, Ranged};
 use crate::web::templates::{Flashed, Page};
 
 #[get("/batches")]
 async fn index(pool: &State<DbPool>, user: CurrentUser) -> Result<Page, WebError> {
-    let ws = user.0.user.workspace_id;
+    let ws = user.user.workspace_id;
     let now = crate::db::models::now();
     let d = pool.run(move |c| views::dashboard(c, ws, now)).await?;
-    Ok(Page::new("batches.html", context! { d }))
+    Ok(Page::new("seller/batches.html", context! { d }))
 }
 
 #[derive(FromForm)]
@@ -62,10 +60,10 @@ async fn show(
     id: i64,
     page: Option<usize>,
 ) -> Result<Page, WebError> {
-    let b = batches.workspace_batch(user.0.user.workspace_id, id).await?;
+    let b = batches.workspace_batch(user.user.workspace_id, id).await?;
     let now = crate::db::models::now();
     let mut d = batches.pool.run(move |c| views::detail(c, b, now)).await?;
-    let pager = page_packages(&mut d, page);
+    let pager = crate::web::batch_files::page_packages(&mut d, page);
     Ok(Page::new("batch.html", context! { d, seller => true, pager }))
 }
 
@@ -78,44 +76,8 @@ async fn download(
     id: i64,
     file: &str,
 ) -> Result<Ranged, WebError> {
-    let b = batches.workspace_batch(user.0.user.workspace_id, id).await?;
-    serve(batches, &user.actor(&ip), &b, file, range).await
-}
-
-/// Keeps one page of a batch's packages (the history and counts stay whole).
-pub fn page_packages(d: &mut views::BatchDetail, page: Option<usize>) -> minijinja::Value {
-    let (rows, pager) = crate::web::paging::window(&d.packages, page);
-    d.packages = rows.to_vec();
-    pager
-}
-
-/// Answers a batch file download (whole or a range) and records it; shared with the portal.
-pub async fn serve(
-    batches: &Batches,
-    actor: &crate::db::models::audit::Actor,
-    b: &crate::db::models::batch::Batch,
-    file: &str,
-    range: RangeHeader,
-) -> Result<Ranged, WebError> {
-    let f = BatchFile::named(b, file).ok_or(DomainError::NotFound)?;
-    let (source, len) = batches.source(b, &f).await?;
-    let r = Ranged {
-        source,
-        len,
-        span: span(range.0.as_deref(), len),
-        content_type: ContentType::parse_flexible(f.content_type()).unwrap_or(ContentType::Binary),
-        file_name: f.name(b),
-        etag: matches!(f, BatchFile::Zip)
-            .then(|| b.zip_sha256.clone())
-            .flatten(),
-    };
-    let (first, n) = r.sent();
-    if n > 0 {
-        batches
-            .record_download(actor, b, &f, first, n, r.reaches_end())
-            .await?;
-    }
-    Ok(r)
+    let b = batches.workspace_batch(user.user.workspace_id, id).await?;
+    crate::web::batch_files::serve(batches, &user.actor(&ip), &b, file, range).await
 }
 
 #[derive(FromForm)]
@@ -135,7 +97,7 @@ async fn reroute_page(
     id: i64,
 ) -> Result<Page, WebError> {
     let o = batches.reroute_options(&user.actor(&ip), id).await?;
-    Ok(Page::new("reroute.html", context! { o }))
+    Ok(Page::new("seller/reroute.html", context! { o }))
 }
 
 #[post("/packages/<id>/reroute", data = "<form>")]

@@ -31,7 +31,7 @@ struct Held {
 /// Keeps an exchanged grant for `owner` and names the page that shows it.
 pub fn hold(jar: &CookieJar<'_>, cfg: &AppConfig, owner: &OwnerUser, grant: Grant) -> &'static str {
     let held = Held {
-        user_id: owner.0.0.user.id,
+        user_id: owner.user.id,
         expires_at: chrono::Utc::now().timestamp() + HOLD_MINUTES * 60,
         grant,
     };
@@ -46,7 +46,7 @@ pub fn hold(jar: &CookieJar<'_>, cfg: &AppConfig, owner: &OwnerUser, grant: Gran
 fn held(jar: &CookieJar<'_>, owner: &OwnerUser) -> Option<Grant> {
     let c = jar.get_private(GRANT_COOKIE)?;
     let h: Held = serde_json::from_str(c.value()).ok()?;
-    (h.user_id == owner.0.0.user.id && h.expires_at > chrono::Utc::now().timestamp()).then_some(h.grant)
+    (h.user_id == owner.user.id && h.expires_at > chrono::Utc::now().timestamp()).then_some(h.grant)
 }
 
 fn forget(jar: &CookieJar<'_>) {
@@ -64,7 +64,7 @@ fn review(jar: &CookieJar<'_>, owner: OwnerUser) -> Result<Page, Flashed> {
         .map(|s| context! { name => s.name, region => s.region, id => s.id, seller_type => s.seller_type })
         .collect();
     Ok(Page::new(
-        "shop_grant.html",
+        "seller/shop_grant.html",
         context! { shops, seller_name => grant.tokens.seller_name, minutes => HOLD_MINUTES },
     ))
 }
@@ -98,7 +98,7 @@ async fn decide(
     }
     let attached = tiktok_shops
         .attach(
-            &owner.0.actor(&ip),
+            &owner.actor(&ip),
             &grant,
             "connected (authorized outside podgate, confirmed)",
         )

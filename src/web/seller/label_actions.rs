@@ -21,12 +21,12 @@ use crate::web::templates::{Flashed, Page};
 /// The labels page: the service rule and recent jobs.
 #[get("/labels")]
 async fn index(pool: &State<DbPool>, user: CurrentUser) -> Result<Page, WebError> {
-    let ws = user.0.user.workspace_id;
+    let ws = user.user.workspace_id;
     let (w, jobs) = pool
         .run(move |c| Ok::<_, DomainError>((Workspace::find(c, ws)?, package::recent_jobs(c, ws, 30)?)))
         .await?;
     Ok(Page::new(
-        "labels.html",
+        "seller/labels.html",
         context! { rule => w.service_rule, carrier => w.preferred_carrier, allocated => w.allocated_service, jobs },
     ))
 }
@@ -96,7 +96,7 @@ async fn thumbnail(
     user: CurrentUser,
     id: i64,
 ) -> Result<(ContentType, NamedFile), WebError> {
-    let p = labels.package(user.0.user.workspace_id, id).await?;
+    let p = labels.package(user.user.workspace_id, id).await?;
     let sha = p.label_sha256.ok_or(DomainError::NotFound)?;
     let path = store
         .thumbnail(&sha)
@@ -121,7 +121,7 @@ async fn void(
     id: i64,
     form: CsrfForm<VoidForm>,
 ) -> Result<Flashed, WebError> {
-    let to = order_of(labels, user.0.user.workspace_id, id).await?;
+    let to = order_of(labels, user.user.workspace_id, id).await?;
     match labels.void(&user.actor(&ip), id, &form.0.reason).await {
         Ok(()) => Ok(Flashed::success(
             to,
@@ -140,7 +140,7 @@ async fn rebuy(
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    let to = order_of(labels, user.0.user.workspace_id, id).await?;
+    let to = order_of(labels, user.user.workspace_id, id).await?;
     match labels.rebuy(&user.actor(&ip), id).await {
         Ok(s) if s.planned == 1 => Ok(Flashed::success(
             format!("/labels/jobs/{}", s.job_id),

@@ -66,12 +66,12 @@ async fn job(
     id: i64,
     page: Option<usize>,
 ) -> Result<Page, WebError> {
-    let all = labels.job_packages(user.0.user.workspace_id, id).await?;
+    let all = labels.job_packages(user.user.workspace_id, id).await?;
     let progress = crate::domain::labels::JobProgress::of(&all);
     let (rows, pager) = crate::web::paging::window(&all, page);
     let packages = labels.with_order_ids(rows.to_vec()).await?;
     Ok(Page::new(
-        "label_job.html",
+        "seller/label_job.html",
         context! { job_id => id, packages, progress, pager },
     ))
 }
@@ -79,7 +79,7 @@ async fn job(
 /// Live progress: one event a second until nothing remains.
 #[get("/labels/jobs/<id>/events")]
 async fn events(labels: &State<Labels>, user: CurrentUser, id: i64) -> Result<EventStream![], WebError> {
-    labels.job_packages(user.0.user.workspace_id, id).await?;
+    labels.job_packages(user.user.workspace_id, id).await?;
     let labels = labels.inner().clone();
     let started = std::time::Instant::now();
     Ok(EventStream! {
@@ -103,7 +103,7 @@ async fn label(
     user: CurrentUser,
     id: i64,
 ) -> Result<(ContentType, NamedFile), WebError> {
-    let p = labels.package(user.0.user.workspace_id, id).await?;
+    let p = labels.package(user.user.workspace_id, id).await?;
     let sha = p.label_sha256.ok_or(DomainError::NotFound)?;
     let f = NamedFile::open(store.path(&sha))
         .await

@@ -14,7 +14,7 @@ use crate::web::templates::{Flashed, Page};
 
 #[get("/password/forgot")]
 fn forgot() -> Page {
-    Page::new("forgot.html", context! {})
+    Page::new("auth/forgot.html", context! {})
 }
 
 #[derive(FromForm)]
@@ -43,7 +43,7 @@ async fn send_link(
 async fn reset_form(pool: &State<DbPool>, token: &str) -> Result<Page, WebError> {
     let live = password_reset::is_live(pool, token).await?;
     Ok(Page::new(
-        "reset.html",
+        "auth/reset.html",
         context! { token, live, errors => context! {} },
     ))
 }
@@ -71,9 +71,9 @@ async fn reset(
         ))),
         Err(DomainError::Conflict(m)) => Ok(Ok(Flashed::error("/password/forgot", m))),
         Err(e) => {
-            let errors = super::form_errors(e)?;
+            let errors = crate::web::forms::form_errors(e)?;
             Ok(Err(Page::new(
-                "reset.html",
+                "auth/reset.html",
                 context! { token, live => true, errors },
             )
             .status(rocket::http::Status::UnprocessableEntity)))

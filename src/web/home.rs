@@ -14,7 +14,7 @@ use crate::web::templates::Page;
 
 #[get("/")]
 async fn dashboard(pool: &State<DbPool>, user: CurrentUser) -> Result<Page, WebError> {
-    let ws = user.0.user.workspace_id;
+    let ws = user.user.workspace_id;
     let (workspace, events) = pool
         .run(move |conn| {
             let w = crate::db::models::workspace::Workspace::find(conn, ws)?;

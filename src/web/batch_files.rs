@@ -1,0 +1,47 @@
+//! A batch as every audience reads it: one page of its packages, and its files downloaded
+//! (whole or a range) and recorded, for the seller's pages, the supplier's portal and the API.
+
+use rocket::http::ContentType;
+
+use crate::domain::DomainError;
+use crate::domain::batches::Batches;
+use crate::domain::batches::files::BatchFile;
+use crate::domain::batches::views;
+use crate::web::errors::WebError;
+use crate::web::ranged::{RangeHeader, Ranged, span};
+
+/// Keeps one page of a batch's packages (the history and counts stay whole).
+pub fn page_packages(d: &mut views::BatchDetail, page: Option<usize>) -> minijinja::Value {
+    let (rows, pager) = crate::web::paging::window(&d.packages, page);
+    d.packages = rows.to_vec();
+    pager
+}
+
+/// Answers a batch file download (whole or a range) and records it; shared with the portal.
+pub async fn serve(
+    batches: &Batches,
+    actor: &crate::db::models::audit::Actor,
+    b: &crate::db::models::batch::Batch,
+    file: &str,
+    range: RangeHeader,
+) -> Result<Ranged, WebError> {
+    let f = BatchFile::named(b, file).ok_or(DomainError::NotFound)?;
+    let (source, len) = batches.source(b, &f).await?;
+    let r = Ranged {
+        source,
+        len,
+        span: span(range.0.as_deref(), len),
+        content_type: ContentType::parse_flexible(f.content_type()).unwrap_or(ContentType::Binary),
+        file_name: f.name(b),
+        etag: matches!(f, BatchFile::Zip)
+            .then(|| b.zip_sha256.clone())
+            .flatten(),
+    };
+    let (first, n) = r.sent();
+    if n > 0 {
+        batches
+            .record_download(actor, b, &f, first, n, r.reaches_end())
+            .await?;
+    }
+    Ok(r)
+}

@@ -1,0 +1,34 @@
+//! The seller's pages (owners and staff of a workspace): shops, orders, catalog, suppliers,
+//! labels, batches, team and mail.
+
+pub mod batches;
+pub mod catalog;
+pub mod label_actions;
+pub mod labels;
+pub mod mail;
+pub mod orders;
+pub mod shop_grant;
+pub mod shops;
+pub mod supplier_warehouse;
+pub mod suppliers;
+pub mod team;
+
+use rocket::Route;
+
+/// Every seller route.
+pub fn routes() -> Vec<Route> {
+    [
+        team::routes(),
+        shops::routes(),
+        shop_grant::routes(),
+        orders::routes(),
+        suppliers::routes(),
+        supplier_warehouse::routes(),
+        catalog::routes(),
+        labels::routes(),
+        label_actions::routes(),
+        batches::routes(),
+        mail::routes(),
+    ]
+    .concat()
+}
