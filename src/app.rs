@@ -1,5 +1,7 @@
-//! Process wiring: configuration, secrets, database, logging, the web server and background
-//! jobs, and one shutdown path for all of them.
+//! Process wiring: configuration, secrets, database, logging, the listeners (the front door
+//! before Rocket, the SFTP drop), the background jobs (sync, label jobs, batch clock, mail,
+//! housekeeping), and one shutdown path for all of them. The services come from
+//! [`crate::services`].
 
 use std::time::Duration;
 

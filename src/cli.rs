@@ -1,4 +1,5 @@
-//! The command line: `serve`, `migrate`, `user add|passwd|list`.
+//! The command line: `serve [--demo]`, `migrate`, `user add|passwd|list`, `sandbox` (the TikTok
+//! Shop sandbox on its own), `bench <what>` and `mail test`.
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};

@@ -1,7 +1,8 @@
 //! TikTok's error codes and what each means for podgate: one table built from the
-//! `error_code_list` of every endpoint podgate calls and the common-errors page
-//! (`../shared/reference/tiktok-docs/`, checked in as `tests/contract/tiktok.json`). A test
-//! holds the table against that file, so a code the docs list cannot go unclassed.
+//! `error_code_list` of every endpoint podgate calls and the common-errors page of TikTok's
+//! documentation (their facts checked in as `tests/contract/tiktok.json` by
+//! `scripts/tiktok-contract.py`). A test holds the table against that file, so a code the docs
+//! list cannot go unclassed.
 
 use super::error::ErrorClass::{self, *};
 

@@ -2,7 +2,7 @@
 //! authorized with "Authorize App" in Partner Center, or an install from the Seller Center App
 //! Store. The code is exchanged at once (it works once, for 30 minutes), then the owner sees
 //! which shops it grants and attaches them only by confirming. The grant waits in a private
-//! (encrypted, signed) cookie bound to that owner for [`HOLD_MINUTES`].
+//! (encrypted, signed) cookie bound to that owner for `HOLD_MINUTES`.
 
 use minijinja::context;
 use rocket::form::FromForm;
