@@ -27,7 +27,7 @@ impl TokenStore for DbTokenStore {
         let id: i64 = key.parse().map_err(store_err)?;
         let c = self
             .pool
-            .run(move |conn| TikTokConnection::find(conn, id).map_err(crate::db::DbError::from))
+            .query(move |conn| TikTokConnection::find(conn, id))
             .await
             .map_err(store_err)?;
         Ok(Tokens {
@@ -42,7 +42,7 @@ impl TokenStore for DbTokenStore {
         let id: i64 = key.parse().map_err(store_err)?;
         let enc = encrypt(&self.cipher, t);
         self.pool
-            .run(move |conn| TikTokConnection::store_tokens(conn, id, &enc).map_err(crate::db::DbError::from))
+            .query(move |conn| TikTokConnection::store_tokens(conn, id, &enc))
             .await
             .map_err(store_err)?;
         Ok(())
