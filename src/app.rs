@@ -230,26 +230,26 @@ fn fit_listeners_to_descriptors(config: &mut AppConfig) {
 }
 
 /// Starts the sandbox in this process and points the TikTok client configuration at it.
-async fn start_demo_sandbox(config: &mut AppConfig) -> anyhow::Result<crate::sandbox::SandboxHandle> {
-    let cfg = crate::sandbox::SandboxConfig {
+async fn start_demo_sandbox(config: &mut AppConfig) -> anyhow::Result<tiktok_sandbox::SandboxHandle> {
+    let cfg = tiktok_sandbox::SandboxConfig {
         listen: std::net::SocketAddr::new(config.address, config.demo_sandbox_port),
         redirect_url: Some(format!("{}/shops/callback", config.public_url())),
         webhook_url: Some(format!("{}/webhooks/tiktok", config.public_url())),
         // Enough orders awaiting shipment to try a batch of 50 labels at once.
-        world: crate::sandbox::world::WorldSettings {
+        world: tiktok_sandbox::world::WorldSettings {
             initial_orders: 150,
             // The carrier scans a label ten minutes after it is bought, one in five a day and a
             // half later: the demo shows packages labelled but not yet scanned.
-            scans: crate::sandbox::tracking::ScanSettings {
+            scans: tiktok_sandbox::tracking::ScanSettings {
                 after_secs: 600,
                 late_share: 0.2,
                 late_extra_secs: 36 * 3600,
             },
-            ..crate::sandbox::world::WorldSettings::default()
+            ..tiktok_sandbox::world::WorldSettings::default()
         },
-        ..crate::sandbox::SandboxConfig::default()
+        ..tiktok_sandbox::SandboxConfig::default()
     };
-    let handle = crate::sandbox::spawn(cfg)
+    let handle = tiktok_sandbox::spawn(cfg)
         .await
         .with_context(|| format!("starting the demo sandbox on port {}", config.demo_sandbox_port))?;
     config.tiktok = handle.sandbox.client_config();

@@ -76,10 +76,10 @@ struct SandboxArgs {
     #[arg(long, default_value = "127.0.0.1:9100")]
     listen: std::net::SocketAddr,
     /// The app key clients must use.
-    #[arg(long, default_value = crate::sandbox::DEFAULT_APP_KEY)]
+    #[arg(long, default_value = tiktok_sandbox::DEFAULT_APP_KEY)]
     app_key: String,
     /// The app secret clients sign with.
-    #[arg(long, default_value = crate::sandbox::DEFAULT_APP_SECRET)]
+    #[arg(long, default_value = tiktok_sandbox::DEFAULT_APP_SECRET)]
     app_secret: String,
     /// Seed of the generated shop (same seed, same orders).
     #[arg(long, default_value_t = 42)]
@@ -273,7 +273,7 @@ async fn mail_test(figment: rocket::figment::Figment, address: String) -> anyhow
 }
 
 async fn run_sandbox(a: SandboxArgs) -> anyhow::Result<()> {
-    use crate::sandbox::{SandboxConfig, faults::FaultSettings, world::WorldSettings};
+    use tiktok_sandbox::{SandboxConfig, faults::FaultSettings, world::WorldSettings};
     let cfg = SandboxConfig {
         listen: a.listen,
         app_key: a.app_key.clone(),
@@ -285,7 +285,7 @@ async fn run_sandbox(a: SandboxArgs) -> anyhow::Result<()> {
             orders_per_minute: a.orders_per_minute,
             on_hold_secs: a.on_hold_secs,
             rate_limit_per_sec: a.rate_limit,
-            scans: crate::sandbox::tracking::ScanSettings {
+            scans: tiktok_sandbox::tracking::ScanSettings {
                 after_secs: a.scan_after_secs,
                 late_share: a.late_scan_share,
                 late_extra_secs: a.late_scan_extra_secs,
@@ -306,7 +306,7 @@ async fn run_sandbox(a: SandboxArgs) -> anyhow::Result<()> {
         webhook_url: a.webhook_url,
         ..SandboxConfig::default()
     };
-    let handle = crate::sandbox::spawn(cfg).await?;
+    let handle = tiktok_sandbox::spawn(cfg).await?;
     println!("TikTok Shop sandbox listening on {}", handle.base_url);
     println!("  app key:    {}", a.app_key);
     println!("  app secret: {}", a.app_secret);

@@ -58,7 +58,7 @@ pub struct AppConfig {
     pub token_key: Option<String>,
     /// The TikTok Shop app and hosts (`[default.tiktok]`, or `PODGATE_TIKTOK__APP_KEY` and so on).
     /// Defaults are TikTok's real hosts; `serve --demo` points them at the built-in sandbox.
-    pub tiktok: crate::tiktok::TikTokConfig,
+    pub tiktok: tiktok::TikTokConfig,
     /// Port of the in-process sandbox started by `serve --demo`. Default 9100.
     pub demo_sandbox_port: u16,
     /// Seconds between polls of every shop's orders (webhooks make changes show sooner). Default 60.
@@ -97,7 +97,7 @@ impl Default for AppConfig {
             log_format: LogFormat::Text,
             cookie_key: None,
             token_key: None,
-            tiktok: crate::tiktok::TikTokConfig::default(),
+            tiktok: tiktok::TikTokConfig::default(),
             demo_sandbox_port: 9100,
             sync_interval_secs: 60,
             batch_clock_secs: 30,
@@ -175,7 +175,7 @@ impl AppConfig {
                 });
             }
         }
-        crate::tiktok::ApiVersions::from_overrides(&self.tiktok.versions).map_err(|message| {
+        tiktok::ApiVersions::from_overrides(&self.tiktok.versions).map_err(|message| {
             ConfigError::Invalid {
                 key: "tiktok.versions",
                 message,

@@ -12,8 +12,8 @@ use crate::db::models::audit::{Actor, Channel};
 use crate::db::models::user::{Role, User};
 use crate::domain::suppliers::SupplierInput;
 use crate::domain::{accounts, catalog, sftp_logins, suppliers};
-use crate::sandbox::SandboxHandle;
 use crate::services::Services;
+use tiktok_sandbox::SandboxHandle;
 
 /// The demo's people and where to reach them.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]

@@ -31,7 +31,7 @@ impl Services {
             crate::secrets::load_or_create(config.token_key.as_deref(), config.data_dir(), "token_key", 32)
                 .context("token_key")?;
         let cipher = crate::crypto::TokenCipher::new(&key).map_err(|e| anyhow::anyhow!("token_key: {e}"))?;
-        let client = std::sync::Arc::new(crate::tiktok::TikTokClient::new(config.tiktok.clone()));
+        let client = std::sync::Arc::new(tiktok::TikTokClient::new(config.tiktok.clone()));
         let tiktok = TikTokGateway::new(pool.clone(), client, cipher);
         let store = LabelStore {
             dir: config.data_dir().join("labels"),

@@ -9,7 +9,7 @@ use rocket::figment::providers::Serialized;
 
 use crate::db::models::audit::{Actor, Channel};
 use crate::domain::DomainError;
-use crate::sandbox::{self, SandboxConfig, faults::FaultSettings, world::WorldSettings};
+use tiktok_sandbox::{SandboxConfig, faults::FaultSettings, world::WorldSettings};
 
 /// Options of the labels benchmark.
 #[derive(Debug, Clone, clap::Args)]
@@ -32,7 +32,7 @@ pub struct LabelsBench {
 /// the orders ready for labels: what the label and seal benchmarks start from.
 pub struct SellerWorld {
     pub dir: tempfile::TempDir,
-    pub sb: sandbox::SandboxHandle,
+    pub sb: tiktok_sandbox::SandboxHandle,
     pub services: crate::services::Services,
     pub actor: Actor,
     pub orders: Vec<i64>,
@@ -41,7 +41,7 @@ pub struct SellerWorld {
 /// Builds a [`SellerWorld`] with `count` orders ready for a label.
 pub async fn seller_world(opts: &LabelsBench) -> anyhow::Result<SellerWorld> {
     let dir = tempfile::tempdir()?;
-    let sb = sandbox::spawn(SandboxConfig {
+    let sb = tiktok_sandbox::spawn(SandboxConfig {
         listen: "127.0.0.1:0".parse()?,
         world: WorldSettings {
             initial_orders: opts.count + opts.count / 5 + 20,

@@ -65,7 +65,7 @@ pub async fn owner(pool: &crate::db::DbPool) -> anyhow::Result<crate::db::models
 
 /// Connects the sandbox's shop for `owner`, approving as the seller would (a fresh auth code).
 pub async fn connect_shop(
-    sb: &crate::sandbox::SandboxHandle,
+    sb: &tiktok_sandbox::SandboxHandle,
     services: &crate::services::Services,
     owner: &crate::db::models::user::User,
 ) -> anyhow::Result<Vec<crate::db::models::shop::Shop>> {

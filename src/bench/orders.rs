@@ -11,7 +11,7 @@ use anyhow::Context;
 use rand::{RngExt, SeedableRng};
 use rocket::figment::providers::Serialized;
 
-use crate::sandbox::{self, SandboxConfig, world::WorldSettings};
+use tiktok_sandbox::{SandboxConfig, world::WorldSettings};
 
 /// Options of the orders benchmark.
 #[derive(Debug, Clone, clap::Args)]
@@ -126,7 +126,7 @@ async fn drive(
 /// A seller with one shop whose `orders` sandbox orders are synced into a fresh database.
 pub(super) struct SyncedShop {
     pub dir: tempfile::TempDir,
-    pub sandbox: sandbox::SandboxHandle,
+    pub sandbox: tiktok_sandbox::SandboxHandle,
     pub prepared: crate::app::Prepared,
     pub services: crate::services::Services,
     pub owner: crate::db::models::user::User,
@@ -141,7 +141,7 @@ pub(super) async fn synced_shop(
     database_url: Option<&str>,
 ) -> anyhow::Result<SyncedShop> {
     let dir = tempfile::tempdir()?;
-    let sb = sandbox::spawn(SandboxConfig {
+    let sb = tiktok_sandbox::spawn(SandboxConfig {
         listen: "127.0.0.1:0".parse()?,
         world: WorldSettings {
             initial_orders: orders,

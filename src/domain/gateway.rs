@@ -6,7 +6,7 @@ use std::sync::Arc;
 use crate::crypto::TokenCipher;
 use crate::db::DbPool;
 use crate::db::models::shop::{EncryptedTokens, TikTokConnection};
-use crate::tiktok::{ApiError, SellerApi, TikTokClient, TokenStore, Tokens};
+use tiktok::{ApiError, SellerApi, TikTokClient, TokenStore, Tokens};
 
 use super::DomainError;
 

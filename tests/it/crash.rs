@@ -105,13 +105,13 @@ impl Rig {
             .await
             .unwrap();
         let data = dir.join("data");
-        let tiktok = podgate::tiktok::TikTokConfig {
+        let tiktok = ::tiktok::TikTokConfig {
             api_base: base.clone(),
             auth_base: base.clone(),
             authorize_url: format!("{base}/open/authorize"),
-            app_key: podgate::sandbox::DEFAULT_APP_KEY.into(),
-            app_secret: podgate::sandbox::DEFAULT_APP_SECRET.into(),
-            ..podgate::tiktok::TikTokConfig::default()
+            app_key: tiktok_sandbox::DEFAULT_APP_KEY.into(),
+            app_secret: tiktok_sandbox::DEFAULT_APP_SECRET.into(),
+            ..::tiktok::TikTokConfig::default()
         };
         let figment = podgate::config::figment()
             .merge(Serialized::default("data_dir", &data))
@@ -143,8 +143,8 @@ impl Rig {
             .env("PODGATE_PORT", port.to_string())
             .env("PODGATE_TIKTOK__API_BASE", &self.base)
             .env("PODGATE_TIKTOK__AUTH_BASE", &self.base)
-            .env("PODGATE_TIKTOK__APP_KEY", podgate::sandbox::DEFAULT_APP_KEY)
-            .env("PODGATE_TIKTOK__APP_SECRET", podgate::sandbox::DEFAULT_APP_SECRET)
+            .env("PODGATE_TIKTOK__APP_KEY", tiktok_sandbox::DEFAULT_APP_KEY)
+            .env("PODGATE_TIKTOK__APP_SECRET", tiktok_sandbox::DEFAULT_APP_SECRET)
             .env("PODGATE_SMTP__HOST", "127.0.0.1")
             .env("PODGATE_SMTP__PORT", self.smtp.2.to_string())
             .env("PODGATE_SMTP__TLS", "none")

@@ -5,8 +5,8 @@
 
 use rocket::http::Status;
 
-use podgate::sandbox::faults::FaultSettings;
-use podgate::sandbox::world::WorldSettings;
+use tiktok_sandbox::faults::FaultSettings;
+use tiktok_sandbox::world::WorldSettings;
 
 use crate::labels::{owner_actor, ready_orders};
 use crate::shops::{app_with_sandbox, connect_shop, sync_status, wait_synced};

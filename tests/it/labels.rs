@@ -2,7 +2,7 @@
 //! between TikTok's answer and our commit, or faults happen. The sandbox counts purchases.
 
 use podgate::db::models::audit::{Actor, Channel};
-use podgate::sandbox::faults::FaultSettings;
+use tiktok_sandbox::faults::FaultSettings;
 
 use crate::common::TestApp;
 use crate::suppliers::routed_app;

@@ -5,9 +5,9 @@ use std::time::Duration;
 
 use rocket::http::{ContentType, Header, Status};
 
-use podgate::sandbox::SandboxHandle;
-use podgate::sandbox::world::WorldSettings;
-use podgate::tiktok::sign::webhook_signature;
+use ::tiktok::sign::webhook_signature;
+use tiktok_sandbox::SandboxHandle;
+use tiktok_sandbox::world::WorldSettings;
 
 use crate::common::TestApp;
 use crate::tiktok::sandbox;

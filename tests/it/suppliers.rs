@@ -2,7 +2,7 @@
 
 use rocket::http::{ContentType, Method, Status};
 
-use podgate::sandbox::world::WorldSettings;
+use tiktok_sandbox::world::WorldSettings;
 
 use crate::common::{TestApp, form_body};
 use crate::shops::connected;
@@ -97,7 +97,7 @@ pub async fn supplier_user(app: &TestApp, supplier: i64, email: &str) -> TestApp
 }
 
 /// A connected shop, two suppliers and the catalog above.
-pub async fn routed_app() -> (TestApp, podgate::sandbox::SandboxHandle, i64, i64) {
+pub async fn routed_app() -> (TestApp, tiktok_sandbox::SandboxHandle, i64, i64) {
     let (app, sb) = connected(WorldSettings {
         initial_orders: 120,
         ..WorldSettings::default()

@@ -4,11 +4,9 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use podgate::sandbox::{self, SandboxConfig, SandboxHandle, faults::FaultSettings, world::WorldSettings};
-use podgate::tiktok::types::*;
-use podgate::tiktok::{
-    ErrorClass, MemoryTokenStore, SellerApi, TikTokClient, TikTokConfig, TokenStore, Tokens,
-};
+use ::tiktok::types::*;
+use ::tiktok::{ErrorClass, MemoryTokenStore, SellerApi, TikTokClient, TikTokConfig, TokenStore, Tokens};
+use tiktok_sandbox::{SandboxConfig, SandboxHandle, faults::FaultSettings, world::WorldSettings};
 
 /// A sandbox with a quiet shop (no orders arriving on their own), and a client pointed at it.
 pub struct Fixture {
@@ -30,7 +28,7 @@ pub async fn sandbox(world: WorldSettings, tweak: impl FnOnce(&mut TikTokConfig)
         ..SandboxConfig::default()
     };
     let _ = tweak;
-    sandbox::spawn(cfg).await.expect("sandbox starts")
+    tiktok_sandbox::spawn(cfg).await.expect("sandbox starts")
 }
 
 /// Approves an authorization URL on the sandbox's page as a seller would; returns where the
@@ -61,7 +59,7 @@ pub async fn approve(url: &str) -> String {
 }
 
 /// Runs the seller's authorization through the sandbox's page, as a browser would.
-pub async fn authorize(client: &TikTokClient) -> Result<podgate::tiktok::types::TokenData, String> {
+pub async fn authorize(client: &TikTokClient) -> Result<::tiktok::types::TokenData, String> {
     let back = url::Url::parse(&approve(&client.authorization_url("state-123")).await).unwrap();
     let q: std::collections::HashMap<_, _> = back.query_pairs().into_owned().collect();
     assert_eq!(q["state"], "state-123", "state comes back unchanged");
@@ -102,7 +100,7 @@ impl Fixture {
         }
     }
 
-    pub fn shop(&self) -> podgate::tiktok::ShopApi<'_> {
+    pub fn shop(&self) -> ::tiktok::ShopApi<'_> {
         self.seller().shop(&self.cipher)
     }
 
@@ -385,12 +383,8 @@ async fn tampered_body_and_stale_timestamp_are_refused() {
                 ("shop_cipher".into(), cipher),
                 ("timestamp".into(), ts.to_string()),
             ];
-            let sign = podgate::tiktok::sign::sign_request(
-                &cfg.app_secret,
-                path,
-                &query,
-                Some(signed_body.as_bytes()),
-            );
+            let sign =
+                ::tiktok::sign::sign_request(&cfg.app_secret, path, &query, Some(signed_body.as_bytes()));
             let mut u = url::Url::parse(&format!("{}{path}", cfg.api_base)).unwrap();
             u.query_pairs_mut()
                 .extend_pairs(&query)

@@ -5,7 +5,7 @@ use diesel::prelude::*;
 
 use crate::db::AnyConnection;
 use crate::db::schema::{order_events, order_items, orders};
-use crate::tiktok::types as tt;
+use tiktok::types as tt;
 
 diesel::define_sql_function! {
     /// SQL `lower()`, for case-insensitive search on both backends.

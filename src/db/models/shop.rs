@@ -133,7 +133,7 @@ impl Shop {
         conn: &mut AnyConnection,
         workspace_id: i64,
         connection_id: i64,
-        s: &crate::tiktok::types::Shop,
+        s: &tiktok::types::Shop,
     ) -> QueryResult<Shop> {
         let existing = shops::table
             .filter(shops::workspace_id.eq(workspace_id))

@@ -5,7 +5,7 @@
 //! so, or hold the package with the reason.
 
 use crate::db::models::supplier::Supplier;
-use crate::tiktok::types::ShippingService;
+use tiktok::types::ShippingService;
 
 use super::preflight::accepts;
 use super::service::{Choice, ServiceRule, choose};

@@ -7,9 +7,9 @@ use crate::db::models::order;
 use crate::db::models::package::{self, Bought, Package};
 use crate::db::models::shop::Shop;
 use crate::db::models::supplier::Supplier;
-use crate::tiktok::codes;
-use crate::tiktok::types::{CreatePackage, Dimension, ShippingServiceQuery, Weight};
-use crate::tiktok::{ApiError, ErrorClass, RetryLog, ShopApi};
+use tiktok::codes;
+use tiktok::types::{CreatePackage, Dimension, ShippingServiceQuery, Weight};
+use tiktok::{ApiError, ErrorClass, RetryLog, ShopApi};
 
 use super::super::DomainError;
 use crate::db::models::workspace::Workspace;

@@ -5,7 +5,7 @@
 use crate::db::models::order;
 use crate::db::models::shop::Shop;
 use crate::db::models::supplier::Supplier;
-use crate::tiktok::types::{Dimension, ShippingService, ShippingServiceQuery, Weight};
+use tiktok::types::{Dimension, ShippingService, ShippingServiceQuery, Weight};
 
 use crate::db::models::workspace::Workspace;
 

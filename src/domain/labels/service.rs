@@ -3,7 +3,7 @@
 //! among the services the package's supplier accepts.
 
 use crate::db::models::supplier::Supplier;
-use crate::tiktok::types::ShippingService;
+use tiktok::types::ShippingService;
 
 use super::preflight::accepts;
 

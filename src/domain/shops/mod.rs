@@ -8,8 +8,8 @@ pub mod warehouses;
 use crate::db::DbPool;
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::shop::{Shop, TikTokConnection};
-use crate::tiktok::types::{Shop as GrantedShop, TokenData};
-use crate::tiktok::{MemoryTokenStore, SellerApi, TokenStore, Tokens};
+use tiktok::types::{Shop as GrantedShop, TokenData};
+use tiktok::{MemoryTokenStore, SellerApi, TokenStore, Tokens};
 
 use super::DomainError;
 use super::gateway::{TikTokGateway, api_error};

@@ -12,8 +12,8 @@ use crate::db::AnyConnection;
 use crate::db::models::order::{self, Upserted};
 use crate::db::models::shop::Shop;
 use crate::db::models::webhook;
-use crate::tiktok::types::{Order as TtOrder, OrderSearch, WebhookEvent};
-use crate::tiktok::{ApiError, ErrorClass, RetryLog};
+use tiktok::types::{Order as TtOrder, OrderSearch, WebhookEvent};
+use tiktok::{ApiError, ErrorClass, RetryLog};
 
 use super::Shops;
 use crate::domain::DomainError;

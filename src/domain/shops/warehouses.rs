@@ -9,7 +9,7 @@ use crate::db::models::audit::{self, Actor};
 use crate::db::models::order::Order;
 use crate::db::models::shop::Shop;
 use crate::db::models::supplier::Supplier;
-use crate::tiktok::types::Warehouse;
+use tiktok::types::Warehouse;
 
 use super::Shops;
 use crate::domain::DomainError;

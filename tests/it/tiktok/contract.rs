@@ -6,10 +6,10 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use podgate::sandbox::Exchange;
-use podgate::tiktok::{Endpoint, codes};
+use ::tiktok::{Endpoint, codes};
 use serde::Deserialize;
 use serde_json::Value;
+use tiktok_sandbox::Exchange;
 
 use super::*;
 

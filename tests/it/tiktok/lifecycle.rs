@@ -154,7 +154,7 @@ async fn a_cancellation_has_its_own_webhook_and_a_401_answer_is_not_pushed_again
 async fn the_carrier_scans_labels_by_itself_some_late_and_get_tracking_tells() {
     let fx = Fixture::new(WorldSettings {
         seed: 9,
-        scans: podgate::sandbox::tracking::ScanSettings {
+        scans: tiktok_sandbox::tracking::ScanSettings {
             after_secs: 1,
             late_share: 0.5,
             late_extra_secs: 3600,
@@ -203,7 +203,7 @@ async fn what_the_docs_leave_open_is_switchable_business_status_and_refresh_rota
             "{}/api/v2/token/refresh?app_key={}&app_secret={}&refresh_token={t}&grant_type=refresh_token",
             fx.sb.base_url,
             fx.client.config().app_key,
-            podgate::sandbox::DEFAULT_APP_SECRET
+            tiktok_sandbox::DEFAULT_APP_SECRET
         )
     };
     let v: serde_json::Value = reqwest::get(url(&first.refresh_token))

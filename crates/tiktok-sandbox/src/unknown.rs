@@ -9,8 +9,8 @@ use rocket::http::uri::Origin;
 use rocket::{Request, Route, catch, catchers, delete, get, post, put};
 
 use super::api::ApiReply;
-use crate::tiktok::Endpoint;
-use crate::tiktok::codes;
+use tiktok::Endpoint;
+use tiktok::codes;
 
 /// Whether `path` has the shape of `template` (`{version}` is six digits, `{x}` anything).
 /// Returns the version found, if any.

@@ -12,9 +12,9 @@ use rocket::{FromForm, Route, State, get, post, routes};
 use super::Sandbox;
 use super::api::ApiReply;
 use super::world::{AccessToken, SCOPES, World};
-use crate::tiktok::client::unix_now;
-use crate::tiktok::codes;
-use crate::tiktok::types::TokenData;
+use tiktok::client::unix_now;
+use tiktok::codes;
+use tiktok::types::TokenData;
 
 fn esc(s: &str) -> String {
     s.replace('&', "&amp;")

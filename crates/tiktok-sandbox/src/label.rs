@@ -3,7 +3,7 @@
 
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
-use crate::tiktok::types::{Address, Order};
+use tiktok::types::{Address, Order};
 
 use super::world::PackageState;
 

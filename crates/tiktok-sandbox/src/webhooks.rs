@@ -6,7 +6,7 @@ use std::time::Duration;
 use tokio_util::sync::CancellationToken;
 
 use super::Sandbox;
-use crate::tiktok::sign::webhook_signature;
+use tiktok::sign::webhook_signature;
 
 /// TikTok's retry delays after the first attempt, in seconds.
 pub const RETRY_DELAYS_SECS: [u64; 4] = [120, 1800, 3 * 3600, 12 * 3600];

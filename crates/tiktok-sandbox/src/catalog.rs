@@ -5,7 +5,7 @@
 use rand::RngExt;
 use rand::rngs::StdRng;
 
-use crate::tiktok::types::{Address, DistrictInfo, Warehouse, WarehouseAddress};
+use tiktok::types::{Address, DistrictInfo, Warehouse, WarehouseAddress};
 
 /// One product type of the catalog.
 pub struct Product {

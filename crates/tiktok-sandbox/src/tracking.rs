@@ -12,8 +12,8 @@ use super::Sandbox;
 use super::api::{ApiReply, ApiRequest, Scope};
 use super::fulfillment::SbError;
 use super::world::World;
-use crate::tiktok::client::unix_now;
-use crate::tiktok::types::{Tracking, TrackingEvent};
+use tiktok::client::unix_now;
+use tiktok::types::{Tracking, TrackingEvent};
 
 /// When the carrier scans bought labels by itself.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -112,7 +112,7 @@ pub async fn get_warehouses(sb: &State<Sandbox>, call: ApiRequest) -> ApiReply {
         "warehouses",
         "seller.logistics",
         |_, _, _| {
-            Ok(crate::tiktok::types::WarehouseList {
+            Ok(tiktok::types::WarehouseList {
                 warehouses: super::catalog::warehouses(),
             })
         },

@@ -8,9 +8,9 @@ use rand::RngExt;
 
 use super::catalog;
 use super::world::{PackageState, World};
-use crate::tiktok::client::unix_now;
-use crate::tiktok::codes;
-use crate::tiktok::types::*;
+use tiktok::client::unix_now;
+use tiktok::codes;
+use tiktok::types::*;
 
 /// A refusal with TikTok's code, message and HTTP status.
 #[derive(Debug, Clone)]

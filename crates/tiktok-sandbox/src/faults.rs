@@ -8,7 +8,7 @@ use rand::RngExt;
 use rand::rngs::StdRng;
 use serde::{Deserialize, Serialize};
 
-use crate::tiktok::codes;
+use tiktok::codes;
 
 /// One set of fault knobs.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]

@@ -13,9 +13,9 @@ use super::Sandbox;
 use super::faults::Injected;
 use super::fulfillment::{SbError, refuse};
 use super::world::World;
-use crate::tiktok::client::unix_now;
-use crate::tiktok::codes;
-use crate::tiktok::sign::sign_request;
+use tiktok::client::unix_now;
+use tiktok::codes;
+use tiktok::sign::sign_request;
 
 /// What an endpoint needs besides a valid signature.
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -97,7 +97,7 @@ impl<'r> Responder<'r, 'static> for ApiReply {
         let rid = format!(
             "{}{}",
             chrono::Utc::now().format("%Y%m%d%H%M%S"),
-            hex::encode_upper(crate::crypto::random_bytes::<9>())
+            hex::encode_upper(crate::random_bytes::<9>())
         );
         // Business calls say "Success"; the token calls say "success", as the docs show.
         let message = if self.code == 0 && self.message.is_empty() {
@@ -287,7 +287,7 @@ impl Sandbox {
             body.filter(|b| !b.is_empty())
         };
         let expected = sign_request(&w.app_secret, &call.path, &call.query, signed_body);
-        if !crate::crypto::constant_time_eq(&expected, sign) {
+        if !tiktok::sign::signatures_match(&expected, sign) {
             return Err(reject(
                 401,
                 codes::BAD_SIGN,

@@ -28,8 +28,8 @@ use rocket::figment::Figment;
 use rocket::{Build, Rocket};
 use tokio_util::sync::CancellationToken;
 
-use crate::tiktok::TikTokConfig;
 use faults::FaultSettings;
+use tiktok::TikTokConfig;
 use world::{World, WorldSettings};
 
 /// Default app key when none is given.
@@ -183,7 +183,7 @@ fn rocket(sb: Sandbox, listen: SocketAddr) -> Rocket<Build> {
         .merge(("log_level", rocket::config::LogLevel::Off))
         .merge(("cli_colors", false))
         // The sandbox keeps no cookies, but Rocket refuses release builds without a key.
-        .merge(("secret_key", crate::crypto::random_bytes::<64>().to_vec()))
+        .merge(("secret_key", crate::random_bytes::<64>().to_vec()))
         .merge(("shutdown.ctrlc", false))
         .merge(("limits.bytes", "4 MiB"))
         .merge(("limits.form", "64 KiB"))
@@ -241,4 +241,11 @@ async fn ticker(sb: Sandbox, stop: CancellationToken) {
         }
         sb.world.lock().unwrap_or_else(|p| p.into_inner()).tick();
     }
+}
+
+/// Random bytes from the operating system, for ids and secrets the sandbox makes up.
+fn random_bytes<const N: usize>() -> [u8; N] {
+    let mut buf = [0u8; N];
+    getrandom::fill(&mut buf).expect("the operating system's random source failed");
+    buf
 }

@@ -10,8 +10,8 @@ use serde::Serialize;
 
 use super::catalog::{self, DESIGNS, PRODUCTS};
 use super::faults::Faults;
-use crate::tiktok::client::unix_now;
-use crate::tiktok::types::{Address, LineItem, Order, Payment, Shop};
+use tiktok::client::unix_now;
+use tiktok::types::{Address, LineItem, Order, Payment, Shop};
 
 /// Tunables of the simulated world.
 #[derive(Debug, Clone, Serialize, serde::Deserialize)]
@@ -82,10 +82,10 @@ pub struct PackageState {
     pub price: String,
     pub weight_grams: f64,
     /// As given to Create Packages (empty for a split package without a label).
-    pub dimension: crate::tiktok::types::Dimension,
+    pub dimension: tiktok::types::Dimension,
     pub provider_id: String,
     /// Carrier events, oldest first (Get Tracking).
-    pub events: Vec<crate::tiktok::types::TrackingEvent>,
+    pub events: Vec<tiktok::types::TrackingEvent>,
     /// When the carrier scans it by itself ([`super::tracking::ScanSettings`]).
     pub scan_at: Option<i64>,
     /// As the docs define it: PROCESSING (arranged: label bought, or split and not arranged

@@ -4,9 +4,9 @@
 use super::catalog;
 use super::fulfillment::{SbError, page, refuse};
 use super::world::{PackageState, World};
-use crate::tiktok::client::unix_now;
-use crate::tiktok::codes;
-use crate::tiktok::types::*;
+use tiktok::client::unix_now;
+use tiktok::codes;
+use tiktok::types::*;
 
 impl World {
     /// Get Package Detail.

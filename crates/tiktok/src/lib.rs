@@ -1,6 +1,6 @@
 //! The TikTok Shop Open API client. It follows TikTok's own documentation pages (checked in as
-//! `tests/contract/tiktok.json`; `docs/tiktok.md`), so that pointing it at the real hosts is a
-//! configuration change; tests run it against [`crate::sandbox`].
+//! podgate's `tests/contract/tiktok.json` and `docs/tiktok.md`), so that pointing it at the real hosts is a
+//! configuration change; tests run it against the `tiktok-sandbox` crate.
 
 pub mod api;
 pub mod client;

@@ -14,7 +14,7 @@ use super::Sandbox;
 use super::catalog;
 use super::faults::Faults;
 use super::label;
-use crate::tiktok::client::unix_now;
+use tiktok::client::unix_now;
 
 /// What tests and people read to check the sandbox.
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -34,7 +34,7 @@ pub struct StateView {
     pub webhooks_delivered: u64,
     pub webhooks_failed: u64,
     pub webhooks_refused: u64,
-    pub shops: Vec<crate::tiktok::types::Shop>,
+    pub shops: Vec<tiktok::types::Shop>,
     pub faults: Faults,
 }
 

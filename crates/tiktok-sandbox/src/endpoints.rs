@@ -6,8 +6,8 @@ use rocket::{Route, State, get, post, routes};
 use super::Sandbox;
 use super::api::{ApiReply, ApiRequest, Scope, body};
 use super::fulfillment::{SbError, page, refuse};
-use crate::tiktok::codes;
-use crate::tiktok::types::*;
+use tiktok::codes;
+use tiktok::types::*;
 
 /// A search's `page_size`, which must lie between 1 and the endpoint's maximum.
 fn page_size(call: &ApiRequest, max: usize) -> Result<usize, SbError> {
