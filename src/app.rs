@@ -15,17 +15,21 @@ use crate::services::Services;
 
 /// Installs the tracing subscriber (text or JSON lines, `RUST_LOG` filter, default `info`).
 pub fn init_logging(format: LogFormat) {
-    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
-        // Rocket's own messages are off: they repeat request paths (tokens in reset and invite
-        // links included); podgate's request log says the same with the route pattern instead.
-        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rocket=off,_=off"));
     let builder = tracing_subscriber::fmt()
-        .with_env_filter(filter)
+        .with_env_filter(log_filter())
         .with_target(false);
     let _ = match format {
         LogFormat::Json => builder.json().try_init(),
         LogFormat::Text => builder.try_init(),
     };
+}
+
+/// What is logged: `RUST_LOG` when set, else podgate's info messages. Rocket's own messages
+/// are off: they repeat request paths (tokens in reset and invite links included); podgate's
+/// request log says the same with the route pattern instead.
+pub fn log_filter() -> tracing_subscriber::EnvFilter {
+    tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,rocket=off,_=off"))
 }
 
 /// Everything a running podgate needs, prepared from configuration.

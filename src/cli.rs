@@ -1,5 +1,5 @@
 //! The command line: `serve [--demo]`, `migrate`, `user add|passwd|list`, `sandbox` (the TikTok
-//! Shop sandbox on its own), `bench <what>` and `mail test`.
+//! Shop sandbox on its own), `bench <what>` (runs `podgate-bench`) and `mail test`.
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -33,9 +33,14 @@ enum Command {
     User(UserCommand),
     /// Run the TikTok Shop sandbox: our implementation of the API subset podgate uses.
     Sandbox(SandboxArgs),
-    /// Measure performance (build with --release); ends with one JSON line of figures.
-    #[command(subcommand)]
-    Bench(BenchCommand),
+    /// Measure performance: runs `podgate-bench` (built beside podgate with
+    /// `cargo build --release -p podgate-bench`); ends with one JSON line of figures.
+    #[command(disable_help_flag = true)]
+    Bench {
+        /// What to measure and its options (`podgate bench --help` lists them: it is podgate-bench's).
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
     /// Mail: check delivery through the configured SMTP server.
     #[command(subcommand)]
     Mail(MailCommand),
@@ -48,26 +53,6 @@ enum MailCommand {
         /// Who gets the test message.
         address: String,
     },
-}
-
-#[derive(Debug, Subcommand)]
-enum BenchCommand {
-    /// Load sandbox orders through sync, then drive the orders list over HTTP.
-    Orders(crate::bench::orders::OrdersBench),
-    /// How long catalog changes (each re-routes every order) take on a big workspace.
-    Routing(crate::bench::routing::RoutingBench),
-    /// Buy labels from an in-process sandbox with latency and a rate limit.
-    Labels(crate::bench::labels::LabelsBench),
-    /// Seal one batch of N sandbox labels: time, zip size, peak memory.
-    Seal(crate::bench::seal::SealBench),
-    /// Download throughput of the SFTP drop against OpenSSH's sftp-server.
-    Sftp(crate::bench::sftp::SftpBench),
-    /// The whole server under load: orders list and supplier portal under wrk, concurrent SFTP
-    /// downloads, the server's peak memory.
-    Load(crate::bench::load::LoadBench),
-    /// Every benchmark above with its defaults (the figures of docs/performance.md), one after
-    /// the other; ends with one JSON line holding each one's figures.
-    All,
 }
 
 #[derive(Debug, Args)]
@@ -172,7 +157,11 @@ struct AddUser {
 
 /// Parses the command line and runs the command.
 pub fn main() -> anyhow::Result<()> {
-    let cli = Cli::parse();
+    run(Cli::parse())
+}
+
+/// Runs a parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
     let figment = config::figment();
     match cli.command {
         Command::Serve { demo } => {
@@ -198,41 +187,7 @@ pub fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::User(cmd) => user_command(&figment, cmd),
-        Command::Bench(BenchCommand::Orders(o)) => {
-            let figures = rocket::execute(crate::bench::orders::run(o))?;
-            println!("{figures}");
-            Ok(())
-        }
-        Command::Bench(BenchCommand::Routing(o)) => {
-            let figures = rocket::execute(crate::bench::routing::run(o))?;
-            println!("{figures}");
-            Ok(())
-        }
-        Command::Bench(BenchCommand::Labels(o)) => {
-            let figures = rocket::execute(crate::bench::labels::run(o))?;
-            println!("{figures}");
-            Ok(())
-        }
-        Command::Bench(BenchCommand::Seal(o)) => {
-            let figures = rocket::execute(crate::bench::seal::run(o))?;
-            println!("{figures}");
-            Ok(())
-        }
-        Command::Bench(BenchCommand::All) => {
-            let figures = rocket::execute(crate::bench::all())?;
-            println!("{figures}");
-            Ok(())
-        }
-        Command::Bench(BenchCommand::Load(o)) => {
-            let figures = rocket::execute(crate::bench::load::run(o))?;
-            println!("{figures}");
-            Ok(())
-        }
-        Command::Bench(BenchCommand::Sftp(o)) => {
-            let figures = rocket::execute(crate::bench::sftp::run(o))?;
-            println!("{figures}");
-            Ok(())
-        }
+        Command::Bench { args } => run_bench(&args),
         Command::Sandbox(a) => {
             crate::app::init_logging(crate::config::LogFormat::Text);
             rocket::execute(run_sandbox(a))
@@ -361,4 +316,27 @@ fn user_command(figment: &rocket::figment::Figment, cmd: UserCommand) -> anyhow:
         }
     }
     Ok(())
+}
+
+/// `podgate bench …` runs the benchmark binary, the way `cargo foo` runs `cargo-foo`: the
+/// benchmarks and their fixtures are not part of the product, so they are their own binary.
+fn run_bench(args: &[String]) -> anyhow::Result<()> {
+    let exe = std::env::current_exe()?;
+    let beside = exe.with_file_name(format!("podgate-bench{}", std::env::consts::EXE_SUFFIX));
+    let program = if beside.exists() {
+        beside
+    } else {
+        "podgate-bench".into()
+    };
+    let status = std::process::Command::new(&program).args(args).status().map_err(|e| {
+        anyhow::anyhow!(
+            "podgate bench needs the podgate-bench binary ({e}): build it with \
+             `cargo build --release -p podgate-bench`, or run `cargo run --release -p podgate-bench -- <what>`"
+        )
+    })?;
+    if status.success() {
+        Ok(())
+    } else {
+        anyhow::bail!("podgate-bench failed ({status})")
+    }
 }

@@ -5,7 +5,6 @@
 //! → [`db`] (Diesel over SQLite or PostgreSQL). [`app`] wires the process, [`cli`] the commands.
 
 pub mod app;
-pub mod bench;
 pub mod cli;
 pub mod config;
 pub mod crypto;

@@ -12,9 +12,9 @@ use rocket::http::{ContentType, Header, Method, Status};
 
 use podgate::db::models::user::Role;
 
-use crate::batches::{buy, orders_for, publish};
-use crate::common::{TestApp, form_body};
-use crate::suppliers::{routed_app, supplier_user};
+use podgate_testkit::labels::{buy, orders_for, publish};
+use podgate_testkit::suppliers::{routed_app, supplier_user};
+use podgate_testkit::{TestApp, form_body};
 
 /// Who gets the page. `*`: public, or guarded by a token or signature rather than a role (any
 /// answer but a server error is right). `-`: nobody with a browser session (machine endpoints).

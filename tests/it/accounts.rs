@@ -2,7 +2,7 @@
 
 use rocket::http::Status;
 
-use crate::common::{OWNER_PASSWORD, TestApp};
+use podgate_testkit::{OWNER_PASSWORD, TestApp};
 
 #[rocket::async_test]
 async fn first_run_setup_creates_owner_and_signs_in() {
@@ -280,7 +280,7 @@ async fn health_and_error_pages() {
     assert_eq!(r.status(), Status::Ok);
     let v: serde_json::Value = r.into_json().await.unwrap();
     assert_eq!(v["status"], "ok");
-    assert_eq!(v["database"], crate::common::backend());
+    assert_eq!(v["database"], podgate_testkit::backend());
 
     let r = app.client.get("/no/such/page").dispatch().await;
     assert_eq!(r.status(), Status::NotFound);
@@ -399,10 +399,10 @@ async fn outbox(app: &TestApp, what: &'static str) -> Vec<(String, String)> {
 /// Delivers the queued mail through a real SMTP server; returns the path of the link (which
 /// starts with `prefix`) in the newest delivered message, and checks no stored copy keeps it.
 async fn deliver_and_find_link(app: &TestApp, prefix: &str) -> String {
-    let smtp = crate::batches::smtp_sink();
-    let mailer = crate::batches::mailer_for(&smtp);
+    let smtp = podgate_testkit::mail::smtp_sink();
+    let mailer = podgate_testkit::mail::mailer_for(&smtp);
     assert_eq!(podgate::mail::deliver_due(&app.pool, &mailer).await.unwrap(), 1);
-    let mails = crate::batches::delivered(&smtp);
+    let mails = podgate_testkit::mail::delivered(&smtp);
     let text = mails
         .last()
         .expect("a delivered message")

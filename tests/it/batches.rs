@@ -3,64 +3,14 @@
 //! determinism; isolation between suppliers; the factory API; mail through a real SMTP server.
 
 use std::io::Read;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
 use rocket::http::{Header, Status};
 use sha2::{Digest, Sha256};
 
-use crate::common::TestApp;
-use crate::suppliers::{routed_app, supplier_user};
-
-/// Orders ready for a label whose units all go to one supplier.
-pub async fn orders_for(app: &TestApp, supplier: i64, n: usize) -> Vec<i64> {
-    let ids: Vec<(i64, Vec<Option<i64>>)> = app
-        .query(|c| {
-            use diesel::prelude::*;
-            use podgate::db::schema::{order_items as oi, orders as o};
-            let ids: Vec<i64> = o::table
-                .filter(o::status.eq("AWAITING_SHIPMENT"))
-                .filter(o::routing.eq("routed"))
-                .order(o::id)
-                .select(o::id)
-                .load(c)?;
-            let mut out = Vec::new();
-            for id in ids {
-                let s: Vec<Option<i64>> = oi::table
-                    .filter(oi::order_id.eq(id))
-                    .select(oi::supplier_id)
-                    .distinct()
-                    .load(c)?;
-                out.push((id, s));
-            }
-            Ok(out)
-        })
-        .await;
-    let v: Vec<i64> = ids
-        .into_iter()
-        .filter(|(_, s)| s.as_slice() == [Some(supplier)])
-        .map(|(id, _)| id)
-        .take(n)
-        .collect();
-    assert_eq!(v.len(), n, "enough orders for supplier {supplier}");
-    v
-}
-
-pub use crate::label_problems::buy;
-
-/// Publishes a supplier's open batch; returns the batch page path.
-pub async fn publish(app: &TestApp, supplier: i64) -> String {
-    let r = app
-        .post_form(
-            "/batches",
-            "/batches/publish",
-            &[("supplier", &supplier.to_string())],
-        )
-        .await;
-    assert_eq!(r.status(), Status::SeeOther);
-    let to = r.headers().get_one("Location").unwrap().to_string();
-    assert!(to.starts_with("/batches/"), "{to}");
-    to
-}
+use podgate_testkit::TestApp;
+use podgate_testkit::labels::{buy, orders_for, publish};
+use podgate_testkit::suppliers::{routed_app, supplier_user};
 
 fn zip_entries(bytes: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
@@ -296,11 +246,11 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
 
     // The rejected package goes to Mug Works (which makes tees and hoodies too, at a priority
     // that never wins routing, from the same address): its label joins Mug Works' next batch.
-    let (s, body) = crate::suppliers::import_csv(
+    let (s, body) = podgate_testkit::suppliers::import_csv(
         &app,
         &format!(
             "{}TEE,prefix,900,Mug Works,MW-T,,,,,,\nHOOD,prefix,900,Mug Works,MW-H,,,,,,\n",
-            crate::suppliers::CATALOG
+            podgate_testkit::suppliers::CATALOG
         ),
     )
     .await;
@@ -370,4 +320,3 @@ async fn cut_offs_seal_once_each_and_late_acknowledgements_are_reported_once() {
 
 mod factory_api;
 mod mail;
-pub use mail::{Smtp, delivered, mailer_for, smtp_sink};

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use fantoccini::{Client, ClientBuilder, Locator};
 
-use crate::common::TestDb;
+use podgate_testkit::TestDb;
 
 struct Kill(Child);
 impl Drop for Kill {
@@ -130,13 +130,14 @@ POSTER-,prefix,100,Shirt Co,PST18,200,24,3,3,https://cdn.example.com/print/poste
 TOTE-,prefix,100,Shirt Co,TOTE15,250,15,15,1,https://cdn.example.com/print/tote.png,\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "slow suite (headless Chromium): scripts/test runs it, or cargo test -- --include-ignored"]
 async fn the_whole_handoff_in_a_real_browser() {
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::new(dir.path());
     let (web, sb_port, driver) = (
-        podgate::bench::free_port().unwrap(),
-        podgate::bench::free_port().unwrap(),
-        podgate::bench::free_port().unwrap(),
+        podgate_testkit::net::free_port().unwrap(),
+        podgate_testkit::net::free_port().unwrap(),
+        podgate_testkit::net::free_port().unwrap(),
     );
     let base = format!("http://127.0.0.1:{web}");
     let sb = format!("http://127.0.0.1:{sb_port}");

@@ -6,7 +6,7 @@ use std::net::TcpStream;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::TestDb;
+use podgate_testkit::TestDb;
 
 fn podgate(dir: &std::path::Path, db: &TestDb) -> Command {
     let mut c = Command::new(env!("CARGO_BIN_EXE_podgate"));
@@ -129,7 +129,7 @@ fn http_get(port: u16, path: &str) -> std::io::Result<String> {
 fn serve_prints_the_url_answers_and_stops_on_sigterm() {
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::new(dir.path());
-    let port = podgate::bench::free_port().unwrap();
+    let port = podgate_testkit::net::free_port().unwrap();
     let mut child = podgate(dir.path(), &db)
         .arg("serve")
         .env("PODGATE_SFTP__PORT", "0")
@@ -205,7 +205,7 @@ fn mail_test_sends_through_smtp_or_keeps_the_message_in_the_outbox() {
     assert!(ok, "{out}");
     assert!(out.contains("kept in the outbox"), "{out}");
     // A real SMTP server: delivered now.
-    let smtp = crate::batches::smtp_sink();
+    let smtp = podgate_testkit::mail::smtp_sink();
     let (ok, out) = run(podgate(dir.path(), &db)
         .args(["mail", "test", "ops@factory.example"])
         .env("PODGATE_SMTP__HOST", "127.0.0.1")
@@ -213,7 +213,7 @@ fn mail_test_sends_through_smtp_or_keeps_the_message_in_the_outbox() {
         .env("PODGATE_SMTP__TLS", "none")
         .env("PODGATE_SMTP__FROM", "podgate <podgate@seller.example>"));
     assert!(ok, "{out}");
-    let mails = crate::batches::delivered(&smtp);
+    let mails = podgate_testkit::mail::delivered(&smtp);
     assert_eq!(mails.len(), 1);
     assert!(
         mails[0].contains("To: ops@factory.example") && mails[0].contains("Subject: podgate test message")
@@ -232,9 +232,9 @@ fn mail_test_sends_through_smtp_or_keeps_the_message_in_the_outbox() {
 /// Starts `podgate serve --demo` on free ports; returns the child and the ports (web, sftp).
 fn demo(dir: &std::path::Path, db: &TestDb) -> (std::process::Child, u16, u16) {
     let (port, sftp_port, sb_port) = (
-        podgate::bench::free_port().unwrap(),
-        podgate::bench::free_port().unwrap(),
-        podgate::bench::free_port().unwrap(),
+        podgate_testkit::net::free_port().unwrap(),
+        podgate_testkit::net::free_port().unwrap(),
+        podgate_testkit::net::free_port().unwrap(),
     );
     let child = podgate(dir, db)
         .args(["serve", "--demo"])

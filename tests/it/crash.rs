@@ -25,7 +25,7 @@ use podgate::db::models::user::Role;
 use podgate::domain::DomainError;
 use podgate::domain::suppliers::SupplierInput;
 
-use crate::common::TestDb;
+use podgate_testkit::TestDb;
 
 mod checks;
 use checks::{check_batches_and_acks, check_labels, check_mail, mail_delivered, sealed};
@@ -76,14 +76,14 @@ pub(super) struct Rig {
     pool: DbPool,
     services: podgate::services::Services,
     /// The SMTP server both processes deliver the batches' announcements to.
-    smtp: crate::batches::Smtp,
+    smtp: podgate_testkit::mail::Smtp,
     _sandbox: Killed,
 }
 
 impl Rig {
     async fn new(dir: &std::path::Path, orders: u64) -> Rig {
         let db = TestDb::new(dir);
-        let sb_port = podgate::bench::free_port().unwrap();
+        let sb_port = podgate_testkit::net::free_port().unwrap();
         let base = format!("http://127.0.0.1:{sb_port}");
         let sandbox = Killed(
             Command::new(env!("CARGO_BIN_EXE_podgate"))
@@ -101,7 +101,7 @@ impl Rig {
                 .spawn()
                 .unwrap(),
         );
-        podgate::bench::wait_for(&format!("{base}/sandbox/api/state"))
+        podgate_testkit::net::wait_for(&format!("{base}/sandbox/api/state"))
             .await
             .unwrap();
         let data = dir.join("data");
@@ -126,13 +126,13 @@ impl Rig {
             data,
             pool: prepared.pool.clone(),
             services,
-            smtp: crate::batches::smtp_sink(),
+            smtp: podgate_testkit::mail::smtp_sink(),
             _sandbox: sandbox,
         }
     }
 
     fn serve(&self, log: usize) -> Serve {
-        let port = podgate::bench::free_port().unwrap();
+        let port = podgate_testkit::net::free_port().unwrap();
         let out = std::fs::File::create(self.data.join(format!("serve-{log}.log"))).unwrap();
         let child = Command::new(env!("CARGO_BIN_EXE_podgate"))
             .arg("serve")
@@ -178,7 +178,7 @@ impl Rig {
             .unwrap();
         let actor = Actor::user(&owner, None, Channel::Web);
         let shops_svc = &self.services.shops;
-        let back = crate::tiktok::approve(&shops_svc.tiktok.client.authorization_url("s")).await;
+        let back = podgate_testkit::tiktok::approve(&shops_svc.tiktok.client.authorization_url("s")).await;
         let url = url::Url::parse(&back).unwrap();
         let code = url
             .query_pairs()
@@ -328,6 +328,7 @@ async fn acknowledge_all(ports: Arc<Mutex<Vec<u16>>>, plan: Vec<(String, Vec<Str
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+#[ignore = "slow suite (kills podgate processes): scripts/test runs it, or cargo test -- --include-ignored"]
 async fn seeded_kill_9s_through_purchase_sealing_and_acks_lose_nothing_and_repeat_nothing() {
     let seed = std::env::var("PODGATE_CRASH_SEED")
         .ok()

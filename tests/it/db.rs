@@ -63,7 +63,7 @@ fn a_transaction_that_reads_then_writes_waits_for_the_other_writer_on_sqlite() {
 async fn a_lease_has_one_holder_and_a_dead_holders_lease_is_taken_over() {
     use podgate::domain::leases::take;
     let dir = tempfile::tempdir().unwrap();
-    let db = crate::common::TestDb::new(dir.path());
+    let db = podgate_testkit::TestDb::new(dir.path());
     let url = DbUrl::parse(&db.url).unwrap();
     url.run_migrations().unwrap();
     let pool = DbPool::open(&url, 4).unwrap();
@@ -144,8 +144,8 @@ async fn a_sync_manual_routing_and_a_rule_change_at_once_all_succeed() {
     use podgate::db::models::shop::Shop;
     use podgate::domain::routing;
     use podgate::domain::shops::sync;
-    let (owner, sb, shirts, mugs) = crate::suppliers::routed_app().await;
-    let actor = crate::labels::owner_actor(&owner).await;
+    let (owner, sb, shirts, mugs) = podgate_testkit::suppliers::routed_app().await;
+    let actor = podgate_testkit::labels::owner_actor(&owner).await;
     let shop = owner.query(|c| Shop::find(c, 1)).await;
     let mut orders: Vec<_> = {
         let w = sb.sandbox.world.lock().unwrap();
@@ -236,7 +236,7 @@ async fn a_sync_manual_routing_and_a_rule_change_at_once_all_succeed() {
 }
 
 /// Every order's routing state is what its units say: routed, partial or unrouted.
-async fn assert_routing_consistent(app: &crate::common::TestApp) {
+async fn assert_routing_consistent(app: &podgate_testkit::TestApp) {
     let rows: Vec<(i64, String, Option<i64>)> = app
         .query(|c| {
             use podgate::db::schema::{order_items as oi, orders as o};

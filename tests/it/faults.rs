@@ -8,9 +8,9 @@ use rocket::http::Status;
 use tiktok_sandbox::faults::FaultSettings;
 use tiktok_sandbox::world::WorldSettings;
 
-use crate::labels::{owner_actor, ready_orders};
-use crate::shops::{app_with_sandbox, connect_shop, sync_status, wait_synced};
-use crate::suppliers::{CATALOG, add_supplier, import_csv};
+use podgate_testkit::labels::{owner_actor, ready_orders};
+use podgate_testkit::shops::{app_with_sandbox, connect_shop, sync_status, wait_synced};
+use podgate_testkit::suppliers::{CATALOG, add_supplier, import_csv};
 
 fn hostile_tiktok() -> FaultSettings {
     FaultSettings {

@@ -8,9 +8,9 @@ use rocket::http::Status;
 use podgate::db::models::audit::{Actor, Channel};
 use podgate::domain::batches::ackfile::{self, Format};
 
-use crate::batches::{buy, orders_for, publish};
-use crate::common::TestApp;
-use crate::suppliers::{routed_app, supplier_user};
+use podgate_testkit::TestApp;
+use podgate_testkit::labels::{buy, orders_for, publish};
+use podgate_testkit::suppliers::{routed_app, supplier_user};
 
 /// The batch rows of a supplier's batch: (row id, TikTok package id, answer, pull requested).
 async fn rows(app: &TestApp, batch_id: i64) -> Vec<(i64, String, String, bool)> {
@@ -41,7 +41,7 @@ async fn accept_all_never_accepts_a_cancelled_package_and_confirms_the_count() {
     buy(&app, &ids).await;
     let page = publish(&app, shirts).await;
     let batch = batch_id(&page);
-    crate::shops::cancel_on_tiktok_and_sync(&app, &sb, ids[1]).await;
+    podgate_testkit::shops::cancel_on_tiktok_and_sync(&app, &sb, ids[1]).await;
     let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
     let (_, b) = sup.get("/supplier/batches/1").await;
     assert!(
@@ -205,7 +205,7 @@ async fn an_ack_file_reports_every_bad_line_of_every_kind_at_once() {
     buy(&app, &[ids.clone(), mug.clone()].concat()).await;
     let batch = batch_id(&publish(&app, shirts).await);
     let mug_batch = batch_id(&publish(&app, mugs).await);
-    crate::shops::cancel_on_tiktok_and_sync(&app, &sb, ids[2]).await;
+    podgate_testkit::shops::cancel_on_tiktok_and_sync(&app, &sb, ids[2]).await;
     let r = rows(&app, batch).await;
     let other = rows(&app, mug_batch).await.remove(0).1;
     let pulled = r.iter().find(|r| r.3).unwrap().1.clone();
@@ -271,8 +271,8 @@ async fn a_bought_order_shows_no_pre_flight_warning() {
 #[rocket::async_test]
 async fn a_rejected_package_moves_only_to_a_supplier_that_can_take_its_label() {
     let (app, _sb, shirts, mugs) = routed_app().await;
-    let far = crate::suppliers::add_supplier(&app, "Far Tees", "", "").await;
-    let near = crate::suppliers::add_supplier(&app, "Near Tees", "", "").await;
+    let far = podgate_testkit::suppliers::add_supplier(&app, "Far Tees", "", "").await;
+    let near = podgate_testkit::suppliers::add_supplier(&app, "Near Tees", "", "").await;
     app.query(move |c| {
         use diesel::prelude::*;
         use podgate::db::schema::suppliers::dsl::*;
@@ -282,11 +282,11 @@ async fn a_rejected_package_moves_only_to_a_supplier_that_can_take_its_label() {
     })
     .await;
     // Both also make tees (a rule that never wins routing: priority 900).
-    let (s, body) = crate::suppliers::import_csv(
+    let (s, body) = podgate_testkit::suppliers::import_csv(
         &app,
         &format!(
             "{}TEE,prefix,900,Near Tees,NT1,340,10,8,1,,\nTEE-*,glob,900,Far Tees,FT1,340,10,8,1,,\n",
-            crate::suppliers::CATALOG
+            podgate_testkit::suppliers::CATALOG
         ),
     )
     .await;

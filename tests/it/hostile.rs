@@ -105,7 +105,7 @@ proptest! {
 
 #[rocket::async_test]
 async fn markup_in_fields_is_shown_as_text_everywhere() {
-    let (app, _sb, shirts, _) = crate::suppliers::routed_app().await;
+    let (app, _sb, shirts, _) = podgate_testkit::suppliers::routed_app().await;
     let evil = "<script>alert('x')</script><img src=x onerror=alert(1)>";
     let r = app
         .post_form(
@@ -132,7 +132,7 @@ async fn markup_in_fields_is_shown_as_text_everywhere() {
         )
         .await;
     assert_eq!(r.status(), rocket::http::Status::SeeOther);
-    let sup = crate::suppliers::supplier_user(&app, shirts, "pat@shirtco.example").await;
+    let sup = podgate_testkit::suppliers::supplier_user(&app, shirts, "pat@shirtco.example").await;
     let r = sup
         .post_form("/supplier/tokens", "/supplier/tokens", &[("name", "<b>ERP</b>")])
         .await;
@@ -220,7 +220,7 @@ fn the_hostile_file_corpus_is_read_or_refused_with_reasons() {
 /// A form over the 64 KiB limit is refused with a page that says so, and nothing is created.
 #[rocket::async_test]
 async fn an_oversized_form_is_refused_with_a_clear_page() {
-    let app = crate::common::TestApp::new().await;
+    let app = podgate_testkit::TestApp::new().await;
     app.setup_owner().await;
     let huge = "x".repeat(100 * 1024);
     let r = app

@@ -4,45 +4,13 @@
 
 use rocket::http::Status;
 
-use crate::common::TestApp;
-use crate::suppliers::routed_app;
-
-/// Buys labels for orders through the web action and waits for the job to finish; returns the
-/// job page's path.
-pub async fn buy(app: &TestApp, ids: &[i64]) -> String {
-    let token = app.csrf("/orders").await;
-    let mut fields: Vec<(&str, String)> = vec![("csrf_token", token)];
-    fields.extend(ids.iter().map(|i| ("order", i.to_string())));
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields.iter().map(|(k, v)| (*k, v.as_str())))
-        .finish();
-    let r = app
-        .client
-        .post("/labels/buy")
-        .header(rocket::http::ContentType::Form)
-        .body(body)
-        .dispatch()
-        .await;
-    assert_eq!(r.status(), Status::SeeOther);
-    let job = r.headers().get_one("Location").unwrap().to_string();
-    crate::shops::page_eventually(app, &job, " 0 remaining").await;
-    job
-}
+use podgate_testkit::TestApp;
+use podgate_testkit::labels::buy;
+use podgate_testkit::suppliers::routed_app;
 
 /// Orders ready for a label that go to one supplier (one package each).
 async fn single_package_orders(app: &TestApp, n: usize) -> Vec<i64> {
-    let ids: Vec<i64> = app
-        .query(|c| {
-            use diesel::prelude::*;
-            use podgate::db::schema::orders::dsl::*;
-            orders
-                .filter(status.eq("AWAITING_SHIPMENT"))
-                .filter(routing.eq("routed"))
-                .select(id)
-                .order(id)
-                .load(c)
-        })
-        .await;
+    let ids = podgate_testkit::labels::ready_orders(app).await;
     let mut out = Vec::new();
     for id in ids {
         let sups: Vec<Option<i64>> = app
@@ -231,7 +199,7 @@ async fn a_voided_label_is_bought_again_only_after_tiktok_released_it() {
             .starts_with("/orders/"),
         "a double click plans one re-buy"
     );
-    let page = crate::shops::page_eventually(&app, &job, "1 failed").await;
+    let page = podgate_testkit::shops::page_eventually(&app, &job, "1 failed").await;
     assert!(
         page.contains("cancel that label in TikTok Seller Center"),
         "{page}"
@@ -244,7 +212,7 @@ async fn a_voided_label_is_bought_again_only_after_tiktok_released_it() {
     assert!(res.status().is_success());
     let r = app.post_form(&job, &format!("{job}/retry"), &[]).await;
     assert_eq!(r.status(), Status::SeeOther);
-    crate::shops::page_eventually(&app, &job, "1 bought, 0 failed").await;
+    podgate_testkit::shops::page_eventually(&app, &job, "1 bought, 0 failed").await;
     let rows = packages_of(&app, ids[0]).await;
     assert_eq!(rows.len(), 2);
     assert_eq!((rows[0].1.as_str(), rows[1].1.as_str()), ("voided", "stored"));
@@ -293,7 +261,7 @@ async fn a_label_whose_order_is_cancelled_afterwards_is_held_back() {
     let (app, sb, _, _) = routed_app().await;
     let ids = single_package_orders(&app, 1).await;
     buy(&app, &ids).await;
-    crate::shops::cancel_on_tiktok_and_sync(&app, &sb, ids[0]).await;
+    podgate_testkit::shops::cancel_on_tiktok_and_sync(&app, &sb, ids[0]).await;
     let row = packages_of(&app, ids[0]).await.remove(0);
     assert_eq!(row.1, "stored");
     assert!(row.5.unwrap().contains("kept out of handoff"));
@@ -332,7 +300,7 @@ async fn units_in_a_package_keep_its_supplier_through_rule_changes() {
     let (bought, planned, free) = (mine[0], mine[1], mine[2]);
     buy(&app, &[bought]).await;
     // The intent is recorded; nothing buys it in this test (no runner was started).
-    let actor = crate::labels::owner_actor(&app).await;
+    let actor = podgate_testkit::labels::owner_actor(&app).await;
     let started = app.services.labels.plan(&actor, vec![planned]).await.unwrap();
     assert_eq!(started.planned, 1);
     let before = (
@@ -411,8 +379,8 @@ async fn tiktoks_allocated_service_is_bought_with_a_warning_or_held_as_the_selle
             .execute(c)
     })
     .await;
-    let actor = crate::labels::owner_actor(&app).await;
-    let ids = crate::labels::ready_orders(&app).await;
+    let actor = podgate_testkit::labels::owner_actor(&app).await;
+    let ids = podgate_testkit::labels::ready_orders(&app).await;
     let labels = &app.services.labels;
     let rules = |allocated: &'static str| {
         let app = &app;

@@ -1,34 +1,11 @@
 //! Label purchase: every planned package bought exactly once, whatever double submits, crashes
 //! between TikTok's answer and our commit, or faults happen. The sandbox counts purchases.
 
-use podgate::db::models::audit::{Actor, Channel};
 use tiktok_sandbox::faults::FaultSettings;
 
-use crate::common::TestApp;
-use crate::suppliers::routed_app;
+use podgate_testkit::labels::{owner_actor, ready_orders};
 
-pub async fn owner_actor(app: &TestApp) -> Actor {
-    let user = app
-        .query(|c| podgate::db::models::user::User::find_by_email(c, "owner@example.com"))
-        .await
-        .unwrap();
-    Actor::user(&user, None, Channel::Web)
-}
-
-/// Orders that are ready for a label (awaiting shipment and fully routed).
-pub async fn ready_orders(app: &TestApp) -> Vec<i64> {
-    app.query(|c| {
-        use diesel::prelude::*;
-        use podgate::db::schema::orders::dsl::*;
-        orders
-            .filter(status.eq("AWAITING_SHIPMENT"))
-            .filter(routing.eq("routed"))
-            .select(id)
-            .order(id)
-            .load(c)
-    })
-    .await
-}
+use podgate_testkit::suppliers::routed_app;
 
 #[rocket::async_test]
 async fn a_job_buys_each_planned_package_once_even_when_submitted_twice() {
@@ -124,7 +101,7 @@ async fn a_crash_after_tiktok_sold_the_label_is_reconciled_not_bought_again() {
     {
         let mut w = sb.sandbox.world.lock().unwrap();
         let shop = w.shops[0].id.clone();
-        w.create_package(&shop, &crate::tiktok::buy(tiktok_order, line_ids))
+        w.create_package(&shop, &podgate_testkit::tiktok::buy(tiktok_order, line_ids))
             .unwrap();
     }
     assert_eq!(sb.sandbox.state().purchases, 1);
@@ -192,13 +169,8 @@ async fn tiktok_refusing_fresh_tokens_delays_a_label_but_never_fails_it() {
 async fn a_seller_buys_labels_from_the_orders_list_and_previews_one() {
     let (app, sb, _, _) = routed_app().await;
     let ids: Vec<i64> = ready_orders(&app).await.into_iter().take(10).collect();
-    let token = app.csrf("/orders").await;
-    let mut fields: Vec<(&str, String)> = vec![("csrf_token", token)];
-    fields.extend(ids.iter().map(|i| ("order", i.to_string())));
     // A hostile double click: the same form twice.
-    let body = url::form_urlencoded::Serializer::new(String::new())
-        .extend_pairs(fields.iter().map(|(k, v)| (*k, v.as_str())))
-        .finish();
+    let body = podgate_testkit::labels::buy_form(&app.csrf("/orders").await, &ids);
     let mut jobs = Vec::new();
     for _ in 0..2 {
         let r = app
@@ -211,12 +183,12 @@ async fn a_seller_buys_labels_from_the_orders_list_and_previews_one() {
         assert_eq!(r.status(), rocket::http::Status::SeeOther);
         jobs.push(r.headers().get_one("Location").unwrap().to_string());
     }
-    let page = crate::shops::page_eventually(&app, &jobs[0], ", 0 remaining").await;
+    let page = podgate_testkit::shops::page_eventually(&app, &jobs[0], ", 0 remaining").await;
     assert!(
         page.contains("Buying labels") && page.contains("Preview"),
         "{page}"
     );
-    crate::shops::page_eventually(&app, &jobs[1], ", 0 remaining").await;
+    podgate_testkit::shops::page_eventually(&app, &jobs[1], ", 0 remaining").await;
     let packages: Vec<(String, Option<String>)> = app
         .query(|c| {
             use diesel::prelude::*;
@@ -304,7 +276,7 @@ async fn an_order_already_shipped_on_tiktok_is_adopted_not_bought_again() {
         let mut w = sb.sandbox.world.lock().unwrap();
         let shop = w.shops[0].id.clone();
         let p = w
-            .create_package(&shop, &crate::tiktok::buy(tiktok_order, vec![]))
+            .create_package(&shop, &podgate_testkit::tiktok::buy(tiktok_order, vec![]))
             .unwrap();
         w.scan(&p.package_id).unwrap();
         p.package_id

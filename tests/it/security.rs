@@ -12,7 +12,7 @@ use rocket::http::{ContentType, Header, Method, Status};
 use podgate::db::models::user::Role;
 use podgate::domain::accounts;
 
-use crate::common::{OWNER_PASSWORD, TestApp, form_body};
+use podgate_testkit::{OWNER_PASSWORD, TestApp, form_body};
 
 #[rocket::async_test]
 async fn forms_without_a_valid_token_or_from_another_site_are_refused() {

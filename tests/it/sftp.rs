@@ -9,9 +9,9 @@ use rocket::http::Status;
 use sha2::{Digest, Sha256};
 use tokio_util::sync::CancellationToken;
 
-use crate::batches::{buy, orders_for, publish};
-use crate::common::TestApp;
-use crate::suppliers::{routed_app, supplier_user};
+use podgate_testkit::TestApp;
+use podgate_testkit::labels::{buy, orders_for, publish};
+use podgate_testkit::suppliers::{routed_app, supplier_user};
 
 /// A podgate with Shirt Co's batch and SFTP login (`shirtco-erp`, key and password).
 pub struct Drop {
@@ -48,21 +48,7 @@ async fn login_for(sup: &TestApp, name: &str, dir: &Path) -> (PathBuf, String) {
         .take_while(|c| *c != '<')
         .collect();
     let key = dir.join(format!("{name}_key"));
-    let st = Command::new("ssh-keygen")
-        .args([
-            "-q",
-            "-t",
-            "ed25519",
-            "-N",
-            "",
-            "-C",
-            &format!("{name}@factory"),
-            "-f",
-        ])
-        .arg(&key)
-        .status()
-        .unwrap();
-    assert!(st.success());
+    podgate_testkit::sftp::keygen(&key, &format!("{name}@factory")).unwrap();
     let pubkey = std::fs::read_to_string(key.with_extension("pub")).unwrap();
     let (_, page) = sup.get("/supplier/sftp").await;
     let id: String = page[page.find("id=\"login-").unwrap() + 10..]
@@ -125,20 +111,10 @@ pub async fn drop_with(tweak: impl FnOnce(&mut podgate::sftp::SftpSettings)) -> 
 pub fn sftp_key(d: &Drop, key: &Path, user: &str, batch: &str, extra: &[&str]) -> (bool, String) {
     let b = d.tmp.path().join("batch.txt");
     std::fs::write(&b, batch).unwrap();
-    let o = Command::new("sftp")
+    let o = podgate_testkit::sftp::openssh_sftp(d.port, key)
         .current_dir(d.tmp.path())
         .args(extra)
-        .args(["-P", &d.port.to_string(), "-i"])
-        .arg(key)
-        .args([
-            "-o",
-            "IdentitiesOnly=yes",
-            "-o",
-            "StrictHostKeyChecking=no",
-            "-o",
-            "UserKnownHostsFile=/dev/null",
-            "-b",
-        ])
+        .arg("-b")
         .arg(&b)
         .arg(format!("{user}@127.0.0.1"))
         .output()

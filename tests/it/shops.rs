@@ -9,124 +9,8 @@ use ::tiktok::sign::webhook_signature;
 use tiktok_sandbox::SandboxHandle;
 use tiktok_sandbox::world::WorldSettings;
 
-use crate::common::TestApp;
-use crate::tiktok::sandbox;
-
-/// A podgate whose TikTok settings point at a fresh sandbox.
-pub async fn app_with_sandbox(world: WorldSettings) -> (TestApp, SandboxHandle) {
-    let sb = sandbox(world, |_| {}).await;
-    let mut tiktok = sb.sandbox.client_config();
-    tiktok.backoff_base_ms = 5;
-    tiktok.backoff_cap_ms = 50;
-    let secret = tiktok.app_secret.clone();
-    let app = TestApp::with(move |f| f.merge(("tiktok", tiktok)).merge(("tiktok.app_secret", secret))).await;
-    (app, sb)
-}
-
-/// Runs "Connect a TikTok shop" as the owner would, approving on the sandbox's page.
-pub async fn connect_shop(app: &TestApp) -> rocket::local::asynchronous::LocalResponse<'_> {
-    let r = app.post_form("/shops", "/shops/connect", &[]).await;
-    assert_eq!(r.status(), Status::SeeOther);
-    let authorize = r.headers().get_one("Location").unwrap().to_string();
-    let back = crate::tiktok::approve(&authorize).await;
-    let query = back.split_once('?').unwrap().1.to_string();
-    app.client
-        .get(format!("/shops/callback?{query}"))
-        .dispatch()
-        .await
-}
-
-/// The shops' sync state as the shops page polls it.
-pub async fn sync_status(app: &TestApp) -> serde_json::Value {
-    app.client
-        .get("/shops/sync-status")
-        .dispatch()
-        .await
-        .into_json()
-        .await
-        .unwrap()
-}
-
-/// Syncs the workspace's shop now, in this task (no waiting on a background sync).
-pub async fn sync_shop_now(app: &TestApp) {
-    let shop: i64 = app
-        .query(|c| {
-            use diesel::prelude::*;
-            podgate::db::schema::shops::table
-                .select(podgate::db::schema::shops::id)
-                .first(c)
-        })
-        .await;
-    app.services
-        .shops
-        .sync_shop(&app.services.sync, shop)
-        .await
-        .unwrap();
-}
-
-/// The buyer cancels an order on TikTok (the sandbox's control API), and podgate syncs it;
-/// returns TikTok's order id.
-pub async fn cancel_on_tiktok_and_sync(app: &TestApp, sb: &SandboxHandle, order: i64) -> String {
-    let tiktok_order: String = app
-        .query(move |c| {
-            use diesel::prelude::*;
-            use podgate::db::schema::orders::dsl::*;
-            orders.find(order).select(tiktok_order_id).first(c)
-        })
-        .await;
-    let url = format!("{}/sandbox/api/orders/{tiktok_order}/cancel", sb.base_url);
-    let r = reqwest::Client::new().post(url).send().await.unwrap();
-    assert!(r.status().is_success(), "the sandbox cancelled {tiktok_order}");
-    sync_shop_now(app).await;
-    tiktok_order
-}
-
-/// Waits until no sync is running.
-pub async fn wait_synced(app: &TestApp) {
-    for _ in 0..600 {
-        let v = sync_status(app).await;
-        let busy = v["shops"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|s| s["progress"]["running"] == true);
-        let done = v["shops"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .all(|s| !s["last_sync_ok_at"].is_null() || !s["last_sync_error"].is_null());
-        if !busy && done {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("sync did not finish");
-}
-
-/// Polls a page until it contains `needle` (background work finishing), or fails.
-pub async fn page_eventually(app: &TestApp, path: &str, needle: &str) -> String {
-    let mut last = String::new();
-    for _ in 0..500 {
-        last = app.get(path).await.1;
-        if last.contains(needle) {
-            return last;
-        }
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-    panic!("{path} never showed {needle:?}:\n{last}");
-}
-
-/// A connected, fully synced app.
-pub async fn connected(world: WorldSettings) -> (TestApp, SandboxHandle) {
-    let (app, sb) = app_with_sandbox(world).await;
-    app.setup_owner().await;
-    {
-        let r = connect_shop(&app).await;
-        assert_eq!(r.headers().get_one("Location"), Some("/shops"));
-    }
-    wait_synced(&app).await;
-    (app, sb)
-}
+use podgate_testkit::TestApp;
+use podgate_testkit::shops::{app_with_sandbox, connect_shop, connected, page_eventually, sync_status};
 
 async fn order_count(app: &TestApp) -> i64 {
     app.query(|c| podgate::db::models::order::count(c, 1)).await
@@ -184,7 +68,7 @@ async fn a_seller_connects_a_sandbox_shop_and_its_orders_appear() {
     let ids =
         |html: &str| html.matches("href=\"/orders/").count() - html.matches("href=\"/orders/\"").count();
     assert_eq!(ids(&page1), 50, "{page1}");
-    let href = crate::common::next_page_href(&page1);
+    let href = podgate_testkit::next_page_href(&page1);
     let (_, page2) = app.get(&href).await;
     assert_eq!(ids(&page2), 50);
     let first_ids: Vec<&str> = page1
@@ -240,7 +124,7 @@ async fn the_oauth_state_must_come_from_this_browser() {
     app.setup_owner().await;
     let r = app.post_form("/shops", "/shops/connect", &[]).await;
     let authorize = r.headers().get_one("Location").unwrap().to_string();
-    let back = crate::tiktok::approve(&authorize).await;
+    let back = podgate_testkit::tiktok::approve(&authorize).await;
     let code = url::Url::parse(&back)
         .unwrap()
         .query_pairs()
@@ -362,7 +246,7 @@ async fn a_lost_webhook_is_caught_by_polling_and_late_cancellations_become_excep
             .unwrap()
             .id
             .clone();
-        let req = crate::tiktok::buy(oid.clone(), vec![]);
+        let req = podgate_testkit::tiktok::buy(oid.clone(), vec![]);
         w.create_package(&shop, &req).unwrap();
         w.cancel_order(&shop, &oid).unwrap();
         oid
@@ -456,7 +340,7 @@ async fn the_deadline_filter_lists_the_most_urgent_orders_first_across_pages() {
     let (_, page1) = app.get("/orders?ship_by=72h").await;
     let first = deadlines(&page1);
     assert_eq!(first.len(), 50);
-    let href = crate::common::next_page_href(&page1);
+    let href = podgate_testkit::next_page_href(&page1);
     assert!(
         href.contains("ship_by=72h"),
         "the filter is kept on the next page: {href}"

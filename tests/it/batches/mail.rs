@@ -1,71 +1,7 @@
 //! Mail through a real SMTP server (aiosmtpd): who gets what, and the sink other tests use.
 
 use super::*;
-
-/// A running aiosmtpd and the maildir it writes to; stopped when dropped.
-pub struct Smtp(Child, tempfile::TempDir, pub u16);
-impl Drop for Smtp {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
-
-/// A real SMTP server (aiosmtpd) writing what it receives into a maildir.
-pub fn smtp_sink() -> Smtp {
-    let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let child = Command::new("python3")
-        .args([
-            "-m",
-            "aiosmtpd",
-            "-n",
-            "-l",
-            &format!("127.0.0.1:{port}"),
-            "-c",
-            "aiosmtpd.handlers.Mailbox",
-        ])
-        .arg(dir.path().join("maildir"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("python3 -m aiosmtpd (pip install aiosmtpd)");
-    let sink = Smtp(child, dir, port);
-    for _ in 0..100 {
-        if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
-            return sink;
-        }
-        std::thread::sleep(std::time::Duration::from_millis(50));
-    }
-    panic!("aiosmtpd did not start");
-}
-
-/// A podgate mailer that delivers to the sink.
-pub fn mailer_for(s: &Smtp) -> podgate::mail::Mailer {
-    podgate::mail::Mailer::new(&podgate::mail::SmtpConfig {
-        host: "127.0.0.1".into(),
-        port: s.2,
-        tls: "none".into(),
-        from: "podgate <podgate@seller.example>".into(),
-        ..podgate::mail::SmtpConfig::default()
-    })
-    .unwrap()
-}
-
-/// Every message the sink received, raw.
-pub fn delivered(s: &Smtp) -> Vec<String> {
-    let new = s.1.path().join("maildir").join("new");
-    std::fs::read_dir(new)
-        .map(|d| {
-            d.filter_map(|e| std::fs::read_to_string(e.ok()?.path()).ok())
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use podgate_testkit::mail::{delivered, mailer_for, smtp_sink};
 
 #[rocket::async_test]
 async fn mail_goes_through_a_real_smtp_server_to_the_right_people() {
@@ -75,7 +11,7 @@ async fn mail_goes_through_a_real_smtp_server_to_the_right_people() {
     buy(&app, &ids).await;
     publish(&app, shirts).await;
     // The order is cancelled after the batch went out: the supplier is asked to pull it.
-    let tiktok_order = crate::shops::cancel_on_tiktok_and_sync(&app, &sb, ids[0]).await;
+    let tiktok_order = podgate_testkit::shops::cancel_on_tiktok_and_sync(&app, &sb, ids[0]).await;
 
     let mailer = mailer_for(&smtp);
     let sent = podgate::mail::deliver_due(&app.pool, &mailer).await.unwrap();

@@ -141,7 +141,7 @@ pub(super) async fn check_mail(rig: &Rig) {
     .await;
     let to_suppliers: Vec<_> = mails.iter().filter(|m| m.0.starts_with("ops@")).collect();
     assert_eq!(to_suppliers.len(), 2, "one announcement per batch: {mails:?}");
-    let delivered = crate::batches::delivered(&rig.smtp);
+    let delivered = podgate_testkit::mail::delivered(&rig.smtp);
     for (to, subject, status, attempts) in to_suppliers {
         assert_eq!(status, "sent", "{to}: {subject}");
         let copies = delivered

@@ -7,9 +7,9 @@ use std::process::{Command, Stdio};
 
 use rocket::http::{ContentType, Header, Status};
 
-use crate::batches::{buy, orders_for, publish};
-use crate::common::{OWNER_PASSWORD, TestApp, form_body};
-use crate::suppliers::{import_csv, routed_app};
+use podgate_testkit::labels::{buy, orders_for, publish};
+use podgate_testkit::suppliers::{import_csv, routed_app};
+use podgate_testkit::{OWNER_PASSWORD, TestApp, form_body};
 
 /// What a spreadsheet would run: cells Python's csv reader finds starting with a formula
 /// character (OWASP's list). Prints `bad=N quoted=M` (M: cells kept as text with a quote).

@@ -7,7 +7,7 @@ use std::net::{SocketAddr, TcpStream};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
-use crate::common::TestDb;
+use podgate_testkit::TestDb;
 
 /// A `podgate serve` child on free ports, stopped when dropped.
 struct Serve {
@@ -35,8 +35,8 @@ fn serve(shell_prefix: &str, env: &[(&str, &str)]) -> Serve {
     // An SQLite database lives in the data dir, with the rest of what podgate writes.
     let db = TestDb::new(&dir.path().join("data"));
     let (web, sftp) = (
-        podgate::bench::free_port().unwrap(),
-        podgate::bench::free_port().unwrap(),
+        podgate_testkit::net::free_port().unwrap(),
+        podgate_testkit::net::free_port().unwrap(),
     );
     let log = dir.path().join("serve.log");
     let mut cmd = Command::new("sh");
@@ -241,10 +241,10 @@ fn post_form(port: u16, page: &str, to: &str, fields: &[(&str, &str)], extra: &s
         .find_map(|l| l.strip_prefix("set-cookie: podgate_csrf="))
         .map(|v| v.split(';').next().unwrap_or_default().to_string())
         .expect("a CSRF cookie");
-    let token = crate::common::extract_csrf(&html).expect("a CSRF token");
+    let token = podgate_testkit::extract_csrf(&html).expect("a CSRF token");
     let mut all = vec![("csrf_token", token.as_str())];
     all.extend_from_slice(fields);
-    let body = crate::common::form_body(&all);
+    let body = podgate_testkit::form_body(&all);
     let answer = request(
         port,
         "127.0.0.1",
@@ -268,7 +268,7 @@ fn setup_owner(port: u16) {
             ("workspace_name", "Acme"),
             ("name", "Olive Owner"),
             ("email", "owner@example.com"),
-            ("password", crate::common::OWNER_PASSWORD),
+            ("password", podgate_testkit::OWNER_PASSWORD),
         ],
         "",
     );

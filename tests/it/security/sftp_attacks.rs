@@ -127,12 +127,12 @@ async fn an_archived_supplier_is_refused_on_every_channel() {
     // …its people are signed out, and signing in again says why.
     let r = d.sup.client.get("/supplier").dispatch().await;
     assert_eq!(r.status(), Status::SeeOther, "the session no longer works");
-    let again = crate::common::TestApp::reuse(&d.app).await;
+    let again = podgate_testkit::TestApp::reuse(&d.app).await;
     let (status, page) = again
         .login_from(
             "192.0.2.9",
             "pat@shirtco.example",
-            crate::suppliers::SUPPLIER_PASSWORD,
+            podgate_testkit::suppliers::SUPPLIER_PASSWORD,
         )
         .await;
     assert_eq!(status, Status::Forbidden);

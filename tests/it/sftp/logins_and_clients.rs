@@ -60,7 +60,7 @@ async fn large_downloads_work_with_deep_pipelining_paramiko_and_lftp() {
         .await;
     // A batch larger than 64 MiB: an untuned server hangs on `sftp -R 256` (stack notes §10.2).
     let big =
-        podgate::bench::sftp::synthetic_batch(&d.app.pool, &d.app.services.batches, ws, shirts, 80 << 20)
+        podgate_testkit::world::synthetic_batch(&d.app.pool, &d.app.services.batches, ws, shirts, 80 << 20)
             .await
             .unwrap();
     let want = big.zip_sha256.clone().unwrap();

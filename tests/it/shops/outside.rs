@@ -3,7 +3,7 @@
 //! exchanged, the owner sees the shops it grants, and they are attached only on confirmation.
 
 use super::*;
-use crate::common::OWNER_PASSWORD;
+use podgate_testkit::OWNER_PASSWORD;
 
 /// Starts at one of the sandbox's outside pages, approves, and returns the callback's query.
 async fn authorize_outside(sb: &SandboxHandle, place: &str) -> String {
@@ -145,7 +145,7 @@ async fn an_app_store_install_while_signed_out_resumes_after_sign_in_and_can_be_
 
 #[rocket::async_test]
 async fn without_an_app_the_shops_page_links_the_guide_to_a_real_shop() {
-    let app = crate::common::TestApp::new().await;
+    let app = podgate_testkit::TestApp::new().await;
     app.setup_owner().await;
     let (_, shops) = app.get("/shops").await;
     assert!(shops.contains("href=\"/help/tiktok\""), "{shops}");

@@ -4,8 +4,8 @@
 
 use rocket::http::Status;
 
-use super::routed_app;
-use crate::common::TestApp;
+use podgate_testkit::TestApp;
+use podgate_testkit::suppliers::routed_app;
 
 const APPAREL: &str = "7000000000000000001";
 const MUGS: &str = "7000000000000000002";
@@ -56,7 +56,7 @@ async fn labels_are_bought_only_for_the_supplier_of_the_orders_warehouse() {
         )),
         "pre-flight says why: {page}"
     );
-    let actor = crate::labels::owner_actor(&app).await;
+    let actor = podgate_testkit::labels::owner_actor(&app).await;
     let labels = &app.services.labels;
     let job = labels.plan(&actor, vec![order.0]).await.unwrap();
     let progress = labels.run(job.job_id, 2).await.unwrap();
@@ -78,7 +78,7 @@ async fn labels_are_bought_only_for_the_supplier_of_the_orders_warehouse() {
         )
         .await;
     assert_eq!(r.status(), Status::SeeOther);
-    let page = crate::shops::page_eventually(
+    let page = podgate_testkit::shops::page_eventually(
         &app,
         &format!("/labels/jobs/{}", job.job_id),
         "1 bought, 0 failed",

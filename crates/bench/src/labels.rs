@@ -7,8 +7,8 @@ use std::time::Instant;
 
 use rocket::figment::providers::Serialized;
 
-use crate::db::models::audit::{Actor, Channel};
-use crate::domain::DomainError;
+use podgate::db::models::audit::{Actor, Channel};
+use podgate::domain::DomainError;
 use tiktok_sandbox::{SandboxConfig, faults::FaultSettings, world::WorldSettings};
 
 /// Options of the labels benchmark.
@@ -33,7 +33,7 @@ pub struct LabelsBench {
 pub struct SellerWorld {
     pub dir: tempfile::TempDir,
     pub sb: tiktok_sandbox::SandboxHandle,
-    pub services: crate::services::Services,
+    pub services: podgate::services::Services,
     pub actor: Actor,
     pub orders: Vec<i64>,
 }
@@ -59,42 +59,39 @@ pub async fn seller_world(opts: &LabelsBench) -> anyhow::Result<SellerWorld> {
     let mut tiktok = sb.sandbox.client_config();
     tiktok.rate_limit_per_sec = opts.rate_limit;
     let secret = tiktok.app_secret.clone();
-    let figment = crate::config::figment()
+    let figment = podgate::config::figment()
         .merge(Serialized::default("data_dir", dir.path()))
         .merge(Serialized::default("tiktok", tiktok))
         .merge(Serialized::default("tiktok.app_secret", secret))
         .merge(Serialized::default("db_pool_size", 16));
-    let prepared = crate::app::prepare(figment)?;
-    let services = crate::services::Services::new(prepared.pool.clone(), &prepared.config)?;
+    let prepared = podgate::app::prepare(figment)?;
+    let services = podgate::services::Services::new(prepared.pool.clone(), &prepared.config)?;
     let pool = prepared.pool.clone();
-    let owner = super::owner(&pool).await?;
+    let owner = podgate_testkit::world::owner(&pool).await?;
     let actor = Actor::user(&owner, None, Channel::Cli);
-    let shops = super::connect_shop(&sb, &services, &owner).await?;
-    super::supplier(&pool, &owner, "Bench Factory").await?;
+    let shops = podgate_testkit::world::connect_shop(&sb, &services, &owner).await?;
+    podgate_testkit::world::supplier(&pool, &owner, "Bench Factory").await?;
     let csv =
         "pattern,match,supplier,weight_g,length_in,width_in,height_in\n*,glob,Bench Factory,400,10,8,2\n";
-    crate::domain::catalog::import(&pool, &actor, csv.as_bytes().to_vec()).await?;
+    podgate::domain::catalog::import(&pool, &actor, csv.as_bytes().to_vec()).await?;
     // Loading orders is not part of the measurement; lift the latency meanwhile.
-    sb.sandbox
-        .world
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .faults
-        .global
-        .latency_ms = 0;
+    let set_latency = |ms| {
+        sb.sandbox
+            .world
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .faults
+            .global
+            .latency_ms = ms
+    };
+    set_latency(0);
     services.shops.sync_shop(&services.sync, shops[0].id).await?;
-    sb.sandbox
-        .world
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .faults
-        .global
-        .latency_ms = opts.latency_ms;
+    set_latency(opts.latency_ms);
     let count = opts.count as i64;
     let orders: Vec<i64> = pool
         .run(move |c| {
-            use crate::db::schema::orders::dsl::*;
             use diesel::prelude::*;
+            use podgate::db::schema::orders::dsl::*;
             Ok::<_, DomainError>(
                 orders
                     .filter(status.eq("AWAITING_SHIPMENT"))
@@ -145,10 +142,10 @@ pub async fn run(opts: LabelsBench) -> anyhow::Result<serde_json::Value> {
     );
     Ok(serde_json::json!({
         "labels": progress.done,
-        "seconds": super::round(seconds, 2),
-        "labels_per_s": super::round(rate, 1),
+        "seconds": crate::figures::round(seconds, 2),
+        "labels_per_s": crate::figures::round(rate, 1),
         "floor_labels_per_s": floor,
-        "ratio_to_floor": super::round(rate / floor, 3),
+        "ratio_to_floor": crate::figures::round(rate / floor, 3),
         "duplicates": duplicates,
         "failed": progress.failed,
         "latency_ms": opts.latency_ms,

@@ -4,23 +4,14 @@
 
 use std::process::Command;
 
-use crate::common::TestDb;
+use podgate_testkit::TestDb;
 
 #[test]
 fn the_load_benchmark_serves_every_request_and_download() {
     let dir = tempfile::tempdir().unwrap();
     let db = TestDb::new(dir.path());
-    let out = Command::new(env!("CARGO_BIN_EXE_podgate"))
-        .args([
-            "bench",
-            "load",
-            "--orders",
-            "1500",
-            "--suppliers",
-            "3",
-            "--seconds",
-            "2",
-        ])
+    let out = Command::new(env!("CARGO_BIN_EXE_podgate-bench"))
+        .args(["load", "--orders", "1500", "--suppliers", "3", "--seconds", "2"])
         .args(["--downloads", "4", "--batch-mib", "1", "--database-url", &db.url])
         .output()
         .unwrap();

@@ -1,12 +1,9 @@
-//! Test harness: every test gets its own fresh database on the backend chosen by
-//! `PODGATE_TEST_BACKEND` (`sqlite`, the default, or `postgres` with `PODGATE_TEST_POSTGRES_URL`),
-//! and a Rocket local client over the real application.
+//! A running podgate in process (its own data dir and database) and a Rocket local client over
+//! the real application: pages, forms with their CSRF token, sign-in.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
-use diesel::Connection;
-use diesel::connection::SimpleConnection;
 use rocket::figment::Figment;
 use rocket::figment::providers::Serialized;
 use rocket::http::{ContentType, Status};
@@ -15,52 +12,7 @@ use rocket::local::asynchronous::{Client, LocalResponse};
 use podgate::config::AppConfig;
 use podgate::db::DbPool;
 
-/// Which backend this test run uses.
-pub fn backend() -> String {
-    std::env::var("PODGATE_TEST_BACKEND").unwrap_or_else(|_| "sqlite".into())
-}
-
-/// A fresh, empty database for one test; dropped (PostgreSQL schema removed) afterwards.
-pub struct TestDb {
-    pub url: String,
-    pg: Option<(String, String)>,
-}
-
-impl TestDb {
-    pub fn new(dir: &std::path::Path) -> TestDb {
-        match backend().as_str() {
-            "sqlite" => TestDb {
-                url: format!("sqlite://{}", dir.join("test.db").display()),
-                pg: None,
-            },
-            "postgres" => {
-                let admin = std::env::var("PODGATE_TEST_POSTGRES_URL")
-                    .expect("PODGATE_TEST_BACKEND=postgres needs PODGATE_TEST_POSTGRES_URL");
-                let schema = format!("t_{}", hex::encode(podgate::crypto::random_bytes::<6>()));
-                let mut c = diesel::PgConnection::establish(&admin).expect("connect to the test PostgreSQL");
-                c.batch_execute(&format!("CREATE SCHEMA {schema}"))
-                    .expect("create schema");
-                let sep = if admin.contains('?') { '&' } else { '?' };
-                let url = format!("{admin}{sep}options=-csearch_path%3D{schema}");
-                TestDb {
-                    url,
-                    pg: Some((admin, schema)),
-                }
-            }
-            other => panic!("unknown PODGATE_TEST_BACKEND {other:?}"),
-        }
-    }
-}
-
-impl Drop for TestDb {
-    fn drop(&mut self) {
-        if let Some((admin, schema)) = &self.pg {
-            if let Ok(mut c) = diesel::PgConnection::establish(admin) {
-                let _ = c.batch_execute(&format!("DROP SCHEMA {schema} CASCADE"));
-            }
-        }
-    }
-}
+use crate::db::TestDb;
 
 /// A running podgate (in process) with its own data dir and database.
 pub struct TestApp {
@@ -80,8 +32,7 @@ impl TestApp {
 
     /// Starts an app with extra configuration applied to the figment.
     pub async fn with(extra: impl FnOnce(Figment) -> Figment) -> TestApp {
-        // Logs are captured per test and shown when it fails.
-        podgate::app::init_logging(podgate::config::LogFormat::Text);
+        crate::quiet_logging();
         let dir = tempfile::tempdir().unwrap();
         let db = TestDb::new(dir.path());
         let figment = podgate::config::figment()

@@ -8,8 +8,8 @@ use std::time::Instant;
 
 use diesel::prelude::*;
 
-use crate::db::models::audit::{Actor, Channel};
-use crate::domain::{DomainError, routing};
+use podgate::db::models::audit::{Actor, Channel};
+use podgate::domain::{DomainError, routing};
 
 /// Options of the routing benchmark.
 #[derive(Debug, Clone, clap::Args)]
@@ -24,12 +24,12 @@ pub struct RoutingBench {
 
 /// Runs the benchmark and prints its figures.
 pub async fn run(opts: RoutingBench) -> anyhow::Result<serde_json::Value> {
-    let port = super::free_port()?;
-    let world = super::orders::synced_shop(opts.orders, port, opts.database_url.as_deref()).await?;
+    let port = podgate_testkit::net::free_port()?;
+    let world = crate::orders::synced_shop(opts.orders, port, opts.database_url.as_deref()).await?;
     let pool = world.prepared.pool.clone();
     let actor = Actor::user(&world.owner, None, Channel::Cli);
-    super::supplier(&pool, &world.owner, "Tee Factory").await?;
-    super::supplier(&pool, &world.owner, "Everything Else").await?;
+    podgate_testkit::world::supplier(&pool, &world.owner, "Tee Factory").await?;
+    podgate_testkit::world::supplier(&pool, &world.owner, "Everything Else").await?;
 
     let mut base = Vec::new();
     let mut units = 0;
@@ -65,9 +65,9 @@ pub async fn run(opts: RoutingBench) -> anyhow::Result<serde_json::Value> {
     for (name, csv) in changes {
         let t = Instant::now();
         if csv.is_empty() {
-            crate::domain::catalog::delete_rule(&pool, &actor, 1).await?;
+            podgate::domain::catalog::delete_rule(&pool, &actor, 1).await?;
         } else {
-            crate::domain::catalog::import(&pool, &actor, csv.as_bytes().to_vec()).await?;
+            podgate::domain::catalog::import(&pool, &actor, csv.as_bytes().to_vec()).await?;
         }
         let secs = t.elapsed().as_secs_f64();
         worst = worst.max(secs);
@@ -75,11 +75,14 @@ pub async fn run(opts: RoutingBench) -> anyhow::Result<serde_json::Value> {
             "  {name:<16} {secs:>8.3} s  ({:.1}× the read)",
             secs / baseline.max(1e-9)
         );
-        figures.insert(name.replace(' ', "_") + "_s", super::round(secs, 3).into());
+        figures.insert(
+            name.replace(' ', "_") + "_s",
+            crate::figures::round(secs, 3).into(),
+        );
     }
     let routed: i64 = pool
         .run(|c| {
-            use crate::db::schema::order_items as oi;
+            use podgate::db::schema::order_items as oi;
             Ok::<_, DomainError>(
                 oi::table
                     .filter(oi::supplier_id.is_not_null())
@@ -96,10 +99,13 @@ pub async fn run(opts: RoutingBench) -> anyhow::Result<serde_json::Value> {
     world.sandbox.stop();
     figures.insert("orders".into(), world.loaded.into());
     figures.insert("units".into(), units.into());
-    figures.insert("baseline_read_s".into(), super::round(baseline, 3).into());
+    figures.insert(
+        "baseline_read_s".into(),
+        crate::figures::round(baseline, 3).into(),
+    );
     figures.insert(
         "slowest_ratio_to_read".into(),
-        super::round(worst / baseline.max(1e-9), 1).into(),
+        crate::figures::round(worst / baseline.max(1e-9), 1).into(),
     );
     Ok(serde_json::Value::Object(figures))
 }

@@ -127,9 +127,9 @@ async fn drive(
 pub(super) struct SyncedShop {
     pub dir: tempfile::TempDir,
     pub sandbox: tiktok_sandbox::SandboxHandle,
-    pub prepared: crate::app::Prepared,
-    pub services: crate::services::Services,
-    pub owner: crate::db::models::user::User,
+    pub prepared: podgate::app::Prepared,
+    pub services: podgate::services::Services,
+    pub owner: podgate::db::models::user::User,
     pub loaded: i64,
     pub load_seconds: f64,
 }
@@ -155,7 +155,7 @@ pub(super) async fn synced_shop(
     let mut tiktok = sb.sandbox.client_config();
     tiktok.rate_limit_per_sec = 10_000;
     let secret = tiktok.app_secret.clone();
-    let figment = crate::config::figment()
+    let figment = podgate::config::figment()
         .merge(Serialized::default("data_dir", dir.path()))
         .merge(Serialized::default("port", port))
         .merge(Serialized::default("tiktok", tiktok))
@@ -165,17 +165,17 @@ pub(super) async fn synced_shop(
         Some(u) => figment.merge(Serialized::default("database_url", u)),
         None => figment,
     };
-    let prepared = crate::app::prepare(figment)?;
-    let services = crate::services::Services::new(prepared.pool.clone(), &prepared.config)?;
-    let owner = super::owner(&prepared.pool).await?;
-    let shops = super::connect_shop(&sb, &services, &owner).await?;
+    let prepared = podgate::app::prepare(figment)?;
+    let services = podgate::services::Services::new(prepared.pool.clone(), &prepared.config)?;
+    let owner = podgate_testkit::world::owner(&prepared.pool).await?;
+    let shops = podgate_testkit::world::connect_shop(&sb, &services, &owner).await?;
     eprintln!("loading {orders} orders through the sync path…");
     let t = Instant::now();
     services.shops.sync_shop(&services.sync, shops[0].id).await?;
     let load_seconds = t.elapsed().as_secs_f64();
     let loaded = prepared
         .pool
-        .run(|c| Ok::<_, crate::domain::DomainError>(crate::db::models::order::count(c, 1)?))
+        .run(|c| Ok::<_, podgate::domain::DomainError>(podgate::db::models::order::count(c, 1)?))
         .await?;
     eprintln!("loaded {loaded} orders in {load_seconds:.1} s");
     Ok(SyncedShop {
@@ -191,7 +191,7 @@ pub(super) async fn synced_shop(
 
 /// Runs the benchmark and prints its figures.
 pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
-    let port = super::free_port()?;
+    let port = podgate_testkit::net::free_port()?;
     let SyncedShop {
         dir: _dir,
         sandbox: sb,
@@ -202,7 +202,7 @@ pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
         ..
     } = synced_shop(opts.orders, port, opts.database_url.as_deref()).await?;
 
-    let rocket = crate::web::build(
+    let rocket = podgate::web::build(
         prepared.figment.clone(),
         prepared.config.clone(),
         services.clone(),
@@ -212,18 +212,25 @@ pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
     let shutdown = rocket.shutdown();
     let server = tokio::spawn(rocket.launch());
     let base = format!("http://127.0.0.1:{port}");
-    super::wait_for(&format!("{base}/healthz")).await?;
-    let session = Arc::new(sign_in(&base, super::OWNER_EMAIL, super::PASSWORD).await?);
+    podgate_testkit::net::wait_for(&format!("{base}/healthz")).await?;
+    let session = Arc::new(
+        sign_in(
+            &base,
+            podgate_testkit::world::OWNER_EMAIL,
+            podgate_testkit::world::PASSWORD,
+        )
+        .await?,
+    );
 
     // Paths people use: first pages, filters, searches, deep keyset pages, order pages.
     let (min_t, max_t) = prepared
         .pool
         .run(|c| {
-            use crate::db::schema::orders::dsl::*;
             use diesel::prelude::*;
+            use podgate::db::schema::orders::dsl::*;
             let lo: Option<i64> = orders.select(diesel::dsl::min(create_time)).first(c)?;
             let hi: Option<i64> = orders.select(diesel::dsl::max(create_time)).first(c)?;
-            Ok::<_, crate::domain::DomainError>((lo.unwrap_or(0), hi.unwrap_or(0)))
+            Ok::<_, podgate::domain::DomainError>((lo.unwrap_or(0), hi.unwrap_or(0)))
         })
         .await?;
     let count = loaded.max(1);
@@ -293,14 +300,14 @@ pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
         eprintln!(
             "  {name:<20} n={:<6} p50 {:>8.2} ms  p99 {:>8.2} ms",
             v.len(),
-            super::percentile(&v, 0.5),
-            super::percentile(&v, 0.99)
+            crate::figures::percentile(&v, 0.5),
+            crate::figures::percentile(&v, 0.99)
         );
     }
     let all = sorted(&lat, None);
-    let p50 = super::percentile(&all, 0.50);
-    let p99 = super::percentile(&all, 0.99);
-    let b50 = super::percentile(&sorted(&base_lat, None), 0.50);
+    let p50 = crate::figures::percentile(&all, 0.50);
+    let p99 = crate::figures::percentile(&all, 0.99);
+    let b50 = crate::figures::percentile(&sorted(&base_lat, None), 0.50);
     eprintln!(
         "orders pages: p50 {p50:.2} ms, p99 {p99:.2} ms; /healthz baseline p50 {b50:.2} ms; ratio {:.2}",
         p50 / b50.max(1e-9)
@@ -309,11 +316,11 @@ pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
         "orders": loaded,
         "connections": opts.connections,
         "requests": lat.len(),
-        "p50_ms": super::round(p50, 2),
-        "p99_ms": super::round(p99, 2),
-        "req_per_s": super::round(lat.len() as f64 / wall, 1),
-        "load_seconds": super::round(load_seconds, 1),
-        "baseline_healthz_p50_ms": super::round(b50, 2),
-        "p50_ratio_to_healthz": super::round(p50 / b50.max(1e-9), 2),
+        "p50_ms": crate::figures::round(p50, 2),
+        "p99_ms": crate::figures::round(p99, 2),
+        "req_per_s": crate::figures::round(lat.len() as f64 / wall, 1),
+        "load_seconds": crate::figures::round(load_seconds, 1),
+        "baseline_healthz_p50_ms": crate::figures::round(b50, 2),
+        "p50_ratio_to_healthz": crate::figures::round(p50 / b50.max(1e-9), 2),
     }))
 }

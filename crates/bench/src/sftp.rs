@@ -10,9 +10,7 @@ use std::time::Instant;
 use rocket::figment::providers::Serialized;
 use tokio_util::sync::CancellationToken;
 
-use crate::db::DbPool;
-use crate::db::models::batch::{self, Batch};
-use crate::domain::DomainError;
+use podgate::domain::DomainError;
 
 /// Options of the SFTP benchmark.
 #[derive(Debug, Clone, clap::Args)]
@@ -26,70 +24,6 @@ pub struct SftpBench {
     /// The cipher both servers use.
     #[arg(long, default_value = "aes256-gcm@openssh.com")]
     pub cipher: String,
-}
-
-/// Writes a sealed batch of random bytes for a supplier (a stand-in for a very large batch).
-pub async fn synthetic_batch(
-    pool: &DbPool,
-    batches: &crate::domain::batches::Batches,
-    workspace_id: i64,
-    supplier_id: i64,
-    size: u64,
-) -> anyhow::Result<Batch> {
-    let b = pool
-        .run(move |c| {
-            Ok::<_, DomainError>(batch::create_sealing(
-                c,
-                workspace_id,
-                supplier_id,
-                None,
-                "bench",
-                &[],
-            )?)
-        })
-        .await?;
-    let path = batches.zip_path(&b);
-    std::fs::create_dir_all(path.parent().unwrap_or(Path::new(".")))?;
-    let p2 = path.clone();
-    let (sha, n) = tokio::task::spawn_blocking(move || -> std::io::Result<(String, u64)> {
-        use std::io::Write;
-        let mut f = std::io::BufWriter::new(std::fs::File::create(&p2)?);
-        let mut block = [0u8; 1 << 16];
-        let mut left = size;
-        while left > 0 {
-            rand::fill(&mut block[..]);
-            let k = left.min(block.len() as u64) as usize;
-            f.write_all(&block[..k])?;
-            left -= k as u64;
-        }
-        f.flush()?;
-        drop(f);
-        crate::domain::batches::sha256_of(&mut std::fs::File::open(&p2)?)
-    })
-    .await??;
-    let id = b.id;
-    pool.run(move |c| {
-        let p = batch::Packed {
-            zip_sha256: &sha,
-            zip_bytes: n as i64,
-            labels_pdf_bytes: 0,
-            ack_due_at: crate::db::models::now() + chrono::Duration::hours(24),
-        };
-        batch::mark_sealed(c, id, &p)?;
-        Ok::<_, DomainError>(batch::find(c, id)?)
-    })
-    .await
-    .map_err(anyhow::Error::from)
-}
-
-/// Makes an ed25519 key pair at `path`; returns the public key line.
-pub(super) fn keygen(path: &Path) -> anyhow::Result<String> {
-    let st = Command::new("ssh-keygen")
-        .args(["-q", "-t", "ed25519", "-N", "", "-f"])
-        .arg(path)
-        .status()?;
-    anyhow::ensure!(st.success(), "ssh-keygen failed");
-    Ok(std::fs::read_to_string(path.with_extension("pub"))?)
 }
 
 /// Runs `streams` concurrent `sftp` downloads of `remote`, each its own connection; returns
@@ -109,18 +43,8 @@ pub(super) fn download(
         let batch = dir.join(format!("b{i}.txt"));
         let out = dir.join(format!("out{i}"));
         std::fs::write(&batch, format!("get {remote} {}\n", out.display()))?;
-        let mut child = Command::new("sftp")
-            .args(["-q", "-c", cipher, "-P", &port.to_string(), "-i"])
-            .arg(key)
-            .args([
-                "-o",
-                "IdentitiesOnly=yes",
-                "-o",
-                "StrictHostKeyChecking=no",
-                "-o",
-                "UserKnownHostsFile=/dev/null",
-                "-b",
-            ])
+        let mut child = podgate_testkit::sftp::openssh_sftp(port, key)
+            .args(["-q", "-c", cipher, "-b"])
             .arg(&batch)
             .arg(format!("{user}@127.0.0.1"))
             .stdout(std::process::Stdio::null())
@@ -154,9 +78,9 @@ fn openssh(dir: &Path, pubkey: &str) -> anyhow::Result<Option<(std::process::Chi
     };
     let user = std::env::var("USER").unwrap_or_else(|_| "root".into());
     let host_key = dir.join("sshd_host_key");
-    keygen(&host_key)?;
+    podgate_testkit::sftp::keygen(&host_key, "bench@factory")?;
     std::fs::write(dir.join("authorized_keys"), pubkey)?;
-    let port = super::free_port()?;
+    let port = podgate_testkit::net::free_port()?;
     let cfg = dir.join("sshd_config");
     // MaxStartups: sshd's default (10:30:100) drops some of 16 simultaneous connections before
     // they authenticate, which failed the 16-stream comparison now and then.
@@ -189,28 +113,29 @@ fn openssh(dir: &Path, pubkey: &str) -> anyhow::Result<Option<(std::process::Chi
 /// Runs the benchmark and returns its figures.
 pub async fn run(opts: SftpBench) -> anyhow::Result<serde_json::Value> {
     let dir = tempfile::tempdir()?;
-    let figment = crate::config::figment().merge(Serialized::default("data_dir", dir.path()));
-    let prepared = crate::app::prepare(figment)?;
-    let services = crate::services::Services::new(prepared.pool.clone(), &prepared.config)?;
+    let figment = podgate::config::figment().merge(Serialized::default("data_dir", dir.path()));
+    let prepared = podgate::app::prepare(figment)?;
+    let services = podgate::services::Services::new(prepared.pool.clone(), &prepared.config)?;
     let pool = prepared.pool.clone();
-    let owner = super::owner(&pool).await?;
-    let sid = super::supplier(&pool, &owner, "Bench Factory").await?;
+    let owner = podgate_testkit::world::owner(&pool).await?;
+    let sid = podgate_testkit::world::supplier(&pool, &owner, "Bench Factory").await?;
     let key = dir.path().join("client_key");
-    let pubkey = keygen(&key)?;
+    let pubkey = podgate_testkit::sftp::keygen(&key, "bench@factory")?;
     let parsed = russh::keys::PublicKey::from_openssh(pubkey.trim())?;
     let fp = parsed.fingerprint(russh::keys::HashAlg::Sha256).to_string();
     let ws = owner.workspace_id;
     pool.run(move |c| {
-        let id = crate::db::models::sftp::create_login(c, ws, sid, "bench", None, "", "bench")?;
-        crate::db::models::sftp::add_key(c, id, pubkey.trim(), &fp, "bench")?;
+        let id = podgate::db::models::sftp::create_login(c, ws, sid, "bench", None, "", "bench")?;
+        podgate::db::models::sftp::add_key(c, id, pubkey.trim(), &fp, "bench")?;
         Ok::<_, DomainError>(())
     })
     .await?;
     eprintln!("writing a {} MiB batch…", opts.size_mib);
-    let b = synthetic_batch(&pool, &services.batches, ws, sid, opts.size_mib << 20).await?;
+    let b = podgate_testkit::world::synthetic_batch(&pool, &services.batches, ws, sid, opts.size_mib << 20)
+        .await?;
     let file: PathBuf = services.batches.zip_path(&b);
     let stop = CancellationToken::new();
-    let settings = crate::sftp::SftpSettings {
+    let settings = podgate::sftp::SftpSettings {
         port: 0,
         max_sessions_per_supplier: opts.streams.max(8),
         // Every stream comes from 127.0.0.1: per-address caps sized for that.
@@ -218,7 +143,7 @@ pub async fn run(opts: SftpBench) -> anyhow::Result<serde_json::Value> {
         connections_per_minute_per_address: 100_000,
         ..Default::default()
     };
-    let server = crate::sftp::spawn(
+    let server = podgate::sftp::spawn(
         pool.clone(),
         services.batches.clone(),
         settings,
@@ -241,7 +166,7 @@ pub async fn run(opts: SftpBench) -> anyhow::Result<serde_json::Value> {
     .last()
     .copied()
     .unwrap_or_default();
-    let peak = super::proc_mib(std::process::id(), "VmHWM:");
+    let peak = crate::figures::proc_mib(std::process::id(), "VmHWM:");
     stop.cancel();
     let mb = (opts.size_mib << 20) as f64 * opts.streams as f64 / 1e6;
     let podgate_mb_s = mb / podgate_s;
@@ -276,10 +201,10 @@ pub async fn run(opts: SftpBench) -> anyhow::Result<serde_json::Value> {
     Ok(serde_json::json!({
         "size_mib": opts.size_mib,
         "streams": opts.streams,
-        "podgate_mb_s": super::round(podgate_mb_s, 1),
-        "openssh_mb_s": openssh_mb_s.map(|v| super::round(v, 1)),
-        "ratio": openssh_mb_s.map(|v| super::round(podgate_mb_s / v, 3)),
-        "peak_rss_mb": super::round(peak, 1),
+        "podgate_mb_s": crate::figures::round(podgate_mb_s, 1),
+        "openssh_mb_s": openssh_mb_s.map(|v| crate::figures::round(v, 1)),
+        "ratio": openssh_mb_s.map(|v| crate::figures::round(podgate_mb_s / v, 3)),
+        "peak_rss_mb": crate::figures::round(peak, 1),
         "cipher": opts.cipher,
     }))
 }

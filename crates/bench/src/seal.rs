@@ -6,9 +6,9 @@
 
 use std::time::Instant;
 
-use crate::db::models::audit::Channel;
+use podgate::db::models::audit::Channel;
 
-use super::labels::{LabelsBench, SellerWorld, seller_world};
+use crate::labels::{LabelsBench, SellerWorld, seller_world};
 
 /// Options of the seal benchmark.
 #[derive(Debug, Clone, clap::Args)]
@@ -61,10 +61,10 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
         .pool
         .run(|c| {
             use diesel::prelude::*;
-            crate::db::schema::suppliers::table
-                .select(crate::db::schema::suppliers::id)
+            podgate::db::schema::suppliers::table
+                .select(podgate::db::schema::suppliers::id)
                 .first::<i64>(c)
-                .map_err(crate::domain::DomainError::from)
+                .map_err(podgate::domain::DomainError::from)
         })
         .await?;
 
@@ -72,14 +72,14 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
     let shas: Vec<String> = services
         .pool
         .run(|c| {
-            use crate::db::schema::packages::dsl::*;
             use diesel::prelude::*;
+            use podgate::db::schema::packages::dsl::*;
             packages
                 .filter(status.eq("stored"))
                 .select(label_sha256)
                 .load::<Option<String>>(c)
                 .map(|v| v.into_iter().flatten().collect())
-                .map_err(crate::domain::DomainError::from)
+                .map_err(podgate::domain::DomainError::from)
         })
         .await?;
     let store = services.labels.store.clone();
@@ -115,10 +115,10 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
     );
     Ok(serde_json::json!({
         "labels": batch.package_count,
-        "seconds": super::round(seconds, 3),
+        "seconds": crate::figures::round(seconds, 3),
         "zip_bytes": batch.zip_bytes,
-        "peak_rss_mb": super::round(peak, 1),
-        "baseline_read_seconds": super::round(baseline, 3),
-        "ratio_to_baseline": super::round(seconds / baseline.max(1e-9), 1),
+        "peak_rss_mb": crate::figures::round(peak, 1),
+        "baseline_read_seconds": crate::figures::round(baseline, 3),
+        "ratio_to_baseline": crate::figures::round(seconds / baseline.max(1e-9), 1),
     }))
 }

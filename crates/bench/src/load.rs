@@ -9,12 +9,12 @@ use std::process::{Command, Stdio};
 
 use anyhow::Context;
 
-use crate::db::models::audit::{Actor, Channel};
-use crate::db::models::user::Role;
-use crate::domain::DomainError;
+use podgate::db::models::audit::{Actor, Channel};
+use podgate::db::models::user::Role;
+use podgate::domain::DomainError;
 
-use super::PASSWORD;
-use super::orders::{SyncedShop, sign_in, synced_shop};
+use crate::orders::{SyncedShop, sign_in, synced_shop};
+use podgate_testkit::world::PASSWORD;
 
 /// The cipher of the SFTP downloads (as in `bench sftp`).
 const CIPHER: &str = "aes256-gcm@openssh.com";
@@ -117,25 +117,31 @@ async fn suppliers(world: &SyncedShop, opts: &LoadBench, pubkey: &str) -> anyhow
     let ws = world.owner.workspace_id;
     let mut first = None;
     for n in 1..=opts.suppliers {
-        let sid = super::supplier(pool, &world.owner, &format!("Factory {n}")).await?;
+        let sid = podgate_testkit::world::supplier(pool, &world.owner, &format!("Factory {n}")).await?;
         for _ in 0..3 {
-            super::sftp::synthetic_batch(pool, &world.services.batches, ws, sid, opts.batch_mib << 20)
-                .await?;
+            podgate_testkit::world::synthetic_batch(
+                pool,
+                &world.services.batches,
+                ws,
+                sid,
+                opts.batch_mib << 20,
+            )
+            .await?;
         }
         first.get_or_insert(sid);
     }
     let sid = first.context("at least one supplier")?;
     let email = "factory@bench.example".to_string();
     let (_, token) =
-        crate::domain::accounts::invite(pool, &actor, &email, Role::Supplier, Some(sid), "").await?;
+        podgate::domain::accounts::invite(pool, &actor, &email, Role::Supplier, Some(sid), "").await?;
     let anon = Actor::anonymous(None, Channel::Cli);
-    crate::domain::accounts::accept_invite(pool, &anon, &token, "Floor", PASSWORD, PASSWORD).await?;
+    podgate::domain::accounts::accept_invite(pool, &anon, &token, "Floor", PASSWORD, PASSWORD).await?;
     let parsed = russh::keys::PublicKey::from_openssh(pubkey.trim())?;
     let fp = parsed.fingerprint(russh::keys::HashAlg::Sha256).to_string();
     let key = pubkey.trim().to_string();
     pool.run(move |c| {
-        let id = crate::db::models::sftp::create_login(c, ws, sid, "bench-1", None, "", "bench")?;
-        crate::db::models::sftp::add_key(c, id, &key, &fp, "bench")?;
+        let id = podgate::db::models::sftp::create_login(c, ws, sid, "bench-1", None, "", "bench")?;
+        podgate::db::models::sftp::add_key(c, id, &key, &fp, "bench")?;
         Ok::<_, DomainError>(())
     })
     .await?;
@@ -153,15 +159,15 @@ impl Drop for Server {
 
 /// Runs the benchmark and returns its figures.
 pub async fn run(opts: LoadBench) -> anyhow::Result<serde_json::Value> {
-    let port = super::free_port()?;
+    let port = podgate_testkit::net::free_port()?;
     let world = synced_shop(opts.orders, port, opts.database_url.as_deref()).await?;
     let key = world.dir.path().join("client_key");
-    let pubkey = super::sftp::keygen(&key)?;
+    let pubkey = podgate_testkit::sftp::keygen(&key, "bench@factory")?;
     let supplier_email = suppliers(&world, &opts, &pubkey).await?;
     world.sandbox.stop();
 
     // The server under test is its own process, so its memory is its own.
-    let sftp_port = super::free_port()?;
+    let sftp_port = podgate_testkit::net::free_port()?;
     let server = Server(
         Command::new(std::env::current_exe()?)
             .arg("serve")
@@ -191,10 +197,10 @@ pub async fn run(opts: LoadBench) -> anyhow::Result<serde_json::Value> {
     );
     let pid = server.0.id();
     let base = format!("http://127.0.0.1:{port}");
-    super::wait_for(&format!("{base}/healthz")).await?;
-    let owner = sign_in(&base, super::OWNER_EMAIL, PASSWORD).await?;
+    podgate_testkit::net::wait_for(&format!("{base}/healthz")).await?;
+    let owner = sign_in(&base, podgate_testkit::world::OWNER_EMAIL, PASSWORD).await?;
     let factory = sign_in(&base, &supplier_email, PASSWORD).await?;
-    let idle_mib = super::proc_mib(pid, "VmRSS:");
+    let idle_mib = crate::figures::proc_mib(pid, "VmRSS:");
 
     let (c, secs) = (opts.connections, opts.seconds);
     eprintln!("wrk, {c} connections, {secs} s per page:");
@@ -207,12 +213,12 @@ pub async fn run(opts: LoadBench) -> anyhow::Result<serde_json::Value> {
         Ok((healthz, orders, portal))
     })
     .await??;
-    let web_peak = super::proc_mib(pid, "VmHWM:");
+    let web_peak = crate::figures::proc_mib(pid, "VmHWM:");
 
     let (work, d) = (world.dir.path().to_path_buf(), opts.downloads);
     let (one, many) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let get = |n| {
-            super::sftp::download(
+            crate::sftp::download(
                 sftp_port,
                 "bench-1",
                 &key,
@@ -225,9 +231,12 @@ pub async fn run(opts: LoadBench) -> anyhow::Result<serde_json::Value> {
         Ok((get(1)?, get(d)?))
     })
     .await??;
-    let peak = super::proc_mib(pid, "VmHWM:");
+    let peak = crate::figures::proc_mib(pid, "VmHWM:");
     drop(server);
-    let (d50, d99) = (super::percentile(&many, 0.5), super::percentile(&many, 0.99));
+    let (d50, d99) = (
+        crate::figures::percentile(&many, 0.5),
+        crate::figures::percentile(&many, 0.99),
+    );
     let mb_s = (opts.batch_mib << 20) as f64 * d as f64 / 1e6 / many.last().copied().unwrap_or(1.0);
     eprintln!(
         "sftp: one download {:.2} s; {d} at once: p50 {d50:.2} s, p99 {d99:.2} s, {mb_s:.0} MB/s in all",
@@ -236,30 +245,30 @@ pub async fn run(opts: LoadBench) -> anyhow::Result<serde_json::Value> {
     eprintln!(
         "server memory: {idle_mib:.0} MiB idle, peak {web_peak:.0} MiB after the web load, {peak:.0} MiB after SFTP"
     );
-    let ratio = |a: f64, b: f64| super::round(a / b.max(1e-9), 2);
+    let ratio = |a: f64, b: f64| crate::figures::round(a / b.max(1e-9), 2);
     Ok(serde_json::json!({
         "orders": world.loaded,
         "suppliers": opts.suppliers,
         "connections": c,
-        "healthz_p50_ms": super::round(healthz.p50_ms, 2),
-        "orders_p50_ms": super::round(orders.p50_ms, 2),
-        "orders_p99_ms": super::round(orders.p99_ms, 2),
-        "orders_req_per_s": super::round(orders.req_per_s, 1),
+        "healthz_p50_ms": crate::figures::round(healthz.p50_ms, 2),
+        "orders_p50_ms": crate::figures::round(orders.p50_ms, 2),
+        "orders_p99_ms": crate::figures::round(orders.p99_ms, 2),
+        "orders_req_per_s": crate::figures::round(orders.req_per_s, 1),
         "orders_p50_ratio_to_healthz": ratio(orders.p50_ms, healthz.p50_ms),
-        "portal_p50_ms": super::round(portal.p50_ms, 2),
-        "portal_p99_ms": super::round(portal.p99_ms, 2),
-        "portal_req_per_s": super::round(portal.req_per_s, 1),
+        "portal_p50_ms": crate::figures::round(portal.p50_ms, 2),
+        "portal_p99_ms": crate::figures::round(portal.p99_ms, 2),
+        "portal_req_per_s": crate::figures::round(portal.req_per_s, 1),
         "portal_p50_ratio_to_healthz": ratio(portal.p50_ms, healthz.p50_ms),
         "bad_answers": healthz.bad_answers + orders.bad_answers + portal.bad_answers,
         "downloads": d,
         "download_mib": opts.batch_mib,
-        "download_one_s": super::round(one[0], 3),
-        "download_p50_s": super::round(d50, 3),
-        "download_p99_s": super::round(d99, 3),
+        "download_one_s": crate::figures::round(one[0], 3),
+        "download_p50_s": crate::figures::round(d50, 3),
+        "download_p99_s": crate::figures::round(d99, 3),
         "download_p50_ratio_to_one": ratio(d50, one[0]),
-        "sftp_mb_s": super::round(mb_s, 1),
-        "server_idle_rss_mib": super::round(idle_mib, 1),
-        "server_peak_rss_mib": super::round(peak, 1),
+        "sftp_mb_s": crate::figures::round(mb_s, 1),
+        "server_idle_rss_mib": crate::figures::round(idle_mib, 1),
+        "server_peak_rss_mib": crate::figures::round(peak, 1),
     }))
 }
 

@@ -1,0 +1,69 @@
+//! `podgate-bench <what>` (also reached as `podgate bench <what>`): measurements that print
+//! ratios against a baseline measured in the same run and end with one JSON line of figures.
+//! Build with `--release` for real numbers; docs/performance.md has the commands and figures.
+
+mod figures;
+mod labels;
+mod load;
+mod orders;
+mod routing;
+mod seal;
+mod sftp;
+
+use clap::{Parser, Subcommand};
+
+/// podgate's benchmarks: each ends with one JSON line of figures.
+#[derive(Debug, Parser)]
+#[command(name = "podgate-bench", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Bench,
+}
+
+#[derive(Debug, Subcommand)]
+enum Bench {
+    /// Load sandbox orders through sync, then drive the orders list over HTTP.
+    Orders(orders::OrdersBench),
+    /// How long catalog changes (each re-routes every order) take on a big workspace.
+    Routing(routing::RoutingBench),
+    /// Buy labels from an in-process sandbox with latency and a rate limit.
+    Labels(labels::LabelsBench),
+    /// Seal one batch of N sandbox labels: time, zip size, peak memory.
+    Seal(seal::SealBench),
+    /// Download throughput of the SFTP drop against OpenSSH's sftp-server.
+    Sftp(sftp::SftpBench),
+    /// The whole server under load: orders list and supplier portal under wrk, concurrent SFTP
+    /// downloads, the server's peak memory.
+    Load(load::LoadBench),
+    /// Every benchmark above with its defaults (the figures of docs/performance.md), one after
+    /// the other; ends with one JSON line holding each one's figures.
+    All,
+    /// `podgate serve`, for the load benchmark's server process (its own process, so its memory
+    /// is its own).
+    #[command(hide = true)]
+    Serve,
+}
+
+fn main() -> std::process::ExitCode {
+    let run = || -> anyhow::Result<()> {
+        let figures = match Cli::parse().command {
+            Bench::Orders(o) => rocket::execute(orders::run(o))?,
+            Bench::Routing(o) => rocket::execute(routing::run(o))?,
+            Bench::Labels(o) => rocket::execute(labels::run(o))?,
+            Bench::Seal(o) => rocket::execute(seal::run(o))?,
+            Bench::Sftp(o) => rocket::execute(sftp::run(o))?,
+            Bench::Load(o) => rocket::execute(load::run(o))?,
+            Bench::All => rocket::execute(figures::all())?,
+            Bench::Serve => return podgate::cli::run(podgate::cli::Cli::parse_from(["podgate", "serve"])),
+        };
+        println!("{figures}");
+        Ok(())
+    };
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
