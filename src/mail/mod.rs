@@ -157,6 +157,6 @@ pub async fn deliver_due(pool: &DbPool, mailer: &Mailer) -> Result<usize, Domain
 }
 
 async fn mail_sent(pool: &DbPool, id: i64) -> Result<bool, DomainError> {
-    pool.run(move |c| Ok::<_, DomainError>(mail::find(c, id)?.status == "sent"))
+    pool.run(move |c| Ok::<_, DomainError>(mail::find(c, id)?.status == mail::MailStatus::Sent))
         .await
 }

@@ -382,7 +382,7 @@ async fn seeded_kill_9s_through_purchase_sealing_and_acks_lose_nothing_and_repea
                     .packages(&jobs)
                     .await
                     .iter()
-                    .filter(|p| p.status != "stored")
+                    .filter(|p| p.status.as_str() != "stored")
                     .count();
                 if left > 0 {
                     Phase::Purchase

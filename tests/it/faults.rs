@@ -92,7 +92,7 @@ async fn sync_and_purchase_finish_while_a_fifth_of_tiktok_calls_fail() {
         .query(move |c| podgate::db::models::package::of_job(c, job))
         .await;
     // The only final failures are TikTok's business refusals, each with its reason.
-    for p in packages.iter().filter(|p| p.status == "failed") {
+    for p in packages.iter().filter(|p| p.status.as_str() == "failed") {
         assert_eq!(p.error_code, Some(21011044), "{p:?}");
         assert!(p.error_message.as_deref().unwrap().contains("on hold"), "{p:?}");
     }

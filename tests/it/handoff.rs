@@ -21,7 +21,7 @@ async fn rows(app: &TestApp, batch_id: i64) -> Vec<(i64, String, String, bool)> 
                 (
                     bp.id,
                     p.tiktok_package_id.unwrap_or_default(),
-                    bp.ack_status,
+                    bp.ack_status.to_string(),
                     bp.pull_requested_at.is_some(),
                 )
             })

@@ -7,6 +7,8 @@ use diesel::prelude::*;
 use crate::db::AnyConnection;
 use crate::db::models::order::Order;
 use crate::db::models::package::Package;
+use crate::db::models::status::PackageStatus;
+pub use crate::db::models::status::{AckStatus, BatchStatus};
 use crate::db::schema::{ack_events, batch_downloads, batch_packages, batches, orders, packages};
 
 /// A batch: `sealing` (being packed; invisible to the supplier) → `sealed`.
@@ -18,7 +20,7 @@ pub struct Batch {
     pub supplier_id: i64,
     /// Numbered per supplier: batch-1, batch-2…
     pub seq: i64,
-    pub status: String,
+    pub status: BatchStatus,
     /// The cut-off that sealed it (none for "publish now").
     pub cutoff_at: Option<NaiveDateTime>,
     pub created_at: NaiveDateTime,
@@ -53,8 +55,7 @@ pub struct BatchPackage {
     pub position: i64,
     /// False once the package left this batch (re-routed, voided); kept for history.
     pub active: bool,
-    /// `pending`, `accepted`, `rejected`, `backordered`, `shipped`, `pulled`, `already_shipped`.
-    pub ack_status: String,
+    pub ack_status: AckStatus,
     pub ack_reason: Option<String>,
     pub ack_expected_date: Option<String>,
     pub ack_by: Option<String>,
@@ -66,12 +67,12 @@ pub struct BatchPackage {
 
 /// One acknowledgement as recorded (never overwritten).
 /// The answers that close a pull request.
-pub const PULL_ANSWERS: [&str; 2] = ["pulled", "already_shipped"];
+pub const PULL_ANSWERS: [AckStatus; 2] = [AckStatus::Pulled, AckStatus::AlreadyShipped];
 
 impl BatchPackage {
     /// A pull request was made and the supplier has not answered it yet.
     pub fn pull_open(&self) -> bool {
-        self.pull_requested_at.is_some() && !PULL_ANSWERS.contains(&self.ack_status.as_str())
+        self.pull_requested_at.is_some() && !PULL_ANSWERS.contains(&self.ack_status)
     }
 }
 
@@ -80,8 +81,8 @@ impl BatchPackage {
 pub struct AckEvent {
     pub id: i64,
     pub batch_package_id: i64,
-    pub status: String,
-    pub previous_status: String,
+    pub status: AckStatus,
+    pub previous_status: AckStatus,
     pub reason: Option<String>,
     pub expected_date: Option<String>,
     pub actor: String,
@@ -123,7 +124,7 @@ pub fn open_packages_ready_by(
     let mut q = packages::table
         .inner_join(orders::table)
         .filter(packages::supplier_id.eq(supplier_id))
-        .filter(packages::status.eq("stored"))
+        .filter(packages::status.eq(PackageStatus::Stored))
         .filter(packages::held_reason.is_null())
         .filter(packages::id.ne_all(in_batch))
         .into_boxed();
@@ -158,7 +159,7 @@ pub fn create_sealing(
             batches::workspace_id.eq(workspace_id),
             batches::supplier_id.eq(supplier_id),
             batches::seq.eq(seq.unwrap_or(0) + 1),
-            batches::status.eq("sealing"),
+            batches::status.eq(BatchStatus::Sealing),
             batches::cutoff_at.eq(cutoff_at),
             batches::created_at.eq(super::now()),
             batches::created_by.eq(created_by),
@@ -174,7 +175,7 @@ pub fn create_sealing(
                 batch_packages::package_id.eq(pid),
                 batch_packages::position.eq(i as i64 + 1),
                 batch_packages::active.eq(true),
-                batch_packages::ack_status.eq("pending"),
+                batch_packages::ack_status.eq(AckStatus::Pending),
             ))
             .execute(conn)?;
     }
@@ -191,23 +192,27 @@ pub struct Packed<'a> {
 
 /// Publishes a packed batch (only from `sealing`; true when this call did it).
 pub fn mark_sealed(conn: &mut AnyConnection, id: i64, p: &Packed<'_>) -> QueryResult<bool> {
-    let n = diesel::update(batches::table.find(id).filter(batches::status.eq("sealing")))
-        .set((
-            batches::status.eq("sealed"),
-            batches::sealed_at.eq(Some(super::now())),
-            batches::zip_sha256.eq(Some(p.zip_sha256)),
-            batches::zip_bytes.eq(Some(p.zip_bytes)),
-            batches::labels_pdf_bytes.eq(Some(p.labels_pdf_bytes)),
-            batches::ack_due_at.eq(Some(p.ack_due_at)),
-        ))
-        .execute(conn)?;
+    let n = diesel::update(
+        batches::table
+            .find(id)
+            .filter(batches::status.eq(BatchStatus::Sealing)),
+    )
+    .set((
+        batches::status.eq(BatchStatus::Sealed),
+        batches::sealed_at.eq(Some(super::now())),
+        batches::zip_sha256.eq(Some(p.zip_sha256)),
+        batches::zip_bytes.eq(Some(p.zip_bytes)),
+        batches::labels_pdf_bytes.eq(Some(p.labels_pdf_bytes)),
+        batches::ack_due_at.eq(Some(p.ack_due_at)),
+    ))
+    .execute(conn)?;
     Ok(n == 1)
 }
 
 /// Batches still being packed (after a crash, packing runs again).
 pub fn sealing(conn: &mut AnyConnection) -> QueryResult<Vec<Batch>> {
     batches::table
-        .filter(batches::status.eq("sealing"))
+        .filter(batches::status.eq(BatchStatus::Sealing))
         .order(batches::id)
         .select(Batch::as_select())
         .load(conn)
@@ -223,7 +228,7 @@ pub fn find_by_seq(conn: &mut AnyConnection, supplier_id: i64, seq: i64) -> Quer
     batches::table
         .filter(batches::supplier_id.eq(supplier_id))
         .filter(batches::seq.eq(seq))
-        .filter(batches::status.eq("sealed"))
+        .filter(batches::status.eq(BatchStatus::Sealed))
         .select(Batch::as_select())
         .first(conn)
         .optional()
@@ -233,7 +238,7 @@ pub fn find_by_seq(conn: &mut AnyConnection, supplier_id: i64, seq: i64) -> Quer
 pub fn of_supplier(conn: &mut AnyConnection, supplier_id: i64) -> QueryResult<Vec<Batch>> {
     batches::table
         .filter(batches::supplier_id.eq(supplier_id))
-        .filter(batches::status.eq("sealed"))
+        .filter(batches::status.eq(BatchStatus::Sealed))
         .order(batches::seq.desc())
         .select(Batch::as_select())
         .load(conn)
@@ -243,7 +248,7 @@ pub fn of_supplier(conn: &mut AnyConnection, supplier_id: i64) -> QueryResult<Ve
 pub fn of_workspace(conn: &mut AnyConnection, workspace_id: i64, limit: i64) -> QueryResult<Vec<Batch>> {
     batches::table
         .filter(batches::workspace_id.eq(workspace_id))
-        .filter(batches::status.eq("sealed"))
+        .filter(batches::status.eq(BatchStatus::Sealed))
         .order(batches::id.desc())
         .limit(limit)
         .select(Batch::as_select())
@@ -453,7 +458,7 @@ pub fn active_for_supplier(
         .inner_join(packages::table.inner_join(orders::table))
         .inner_join(batches::table)
         .filter(batches::supplier_id.eq(supplier_id))
-        .filter(batches::status.eq("sealed"))
+        .filter(batches::status.eq(BatchStatus::Sealed))
         .filter(batch_packages::active.eq(true))
         .into_boxed();
     q = match by {
@@ -498,7 +503,7 @@ pub fn sealed_at_cutoff(
 /// seller was not told yet; with the number of unanswered packages.
 pub fn overdue_unnotified(conn: &mut AnyConnection, now: NaiveDateTime) -> QueryResult<Vec<(Batch, usize)>> {
     let late: Vec<Batch> = batches::table
-        .filter(batches::status.eq("sealed"))
+        .filter(batches::status.eq(BatchStatus::Sealed))
         .filter(batches::ack_due_at.lt(now))
         .filter(batches::overdue_notified_at.is_null())
         .select(Batch::as_select())
@@ -508,7 +513,7 @@ pub fn overdue_unnotified(conn: &mut AnyConnection, now: NaiveDateTime) -> Query
         let pending: i64 = batch_packages::table
             .filter(batch_packages::batch_id.eq(b.id))
             .filter(batch_packages::active.eq(true))
-            .filter(batch_packages::ack_status.eq("pending"))
+            .filter(batch_packages::ack_status.eq(AckStatus::Pending))
             .count()
             .get_result(conn)?;
         if pending > 0 {

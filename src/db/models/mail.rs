@@ -6,6 +6,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
+pub use crate::db::models::status::MailStatus;
 use crate::db::schema::mail_outbox;
 
 /// A message and its delivery state.
@@ -19,8 +20,7 @@ pub struct Mail {
     pub to_addr: String,
     pub subject: String,
     pub body: String,
-    /// `pending` → `sent`, or `failed` after the last attempt.
-    pub status: String,
+    pub status: MailStatus,
     pub attempts: i64,
     pub next_attempt_at: NaiveDateTime,
     pub last_error: Option<String>,
@@ -66,7 +66,7 @@ pub fn enqueue(
             mail_outbox::to_addr.eq(to),
             mail_outbox::subject.eq(subject),
             mail_outbox::body.eq(body),
-            mail_outbox::status.eq("pending"),
+            mail_outbox::status.eq(MailStatus::Pending),
             mail_outbox::next_attempt_at.eq(now),
             mail_outbox::created_at.eq(now),
         ))
@@ -96,7 +96,7 @@ pub fn enqueue_with_link(
 pub fn claim_due(conn: &mut AnyConnection, limit: i64, lease: Duration) -> QueryResult<Vec<Mail>> {
     let now = super::now();
     let due: Vec<i64> = mail_outbox::table
-        .filter(mail_outbox::status.eq("pending"))
+        .filter(mail_outbox::status.eq(MailStatus::Pending))
         .filter(mail_outbox::next_attempt_at.le(now))
         .order(mail_outbox::id)
         .limit(limit)
@@ -107,7 +107,7 @@ pub fn claim_due(conn: &mut AnyConnection, limit: i64, lease: Duration) -> Query
         let n = diesel::update(
             mail_outbox::table
                 .find(id)
-                .filter(mail_outbox::status.eq("pending"))
+                .filter(mail_outbox::status.eq(MailStatus::Pending))
                 .filter(mail_outbox::next_attempt_at.le(now)),
         )
         .set((
@@ -131,7 +131,7 @@ pub fn claim_due(conn: &mut AnyConnection, limit: i64, lease: Duration) -> Query
 pub fn mark_sent(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
     diesel::update(mail_outbox::table.find(id))
         .set((
-            mail_outbox::status.eq("sent"),
+            mail_outbox::status.eq(MailStatus::Sent),
             mail_outbox::sent_at.eq(Some(super::now())),
             mail_outbox::last_error.eq(None::<String>),
             mail_outbox::secret_link.eq(None::<String>),
@@ -151,7 +151,11 @@ pub fn mark_attempt_failed(
     let backoff = Duration::seconds((15i64 << m.attempts.clamp(0, 12)).min(6 * 3600));
     diesel::update(mail_outbox::table.find(m.id))
         .set((
-            mail_outbox::status.eq(if done { "failed" } else { "pending" }),
+            mail_outbox::status.eq(if done {
+                MailStatus::Failed
+            } else {
+                MailStatus::Pending
+            }),
             mail_outbox::last_error.eq(Some(error)),
             mail_outbox::next_attempt_at.eq(super::now() + backoff),
         ))
@@ -170,10 +174,10 @@ pub fn retry(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
     diesel::update(
         mail_outbox::table
             .find(id)
-            .filter(mail_outbox::status.eq("failed")),
+            .filter(mail_outbox::status.eq(MailStatus::Failed)),
     )
     .set((
-        mail_outbox::status.eq("pending"),
+        mail_outbox::status.eq(MailStatus::Pending),
         mail_outbox::attempts.eq(0),
         mail_outbox::next_attempt_at.eq(super::now()),
     ))

@@ -15,6 +15,7 @@ pub mod password_reset;
 pub mod session;
 pub mod sftp;
 pub mod shop;
+pub mod status;
 pub mod supplier;
 pub mod user;
 pub mod webhook;

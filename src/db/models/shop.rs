@@ -4,6 +4,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
+pub use crate::db::models::status::ShopStatus;
 use crate::db::schema::{shops, tiktok_connections};
 
 /// One seller authorization; its tokens are stored encrypted.
@@ -117,8 +118,7 @@ pub struct Shop {
     #[serde(skip)]
     pub cipher: String,
     pub code: String,
-    /// `active`, `broken` (authorization must be renewed) or `disconnected`.
-    pub status: String,
+    pub status: ShopStatus,
     /// Highest order `update_time` seen; polling restarts a little before it.
     pub sync_cursor: i64,
     pub last_sync_at: Option<NaiveDateTime>,
@@ -150,7 +150,7 @@ impl Shop {
                         shops::region.eq(&s.region),
                         shops::cipher.eq(&s.cipher),
                         shops::code.eq(&s.code),
-                        shops::status.eq("active"),
+                        shops::status.eq(ShopStatus::Active),
                         shops::last_sync_error.eq(None::<String>),
                     ))
                     .execute(conn)?;
@@ -165,7 +165,7 @@ impl Shop {
                     shops::region.eq(&s.region),
                     shops::cipher.eq(&s.cipher),
                     shops::code.eq(&s.code),
-                    shops::status.eq("active"),
+                    shops::status.eq(ShopStatus::Active),
                     shops::sync_cursor.eq(0),
                     shops::created_at.eq(super::now()),
                 ))
@@ -187,7 +187,7 @@ impl Shop {
     /// Every shop that should be synced.
     pub fn list_active(conn: &mut AnyConnection) -> QueryResult<Vec<Shop>> {
         shops::table
-            .filter(shops::status.eq("active"))
+            .filter(shops::status.eq(ShopStatus::Active))
             .select(Shop::as_select())
             .load(conn)
     }
@@ -210,7 +210,7 @@ impl Shop {
     pub fn find_by_tiktok_id(conn: &mut AnyConnection, tiktok_shop_id: &str) -> QueryResult<Vec<Shop>> {
         shops::table
             .filter(shops::tiktok_shop_id.eq(tiktok_shop_id))
-            .filter(shops::status.eq("active"))
+            .filter(shops::status.eq(ShopStatus::Active))
             .select(Shop::as_select())
             .load(conn)
     }
@@ -242,7 +242,7 @@ impl Shop {
                     q.set((
                         shops::last_sync_at.eq(Some(now)),
                         shops::last_sync_error.eq(Some(message)),
-                        shops::status.eq("broken"),
+                        shops::status.eq(ShopStatus::Broken),
                     ))
                     .execute(conn)
                 } else {
@@ -257,7 +257,7 @@ impl Shop {
     }
 
     /// Marks a shop disconnected (its orders stay for the record).
-    pub fn set_status(conn: &mut AnyConnection, id: i64, status: &str) -> QueryResult<usize> {
+    pub fn set_status(conn: &mut AnyConnection, id: i64, status: ShopStatus) -> QueryResult<usize> {
         diesel::update(shops::table.find(id))
             .set(shops::status.eq(status))
             .execute(conn)

@@ -131,6 +131,18 @@ impl User {
             .load(conn)
     }
 
+    /// The mail addresses of a workspace's owners who can still sign in: who hears about
+    /// rejections, pull requests and late answers.
+    pub fn owner_emails(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<Vec<String>> {
+        users::table
+            .filter(users::workspace_id.eq(workspace_id))
+            .filter(users::role.eq(Role::Owner.as_str()))
+            .filter(users::disabled.eq(false))
+            .order(users::email.asc())
+            .select(users::email)
+            .load(conn)
+    }
+
     /// The sign-in emails of a supplier's people.
     pub fn emails_of_supplier(conn: &mut AnyConnection, supplier_id: i64) -> QueryResult<Vec<String>> {
         users::table

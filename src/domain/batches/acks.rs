@@ -19,23 +19,12 @@ use crate::domain::DomainError;
 
 use super::Batches;
 
-/// A supplier's answer for a package.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum AckStatus {
-    Accepted,
-    Rejected,
-    Backordered,
-    /// Handed to the carrier.
-    Shipped,
-    /// Taken out of production after a pull request.
-    Pulled,
-    /// A pull request came too late: the package left already.
-    AlreadyShipped,
-}
+/// A supplier's answer for a package: the stored state (never `Pending` from a supplier).
+pub use crate::db::models::batch::AckStatus;
 
 impl AckStatus {
-    /// Reads a status as written in forms and files.
+    /// Reads an answer as written in forms and files (the words factories use, any case, with
+    /// spaces or dashes); `pending` is not an answer.
     pub fn parse(s: &str) -> Option<AckStatus> {
         Some(
             match s.trim().to_ascii_lowercase().replace([' ', '-'], "_").as_str() {
@@ -48,18 +37,6 @@ impl AckStatus {
                 _ => return None,
             },
         )
-    }
-
-    /// The stored name.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AckStatus::Accepted => "accepted",
-            AckStatus::Rejected => "rejected",
-            AckStatus::Backordered => "backordered",
-            AckStatus::Shipped => "shipped",
-            AckStatus::Pulled => "pulled",
-            AckStatus::AlreadyShipped => "already_shipped",
-        }
     }
 }
 
@@ -184,7 +161,10 @@ impl Resolved {
 
     /// Whether "accept all" may answer this row: waiting, no pull request, order live.
     fn acceptable(&self) -> bool {
-        self.bp.active && self.bp.ack_status == "pending" && !self.pull_requested() && !self.cancelled()
+        self.bp.active
+            && self.bp.ack_status == AckStatus::Pending
+            && !self.pull_requested()
+            && !self.cancelled()
     }
 }
 
@@ -354,7 +334,7 @@ fn apply(
         let bp = batch::find_package_row(c, r.bp.id)?;
         let reason = l.reason.as_deref().map(str::trim).filter(|s| !s.is_empty());
         let date = l.expected_date.map(|d| d.format("%Y-%m-%d").to_string());
-        let same = bp.ack_status == l.status.as_str()
+        let same = bp.ack_status == l.status
             && bp.ack_reason.as_deref() == reason
             && bp.ack_expected_date.as_deref() == date.as_deref();
         let o = r.order;
@@ -370,19 +350,15 @@ fn apply(
                 &actor.label,
                 channel,
             )?;
-            let mut what = format!(
-                "{} {} package {tt_pkg}",
-                sup.name,
-                l.status.as_str().replace('_', " ")
-            );
+            let mut what = format!("{} {} package {tt_pkg}", sup.name, l.status.label());
             if let Some(r) = reason {
                 what.push_str(&format!(": {r}"));
             }
             if let Some(d) = &date {
                 what.push_str(&format!(" (expected {d})"));
             }
-            if bp.ack_status != "pending" {
-                what.push_str(&format!(" — changed from {}", bp.ack_status.replace('_', " ")));
+            if bp.ack_status != AckStatus::Pending {
+                what.push_str(&format!(" — changed from {}", bp.ack_status.label()));
             }
             order::add_event(c, o.id, "ack", &what, &actor.label, channel)?;
             audit::record(
@@ -425,11 +401,8 @@ fn tell_seller(
     reason: &str,
 ) -> Result<(), DomainError> {
     let (subject, body) = crate::mail::texts::rejection(sup, order_id, package_id, reason);
-    for u in User::list_in_workspace(c, ws)?
-        .iter()
-        .filter(|u| u.role == "owner" && !u.disabled)
-    {
-        mail::enqueue(c, Some(ws), "rejection", &u.email, &subject, &body)?;
+    for to in User::owner_emails(c, ws)? {
+        mail::enqueue(c, Some(ws), "rejection", &to, &subject, &body)?;
     }
     Ok(())
 }

@@ -96,11 +96,8 @@ impl Batches {
                         continue;
                     };
                     let (subject, body) = crate::mail::texts::overdue(&sup, &b, pending);
-                    for u in User::list_in_workspace(c, b.workspace_id)?
-                        .iter()
-                        .filter(|u| u.role == "owner" && !u.disabled)
-                    {
-                        mail::enqueue(c, Some(b.workspace_id), "overdue", &u.email, &subject, &body)?;
+                    for to in User::owner_emails(c, b.workspace_id)? {
+                        mail::enqueue(c, Some(b.workspace_id), "overdue", &to, &subject, &body)?;
                     }
                     batch::mark_overdue_notified(c, b.id)?;
                 }

@@ -7,6 +7,7 @@ use std::path::PathBuf;
 use crate::db::models::audit::Actor;
 use crate::db::models::batch::{self, Batch, NewDownload};
 use crate::db::models::order;
+use crate::db::models::status::BatchStatus;
 use crate::domain::DomainError;
 
 use super::Batches;
@@ -70,7 +71,7 @@ impl Batches {
     /// A sealed batch of this workspace by id.
     pub async fn workspace_batch(&self, workspace_id: i64, id: i64) -> Result<Batch, DomainError> {
         let b = self.pool.query(move |c| batch::find(c, id)).await?;
-        if b.workspace_id != workspace_id || b.status != "sealed" {
+        if b.workspace_id != workspace_id || b.status != BatchStatus::Sealed {
             return Err(DomainError::NotFound);
         }
         Ok(b)

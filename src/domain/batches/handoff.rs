@@ -4,6 +4,7 @@
 //! order sync and from voiding.
 
 use crate::db::AnyConnection;
+use crate::db::models::status::AckStatus;
 use crate::db::models::supplier::Supplier;
 use crate::db::models::{batch, mail, order, package};
 use crate::domain::DomainError;
@@ -28,11 +29,8 @@ pub fn hold_cancelled_order(conn: &mut AnyConnection, order_id: i64) -> Result<u
             mail::enqueue(conn, Some(p.workspace_id), "pull", &to, &subject, &body)?;
         }
         let (subject, body) = crate::mail::texts::pull_requested_seller(&sup, &o.tiktok_order_id, &tt);
-        for u in crate::db::models::user::User::list_in_workspace(conn, p.workspace_id)?
-            .iter()
-            .filter(|u| u.role == "owner" && !u.disabled)
-        {
-            mail::enqueue(conn, Some(p.workspace_id), "pull", &u.email, &subject, &body)?;
+        for to in crate::db::models::user::User::owner_emails(conn, p.workspace_id)? {
+            mail::enqueue(conn, Some(p.workspace_id), "pull", &to, &subject, &body)?;
         }
         order::add_event(
             conn,
@@ -63,7 +61,7 @@ pub fn after_void(c: &mut AnyConnection, p: &package::Package) -> Result<(), Dom
     let Some(bp) = batch::active_of_package(c, p.id)? else {
         return Ok(());
     };
-    if bp.ack_status == "rejected" {
+    if bp.ack_status == AckStatus::Rejected {
         batch::deactivate(c, bp.id)?;
         return Ok(());
     }

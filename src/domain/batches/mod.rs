@@ -28,6 +28,7 @@ use chrono::Duration;
 
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::batch::{self, Batch, Packed};
+use crate::db::models::status::BatchStatus;
 use crate::db::models::supplier::{SkuRule, Supplier};
 use crate::db::models::{mail, order};
 use crate::db::{AnyConnection, DbPool};
@@ -92,7 +93,7 @@ impl Batches {
                 Ok::<_, DomainError>((b, sup, man))
             })
             .await?;
-        if b.status == "sealed" {
+        if b.status == BatchStatus::Sealed {
             return Ok(b);
         }
         let (dir, store) = (self.dir.clone(), self.labels.clone());

@@ -6,6 +6,7 @@
 use crate::db::AnyConnection;
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::package::{self, Package};
+use crate::db::models::status::AckStatus;
 use crate::db::models::supplier::Supplier;
 use crate::db::models::{batch, order};
 
@@ -97,7 +98,7 @@ fn options(c: &mut AnyConnection, ws: i64, package_id: i64) -> Result<RerouteOpt
         )
         .trim()
         .to_string(),
-        movable: bp.as_ref().is_some_and(|b| b.ack_status == "rejected"),
+        movable: bp.as_ref().is_some_and(|b| b.ack_status == AckStatus::Rejected),
         rejection: bp.and_then(|b| b.ack_reason),
         tiktok_order_id: o.tiktok_order_id,
         supplier: current.name,

@@ -8,6 +8,7 @@ use chrono::NaiveDateTime;
 use crate::db::AnyConnection;
 use crate::db::models::batch::{self, AckEvent, Batch, Download};
 use crate::db::models::order;
+use crate::db::models::status::AckStatus;
 use crate::db::models::supplier::Supplier;
 use crate::domain::DomainError;
 
@@ -56,7 +57,7 @@ pub struct PackageRow {
     pub service: String,
     pub ship_by: i64,
     pub units: usize,
-    pub ack_status: String,
+    pub ack_status: AckStatus,
     pub ack_reason: Option<String>,
     pub ack_expected_date: Option<String>,
     pub ack_by: Option<String>,
@@ -90,13 +91,13 @@ fn counts(rows: &[crate::db::models::batch::BatchPackage]) -> AckCounts {
             c.pulls_answered += 1;
             continue;
         }
-        match r.ack_status.as_str() {
-            "pending" => c.pending += 1,
-            "accepted" => c.accepted += 1,
-            "rejected" => c.rejected += 1,
-            "backordered" => c.backordered += 1,
-            "shipped" => c.shipped += 1,
-            _ => {}
+        match r.ack_status {
+            AckStatus::Pending => c.pending += 1,
+            AckStatus::Accepted => c.accepted += 1,
+            AckStatus::Rejected => c.rejected += 1,
+            AckStatus::Backordered => c.backordered += 1,
+            AckStatus::Shipped => c.shipped += 1,
+            AckStatus::Pulled | AckStatus::AlreadyShipped => {}
         }
     }
     c
@@ -157,7 +158,7 @@ pub fn detail(c: &mut AnyConnection, b: Batch, now: NaiveDateTime) -> Result<Bat
             service: p.service_name.clone().unwrap_or_default(),
             ship_by: o.ship_by,
             units: p.line_item_ids.split(',').filter(|s| !s.is_empty()).count(),
-            ack_status: bp.ack_status.clone(),
+            ack_status: bp.ack_status,
             ack_reason: bp.ack_reason.clone(),
             ack_expected_date: bp.ack_expected_date.clone(),
             ack_by: bp.ack_by.clone(),
@@ -239,12 +240,15 @@ pub fn dashboard(c: &mut AnyConnection, ws: i64, now: NaiveDateTime) -> Result<D
                 pulls_open.push(p.clone());
                 continue;
             }
-            if p.ack_status == "rejected" {
+            if p.ack_status == AckStatus::Rejected {
                 rejected.push(p.clone());
             }
             if p.ship_by > 0
                 && p.ship_by < unix_now
-                && !matches!(p.ack_status.as_str(), "shipped" | "pulled" | "already_shipped")
+                && !matches!(
+                    p.ack_status,
+                    AckStatus::Shipped | AckStatus::Pulled | AckStatus::AlreadyShipped
+                )
             {
                 overdue_tiktok.push(p);
             }

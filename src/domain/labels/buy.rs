@@ -6,6 +6,7 @@ use chrono::Duration;
 use crate::db::models::order;
 use crate::db::models::package::{self, Bought, Package};
 use crate::db::models::shop::Shop;
+use crate::db::models::status::PackageStatus;
 use crate::db::models::supplier::Supplier;
 use tiktok::codes;
 use tiktok::types::{CreatePackage, Dimension, ShippingServiceQuery, Weight};
@@ -109,7 +110,7 @@ impl Labels {
             .collect();
         let key = shop.connection_id.to_string();
         let api = self.tiktok.seller(&key).shop(&shop.cipher);
-        if p.status != "bought" {
+        if p.status != PackageStatus::Bought {
             if let Some(why) = crate::domain::shops::warehouses::refusal(&supplier, &o) {
                 // The label would carry another supplier's ship-from: nothing is bought.
                 return self.fail(p.id, &needs_a_person(why)).await;

@@ -20,6 +20,7 @@ use std::sync::{Arc, Mutex};
 use crate::db::models::audit::Actor;
 use crate::db::models::order;
 use crate::db::models::package::{self, NewPackage, Package};
+use crate::db::models::status::PackageStatus;
 
 use crate::db::DbPool;
 
@@ -90,14 +91,14 @@ pub struct JobProgress {
 impl JobProgress {
     /// Counts packages by outcome (from one read, so counts and rows always agree).
     pub fn of(pk: &[Package]) -> JobProgress {
-        let done = pk.iter().filter(|p| p.status == "stored").count();
+        let done = pk.iter().filter(|p| p.status == PackageStatus::Stored).count();
         let cancelled = pk
             .iter()
-            .filter(|p| matches!(p.status.as_str(), "cancelled" | "voided"))
+            .filter(|p| matches!(p.status, PackageStatus::Cancelled | PackageStatus::Voided))
             .count();
         let failures: Vec<(i64, String)> = pk
             .iter()
-            .filter(|p| p.status == "failed")
+            .filter(|p| p.status == PackageStatus::Failed)
             .map(|p| (p.id, p.error_message.clone().unwrap_or_default()))
             .collect();
         JobProgress {

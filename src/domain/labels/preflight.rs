@@ -142,7 +142,7 @@ impl Labels {
         }
         let mut services = Vec::new();
         let mut choices = Vec::new();
-        if problems.is_empty() && shop.status == "active" {
+        if problems.is_empty() && shop.status == crate::db::models::shop::ShopStatus::Active {
             let key = shop.connection_id.to_string();
             let api = self.tiktok.seller(&key).shop(&shop.cipher);
             if plan.packages.len() > 1 {

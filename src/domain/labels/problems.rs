@@ -7,6 +7,7 @@ use crate::db::AnyConnection;
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::order;
 use crate::db::models::package;
+use crate::db::models::status::PackageStatus;
 use crate::db::models::workspace::Workspace;
 
 use super::super::DomainError;
@@ -69,7 +70,7 @@ impl Labels {
             .run(move |c| {
                 crate::db::write_tx(c, |c| {
                     let p = crate::domain::labels::jobs::owned(c, ws, package_id)?;
-                    if p.status != "voided" {
+                    if p.status != PackageStatus::Voided {
                         return Err(DomainError::Conflict(
                             "Only a voided label can be bought again: void it first.".into(),
                         ));

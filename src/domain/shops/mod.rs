@@ -139,7 +139,7 @@ impl Shops {
             .run(move |conn| {
                 crate::db::write_tx(conn, |conn| {
                     let shop = Shop::find_in_workspace(conn, ws, shop_id)?.ok_or(DomainError::NotFound)?;
-                    Shop::set_status(conn, shop.id, "disconnected")?;
+                    Shop::set_status(conn, shop.id, crate::db::models::shop::ShopStatus::Disconnected)?;
                     audit::record(
                         conn,
                         &actor,

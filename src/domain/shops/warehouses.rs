@@ -70,7 +70,10 @@ impl Shops {
     pub async fn warehouses(&self, workspace_id: i64) -> Result<Vec<ShopWarehouses>, DomainError> {
         let shops = self.pool.query(move |c| Shop::list(c, workspace_id)).await?;
         let mut out = Vec::new();
-        for s in shops.into_iter().filter(|s| s.status != "disconnected") {
+        for s in shops
+            .into_iter()
+            .filter(|s| s.status != crate::db::models::shop::ShopStatus::Disconnected)
+        {
             let key = s.connection_id.to_string();
             let read = self.tiktok.seller(&key).shop(&s.cipher).warehouses().await;
             out.push(match read {

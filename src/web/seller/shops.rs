@@ -179,7 +179,7 @@ async fn sync_now(
         })
         .await?;
     let shop = shop.ok_or(DomainError::NotFound)?;
-    if shop.status == "disconnected" {
+    if shop.status == crate::db::models::shop::ShopStatus::Disconnected {
         return Ok(Flashed::error(
             "/shops",
             "That shop is disconnected; connect it again to sync.",

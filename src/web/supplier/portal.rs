@@ -130,10 +130,9 @@ async fn ack(
         .acknowledge(&actor(&user, &ip), user.supplier_id, vec![line])
         .await
     {
-        Ok(r) if r.iter().any(|l| l.changed) => Ok(Flashed::success(
-            to,
-            format!("Recorded: {}.", status.as_str().replace('_', " ")),
-        )),
+        Ok(r) if r.iter().any(|l| l.changed) => {
+            Ok(Flashed::success(to, format!("Recorded: {}.", status.label())))
+        }
         Ok(_) => Ok(Flashed::success(to, "Already recorded; nothing changed.")),
         Err(e) => refused(&to, e),
     }

@@ -14,8 +14,8 @@ pub(super) async fn check_labels(rig: &Rig, jobs: &[i64]) {
     let packages = rig.packages(jobs).await;
     let unfinished: Vec<_> = packages
         .iter()
-        .filter(|p| p.status != "stored")
-        .map(|p| (p.id, p.status.clone(), p.error_message.clone()))
+        .filter(|p| p.status.as_str() != "stored")
+        .map(|p| (p.id, p.status, p.error_message.clone()))
         .collect();
     assert!(unfinished.is_empty(), "every label stored: {unfinished:?}");
     let state = sandbox_state(&rig.base).await;

@@ -5,6 +5,7 @@ use chrono::{Duration, NaiveDateTime};
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
+pub use crate::db::models::status::{JobStatus, PackageStatus};
 use crate::db::schema::{label_jobs, packages};
 
 mod problems;
@@ -29,9 +30,7 @@ pub struct Package {
     /// `LxWxH` in inches.
     pub dimensions: String,
     pub service_id: Option<String>,
-    /// `planned` → `buying` → `bought` → `stored`, or `failed`, `cancelled` (never bought),
-    /// `voided` (bought, then voided by the seller).
-    pub status: String,
+    pub status: PackageStatus,
     pub attempts: i64,
     pub claimed_until: Option<NaiveDateTime>,
     pub tiktok_package_id: Option<String>,
@@ -86,7 +85,7 @@ pub fn create_job(conn: &mut AnyConnection, workspace_id: i64, created_by: &str)
         .values((
             label_jobs::workspace_id.eq(workspace_id),
             label_jobs::created_by.eq(created_by),
-            label_jobs::status.eq("running"),
+            label_jobs::status.eq(JobStatus::Running),
             label_jobs::created_at.eq(super::now()),
         ))
         .returning(label_jobs::id)
@@ -114,7 +113,7 @@ pub fn record_intent(conn: &mut AnyConnection, p: &NewPackage) -> QueryResult<Op
                     .join(",")),
                 packages::weight_grams.eq(p.weight_grams),
                 packages::dimensions.eq(&p.dimensions),
-                packages::status.eq("planned"),
+                packages::status.eq(PackageStatus::Planned),
                 packages::created_at.eq(now),
                 packages::updated_at.eq(now),
             ))
@@ -157,7 +156,11 @@ fn revive(conn: &mut AnyConnection, key: &str, p: &NewPackage) -> QueryResult<Op
         .filter(packages::intent_key.eq(key))
         .select((packages::id, packages::tiktok_package_id))
         .first(conn)?;
-    let status = if bought.is_some() { "bought" } else { "planned" };
+    let status = if bought.is_some() {
+        PackageStatus::Bought
+    } else {
+        PackageStatus::Planned
+    };
     diesel::update(packages::table.find(id))
         .set(packages::status.eq(status))
         .execute(conn)?;
@@ -186,14 +189,18 @@ fn claim_in_tx(
     let n = diesel::update(
         packages::table.filter(packages::id.eq(id)).filter(
             packages::status
-                .eq("planned")
+                .eq(PackageStatus::Planned)
                 .and(
                     packages::claimed_until
                         .is_null()
                         .or(packages::claimed_until.le(now)),
                 )
-                .or(packages::status.eq("buying").and(packages::claimed_until.lt(now)))
-                .or(packages::status.eq("bought").and(packages::claimed_until.lt(now))),
+                .or(packages::status
+                    .eq(PackageStatus::Buying)
+                    .and(packages::claimed_until.lt(now)))
+                .or(packages::status
+                    .eq(PackageStatus::Bought)
+                    .and(packages::claimed_until.lt(now))),
         ),
     )
     .set((
@@ -207,9 +214,13 @@ fn claim_in_tx(
         return Ok(None);
     }
     // A package already bought only needs its document; otherwise it is being bought now.
-    diesel::update(packages::table.find(id).filter(packages::status.eq("planned")))
-        .set(packages::status.eq("buying"))
-        .execute(conn)?;
+    diesel::update(
+        packages::table
+            .find(id)
+            .filter(packages::status.eq(PackageStatus::Planned)),
+    )
+    .set(packages::status.eq(PackageStatus::Buying))
+    .execute(conn)?;
     packages::table
         .find(id)
         .select(Package::as_select())
@@ -232,7 +243,7 @@ pub fn renew(conn: &mut AnyConnection, id: i64, lease: Duration) -> QueryResult<
     diesel::update(
         packages::table
             .find(id)
-            .filter(packages::status.eq_any(["buying", "bought"])),
+            .filter(packages::status.eq_any([PackageStatus::Buying, PackageStatus::Bought])),
     )
     .set(packages::claimed_until.eq(Some(super::now() + lease)))
     .execute(conn)
@@ -248,7 +259,7 @@ pub fn release_gone(
     let now = super::now();
     let held: Vec<(i64, Option<String>)> = packages::table
         .filter(packages::job_id.eq(job_id))
-        .filter(packages::status.eq_any(["buying", "bought"]))
+        .filter(packages::status.eq_any([PackageStatus::Buying, PackageStatus::Bought]))
         .filter(packages::claimed_until.ge(now))
         .select((packages::id, packages::worker))
         .load(conn)?;
@@ -271,14 +282,14 @@ pub fn claimable(conn: &mut AnyConnection, job_id: i64, limit: i64) -> QueryResu
         .filter(packages::job_id.eq(job_id))
         .filter(
             packages::status
-                .eq("planned")
+                .eq(PackageStatus::Planned)
                 .and(
                     packages::claimed_until
                         .is_null()
                         .or(packages::claimed_until.le(now)),
                 )
                 .or(packages::status
-                    .eq_any(["buying", "bought"])
+                    .eq_any([PackageStatus::Buying, PackageStatus::Bought])
                     .and(packages::claimed_until.lt(now))),
         )
         .order(packages::id)
@@ -305,7 +316,7 @@ pub struct Bought<'a> {
 pub fn mark_bought(conn: &mut AnyConnection, id: i64, b: &Bought<'_>) -> QueryResult<usize> {
     diesel::update(packages::table.find(id))
         .set((
-            packages::status.eq("bought"),
+            packages::status.eq(PackageStatus::Bought),
             packages::tiktok_package_id.eq(Some(b.tiktok_package_id)),
             packages::tracking_number.eq(b.tracking_number),
             packages::carrier.eq(Some(b.carrier)),
@@ -324,7 +335,7 @@ pub fn mark_bought(conn: &mut AnyConnection, id: i64, b: &Bought<'_>) -> QueryRe
 pub fn mark_stored(conn: &mut AnyConnection, id: i64, sha256: &str, tracking: &str) -> QueryResult<usize> {
     let n = diesel::update(packages::table.find(id))
         .set((
-            packages::status.eq("stored"),
+            packages::status.eq(PackageStatus::Stored),
             packages::label_sha256.eq(Some(sha256)),
             packages::tracking_number.eq(Some(tracking)),
             packages::claimed_until.eq(None::<NaiveDateTime>),
@@ -360,17 +371,17 @@ pub fn mark_failed(
     retry: bool,
 ) -> QueryResult<usize> {
     let now = super::now();
-    let (current, attempts): (String, i64) = packages::table
+    let (current, attempts): (PackageStatus, i64) = packages::table
         .find(id)
         .select((packages::status, packages::attempts))
         .first(conn)?;
     // A bought package whose label cannot be fetched for a reason retrying will not change
     // (the carrier already picked it up…) stops at once; it keeps its TikTok package id, so a
     // person's retry adopts it again instead of buying.
-    let status = match (current.as_str(), retry) {
-        ("bought", true) if attempts < MAX_ATTEMPTS => "bought",
-        (_, true) if attempts < MAX_ATTEMPTS => "planned",
-        _ => "failed",
+    let status = match (current, retry) {
+        (PackageStatus::Bought, true) if attempts < MAX_ATTEMPTS => PackageStatus::Bought,
+        (_, true) if attempts < MAX_ATTEMPTS => PackageStatus::Planned,
+        _ => PackageStatus::Failed,
     };
     diesel::update(packages::table.find(id))
         .set((
@@ -390,7 +401,11 @@ pub fn mark_failed(
 pub fn unfinished(conn: &mut AnyConnection, job_id: i64) -> QueryResult<i64> {
     packages::table
         .filter(packages::job_id.eq(job_id))
-        .filter(packages::status.eq_any(["planned", "buying", "bought"]))
+        .filter(packages::status.eq_any([
+            PackageStatus::Planned,
+            PackageStatus::Buying,
+            PackageStatus::Bought,
+        ]))
         .count()
         .get_result(conn)
 }
@@ -444,10 +459,10 @@ pub fn finish_job(conn: &mut AnyConnection, job_id: i64) -> QueryResult<usize> {
     diesel::update(
         label_jobs::table
             .find(job_id)
-            .filter(label_jobs::status.eq("running")),
+            .filter(label_jobs::status.eq(JobStatus::Running)),
     )
     .set((
-        label_jobs::status.eq("done"),
+        label_jobs::status.eq(JobStatus::Done),
         label_jobs::finished_at.eq(Some(super::now())),
     ))
     .execute(conn)
@@ -465,7 +480,7 @@ pub fn job_workspace(conn: &mut AnyConnection, job_id: i64) -> QueryResult<Optio
 /// Jobs not finished yet, oldest first.
 pub fn running_jobs(conn: &mut AnyConnection) -> QueryResult<Vec<i64>> {
     label_jobs::table
-        .filter(label_jobs::status.eq("running"))
+        .filter(label_jobs::status.eq(JobStatus::Running))
         .order(label_jobs::id)
         .select(label_jobs::id)
         .load(conn)
@@ -476,7 +491,7 @@ pub fn running_jobs(conn: &mut AnyConnection) -> QueryResult<Vec<i64>> {
 pub struct JobSummary {
     pub id: i64,
     pub created_by: String,
-    pub status: String,
+    pub status: JobStatus,
     pub created_at: NaiveDateTime,
     pub total: i64,
     pub stored: i64,
@@ -485,7 +500,7 @@ pub struct JobSummary {
 
 /// The newest jobs of a workspace with their counts.
 pub fn recent_jobs(conn: &mut AnyConnection, workspace_id: i64, limit: i64) -> QueryResult<Vec<JobSummary>> {
-    let jobs: Vec<(i64, String, String, NaiveDateTime)> = label_jobs::table
+    let jobs: Vec<(i64, String, JobStatus, NaiveDateTime)> = label_jobs::table
         .filter(label_jobs::workspace_id.eq(workspace_id))
         .order(label_jobs::id.desc())
         .limit(limit)
@@ -497,15 +512,15 @@ pub fn recent_jobs(conn: &mut AnyConnection, workspace_id: i64, limit: i64) -> Q
         ))
         .load(conn)?;
     let ids: Vec<i64> = jobs.iter().map(|j| j.0).collect();
-    let counts: Vec<(Option<i64>, String, i64)> = packages::table
+    let counts: Vec<(Option<i64>, PackageStatus, i64)> = packages::table
         .filter(packages::job_id.eq_any(&ids))
         .group_by((packages::job_id, packages::status))
         .select((packages::job_id, packages::status, diesel::dsl::count_star()))
         .load(conn)?;
-    let n = |id: i64, f: &dyn Fn(&str) -> bool| -> i64 {
+    let n = |id: i64, f: &dyn Fn(PackageStatus) -> bool| -> i64 {
         counts
             .iter()
-            .filter(|(j, s, _)| *j == Some(id) && f(s))
+            .filter(|(j, s, _)| *j == Some(id) && f(*s))
             .map(|c| c.2)
             .sum()
     };
@@ -513,8 +528,8 @@ pub fn recent_jobs(conn: &mut AnyConnection, workspace_id: i64, limit: i64) -> Q
         .into_iter()
         .map(|(id, created_by, status, created_at)| JobSummary {
             total: n(id, &|_| true),
-            stored: n(id, &|s| s == "stored"),
-            failed: n(id, &|s| s == "failed"),
+            stored: n(id, &|s| s == PackageStatus::Stored),
+            failed: n(id, &|s| s == PackageStatus::Failed),
             id,
             created_by,
             status,

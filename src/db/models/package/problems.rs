@@ -6,6 +6,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 use crate::db::AnyConnection;
+use crate::db::models::status::{JobStatus, PackageStatus};
 use crate::db::schema::{label_jobs, packages};
 
 use super::Package;
@@ -25,7 +26,7 @@ pub fn record_rebuy(conn: &mut AnyConnection, voided: &Package, job_id: i64) -> 
                 packages::line_item_ids.eq(&voided.line_item_ids),
                 packages::weight_grams.eq(voided.weight_grams),
                 packages::dimensions.eq(&voided.dimensions),
-                packages::status.eq("planned"),
+                packages::status.eq(PackageStatus::Planned),
                 packages::created_at.eq(now),
                 packages::updated_at.eq(now),
             ))
@@ -47,10 +48,10 @@ pub fn void(conn: &mut AnyConnection, id: i64, by: &str, reason: &str) -> QueryR
     let n = diesel::update(
         packages::table
             .find(id)
-            .filter(packages::status.eq_any(["bought", "stored"])),
+            .filter(packages::status.eq_any([PackageStatus::Bought, PackageStatus::Stored])),
     )
     .set((
-        packages::status.eq("voided"),
+        packages::status.eq(PackageStatus::Voided),
         packages::voided_at.eq(Some(now)),
         packages::voided_by.eq(Some(by)),
         packages::void_reason.eq(Some(reason)),
@@ -66,7 +67,7 @@ pub fn voided_tiktok_package(conn: &mut AnyConnection, tiktok_package_id: &str) 
     diesel::select(diesel::dsl::exists(
         packages::table
             .filter(packages::tiktok_package_id.eq(tiktok_package_id))
-            .filter(packages::status.eq("voided")),
+            .filter(packages::status.eq(PackageStatus::Voided)),
     ))
     .get_result(conn)
 }
@@ -78,10 +79,10 @@ pub fn hold_for_cancelled_order(conn: &mut AnyConnection, order_id: i64, reason:
     diesel::update(
         packages::table
             .filter(packages::order_id.eq(order_id))
-            .filter(packages::status.eq("planned")),
+            .filter(packages::status.eq(PackageStatus::Planned)),
     )
     .set((
-        packages::status.eq("cancelled"),
+        packages::status.eq(PackageStatus::Cancelled),
         packages::error_message.eq(Some("The order was cancelled before its label was bought.")),
         packages::updated_at.eq(now),
     ))
@@ -89,7 +90,11 @@ pub fn hold_for_cancelled_order(conn: &mut AnyConnection, order_id: i64, reason:
     diesel::update(
         packages::table
             .filter(packages::order_id.eq(order_id))
-            .filter(packages::status.eq_any(["buying", "bought", "stored"]))
+            .filter(packages::status.eq_any([
+                PackageStatus::Buying,
+                PackageStatus::Bought,
+                PackageStatus::Stored,
+            ]))
             .filter(packages::held_reason.is_null()),
     )
     .set((
@@ -106,11 +111,11 @@ pub fn retry_failed(conn: &mut AnyConnection, job_id: i64) -> QueryResult<usize>
     let n = diesel::update(
         packages::table
             .filter(packages::job_id.eq(job_id))
-            .filter(packages::status.eq("failed"))
+            .filter(packages::status.eq(PackageStatus::Failed))
             .filter(packages::tiktok_package_id.is_null()),
     )
     .set((
-        packages::status.eq("planned"),
+        packages::status.eq(PackageStatus::Planned),
         packages::attempts.eq(1),
         packages::claimed_until.eq(None::<NaiveDateTime>),
         packages::updated_at.eq(now),
@@ -119,11 +124,11 @@ pub fn retry_failed(conn: &mut AnyConnection, job_id: i64) -> QueryResult<usize>
     let m = diesel::update(
         packages::table
             .filter(packages::job_id.eq(job_id))
-            .filter(packages::status.eq("failed"))
+            .filter(packages::status.eq(PackageStatus::Failed))
             .filter(packages::tiktok_package_id.is_not_null()),
     )
     .set((
-        packages::status.eq("bought"),
+        packages::status.eq(PackageStatus::Bought),
         packages::attempts.eq(1),
         packages::claimed_until.eq(None::<NaiveDateTime>),
         packages::updated_at.eq(now),
@@ -132,7 +137,7 @@ pub fn retry_failed(conn: &mut AnyConnection, job_id: i64) -> QueryResult<usize>
     if n + m > 0 {
         diesel::update(label_jobs::table.find(job_id))
             .set((
-                label_jobs::status.eq("running"),
+                label_jobs::status.eq(JobStatus::Running),
                 label_jobs::finished_at.eq(None::<NaiveDateTime>),
             ))
             .execute(conn)?;
@@ -147,10 +152,10 @@ pub fn cancel_remaining(conn: &mut AnyConnection, job_id: i64) -> QueryResult<us
     diesel::update(
         packages::table
             .filter(packages::job_id.eq(job_id))
-            .filter(packages::status.eq("planned")),
+            .filter(packages::status.eq(PackageStatus::Planned)),
     )
     .set((
-        packages::status.eq("cancelled"),
+        packages::status.eq(PackageStatus::Cancelled),
         packages::error_message.eq(Some(
             "Cancelled before purchase: select the order again to buy it.",
         )),

@@ -3,12 +3,12 @@
 
 use diesel::prelude::*;
 
-use super::Package;
+use super::{Package, PackageStatus};
 use crate::db::AnyConnection;
 use crate::db::schema::packages;
 
 /// Statuses of a package that gave up its units: they may be routed and planned again.
-pub const RELEASED: [&str; 2] = ["failed", "cancelled"];
+pub const RELEASED: [PackageStatus; 2] = [PackageStatus::Failed, PackageStatus::Cancelled];
 
 /// Which orders a query over units looks at.
 #[derive(Debug, Clone, Copy)]
@@ -31,7 +31,7 @@ impl Package {
     /// Whether its units are tied to it (a label being bought, bought, stored or voided): they
     /// keep its supplier until the package itself is moved.
     pub fn holds_units(&self) -> bool {
-        !RELEASED.contains(&self.status.as_str())
+        !RELEASED.contains(&self.status)
     }
 }
 
