@@ -272,3 +272,23 @@ pub fn dashboard(c: &mut AnyConnection, ws: i64, now: NaiveDateTime) -> Result<D
         },
     })
 }
+
+impl super::Batches {
+    /// One batch's page: its packages with their answers, downloads and history.
+    pub async fn detail(&self, b: Batch) -> Result<BatchDetail, DomainError> {
+        let now = crate::db::models::now();
+        self.pool.run(move |c| detail(c, b, now)).await
+    }
+
+    /// A supplier's published batches, newest first, with how their packages stand: the list
+    /// the supplier's portal and the factory API both show.
+    pub async fn supplier_batches(&self, supplier_id: i64) -> Result<Vec<BatchSummary>, DomainError> {
+        let now = crate::db::models::now();
+        self.pool
+            .run(move |c| {
+                let list = batch::of_supplier(c, supplier_id)?;
+                summaries(c, list, now)
+            })
+            .await
+    }
+}

@@ -11,12 +11,10 @@ use rocket::{Route, State, get, post, routes};
 use crate::db::DbPool;
 use crate::db::models::api_token::ApiToken;
 use crate::db::models::audit::{Actor, Channel};
-use crate::db::models::batch;
 use crate::db::models::user::Role;
 use crate::domain::batches::Batches;
 use crate::domain::batches::ackfile::{self, Format};
 use crate::domain::batches::acks::AckError;
-use crate::domain::batches::views;
 use crate::domain::{DomainError, api_tokens};
 use crate::web::errors::WebError;
 use crate::web::guards::ClientIp;
@@ -67,15 +65,8 @@ impl<'r> FromRequest<'r> for Factory {
 }
 
 #[get("/api/v1/batches")]
-async fn list(pool: &State<DbPool>, f: Factory) -> Result<Json<serde_json::Value>, WebError> {
-    let sid = f.token.supplier_id;
-    let now = crate::db::models::now();
-    let list = pool
-        .run(move |c| {
-            let b = batch::of_supplier(c, sid)?;
-            views::summaries(c, b, now)
-        })
-        .await?;
+async fn list(batches: &State<Batches>, f: Factory) -> Result<Json<serde_json::Value>, WebError> {
+    let list = batches.supplier_batches(f.token.supplier_id).await?;
     let out: Vec<_> = list
         .iter()
         .map(|s| {
@@ -97,8 +88,7 @@ async fn list(pool: &State<DbPool>, f: Factory) -> Result<Json<serde_json::Value
 #[get("/api/v1/batches/<seq>")]
 async fn show(batches: &State<Batches>, f: Factory, seq: i64) -> Result<Json<serde_json::Value>, WebError> {
     let b = batches.supplier_batch(f.token.supplier_id, seq).await?;
-    let now = crate::db::models::now();
-    let d = batches.pool.run(move |c| views::detail(c, b, now)).await?;
+    let d = batches.detail(b).await?;
     let packages: Vec<_> = d
         .packages
         .iter()

@@ -61,8 +61,7 @@ async fn show(
     page: Option<usize>,
 ) -> Result<Page, WebError> {
     let b = batches.workspace_batch(user.user.workspace_id, id).await?;
-    let now = crate::db::models::now();
-    let mut d = batches.pool.run(move |c| views::detail(c, b, now)).await?;
+    let mut d = batches.detail(b).await?;
     let pager = crate::web::batch_files::page_packages(&mut d, page);
     Ok(Page::new("batch.html", context! { d, seller => true, pager }))
 }

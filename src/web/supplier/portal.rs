@@ -7,10 +7,8 @@ use minijinja::context;
 use rocket::{FromForm, Route, State, get, post, routes};
 
 use crate::db::DbPool;
-use crate::db::models::batch;
 use crate::domain::batches::Batches;
 use crate::domain::batches::acks::{AckError, AckLine, AckStatus, Target};
-use crate::domain::batches::views;
 use crate::domain::{DomainError, api_tokens, suppliers};
 use crate::web::csrf::{CsrfForm, EmptyForm};
 use crate::web::errors::{WebError, flash_refusal};
@@ -23,16 +21,9 @@ fn actor(user: &SupplierUser, ip: &ClientIp) -> crate::db::models::audit::Actor 
 }
 
 #[get("/supplier")]
-async fn home(pool: &State<DbPool>, user: SupplierUser) -> Result<Page, WebError> {
+async fn home(pool: &State<DbPool>, batches: &State<Batches>, user: SupplierUser) -> Result<Page, WebError> {
     let s = suppliers::get(pool, user.user.workspace_id, user.supplier_id).await?;
-    let sid = user.supplier_id;
-    let now = crate::db::models::now();
-    let list = pool
-        .run(move |c| {
-            let b = batch::of_supplier(c, sid)?;
-            views::summaries(c, b, now)
-        })
-        .await?;
+    let list = batches.supplier_batches(user.supplier_id).await?;
     let pulls: usize = list.iter().map(|b| b.counts.pulls_open).sum();
     Ok(Page::new(
         "supplier/portal.html",
@@ -48,8 +39,7 @@ async fn show(
     page: Option<usize>,
 ) -> Result<Page, WebError> {
     let b = batches.supplier_batch(user.supplier_id, seq).await?;
-    let now = crate::db::models::now();
-    let mut d = batches.pool.run(move |c| views::detail(c, b, now)).await?;
+    let mut d = batches.detail(b).await?;
     let pager = crate::web::batch_files::page_packages(&mut d, page);
     Ok(Page::new("batch.html", context! { d, seller => false, pager }))
 }
@@ -164,8 +154,7 @@ async fn accept_all(
         if n == 0 {
             return Ok(Err(Flashed::success(to, "No package is waiting for an answer.")));
         }
-        let now = crate::db::models::now();
-        let d = batches.pool.run(move |c| views::detail(c, b, now)).await?;
+        let d = batches.detail(b).await?;
         return Ok(Ok(Page::new(
             "supplier/accept_all.html",
             context! { d, count => n },
