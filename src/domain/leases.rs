@@ -31,7 +31,7 @@ pub fn holder_is_gone(holder: &str) -> bool {
     let (Some(_), Some(pid), Some(host)) = (parts.next(), parts.next(), parts.next()) else {
         return false;
     };
-    let me = super::labels::worker_id();
+    let me = worker_id();
     let my_host = me.rsplitn(3, '-').nth(2).unwrap_or_default();
     host == my_host
         && holder != me
@@ -68,9 +68,7 @@ pub async fn take(pool: &DbPool, name: String) -> Result<Option<Held>, DomainErr
         loop {
             tokio::time::sleep(std::time::Duration::from_secs((LEASE_SECS / 4) as u64)).await;
             let n = n.clone();
-            let _ = p
-                .query(move |c| lease::renew(c, &n, super::labels::worker_id(), ttl))
-                .await;
+            let _ = p.query(move |c| lease::renew(c, &n, worker_id(), ttl)).await;
         }
     });
     Ok(Some(Held {
@@ -84,7 +82,7 @@ pub async fn take(pool: &DbPool, name: String) -> Result<Option<Held>, DomainErr
 async fn take_row(pool: &DbPool, name: String) -> Result<bool, DomainError> {
     let ttl = Duration::seconds(LEASE_SECS);
     pool.run(move |c| {
-        let me = super::labels::worker_id();
+        let me = worker_id();
         if lease::try_take(c, &name, me, ttl)? {
             return Ok::<_, DomainError>(true);
         }
@@ -110,9 +108,7 @@ impl Drop for Held {
                 rt.spawn(async move {
                     let n = name.clone();
                     let _ = pool
-                        .run(move |c| {
-                            Ok::<_, DomainError>(lease::release(c, &n, super::labels::worker_id())?)
-                        })
+                        .run(move |c| Ok::<_, DomainError>(lease::release(c, &n, worker_id())?))
                         .await;
                     forget();
                 });
@@ -122,4 +118,19 @@ impl Drop for Held {
             }
         }
     }
+}
+
+/// This process's name on the leases it holds and the packages it works on: host, process id and a random tag, so two
+/// podgate processes on one database can be told apart.
+pub fn worker_id() -> &'static str {
+    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    ID.get_or_init(|| {
+        let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+        format!(
+            "{}-{}-{}",
+            host.trim(),
+            std::process::id(),
+            hex::encode(crate::crypto::random_bytes::<2>())
+        )
+    })
 }

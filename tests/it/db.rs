@@ -85,7 +85,7 @@ async fn a_lease_has_one_holder_and_a_dead_holders_lease_is_taken_over() {
     assert!(again.is_some(), "given back when dropped");
 
     // Rows other processes hold: one alive (this test's own pid, another id), one dead.
-    let me = podgate::domain::labels::worker_id();
+    let me = podgate::domain::leases::worker_id();
     let host = me.rsplitn(3, '-').nth(2).unwrap().to_string();
     let mut gone = std::process::Command::new("true").spawn().unwrap();
     gone.wait().unwrap();

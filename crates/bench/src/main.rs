@@ -53,7 +53,7 @@ fn main() -> std::process::ExitCode {
             Bench::Seal(o) => rocket::execute(seal::run(o))?,
             Bench::Sftp(o) => rocket::execute(sftp::run(o))?,
             Bench::Load(o) => rocket::execute(load::run(o))?,
-            Bench::All => rocket::execute(figures::all())?,
+            Bench::All => rocket::execute(all())?,
             Bench::Serve => return podgate::cli::run(podgate::cli::Cli::parse_from(["podgate", "serve"])),
         };
         println!("{figures}");
@@ -66,4 +66,58 @@ fn main() -> std::process::ExitCode {
             std::process::ExitCode::FAILURE
         }
     }
+}
+
+/// Runs every benchmark with the defaults docs/performance.md reports, one after the other.
+async fn all() -> anyhow::Result<serde_json::Value> {
+    eprintln!("== bench orders");
+    let orders = orders::run(orders::OrdersBench {
+        orders: 100_000,
+        connections: 64,
+        requests: 20_000,
+        database_url: None,
+    })
+    .await?;
+    eprintln!("== bench routing");
+    let routing = routing::run(routing::RoutingBench {
+        orders: 100_000,
+        database_url: None,
+    })
+    .await?;
+    eprintln!("== bench labels");
+    let labels = labels::run(labels::LabelsBench {
+        count: 1000,
+        latency_ms: 50,
+        rate_limit: 50,
+        concurrency: 64,
+    })
+    .await?;
+    eprintln!("== bench seal");
+    let seal = seal::run(seal::SealBench { labels: 1000 }).await?;
+    let mut sftp_runs = Vec::new();
+    for streams in [1, 16] {
+        eprintln!("== bench sftp --streams {streams}");
+        sftp_runs.push(
+            sftp::run(sftp::SftpBench {
+                size_mib: 256,
+                streams,
+                cipher: "aes256-gcm@openssh.com".into(),
+            })
+            .await?,
+        );
+    }
+    eprintln!("== bench load");
+    let load = load::run(load::LoadBench {
+        orders: 100_000,
+        suppliers: 20,
+        connections: 64,
+        seconds: 15,
+        downloads: 16,
+        batch_mib: 8,
+        database_url: None,
+    })
+    .await?;
+    Ok(serde_json::json!({
+        "orders": orders, "routing": routing, "labels": labels, "seal": seal, "sftp": sftp_runs, "load": load,
+    }))
 }

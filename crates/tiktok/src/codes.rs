@@ -4,7 +4,35 @@
 //! `scripts/tiktok-contract.py`). A test holds the table against that file, so a code the docs
 //! list cannot go unclassed.
 
-use super::error::ErrorClass::{self, *};
+use ErrorClass::*;
+
+/// What kind of failure a code or transport problem is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorClass {
+    /// 105002: the access token expired; refresh once and retry once.
+    ExpiredToken,
+    /// 36004001 / 36004005 / 101000: the authorization period is over, was revoked, or the
+    /// token is not this shop's: the seller must authorize the shop again.
+    Reauthorize,
+    /// 105005 and kin: the app or token lacks a scope; the seller must re-authorize.
+    MissingPermission,
+    /// 106001 / 36009004 / 36009009 / 36009010 / 36009014 …: podgate's app settings, the
+    /// clock, or a path/version are wrong. Re-authorizing the shop would not help.
+    Configuration,
+    /// 36009002 or HTTP 429: slow down and retry.
+    RateLimited,
+    /// 36009003 / "System process error, please try again later" / timeouts / HTTP 5xx /
+    /// connection failures: retry with backoff.
+    Transient,
+    /// 11034037 and kin: the shipping document is still being generated; retry later.
+    DocumentNotReady,
+    /// 21022025 / 21011006 / 21011020 / 21008042 …: TikTok already has a package or label
+    /// for these units. Reconcile (find and adopt it); never buy again.
+    AlreadyFulfilled,
+    /// Anything else: a business rule said no (order on hold, cancelled, bad address…).
+    Business,
+}
 
 /// Codes podgate's own code names.
 pub const BAD_SIGN: i64 = 106001;

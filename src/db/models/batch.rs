@@ -66,8 +66,7 @@ pub struct BatchPackage {
 }
 
 /// One acknowledgement as recorded (never overwritten).
-/// The answers that close a pull request.
-pub const PULL_ANSWERS: [AckStatus; 2] = [AckStatus::Pulled, AckStatus::AlreadyShipped];
+pub use crate::db::models::status::PULL_ANSWERS;
 
 impl BatchPackage {
     /// A pull request was made and the supplier has not answered it yet.

@@ -338,7 +338,7 @@ pub fn list(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> Quer
             .inner_join(packages::table)
             .filter(batch_packages::active.eq(true))
             .filter(batch_packages::pull_requested_at.is_not_null())
-            .filter(batch_packages::ack_status.ne_all(super::batch::PULL_ANSWERS))
+            .filter(batch_packages::ack_status.ne_all(super::status::PULL_ANSWERS))
             .select(packages::order_id);
         q = q.filter(orders::id.eq_any(with_open_pull));
     }

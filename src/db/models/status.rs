@@ -139,6 +139,9 @@ text_enum! {
     }
 }
 
+/// The answers that close a pull request.
+pub const PULL_ANSWERS: [AckStatus; 2] = [AckStatus::Pulled, AckStatus::AlreadyShipped];
+
 text_enum! {
     /// A label job: `running` until none of its packages is left to buy, then `done`.
     JobStatus {

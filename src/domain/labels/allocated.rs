@@ -7,7 +7,7 @@
 use crate::db::models::supplier::Supplier;
 use tiktok::types::ShippingService;
 
-use super::preflight::accepts;
+use super::service::accepts;
 use super::service::{Choice, ServiceRule, choose};
 
 /// What to do when the one offered service is not one the supplier accepts.

@@ -71,7 +71,7 @@ impl Labels {
         let lease = Duration::seconds(LEASE_SECS);
         let Some(p) = self
             .pool
-            .query(move |c| package::claim(c, id, lease, super::worker_id()))
+            .query(move |c| package::claim(c, id, lease, crate::domain::leases::worker_id()))
             .await?
         else {
             return Ok(());

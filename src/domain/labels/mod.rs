@@ -48,21 +48,6 @@ pub struct Labels {
     running: Arc<Mutex<HashSet<i64>>>,
 }
 
-/// This process's name on the packages it works on: host, process id and a random tag, so two
-/// podgate processes on one database can be told apart.
-pub fn worker_id() -> &'static str {
-    static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    ID.get_or_init(|| {
-        let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
-        format!(
-            "{}-{}-{}",
-            host.trim(),
-            std::process::id(),
-            hex::encode(crate::crypto::random_bytes::<2>())
-        )
-    })
-}
-
 /// What starting a purchase did.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Started {

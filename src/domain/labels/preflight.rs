@@ -11,7 +11,7 @@ use crate::db::models::workspace::Workspace;
 
 use super::Labels;
 use super::allocated::{Allocated, choose_offered};
-use super::service::{Choice, ServiceRule};
+use super::service::{Choice, ServiceRule, accepts};
 use crate::domain::DomainError;
 use crate::domain::routing::{Plan, PlannedPackage, plan};
 
@@ -35,20 +35,6 @@ pub struct Preflight {
     pub items: Vec<order::OrderItem>,
     pub shop: Shop,
     pub suppliers: Vec<Supplier>,
-}
-
-/// Whether a supplier takes a service: its list names the service or the carrier (empty = any).
-pub fn accepts(supplier: &Supplier, s: &ShippingService) -> bool {
-    let list: Vec<String> = supplier
-        .accepted_services
-        .split(',')
-        .map(|x| x.trim().to_lowercase())
-        .filter(|x| !x.is_empty())
-        .collect();
-    list.is_empty()
-        || list
-            .iter()
-            .any(|a| *a == s.name.to_lowercase() || *a == s.shipping_provider_name.to_lowercase())
 }
 
 /// The TikTok weight and dimensions of a planned package.

@@ -5,7 +5,19 @@
 use crate::db::models::supplier::Supplier;
 use tiktok::types::ShippingService;
 
-use super::preflight::accepts;
+/// Whether a supplier takes a service: its list names the service or the carrier (empty = any).
+pub fn accepts(supplier: &Supplier, s: &ShippingService) -> bool {
+    let list: Vec<String> = supplier
+        .accepted_services
+        .split(',')
+        .map(|x| x.trim().to_lowercase())
+        .filter(|x| !x.is_empty())
+        .collect();
+    list.is_empty()
+        || list
+            .iter()
+            .any(|a| *a == s.name.to_lowercase() || *a == s.shipping_provider_name.to_lowercase())
+}
 
 /// The workspace's rule for picking a service.
 #[derive(Debug, Clone, PartialEq, Eq)]
