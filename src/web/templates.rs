@@ -182,6 +182,15 @@ impl Flashed {
         }
     }
 
+    /// Redirect with a warning: it worked, but not for everything (what was left out is named).
+    pub fn warning(to: impl Into<String>, message: impl Into<String>) -> Flashed {
+        Flashed {
+            to: to.into(),
+            kind: "warning",
+            message: message.into(),
+        }
+    }
+
     /// Redirect with an error message.
     pub fn error(to: impl Into<String>, message: impl Into<String>) -> Flashed {
         Flashed {

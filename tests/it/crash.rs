@@ -240,7 +240,7 @@ impl Rig {
                 .await
                 .unwrap();
             (taken, planned) = (taken + more, planned + s.planned);
-            jobs.push(s.job_id);
+            jobs.push(s.job_id.expect("a job was planned"));
         }
         assert!(planned >= labels, "only {planned} packages planned");
         (jobs, tokens)

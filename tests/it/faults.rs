@@ -82,12 +82,15 @@ async fn sync_and_purchase_finish_while_a_fifth_of_tiktok_calls_fail() {
     let labels = &app.services.labels;
     let started = labels.plan(&actor, ids).await.unwrap();
     sb.sandbox.world.lock().unwrap().faults.global.burst_429 = 8;
-    let progress = labels.run(started.job_id, 6).await.unwrap();
+    let progress = labels
+        .run(started.job_id.expect("a job was planned"), 6)
+        .await
+        .unwrap();
     assert_eq!(progress.remaining, 0, "{progress:?}");
     assert_eq!(progress.done + progress.failed, started.planned, "{progress:?}");
     assert!(progress.retries > 0, "{progress:?}");
 
-    let job = started.job_id;
+    let job = started.job_id.expect("a job was planned");
     let packages = app
         .query(move |c| podgate::db::models::package::of_job(c, job))
         .await;

@@ -239,8 +239,17 @@ async fn cancelled_packages_are_planned_again_in_the_same_row() {
     let labels = &app.services.labels;
     // Planned but not started: the seller cancels the rest.
     let s = labels.plan(&actor, ids.clone()).await.unwrap();
-    assert_eq!(labels.cancel(&actor, s.job_id).await.unwrap(), 4);
-    let p = labels.progress(s.job_id).await.unwrap();
+    assert_eq!(
+        labels
+            .cancel(&actor, s.job_id.expect("a job was planned"))
+            .await
+            .unwrap(),
+        4
+    );
+    let p = labels
+        .progress(s.job_id.expect("a job was planned"))
+        .await
+        .unwrap();
     assert_eq!((p.cancelled, p.remaining), (4, 0));
     // Selecting the orders again plans the same packages (no second row) and buys them.
     let job = buy(&app, &ids).await;
@@ -407,7 +416,10 @@ async fn tiktoks_allocated_service_is_bought_with_a_warning_or_held_as_the_selle
         "the page shows the choice"
     );
     let held = labels.plan(&actor, vec![ids[0]]).await.unwrap();
-    let progress = labels.run(held.job_id, 2).await.unwrap();
+    let progress = labels
+        .run(held.job_id.expect("a job was planned"), 2)
+        .await
+        .unwrap();
     assert_eq!(progress.failed, held.planned, "{progress:?}");
     assert!(
         progress.failures[0].1.contains("TikTok allocates USPS") && progress.failures[0].1.contains("held"),
@@ -417,7 +429,10 @@ async fn tiktoks_allocated_service_is_bought_with_a_warning_or_held_as_the_selle
 
     rules("buy_and_warn").await;
     let bought = labels.plan(&actor, vec![ids[1]]).await.unwrap();
-    let progress = labels.run(bought.job_id, 2).await.unwrap();
+    let progress = labels
+        .run(bought.job_id.expect("a job was planned"), 2)
+        .await
+        .unwrap();
     assert_eq!(progress.done, bought.planned, "{progress:?}");
     assert_eq!(sb.sandbox.state().purchases as usize, bought.planned);
     let tiktok_order: String = app

@@ -5,6 +5,7 @@ use tiktok_sandbox::faults::FaultSettings;
 
 use podgate_testkit::labels::{owner_actor, ready_orders};
 
+use podgate_testkit::TestApp;
 use podgate_testkit::suppliers::routed_app;
 
 #[rocket::async_test]
@@ -22,7 +23,15 @@ async fn a_job_buys_each_planned_package_once_even_when_submitted_twice() {
         "one package per supplier per order: {first:?}"
     );
     assert_eq!(second.planned, 0, "a double submit plans nothing new");
-    let (a, b) = tokio::join!(labels.run(first.job_id, 8), labels.run(second.job_id, 8));
+    let job = first.job_id.expect("a job was planned");
+    assert_eq!(second.job_id, None, "and leaves no empty job behind");
+    assert_eq!(
+        second.already_in,
+        Some(job),
+        "it names the job already buying them"
+    );
+    // Two runners of the same job (two processes, or a restart) still buy each label once.
+    let (a, b) = tokio::join!(labels.run(job, 8), labels.run(job, 8));
     let progress = a.unwrap();
     b.unwrap();
     assert_eq!(progress.done, first.planned, "{progress:?}");
@@ -69,7 +78,7 @@ async fn a_crash_after_tiktok_sold_the_label_is_reconciled_not_bought_again() {
     // Simulate the worst crash: the claim was taken and TikTok sold the label, but the process
     // died before recording it. The lease then runs out.
     let victim = app
-        .query(move |c| podgate::db::models::package::of_job(c, started.job_id))
+        .query(move |c| podgate::db::models::package::of_job(c, started.job_id.expect("a job was planned")))
         .await
         .remove(0);
     let victim_id = victim.id;
@@ -105,7 +114,10 @@ async fn a_crash_after_tiktok_sold_the_label_is_reconciled_not_bought_again() {
             .unwrap();
     }
     assert_eq!(sb.sandbox.state().purchases, 1);
-    let progress = labels.run(started.job_id, 4).await.unwrap();
+    let progress = labels
+        .run(started.job_id.expect("a job was planned"), 4)
+        .await
+        .unwrap();
     assert_eq!(progress.done, started.planned, "{progress:?}");
     assert_eq!(
         sb.sandbox.state().purchases as usize,
@@ -130,7 +142,10 @@ async fn a_batch_completes_through_errors_429_bursts_and_timeouts() {
         doc_generating_rate: 0.2,
         ..FaultSettings::default()
     };
-    let progress = labels.run(started.job_id, 6).await.unwrap();
+    let progress = labels
+        .run(started.job_id.expect("a job was planned"), 6)
+        .await
+        .unwrap();
     assert_eq!(progress.done, started.planned, "{progress:?}");
     let state = sb.sandbox.state();
     assert_eq!(state.purchases as usize, started.planned, "{:?}", state.errors);
@@ -148,7 +163,10 @@ async fn tiktok_refusing_fresh_tokens_delays_a_label_but_never_fails_it() {
     let started = labels.plan(&actor, ids).await.unwrap();
     // More 105002s in a row than one call has attempts (6).
     sb.sandbox.world.lock().unwrap().faults.global.burst_expired = 7;
-    let progress = labels.run(started.job_id, 1).await.unwrap();
+    let progress = labels
+        .run(started.job_id.expect("a job was planned"), 1)
+        .await
+        .unwrap();
     assert_eq!(
         (progress.done, progress.failed),
         (started.planned, 0),
@@ -281,7 +299,10 @@ async fn an_order_already_shipped_on_tiktok_is_adopted_not_bought_again() {
         w.scan(&p.package_id).unwrap();
         p.package_id
     };
-    let progress = labels.run(started.job_id, 2).await.unwrap();
+    let progress = labels
+        .run(started.job_id.expect("a job was planned"), 2)
+        .await
+        .unwrap();
     let state = sb.sandbox.state();
     assert!(
         state.errors.contains_key("21011006"),
@@ -312,4 +333,77 @@ async fn an_order_already_shipped_on_tiktok_is_adopted_not_bought_again() {
         "{why}"
     );
     assert_eq!((progress.done, progress.failed), (1, 1), "{progress:?}");
+}
+
+/// Posts the orders list's "Buy labels" form; returns where it sends the seller and the page
+/// there (with its flash message).
+async fn buy_from_the_list(app: &TestApp, ids: &[i64]) -> (String, String) {
+    let body = podgate_testkit::labels::buy_form(&app.csrf("/orders").await, ids);
+    let r = app
+        .client
+        .post("/labels/buy")
+        .header(rocket::http::ContentType::Form)
+        .body(body)
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), rocket::http::Status::SeeOther);
+    let to = r.headers().get_one("Location").unwrap().to_string();
+    drop(r);
+    let (_, page) = app.get(&to).await;
+    (to, page)
+}
+
+async fn job_count(app: &TestApp) -> i64 {
+    app.query(|c| {
+        use diesel::prelude::*;
+        podgate::db::schema::label_jobs::table.count().get_result(c)
+    })
+    .await
+}
+
+#[rocket::async_test]
+async fn buying_names_every_order_left_out_by_tiktok_id_and_leaves_no_empty_job() {
+    let (app, _sb, _, _) = routed_app().await;
+    let ready = ready_orders(&app).await[0];
+    let (unrouted, unrouted_tt): (i64, String) = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::orders::dsl::*;
+            orders
+                .filter(status.eq("AWAITING_SHIPMENT"))
+                .filter(routing.ne("routed"))
+                .select((id, tiktok_order_id))
+                .first(c)
+        })
+        .await;
+
+    // A mix: the label is bought, the order left out is named in a warning, not a success.
+    let (to, page) = buy_from_the_list(&app, &[ready, unrouted]).await;
+    assert!(to.starts_with("/labels/jobs/"), "{to}");
+    assert!(
+        page.contains("flash-warning")
+            && page.contains("Buying 1 label(s). Skipped 1 order(s)")
+            && page.contains(&format!("order {unrouted_tt}: some units have no supplier")),
+        "{page}"
+    );
+    let jobs = job_count(&app).await;
+
+    // Nothing to buy: back to the orders with the reason, and no job.
+    let (to, page) = buy_from_the_list(&app, &[unrouted]).await;
+    assert_eq!(to, "/orders");
+    assert!(
+        page.contains("flash-warning") && page.contains("No label bought.") && page.contains(&unrouted_tt),
+        "{page}"
+    );
+    assert_eq!(
+        job_count(&app).await,
+        jobs,
+        "a purchase that plans nothing creates no job"
+    );
+
+    // The same order again (a second click): the purchase already buying it, no new job.
+    let (again, page) = buy_from_the_list(&app, &[ready]).await;
+    assert!(again.starts_with("/labels/jobs/"), "{again}");
+    assert!(page.contains("Nothing new to buy"), "{page}");
+    assert_eq!(job_count(&app).await, jobs);
 }

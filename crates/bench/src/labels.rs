@@ -3,6 +3,7 @@
 //! with the floor the rate limit allows (each label needs one call to each of three APIs, and each
 //! API has its own per-shop budget, so the best possible rate is the limit itself).
 
+use anyhow::Context;
 use std::time::Instant;
 
 use rocket::figment::providers::Serialized;
@@ -127,7 +128,12 @@ pub async fn run(opts: LabelsBench) -> anyhow::Result<serde_json::Value> {
         started.planned, opts.latency_ms, opts.rate_limit
     );
     let t = Instant::now();
-    let progress = labels.run(started.job_id, opts.concurrency).await?;
+    let progress = labels
+        .run(
+            started.job_id.context("the benchmark planned no label")?,
+            opts.concurrency,
+        )
+        .await?;
     let seconds = t.elapsed().as_secs_f64();
     let state = sb.sandbox.state();
     sb.stop();

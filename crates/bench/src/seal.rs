@@ -4,6 +4,7 @@
 //! seal can do); the ratio says what building the merged PDF, the manifests and the zip costs
 //! on top of that.
 
+use anyhow::Context;
 use std::time::Instant;
 
 use podgate::db::models::audit::Channel;
@@ -55,7 +56,9 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
     let labels = &services.labels;
     let started = labels.plan(&actor, orders).await?;
     eprintln!("buying {} labels to seal (not timed)…", started.planned);
-    let progress = labels.run(started.job_id, 64).await?;
+    let progress = labels
+        .run(started.job_id.context("the benchmark planned no label")?, 64)
+        .await?;
     sb.stop();
     let supplier: i64 = services
         .pool

@@ -51,11 +51,35 @@ pub struct Labels {
 /// What starting a purchase did.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Started {
-    pub job_id: i64,
+    /// The job buying what was planned; None when nothing was (no empty job is left behind).
+    pub job_id: Option<i64>,
     /// Packages recorded for buying.
     pub planned: usize,
-    /// Orders skipped, with the reason and what to do.
-    pub skipped: Vec<(i64, String)>,
+    /// Orders left out, with the reason and what to do.
+    pub skipped: Vec<Skipped>,
+    /// The job already buying these orders' labels, when that is why nothing new was planned
+    /// (a second click on "Buy labels", another person's purchase).
+    pub already_in: Option<i64>,
+}
+
+/// An order a purchase left out, named as the seller knows it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Skipped {
+    pub order_id: i64,
+    /// TikTok's order id (empty for an order id that is not this workspace's).
+    pub tiktok_order_id: String,
+    /// Why, and what to do about it.
+    pub reason: String,
+}
+
+impl Skipped {
+    fn new(order_id: i64, tiktok_order_id: &str, reason: impl Into<String>) -> Skipped {
+        Skipped {
+            order_id,
+            tiktok_order_id: tiktok_order_id.to_string(),
+            reason: reason.into(),
+        }
+    }
 }
 
 /// Progress of a job, for the progress page.
@@ -118,14 +142,16 @@ impl Labels {
     /// background; the job page shows its progress.
     pub async fn start(&self, actor: &Actor, order_ids: Vec<i64>) -> Result<Started, DomainError> {
         let started = self.plan(actor, order_ids).await?;
-        // Even a job that planned nothing is run: running it is what marks it finished.
-        self.spawn(started.job_id);
+        if let Some(job_id) = started.job_id {
+            self.spawn(job_id);
+        }
         Ok(started)
     }
 
     /// Records a label job for orders: one intent per planned package, nothing bought yet.
     /// Orders that cannot get a label now are skipped with the reason; units that already have
-    /// a package are never planned again (a double submit plans nothing new).
+    /// a package are never planned again (a double submit plans nothing new, and names the job
+    /// already buying them). A purchase that plans nothing leaves no job.
     pub async fn plan(&self, actor: &Actor, order_ids: Vec<i64>) -> Result<Started, DomainError> {
         let ws = actor.workspace_id.ok_or(DomainError::NotFound)?;
         let by = actor.label.clone();
@@ -134,17 +160,20 @@ impl Labels {
                 crate::db::write_tx(conn, |conn| {
                     let job_id = package::create_job(conn, ws, &by)?;
                     let mut s = Started {
-                        job_id,
+                        job_id: Some(job_id),
                         ..Started::default()
                     };
                     for &oid in &order_ids {
                         let Some(o) = order::find_in_workspace(conn, ws, oid)? else {
-                            s.skipped.push((oid, "not found".into()));
+                            s.skipped
+                                .push(Skipped::new(oid, "", "not an order of this workspace"));
                             continue;
                         };
+                        let tt = o.tiktok_order_id.as_str();
                         if !matches!(o.status.as_str(), "AWAITING_SHIPMENT" | "PARTIALLY_SHIPPING") {
-                            s.skipped.push((
+                            s.skipped.push(Skipped::new(
                                 oid,
+                                tt,
                                 format!(
                                     "the order is {}; TikTok sells labels only for orders awaiting shipment",
                                     o.status
@@ -154,18 +183,25 @@ impl Labels {
                         }
                         let p = plan(conn, ws, o.id)?;
                         if !p.unrouted.is_empty() {
-                            s.skipped
-                                .push((oid, "some units have no supplier: add a SKU rule".into()));
+                            s.skipped.push(Skipped::new(
+                                oid,
+                                tt,
+                                "some units have no supplier: add a SKU rule",
+                            ));
                             continue;
                         }
                         let taken = package::held_unit_ids(conn, package::Among::Order(o.id))?;
+                        let mut held = 0;
+                        let packages = p.packages.len();
                         for pk in p.packages {
                             if pk.item_ids.iter().any(|i| taken.contains(i)) {
+                                held += 1;
                                 continue;
                             }
                             let (Some(w), Some((l, wi, h))) = (pk.weight_grams, pk.dimensions_in) else {
-                                s.skipped.push((
+                                s.skipped.push(Skipped::new(
                                     oid,
+                                    tt,
                                     format!("the package for {} lacks weight or size", pk.supplier_name),
                                 ));
                                 continue;
@@ -183,6 +219,18 @@ impl Labels {
                                 s.planned += 1;
                             }
                         }
+                        if held > 0 && held == packages {
+                            s.skipped.push(Skipped::new(
+                                oid,
+                                tt,
+                                "its labels are already bought or being bought",
+                            ));
+                            s.already_in = package::job_holding_order(conn, o.id)?.or(s.already_in);
+                        }
+                    }
+                    if s.planned == 0 {
+                        package::delete_job(conn, job_id)?;
+                        s.job_id = None;
                     }
                     Ok(s)
                 })

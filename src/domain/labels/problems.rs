@@ -102,15 +102,15 @@ impl Labels {
                         package::finish_job(c, job_id)?;
                     }
                     Ok(Started {
-                        job_id,
+                        job_id: Some(job_id),
                         planned,
-                        skipped: Vec::new(),
+                        ..Started::default()
                     })
                 })
             })
             .await?;
-        if started.planned > 0 {
-            self.spawn(started.job_id);
+        if let (Some(job_id), 1) = (started.job_id, started.planned) {
+            self.spawn(job_id);
         }
         Ok(started)
     }

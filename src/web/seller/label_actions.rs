@@ -142,8 +142,12 @@ async fn rebuy(
     let _ = form;
     let to = order_of(labels, user.user.workspace_id, id).await?;
     match labels.rebuy(&user.actor(&ip), id).await {
-        Ok(s) if s.planned == 1 => Ok(Flashed::success(
-            format!("/labels/jobs/{}", s.job_id),
+        Ok(crate::domain::labels::Started {
+            job_id: Some(job),
+            planned: 1,
+            ..
+        }) => Ok(Flashed::success(
+            format!("/labels/jobs/{job}"),
             "Buying a new label.",
         )),
         Ok(_) => Ok(Flashed::error(

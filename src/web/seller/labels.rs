@@ -39,24 +39,47 @@ async fn buy(
         ));
     }
     let started = labels.start(&user.actor(&ip), orders).await?;
-    let mut msg = format!("Buying {} label(s).", started.planned);
-    if !started.skipped.is_empty() {
-        let reasons: Vec<String> = started
-            .skipped
-            .iter()
-            .take(5)
-            .map(|(id, why)| format!("order {id}: {why}"))
-            .collect();
-        msg.push_str(&format!(
-            " Skipped {} order(s) — {}",
-            started.skipped.len(),
-            reasons.join("; ")
-        ));
-        if started.skipped.len() > 5 {
-            msg.push_str("; …");
-        }
+    let left_out = left_out(&started.skipped);
+    Ok(match (started.job_id, started.already_in) {
+        (Some(job), _) if left_out.is_empty() => Flashed::success(
+            format!("/labels/jobs/{job}"),
+            format!("Buying {} label(s).", started.planned),
+        ),
+        (Some(job), _) => Flashed::warning(
+            format!("/labels/jobs/{job}"),
+            format!("Buying {} label(s). {left_out}", started.planned),
+        ),
+        (None, Some(job)) => Flashed::warning(
+            format!("/labels/jobs/{job}"),
+            format!("Nothing new to buy: these labels are already bought or being bought, here. {left_out}"),
+        ),
+        (None, None) => Flashed::warning("/orders", format!("No label bought. {left_out}")),
+    })
+}
+
+/// "Skipped 2 order(s): 5781…: the order is CANCELLED…; …", naming orders by TikTok's id.
+fn left_out(skipped: &[crate::domain::labels::Skipped]) -> String {
+    const SHOWN: usize = 8;
+    if skipped.is_empty() {
+        return String::new();
     }
-    Ok(Flashed::success(format!("/labels/jobs/{}", started.job_id), msg))
+    let named: Vec<String> = skipped
+        .iter()
+        .take(SHOWN)
+        .map(|s| {
+            let who = if s.tiktok_order_id.is_empty() {
+                format!("order #{}", s.order_id)
+            } else {
+                format!("order {}", s.tiktok_order_id)
+            };
+            format!("{who}: {}", s.reason)
+        })
+        .collect();
+    let more = match skipped.len().saturating_sub(SHOWN) {
+        0 => String::new(),
+        n => format!("; and {n} more"),
+    };
+    format!("Skipped {} order(s): {}{more}.", skipped.len(), named.join("; "))
 }
 
 #[get("/labels/jobs/<id>?<page>")]

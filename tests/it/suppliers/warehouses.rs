@@ -59,7 +59,10 @@ async fn labels_are_bought_only_for_the_supplier_of_the_orders_warehouse() {
     let actor = podgate_testkit::labels::owner_actor(&app).await;
     let labels = &app.services.labels;
     let job = labels.plan(&actor, vec![order.0]).await.unwrap();
-    let progress = labels.run(job.job_id, 2).await.unwrap();
+    let progress = labels
+        .run(job.job_id.expect("a job was planned"), 2)
+        .await
+        .unwrap();
     assert_eq!(progress.failed, 1, "{progress:?}");
     assert!(
         progress.failures[0].1.contains("another ship-from address"),
@@ -72,15 +75,15 @@ async fn labels_are_bought_only_for_the_supplier_of_the_orders_warehouse() {
     link(&app, mugs, &[MUGS]).await;
     let r = app
         .post_form(
-            &format!("/labels/jobs/{}", job.job_id),
-            &format!("/labels/jobs/{}/retry", job.job_id),
+            &format!("/labels/jobs/{}", job.job_id.expect("a job was planned")),
+            &format!("/labels/jobs/{}/retry", job.job_id.expect("a job was planned")),
             &[],
         )
         .await;
     assert_eq!(r.status(), Status::SeeOther);
     let page = podgate_testkit::shops::page_eventually(
         &app,
-        &format!("/labels/jobs/{}", job.job_id),
+        &format!("/labels/jobs/{}", job.job_id.expect("a job was planned")),
         "1 bought, 0 failed",
     )
     .await;

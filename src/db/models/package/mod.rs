@@ -92,6 +92,20 @@ pub fn create_job(conn: &mut AnyConnection, workspace_id: i64, created_by: &str)
         .get_result(conn)
 }
 
+/// Removes a job nothing was planned in (same transaction as its creation: never seen).
+pub fn delete_job(conn: &mut AnyConnection, id: i64) -> QueryResult<usize> {
+    diesel::delete(label_jobs::table.find(id)).execute(conn)
+}
+
+/// The newest job holding a live package of this order (bought, being bought or stored).
+pub fn job_holding_order(conn: &mut AnyConnection, order_id: i64) -> QueryResult<Option<i64>> {
+    packages::table
+        .filter(packages::order_id.eq(order_id))
+        .filter(packages::status.ne_all(RELEASED))
+        .select(diesel::dsl::max(packages::job_id))
+        .first::<Option<i64>>(conn)
+}
+
 /// Records the intent to buy one package; None when these units already have one.
 pub fn record_intent(conn: &mut AnyConnection, p: &NewPackage) -> QueryResult<Option<i64>> {
     let key = intent_key(p.order_id, &p.item_ids);
