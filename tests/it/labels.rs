@@ -407,3 +407,67 @@ async fn buying_names_every_order_left_out_by_tiktok_id_and_leaves_no_empty_job(
     assert!(page.contains("Nothing new to buy"), "{page}");
     assert_eq!(job_count(&app).await, jobs);
 }
+
+#[rocket::async_test]
+async fn a_finished_job_shows_each_suppliers_labels_their_cost_and_the_next_step() {
+    let (app, _sb, shirts, mugs) = routed_app().await;
+    let mut ids = podgate_testkit::labels::orders_for(&app, shirts, 2).await;
+    ids.extend(podgate_testkit::labels::orders_for(&app, mugs, 1).await);
+    let job = podgate_testkit::labels::buy(&app, &ids).await;
+    let prices: Vec<(String, String, String)> = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::{packages as p, suppliers as s};
+            p::table
+                .inner_join(s::table.on(s::id.eq(p::supplier_id)))
+                .filter(p::status.eq("stored"))
+                .select((s::name, p::price.assume_not_null(), p::currency.assume_not_null()))
+                .load(c)
+        })
+        .await;
+    assert_eq!(prices.len(), 3, "{prices:?}");
+    let cents = |name: Option<&str>| -> i64 {
+        prices
+            .iter()
+            .filter(|(n, _, _)| name.is_none_or(|w| n == w))
+            .map(|(_, p, _)| (p.parse::<f64>().unwrap() * 100.0).round() as i64)
+            .sum()
+    };
+    let money = |c: i64| format!("{}.{:02} {}", c / 100, c % 100, prices[0].2);
+    let (_, page) = app.get(&job).await;
+    let outcome = page
+        .split("id=\"job-outcome\"")
+        .nth(1)
+        .expect("a By supplier table");
+    let row = |name: &str| -> String {
+        outcome
+            .split("<tr>")
+            .find(|r| r.contains(&format!("<td>{name}</td>")))
+            .unwrap_or_else(|| panic!("a row for {name}:\n{outcome}"))
+            .to_string()
+    };
+    let shirt_row = row("Shirt Co");
+    assert!(
+        shirt_row.contains("<td>2</td><td>0</td>") && shirt_row.contains(&money(cents(Some("Shirt Co")))),
+        "{shirt_row}"
+    );
+    // Shirt Co's cut-offs (10:00, 15:00 in Los Angeles) seal them, or "Publish now".
+    assert!(
+        shirt_row.contains("2 label(s) from this job wait for the cut-off at <time datetime=")
+            && shirt_row.contains("Publish now"),
+        "{shirt_row}"
+    );
+    assert!(row("Mug Works").contains(&money(cents(Some("Mug Works")))));
+    assert!(
+        page.contains(&format!("<td id=\"job-total-cost\">{}</td>", money(cents(None)))),
+        "{outcome}"
+    );
+    podgate_testkit::labels::publish(&app, shirts).await;
+    let (_, page) = app.get(&job).await;
+    let outcome = page.split("id=\"job-outcome\"").nth(1).unwrap();
+    let shirt_row = outcome
+        .split("<tr>")
+        .find(|r| r.contains("<td>Shirt Co</td>"))
+        .unwrap();
+    assert!(shirt_row.contains("Handed off"), "{shirt_row}");
+}

@@ -19,25 +19,29 @@ use super::{Batches, start_sealing};
 
 /// The latest cut-off at or before `now` (UTC), within the last day; None without cut-offs.
 pub fn latest_cutoff(times: &str, zone: &str, now: NaiveDateTime) -> Option<NaiveDateTime> {
-    let tz: Tz = zone.parse().ok()?;
-    let local_now = tz.from_utc_datetime(&now);
-    let mut best: Option<NaiveDateTime> = None;
-    for t in times
+    cutoffs_around(times, zone, now).filter(|c| *c <= now).max()
+}
+
+/// The first cut-off after `now` (UTC), within the next day; None without cut-offs.
+pub fn next_cutoff(times: &str, zone: &str, now: NaiveDateTime) -> Option<NaiveDateTime> {
+    cutoffs_around(times, zone, now).filter(|c| *c > now).min()
+}
+
+/// Every cut-off (UTC) of the supplier's local yesterday, today and tomorrow: `times` are
+/// `HH:MM` in its time zone, so daylight saving moves them in UTC, not on the factory's clock.
+fn cutoffs_around(times: &str, zone: &str, now: NaiveDateTime) -> impl Iterator<Item = NaiveDateTime> {
+    let tz: Option<Tz> = zone.parse().ok();
+    let today = tz.map(|tz| tz.from_utc_datetime(&now).date_naive());
+    times
         .split(',')
         .filter_map(|t| NaiveTime::parse_from_str(t.trim(), "%H:%M").ok())
-    {
-        for days_back in 0..=1 {
-            let day = local_now.date_naive() - chrono::Duration::days(days_back);
-            let Some(local) = tz.from_local_datetime(&day.and_time(t)).earliest() else {
-                continue;
-            };
-            let utc = local.with_timezone(&Utc).naive_utc();
-            if utc <= now && best.is_none_or(|b| utc > b) {
-                best = Some(utc);
-            }
-        }
-    }
-    best
+        .flat_map(move |t| (-1..=1).map(move |d| (t, d)))
+        .filter_map(move |(t, d)| {
+            let (tz, today) = (tz?, today?);
+            let day = today + chrono::Duration::days(d);
+            let local = tz.from_local_datetime(&day.and_time(t)).earliest()?;
+            Some(local.with_timezone(&Utc).naive_utc())
+        })
 }
 
 impl Batches {
@@ -133,5 +137,30 @@ mod tests {
         );
         assert_eq!(latest_cutoff("", z, at("2026-11-25 23:00")), None);
         assert_eq!(latest_cutoff("14:00", "Not/AZone", at("2026-11-25 23:00")), None);
+    }
+
+    #[test]
+    fn the_next_cutoff_is_the_first_after_now_across_midnight_and_daylight_saving() {
+        let z = "America/Los_Angeles";
+        assert_eq!(
+            next_cutoff("14:00, 18:00", z, at("2026-11-25 21:00")),
+            Some(at("2026-11-25 22:00"))
+        );
+        // At a cut-off, the next one is the following one.
+        assert_eq!(
+            next_cutoff("14:00, 18:00", z, at("2026-11-25 22:00")),
+            Some(at("2026-11-26 02:00"))
+        );
+        // After the last of the day: tomorrow's first.
+        assert_eq!(
+            next_cutoff("14:00,18:00", z, at("2026-11-26 03:00")),
+            Some(at("2026-11-26 22:00"))
+        );
+        // 10:00 in Los Angeles is 17:00 UTC in summer and 18:00 UTC once the clocks go back.
+        assert_eq!(
+            next_cutoff("10:00", z, at("2026-10-31 18:00")),
+            Some(at("2026-11-01 18:00"))
+        );
+        assert_eq!(next_cutoff("", z, at("2026-11-25 23:00")), None);
     }
 }

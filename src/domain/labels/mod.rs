@@ -8,6 +8,7 @@
 pub mod allocated;
 mod buy;
 pub mod jobs;
+pub mod outcome;
 pub mod preflight;
 mod problems;
 mod runner;

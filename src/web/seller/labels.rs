@@ -89,13 +89,15 @@ async fn job(
     id: i64,
     page: Option<usize>,
 ) -> Result<Page, WebError> {
-    let all = labels.job_packages(user.user.workspace_id, id).await?;
+    let ws = user.user.workspace_id;
+    let all = labels.job_packages(ws, id).await?;
     let progress = crate::domain::labels::JobProgress::of(&all);
     let (rows, pager) = crate::web::paging::window(&all, page);
     let packages = labels.with_order_ids(rows.to_vec()).await?;
+    let outcome = labels.outcome(ws, all).await?;
     Ok(Page::new(
         "seller/label_job.html",
-        context! { job_id => id, packages, progress, pager },
+        context! { job_id => id, packages, progress, pager, outcome },
     ))
 }
 
