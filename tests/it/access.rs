@@ -54,6 +54,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("POST /shops/<id>/sync", "/shops/{shop}/sync", "OT"),
     ("GET /shops/sync-status", "/shops/sync-status", "OTX"),
     ("GET /orders", "/orders", "OTX"),
+    ("GET /orders.csv", "/orders.csv", "OTX"),
     ("GET /orders/<id>", "/orders/{order}", "OT"),
     ("GET /packages/<id>/reroute", "/packages/{package}/reroute", "OT"),
     ("GET /suppliers", "/suppliers", "OTX"),

@@ -14,6 +14,7 @@ mod hostile;
 mod label_problems;
 mod labels;
 mod migrations;
+mod orders_list;
 mod security;
 mod sftp;
 mod sftp_names;

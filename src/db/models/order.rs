@@ -285,6 +285,8 @@ pub struct ListFilter {
     pub label_state: Option<String>,
     /// Orders that must ship before this Unix time (and are not shipped yet).
     pub ship_by_before: Option<i64>,
+    /// Orders still to ship, the most urgent first (the ship-by index), instead of newest first.
+    pub urgent_first: bool,
     pub exceptions_only: bool,
     /// Orders with a pull request their supplier has not answered.
     pub pulls_open: bool,
@@ -309,8 +311,54 @@ fn prefix_range(prefix: &str) -> (String, String) {
     (prefix.to_string(), hi.into_iter().collect())
 }
 
-/// One page of a workspace's orders, newest first, by keyset (fast at any depth).
+type Backend = <AnyConnection as diesel::Connection>::Backend;
+
+/// One page of a workspace's orders, newest first (or the most urgent first), by keyset (fast
+/// at any depth).
 pub fn list(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> QueryResult<Vec<Order>> {
+    let q = matching(workspace_id, f);
+    if by_ship_by(f) {
+        let mut q = q;
+        if let Some((t, id)) = f.after {
+            q = q.filter(
+                orders::ship_by
+                    .gt(t)
+                    .or(orders::ship_by.eq(t).and(orders::id.gt(id))),
+            );
+        }
+        return q
+            .order((orders::ship_by.asc(), orders::id.asc()))
+            .limit(f.limit)
+            .select(Order::as_select())
+            .load(conn);
+    }
+    let mut q = q;
+    if let Some((t, id)) = f.after {
+        q = q.filter(
+            orders::create_time
+                .lt(t)
+                .or(orders::create_time.eq(t).and(orders::id.lt(id))),
+        );
+    }
+    q.order((orders::create_time.desc(), orders::id.desc()))
+        .limit(f.limit)
+        .select(Order::as_select())
+        .load(conn)
+}
+
+/// How many of the workspace's orders the filter matches (every page, not this one).
+pub fn count_matching(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> QueryResult<i64> {
+    matching(workspace_id, f).count().get_result(conn)
+}
+
+/// Whether the list runs along ship-by (a deadline filter or "most urgent first").
+fn by_ship_by(f: &ListFilter) -> bool {
+    f.ship_by_before.is_some() || f.urgent_first
+}
+
+/// The workspace's orders the filter matches, unordered and without the cursor: one home for
+/// the list, its count and its export.
+fn matching(workspace_id: i64, f: &ListFilter) -> orders::BoxedQuery<'static, Backend> {
     let mut q = orders::table
         .filter(orders::workspace_id.eq(workspace_id))
         .into_boxed();
@@ -323,11 +371,13 @@ pub fn list(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> Quer
     if let Some(s) = &f.label_state {
         q = q.filter(orders::label_state.eq(s.clone()));
     }
-    if let Some(t) = f.ship_by_before {
+    if by_ship_by(f) {
         q = q
             .filter(orders::ship_by.gt(0))
-            .filter(orders::ship_by.lt(t))
             .filter(orders::status.eq_any(["AWAITING_SHIPMENT", "PARTIALLY_SHIPPING"]));
+    }
+    if let Some(t) = f.ship_by_before {
+        q = q.filter(orders::ship_by.lt(t));
     }
     if f.exceptions_only {
         q = q.filter(orders::exception.is_not_null());
@@ -372,37 +422,12 @@ pub fn list(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> Quer
             );
         }
     }
-    if f.ship_by_before.is_some() {
-        // A deadline filter lists the most urgent first, along the ship-by index.
-        if let Some((t, id)) = f.after {
-            q = q.filter(
-                orders::ship_by
-                    .gt(t)
-                    .or(orders::ship_by.eq(t).and(orders::id.gt(id))),
-            );
-        }
-        return q
-            .order((orders::ship_by.asc(), orders::id.asc()))
-            .limit(f.limit)
-            .select(Order::as_select())
-            .load(conn);
-    }
-    if let Some((t, id)) = f.after {
-        q = q.filter(
-            orders::create_time
-                .lt(t)
-                .or(orders::create_time.eq(t).and(orders::id.lt(id))),
-        );
-    }
-    q.order((orders::create_time.desc(), orders::id.desc()))
-        .limit(f.limit)
-        .select(Order::as_select())
-        .load(conn)
+    q
 }
 
 /// The keyset cursor of a row for the list's current ordering.
 pub fn cursor_of(o: &Order, f: &ListFilter) -> (i64, i64) {
-    if f.ship_by_before.is_some() {
+    if by_ship_by(f) {
         (o.ship_by, o.id)
     } else {
         (o.create_time, o.id)

@@ -7,6 +7,7 @@ pub mod label_actions;
 pub mod labels;
 pub mod mail;
 pub mod orders;
+pub mod orders_export;
 pub mod shop_grant;
 pub mod shops;
 pub mod supplier_warehouse;
@@ -22,6 +23,7 @@ pub fn routes() -> Vec<Route> {
         shops::routes(),
         shop_grant::routes(),
         orders::routes(),
+        rocket::routes![orders_export::export],
         suppliers::routes(),
         supplier_warehouse::routes(),
         catalog::routes(),

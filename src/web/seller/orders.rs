@@ -34,6 +34,8 @@ pub struct ListQuery {
     /// `routed`, `partial` or `unrouted`.
     routing: Option<String>,
     q: Option<String>,
+    /// `urgent`: orders still to ship, the most urgent first; else newest first.
+    sort: Option<String>,
     /// `create_time.id` of the last row of the previous page.
     after: Option<String>,
 }
@@ -43,7 +45,8 @@ fn nonempty(s: &Option<String>) -> Option<String> {
 }
 
 impl ListQuery {
-    fn filter(&self, now: i64) -> ListFilter {
+    /// The filter this query string asks for, `limit` rows at a time.
+    pub(super) fn filter(&self, now: i64, limit: i64) -> ListFilter {
         ListFilter {
             shop_id: self.shop,
             status: nonempty(&self.status),
@@ -54,6 +57,7 @@ impl ListQuery {
                 Some("72h") => Some(now + 72 * 3600),
                 _ => None,
             },
+            urgent_first: self.sort.as_deref() == Some("urgent"),
             exceptions_only: self.exceptions.unwrap_or(false),
             pulls_open: self.pulls.unwrap_or(false),
             supplier_id: self.supplier,
@@ -63,12 +67,12 @@ impl ListQuery {
                 let (t, id) = a.split_once('.')?;
                 Some((t.parse().ok()?, id.parse().ok()?))
             }),
-            limit: PAGE_SIZE + 1,
+            limit,
         }
     }
 
     /// The query string without the cursor, for "next page" and filter links.
-    fn base_query(&self) -> String {
+    pub(super) fn base_query(&self) -> String {
         let mut s = url::form_urlencoded::Serializer::new(String::new());
         for (k, v) in [("shop", self.shop), ("supplier", self.supplier)] {
             if let Some(v) = v {
@@ -81,6 +85,7 @@ impl ListQuery {
             ("label", &self.label),
             ("ship_by", &self.ship_by),
             ("q", &self.q),
+            ("sort", &self.sort),
         ] {
             if let Some(v) = nonempty(v) {
                 s.append_pair(k, &v);
@@ -113,14 +118,21 @@ pub fn urgency(ship_by: i64, status: &str, now: i64) -> &'static str {
 async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Result<Page, WebError> {
     let ws = user.user.workspace_id;
     let now = chrono::Utc::now().timestamp();
-    let filter = query.filter(now);
+    let filter = query.filter(now, PAGE_SIZE + 1);
     let cursor_filter = filter.clone();
-    let (mut rows, shops, sups, pulls) = pool
+    let (mut rows, matching, shops, sups, pulls) = pool
         .run(move |conn| {
             let rows = order::list(conn, ws, &filter)?;
+            let matching = order::count_matching(conn, ws, &filter)?;
             let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
             let pulls = crate::db::models::batch::open_pull_times(conn, &ids)?;
-            Ok::<_, DomainError>((rows, Shop::list(conn, ws)?, Supplier::list(conn, ws)?, pulls))
+            Ok::<_, DomainError>((
+                rows,
+                matching,
+                Shop::list(conn, ws)?,
+                Supplier::list(conn, ws)?,
+                pulls,
+            ))
         })
         .await?;
     let more = rows.len() as i64 > PAGE_SIZE;
@@ -154,14 +166,19 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
             format!("/orders?{base}&after={n}")
         }
     });
+    let export_url = if base.is_empty() {
+        "/orders.csv".to_string()
+    } else {
+        format!("/orders.csv?{base}")
+    };
     let ctx = context! {
-        orders, next_url, shops => shops.iter().map(|s| context!{ id => s.id, name => s.name }).collect::<Vec<_>>(),
+        orders, next_url, matching, export_url, shops => shops.iter().map(|s| context!{ id => s.id, name => s.name }).collect::<Vec<_>>(),
         suppliers => sups.iter().map(|s| context!{ id => s.id, name => s.name }).collect::<Vec<_>>(),
         f => context! {
             supplier => query.supplier, routing => nonempty(&query.routing),
             shop => query.shop, status => nonempty(&query.status), label => nonempty(&query.label),
             ship_by => nonempty(&query.ship_by), q => nonempty(&query.q), exceptions => query.exceptions.unwrap_or(false),
-            pulls => query.pulls.unwrap_or(false),
+            pulls => query.pulls.unwrap_or(false), sort => nonempty(&query.sort),
         },
         first_page => query.after.is_none(),
         statuses => ["UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING", "AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED", "COMPLETED", "CANCELLED"],
