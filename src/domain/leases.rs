@@ -16,7 +16,8 @@ use super::DomainError;
 /// How long a lease lasts without a heartbeat: how soon a crashed holder's work is taken over.
 pub const LEASE_SECS: i64 = 20;
 
-/// A lease this process holds; renewed every few seconds until dropped, then given back.
+/// A lease this process holds; renewed every few seconds until given back ([`Held::release`])
+/// or dropped (given back in the background).
 pub struct Held {
     pool: DbPool,
     name: String,
@@ -94,9 +95,27 @@ async fn take_row(pool: &DbPool, name: String) -> Result<bool, DomainError> {
     .await
 }
 
+impl Held {
+    /// Gives the lease back and returns once it is free again, so work that says "done" right
+    /// after can be started again at once (a sync asked for the moment the last one ended was
+    /// otherwise refused as running elsewhere while the drop's background release was on its way).
+    pub async fn release(mut self) {
+        self.heartbeat.abort();
+        let (pool, name) = (self.pool.clone(), std::mem::take(&mut self.name));
+        let key = (pool.database(), name.clone());
+        let _ = pool
+            .run(move |c| Ok::<_, DomainError>(lease::release(c, &name, worker_id())?))
+            .await;
+        held().remove(&key);
+    }
+}
+
 impl Drop for Held {
     fn drop(&mut self) {
         self.heartbeat.abort();
+        if self.name.is_empty() {
+            return; // released already
+        }
         let (pool, name) = (self.pool.clone(), std::mem::take(&mut self.name));
         let key = (pool.database(), name.clone());
         let forget = move || held().remove(&key);

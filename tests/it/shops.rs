@@ -379,5 +379,24 @@ async fn sync_now_while_another_process_syncs_says_so() {
     assert_eq!(v["shops"][0]["progress"]["elsewhere"], true, "{v}");
 }
 
+/// "Sync now" pressed the moment a sync ends runs a sync. It used to be refused as running
+/// elsewhere while the ended sync's lease was still being given back in the background, so the
+/// seller saw "Syncing…" and nothing happened (and CI once saw a sync that never came).
+#[rocket::async_test]
+async fn a_sync_asked_for_the_moment_the_last_one_ends_runs() {
+    let (app, _sb) = connected(WorldSettings {
+        initial_orders: 3,
+        ..WorldSettings::default()
+    })
+    .await;
+    for round in 1..=5 {
+        let ran = app.services.shops.sync_shop(&app.services.sync, 1).await.unwrap();
+        assert!(
+            ran.is_some(),
+            "sync {round} in a row was refused as already running"
+        );
+    }
+}
+
 mod authorization;
 mod outside;

@@ -54,11 +54,13 @@ pub async fn sync_shop_now(app: &TestApp) {
                 .first(c)
         })
         .await;
-    app.services
+    let ran = app
+        .services
         .shops
         .sync_shop(&app.services.sync, shop)
         .await
         .unwrap();
+    assert!(ran.is_some(), "the sync was refused as already running");
 }
 
 /// The buyer cancels an order on TikTok (the sandbox's control API), and podgate syncs it;

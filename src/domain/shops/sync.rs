@@ -183,7 +183,7 @@ impl Shops {
         };
         let log = Arc::new(RetryLog::default());
         let result = log.scope(self.sync_pages(registry, shop_id, &log)).await;
-        drop(held);
+        held.release().await;
         let error = result.as_ref().err().map(ToString::to_string);
         registry.update(shop_id, |p| {
             p.retries = log.count();
