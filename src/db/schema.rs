@@ -309,6 +309,7 @@ diesel::table! {
         labels_pdf_bytes -> Nullable<BigInt>,
         first_downloaded_at -> Nullable<Timestamp>,
         overdue_notified_at -> Nullable<Timestamp>,
+        file_stem -> Text,
     }
 }
 

@@ -84,11 +84,21 @@ pub async fn sign_in(
     signed_in.ok_or(DomainError::BadCredentials)
 }
 
-/// A signed-in browser: its session and its user.
+/// A signed-in browser: its session, its user and where they work.
 #[derive(Debug, Clone)]
 pub struct SignedIn {
     pub session: Session,
     pub user: User,
+    pub place: Place,
+}
+
+/// Where a signed-in person works, as the page header says it: the seller's workspace, and for
+/// a supplier's people their supplier too (a factory serving several sellers sees whose
+/// portal this is).
+#[derive(Debug, Clone, Default)]
+pub struct Place {
+    pub seller: String,
+    pub supplier: Option<String>,
 }
 
 /// Opens a server-side session; returns the token to put in the cookie.
@@ -122,17 +132,25 @@ pub async fn resolve_session(pool: &DbPool, token: &str) -> Result<Option<Signed
             return Ok(None);
         }
         // An archived supplier's people are signed out (signing in again says why).
-        if let Some(s) = user.supplier_id
-            && crate::db::models::supplier::Supplier::is_archived(conn, s)?
-        {
-            return Ok(None);
-        }
+        let supplier = match user.supplier_id {
+            Some(s) => {
+                match crate::db::models::supplier::Supplier::find_in_workspace(conn, user.workspace_id, s)? {
+                    Some(sup) if !sup.archived => Some(sup.name),
+                    _ => return Ok(None),
+                }
+            }
+            None => None,
+        };
+        let place = Place {
+            seller: crate::db::models::workspace::Workspace::find(conn, user.workspace_id)?.name,
+            supplier,
+        };
         // A write only once a minute: a write per request would queue every reader behind
         // SQLite's single writer.
         if session.last_seen_at < now() - Duration::minutes(1) {
             Session::touch(conn, session.id)?;
         }
-        Ok(Some(SignedIn { session, user }))
+        Ok(Some(SignedIn { session, user, place }))
     })
     .await
 }

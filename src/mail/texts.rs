@@ -5,27 +5,46 @@ use chrono::NaiveDateTime;
 use crate::db::models::batch::Batch;
 use crate::db::models::supplier::Supplier;
 
-/// A new batch for a supplier.
+/// A time as the recipient reads it: in their zone, with the zone named ("Fri 4 Dec 2026,
+/// 10:00 PST"); UTC, named, when the zone is unknown. Never a raw ISO string in a mail.
+pub fn when(t: NaiveDateTime, zone: &str) -> String {
+    use chrono::TimeZone;
+    const FORMAT: &str = "%a %-d %b %Y, %H:%M %Z";
+    match zone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => tz.from_utc_datetime(&t).format(FORMAT).to_string(),
+        Err(_) => chrono::Utc.from_utc_datetime(&t).format(FORMAT).to_string(),
+    }
+}
+
+/// A new batch for a supplier, from a seller (a factory serving several sellers must tell
+/// whose labels these are).
 pub fn new_batch(
     sup: &Supplier,
+    seller: &str,
     b: &Batch,
     packages: usize,
     link: &str,
     ack_due: NaiveDateTime,
-    earliest_ship_by: &str,
+    earliest_ship_by: Option<NaiveDateTime>,
 ) -> (String, String) {
-    let subject = format!("New batch {} for {}: {packages} label(s)", b.seq, sup.name);
+    let subject = format!(
+        "{seller}: new batch {} for {}, {packages} label(s)",
+        b.seq, sup.name
+    );
     let mut body = format!(
-        "Hello {},\n\nbatch {} is ready: {packages} package(s), each with its shipping label and print files.\n\n\
+        "Hello {},\n\n{seller} sent you batch {} ({}): {packages} package(s), each with its \
+         shipping label and print files.\n\n\
          Download it and acknowledge each package here:\n{link}\n\n\
-         Please acknowledge by {} UTC.\n",
+         Please acknowledge by {}.\n",
         sup.name,
         b.seq,
-        ack_due.format("%Y-%m-%d %H:%M")
+        b.zip_name(),
+        when(ack_due, &sup.time_zone)
     );
-    if !earliest_ship_by.is_empty() {
+    if let Some(t) = earliest_ship_by {
         body.push_str(&format!(
-            "The first package must ship by {earliest_ship_by} (TikTok's deadline).\n"
+            "The first package must ship by {} (TikTok's deadline).\n",
+            when(t, &sup.time_zone)
         ));
     }
     body.push_str("\nThe zip holds labels/ (one PDF per package), labels.pdf (all labels, ready to print on 4x6 stock), manifest.csv and manifest.json, and SHA256SUMS.\n\n— podgate\n");
@@ -45,11 +64,19 @@ pub fn rejection(sup: &Supplier, order_id: &str, package_id: &str, reason: &str)
 }
 
 /// An order was cancelled after its label went to a supplier: pull the package.
-pub fn pull_request(sup: &Supplier, order_id: &str, package_id: &str, batch_seq: i64) -> (String, String) {
+pub fn pull_request(
+    sup: &Supplier,
+    seller: &str,
+    order_id: &str,
+    package_id: &str,
+    batch_seq: i64,
+) -> (String, String) {
     (
-        format!("Pull package {package_id} (order {order_id}, batch {batch_seq}): the order was cancelled"),
         format!(
-            "Hello {},\n\nthe buyer's order {order_id} was cancelled after its label was sent to you in batch {batch_seq}.\n\
+            "{seller}: pull package {package_id} (order {order_id}, batch {batch_seq}), the order was cancelled"
+        ),
+        format!(
+            "Hello {},\n\n{seller}'s buyer cancelled order {order_id} after its label was sent to you in batch {batch_seq}.\n\
              Please do not ship package {package_id}. Take it out of production, then answer \"pulled\" \
              (or \"already shipped\" if it left already) on the batch's page in your podgate portal, \
              or in an acknowledgement file (status pulled or already_shipped).\n\n— podgate\n",

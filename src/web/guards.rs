@@ -93,6 +93,7 @@ impl<'r> FromRequest<'r> for ClientIp {
 pub struct AnyUser {
     pub user: User,
     pub session: Session,
+    pub place: sessions::Place,
 }
 
 /// A signed-in member of the seller's team (owner or staff). Supplier users are forwarded with
@@ -133,6 +134,7 @@ impl AnyUser {
         SignedIn {
             session: self.session.clone(),
             user: self.user.clone(),
+            place: self.place.clone(),
         }
     }
 }
@@ -162,6 +164,7 @@ impl<'r> FromRequest<'r> for AnyUser {
             Some(s) => Outcome::Success(AnyUser {
                 user: s.user.clone(),
                 session: s.session.clone(),
+                place: s.place.clone(),
             }),
             None => Outcome::Forward(Status::Unauthorized),
         }
@@ -172,7 +175,7 @@ impl<'r> FromRequest<'r> for AnyUser {
 impl<'r> FromRequest<'r> for CurrentUser {
     type Error = ();
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
-        let AnyUser { user, session } = try_outcome!(req.guard::<AnyUser>().await);
+        let AnyUser { user, session, .. } = try_outcome!(req.guard::<AnyUser>().await);
         match user.role() {
             Role::Owner | Role::Staff => Outcome::Success(CurrentUser { user, session }),
             Role::Supplier => Outcome::Forward(Status::Forbidden),
@@ -184,7 +187,7 @@ impl<'r> FromRequest<'r> for CurrentUser {
 impl<'r> FromRequest<'r> for SupplierUser {
     type Error = ();
     async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, ()> {
-        let AnyUser { user, session } = try_outcome!(req.guard::<AnyUser>().await);
+        let AnyUser { user, session, .. } = try_outcome!(req.guard::<AnyUser>().await);
         match (user.role(), user.supplier_id) {
             (Role::Supplier, Some(supplier_id)) => Outcome::Success(SupplierUser {
                 user,

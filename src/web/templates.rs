@@ -141,6 +141,8 @@ pub fn common_context(req: &Request<'_>) -> Value {
             name => s.user.name.clone(),
             email => s.user.email.clone(),
             role => s.user.role.clone(),
+            seller => s.place.seller.clone(),
+            supplier => s.place.supplier.clone(),
         }
     });
     context! { csrf_token => csrf, flash => flash, me => me, path => req.uri().path().as_str() }

@@ -481,7 +481,7 @@ async fn api_tokens_see_only_their_supplier(owner: &TestApp, shirts: i64, mugs: 
             if route.ends_with("/api/v1/batches") {
                 assert_eq!(status, Status::Ok);
                 assert_eq!(
-                    body.contains("batch-1.zip"),
+                    body.contains("-shirt-co-0001-"),
                     expect,
                     "{route} by supplier {who}: {body}"
                 );

@@ -98,27 +98,58 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
     assert_eq!(re.zip_sha256, b.zip_sha256.clone().unwrap(), "deterministic");
 
     // The supplier's contacts are told (queued in the outbox; delivery is tested below).
-    let mail: Vec<(String, String)> = app
+    // The mail names the seller (a factory serving several sellers must tell whose labels
+    // these are) and its times are in the supplier's zone, named, never raw ISO strings.
+    let mail: Vec<(String, String, String)> = app
         .query(|c| {
             use diesel::prelude::*;
             use podgate::db::schema::mail_outbox::dsl::*;
             mail_outbox
                 .filter(kind.eq("batch"))
-                .select((to_addr, subject))
+                .select((to_addr, subject, body))
                 .load(c)
         })
         .await;
+    let (_, subject, text) = mail
+        .iter()
+        .find(|m| m.0 == "ops@shirtco.example")
+        .unwrap_or_else(|| panic!("{mail:?}"));
+    assert_eq!(subject, "Acme Prints: new batch 1 for Shirt Co, 4 label(s)");
+    assert!(text.contains("Acme Prints sent you batch 1"), "{text}");
+    assert!(text.contains(&b.zip_name()), "{text}");
+    let due = {
+        use chrono::TimeZone;
+        let la: chrono_tz::Tz = "America/Los_Angeles".parse().unwrap();
+        la.from_utc_datetime(&b.ack_due_at.unwrap())
+            .format("%a %-d %b %Y, %H:%M %Z")
+            .to_string()
+    };
+    assert!(due.ends_with("PST") || due.ends_with("PDT"), "{due}");
+    assert!(text.contains(&format!("Please acknowledge by {due}.")), "{text}");
+    assert!(text.contains("The first package must ship by "), "{text}");
+    let iso = text.as_bytes().windows(11).any(|w| {
+        let digits = |r: std::ops::Range<usize>| w[r].iter().all(u8::is_ascii_digit);
+        digits(0..4) && w[4] == b'-' && digits(5..7) && w[7] == b'-' && digits(8..10) && w[10] == b'T'
+    });
     assert!(
-        mail.contains(&(
-            "ops@shirtco.example".into(),
-            "New batch 1 for Shirt Co: 4 label(s)".into()
-        )),
-        "{mail:?}"
+        !iso && !text.contains(" UTC"),
+        "no raw ISO or UTC time in a supplier's mail: {text}"
     );
+    // The manifest says whose batch it is, in JSON and on every CSV row.
+    assert_eq!(manifest.seller, "Acme Prints");
+    assert!(
+        header.ends_with(",seller") || header.contains(",seller,artwork_"),
+        "{header}"
+    );
+    assert!(csv.lines().skip(1).all(|l| l.contains(",Acme Prints")), "{csv}");
 
     // The supplier sees only its own batch and downloads it in two parts (a resumed download).
     let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
     let (_, portal) = sup.get("/supplier").await;
+    assert!(
+        portal.contains("Shirt Co for <strong>Acme Prints</strong>"),
+        "the header says whose portal this is: {portal}"
+    );
     assert!(
         portal.contains("Batch 1") && portal.contains("<strong>new</strong>"),
         "{portal}"
@@ -132,7 +163,18 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
     assert_eq!(s, Status::Ok);
     assert!(!mine.contains("Mug Works"));
     assert_eq!(sup.get("/supplier/batches/2").await.0, Status::NotFound);
-    let url = "/supplier/batches/1/batch-1.zip";
+    // The file's name says whose batch it is, for a factory serving several sellers: seller,
+    // supplier, number and the day it was sealed in the supplier's zone.
+    let zip = b.zip_name();
+    let day = {
+        use chrono::TimeZone;
+        let la: chrono_tz::Tz = "America/Los_Angeles".parse().unwrap();
+        la.from_utc_datetime(&b.sealed_at.unwrap()).date_naive()
+    };
+    assert_eq!(zip, format!("acme-prints-shirt-co-0001-{day}.zip"));
+    assert!(mine.contains(&zip), "the batch page names the file: {mine}");
+    let url = format!("/supplier/batches/1/{zip}");
+    let url = url.as_str();
     let r = sup
         .client
         .get(url)
@@ -162,10 +204,14 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
         .dispatch()
         .await;
     assert_eq!(r.status(), Status::RangeNotSatisfiable);
-    let (_, sha_line) = sup.get("/supplier/batches/1/batch-1.zip.sha256").await;
+    let (_, sha_line) = sup.get(&format!("{url}.sha256")).await;
+    assert_eq!(sha_line, format!("{}  {zip}\n", b.zip_sha256.clone().unwrap()));
+    // Scripts written for the names before still fetch the same file.
+    let old = sup.client.get("/supplier/batches/1/batch-1.zip").dispatch().await;
     assert_eq!(
-        sha_line,
-        format!("{}  batch-1.zip\n", b.zip_sha256.clone().unwrap())
+        old.into_bytes().await.unwrap(),
+        bytes,
+        "batch-1.zip is the same zip"
     );
     let r = sup.client.get("/supplier/batches/1/labels.pdf").dispatch().await;
     assert_eq!(r.status(), Status::Ok);
@@ -173,7 +219,7 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
     let (_, seller_view) = app.get(&page).await;
     assert!(
         seller_view.contains("partial (bytes 0+100)")
-            && seller_view.contains("pat@shirtco.example via web · batch-1.zip · complete"),
+            && seller_view.contains(&format!("pat@shirtco.example via web · {zip} · complete")),
         "{seller_view}"
     );
 

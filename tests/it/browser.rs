@@ -313,7 +313,14 @@ async fn the_whole_handoff_in_a_real_browser() {
     supplier.until("Accept all", false).await;
     supplier.click("a[download]").await;
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !downloads.join("batch-1.zip").exists() {
+    // Saved under its name, which says whose batch it is (seller, supplier, number, day).
+    let zip_saved = || {
+        std::fs::read_dir(&downloads).unwrap().flatten().any(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.contains("-0001-") && n.ends_with(".zip")
+        })
+    };
+    while !zip_saved() {
         assert!(Instant::now() < deadline, "the zip was not downloaded");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }

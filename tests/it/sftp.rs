@@ -198,28 +198,28 @@ async fn a_factory_downloads_its_batch_and_acknowledges_by_sftp() {
         pkgs[2], pkgs[2]
     );
     std::fs::write(d.tmp.path().join("bad.csv"), bad).unwrap();
+    let name = podgate_testkit::labels::zip_name(&d.app, 1).await;
     let (ok, out) = sftp_key(
         &d,
         &d.key,
         "shirtco-erp",
-        "ls -l /\nls -l /outbox\nget /outbox/batch-1.zip\nget /outbox/batch-1.zip.sha256\nput acks.csv /inbox/acks.csv.filepart\nrename /inbox/acks.csv.filepart /inbox/acks.csv\nput bad.csv /inbox/bad.csv\nls /results\n",
+        &format!(
+            "ls -l /\nls -l /outbox\nget /outbox/{name}\nget /outbox/{name}.sha256\nput acks.csv /inbox/acks.csv.filepart\nrename /inbox/acks.csv.filepart /inbox/acks.csv\nput bad.csv /inbox/bad.csv\nls /results\n"
+        ),
         &[],
     );
     assert!(ok, "{out}");
     assert!(
-        out.contains("batch-1.zip") && out.contains("outbox") && out.contains("inbox"),
+        out.contains(&name) && out.contains("outbox") && out.contains("inbox"),
         "{out}"
     );
     // The download matches its published checksum.
-    let zip = std::fs::read(d.tmp.path().join("batch-1.zip")).unwrap();
-    let line = std::fs::read_to_string(d.tmp.path().join("batch-1.zip.sha256")).unwrap();
-    assert_eq!(
-        line,
-        format!("{}  batch-1.zip\n", hex::encode(Sha256::digest(&zip)))
-    );
+    let zip = std::fs::read(d.tmp.path().join(&name)).unwrap();
+    let line = std::fs::read_to_string(d.tmp.path().join(format!("{name}.sha256"))).unwrap();
+    assert_eq!(line, format!("{}  {name}\n", hex::encode(Sha256::digest(&zip))));
     let check = Command::new("sha256sum")
         .arg("-c")
-        .arg("batch-1.zip.sha256")
+        .arg(format!("{name}.sha256"))
         .current_dir(d.tmp.path())
         .output()
         .unwrap();
@@ -245,7 +245,7 @@ async fn a_factory_downloads_its_batch_and_acknowledges_by_sftp() {
     assert_eq!(statuses, ["accepted", "rejected", "pending"]);
     let (_, batch_page) = d.sup.get("/supplier/batches/1").await;
     assert!(
-        batch_page.contains("sftp:shirtco-erp via sftp · batch-1.zip · complete"),
+        batch_page.contains(&format!("sftp:shirtco-erp via sftp · {name} · complete")),
         "{batch_page}"
     );
     // Result files: one per processed upload, the refused one explains every bad line.
@@ -351,9 +351,18 @@ async fn paths_stay_inside_the_drop_and_suppliers_never_see_each_other() {
     let mug_user = supplier_user(&d.app, d.mugs, "mo@mugworks.example").await;
     let (mug_key, _) = login_for(&mug_user, "mugworks-erp", d.tmp.path()).await;
     let (ok, out) = sftp_key(&d, &mug_key, "mugworks-erp", "ls -l /outbox\n", &[]);
-    assert!(ok && !out.contains("batch-1.zip"), "{out}");
-    let (ok, _) = sftp_key(&d, &mug_key, "mugworks-erp", "get /outbox/batch-1.zip\n", &[]);
-    assert!(!ok);
+    assert!(ok && !out.contains("shirt-co"), "{out}");
+    let name = podgate_testkit::labels::zip_name(&d.app, 1).await;
+    for file in [name.as_str(), "batch-1.zip"] {
+        let (ok, _) = sftp_key(
+            &d,
+            &mug_key,
+            "mugworks-erp",
+            &format!("get /outbox/{file}\n"),
+            &[],
+        );
+        assert!(!ok, "Mug Works cannot fetch Shirt Co's {file}");
+    }
     // Another supplier's key does not open this login.
     let (ok, _) = sftp_key(&d, &mug_key, "shirtco-erp", "ls\n", &[]);
     assert!(!ok);

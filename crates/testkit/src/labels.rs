@@ -103,3 +103,11 @@ pub async fn publish(app: &TestApp, supplier: i64) -> String {
     assert!(to.starts_with("/batches/"), "{to}");
     to
 }
+
+/// A batch's zip name as podgate shows it to the supplier (portal, API, SFTP listing), e.g.
+/// `acme-prints-shirt-co-0001-2026-12-02.zip`: tests read it, so the naming lives in one place.
+pub async fn zip_name(app: &TestApp, batch_id: i64) -> String {
+    app.query(move |c| podgate::db::models::batch::find(c, batch_id))
+        .await
+        .zip_name()
+}

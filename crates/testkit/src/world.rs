@@ -69,6 +69,7 @@ pub async fn synthetic_batch(
                 None,
                 "bench",
                 &[],
+                &|seq| format!("bench-{seq}"),
             )?)
         })
         .await?;

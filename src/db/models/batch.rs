@@ -35,12 +35,30 @@ pub struct Batch {
     pub first_downloaded_at: Option<NaiveDateTime>,
     /// When the seller was told the acknowledgements are overdue (once).
     pub overdue_notified_at: Option<NaiveDateTime>,
+    /// The files' name without extension, e.g. `demo-prints-shirt-co-0001-2026-12-02`, fixed at
+    /// sealing (renaming a supplier later renames nothing); empty for batches made before.
+    pub file_stem: String,
 }
 
 impl Batch {
     /// The zip's file name, as the supplier sees it everywhere (portal, API, SFTP).
     pub fn zip_name(&self) -> String {
-        format!("batch-{}.zip", self.seq)
+        format!("{}.zip", self.stem())
+    }
+
+    /// The merged labels PDF's file name.
+    pub fn labels_pdf_name(&self) -> String {
+        format!("{}-labels.pdf", self.stem())
+    }
+
+    /// The name every file of the batch starts with (`batch-<n>` for batches sealed before
+    /// names carried the seller and the supplier).
+    fn stem(&self) -> String {
+        if self.file_stem.is_empty() {
+            format!("batch-{}", self.seq)
+        } else {
+            self.file_stem.clone()
+        }
     }
 }
 
@@ -148,16 +166,19 @@ pub fn create_sealing(
     cutoff_at: Option<NaiveDateTime>,
     created_by: &str,
     package_ids: &[i64],
+    file_stem: &dyn Fn(i64) -> String,
 ) -> QueryResult<Batch> {
     let seq: Option<i64> = batches::table
         .filter(batches::supplier_id.eq(supplier_id))
         .select(diesel::dsl::max(batches::seq))
         .first(conn)?;
+    let seq = seq.unwrap_or(0) + 1;
     let b: Batch = diesel::insert_into(batches::table)
         .values((
             batches::workspace_id.eq(workspace_id),
             batches::supplier_id.eq(supplier_id),
-            batches::seq.eq(seq.unwrap_or(0) + 1),
+            batches::seq.eq(seq),
+            batches::file_stem.eq(file_stem(seq)),
             batches::status.eq(BatchStatus::Sealing),
             batches::cutoff_at.eq(cutoff_at),
             batches::created_at.eq(super::now()),

@@ -12,6 +12,59 @@ use crate::domain::DomainError;
 
 use super::Batches;
 
+/// A batch's file name without extension: seller, supplier, number and the day it was sealed in
+/// the supplier's zone, e.g. `demo-prints-shirt-co-0001-2026-12-02`, so a factory serving
+/// several sellers never gets two `batch-1.zip`, and its folder sorts by seller and number.
+pub fn file_stem(seller: &str, supplier: &str, seq: i64, day: chrono::NaiveDate) -> String {
+    format!(
+        "{}-{}-{seq:04}-{day}",
+        slug(seller, "seller"),
+        slug(supplier, "supplier")
+    )
+}
+
+/// Lowercase ASCII letters and digits joined by single dashes (common accents folded, other
+/// letters dropped, at most 32 characters): safe in every file system, shell and SFTP client.
+fn slug(name: &str, fallback: &str) -> String {
+    let mut out = String::new();
+    for c in name.chars().flat_map(char::to_lowercase).map(fold_accent) {
+        if c.is_ascii_alphanumeric() {
+            out.push(c);
+        } else if !out.ends_with('-') && !out.is_empty() {
+            out.push('-');
+        }
+        if out.len() >= 32 {
+            break;
+        }
+    }
+    let out = out.trim_end_matches('-').to_string();
+    if out.is_empty() { fallback.to_string() } else { out }
+}
+
+/// é → e, ñ → n…: the Latin letters sellers' and factories' names use most.
+fn fold_accent(c: char) -> char {
+    match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' => 'a',
+        'ç' => 'c',
+        'è' | 'é' | 'ê' | 'ë' => 'e',
+        'ì' | 'í' | 'î' | 'ï' => 'i',
+        'ñ' => 'n',
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' => 'o',
+        'ù' | 'ú' | 'û' | 'ü' => 'u',
+        'ý' | 'ÿ' => 'y',
+        other => other,
+    }
+}
+
+/// Today's date in a time zone (UTC when the zone is unknown).
+pub fn local_date(zone: &str, now: chrono::NaiveDateTime) -> chrono::NaiveDate {
+    use chrono::TimeZone;
+    match zone.parse::<chrono_tz::Tz>() {
+        Ok(tz) => tz.from_utc_datetime(&now).date_naive(),
+        Err(_) => now.date(),
+    }
+}
+
 /// One file of a sealed batch.
 #[derive(Debug, Clone)]
 pub enum BatchFile {
@@ -28,7 +81,14 @@ impl BatchFile {
             Some(BatchFile::Zip)
         } else if name == format!("{zip}.sha256") {
             Some(BatchFile::ZipSha256)
-        } else if name == "labels.pdf" || name == format!("batch-{}-labels.pdf", b.seq) {
+        } else if name == b.labels_pdf_name() || name == "labels.pdf" {
+            Some(BatchFile::LabelsPdf)
+        } else if name == format!("batch-{}.zip", b.seq) {
+            // The name before names carried seller and supplier: scripts that fetch it work on.
+            Some(BatchFile::Zip)
+        } else if name == format!("batch-{}.zip.sha256", b.seq) {
+            Some(BatchFile::ZipSha256)
+        } else if name == format!("batch-{}-labels.pdf", b.seq) {
             Some(BatchFile::LabelsPdf)
         } else {
             None
@@ -40,7 +100,7 @@ impl BatchFile {
         match self {
             BatchFile::Zip => b.zip_name(),
             BatchFile::ZipSha256 => format!("{}.sha256", b.zip_name()),
-            BatchFile::LabelsPdf => format!("batch-{}-labels.pdf", b.seq),
+            BatchFile::LabelsPdf => b.labels_pdf_name(),
         }
     }
 
@@ -143,5 +203,24 @@ impl Batches {
                 })
             })
             .await
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn batch_file_names_carry_seller_supplier_number_and_day() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 12, 2).unwrap();
+        assert_eq!(
+            file_stem("Demo Prints", "Shirt Co", 1, day),
+            "demo-prints-shirt-co-0001-2026-12-02"
+        );
+        assert_eq!(
+            file_stem("Café Ünïcode!!", "  ", 12345, day),
+            "cafe-unicode-supplier-12345-2026-12-02"
+        );
+        assert_eq!(file_stem("../../etc", "a/b", 3, day), "etc-a-b-0003-2026-12-02");
     }
 }

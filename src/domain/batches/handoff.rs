@@ -24,10 +24,7 @@ pub fn hold_cancelled_order(conn: &mut AnyConnection, order_id: i64) -> Result<u
         };
         let o = order::find_in_workspace(conn, p.workspace_id, order_id)?.ok_or(DomainError::NotFound)?;
         let tt = p.tiktok_package_id.clone().unwrap_or_default();
-        let (subject, body) = crate::mail::texts::pull_request(&sup, &o.tiktok_order_id, &tt, b.seq);
-        for to in sup.contact_emails() {
-            mail::enqueue(conn, Some(p.workspace_id), "pull", &to, &subject, &body)?;
-        }
+        ask_to_pull(conn, &sup, &o.tiktok_order_id, &tt, &b)?;
         let (subject, body) = crate::mail::texts::pull_requested_seller(&sup, &o.tiktok_order_id, &tt);
         for to in crate::db::models::user::User::owner_emails(conn, p.workspace_id)? {
             mail::enqueue(conn, Some(p.workspace_id), "pull", &to, &subject, &body)?;
@@ -71,11 +68,24 @@ pub fn after_void(c: &mut AnyConnection, p: &package::Package) -> Result<(), Dom
         if let Some(sup) = Supplier::find_in_workspace(c, p.workspace_id, p.supplier_id)? {
             let o = order::find_in_workspace(c, p.workspace_id, p.order_id)?.ok_or(DomainError::NotFound)?;
             let tt = p.tiktok_package_id.clone().unwrap_or_default();
-            let (subject, body) = crate::mail::texts::pull_request(&sup, &o.tiktok_order_id, &tt, b.seq);
-            for to in sup.contact_emails() {
-                mail::enqueue(c, Some(p.workspace_id), "pull", &to, &subject, &body)?;
-            }
+            ask_to_pull(c, &sup, &o.tiktok_order_id, &tt, &b)?;
         }
+    }
+    Ok(())
+}
+
+/// Mails the supplier's contacts to pull a package, naming the seller it came from.
+fn ask_to_pull(
+    c: &mut AnyConnection,
+    sup: &Supplier,
+    order_id: &str,
+    package_id: &str,
+    b: &batch::Batch,
+) -> Result<(), DomainError> {
+    let seller = crate::db::models::workspace::Workspace::find(c, b.workspace_id)?.name;
+    let (subject, body) = crate::mail::texts::pull_request(sup, &seller, order_id, package_id, b.seq);
+    for to in sup.contact_emails() {
+        mail::enqueue(c, Some(b.workspace_id), "pull", &to, &subject, &body)?;
     }
     Ok(())
 }

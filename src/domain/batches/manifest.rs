@@ -46,13 +46,17 @@ pub struct PackageEntry {
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct Manifest {
     pub batch: i64,
+    /// The seller (workspace) the batch comes from: a factory serving several sellers merges
+    /// their manifests and must tell them apart.
+    #[serde(default)]
+    pub seller: String,
     pub supplier: String,
     pub created_at: String,
     pub packages: Vec<PackageEntry>,
 }
 
 /// The CSV header (artwork columns follow, two per placement).
-const CSV_COLUMNS: [&str; 15] = [
+const CSV_COLUMNS: [&str; 16] = [
     "batch",
     "position",
     "order_id",
@@ -68,6 +72,7 @@ const CSV_COLUMNS: [&str; 15] = [
     "quantity",
     "line_item_ids",
     "label_file",
+    "seller",
 ];
 
 /// A label's file name inside the zip: position, order and package, so it sorts in print order.
@@ -148,6 +153,7 @@ impl Manifest {
                     l.quantity.to_string(),
                     l.line_item_ids.join(" "),
                     format!("labels/{}", p.label_file),
+                    self.seller.clone(),
                 ];
                 for pl in &placements {
                     let a = l.artwork.iter().find(|a| &a.placement == pl);

@@ -175,6 +175,10 @@ pub fn start_sealing(
             return Ok(None);
         }
         let ids: Vec<i64> = open.iter().map(|p| p.id).collect();
+        let seller = crate::db::models::workspace::Workspace::find(c, ws)?.name;
+        let sup = Supplier::find_in_workspace(c, ws, supplier_id)?.ok_or(DomainError::NotFound)?;
+        let day = files::local_date(&sup.time_zone, crate::db::models::now());
+        let stem = |seq: i64| files::file_stem(&seller, &sup.name, seq, day);
         Ok(Some(batch::create_sealing(
             c,
             ws,
@@ -182,6 +186,7 @@ pub fn start_sealing(
             cutoff_at,
             by,
             &ids,
+            &stem,
         )?))
     })
 }
@@ -249,6 +254,7 @@ pub fn build_manifest(c: &mut AnyConnection, b: &Batch, sup: &Supplier) -> Resul
     }
     Ok(Manifest {
         batch: b.seq,
+        seller: crate::db::models::workspace::Workspace::find(c, b.workspace_id)?.name,
         supplier: sup.name.clone(),
         created_at: b.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         packages,
@@ -285,11 +291,11 @@ fn announce(
     let earliest = man
         .packages
         .iter()
-        .map(|p| p.ship_by.as_str())
-        .filter(|s| !s.is_empty())
-        .min()
-        .unwrap_or("");
-    let (subject, body) = crate::mail::texts::new_batch(sup, b, man.packages.len(), link, due, earliest);
+        .filter_map(|p| chrono::DateTime::parse_from_rfc3339(&p.ship_by).ok())
+        .map(|t| t.naive_utc())
+        .min();
+    let (subject, body) =
+        crate::mail::texts::new_batch(sup, &man.seller, b, man.packages.len(), link, due, earliest);
     for to in sup.contact_emails() {
         mail::enqueue(c, Some(b.workspace_id), "batch", &to, &subject, &body)?;
     }

@@ -32,7 +32,9 @@ async fn the_factory_api_lists_downloads_and_acknowledges_with_a_token() {
         .into_json()
         .await
         .unwrap();
-    assert_eq!(list["batches"][0]["zip"], "batch-1.zip");
+    let zip_file = podgate_testkit::labels::zip_name(&app, 1).await;
+    assert!(zip_file.starts_with("acme-prints-shirt-co-0001-"), "{zip_file}");
+    assert_eq!(list["batches"][0]["zip"], zip_file.as_str());
     let detail: serde_json::Value = api
         .client
         .get("/api/v1/batches/1")
@@ -46,7 +48,7 @@ async fn the_factory_api_lists_downloads_and_acknowledges_with_a_token() {
     assert_eq!(pkgs.len(), 2);
     let zip = api
         .client
-        .get("/api/v1/batches/1/batch-1.zip")
+        .get(format!("/api/v1/batches/1/{zip_file}"))
         .header(auth())
         .dispatch()
         .await;

@@ -26,11 +26,14 @@ async fn mail_goes_through_a_real_smtp_server_to_the_right_people() {
     assert!(
         to(
             "ops@shirtco.example",
-            "Subject: New batch 1 for Shirt Co: 2 label(s)"
+            "Subject: Acme Prints: new batch 1 for Shirt Co, 2 label(s)"
         ),
         "{mails:?}"
     );
-    assert!(to("ops@shirtco.example", "Subject: Pull package"));
+    assert!(
+        to("ops@shirtco.example", "Subject: Acme Prints: pull package"),
+        "{mails:?}"
+    );
     // (Long subjects are folded onto two header lines.)
     assert!(
         to(

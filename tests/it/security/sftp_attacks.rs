@@ -87,7 +87,7 @@ except Exception as e:
         .await;
     assert_eq!(r.status(), Status::SeeOther);
     let (_, out) = finish(child);
-    assert!(out.contains("listed") && out.contains("batch-1.zip"), "{out}");
+    assert!(out.contains("listed") && out.contains("-shirt-co-0001-"), "{out}");
     assert!(out.contains("refused:") && !out.contains("UPLOADED"), "{out}");
     assert!(
         ack_statuses(&d).await.iter().all(|s| s == "pending"),
@@ -168,7 +168,7 @@ async fn strangers_failing_from_many_addresses_cannot_lock_the_factory_out() {
     }
     // The factory itself, from its own address, still gets in (at most slowed).
     let (ok, out) = sftp_key(&d, &d.key, "shirtco-erp", "ls /outbox\n", &[]);
-    assert!(ok && out.contains("batch-1.zip"), "{out}");
+    assert!(ok && out.contains("-shirt-co-0001-"), "{out}");
     // One failure from an address is below the threshold: that address is not banned either.
     let (ok, _) = sftp_key(
         &d,

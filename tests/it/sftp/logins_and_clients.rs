@@ -7,7 +7,7 @@ use super::*;
 async fn passwords_work_and_repeated_failures_ban_the_address() {
     let d = drop_with_batch(4).await;
     let (ok, out) = sftp_password(&d, "shirtco-erp", &d.password, "ls /outbox\n");
-    assert!(ok && out.contains("batch-1.zip"), "{out}");
+    assert!(ok && out.contains("-shirt-co-0001-"), "{out}");
     // Four wrong passwords (one attempt per connection, as sshpass makes them).
     for _ in 0..4 {
         let (ok, _) = sftp_password(&d, "shirtco-erp", "wrong password", "ls\n");
@@ -64,11 +64,12 @@ async fn large_downloads_work_with_deep_pipelining_paramiko_and_lftp() {
             .await
             .unwrap();
     let want = big.zip_sha256.clone().unwrap();
+    let (first, second) = (podgate_testkit::labels::zip_name(&d.app, 1).await, big.zip_name());
     let (ok, out) = sftp_key(
         &d,
         &d.key,
         "shirtco-erp",
-        "get /outbox/batch-2.zip big.zip\n",
+        &format!("get /outbox/{second} big.zip\n"),
         &["-R", "256"],
     );
     assert!(ok, "{out}");
@@ -90,10 +91,10 @@ t = paramiko.Transport(("127.0.0.1", {port}))
 t.connect(username="shirtco-erp", pkey=paramiko.Ed25519Key.from_private_key_file("{key}"))
 s = paramiko.SFTPClient.from_transport(t)
 names = sorted(s.listdir("/outbox"))
-assert names == ["batch-1.zip", "batch-1.zip.sha256", "batch-2.zip", "batch-2.zip.sha256"], names
-st = s.stat("/outbox/batch-2.zip")
+assert names == sorted(["{first}", "{first}.sha256", "{second}", "{second}.sha256"]), names
+st = s.stat("/outbox/{second}")
 assert st.st_size == {size}, st.st_size
-s.get("/outbox/batch-2.zip", "{dir}/pm.zip")
+s.get("/outbox/{second}", "{dir}/pm.zip")
 h = hashlib.sha256(open("{dir}/pm.zip", "rb").read()).hexdigest()
 assert h == "{want}", h
 s.put("{dir}/p.json", "/inbox/p.json")
@@ -135,7 +136,7 @@ print("paramiko ok")
         String::from_utf8_lossy(&o.stdout),
         String::from_utf8_lossy(&o.stderr)
     );
-    let got = std::fs::read(mirror.join("batch-2.zip")).unwrap();
+    let got = std::fs::read(mirror.join(&second)).unwrap();
     assert_eq!(hex::encode(Sha256::digest(&got)), want, "lftp mirror");
-    assert!(mirror.join("batch-1.zip.sha256").exists());
+    assert!(mirror.join(format!("{first}.sha256")).exists());
 }
