@@ -254,3 +254,92 @@ pub async fn recent_failures(pool: &DbPool, supplier_id: i64) -> Result<Vec<Audi
     })
     .await
 }
+
+/// A processed upload as the supplier's SFTP page shows it: what happened and, when refused,
+/// why (each refused line with its number), without opening the result file.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct UploadOutcome {
+    #[serde(flatten)]
+    pub upload: sftp::SftpUpload,
+    /// Where the file went once processed.
+    pub archived_as: String,
+    /// Lines applied (for an applied file).
+    pub applied: usize,
+    /// "line 3: …" for every refused line, then how many good lines were not applied.
+    pub reasons: Vec<String>,
+}
+
+/// A supplier's latest processed uploads with their outcome and reasons, newest first.
+pub async fn recent_uploads(
+    pool: &DbPool,
+    supplier_id: i64,
+    limit: i64,
+) -> Result<Vec<UploadOutcome>, DomainError> {
+    let uploads = pool
+        .query(move |c| sftp::uploads_of(c, supplier_id, limit))
+        .await?;
+    Ok(uploads
+        .into_iter()
+        .map(|u| {
+            let (applied, reasons) = read_result(&u.result);
+            UploadOutcome {
+                archived_as: sftp::archived_name(u.id, &u.name),
+                applied,
+                reasons,
+                upload: u,
+            }
+        })
+        .collect())
+}
+
+/// Reads a result file back (written by `ackfile::result_csv`): lines applied, and the reasons.
+fn read_result(result: &str) -> (usize, Vec<String>) {
+    let mut r = csv::Reader::from_reader(result.as_bytes());
+    let (mut applied, mut reasons) = (0, Vec::new());
+    for row in r.records().flatten() {
+        let (line, what, message) = (
+            row.get(0).unwrap_or(""),
+            row.get(1).unwrap_or(""),
+            crate::domain::spreadsheet::uncell(row.get(5).unwrap_or("")),
+        );
+        match what {
+            "applied" => applied += 1,
+            "refused" if line.is_empty() || line == "0" => reasons.push(message.to_string()),
+            "refused" => reasons.push(format!("line {line}: {message}")),
+            "not_applied" => reasons.push(message.to_string()),
+            _ => {}
+        }
+    }
+    (applied, reasons)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::domain::batches::acks::LineError;
+
+    #[test]
+    fn a_refused_uploads_reasons_are_read_back_from_its_result_file() {
+        let refused = [
+            LineError {
+                line: 3,
+                message: "status \"backordered\" needs expected_date".into(),
+            },
+            LineError {
+                line: 5,
+                message: "=unknown package".into(),
+            },
+        ];
+        let csv = crate::domain::batches::ackfile::result_csv(&[], &refused, 2);
+        let (applied, reasons) = super::read_result(&csv);
+        assert_eq!(applied, 0);
+        assert_eq!(reasons[0], "line 3: status \"backordered\" needs expected_date");
+        assert_eq!(
+            reasons[1], "line 5: =unknown package",
+            "a formula-looking message reads back as written"
+        );
+        assert!(
+            reasons[2].starts_with("2 good line(s) not applied"),
+            "{reasons:?}"
+        );
+    }
+}

@@ -31,7 +31,7 @@ pub(super) fn path_err(e: PathError) -> StatusReply {
         ),
         PathError::BadName => err(
             StatusCode::PermissionDenied,
-            "file names may use letters, digits, '.', '_' and '-' (at most 128)",
+            "that is not a file name: use a name of at most 255 bytes, other than '.' or '..'",
         ),
         PathError::NoSuchPath => err(StatusCode::NoSuchFile, "no such file or folder"),
     }
@@ -85,6 +85,25 @@ pub(super) enum Entry {
     Batch(Batch, BatchFile),
     Result(sftp_db::SftpUpload),
     Inbox(PathBuf, std::fs::Metadata),
+    /// A processed upload, moved from the inbox (read-only).
+    Archived(PathBuf, std::fs::Metadata),
+}
+
+/// The files of a folder on disk stored under [`vfs::disk_name`]s, with their names as sent.
+fn stored_files(dir: &std::path::Path) -> Vec<(String, PathBuf, std::fs::Metadata)> {
+    let Ok(rd) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut out: Vec<_> = rd
+        .flatten()
+        .filter_map(|e| {
+            let name = vfs::from_disk(&e.file_name().to_string_lossy())?;
+            let m = e.metadata().ok().filter(|m| m.is_file())?;
+            Some((name, e.path(), m))
+        })
+        .collect();
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
 }
 
 /// The drop of one login: what its paths name.
@@ -123,6 +142,15 @@ impl DropView {
                         return Ok(Entry::Batch(b, f));
                     }
                 }
+                if area == Area::Archive {
+                    let p = self
+                        .gw
+                        .archive_dir(self.login.supplier_id)
+                        .join(vfs::disk_name(name));
+                    if let Ok(m) = std::fs::metadata(&p) {
+                        return Ok(Entry::Archived(p, m));
+                    }
+                }
                 Err(missing())
             }
             Area::Results => {
@@ -136,12 +164,36 @@ impl DropView {
                     .ok_or_else(missing)
             }
             Area::Inbox => {
-                let p = self.gw.inbox_dir(self.login.supplier_id).join(name);
-                std::fs::metadata(&p)
-                    .map(|m| Entry::Inbox(p, m))
-                    .map_err(|_| missing())
+                let p = self.gw.inbox_path(self.login.supplier_id, name);
+                if let Ok(m) = std::fs::metadata(&p) {
+                    return Ok(Entry::Inbox(p, m));
+                }
+                self.just_processed(name).await?.ok_or_else(missing)
             }
         }
+    }
+
+    /// A file uploaded under `name` moments ago and already moved to `/archive`: clients check
+    /// an upload by asking for its attributes right after it (paramiko's `put`, WinSCP), so for
+    /// a few minutes the inbox name still answers, read-only, with the archived file. The
+    /// inbox's listing does not show it.
+    async fn just_processed(&self, name: &str) -> Result<Option<Entry>, StatusReply> {
+        let (sid, n) = (self.login.supplier_id, name.to_string());
+        let since = crate::db::models::now() - chrono::Duration::minutes(5);
+        let Some(u) = self
+            .gw
+            .pool
+            .query(move |c| sftp_db::latest_named(c, sid, &n, since))
+            .await
+            .map_err(db_err)?
+        else {
+            return Ok(None);
+        };
+        let p = self
+            .gw
+            .archive_dir(sid)
+            .join(vfs::disk_name(&sftp_db::archived_name(u.id, name)));
+        Ok(std::fs::metadata(&p).ok().map(|m| Entry::Archived(p, m)))
     }
 
     /// Size, time and permissions of a drop file.
@@ -159,14 +211,14 @@ impl DropView {
                 file_attrs(size, unix(b.sealed_at), false)
             }
             Entry::Result(u) => file_attrs(u.result.len() as u64, unix(Some(u.created_at)), false),
-            Entry::Inbox(_, m) => {
+            Entry::Inbox(_, m) | Entry::Archived(_, m) => {
                 let mtime = m
                     .modified()
                     .ok()
                     .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
                     .map(|d| d.as_secs() as u32)
                     .unwrap_or(0);
-                file_attrs(m.len(), mtime, true)
+                file_attrs(m.len(), mtime, matches!(e, Entry::Inbox(..)))
             }
         }
     }
@@ -194,6 +246,11 @@ impl DropView {
                         out.push(File::new(f.name(&b), self.entry_attrs(&e)));
                     }
                 }
+                if *area == Area::Archive {
+                    for (name, p, m) in stored_files(&self.gw.archive_dir(self.login.supplier_id)) {
+                        out.push(File::new(name, self.entry_attrs(&Entry::Archived(p, m))));
+                    }
+                }
             }
             Node::Dir(Area::Results) => {
                 let sid = self.login.supplier_id;
@@ -209,16 +266,8 @@ impl DropView {
                 }
             }
             Node::Dir(Area::Inbox) => {
-                if let Ok(rd) = std::fs::read_dir(self.gw.inbox_dir(self.login.supplier_id)) {
-                    for e in rd.flatten() {
-                        let name = e.file_name().to_string_lossy().to_string();
-                        if let Ok(m) = e.metadata()
-                            && m.is_file()
-                            && vfs::valid_name(&name)
-                        {
-                            out.push(File::new(name, self.entry_attrs(&Entry::Inbox(e.path(), m))));
-                        }
-                    }
+                for (name, p, m) in stored_files(&self.gw.inbox_dir(self.login.supplier_id)) {
+                    out.push(File::new(name, self.entry_attrs(&Entry::Inbox(p, m))));
                 }
             }
             Node::File(..) => return Err(err(StatusCode::Failure, "not a folder")),
@@ -252,7 +301,7 @@ pub async fn checksum_command(
     let source = match view.entry(area, &name).await {
         Ok(Entry::Batch(b, f)) => gw.batches.source(&b, &f).await.ok().map(|(s, _)| s),
         Ok(Entry::Result(u)) => Some(Source::Bytes(u.result.into_bytes())),
-        Ok(Entry::Inbox(p, _)) => Some(Source::Path(p)),
+        Ok(Entry::Inbox(p, _) | Entry::Archived(p, _)) => Some(Source::Path(p)),
         Err(_) => None,
     };
     let Some(source) = source else {

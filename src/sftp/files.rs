@@ -250,7 +250,7 @@ impl russh_sftp::server::Handler for SftpFiles {
                 read: 0,
                 first: u64::MAX,
             },
-            Entry::Inbox(p, m) => Open::Read {
+            Entry::Inbox(p, m) | Entry::Archived(p, m) => Open::Read {
                 batch: None,
                 body: Body::File(FsFile::open(p).map_err(|_| err(StatusCode::NoSuchFile, "no such file"))?),
                 size: m.len(),
@@ -350,8 +350,8 @@ impl russh_sftp::server::Handler for SftpFiles {
                 "only files in /inbox can be renamed, within /inbox",
             ));
         };
-        let dir = self.view.gw.inbox_dir(self.view.login.supplier_id);
-        std::fs::rename(dir.join(&a), dir.join(&b))
+        let sid = self.view.login.supplier_id;
+        std::fs::rename(self.view.gw.inbox_path(sid, &a), self.view.gw.inbox_path(sid, &b))
             .map_err(|_| err(StatusCode::NoSuchFile, "no such file"))?;
         if vfs::is_temporary(&a) && !vfs::is_temporary(&b) {
             super::inbox::process(&self.view.gw, &self.view.login, &self.actor, &b).await;
@@ -363,7 +363,7 @@ impl russh_sftp::server::Handler for SftpFiles {
         self.live().await?;
         match vfs::resolve(&filename).map_err(path_err)? {
             Node::File(Area::Inbox, name) => {
-                std::fs::remove_file(self.view.gw.inbox_dir(self.view.login.supplier_id).join(name))
+                std::fs::remove_file(self.view.gw.inbox_path(self.view.login.supplier_id, &name))
                     .map_err(|_| err(StatusCode::NoSuchFile, "no such file"))?;
                 Ok(ok(id))
             }

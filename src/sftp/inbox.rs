@@ -1,6 +1,7 @@
 //! Processing an acknowledgement file that arrived in a supplier's inbox: parse it (CSV or
 //! JSON), apply every line through the same domain function as the web portal — or none when
-//! any line is bad — and write a result file listing each line as applied or refused.
+//! any line is bad — write a result file listing each line as applied or refused, and move the
+//! file from `/inbox` to `/archive` (so the inbox holds only what is still to come).
 
 use sha2::{Digest, Sha256};
 
@@ -10,11 +11,11 @@ use crate::domain::DomainError;
 use crate::domain::batches::ackfile::{self, Format};
 use crate::domain::batches::acks::{AckError, LineError};
 
-use super::Gateway;
+use super::{Gateway, vfs};
 
 /// Processes `/inbox/<name>` (already stored complete under its final name).
 pub async fn process(gw: &Gateway, login: &SftpLogin, actor: &Actor, name: &str) {
-    let path = gw.inbox_dir(login.supplier_id).join(name);
+    let path = gw.inbox_path(login.supplier_id, name);
     let bytes = match tokio::fs::read(&path).await {
         Ok(b) => b,
         Err(e) => {
@@ -82,14 +83,27 @@ pub async fn process(gw: &Gateway, login: &SftpLogin, actor: &Actor, name: &str)
                 "sftp.upload",
                 &format!("sftp_upload:{}", u.id),
                 &format!(
-                    "{file} ({len} bytes): {outcome}; result in /results/{}",
-                    u.result_name
+                    "{file} ({len} bytes): {outcome}; result in /results/{}; file in /archive/{}",
+                    u.result_name,
+                    sftp::archived_name(u.id, &file)
                 ),
             )?;
-            Ok::<_, DomainError>(())
+            Ok::<_, DomainError>(u.id)
         })
         .await;
-    if let Err(e) = r {
-        tracing::error!(error = %e, "could not record an SFTP upload");
+    match r {
+        Ok(id) => archive(gw, login.supplier_id, &path, &sftp::archived_name(id, name)),
+        Err(e) => tracing::error!(error = %e, "could not record an SFTP upload"),
+    }
+}
+
+/// Moves a processed upload into the supplier's archive. A failure leaves it in the inbox
+/// (processed, recorded, not processed again) and is logged.
+fn archive(gw: &Gateway, supplier_id: i64, from: &std::path::Path, archived: &str) {
+    let dir = gw.archive_dir(supplier_id);
+    let moved =
+        std::fs::create_dir_all(&dir).and_then(|_| std::fs::rename(from, dir.join(vfs::disk_name(archived))));
+    if let Err(e) = moved {
+        tracing::warn!(error = %e, file = archived, "a processed SFTP upload stayed in the inbox");
     }
 }

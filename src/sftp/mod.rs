@@ -45,7 +45,8 @@ pub struct SftpSettings {
     pub idle_timeout_secs: u64,
     /// Concurrent sessions per supplier. Default 8.
     pub max_sessions_per_supplier: usize,
-    /// Days a batch stays in `/outbox` before it shows in `/archive`. Default 30.
+    /// Days a batch stays in `/outbox` before it shows in `/archive`, and a processed upload
+    /// stays in `/archive` before it is removed. Default 30.
     pub retention_days: i64,
     /// Seconds a connection has to finish the SSH handshake and sign in. Default 20.
     pub handshake_timeout_secs: u64,
@@ -134,6 +135,16 @@ impl Gateway {
         self.dir.join(supplier_id.to_string()).join("inbox")
     }
 
+    /// Where an inbox file is stored on disk (under its [`vfs::disk_name`]).
+    pub fn inbox_path(&self, supplier_id: i64, name: &str) -> PathBuf {
+        self.inbox_dir(supplier_id).join(vfs::disk_name(name))
+    }
+
+    /// Where a supplier's processed uploads are kept (shown in `/archive`).
+    pub fn archive_dir(&self, supplier_id: i64) -> PathBuf {
+        self.dir.join(supplier_id.to_string()).join("archive")
+    }
+
     /// Where a supplier's uploads are written until complete.
     pub fn staging_dir(&self, supplier_id: i64) -> PathBuf {
         self.dir.join(supplier_id.to_string()).join("staging")
@@ -142,13 +153,24 @@ impl Gateway {
     /// Removes unfinished uploads older than the configured age (a client that vanished
     /// mid-upload, or a process that stopped); returns how many.
     pub fn sweep_staging(&self) -> usize {
-        let max_age = Duration::from_secs(self.settings.staging_max_age_secs);
+        self.sweep("staging", Duration::from_secs(self.settings.staging_max_age_secs))
+    }
+
+    /// Removes processed uploads kept in `/archive` longer than the retention setting (their
+    /// results stay in `/results`, their outcome on the web); returns how many.
+    pub fn sweep_archive(&self) -> usize {
+        let days = u64::try_from(self.settings.retention_days).unwrap_or(0);
+        self.sweep("archive", Duration::from_secs(days * 86_400))
+    }
+
+    /// Removes the files older than `max_age` from every supplier's `folder`.
+    fn sweep(&self, folder: &str, max_age: Duration) -> usize {
         let mut swept = 0;
         let Ok(suppliers) = std::fs::read_dir(&self.dir) else {
             return 0;
         };
         for s in suppliers.flatten() {
-            let Ok(files) = std::fs::read_dir(s.path().join("staging")) else {
+            let Ok(files) = std::fs::read_dir(s.path().join(folder)) else {
                 continue;
             };
             for f in files.flatten() {
@@ -309,12 +331,19 @@ fn serve_connection(
     });
 }
 
-/// Sweeps abandoned uploads at start and every ten minutes.
+/// Sweeps abandoned uploads and old archived ones at start and every ten minutes.
 async fn sweep_loop(gw: Arc<Gateway>, shutdown: CancellationToken) {
     loop {
         let n = gw.sweep_staging();
         if n > 0 {
             tracing::info!(files = n, "SFTP: abandoned uploads swept from staging");
+        }
+        let n = gw.sweep_archive();
+        if n > 0 {
+            tracing::info!(
+                files = n,
+                "SFTP: processed uploads past retention removed from the archive"
+            );
         }
         tokio::select! {
             _ = shutdown.cancelled() => return,

@@ -75,7 +75,7 @@ impl Upload {
         let staging = dir.join(format!(
             "{}.{}",
             hex::encode(crate::crypto::random_bytes::<8>()),
-            name
+            super::vfs::disk_name(&name)
         ));
         let file =
             FsFile::create(&staging).map_err(|_| err(StatusCode::Failure, "cannot store uploads now"))?;
@@ -125,7 +125,7 @@ impl Upload {
         let Some(staging) = &self.staging else {
             return Err(err(StatusCode::Failure, "the upload is closed"));
         };
-        std::fs::rename(staging, inbox.join(&self.name))
+        std::fs::rename(staging, inbox.join(super::vfs::disk_name(&self.name)))
             .map_err(|_| err(StatusCode::Failure, "cannot store the upload"))?;
         self.staging = None;
         Ok(())

@@ -1,7 +1,9 @@
 //! The virtual file system a supplier sees over SFTP: `/outbox`, `/inbox`, `/results`,
 //! `/archive`, and nothing else — no OS paths, no links. Every path a client sends is
 //! normalized here (`.`/`..` clamp at the root, repeated slashes collapse); NUL, control and
-//! direction-changing characters, backslashes and names outside a safe set are refused.
+//! direction-changing characters and backslashes are refused. Names are otherwise what the
+//! factory sends (spaces, accents, `;`…): on disk an inbox file is stored under an encoded
+//! name ([`disk_name`]), so no name reaches the file system as written.
 
 /// A top-level folder of the drop.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -12,7 +14,7 @@ pub enum Area {
     Inbox,
     /// One result file per processed upload, read-only.
     Results,
-    /// Batches older than the retention setting, read-only.
+    /// Batches older than the retention setting and processed uploads, read-only.
     Archive,
 }
 
@@ -59,14 +61,14 @@ impl Node {
 pub enum PathError {
     /// Characters that have no place in a file name (NUL, control, bidi, backslash).
     BadCharacters,
-    /// A name outside the safe set (letters, digits, `.`, `_`, `-`; at most 128).
+    /// Not a file name: empty, `.`/`..`, or longer than [`MAX_NAME`] bytes.
     BadName,
     /// Nothing there (deeper than one level, or an unknown top folder).
     NoSuchPath,
 }
 
-/// Longest accepted file name.
-pub const MAX_NAME: usize = 128;
+/// Longest accepted file name, in bytes (what Linux file systems allow).
+pub const MAX_NAME: usize = 255;
 
 fn odd_char(c: char) -> bool {
     c.is_control()
@@ -74,14 +76,44 @@ fn odd_char(c: char) -> bool {
         || matches!(c, '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
 }
 
-/// Whether a file name is in the safe set.
+/// Whether a file name can be one: not empty, not `.` or `..`, at most [`MAX_NAME`] bytes
+/// (the path check has already refused `/`, NUL, control and direction characters).
 pub fn valid_name(n: &str) -> bool {
-    !n.is_empty()
-        && n.len() <= MAX_NAME
-        && n != "."
-        && n != ".."
-        && n.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'))
+    !n.is_empty() && n.len() <= MAX_NAME && n != "." && n != ".." && !n.chars().any(odd_char)
+}
+
+/// The name an inbox file has on disk: letters, digits, `.`, `_` and `-` as sent, every other
+/// byte as `%XX` (and `%` itself), so spaces, accents and shell characters never reach the file
+/// system or a script that lists the folder; a leading `.` too, so nothing is hidden.
+pub fn disk_name(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for (i, b) in name.bytes().enumerate() {
+        let keep = b.is_ascii_alphanumeric() || matches!(b, b'_' | b'-') || (b == b'.' && i > 0);
+        if keep {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The name as sent, from its [`disk_name`]; None for a file that is not one of ours.
+pub fn from_disk(disk: &str) -> Option<String> {
+    let bytes = disk.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = disk.get(i + 1..i + 3)?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok().filter(|n| valid_name(n))
 }
 
 /// Normalizes a client path (relative paths are taken from the root) and says what it names.
@@ -167,14 +199,38 @@ mod tests {
         ] {
             assert_eq!(resolve(bad), Err(PathError::BadCharacters), "{bad:?}");
         }
-        for bad in [
-            "/inbox/a b.csv",
-            "/inbox/ümlaut.csv",
-            "/inbox/a;rm.csv",
-            &format!("/inbox/{}", "a".repeat(129)),
+        assert_eq!(
+            resolve(&format!("/inbox/{}", "a".repeat(256))),
+            Err(PathError::BadName)
+        );
+        assert_eq!(resolve("/inbox/.."), Ok(Node::Root), "a folder, not a file name");
+        // What factories send is a name: spaces, accents, shell characters.
+        for name in [
+            "a b.csv",
+            "ümlaut ✓.csv",
+            "a;rm -rf $(x).csv",
+            "%41.csv",
+            ".hidden.csv",
+            "-x.csv",
         ] {
-            assert_eq!(resolve(bad), Err(PathError::BadName), "{bad:?}");
+            assert_eq!(
+                resolve(&format!("/inbox/{name}")),
+                Ok(Node::File(Area::Inbox, name.into()))
+            );
+            let disk = disk_name(name);
+            assert!(
+                disk.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-%".contains(&b))
+                    && !disk.starts_with('.'),
+                "{disk}"
+            );
+            assert_eq!(from_disk(&disk).as_deref(), Some(name), "{disk}");
         }
+        assert_eq!(from_disk("a%zz.csv"), None);
+        use crate::db::models::sftp::archived_name;
+        assert_eq!(archived_name(42, "acks.csv"), "000042-acks.csv");
+        let long = archived_name(1, &"é".repeat(200));
+        assert!(long.len() <= MAX_NAME && valid_name(&long), "{long}");
         assert!(is_temporary("acks.csv.filepart") && is_temporary(".acks.csv") && is_temporary("a.tmp"));
         assert!(!is_temporary("acks.csv"));
     }

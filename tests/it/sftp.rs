@@ -291,6 +291,29 @@ async fn a_factory_downloads_its_batch_and_acknowledges_by_sftp() {
         report.contains("4,refused") && report.contains("expected_date"),
         "{report}"
     );
+    // Processed files left the inbox for the archive, numbered; the inbox holds what is to come.
+    let (ok, out) = sftp_key(&d, &d.key, "shirtco-erp", "ls -1 /inbox\nls -1 /archive\n", &[]);
+    assert!(ok, "{out}");
+    let after = |cmd: &str| {
+        out.split(cmd)
+            .nth(1)
+            .map(|s| s.split("sftp>").next().unwrap_or("").to_string())
+            .unwrap_or_default()
+    };
+    let (inbox, archive) = (after("ls -1 /inbox"), after("ls -1 /archive"));
+    assert!(!inbox.contains("acks.csv") && !inbox.contains("bad.csv"), "{out}");
+    assert!(
+        archive.contains("000001-acks.csv") && archive.contains("000002-bad.csv"),
+        "{out}"
+    );
+    // The SFTP page says what each upload did and why the refused one was refused.
+    let (_, page) = d.sup.get("/supplier/sftp").await;
+    assert!(page.contains("acks.csv") && page.contains("2 line(s)"), "{page}");
+    assert!(
+        page.contains("line 3: package 999 is in none of your published batches"),
+        "{page}"
+    );
+    assert!(page.contains("good line(s) not applied"), "{page}");
     // The checksum tool over exec agrees; a shell is refused.
     let ssh = |cmd: &str| {
         Command::new("ssh")
@@ -328,7 +351,6 @@ async fn paths_stay_inside_the_drop_and_suppliers_never_see_each_other() {
         "cd /tmp",
         "get ../../etc/hostname",
         "put batch.txt /outbox/mine.zip",
-        "put batch.txt /inbox/..%2f..%2fevil.csv",
         "mkdir /inbox/sub",
         "rm /outbox/batch-1.zip",
         "symlink /outbox/batch-1.zip /inbox/link.zip",

@@ -1,7 +1,9 @@
 //! The SFTP odd-name corpus: a real client (paramiko) uploads an acknowledgement file under
-//! names a factory system or an attacker might send. Each is refused with a reason (names are
-//! letters, digits, '.', '_' and '-', at most 128), or stored under exactly that name inside the
-//! inbox and processed (a temporary name waits for its rename); none escapes the drop.
+//! names a factory system or an attacker might send. Names a factory uses (spaces, accents,
+//! shell characters) are accepted, processed, shown as sent and moved to `/archive`; a
+//! temporary name waits in the inbox for its rename; what is not a name (control characters,
+//! backslashes, `..`, paths, over 255 bytes) is refused with a reason. On disk every name is
+//! encoded: none reaches the file system as sent, and none escapes the drop.
 
 use std::process::Command;
 
@@ -50,7 +52,7 @@ for name in [{names}]:
         out.append([name, "ok"])
     except Exception as e:
         out.append([name, "refused: " + str(e)])
-print(json.dumps({{"results": out, "root": sorted(s.listdir("/")), "inbox": s.listdir("/inbox")}}))
+print(json.dumps({{"results": out, "root": sorted(s.listdir("/")), "inbox": s.listdir("/inbox"), "archive": s.listdir("/archive")}}))
 "#,
         port = d.port,
         key = d.key.display(),
@@ -103,6 +105,30 @@ print(json.dumps({{"results": out, "root": sorted(s.listdir("/")), "inbox": s.li
         }
         tokio::time::sleep(std::time::Duration::from_millis(50)).await;
     }
+    // What factories' systems send as a name is accepted as it is.
+    for name in [
+        "ack with spaces.csv",
+        "ünïcødé-✓.csv",
+        "-leading-dash.csv",
+        "semi;colon&amp.csv",
+        "$(touch pwned).csv",
+        "quote\"d.csv",
+        "%2e%2e%2fescape.csv",
+    ] {
+        let r = v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r[0] == name)
+            .unwrap();
+        assert_eq!(r[1], "ok", "{name:?} accepted");
+    }
+    let archive: Vec<&str> = v["archive"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n.as_str().unwrap())
+        .collect();
     let mut accepted = 0;
     for r in v["results"].as_array().unwrap() {
         let (name, outcome) = (r[0].as_str().unwrap(), r[1].as_str().unwrap());
@@ -110,12 +136,11 @@ print(json.dumps({{"results": out, "root": sorted(s.listdir("/")), "inbox": s.li
             || name == "."
             || name == ".."
             || name.contains('/')
-            || name.contains('\0')
+            || name.contains('\\')
+            || name.chars().any(char::is_control)
             || name.len() > 255;
-        if must_refuse {
-            assert!(outcome.starts_with("refused"), "{name:?} was accepted");
-        }
-        // A refusal says why (the allowed characters, "that is a folder"…).
+        assert_eq!(outcome.starts_with("refused"), must_refuse, "{name:?}: {outcome}");
+        // A refusal says why (the characters, "that is a folder"…).
         assert!(
             outcome == "ok" || outcome.len() > "refused: [Errno 13] ".len(),
             "{name:?}: {outcome}"
@@ -127,14 +152,44 @@ print(json.dumps({{"results": out, "root": sorted(s.listdir("/")), "inbox": s.li
                 assert!(inbox.contains(&name), "{name:?} kept in the inbox: {v}");
                 continue;
             }
-            // Others are processed on arrival and recorded under exactly the name sent.
+            // Others are processed on arrival, recorded under exactly the name sent, and
+            // moved from the inbox to the archive under their upload number.
             assert!(
                 uploads.iter().any(|u| u == name),
                 "{name:?} not recorded: {uploads:?} {v}"
             );
+            assert!(!inbox.contains(&name), "{name:?} left the inbox: {v}");
+            assert!(
+                archive.iter().any(|a| a.len() > 7 && &a[7..] == name),
+                "{name:?} in the archive: {archive:?}"
+            );
         }
     }
-    assert!(accepted >= 3, "plain odd names are accepted: {v}");
+    assert!(accepted >= 8, "odd names are accepted: {v}");
+    // On disk, every stored name is encoded: letters, digits, '.', '_', '-' and %XX only.
+    let mut stack = vec![d.app.config.data_dir().join("sftp")];
+    while let Some(dir) = stack.pop() {
+        for e in std::fs::read_dir(&dir).unwrap().flatten() {
+            let n = e.file_name().to_string_lossy().into_owned();
+            assert!(
+                n.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b"._-%".contains(&b)),
+                "{n:?} stored as sent in {}",
+                dir.display()
+            );
+            if e.file_type().unwrap().is_dir() {
+                stack.push(e.path());
+            }
+        }
+    }
+    // The supplier's SFTP page shows each upload under its name, with what it did and why.
+    let (_, page) = d.sup.get("/supplier/sftp").await;
+    assert!(page.contains("ack with spaces.csv"), "{page}");
+    assert!(page.contains("ünïcødé-✓.csv"), "{page}");
+    assert!(
+        page.contains("only .csv and .json acknowledgement files are read"),
+        "the refused CON upload says why: {page}"
+    );
     // Nothing was written outside the data folder's drops: the client's folder holds only its own.
     let stray: Vec<_> = std::fs::read_dir(d.tmp.path())
         .unwrap()

@@ -120,6 +120,16 @@ pub fn result_name(id: i64, name: &str) -> String {
     format!("{prefix}{stem}{SUFFIX}")
 }
 
+/// A processed upload's name in `/archive`: its upload number first, so a file sent every day
+/// as `acks.csv` is kept once per day; shortened to 255 bytes (a file name's limit).
+pub fn archived_name(upload_id: i64, name: &str) -> String {
+    let mut n = format!("{upload_id:06}-{name}");
+    while n.len() > 255 {
+        n.pop();
+    }
+    n
+}
+
 /// A supplier's logins.
 pub fn logins_of(conn: &mut AnyConnection, supplier_id: i64) -> QueryResult<Vec<SftpLogin>> {
     sftp_logins::table
@@ -254,6 +264,23 @@ pub fn result_by_name(
     sftp_uploads::table
         .filter(sftp_uploads::supplier_id.eq(supplier_id))
         .filter(sftp_uploads::result_name.eq(name))
+        .select(SftpUpload::as_select())
+        .first(conn)
+        .optional()
+}
+
+/// The latest upload of a supplier under a name, processed since `since`.
+pub fn latest_named(
+    conn: &mut AnyConnection,
+    supplier_id: i64,
+    name: &str,
+    since: NaiveDateTime,
+) -> QueryResult<Option<SftpUpload>> {
+    sftp_uploads::table
+        .filter(sftp_uploads::supplier_id.eq(supplier_id))
+        .filter(sftp_uploads::name.eq(name))
+        .filter(sftp_uploads::created_at.ge(since))
+        .order(sftp_uploads::id.desc())
         .select(SftpUpload::as_select())
         .first(conn)
         .optional()

@@ -8,7 +8,6 @@ use rocket::{FromForm, Route, State, get, post, routes};
 use crate::config::AppConfig;
 use crate::db::DbPool;
 use crate::db::models::audit::{Actor, Channel};
-use crate::db::models::sftp as sftp_db;
 use crate::domain::sftp_logins;
 use crate::web::csrf::{CsrfForm, EmptyForm};
 use crate::web::errors::{WebError, flash_refusal};
@@ -27,7 +26,7 @@ async fn page(
 ) -> Result<Page, WebError> {
     let logins = sftp_logins::list(pool, user.supplier_id).await?;
     let sid = user.supplier_id;
-    let uploads = pool.query(move |c| sftp_db::uploads_of(c, sid, 20)).await?;
+    let uploads = sftp_logins::recent_uploads(pool, sid, 20).await?;
     let host = url::Url::parse(&cfg.public_url())
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
