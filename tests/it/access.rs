@@ -82,6 +82,16 @@ const MATRIX: &[(&str, &str, &str)] = &[
         "OT",
     ),
     ("POST /labels/buy", "/labels/buy", "OTX"),
+    (
+        "GET /labels/buy-matching",
+        "/labels/buy-matching?status=AWAITING_SHIPMENT",
+        "OTX",
+    ),
+    (
+        "POST /labels/buy-matching",
+        "/labels/buy-matching?status=AWAITING_SHIPMENT",
+        "OTX",
+    ),
     ("GET /labels/jobs/<id>", "/labels/jobs/{job}", "OT"),
     ("GET /labels/jobs/<id>/events", "/labels/jobs/{job}/events", "OT"),
     (

@@ -133,3 +133,85 @@ async fn the_list_counts_sorts_by_urgency_and_exports_every_matching_order() {
             .all(|r| matches!(r.get(2), Some("AWAITING_SHIPMENT" | "PARTIALLY_SHIPPING")))
     );
 }
+
+/// The labels' packages of a job, by order.
+async fn job_orders(app: &TestApp) -> Vec<(Option<i64>, i64)> {
+    app.query(|c| {
+        use diesel::prelude::*;
+        use podgate::db::schema::packages::dsl::*;
+        packages.select((job_id, order_id)).load(c)
+    })
+    .await
+}
+
+#[rocket::async_test]
+async fn all_orders_matching_a_filter_are_bought_as_one_job_once_confirmed_and_never_twice() {
+    let (app, _sb, _, _) = podgate_testkit::suppliers::routed_app().await;
+    let filter = "routing=routed&status=AWAITING_SHIPMENT&label=none";
+    let (_, page) = app.get(&format!("/orders?{filter}")).await;
+    let n = matching(&page);
+    assert!(n > 50, "more orders match than one page shows: {n}");
+    assert!(
+        page.contains(&format!("Buy labels for all {n} matching")),
+        "{page}"
+    );
+    // The confirmation says how many and what filter.
+    let confirm = format!("/labels/buy-matching?{filter}");
+    let (s, body) = app.get(&confirm).await;
+    assert_eq!(s, Status::Ok);
+    assert!(
+        body.contains(&format!("Buy labels for all {n} matching orders?"))
+            && body.contains("status AWAITING_SHIPMENT")
+            && body.contains(&format!("name=\"confirmed\" value=\"{n}\"")),
+        "{body}"
+    );
+    // A count that is not today's buys nothing.
+    let post = |confirmed: i64| {
+        let app = &app;
+        let confirm = confirm.clone();
+        async move {
+            let csrf = app.csrf(&confirm).await;
+            let r = app
+                .client
+                .post(confirm.clone())
+                .header(rocket::http::ContentType::Form)
+                .body(podgate_testkit::form_body(&[
+                    ("csrf_token", csrf.as_str()),
+                    ("confirmed", &confirmed.to_string()),
+                ]))
+                .dispatch()
+                .await;
+            assert_eq!(r.status(), Status::SeeOther);
+            r.headers().get_one("Location").unwrap().to_string()
+        }
+    };
+    let to = post(n - 1).await;
+    assert_eq!(to, confirm);
+    let (_, again) = app.get(&to).await;
+    assert!(
+        again.contains(&format!(
+            "{n} orders match this filter now, not the {} you confirmed: nothing was bought",
+            n - 1
+        )),
+        "{again}"
+    );
+    assert!(job_orders(&app).await.is_empty(), "nothing planned");
+
+    // Confirmed: one job holds every matching order.
+    let job = post(n).await;
+    assert!(job.starts_with("/labels/jobs/"), "{job}");
+    let planned = job_orders(&app).await;
+    let jobs: std::collections::BTreeSet<Option<i64>> = planned.iter().map(|p| p.0).collect();
+    let orders: std::collections::BTreeSet<i64> = planned.iter().map(|p| p.1).collect();
+    assert_eq!(jobs.len(), 1, "one job");
+    assert_eq!(orders.len() as i64, n, "every matching order is in it");
+    // Pressed again (a double click, a second tab): no label is planned twice.
+    let second = post(n).await;
+    assert_eq!(second, job, "sent to the job already buying them");
+    assert_eq!(job_orders(&app).await.len(), planned.len());
+    podgate_testkit::shops::page_eventually(&app, &job, " 0 remaining").await;
+    // The orders' label state is TikTok's, as of the next sync.
+    podgate_testkit::shops::sync_shop_now(&app).await;
+    let (_, after) = app.get(&format!("/orders?{filter}")).await;
+    assert_eq!(matching(&after), 0, "every one of them has its label now");
+}

@@ -8,6 +8,7 @@ mod load;
 mod orders;
 mod routing;
 mod seal;
+mod select_all;
 mod sftp;
 
 use clap::{Parser, Subcommand};
@@ -28,6 +29,9 @@ enum Bench {
     Routing(routing::RoutingBench),
     /// Buy labels from an in-process sandbox with latency and a rate limit.
     Labels(labels::LabelsBench),
+    /// "Buy labels for all N matching": plan one job for every matching order (at most
+    /// 20,000) on a big workspace: time and peak memory.
+    SelectAll(select_all::SelectAllBench),
     /// Seal one batch of N sandbox labels: time, zip size, peak memory.
     Seal(seal::SealBench),
     /// Download throughput of the SFTP drop against OpenSSH's sftp-server.
@@ -51,6 +55,7 @@ fn main() -> std::process::ExitCode {
             Bench::Routing(o) => rocket::execute(routing::run(o))?,
             Bench::Labels(o) => rocket::execute(labels::run(o))?,
             Bench::Seal(o) => rocket::execute(seal::run(o))?,
+            Bench::SelectAll(o) => rocket::execute(select_all::run(o))?,
             Bench::Sftp(o) => rocket::execute(sftp::run(o))?,
             Bench::Load(o) => rocket::execute(load::run(o))?,
             Bench::All => rocket::execute(all())?,
@@ -94,6 +99,12 @@ async fn all() -> anyhow::Result<serde_json::Value> {
     .await?;
     eprintln!("== bench seal");
     let seal = seal::run(seal::SealBench { labels: 1000 }).await?;
+    eprintln!("== bench select-all");
+    let select_all = select_all::run(select_all::SelectAllBench {
+        orders: 45_000,
+        database_url: None,
+    })
+    .await?;
     let mut sftp_runs = Vec::new();
     for streams in [1, 16] {
         eprintln!("== bench sftp --streams {streams}");
@@ -118,6 +129,6 @@ async fn all() -> anyhow::Result<serde_json::Value> {
     })
     .await?;
     Ok(serde_json::json!({
-        "orders": orders, "routing": routing, "labels": labels, "seal": seal, "sftp": sftp_runs, "load": load,
+        "orders": orders, "routing": routing, "labels": labels, "seal": seal, "select_all": select_all, "sftp": sftp_runs, "load": load,
     }))
 }

@@ -351,6 +351,21 @@ pub fn count_matching(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilte
     matching(workspace_id, f).count().get_result(conn)
 }
 
+/// The ids of every order the filter matches (at most `cap`), oldest first: "all N matching"
+/// as one purchase, in the order the seller would have bought them page by page.
+pub fn matching_ids(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    f: &ListFilter,
+    cap: i64,
+) -> QueryResult<Vec<i64>> {
+    matching(workspace_id, f)
+        .order((orders::create_time.asc(), orders::id.asc()))
+        .limit(cap)
+        .select(orders::id)
+        .load(conn)
+}
+
 /// Whether the list runs along ship-by (a deadline filter or "most urgent first").
 fn by_ship_by(f: &ListFilter) -> bool {
     f.ship_by_before.is_some() || f.urgent_first

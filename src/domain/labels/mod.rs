@@ -128,6 +128,10 @@ impl JobProgress {
     }
 }
 
+/// The most orders one "buy labels for all matching" takes (a job TikTok's rate limit buys in
+/// well under an hour).
+pub const MAX_MATCHING: usize = 20_000;
+
 impl Labels {
     /// The label service over this database, gateway and store.
     pub fn new(pool: DbPool, tiktok: TikTokGateway, store: LabelStore) -> Labels {
@@ -147,6 +151,34 @@ impl Labels {
             self.spawn(job_id);
         }
         Ok(started)
+    }
+
+    /// Buys labels for every order the orders list's filter matches, as one job, once the
+    /// seller confirmed how many (`expected`): if the list changed meanwhile (orders arrived,
+    /// shipped or were cancelled), nothing is bought and the seller is asked to look again.
+    pub async fn start_matching(
+        &self,
+        actor: &Actor,
+        filter: order::ListFilter,
+        expected: usize,
+    ) -> Result<Started, DomainError> {
+        let ws = super::seller_workspace(actor)?;
+        let ids = self
+            .pool
+            .query(move |c| order::matching_ids(c, ws, &filter, MAX_MATCHING as i64 + 1))
+            .await?;
+        if ids.len() > MAX_MATCHING {
+            return Err(DomainError::Conflict(format!(
+                "More than {MAX_MATCHING} orders match: narrow the filter (a shop, a supplier, a ship-by window) and buy in parts."
+            )));
+        }
+        if ids.len() != expected {
+            return Err(DomainError::Conflict(format!(
+                "{} orders match this filter now, not the {expected} you confirmed: nothing was bought. Look at the count again and confirm.",
+                ids.len()
+            )));
+        }
+        self.start(actor, ids).await
     }
 
     /// Records a label job for orders: one intent per planned package, nothing bought yet.

@@ -39,8 +39,13 @@ async fn buy(
         ));
     }
     let started = labels.start(&user.actor(&ip), orders).await?;
+    Ok(started_flash(started))
+}
+
+/// Where a purchase leads, and what it says: the job's page, with the orders left out named.
+fn started_flash(started: crate::domain::labels::Started) -> Flashed {
     let left_out = left_out(&started.skipped);
-    Ok(match (started.job_id, started.already_in) {
+    match (started.job_id, started.already_in) {
         (Some(job), _) if left_out.is_empty() => Flashed::success(
             format!("/labels/jobs/{job}"),
             format!("Buying {} label(s).", started.planned),
@@ -54,7 +59,7 @@ async fn buy(
             format!("Nothing new to buy: these labels are already bought or being bought, here. {left_out}"),
         ),
         (None, None) => Flashed::warning("/orders", format!("No label bought. {left_out}")),
-    })
+    }
 }
 
 /// "Skipped 2 order(s): 5781…: the order is CANCELLED…; …", naming orders by TikTok's id.
@@ -80,6 +85,58 @@ fn left_out(skipped: &[crate::domain::labels::Skipped]) -> String {
         n => format!("; and {n} more"),
     };
     format!("Skipped {} order(s): {}{more}.", skipped.len(), named.join("; "))
+}
+
+/// "Buy labels for all N matching": the confirmation page (how many orders, which filter).
+#[get("/labels/buy-matching?<query..>")]
+async fn confirm_matching(
+    pool: &State<crate::db::DbPool>,
+    user: CurrentUser,
+    query: super::orders::ListQuery,
+) -> Result<Page, WebError> {
+    let ws = user.user.workspace_id;
+    let filter = query.filter(chrono::Utc::now().timestamp(), 0);
+    let count = pool
+        .query(move |c| crate::db::models::order::count_matching(c, ws, &filter))
+        .await?;
+    let base = query.base_query();
+    Ok(Page::new(
+        "seller/buy_matching.html",
+        context! {
+            count, base, too_many => count as usize > crate::domain::labels::MAX_MATCHING,
+            max => crate::domain::labels::MAX_MATCHING, filters => query.described(),
+        },
+    ))
+}
+
+#[derive(FromForm)]
+struct ConfirmedForm {
+    csrf_token: String,
+    /// The count the seller saw and confirmed.
+    confirmed: usize,
+}
+crate::csrf_form!(ConfirmedForm);
+
+/// Buys labels for every order the filter matches, as one job (if the count is still the one
+/// confirmed).
+#[post("/labels/buy-matching?<query..>", data = "<form>")]
+async fn buy_matching(
+    labels: &State<Labels>,
+    user: CurrentUser,
+    ip: ClientIp,
+    query: super::orders::ListQuery,
+    form: CsrfForm<ConfirmedForm>,
+) -> Result<Flashed, WebError> {
+    let filter = query.filter(chrono::Utc::now().timestamp(), 0);
+    let back = format!("/labels/buy-matching?{}", query.base_query());
+    match labels
+        .start_matching(&user.actor(&ip), filter, form.0.confirmed)
+        .await
+    {
+        Ok(started) => Ok(started_flash(started)),
+        Err(DomainError::Conflict(m)) => Ok(Flashed::error(back, m)),
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[get("/labels/jobs/<id>?<page>")]
@@ -154,5 +211,5 @@ async fn reprint(
 
 /// Routes of this page group.
 pub fn routes() -> Vec<Route> {
-    routes![buy, job, events, label, reprint]
+    routes![buy, confirm_matching, buy_matching, job, events, label, reprint]
 }

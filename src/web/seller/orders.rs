@@ -71,6 +71,30 @@ impl ListQuery {
         }
     }
 
+    /// The filter in words, one entry per field set ("status AWAITING_SHIPMENT", "search
+    /// TEE-"), for a confirmation that says what it applies to.
+    pub(super) fn described(&self) -> Vec<String> {
+        url::form_urlencoded::parse(self.base_query().as_bytes())
+            .filter(|(k, _)| k != "sort")
+            .map(|(k, v)| {
+                let what = match k.as_ref() {
+                    "q" => "search",
+                    "ship_by" => "ship by",
+                    "exceptions" => return "exceptions only".to_string(),
+                    "pulls" => return "open pull requests".to_string(),
+                    "shop" => "shop #",
+                    "supplier" => "supplier #",
+                    other => other,
+                };
+                if what.ends_with('#') {
+                    format!("{what}{v}")
+                } else {
+                    format!("{what} {v}")
+                }
+            })
+            .collect()
+    }
+
     /// The query string without the cursor, for "next page" and filter links.
     pub(super) fn base_query(&self) -> String {
         let mut s = url::form_urlencoded::Serializer::new(String::new());
@@ -172,7 +196,7 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
         format!("/orders.csv?{base}")
     };
     let ctx = context! {
-        orders, next_url, matching, export_url, shops => shops.iter().map(|s| context!{ id => s.id, name => s.name }).collect::<Vec<_>>(),
+        orders, next_url, matching, export_url, base_query => base, shops => shops.iter().map(|s| context!{ id => s.id, name => s.name }).collect::<Vec<_>>(),
         suppliers => sups.iter().map(|s| context!{ id => s.id, name => s.name }).collect::<Vec<_>>(),
         f => context! {
             supplier => query.supplier, routing => nonempty(&query.routing),
