@@ -287,27 +287,67 @@ fn dims(r: &SkuRule) -> Option<(f64, f64, f64)> {
     Some((p(&r.length_in)?, p(&r.width_in)?, p(&r.height_in)?))
 }
 
-/// Plans an order: one package per supplier, with weight and dimensions from the rules or the
-/// supplier's packaging defaults (units stacked: largest footprint, heights added).
-pub fn plan(conn: &mut AnyConnection, workspace_id: i64, order_id: i64) -> QueryResult<Plan> {
-    let items: Vec<(i64, String, Option<i64>, Option<i64>)> = order_items::table
-        .filter(order_items::order_id.eq(order_id))
+/// What planning packages needs of a workspace, read once for many orders: its rules and its
+/// suppliers.
+pub struct Catalog {
+    rules: HashMap<i64, SkuRule>,
+    suppliers: HashMap<i64, Supplier>,
+}
+
+impl Catalog {
+    /// The workspace's rules and suppliers.
+    pub fn load(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<Catalog> {
+        Ok(Catalog {
+            rules: SkuRule::list(conn, workspace_id)?
+                .into_iter()
+                .map(|r| (r.id, r))
+                .collect(),
+            suppliers: Supplier::list(conn, workspace_id)?
+                .into_iter()
+                .map(|s| (s.id, s))
+                .collect(),
+        })
+    }
+}
+
+/// A unit as planning reads it: id, seller SKU, supplier and the rule that routed it.
+pub type PlanItem = (i64, String, Option<i64>, Option<i64>);
+
+/// The units of many orders, by order, in one read.
+pub fn plan_items(conn: &mut AnyConnection, order_ids: &[i64]) -> QueryResult<HashMap<i64, Vec<PlanItem>>> {
+    let rows: Vec<(i64, PlanItem)> = order_items::table
+        .filter(order_items::order_id.eq_any(order_ids))
         .order(order_items::id)
         .select((
-            order_items::id,
-            order_items::seller_sku,
-            order_items::supplier_id,
-            order_items::rule_id,
+            order_items::order_id,
+            (
+                order_items::id,
+                order_items::seller_sku,
+                order_items::supplier_id,
+                order_items::rule_id,
+            ),
         ))
         .load(conn)?;
-    let rules: HashMap<i64, SkuRule> = SkuRule::list(conn, workspace_id)?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
-    let suppliers: HashMap<i64, Supplier> = Supplier::list(conn, workspace_id)?
-        .into_iter()
-        .map(|s| (s.id, s))
-        .collect();
+    let mut by_order: HashMap<i64, Vec<PlanItem>> = HashMap::new();
+    for (order, item) in rows {
+        by_order.entry(order).or_default().push(item);
+    }
+    Ok(by_order)
+}
+
+/// The package plan of one order (see [`plan_of`]).
+pub fn plan(conn: &mut AnyConnection, workspace_id: i64, order_id: i64) -> QueryResult<Plan> {
+    let catalog = Catalog::load(conn, workspace_id)?;
+    let items = plan_items(conn, &[order_id])?
+        .remove(&order_id)
+        .unwrap_or_default();
+    Ok(plan_of(items, &catalog))
+}
+
+/// The package plan of an order's units: one package per supplier, its weight and size from
+/// the rules (or the supplier's packaging defaults), and the units no rule routes.
+pub fn plan_of(items: Vec<PlanItem>, catalog: &Catalog) -> Plan {
+    let (rules, suppliers) = (&catalog.rules, &catalog.suppliers);
     let mut by_supplier: BTreeMap<i64, PlannedPackage> = BTreeMap::new();
     let mut unrouted = Vec::new();
     let mut missing: std::collections::HashSet<i64> = Default::default();
@@ -345,10 +385,10 @@ pub fn plan(conn: &mut AnyConnection, workspace_id: i64, order_id: i64) -> Query
             }
         }
     }
-    Ok(Plan {
+    Plan {
         packages: by_supplier.into_values().collect(),
         unrouted,
-    })
+    }
 }
 
 #[cfg(test)]

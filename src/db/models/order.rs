@@ -449,6 +449,22 @@ pub fn cursor_of(o: &Order, f: &ListFilter) -> (i64, i64) {
     }
 }
 
+/// Orders of a workspace by id, in one read (ids of other workspaces are simply absent).
+pub fn find_many_in_workspace(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    ids: &[i64],
+) -> QueryResult<std::collections::HashMap<i64, Order>> {
+    Ok(orders::table
+        .filter(orders::id.eq_any(ids))
+        .filter(orders::workspace_id.eq(workspace_id))
+        .select(Order::as_select())
+        .load(conn)?
+        .into_iter()
+        .map(|o| (o.id, o))
+        .collect())
+}
+
 /// An order, only if it belongs to the workspace.
 pub fn find_in_workspace(conn: &mut AnyConnection, workspace_id: i64, id: i64) -> QueryResult<Option<Order>> {
     orders::table

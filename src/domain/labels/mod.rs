@@ -27,7 +27,7 @@ use crate::db::DbPool;
 
 use super::DomainError;
 use super::gateway::TikTokGateway;
-use super::routing::plan;
+use super::routing::{Catalog, plan_items, plan_of};
 pub use super::seller_workspace;
 
 pub use buy::LEASE_SECS;
@@ -185,8 +185,10 @@ impl Labels {
     /// Orders that cannot get a label now are skipped with the reason; units that already have
     /// a package are never planned again (a double submit plans nothing new, and names the job
     /// already buying them). A purchase that plans nothing leaves no job.
-    pub async fn plan(&self, actor: &Actor, order_ids: Vec<i64>) -> Result<Started, DomainError> {
+    pub async fn plan(&self, actor: &Actor, mut order_ids: Vec<i64>) -> Result<Started, DomainError> {
         let ws = actor.workspace_id.ok_or(DomainError::NotFound)?;
+        let mut seen = HashSet::new();
+        order_ids.retain(|id| seen.insert(*id));
         let by = actor.label.clone();
         self.pool
             .run(move |conn| {
@@ -196,69 +198,22 @@ impl Labels {
                         job_id: Some(job_id),
                         ..Started::default()
                     };
-                    for &oid in &order_ids {
-                        let Some(o) = order::find_in_workspace(conn, ws, oid)? else {
-                            s.skipped
-                                .push(Skipped::new(oid, "", "not an order of this workspace"));
-                            continue;
-                        };
-                        let tt = o.tiktok_order_id.as_str();
-                        if !matches!(o.status.as_str(), "AWAITING_SHIPMENT" | "PARTIALLY_SHIPPING") {
-                            s.skipped.push(Skipped::new(
-                                oid,
-                                tt,
-                                format!(
-                                    "the order is {}; TikTok sells labels only for orders awaiting shipment",
-                                    o.status
-                                ),
-                            ));
-                            continue;
-                        }
-                        let p = plan(conn, ws, o.id)?;
-                        if !p.unrouted.is_empty() {
-                            s.skipped.push(Skipped::new(
-                                oid,
-                                tt,
-                                "some units have no supplier: add a SKU rule",
-                            ));
-                            continue;
-                        }
-                        let taken = package::held_unit_ids(conn, package::Among::Order(o.id))?;
-                        let mut held = 0;
-                        let packages = p.packages.len();
-                        for pk in p.packages {
-                            if pk.item_ids.iter().any(|i| taken.contains(i)) {
-                                held += 1;
-                                continue;
-                            }
-                            let (Some(w), Some((l, wi, h))) = (pk.weight_grams, pk.dimensions_in) else {
-                                s.skipped.push(Skipped::new(
-                                    oid,
-                                    tt,
-                                    format!("the package for {} lacks weight or size", pk.supplier_name),
-                                ));
+                    // Read in chunks (orders, units, units already held), the catalog once:
+                    // a few queries per 500 orders instead of several per order.
+                    let catalog = Catalog::load(conn, ws)?;
+                    for chunk in order_ids.chunks(PLAN_CHUNK) {
+                        let found = order::find_many_in_workspace(conn, ws, chunk)?;
+                        let mut items = plan_items(conn, chunk)?;
+                        let mut held_units = package::held_units_by_order(conn, chunk)?;
+                        for &oid in chunk {
+                            let Some(o) = found.get(&oid) else {
+                                s.skipped
+                                    .push(Skipped::new(oid, "", "not an order of this workspace"));
                                 continue;
                             };
-                            let new = NewPackage {
-                                workspace_id: ws,
-                                job_id,
-                                order_id: o.id,
-                                supplier_id: pk.supplier_id,
-                                item_ids: pk.item_ids.clone(),
-                                weight_grams: w,
-                                dimensions: format!("{l}x{wi}x{h}"),
-                            };
-                            if package::record_intent(conn, &new)?.is_some() {
-                                s.planned += 1;
-                            }
-                        }
-                        if held > 0 && held == packages {
-                            s.skipped.push(Skipped::new(
-                                oid,
-                                tt,
-                                "its labels are already bought or being bought",
-                            ));
-                            s.already_in = package::job_holding_order(conn, o.id)?.or(s.already_in);
+                            let p = plan_of(items.remove(&oid).unwrap_or_default(), &catalog);
+                            let taken = held_units.remove(&oid).unwrap_or_default();
+                            plan_order(conn, job_id, o, p, &taken, &mut s)?;
                         }
                     }
                     if s.planned == 0 {
@@ -325,4 +280,76 @@ impl Labels {
         let pk = self.pool.query(move |c| package::of_job(c, job_id)).await?;
         Ok(JobProgress::of(&pk))
     }
+}
+
+/// Orders read per query when planning a purchase.
+const PLAN_CHUNK: usize = 500;
+
+/// Plans one order of a purchase: skipped with the reason when it cannot get a label now, else
+/// one intent per package whose units are not already held by another.
+fn plan_order(
+    conn: &mut crate::db::AnyConnection,
+    job_id: i64,
+    o: &order::Order,
+    p: crate::domain::routing::Plan,
+    taken: &HashSet<i64>,
+    s: &mut Started,
+) -> Result<(), DomainError> {
+    let (oid, tt) = (o.id, o.tiktok_order_id.as_str());
+    if !matches!(o.status.as_str(), "AWAITING_SHIPMENT" | "PARTIALLY_SHIPPING") {
+        s.skipped.push(Skipped::new(
+            oid,
+            tt,
+            format!(
+                "the order is {}; TikTok sells labels only for orders awaiting shipment",
+                o.status
+            ),
+        ));
+        return Ok(());
+    }
+    if !p.unrouted.is_empty() {
+        s.skipped.push(Skipped::new(
+            oid,
+            tt,
+            "some units have no supplier: add a SKU rule",
+        ));
+        return Ok(());
+    }
+    let mut held = 0;
+    let packages = p.packages.len();
+    for pk in p.packages {
+        if pk.item_ids.iter().any(|i| taken.contains(i)) {
+            held += 1;
+            continue;
+        }
+        let (Some(w), Some((l, wi, h))) = (pk.weight_grams, pk.dimensions_in) else {
+            s.skipped.push(Skipped::new(
+                oid,
+                tt,
+                format!("the package for {} lacks weight or size", pk.supplier_name),
+            ));
+            continue;
+        };
+        let new = NewPackage {
+            workspace_id: o.workspace_id,
+            job_id,
+            order_id: oid,
+            supplier_id: pk.supplier_id,
+            item_ids: pk.item_ids.clone(),
+            weight_grams: w,
+            dimensions: format!("{l}x{wi}x{h}"),
+        };
+        if package::record_intent(conn, &new)?.is_some() {
+            s.planned += 1;
+        }
+    }
+    if held > 0 && held == packages {
+        s.skipped.push(Skipped::new(
+            oid,
+            tt,
+            "its labels are already bought or being bought",
+        ));
+        s.already_in = package::job_holding_order(conn, oid)?.or(s.already_in);
+    }
+    Ok(())
 }

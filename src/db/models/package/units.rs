@@ -17,6 +17,23 @@ pub enum Among {
     Order(i64),
 }
 
+/// The units already in a package (not released), of each of many orders, in one read.
+pub fn held_units_by_order(
+    conn: &mut AnyConnection,
+    order_ids: &[i64],
+) -> QueryResult<std::collections::HashMap<i64, std::collections::HashSet<i64>>> {
+    let rows: Vec<(i64, String)> = packages::table
+        .filter(packages::order_id.eq_any(order_ids))
+        .filter(packages::status.ne_all(RELEASED))
+        .select((packages::order_id, packages::line_item_ids))
+        .load(conn)?;
+    let mut by_order: std::collections::HashMap<i64, std::collections::HashSet<i64>> = Default::default();
+    for (order, ids) in &rows {
+        by_order.entry(*order).or_default().extend(parse_unit_ids(ids));
+    }
+    Ok(by_order)
+}
+
 /// Unit ids from a package's comma-separated list.
 fn parse_unit_ids(ids: &str) -> impl Iterator<Item = i64> + '_ {
     ids.split(',').filter_map(|x| x.parse().ok())
