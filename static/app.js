@@ -1,9 +1,25 @@
-// Shows stored UTC times in the viewer's own time zone; the server renders UTC as a fallback.
+// Shows stored UTC times in the viewer's time zone: the zone the server names (a supplier's
+// people read their supplier's zone, named), else the browser's. The server's text is the same
+// time in that zone or in UTC, named.
 document.addEventListener("DOMContentLoaded", () => {
-  const fmt = new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+  const opts = { dateStyle: "medium", timeStyle: "short" };
+  const local = new Intl.DateTimeFormat(undefined, opts);
+  const zoned = {};
   for (const el of document.querySelectorAll("time[datetime]")) {
     const d = new Date(el.getAttribute("datetime"));
-    if (!isNaN(d)) { el.title = el.textContent; el.textContent = fmt.format(d); }
+    if (isNaN(d)) continue;
+    const zone = el.dataset.zone;
+    let fmt = local;
+    if (zone) {
+      try {
+        fmt = zoned[zone] || (zoned[zone] = new Intl.DateTimeFormat(undefined, {
+          year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit",
+          timeZone: zone, timeZoneName: "short",
+        }));
+      } catch (e) { continue; /* a zone this browser does not know: keep the server's text */ }
+    }
+    el.title = el.textContent;
+    el.textContent = fmt.format(d);
   }
   const link = document.getElementById("invite-link");
   if (link) { link.addEventListener("focus", () => link.select()); }

@@ -99,6 +99,9 @@ pub struct SignedIn {
 pub struct Place {
     pub seller: String,
     pub supplier: Option<String>,
+    /// The time zone the person reads times in, when known (a supplier's people: their
+    /// supplier's); otherwise pages use the browser's.
+    pub zone: Option<String>,
 }
 
 /// Opens a server-side session; returns the token to put in the cookie.
@@ -135,7 +138,7 @@ pub async fn resolve_session(pool: &DbPool, token: &str) -> Result<Option<Signed
         let supplier = match user.supplier_id {
             Some(s) => {
                 match crate::db::models::supplier::Supplier::find_in_workspace(conn, user.workspace_id, s)? {
-                    Some(sup) if !sup.archived => Some(sup.name),
+                    Some(sup) if !sup.archived => Some(sup),
                     _ => return Ok(None),
                 }
             }
@@ -143,7 +146,8 @@ pub async fn resolve_session(pool: &DbPool, token: &str) -> Result<Option<Signed
         };
         let place = Place {
             seller: crate::db::models::workspace::Workspace::find(conn, user.workspace_id)?.name,
-            supplier,
+            zone: supplier.as_ref().map(|s| s.time_zone.clone()),
+            supplier: supplier.map(|s| s.name),
         };
         // A write only once a minute: a write per request would queue every reader behind
         // SQLite's single writer.

@@ -56,15 +56,23 @@ impl Templates {
                 .and_then(|f| f.contents_utf8())
                 .map(str::to_owned))
         });
-        env.add_filter("datetime", |v: String| -> String {
-            // Stored times are UTC; the page's script re-renders them in the viewer's zone.
-            v.replace('T', " ").chars().take(16).collect::<String>() + " UTC"
+        // Times as `<time>` elements: the page's script shows them in the viewer's zone (a
+        // supplier's people: their supplier's zone, named; sellers: the browser's); the text
+        // the server writes is the same time in that zone, or UTC, named.
+        env.add_filter("datetime", |state: &minijinja::State, v: String| -> Value {
+            let t = chrono::NaiveDateTime::parse_from_str(v.trim_end_matches('Z'), "%Y-%m-%dT%H:%M:%S%.f")
+                .map(|t| t.and_utc());
+            match t {
+                Ok(t) => time_element(t, viewer_zone(state)),
+                Err(_) => Value::from(v),
+            }
         });
         env.add_filter("age", |v: String| -> String { age(&v, crate::db::models::now()) });
-        env.add_filter("ts", |v: i64| -> String {
-            chrono::DateTime::from_timestamp(v, 0)
-                .map(|d| d.format("%Y-%m-%d %H:%M UTC").to_string())
-                .unwrap_or_default()
+        env.add_filter("ts", |state: &minijinja::State, v: i64| -> Value {
+            match chrono::DateTime::from_timestamp(v, 0) {
+                Some(t) => time_element(t, viewer_zone(state)),
+                None => Value::from(""),
+            }
         });
         env.add_filter("iso", |v: i64| -> String {
             chrono::DateTime::from_timestamp(v, 0)
@@ -120,6 +128,29 @@ impl Page {
     }
 }
 
+/// The zone the viewer reads times in, when podgate knows it (a supplier's people: their
+/// supplier's zone).
+fn viewer_zone(state: &minijinja::State) -> Option<chrono_tz::Tz> {
+    let me = state.lookup("me")?;
+    me.get_attr("zone").ok()?.as_str()?.parse().ok()
+}
+
+/// `<time datetime="…Z" data-zone="…">the time in that zone, named</time>`.
+fn time_element(t: chrono::DateTime<chrono::Utc>, zone: Option<chrono_tz::Tz>) -> Value {
+    let iso = t.format("%Y-%m-%dT%H:%M:%SZ");
+    Value::from_safe_string(match zone {
+        Some(z) => format!(
+            "<time datetime=\"{iso}\" data-zone=\"{}\">{}</time>",
+            z.name(),
+            t.with_timezone(&z).format("%Y-%m-%d %H:%M %Z")
+        ),
+        None => format!(
+            "<time datetime=\"{iso}\">{}</time>",
+            t.format("%Y-%m-%d %H:%M UTC")
+        ),
+    })
+}
+
 /// The context every template sees.
 pub fn common_context(req: &Request<'_>) -> Value {
     let jar = req.cookies();
@@ -143,6 +174,7 @@ pub fn common_context(req: &Request<'_>) -> Value {
             role => s.user.role.clone(),
             seller => s.place.seller.clone(),
             supplier => s.place.supplier.clone(),
+            zone => s.place.zone.clone(),
         }
     });
     context! { csrf_token => csrf, flash => flash, me => me, path => req.uri().path().as_str() }

@@ -150,6 +150,23 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
         portal.contains("Shirt Co for <strong>Acme Prints</strong>"),
         "the header says whose portal this is: {portal}"
     );
+    // Times on the portal are in the supplier's zone, named (the script keeps that zone).
+    let sealed = {
+        use chrono::TimeZone;
+        let la: chrono_tz::Tz = "America/Los_Angeles".parse().unwrap();
+        la.from_utc_datetime(&b.sealed_at.unwrap())
+            .format("%Y-%m-%d %H:%M %Z")
+            .to_string()
+    };
+    assert!(
+        portal.contains(&format!("data-zone=\"America/Los_Angeles\">{sealed}</time>")),
+        "{portal}"
+    );
+    let (_, seller_batches) = app.get("/batches").await;
+    assert!(
+        seller_batches.contains(" UTC</time>") && !seller_batches.contains("data-zone"),
+        "the seller's pages leave the zone to the browser: {seller_batches}"
+    );
     assert!(
         portal.contains("Batch 1") && portal.contains("<strong>new</strong>"),
         "{portal}"

@@ -243,12 +243,15 @@ async fn the_whole_handoff_in_a_real_browser() {
     seller.until("Imported 5 rules", false).await;
     seller.shot("catalog").await;
 
-    // 4. Orders arrive; buy labels for every order on the page, with the live progress bar.
-    seller.go("/orders?status=AWAITING_SHIPMENT").await;
+    // 4. Orders arrive; buy labels for every order the filter matches (confirmed with the
+    // count), with the live progress bar.
+    seller.go("/orders?status=AWAITING_SHIPMENT&label=none").await;
     seller.until("name=\"order\"", true).await;
     seller.shot("orders").await;
-    seller.click("#select-all").await;
-    seller.click("#buy-labels").await;
+    seller.click("#buy-all-matching").await;
+    seller.until("matching orders?", false).await;
+    seller.shot("buy-all-matching").await;
+    seller.click("#buy-matching").await;
     seller.until("Buying labels", false).await;
     seller.shot("buying-labels").await;
     let job = seller.until(" 0 remaining", true).await;
