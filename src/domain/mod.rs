@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod batches;
 pub mod catalog;
+pub mod dashboard;
 pub mod gateway;
 pub mod labels;
 pub mod leases;

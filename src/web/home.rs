@@ -15,14 +15,19 @@ use crate::web::templates::Page;
 #[get("/")]
 async fn dashboard(pool: &State<DbPool>, user: CurrentUser) -> Result<Page, WebError> {
     let ws = user.user.workspace_id;
-    let (workspace, events) = pool
+    let (workspace, events, to_do, shops) = pool
         .run(move |conn| {
             let w = crate::db::models::workspace::Workspace::find(conn, ws)?;
             let e = audit::recent(conn, ws, 15)?;
-            Ok::<_, DomainError>((w, e))
+            let t = crate::domain::dashboard::to_do(conn, ws, crate::db::models::now())?;
+            let shops = crate::db::models::shop::Shop::list(conn, ws)?.len();
+            Ok::<_, DomainError>((w, e, t, shops))
         })
         .await?;
-    Ok(Page::new("home.html", context! { workspace, events }))
+    Ok(Page::new(
+        "home.html",
+        context! { workspace, events, to_do, shops },
+    ))
 }
 
 #[get("/", rank = 2)]

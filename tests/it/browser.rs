@@ -376,6 +376,11 @@ async fn the_whole_handoff_in_a_real_browser() {
     let dash = seller.until("Blank out of stock", false).await;
     assert!(dash.contains("1 accepted"), "{dash}");
     seller.shot("seller-dashboard").await;
+    // The home page says what needs doing: the rejection first, in red.
+    seller.go("/").await;
+    let home = seller.until("Needs doing now", false).await;
+    assert!(home.contains("todo-urgent"), "{home}");
+    seller.shot("seller-home").await;
     seller.go("/batches/1").await;
     let page = seller.until("pat@shirtco.example via web", false).await;
     let orders: Vec<String> = page

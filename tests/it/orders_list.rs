@@ -210,8 +210,11 @@ async fn all_orders_matching_a_filter_are_bought_as_one_job_once_confirmed_and_n
     assert_eq!(second, job, "sent to the job already buying them");
     assert_eq!(job_orders(&app).await.len(), planned.len());
     podgate_testkit::shops::page_eventually(&app, &job, " 0 remaining").await;
-    // The orders' label state is TikTok's, as of the next sync.
-    podgate_testkit::shops::sync_shop_now(&app).await;
+    // The list knows at once (not only after the next sync) that they have their labels, and
+    // TikTok's copy, synced, agrees.
     let (_, after) = app.get(&format!("/orders?{filter}")).await;
     assert_eq!(matching(&after), 0, "every one of them has its label now");
+    podgate_testkit::shops::sync_shop_now(&app).await;
+    let (_, synced) = app.get(&format!("/orders?{filter}")).await;
+    assert_eq!(matching(&synced), 0, "and TikTok says so too");
 }

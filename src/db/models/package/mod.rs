@@ -357,6 +357,7 @@ pub fn mark_stored(conn: &mut AnyConnection, id: i64, sha256: &str, tracking: &s
         ))
         .execute(conn)?;
     mark_handoff_ready(conn, id)?;
+    label_state_from_packages(conn, id)?;
     Ok(n)
 }
 

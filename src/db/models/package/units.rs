@@ -65,3 +65,36 @@ pub fn held_unit_ids(conn: &mut AnyConnection, among: Among) -> QueryResult<std:
     };
     Ok(lists.iter().flat_map(|ids| parse_unit_ids(ids)).collect())
 }
+
+/// The order's label state as podgate knows it once a label is stored (`bought` when every unit
+/// is in a package with a label, else `partial`), so the list and the dashboard do not offer it
+/// for buying until the next sync brings TikTok's own copy (which says the same).
+pub(super) fn label_state_from_packages(conn: &mut AnyConnection, package_id: i64) -> QueryResult<()> {
+    use crate::db::schema::{order_items, orders};
+    let order: i64 = packages::table
+        .find(package_id)
+        .select(packages::order_id)
+        .first(conn)?;
+    let lists: Vec<String> = packages::table
+        .filter(packages::order_id.eq(order))
+        .filter(packages::status.eq_any([PackageStatus::Bought, PackageStatus::Stored]))
+        .select(packages::line_item_ids)
+        .load(conn)?;
+    let labelled: std::collections::HashSet<i64> = lists
+        .iter()
+        .flat_map(|l| l.split(',').filter_map(|x| x.parse().ok()))
+        .collect();
+    let units: i64 = order_items::table
+        .filter(order_items::order_id.eq(order))
+        .count()
+        .get_result(conn)?;
+    let state = if labelled.len() as i64 >= units {
+        "bought"
+    } else {
+        "partial"
+    };
+    diesel::update(orders::table.find(order))
+        .set(orders::label_state.eq(state))
+        .execute(conn)?;
+    Ok(())
+}
