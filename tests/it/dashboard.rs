@@ -44,19 +44,7 @@ async fn the_dashboard_counts_what_needs_doing_and_links_to_it() {
     let row: i64 = app
         .query(|c| Ok(podgate::db::models::batch::members(c, 1)?[0].0.id))
         .await;
-    let r = sup
-        .post_form(
-            "/supplier/batches/1",
-            "/supplier/batches/1/ack",
-            &[
-                ("row", &row.to_string()),
-                ("status", "rejected"),
-                ("reason", "Blank out of stock"),
-                ("expected_date", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), Status::SeeOther);
+    podgate_testkit::suppliers::answer(&sup, row, "rejected", "Blank out of stock").await;
     podgate_testkit::shops::cancel_on_tiktok_and_sync(&app, &sb, ids[2]).await;
 
     let (s, home) = app.get("/").await;

@@ -312,19 +312,7 @@ async fn a_rejected_package_moves_only_to_a_supplier_that_can_take_its_label() {
         })
         .await;
     let (row, pkg) = tees_only[0];
-    let r = sup
-        .post_form(
-            "/supplier/batches/1",
-            "/supplier/batches/1/ack",
-            &[
-                ("row", &row.to_string()),
-                ("status", "rejected"),
-                ("reason", "Out of blanks"),
-                ("expected_date", ""),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), Status::SeeOther);
+    podgate_testkit::suppliers::answer(&sup, row, "rejected", "Out of blanks").await;
     // The dashboard's link leads to a page that offers the re-route.
     let (_, dash) = app.get("/batches").await;
     let link = format!("/packages/{pkg}/reroute");

@@ -109,3 +109,21 @@ pub async fn routed_app() -> (TestApp, tiktok_sandbox::SandboxHandle, i64, i64) 
     assert_eq!(s, Status::SeeOther, "{body}");
     (app, sb, shirts, mugs)
 }
+
+/// A supplier's person answers one package (a batch row) on batch 1's page, as the portal's
+/// form does; the answer must be taken (a redirect back to the batch).
+pub async fn answer(sup: &TestApp, row: i64, status: &str, reason: &str) {
+    let r = sup
+        .post_form(
+            "/supplier/batches/1",
+            "/supplier/batches/1/ack",
+            &[
+                ("row", &row.to_string()),
+                ("status", status),
+                ("reason", reason),
+                ("expected_date", ""),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::SeeOther, "{status} for row {row}");
+}

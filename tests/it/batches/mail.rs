@@ -62,17 +62,7 @@ async fn mail_goes_through_a_real_smtp_server_to_the_right_people() {
                 .first(c)
         })
         .await;
-    sup.post_form(
-        "/supplier/batches/1",
-        "/supplier/batches/1/ack",
-        &[
-            ("row", &row.to_string()),
-            ("status", "pulled"),
-            ("reason", ""),
-            ("expected_date", ""),
-        ],
-    )
-    .await;
+    podgate_testkit::suppliers::answer(&sup, row, "pulled", "").await;
     let (_, portal) = sup.get("/supplier").await;
     assert!(!portal.contains("to pull"));
     let (_, order_page) = app.get(&format!("/orders/{}", ids[0])).await;
