@@ -41,6 +41,7 @@ impl Templates {
     /// Builds the environment; `override_dir` files win over the embedded ones.
     pub fn new(override_dir: Option<PathBuf>) -> Templates {
         let mut env = Environment::new();
+        env.add_global("time_zones", Value::from(time_zone_names()));
         env.set_undefined_behavior(UndefinedBehavior::Strict);
         env.set_loader(move |name| {
             if let Some(dir) = &override_dir {
@@ -126,6 +127,27 @@ impl Page {
         self.status = status;
         self
     }
+}
+
+/// Time zone names for a form's list: the United States' first (where TikTok Shop's sellers
+/// and most of their factories are), then every other zone, sorted.
+fn time_zone_names() -> Vec<&'static str> {
+    const FIRST: [&str; 7] = [
+        "America/New_York",
+        "America/Chicago",
+        "America/Denver",
+        "America/Phoenix",
+        "America/Los_Angeles",
+        "America/Anchorage",
+        "Pacific/Honolulu",
+    ];
+    let mut rest: Vec<&'static str> = chrono_tz::TZ_VARIANTS
+        .iter()
+        .map(|z| z.name())
+        .filter(|n| !FIRST.contains(n))
+        .collect();
+    rest.sort_unstable();
+    FIRST.iter().copied().chain(rest).collect()
 }
 
 /// The zone the viewer reads times in, when podgate knows it (a supplier's people: their

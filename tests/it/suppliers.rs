@@ -368,4 +368,55 @@ async fn suppliers_see_only_their_own_portal_on_every_route() {
     }
 }
 
+/// A supplier form with several mistakes names every one, beside its field, keeps what was
+/// typed, and saves nothing; the time zone is chosen from a list.
+#[rocket::async_test]
+async fn the_supplier_form_names_every_mistake_at_once_and_keeps_what_was_typed() {
+    let (app, _sb) = connected(WorldSettings::default()).await;
+    let (_, form) = app.get("/suppliers").await;
+    assert!(
+        form.contains("<select id=\"f-time_zone\" name=\"time_zone\"")
+            && form.contains("<option selected>America&#x2f;Los_Angeles</option>")
+            && form.contains("<option>Europe&#x2f;Berlin</option>"),
+        "the zone is chosen from a list: {form}"
+    );
+    let r = app
+        .post_form(
+            "/suppliers",
+            "/suppliers",
+            &[
+                ("name", "Ink & Thread"),
+                ("contacts", "Ops <ops@ink.example>\nnot an address"),
+                ("ship_from", ""),
+                ("accepted_services", "USPS"),
+                ("packaging", "TEE 340 10x8x1\nMUG heavy 6x6x6\nHOOD 700 12x10"),
+                ("cutoff_times", "10:00, 25:00"),
+                ("time_zone", "Mars/Olympus_Mons"),
+                ("ack_deadline_hours", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::UnprocessableEntity);
+    let page = r.into_string().await.unwrap();
+    for said in [
+        "not an address",
+        "MUG heavy 6x6x6",
+        "HOOD 700 12x10",
+        "25:00",
+        "Mars&#x2f;Olympus_Mons",
+        "from 1 to 720",
+    ] {
+        assert!(page.contains(said), "{said:?} named: {page}");
+    }
+    assert!(
+        page.contains("the weight must be whole grams") && page.contains("three inch values"),
+        "both bad packaging lines are named, not only the last: {page}"
+    );
+    assert!(page.contains("Ink &amp; Thread"), "what was typed is kept");
+    let suppliers = app
+        .query(|c| podgate::db::models::supplier::Supplier::list(c, 1))
+        .await;
+    assert!(suppliers.is_empty(), "nothing saved");
+}
+
 mod warehouses;
