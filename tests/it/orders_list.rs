@@ -218,3 +218,72 @@ async fn all_orders_matching_a_filter_are_bought_as_one_job_once_confirmed_and_n
     let (_, synced) = app.get(&format!("/orders?{filter}")).await;
     assert_eq!(matching(&synced), 0, "and TikTok says so too");
 }
+
+/// The list shows each order's suppliers, SKUs and answers, filters on the answer, and
+/// "Exceptions only" holds rejections, late answers, pull requests and labels left unhanded.
+#[rocket::async_test]
+async fn the_list_shows_suppliers_and_answers_and_exceptions_include_the_handoffs() {
+    use podgate_testkit::labels::{buy, orders_for, publish};
+    let (app, _sb, shirts, _) = podgate_testkit::suppliers::routed_app().await;
+    let ids = orders_for(&app, shirts, 4).await;
+    buy(&app, &ids[..3]).await;
+    publish(&app, shirts).await;
+    let sup = podgate_testkit::suppliers::supplier_user(&app, shirts, "pat@shirtco.example").await;
+    let rows: Vec<(i64, i64)> = app
+        .query(|c| {
+            Ok(podgate::db::models::batch::members(c, 1)?
+                .into_iter()
+                .map(|(bp, p)| (bp.id, p.order_id))
+                .collect())
+        })
+        .await;
+    let (rejected_row, rejected_order) = rows[0];
+    podgate_testkit::suppliers::answer(&sup, rejected_row, "rejected", "Blank out of stock").await;
+    podgate_testkit::suppliers::answer(&sup, rows[1].0, "accepted", "").await;
+
+    let (_, page) = app.get("/orders?answer=rejected").await;
+    assert_eq!(matching(&page), 1, "{page}");
+    assert!(
+        page.contains(&format!("href=\"/orders/{rejected_order}\"")),
+        "{page}"
+    );
+    assert!(
+        page.contains("<td>Shirt Co</td>") && page.contains("badge badge-broken\">rejected"),
+        "the supplier and its answer are on the row: {page}"
+    );
+    let (_, accepted) = app.get("/orders?answer=accepted").await;
+    assert_eq!(matching(&accepted), 1);
+    let (_, exceptions) = app.get("/orders?exceptions=true").await;
+    assert_eq!(matching(&exceptions), 1, "the rejection: {exceptions}");
+
+    // The batch's answer deadline passes: the package still unanswered is late.
+    app.query(|c| {
+        use diesel::prelude::*;
+        use podgate::db::schema::batches::dsl::*;
+        diesel::update(batches)
+            .set(ack_due_at.eq(Some(podgate::db::models::now() - chrono::Duration::hours(1))))
+            .execute(c)
+    })
+    .await;
+    let (_, exceptions) = app.get("/orders?exceptions=true").await;
+    assert_eq!(matching(&exceptions), 2, "the rejection and the late answer");
+
+    // A label bought more than a day ago and never handed off is an exception too.
+    buy(&app, &ids[3..]).await;
+    let (_, exceptions) = app.get("/orders?exceptions=true").await;
+    assert_eq!(matching(&exceptions), 2, "a fresh label waits for its cut-off");
+    app.query(|c| {
+        use diesel::prelude::*;
+        use podgate::db::schema::handoff_ready::dsl::*;
+        diesel::update(handoff_ready)
+            .set(ready_at.eq(podgate::db::models::now() - chrono::Duration::hours(25)))
+            .execute(c)
+    })
+    .await;
+    let (_, exceptions) = app.get("/orders?exceptions=true").await;
+    assert_eq!(matching(&exceptions), 3, "{exceptions}");
+    assert!(
+        exceptions.contains(&format!("href=\"/orders/{}\"", ids[3])),
+        "{exceptions}"
+    );
+}

@@ -10,6 +10,7 @@ pub mod lease;
 pub mod login_attempt;
 pub mod mail;
 pub mod order;
+pub mod order_rows;
 pub mod package;
 pub mod password_reset;
 pub mod session;

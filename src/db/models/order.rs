@@ -290,6 +290,8 @@ pub struct ListFilter {
     pub exceptions_only: bool,
     /// Orders with a pull request their supplier has not answered.
     pub pulls_open: bool,
+    /// Orders with a label its supplier answered so (`pending`: not answered yet).
+    pub answer: Option<super::status::AckStatus>,
     /// Orders with at least one unit routed to this supplier.
     pub supplier_id: Option<i64>,
     /// `routed`, `partial` or `unrouted`.
@@ -395,7 +397,10 @@ fn matching(workspace_id: i64, f: &ListFilter) -> orders::BoxedQuery<'static, Ba
         q = q.filter(orders::ship_by.lt(t));
     }
     if f.exceptions_only {
-        q = q.filter(orders::exception.is_not_null());
+        q = super::order_rows::exceptions(q, super::now());
+    }
+    if let Some(a) = f.answer {
+        q = super::order_rows::with_answer(q, a);
     }
     if f.pulls_open {
         use crate::db::schema::{batch_packages, packages};

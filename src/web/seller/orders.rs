@@ -31,6 +31,8 @@ pub struct ListQuery {
     /// Only orders with an unanswered pull request.
     pulls: Option<bool>,
     supplier: Option<i64>,
+    /// The supplier's answer on the order's labels (`pending`, `accepted`, `rejected`…).
+    answer: Option<String>,
     /// `routed`, `partial` or `unrouted`.
     routing: Option<String>,
     q: Option<String>,
@@ -60,6 +62,7 @@ impl ListQuery {
             urgent_first: self.sort.as_deref() == Some("urgent"),
             exceptions_only: self.exceptions.unwrap_or(false),
             pulls_open: self.pulls.unwrap_or(false),
+            answer: nonempty(&self.answer).and_then(|a| a.parse().ok()),
             supplier_id: self.supplier,
             routing: nonempty(&self.routing),
             query: nonempty(&self.q),
@@ -105,6 +108,7 @@ impl ListQuery {
         }
         for (k, v) in [
             ("routing", &self.routing),
+            ("answer", &self.answer),
             ("status", &self.status),
             ("label", &self.label),
             ("ship_by", &self.ship_by),
@@ -150,15 +154,17 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
             let matching = order::count_matching(conn, ws, &filter)?;
             let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
             let pulls = crate::db::models::batch::open_pull_times(conn, &ids)?;
+            let details = crate::db::models::order_rows::row_details(conn, &ids)?;
             Ok::<_, DomainError>((
                 rows,
                 matching,
                 Shop::list(conn, ws)?,
                 Supplier::list(conn, ws)?,
-                pulls,
+                (pulls, details),
             ))
         })
         .await?;
+    let (pulls, details) = pulls;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     let next = if more {
@@ -178,7 +184,7 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
                 ship_by => o.ship_by, urgency => urgency(o.ship_by, &o.status, now), recipient_name => o.recipient_name,
                 item_count => o.item_count, label_state => o.label_state, exception => o.exception, routing => o.routing,
                 shop => shop_names.get(&o.shop_id).cloned().unwrap_or_default(), total => o.total_amount, currency => o.currency,
-                pull_requested_at => pulls.get(&o.id),
+                pull_requested_at => pulls.get(&o.id), handoff => details.get(&o.id),
             }
         })
         .collect();
@@ -202,8 +208,9 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
             supplier => query.supplier, routing => nonempty(&query.routing),
             shop => query.shop, status => nonempty(&query.status), label => nonempty(&query.label),
             ship_by => nonempty(&query.ship_by), q => nonempty(&query.q), exceptions => query.exceptions.unwrap_or(false),
-            pulls => query.pulls.unwrap_or(false), sort => nonempty(&query.sort),
+            pulls => query.pulls.unwrap_or(false), sort => nonempty(&query.sort), answer => nonempty(&query.answer),
         },
+        answers => ["pending", "accepted", "backordered", "rejected", "shipped", "pulled", "already_shipped"],
         first_page => query.after.is_none(),
         statuses => ["UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING", "AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED", "COMPLETED", "CANCELLED"],
     };
