@@ -5,6 +5,8 @@
 //! sandbox run as their own processes, over real HTTP. Each step saves a screenshot under
 //! `target/screenshots/` (the README's come from there).
 
+mod axe;
+
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -369,6 +371,24 @@ async fn the_whole_handoff_in_a_real_browser() {
         .unwrap();
     supplier.until("Recorded: rejected", false).await;
     supplier.shot("supplier-answers").await;
+    // Every supplier page passes axe-core's WCAG 2.1 A/AA rules (serious and critical) at
+    // 1280 and 375 px, and none scrolls sideways.
+    let axe_js = axe::source();
+    let mut problems = Vec::new();
+    for width in [1280, 375] {
+        supplier.c.set_window_size(width, 900).await.unwrap();
+        for path in [
+            "/supplier",
+            "/supplier/batches/1",
+            "/supplier/tokens",
+            "/supplier/sftp",
+            "/account",
+        ] {
+            supplier.go(path).await;
+            problems.extend(axe::problems(&supplier.c, &axe_js, &format!("{path} at {width} px")).await);
+        }
+    }
+    supplier.c.set_window_size(1280, 900).await.unwrap();
 
     // 7. The seller sees both outcomes on the dashboard and on the orders.
     seller.step = supplier.step;
@@ -437,6 +457,39 @@ async fn the_whole_handoff_in_a_real_browser() {
         assert_eq!(first, "skip", "{path}");
     }
     seller.shot("phone-batches").await;
+    // Every seller page passes axe-core's WCAG 2.1 A/AA rules (serious and critical) at 1280
+    // and 375 px, and none scrolls sideways.
+    let pages = [
+        "/".to_string(),
+        "/orders".into(),
+        orders[0].clone(),
+        "/orders?status=AWAITING_SHIPMENT".into(),
+        "/labels/buy-matching?status=AWAITING_SHIPMENT".into(),
+        "/shops".into(),
+        "/suppliers".into(),
+        "/suppliers/1".into(),
+        "/catalog".into(),
+        "/batches".into(),
+        "/batches/1".into(),
+        "/labels".into(),
+        "/labels/jobs/1".into(),
+        "/team".into(),
+        "/mail".into(),
+        "/account".into(),
+        "/help/tiktok".into(),
+    ];
+    for width in [1280, 375] {
+        seller.c.set_window_size(width, 900).await.unwrap();
+        for path in &pages {
+            seller.go(path).await;
+            problems.extend(axe::problems(&seller.c, &axe_js, &format!("{path} at {width} px")).await);
+        }
+    }
+    assert!(
+        problems.is_empty(),
+        "accessibility problems:\n{}",
+        problems.join("\n")
+    );
     seller.c.close().await.unwrap();
     supplier.c.close().await.unwrap();
 }
