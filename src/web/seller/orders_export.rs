@@ -10,6 +10,7 @@ use rocket::{State, get};
 
 use crate::db::DbPool;
 use crate::db::models::order::{self, Order};
+use crate::db::models::order_rows::RowDetail;
 use crate::db::models::shop::Shop;
 use crate::web::errors::WebError;
 use crate::web::guards::CurrentUser;
@@ -27,7 +28,7 @@ pub struct CsvDownload<S> {
     disposition: Header<'static>,
 }
 
-const HEADER: [&str; 12] = [
+const HEADER: [&str; 15] = [
     "tiktok_order_id",
     "shop",
     "status",
@@ -40,6 +41,9 @@ const HEADER: [&str; 12] = [
     "exception",
     "total",
     "currency",
+    "suppliers",
+    "skus",
+    "answers",
 ];
 
 #[get("/orders.csv?<query..>")]
@@ -62,7 +66,12 @@ pub async fn export(
         yield csv_rows(&[HEADER.map(String::from).to_vec()]);
         loop {
             let f = filter.clone();
-            let Ok(rows) = pool.query(move |c| order::list(c, ws, &f)).await else {
+            let read = pool.query(move |c| {
+                let rows = order::list(c, ws, &f)?;
+                let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
+                Ok::<_, diesel::result::Error>((crate::db::models::order_rows::row_details(c, &ids)?, rows))
+            });
+            let Ok((details, rows)) = read.await else {
                 // Headers are sent already: an error can only end the file early. It is logged;
                 // the missing rows show as a short file rather than as a page.
                 tracing::error!(workspace = ws, "the orders export stopped: the database failed");
@@ -71,7 +80,7 @@ pub async fn export(
             let Some(last) = rows.last() else { break };
             filter.after = Some(order::cursor_of(last, &filter));
             let full = rows.len() as i64 == CHUNK;
-            yield csv_rows(&rows.iter().map(|o| row(o, &shops)).collect::<Vec<_>>());
+            yield csv_rows(&rows.iter().map(|o| row(o, &shops, details.get(&o.id))).collect::<Vec<_>>());
             if !full {
                 break;
             }
@@ -93,7 +102,8 @@ fn time(unix: i64) -> String {
     }
 }
 
-fn row(o: &Order, shops: &BTreeMap<i64, String>) -> Vec<String> {
+fn row(o: &Order, shops: &BTreeMap<i64, String>, d: Option<&RowDetail>) -> Vec<String> {
+    let d = d.cloned().unwrap_or_default();
     vec![
         o.tiktok_order_id.clone(),
         shops.get(&o.shop_id).cloned().unwrap_or_default(),
@@ -107,6 +117,13 @@ fn row(o: &Order, shops: &BTreeMap<i64, String>) -> Vec<String> {
         o.exception.clone().unwrap_or_default(),
         o.total_amount.clone(),
         o.currency.clone(),
+        d.suppliers.join("; "),
+        d.skus.join("; "),
+        d.answers
+            .iter()
+            .map(|a| a.as_str())
+            .collect::<Vec<_>>()
+            .join("; "),
     ]
 }
 
