@@ -17,6 +17,23 @@ pub fn page_packages(d: &mut views::BatchDetail, page: Option<usize>) -> minijin
     pager
 }
 
+/// A page of the batch's packages, or, for a scanned or typed code, only the packages it names
+/// (with how many: 0 says so on the page).
+pub fn page_or_find(
+    d: &mut views::BatchDetail,
+    page: Option<usize>,
+    find: Option<&str>,
+) -> (minijinja::Value, Option<usize>) {
+    match find.map(str::trim).filter(|f| !f.is_empty()) {
+        Some(code) => {
+            d.packages = views::find_packages(&d.packages, code);
+            let n = d.packages.len();
+            (crate::web::paging::window(&d.packages, None).1, Some(n))
+        }
+        None => (page_packages(d, page), None),
+    }
+}
+
 /// Answers a batch file download (whole or a range) and records it; shared with the portal.
 pub async fn serve(
     batches: &Batches,

@@ -331,6 +331,35 @@ async fn the_whole_handoff_in_a_real_browser() {
     }
     let forms = supplier.c.find_all(Locator::Css("form.ack-form")).await.unwrap();
     assert!(forms.len() >= 2, "at least two packages");
+    // The packer opens the batch and scans the first package's label: the scanner types its
+    // tracking number into the focused field and presses Enter; only that package is left.
+    supplier.go("/supplier/batches/1").await;
+    let tracking = supplier
+        .c
+        .find(Locator::Css("#batch-packages tbody tr code"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let focused = supplier
+        .c
+        .execute("return document.activeElement.id;", vec![])
+        .await
+        .unwrap();
+    assert_eq!(focused, "f-find", "the scan field has the focus");
+    supplier
+        .c
+        .active_element()
+        .await
+        .unwrap()
+        .send_keys(&format!("{tracking}\u{e007}"))
+        .await
+        .unwrap();
+    supplier.until("1 package(s) match", false).await;
+    supplier.shot("supplier-scanned").await;
+    let forms = supplier.c.find_all(Locator::Css("form.ack-form")).await.unwrap();
+    assert_eq!(forms.len(), 1, "only the scanned package");
     // The answer has no default: it is chosen on purpose.
     forms[0]
         .find(Locator::Css("select"))
@@ -347,6 +376,7 @@ async fn the_whole_handoff_in_a_real_browser() {
         .await
         .unwrap();
     supplier.until("Recorded: accepted", false).await;
+    supplier.go("/supplier/batches/1").await;
     let forms = supplier.c.find_all(Locator::Css("form.ack-form")).await.unwrap();
     forms[1]
         .find(Locator::Css("select"))

@@ -254,7 +254,12 @@ async fn the_list_shows_suppliers_and_answers_and_exceptions_include_the_handoff
     // The CSV carries the same: suppliers, SKUs, answers.
     let (_, rows) = csv(&app, "/orders.csv?answer=rejected").await;
     assert_eq!(rows.len(), 1);
-    assert_eq!((&rows[0][12], &rows[0][14]), ("Shirt Co", "rejected"), "{:?}", rows[0]);
+    assert_eq!(
+        (&rows[0][12], &rows[0][14]),
+        ("Shirt Co", "rejected"),
+        "{:?}",
+        rows[0]
+    );
     assert!(!rows[0][13].is_empty(), "its SKUs: {:?}", rows[0]);
     let (_, accepted) = app.get("/orders?answer=accepted").await;
     assert_eq!(matching(&accepted), 1);

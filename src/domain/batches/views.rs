@@ -292,3 +292,21 @@ impl super::Batches {
             .await
     }
 }
+
+/// The packages a scanned or typed code names: TikTok's order or package id, or the label's
+/// tracking number — also as a label's barcode reads it, where USPS puts `420` and the ZIP code
+/// before the tracking number. Case and surrounding spaces do not matter.
+pub fn find_packages(rows: &[PackageRow], code: &str) -> Vec<PackageRow> {
+    let code = code.trim().to_ascii_uppercase();
+    if code.is_empty() {
+        return Vec::new();
+    }
+    let names = |p: &PackageRow| {
+        let tracking = p.tracking_number.to_ascii_uppercase();
+        code == p.tiktok_order_id.to_ascii_uppercase()
+            || code == p.tiktok_package_id.to_ascii_uppercase()
+            || code == tracking
+            || (tracking.len() >= 10 && code.starts_with("420") && code.ends_with(&tracking))
+    };
+    rows.iter().filter(|p| names(p)).cloned().collect()
+}

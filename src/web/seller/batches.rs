@@ -53,17 +53,21 @@ async fn publish(
     }
 }
 
-#[get("/batches/<id>?<page>")]
+#[get("/batches/<id>?<page>&<find>")]
 async fn show(
     batches: &State<Batches>,
     user: CurrentUser,
     id: i64,
     page: Option<usize>,
+    find: Option<String>,
 ) -> Result<Page, WebError> {
     let b = batches.workspace_batch(user.user.workspace_id, id).await?;
     let mut d = batches.detail(b).await?;
-    let pager = crate::web::batch_files::page_packages(&mut d, page);
-    Ok(Page::new("batch.html", context! { d, seller => true, pager }))
+    let (pager, found) = crate::web::batch_files::page_or_find(&mut d, page, find.as_deref());
+    Ok(Page::new(
+        "batch.html",
+        context! { d, seller => true, pager, found, find },
+    ))
 }
 
 #[get("/batches/<id>/<file>")]

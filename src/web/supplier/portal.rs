@@ -31,17 +31,21 @@ async fn home(pool: &State<DbPool>, batches: &State<Batches>, user: SupplierUser
     ))
 }
 
-#[get("/supplier/batches/<seq>?<page>")]
+#[get("/supplier/batches/<seq>?<page>&<find>")]
 async fn show(
     batches: &State<Batches>,
     user: SupplierUser,
     seq: i64,
     page: Option<usize>,
+    find: Option<String>,
 ) -> Result<Page, WebError> {
     let b = batches.supplier_batch(user.supplier_id, seq).await?;
     let mut d = batches.detail(b).await?;
-    let pager = crate::web::batch_files::page_packages(&mut d, page);
-    Ok(Page::new("batch.html", context! { d, seller => false, pager }))
+    let (pager, found) = crate::web::batch_files::page_or_find(&mut d, page, find.as_deref());
+    Ok(Page::new(
+        "batch.html",
+        context! { d, seller => false, pager, found, find },
+    ))
 }
 
 #[get("/supplier/batches/<seq>/<file>")]
