@@ -64,7 +64,8 @@ async fn download(
 #[derive(FromForm)]
 struct AckForm {
     csrf_token: String,
-    row: i64,
+    /// One package (its own form) or the packages selected on the page (answered together).
+    row: Vec<i64>,
     status: String,
     reason: String,
     expected_date: String,
@@ -113,17 +114,35 @@ async fn ack(
             Err(_) => return Ok(Flashed::error(to, "The expected date must look like 2026-12-01.")),
         },
     };
-    let line = AckLine {
-        line: 1,
-        target: Target::Row(f.row),
-        status,
-        reason: Some(f.reason),
-        expected_date,
-    };
+    if f.row.is_empty() {
+        return Ok(Flashed::error(
+            to,
+            "Select the packages to answer, then choose the answer.",
+        ));
+    }
+    let count = f.row.len();
+    // All of them or none: a package the answer does not fit (a pull request, a cancelled
+    // order) refuses the whole set, named, and nothing is recorded.
+    let lines: Vec<AckLine> = f
+        .row
+        .into_iter()
+        .enumerate()
+        .map(|(i, row)| AckLine {
+            line: i + 1,
+            target: Target::Row(row),
+            status,
+            reason: Some(f.reason.clone()),
+            expected_date,
+        })
+        .collect();
     match batches
-        .acknowledge(&actor(&user, &ip), user.supplier_id, vec![line])
+        .acknowledge(&actor(&user, &ip), user.supplier_id, lines)
         .await
     {
+        Ok(r) if r.iter().any(|l| l.changed) && count > 1 => Ok(Flashed::success(
+            to,
+            format!("Recorded: {} for {count} packages.", status.label()),
+        )),
         Ok(r) if r.iter().any(|l| l.changed) => {
             Ok(Flashed::success(to, format!("Recorded: {}.", status.label())))
         }

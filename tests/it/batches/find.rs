@@ -67,3 +67,74 @@ async fn a_scanned_label_finds_its_package_and_readies_its_answer() {
 fn urlencode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
+
+/// Selected packages are answered together, all or none: a selection holding a package whose
+/// order was cancelled (a pull request) is refused whole, naming why, and nothing is recorded.
+#[rocket::async_test]
+async fn selected_packages_are_answered_together_or_not_at_all() {
+    let (app, sb, shirts, _) = routed_app().await;
+    let ids = orders_for(&app, shirts, 4).await;
+    buy(&app, &ids).await;
+    publish(&app, shirts).await;
+    let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
+    let rows: Vec<(i64, i64)> = app
+        .query(|c| {
+            Ok(podgate::db::models::batch::members(c, 1)?
+                .into_iter()
+                .map(|(bp, p)| (bp.id, p.order_id))
+                .collect())
+        })
+        .await;
+    let (_, page) = sup.get("/supplier/batches/1").await;
+    assert!(
+        page.contains("form=\"ack-selected\""),
+        "rows can be selected: {page}"
+    );
+    let answer = |picked: Vec<i64>, status: &'static str| {
+        let sup = &sup;
+        async move {
+            let csrf = sup.csrf("/supplier/batches/1").await;
+            let mut fields: Vec<(&str, String)> = vec![
+                ("csrf_token", csrf),
+                ("status", status.into()),
+                ("reason", String::new()),
+                ("expected_date", String::new()),
+            ];
+            fields.extend(picked.iter().map(|r| ("row", r.to_string())));
+            let body = url::form_urlencoded::Serializer::new(String::new())
+                .extend_pairs(fields.iter().map(|(k, v)| (*k, v.as_str())))
+                .finish();
+            let r = sup
+                .client
+                .post("/supplier/batches/1/ack")
+                .header(rocket::http::ContentType::Form)
+                .body(body)
+                .dispatch()
+                .await;
+            assert_eq!(r.status(), Status::SeeOther);
+            sup.get("/supplier/batches/1").await.1
+        }
+    };
+    let statuses = || async {
+        app.query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::batch_packages::dsl::*;
+            batch_packages
+                .order(position)
+                .select(ack_status)
+                .load::<String>(c)
+        })
+        .await
+    };
+    let page = answer(vec![rows[0].0, rows[1].0], "accepted").await;
+    assert!(page.contains("Recorded: accepted for 2 packages."), "{page}");
+    assert_eq!(statuses().await, ["accepted", "accepted", "pending", "pending"]);
+
+    // The buyer cancels the fourth order: "shipped" for the third and fourth is refused whole.
+    podgate_testkit::shops::cancel_on_tiktok_and_sync(&app, &sb, rows[3].1).await;
+    let page = answer(vec![rows[2].0, rows[3].0], "shipped").await;
+    assert!(page.contains("Nothing was changed."), "{page}");
+    assert_eq!(statuses().await, ["accepted", "accepted", "pending", "pending"]);
+    let page = answer(vec![], "accepted").await;
+    assert!(page.contains("Select the packages to answer"), "{page}");
+}
