@@ -101,13 +101,18 @@ impl Held {
     /// otherwise refused as running elsewhere while the drop's background release was on its way).
     pub async fn release(mut self) {
         self.heartbeat.abort();
-        let (pool, name) = (self.pool.clone(), std::mem::take(&mut self.name));
-        let key = (pool.database(), name.clone());
-        let _ = pool
-            .run(move |c| Ok::<_, DomainError>(lease::release(c, &name, worker_id())?))
-            .await;
-        held().remove(&key);
+        give_back(self.pool.clone(), std::mem::take(&mut self.name)).await;
     }
+}
+
+/// Gives the lease's row back first, then lets this process's tasks take the name again (the
+/// other order could delete a row another task of ours had just taken).
+async fn give_back(pool: DbPool, name: String) {
+    let key = (pool.database(), name.clone());
+    let _ = pool
+        .run(move |c| Ok::<_, DomainError>(lease::release(c, &name, worker_id())?))
+        .await;
+    held().remove(&key);
 }
 
 impl Drop for Held {
@@ -117,23 +122,13 @@ impl Drop for Held {
             return; // released already
         }
         let (pool, name) = (self.pool.clone(), std::mem::take(&mut self.name));
-        let key = (pool.database(), name.clone());
-        let forget = move || held().remove(&key);
-        // Give the row back first, then let this process's tasks take the name again (the other
-        // order could delete a row another task of ours had just taken). If the runtime is
-        // gone, the row simply runs out.
+        // If the runtime is gone, the row simply runs out.
         match tokio::runtime::Handle::try_current() {
             Ok(rt) => {
-                rt.spawn(async move {
-                    let n = name.clone();
-                    let _ = pool
-                        .run(move |c| Ok::<_, DomainError>(lease::release(c, &n, worker_id())?))
-                        .await;
-                    forget();
-                });
+                rt.spawn(give_back(pool, name));
             }
             Err(_) => {
-                forget();
+                held().remove(&(pool.database(), name));
             }
         }
     }

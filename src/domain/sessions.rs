@@ -130,7 +130,7 @@ pub async fn resolve_session(pool: &DbPool, token: &str) -> Result<Option<Signed
         let Some(session) = Session::find_live(conn, &hash)? else {
             return Ok(None);
         };
-        let user = User::find(conn, session.user_id)?;
+        let (user, seller) = User::find_with_workspace_name(conn, session.user_id)?;
         if user.disabled {
             return Ok(None);
         }
@@ -145,7 +145,7 @@ pub async fn resolve_session(pool: &DbPool, token: &str) -> Result<Option<Signed
             None => None,
         };
         let place = Place {
-            seller: crate::db::models::workspace::Workspace::find(conn, user.workspace_id)?.name,
+            seller,
             zone: supplier.as_ref().map(|s| s.time_zone.clone()),
             supplier: supplier.map(|s| s.name),
         };

@@ -281,7 +281,7 @@ pub async fn recent_uploads(
     Ok(uploads
         .into_iter()
         .map(|u| {
-            let (applied, reasons) = read_result(&u.result);
+            let (applied, reasons) = crate::domain::batches::ackfile::read_result(&u.result);
             UploadOutcome {
                 archived_as: sftp::archived_name(u.id, &u.name),
                 applied,
@@ -290,56 +290,4 @@ pub async fn recent_uploads(
             }
         })
         .collect())
-}
-
-/// Reads a result file back (written by `ackfile::result_csv`): lines applied, and the reasons.
-fn read_result(result: &str) -> (usize, Vec<String>) {
-    let mut r = csv::Reader::from_reader(result.as_bytes());
-    let (mut applied, mut reasons) = (0, Vec::new());
-    for row in r.records().flatten() {
-        let (line, what, message) = (
-            row.get(0).unwrap_or(""),
-            row.get(1).unwrap_or(""),
-            crate::domain::spreadsheet::uncell(row.get(5).unwrap_or("")),
-        );
-        match what {
-            "applied" => applied += 1,
-            "refused" if line.is_empty() || line == "0" => reasons.push(message.to_string()),
-            "refused" => reasons.push(format!("line {line}: {message}")),
-            "not_applied" => reasons.push(message.to_string()),
-            _ => {}
-        }
-    }
-    (applied, reasons)
-}
-
-#[cfg(test)]
-mod tests {
-    use crate::domain::batches::acks::LineError;
-
-    #[test]
-    fn a_refused_uploads_reasons_are_read_back_from_its_result_file() {
-        let refused = [
-            LineError {
-                line: 3,
-                message: "status \"backordered\" needs expected_date".into(),
-            },
-            LineError {
-                line: 5,
-                message: "=unknown package".into(),
-            },
-        ];
-        let csv = crate::domain::batches::ackfile::result_csv(&[], &refused, 2);
-        let (applied, reasons) = super::read_result(&csv);
-        assert_eq!(applied, 0);
-        assert_eq!(reasons[0], "line 3: status \"backordered\" needs expected_date");
-        assert_eq!(
-            reasons[1], "line 5: =unknown package",
-            "a formula-looking message reads back as written"
-        );
-        assert!(
-            reasons[2].starts_with("2 good line(s) not applied"),
-            "{reasons:?}"
-        );
-    }
 }

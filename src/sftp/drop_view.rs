@@ -143,10 +143,7 @@ impl DropView {
                     }
                 }
                 if area == Area::Archive {
-                    let p = self
-                        .gw
-                        .archive_dir(self.login.supplier_id)
-                        .join(vfs::disk_name(name));
+                    let p = self.gw.archive_path(self.login.supplier_id, name);
                     if let Ok(m) = std::fs::metadata(&p) {
                         return Ok(Entry::Archived(p, m));
                     }
@@ -189,10 +186,7 @@ impl DropView {
         else {
             return Ok(None);
         };
-        let p = self
-            .gw
-            .archive_dir(sid)
-            .join(vfs::disk_name(&sftp_db::archived_name(u.id, name)));
+        let p = self.gw.archive_path(sid, &sftp_db::archived_name(u.id, name));
         Ok(std::fs::metadata(&p).ok().map(|m| Entry::Archived(p, m)))
     }
 

@@ -11,7 +11,7 @@ use crate::domain::DomainError;
 use crate::domain::batches::ackfile::{self, Format};
 use crate::domain::batches::acks::{AckError, LineError};
 
-use super::{Gateway, vfs};
+use super::Gateway;
 
 /// Processes `/inbox/<name>` (already stored complete under its final name).
 pub async fn process(gw: &Gateway, login: &SftpLogin, actor: &Actor, name: &str) {
@@ -100,9 +100,8 @@ pub async fn process(gw: &Gateway, login: &SftpLogin, actor: &Actor, name: &str)
 /// Moves a processed upload into the supplier's archive. A failure leaves it in the inbox
 /// (processed, recorded, not processed again) and is logged.
 fn archive(gw: &Gateway, supplier_id: i64, from: &std::path::Path, archived: &str) {
-    let dir = gw.archive_dir(supplier_id);
-    let moved =
-        std::fs::create_dir_all(&dir).and_then(|_| std::fs::rename(from, dir.join(vfs::disk_name(archived))));
+    let moved = std::fs::create_dir_all(gw.archive_dir(supplier_id))
+        .and_then(|_| std::fs::rename(from, gw.archive_path(supplier_id, archived)));
     if let Err(e) = moved {
         tracing::warn!(error = %e, file = archived, "a processed SFTP upload stayed in the inbox");
     }

@@ -145,6 +145,11 @@ impl Gateway {
         self.dir.join(supplier_id.to_string()).join("archive")
     }
 
+    /// Where a processed upload is kept on disk, by its name in `/archive`.
+    pub fn archive_path(&self, supplier_id: i64, name: &str) -> PathBuf {
+        self.archive_dir(supplier_id).join(vfs::disk_name(name))
+    }
+
     /// Where a supplier's uploads are written until complete.
     pub fn staging_dir(&self, supplier_id: i64) -> PathBuf {
         self.dir.join(supplier_id.to_string()).join("staging")

@@ -252,19 +252,7 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
     let ack = |row: i64, status: &'static str, reason: &'static str| {
         let sup = &sup;
         async move {
-            let r = sup
-                .post_form(
-                    "/supplier/batches/1",
-                    "/supplier/batches/1/ack",
-                    &[
-                        ("row", &row.to_string()),
-                        ("status", status),
-                        ("reason", reason),
-                        ("expected_date", ""),
-                    ],
-                )
-                .await;
-            assert_eq!(r.status(), Status::SeeOther);
+            podgate_testkit::suppliers::answer(sup, row, status, reason).await;
             sup.get("/supplier/batches/1").await.1
         }
     };

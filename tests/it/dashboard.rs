@@ -41,9 +41,7 @@ async fn the_dashboard_counts_what_needs_doing_and_links_to_it() {
     publish(&app, shirts).await;
     // The supplier rejects one package; the buyer cancels another order after the handoff.
     let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
-    let row: i64 = app
-        .query(|c| Ok(podgate::db::models::batch::members(c, 1)?[0].0.id))
-        .await;
+    let row = podgate_testkit::labels::batch_rows(&app, 1).await[0].0;
     podgate_testkit::suppliers::answer(&sup, row, "rejected", "Blank out of stock").await;
     podgate_testkit::shops::cancel_on_tiktok_and_sync(&app, &sb, ids[2]).await;
 

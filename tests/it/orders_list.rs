@@ -229,14 +229,7 @@ async fn the_list_shows_suppliers_and_answers_and_exceptions_include_the_handoff
     buy(&app, &ids[..3]).await;
     publish(&app, shirts).await;
     let sup = podgate_testkit::suppliers::supplier_user(&app, shirts, "pat@shirtco.example").await;
-    let rows: Vec<(i64, i64)> = app
-        .query(|c| {
-            Ok(podgate::db::models::batch::members(c, 1)?
-                .into_iter()
-                .map(|(bp, p)| (bp.id, p.order_id))
-                .collect())
-        })
-        .await;
+    let rows = podgate_testkit::labels::batch_rows(&app, 1).await;
     let (rejected_row, rejected_order) = rows[0];
     podgate_testkit::suppliers::answer(&sup, rejected_row, "rejected", "Blank out of stock").await;
     podgate_testkit::suppliers::answer(&sup, rows[1].0, "accepted", "").await;

@@ -111,3 +111,14 @@ pub async fn zip_name(app: &TestApp, batch_id: i64) -> String {
         .await
         .zip_name()
 }
+
+/// A batch's rows in order: (batch row id, order id), as the portal's answer forms name them.
+pub async fn batch_rows(app: &TestApp, batch_id: i64) -> Vec<(i64, i64)> {
+    app.query(move |c| {
+        Ok(podgate::db::models::batch::members(c, batch_id)?
+            .into_iter()
+            .map(|(bp, p)| (bp.id, p.order_id))
+            .collect())
+    })
+    .await
+}

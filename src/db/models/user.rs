@@ -99,6 +99,15 @@ impl User {
         users::table.find(id).select(User::as_select()).first(conn)
     }
 
+    /// A user with their workspace's name, in one read (every signed-in request needs both).
+    pub fn find_with_workspace_name(conn: &mut AnyConnection, id: i64) -> QueryResult<(User, String)> {
+        users::table
+            .inner_join(crate::db::schema::workspaces::table)
+            .filter(users::id.eq(id))
+            .select((User::as_select(), crate::db::schema::workspaces::name))
+            .first(conn)
+    }
+
     /// Finds a user by (normalized) email.
     pub fn find_by_email(conn: &mut AnyConnection, email: &str) -> QueryResult<Option<User>> {
         users::table

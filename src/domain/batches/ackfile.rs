@@ -338,6 +338,27 @@ pub fn result_csv(applied: &[super::acks::LineResult], refused: &[LineError], no
     String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
 }
 
+/// Reads a result file back (as [`result_csv`] writes it): lines applied, and the reasons.
+pub fn read_result(result: &str) -> (usize, Vec<String>) {
+    let mut r = csv::Reader::from_reader(result.as_bytes());
+    let (mut applied, mut reasons) = (0, Vec::new());
+    for row in r.records().flatten() {
+        let (line, what, message) = (
+            row.get(0).unwrap_or(""),
+            row.get(1).unwrap_or(""),
+            crate::domain::spreadsheet::uncell(row.get(5).unwrap_or("")),
+        );
+        match what {
+            "applied" => applied += 1,
+            "refused" if line.is_empty() || line == "0" => reasons.push(message.to_string()),
+            "refused" => reasons.push(format!("line {line}: {message}")),
+            "not_applied" => reasons.push(message.to_string()),
+            _ => {}
+        }
+    }
+    (applied, reasons)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -431,5 +452,31 @@ mod tests {
             .lines;
         assert_eq!(ok[0].target, Target::Order("2".into()));
         assert!(parse(Format::Json, b"not json").is_err());
+    }
+
+    #[test]
+    fn a_refused_uploads_reasons_are_read_back_from_its_result_file() {
+        let refused = [
+            LineError {
+                line: 3,
+                message: "status \"backordered\" needs expected_date".into(),
+            },
+            LineError {
+                line: 5,
+                message: "=unknown package".into(),
+            },
+        ];
+        let csv = result_csv(&[], &refused, 2);
+        let (applied, reasons) = read_result(&csv);
+        assert_eq!(applied, 0);
+        assert_eq!(reasons[0], "line 3: status \"backordered\" needs expected_date");
+        assert_eq!(
+            reasons[1], "line 5: =unknown package",
+            "a formula-looking message reads back as written"
+        );
+        assert!(
+            reasons[2].starts_with("2 good line(s) not applied"),
+            "{reasons:?}"
+        );
     }
 }

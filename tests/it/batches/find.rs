@@ -77,14 +77,7 @@ async fn selected_packages_are_answered_together_or_not_at_all() {
     buy(&app, &ids).await;
     publish(&app, shirts).await;
     let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
-    let rows: Vec<(i64, i64)> = app
-        .query(|c| {
-            Ok(podgate::db::models::batch::members(c, 1)?
-                .into_iter()
-                .map(|(bp, p)| (bp.id, p.order_id))
-                .collect())
-        })
-        .await;
+    let rows = podgate_testkit::labels::batch_rows(&app, 1).await;
     let (_, page) = sup.get("/supplier/batches/1").await;
     assert!(
         page.contains("form=\"ack-selected\""),

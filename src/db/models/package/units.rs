@@ -80,10 +80,7 @@ pub(super) fn label_state_from_packages(conn: &mut AnyConnection, package_id: i6
         .filter(packages::status.eq_any([PackageStatus::Bought, PackageStatus::Stored]))
         .select(packages::line_item_ids)
         .load(conn)?;
-    let labelled: std::collections::HashSet<i64> = lists
-        .iter()
-        .flat_map(|l| l.split(',').filter_map(|x| x.parse().ok()))
-        .collect();
+    let labelled: std::collections::HashSet<i64> = lists.iter().flat_map(|l| parse_unit_ids(l)).collect();
     let units: i64 = order_items::table
         .filter(order_items::order_id.eq(order))
         .count()
