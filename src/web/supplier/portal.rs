@@ -139,10 +139,21 @@ async fn ack(
         .acknowledge(&actor(&user, &ip), user.supplier_id, lines)
         .await
     {
-        Ok(r) if r.iter().any(|l| l.changed) && count > 1 => Ok(Flashed::success(
-            to,
-            format!("Recorded: {} for {count} packages.", status.label()),
-        )),
+        Ok(r) if r.iter().any(|l| l.changed) && count > 1 => {
+            let changed = r.iter().filter(|l| l.changed).count();
+            let same = match count - changed {
+                0 => String::new(),
+                n => format!(" ({n} already had that answer)"),
+            };
+            Ok(Flashed::success(
+                to,
+                format!(
+                    "Recorded: {} for {changed} package{}{same}.",
+                    status.label(),
+                    if changed == 1 { "" } else { "s" }
+                ),
+            ))
+        }
         Ok(r) if r.iter().any(|l| l.changed) => {
             Ok(Flashed::success(to, format!("Recorded: {}.", status.label())))
         }

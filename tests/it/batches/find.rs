@@ -130,4 +130,10 @@ async fn selected_packages_are_answered_together_or_not_at_all() {
     assert_eq!(statuses().await, ["accepted", "accepted", "pending", "pending"]);
     let page = answer(vec![], "accepted").await;
     assert!(page.contains("Select the packages to answer"), "{page}");
+    // A selection that holds an answered package says how many changed.
+    let page = answer(vec![rows[1].0, rows[2].0], "accepted").await;
+    assert!(
+        page.contains("Recorded: accepted for 1 package (1 already had that answer)."),
+        "{page}"
+    );
 }
