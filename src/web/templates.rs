@@ -179,7 +179,8 @@ pub fn common_context(req: &Request<'_>) -> Value {
     let flash = jar.get_private(FLASH_COOKIE).map(|c| {
         let v = c.value().to_owned();
         let (kind, msg) = v.split_once(':').unwrap_or(("info", v.as_str()));
-        context! { kind => kind.to_owned(), message => msg.to_owned() }
+        let (kind, at) = kind.split_once('@').unwrap_or((kind, ""));
+        context! { kind => kind.to_owned(), message => msg.to_owned(), at => at.to_owned() }
     });
     if flash.is_some() {
         jar.remove_private(Cookie::build(FLASH_COOKIE).path("/"));
@@ -226,6 +227,9 @@ pub struct Flashed {
     to: String,
     kind: &'static str,
     message: String,
+    /// The element the message is about (its id): the page shows the message there, and the
+    /// browser scrolls to it, instead of at the top.
+    at: Option<String>,
 }
 
 impl Flashed {
@@ -235,6 +239,7 @@ impl Flashed {
             to: to.into(),
             kind: "success",
             message: message.into(),
+            at: None,
         }
     }
 
@@ -244,6 +249,7 @@ impl Flashed {
             to: to.into(),
             kind: "warning",
             message: message.into(),
+            at: None,
         }
     }
 
@@ -253,14 +259,30 @@ impl Flashed {
             to: to.into(),
             kind: "error",
             message: message.into(),
+            at: None,
         }
+    }
+}
+
+impl Flashed {
+    /// Shows the message beside the element with this id (letters, digits and `-` only).
+    pub fn at(mut self, id: impl Into<String>) -> Flashed {
+        let id: String = id.into();
+        if id.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            self.at = Some(id);
+        }
+        self
     }
 }
 
 impl<'r> Responder<'r, 'static> for Flashed {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
-        let cookie = app_cookie(req, FLASH_COOKIE, format!("{}:{}", self.kind, self.message));
+        let (kind, to) = match &self.at {
+            Some(at) => (format!("{}@{at}", self.kind), format!("{}#{at}", self.to)),
+            None => (self.kind.to_string(), self.to),
+        };
+        let cookie = app_cookie(req, FLASH_COOKIE, format!("{kind}:{}", self.message));
         req.cookies().add_private(cookie);
-        Redirect::to(self.to).respond_to(req)
+        Redirect::to(to).respond_to(req)
     }
 }

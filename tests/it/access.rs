@@ -162,6 +162,8 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("POST /packages/<id>/reroute", "/packages/{package}/reroute", "OT"),
     ("POST /packages/<id>/void", "/packages/{package}/void", "OT"),
     ("POST /packages/<id>/rebuy", "/packages/{package}/rebuy", "OT"),
+    ("GET /catalog/rules/<id>", "/catalog/rules/{rule}", "OT"),
+    ("POST /catalog/rules/<id>", "/catalog/rules/{rule}", "OT"),
     (
         "POST /catalog/rules/<id>/delete",
         "/catalog/rules/{rule}/delete",

@@ -372,3 +372,4 @@ async fn cut_offs_seal_once_each_and_late_acknowledgements_are_reported_once() {
 mod factory_api;
 mod find;
 mod mail;
+mod production;

@@ -332,7 +332,7 @@ async fn units_in_a_package_keep_its_supplier_through_rule_changes() {
                 ("length_in", "10"),
                 ("width_in", "8"),
                 ("height_in", "1"),
-                ("front_print_url", ""),
+                ("art[front_print_url]", ""),
             ],
         )
         .await;

@@ -37,7 +37,7 @@ async fn a_catalog_routes_orders_lists_the_unrouted_and_plans_mixed_orders() {
                 ("length_in", ""),
                 ("width_in", ""),
                 ("height_in", ""),
-                ("front_print_url", ""),
+                ("art[front_print_url]", ""),
             ],
         )
         .await;
@@ -46,7 +46,7 @@ async fn a_catalog_routes_orders_lists_the_unrouted_and_plans_mixed_orders() {
         r.into_string()
             .await
             .unwrap()
-            .contains("supplier &quot;Nobody Inc&quot; does not exist")
+            .contains("Supplier &quot;Nobody Inc&quot; does not exist")
     );
     for p in ["POSTER-", "TOTE-"] {
         let r = app
@@ -63,7 +63,7 @@ async fn a_catalog_routes_orders_lists_the_unrouted_and_plans_mixed_orders() {
                     ("length_in", "24"),
                     ("width_in", "3"),
                     ("height_in", "3"),
-                    ("front_print_url", ""),
+                    ("art[front_print_url]", ""),
                 ],
             )
             .await;
@@ -419,4 +419,5 @@ async fn the_supplier_form_names_every_mistake_at_once_and_keeps_what_was_typed(
     assert!(suppliers.is_empty(), "nothing saved");
 }
 
+mod catalog_rules;
 mod warehouses;

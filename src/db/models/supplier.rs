@@ -192,18 +192,51 @@ pub struct NewSkuRule {
 impl SkuRule {
     /// Inserts a rule, or replaces the one with the same match kind and pattern.
     pub fn upsert(conn: &mut AnyConnection, r: &NewSkuRule) -> QueryResult<()> {
-        let existing = sku_rules::table
+        match Self::id_of(conn, r)? {
+            Some(id) => diesel::update(sku_rules::table.find(id)).set(r).execute(conn)?,
+            None => diesel::insert_into(sku_rules::table).values(r).execute(conn)?,
+        };
+        Ok(())
+    }
+
+    /// The id of the workspace's rule with this match kind and pattern, if any.
+    pub fn id_of(conn: &mut AnyConnection, r: &NewSkuRule) -> QueryResult<Option<i64>> {
+        sku_rules::table
             .filter(sku_rules::workspace_id.eq(r.workspace_id))
             .filter(sku_rules::match_kind.eq(&r.match_kind))
             .filter(sku_rules::pattern.eq(&r.pattern))
             .select(sku_rules::id)
             .first::<i64>(conn)
-            .optional()?;
-        match existing {
-            Some(id) => diesel::update(sku_rules::table.find(id)).set(r).execute(conn)?,
-            None => diesel::insert_into(sku_rules::table).values(r).execute(conn)?,
-        };
-        Ok(())
+            .optional()
+    }
+
+    /// Inserts a new rule; its id.
+    pub fn insert(conn: &mut AnyConnection, r: &NewSkuRule) -> QueryResult<i64> {
+        diesel::insert_into(sku_rules::table)
+            .values(r)
+            .returning(sku_rules::id)
+            .get_result(conn)
+    }
+
+    /// Replaces the fields of a rule of the workspace; how many rows changed (0: not there).
+    pub fn update(conn: &mut AnyConnection, id: i64, r: &NewSkuRule) -> QueryResult<usize> {
+        diesel::update(
+            sku_rules::table
+                .filter(sku_rules::id.eq(id))
+                .filter(sku_rules::workspace_id.eq(r.workspace_id)),
+        )
+        .set(r)
+        .execute(conn)
+    }
+
+    /// One rule of a workspace.
+    pub fn find(conn: &mut AnyConnection, workspace_id: i64, id: i64) -> QueryResult<Option<SkuRule>> {
+        sku_rules::table
+            .filter(sku_rules::id.eq(id))
+            .filter(sku_rules::workspace_id.eq(workspace_id))
+            .select(SkuRule::as_select())
+            .first(conn)
+            .optional()
     }
 
     /// Every rule of a workspace.

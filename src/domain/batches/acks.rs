@@ -279,12 +279,12 @@ fn check(l: &AckLine, r: &Resolved) -> Result<(), String> {
         _ if r.cancelled() => Err(format!(
             "order {order} was cancelled: do not make or ship package {package}"
         )),
-        AckStatus::Rejected if l.reason.as_deref().is_none_or(|s| s.trim().is_empty()) => {
-            Err("a rejection needs a reason (reason column)".into())
-        }
-        AckStatus::Backordered if l.expected_date.is_none() => {
-            Err("backordered needs the expected date (expected_date, YYYY-MM-DD)".into())
-        }
+        AckStatus::Rejected if l.reason.as_deref().is_none_or(|s| s.trim().is_empty()) => Err(format!(
+            "package {package}: a rejection needs a reason (reason column)"
+        )),
+        AckStatus::Backordered if l.expected_date.is_none() => Err(format!(
+            "package {package}: backordered needs the expected date (expected_date, YYYY-MM-DD)"
+        )),
         _ => Ok(()),
     }
 }

@@ -71,6 +71,29 @@ pub enum BatchFile {
     Zip,
     ZipSha256,
     LabelsPdf,
+    /// One package's label, named as in the zip (`0001-<order>-<package>.pdf`): a reprint.
+    Label {
+        position: i64,
+        name: String,
+    },
+    /// A picture of one package's label (`0001-<order>-<package>.png`), for the batch page.
+    LabelPreview {
+        position: i64,
+        name: String,
+    },
+}
+
+/// The position a label file name starts with (`0001-…`), and whether it is the PNG preview.
+fn label_position(name: &str) -> Option<(i64, bool)> {
+    let (stem, png) = match (name.strip_suffix(".pdf"), name.strip_suffix(".png")) {
+        (Some(s), _) => (s, false),
+        (_, Some(s)) => (s, true),
+        _ => return None,
+    };
+    let (pos, rest) = stem.split_once('-')?;
+    (pos.len() == 4 && pos.bytes().all(|b| b.is_ascii_digit()) && !rest.is_empty())
+        .then(|| pos.parse().ok().map(|p| (p, png)))
+        .flatten()
 }
 
 impl BatchFile {
@@ -90,6 +113,14 @@ impl BatchFile {
             Some(BatchFile::ZipSha256)
         } else if name == format!("batch-{}-labels.pdf", b.seq) {
             Some(BatchFile::LabelsPdf)
+        } else if let Some((position, png)) = label_position(name) {
+            // Checked against the package at that position when it is read (`source`).
+            let name = name.to_string();
+            Some(if png {
+                BatchFile::LabelPreview { position, name }
+            } else {
+                BatchFile::Label { position, name }
+            })
         } else {
             None
         }
@@ -101,6 +132,7 @@ impl BatchFile {
             BatchFile::Zip => b.zip_name(),
             BatchFile::ZipSha256 => format!("{}.sha256", b.zip_name()),
             BatchFile::LabelsPdf => b.labels_pdf_name(),
+            BatchFile::Label { name, .. } | BatchFile::LabelPreview { name, .. } => name.clone(),
         }
     }
 
@@ -109,7 +141,8 @@ impl BatchFile {
         match self {
             BatchFile::Zip => "application/zip",
             BatchFile::ZipSha256 => "text/plain; charset=utf-8",
-            BatchFile::LabelsPdf => "application/pdf",
+            BatchFile::LabelsPdf | BatchFile::Label { .. } => "application/pdf",
+            BatchFile::LabelPreview { .. } => "image/png",
         }
     }
 }
@@ -151,7 +184,55 @@ impl Batches {
                 let n = line.len() as u64;
                 (Source::Bytes(line.into_bytes()), n)
             }
+            BatchFile::Label { position, name } | BatchFile::LabelPreview { position, name } => {
+                let sha = self.label_at(b, *position, name).await?.1;
+                let path = match f {
+                    BatchFile::Label { .. } => self.labels.path(&sha),
+                    _ => self
+                        .labels
+                        .thumbnail(&sha)
+                        .await
+                        .map_err(|e| DomainError::Internal(format!("label preview: {e}")))?,
+                };
+                let len = tokio::fs::metadata(&path)
+                    .await
+                    .map_err(|_| DomainError::NotFound)?
+                    .len();
+                (Source::Path(path), len)
+            }
         })
+    }
+
+    /// The order and label checksum of the active package at `position` of a batch, when
+    /// `name` is that package's label file name (`.pdf` or `.png`); anything else is not found.
+    async fn label_at(&self, b: &Batch, position: i64, name: &str) -> Result<(i64, String), DomainError> {
+        let (id, ws, want) = (
+            b.id,
+            b.workspace_id,
+            name.rsplit_once('.').map(|(s, _)| s).unwrap_or(name).to_string(),
+        );
+        self.pool
+            .run(move |c| {
+                for (bp, p) in batch::members(c, id)? {
+                    if bp.position != position || !bp.active {
+                        continue;
+                    }
+                    let o = order::find_in_workspace(c, ws, p.order_id)?.ok_or(DomainError::NotFound)?;
+                    let file = super::label_file(
+                        position,
+                        &o.tiktok_order_id,
+                        p.tiktok_package_id.as_deref().unwrap_or(""),
+                    );
+                    if file.strip_suffix(".pdf") == Some(want.as_str()) {
+                        return p
+                            .label_sha256
+                            .map(|s| (p.order_id, s))
+                            .ok_or(DomainError::NotFound);
+                    }
+                }
+                Err(DomainError::NotFound)
+            })
+            .await
     }
 
     /// Records a download of a batch file (the zip or the merged PDF) on the batch and on the
@@ -165,9 +246,13 @@ impl Batches {
         bytes: u64,
         complete: bool,
     ) -> Result<(), DomainError> {
-        if matches!(f, BatchFile::ZipSha256) {
-            return Ok(());
-        }
+        // The zip and the merged PDF go on every order of the batch (the first complete
+        // download only, to keep timelines short); one label's reprint on its own order, each time.
+        let label_order = match f {
+            BatchFile::ZipSha256 | BatchFile::LabelPreview { .. } => return Ok(()),
+            BatchFile::Label { position, name } => Some(self.label_at(b, *position, name).await?.0),
+            BatchFile::Zip | BatchFile::LabelsPdf => None,
+        };
         let (actor, name, id, seq) = (actor.clone(), f.name(b), b.id, b.seq);
         self.pool
             .run(move |c| {
@@ -187,17 +272,22 @@ impl Batches {
                             complete,
                         },
                     )?;
-                    if complete && !earlier {
-                        for (_, p) in batch::members(c, id)? {
-                            order::add_event(
-                                c,
-                                p.order_id,
-                                "download",
-                                &format!("Batch {seq} downloaded ({name})"),
-                                &actor.label,
-                                actor.channel.as_str(),
-                            )?;
-                        }
+                    let (orders, what) = match label_order {
+                        Some(o) if complete => (
+                            vec![o],
+                            format!("Label downloaded again from batch {seq} ({name})"),
+                        ),
+                        None if complete && !earlier => (
+                            batch::members(c, id)?
+                                .into_iter()
+                                .map(|(_, p)| p.order_id)
+                                .collect(),
+                            format!("Batch {seq} downloaded ({name})"),
+                        ),
+                        _ => (Vec::new(), String::new()),
+                    };
+                    for o in orders {
+                        order::add_event(c, o, "download", &what, &actor.label, actor.channel.as_str())?;
                     }
                     Ok(())
                 })

@@ -11,6 +11,9 @@ pub struct ArtworkRef {
     pub url: String,
     /// `sha256:<hex>` or empty when the seller did not give one.
     pub checksum: String,
+    /// A picture of the printed product, for the production view (empty when none).
+    #[serde(default)]
+    pub mockup_url: String,
 }
 
 /// One product line of a package (units of the same SKU grouped).

@@ -19,7 +19,7 @@ pub mod views;
 // Packing is this module's own business; outside it, only the factory-facing manifest format,
 // where a batch's zip lives, and the checksum lines a drop shows.
 pub use manifest::{Manifest, label_file};
-pub use pack::{pack, sha256_file_line, sha256_of, zip_path};
+pub use pack::{pack, read_manifest, sha256_file_line, sha256_of, zip_path};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -212,16 +212,14 @@ pub fn build_manifest(c: &mut AnyConnection, b: &Batch, sup: &Supplier) -> Resul
         {
             let rule = it.rule_id.and_then(|r| rules.get(&r));
             let artwork: Vec<ArtworkRef> = rule
-                .map(|r| {
-                    serde_json::from_str::<Vec<crate::domain::catalog::Artwork>>(&r.artwork)
-                        .unwrap_or_default()
-                })
+                .map(|r| crate::domain::catalog::rule::artwork_for_line(r, &it.seller_sku))
                 .unwrap_or_default()
                 .into_iter()
                 .map(|a| ArtworkRef {
                     placement: a.placement,
                     url: a.print_url,
                     checksum: a.checksum,
+                    mockup_url: a.mockup_url,
                 })
                 .collect();
             let line = lines

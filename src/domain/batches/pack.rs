@@ -44,6 +44,13 @@ pub fn zip_path(dir: &Path, batch_id: i64) -> PathBuf {
     dir.join(format!("{batch_id}.zip"))
 }
 
+/// Reads the manifest a batch's zip holds (what the factory got).
+pub fn read_manifest(zip: &Path) -> Result<Manifest, PackError> {
+    let mut archive = zip::ZipArchive::new(File::open(zip)?)?;
+    let entry = archive.by_name("manifest.json")?;
+    serde_json::from_reader(entry.take(64 << 20)).map_err(|e| PackError::Manifest(e.to_string()))
+}
+
 /// Where a batch's merged labels live.
 pub fn labels_pdf_path(dir: &Path, batch_id: i64) -> PathBuf {
     dir.join(format!("{batch_id}.labels.pdf"))

@@ -68,6 +68,11 @@ pub struct PackageRow {
     pub pull_requested_at: Option<NaiveDateTime>,
     /// A pull request not answered yet.
     pub pull_open: bool,
+    /// The label's file name in the zip (`0001-<order>-<package>.pdf`); the page links it.
+    pub label_file: String,
+    /// What to make, as the batch's manifest says (SKU, product, variant, quantity, artwork):
+    /// filled for a batch's own page ([`super::Batches::detail`]), empty in lists.
+    pub lines: Vec<super::manifest::Line>,
 }
 
 /// Everything a batch page shows.
@@ -151,7 +156,6 @@ pub fn detail(c: &mut AnyConnection, b: Batch, now: NaiveDateTime) -> Result<Bat
             active: bp.active,
             package_id: p.id,
             order_id: o.id,
-            tiktok_order_id: o.tiktok_order_id,
             tiktok_package_id: p.tiktok_package_id.clone().unwrap_or_default(),
             tracking_number: p.tracking_number.clone().unwrap_or_default(),
             carrier: p.carrier.clone().unwrap_or_default(),
@@ -167,6 +171,13 @@ pub fn detail(c: &mut AnyConnection, b: Batch, now: NaiveDateTime) -> Result<Bat
             pull_requested: bp.pull_requested_at.is_some(),
             pull_requested_at: bp.pull_requested_at,
             pull_open: bp.pull_open(),
+            label_file: super::label_file(
+                bp.position,
+                &o.tiktok_order_id,
+                p.tiktok_package_id.as_deref().unwrap_or(""),
+            ),
+            lines: Vec::new(),
+            tiktok_order_id: o.tiktok_order_id,
         });
     }
     let downloads = batch::downloads(c, b.id)?;
@@ -274,10 +285,29 @@ pub fn dashboard(c: &mut AnyConnection, ws: i64, now: NaiveDateTime) -> Result<D
 }
 
 impl super::Batches {
-    /// One batch's page: its packages with their answers, downloads and history.
+    /// One batch's page: its packages with their answers and what to make of each (from the
+    /// manifest in the batch's zip: the page shows what the factory got), downloads, history.
     pub async fn detail(&self, b: Batch) -> Result<BatchDetail, DomainError> {
         let now = crate::db::models::now();
-        self.pool.run(move |c| detail(c, b, now)).await
+        let zip = self.zip_path(&b);
+        let mut d = self.pool.run(move |c| detail(c, b, now)).await?;
+        let manifest = tokio::task::spawn_blocking(move || super::pack::read_manifest(&zip))
+            .await
+            .map_err(|e| DomainError::Internal(e.to_string()))?;
+        match manifest {
+            Ok(m) => {
+                let mut by_position: BTreeMap<i64, _> =
+                    m.packages.into_iter().map(|p| (p.position, p.lines)).collect();
+                for p in &mut d.packages {
+                    p.lines = by_position.remove(&p.position).unwrap_or_default();
+                }
+            }
+            Err(e) => tracing::warn!(
+                batch = d.summary.batch.id,
+                "the batch's manifest cannot be read: {e}"
+            ),
+        }
+        Ok(d)
     }
 
     /// A supplier's published batches, newest first, with how their packages stand: the list

@@ -7,33 +7,39 @@ use rocket::fs::TempFile;
 use rocket::http::{ContentType, Header, Status};
 use rocket::{Responder, Route, State, get, post, routes};
 
+use std::collections::HashMap;
+
 use crate::db::DbPool;
-use crate::domain::{DomainError, catalog, suppliers};
+use crate::db::models::supplier::{SkuRule, Supplier};
+use crate::domain::catalog::RuleInput;
+use crate::domain::{DomainError, FieldError, catalog, suppliers};
 use crate::web::csrf::{CsrfForm, EmptyForm};
 use crate::web::errors::WebError;
+use crate::web::forms::field_errors;
 use crate::web::guards::{ClientIp, CurrentUser};
 use crate::web::templates::{Flashed, Page};
 
+/// The catalog page; `form` and `errors` refill the "Add a rule" form after a bad save.
 async fn page(
     pool: &DbPool,
     ws: i64,
-    sku: Option<String>,
+    form: RuleInput,
+    errors: Vec<FieldError>,
     import_errors: Vec<String>,
 ) -> Result<Page, WebError> {
-    let rules = pool
-        .query(move |c| crate::db::models::supplier::SkuRule::list(c, ws))
-        .await?;
+    let rules = pool.query(move |c| SkuRule::list(c, ws)).await?;
     let sups = suppliers::list(pool, ws).await?;
-    let names: std::collections::HashMap<i64, String> = sups.iter().map(|s| (s.id, s.name.clone())).collect();
+    let names: HashMap<i64, String> = sups.iter().map(|s| (s.id, s.name.clone())).collect();
     let rules: Vec<_> = rules
         .iter()
         .map(|r| {
-            let art: Vec<catalog::Artwork> = serde_json::from_str(&r.artwork).unwrap_or_default();
+            let art = catalog::rule::artwork_of(r);
             context! {
                 id => r.id, pattern => r.pattern, match_kind => r.match_kind, priority => r.priority,
                 supplier => names.get(&r.supplier_id).cloned().unwrap_or_default(), product_code => r.product_code,
                 weight => r.weight_grams, dims => r.length_in.as_ref().map(|l| format!("{l}×{}×{} in", r.width_in.clone().unwrap_or_default(), r.height_in.clone().unwrap_or_default())),
-                placements => art.iter().map(|a| a.placement.clone()).collect::<Vec<_>>(),
+                placements => art.iter().map(|a| a.placement.replace('_', " ")).collect::<Vec<_>>(),
+                templated => art.iter().any(|a| a.print_url.contains('{')),
             }
         })
         .collect();
@@ -42,40 +48,108 @@ async fn page(
         .iter()
         .map(|(sku, n)| context! { sku => sku, units => n })
         .collect();
-    let active: Vec<_> = sups
-        .iter()
-        .filter(|s| !s.archived)
-        .map(|s| context! { id => s.id, name => s.name })
-        .collect();
     Ok(Page::new(
         "seller/catalog.html",
-        context! { rules, unrouted, suppliers => active, sku, import_errors },
+        context! {
+            rules, unrouted, suppliers => active_suppliers(&sups), import_errors,
+            rule => rule_form_context(&form, &errors),
+        },
     ))
+}
+
+fn active_suppliers(sups: &[Supplier]) -> Vec<minijinja::Value> {
+    sups.iter()
+        .filter(|s| !s.archived)
+        .map(|s| context! { id => s.id, name => s.name })
+        .collect()
+}
+
+/// What the rule form's template needs: the values as typed, every error by field and in a
+/// summary naming each field as the form labels it, and the placements' fields.
+fn rule_form_context(form: &RuleInput, errors: &[FieldError]) -> minijinja::Value {
+    let summary: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+    let placements: Vec<_> = catalog::PLACEMENTS
+        .iter()
+        .map(|p| {
+            let cols = catalog::rule::placement_columns(p);
+            context! {
+                name => p.replace('_', " "),
+                open => *p == "front" || cols.iter().any(|c| !form.get(c.key).is_empty()),
+                fields => cols.iter().map(|c| context! { key => c.key, label => c.label }).collect::<Vec<_>>(),
+            }
+        })
+        .collect();
+    context! {
+        values => form.0, errors => field_errors(errors), summary, placements,
+        labels => catalog::rule::COLUMNS.iter().map(|c| (c.key, c.label)).collect::<HashMap<_, _>>(),
+    }
 }
 
 #[get("/catalog?<sku>")]
 async fn index(pool: &State<DbPool>, user: CurrentUser, sku: Option<String>) -> Result<Page, WebError> {
-    page(pool, user.user.workspace_id, sku, Vec::new()).await
+    let mut form = RuleInput::default();
+    if let Some(sku) = sku {
+        form.set("pattern", sku);
+        form.set("match", "exact");
+    }
+    form.set("priority", "100");
+    page(pool, user.user.workspace_id, form, Vec::new(), Vec::new()).await
 }
 
+/// Every field of a rule, as the form posts them (a field left out counts as empty).
 #[derive(FromForm)]
 struct RuleForm {
     csrf_token: String,
+    #[field(default = String::new())]
     pattern: String,
-    #[field(name = "match")]
+    #[field(name = "match", default = String::new())]
     match_kind: String,
+    #[field(default = String::new())]
     priority: String,
+    #[field(default = String::new())]
     supplier: String,
+    #[field(default = String::new())]
     product_code: String,
+    #[field(default = String::new())]
     weight_g: String,
+    #[field(default = String::new())]
     length_in: String,
+    #[field(default = String::new())]
     width_in: String,
+    #[field(default = String::new())]
     height_in: String,
-    front_print_url: String,
+    /// `<placement>_print_url`, `_mockup_url` and `_checksum` for every placement.
+    #[field(default = HashMap::new())]
+    art: HashMap<String, String>,
 }
 crate::csrf_form!(RuleForm);
 
-/// One rule from the form goes through the CSV import, so both paths check the same way.
+impl RuleForm {
+    fn input(&self) -> RuleInput {
+        let mut i = RuleInput::default();
+        for (k, v) in [
+            ("pattern", &self.pattern),
+            ("match", &self.match_kind),
+            ("priority", &self.priority),
+            ("supplier", &self.supplier),
+            ("product_code", &self.product_code),
+            ("weight_g", &self.weight_g),
+            ("length_in", &self.length_in),
+            ("width_in", &self.width_in),
+            ("height_in", &self.height_in),
+        ] {
+            i.set(k, v.as_str());
+        }
+        for p in catalog::PLACEMENTS {
+            for c in catalog::rule::placement_columns(p) {
+                i.set(c.key, self.art.get(c.key).cloned().unwrap_or_default());
+            }
+        }
+        i
+    }
+}
+
+/// A new rule from the form.
 #[post("/catalog/rules", data = "<form>")]
 async fn add_rule(
     pool: &State<DbPool>,
@@ -83,50 +157,67 @@ async fn add_rule(
     ip: ClientIp,
     form: CsrfForm<RuleForm>,
 ) -> Result<Result<Flashed, Page>, WebError> {
-    let f = form.0;
-    let mut w = csv::Writer::from_writer(Vec::new());
-    let internal = |e: csv::Error| DomainError::Internal(e.to_string());
-    w.write_record([
-        "pattern",
-        "match",
-        "priority",
-        "supplier",
-        "product_code",
-        "weight_g",
-        "length_in",
-        "width_in",
-        "height_in",
-        "front_print_url",
-    ])
-    .map_err(internal)?;
-    w.write_record([
-        &f.pattern,
-        &f.match_kind,
-        &f.priority,
-        &f.supplier,
-        &f.product_code,
-        &f.weight_g,
-        &f.length_in,
-        &f.width_in,
-        &f.height_in,
-        &f.front_print_url,
-    ])
-    .map_err(internal)?;
-    let bytes = w.into_inner().map_err(|e| DomainError::Internal(e.to_string()))?;
-    match catalog::import(pool, &user.actor(&ip), bytes).await {
+    let input = form.0.input();
+    match catalog::save_rule(pool, &user.actor(&ip), None, input.clone()).await {
         Ok(_) => Ok(Ok(Flashed::success(
             "/catalog",
-            format!("Rule for {} saved; orders were routed again.", f.pattern.trim()),
+            format!(
+                "Rule for {} saved; orders were routed again.",
+                input.get("pattern")
+            ),
         ))),
         Err(DomainError::Invalid(errs)) => {
-            let msgs = errs
-                .into_iter()
-                .map(|e| e.message.replace("Row 2: ", ""))
-                .collect();
-            Ok(Err(page(pool, user.user.workspace_id, Some(f.pattern), msgs)
+            Ok(Err(page(pool, user.user.workspace_id, input, errs, Vec::new())
                 .await?
                 .status(Status::UnprocessableEntity)))
         }
+        Err(e) => Err(e.into()),
+    }
+}
+
+async fn edit_page(
+    pool: &DbPool,
+    ws: i64,
+    id: i64,
+    form: RuleInput,
+    errors: Vec<FieldError>,
+) -> Result<Page, WebError> {
+    let sups = suppliers::list(pool, ws).await?;
+    Ok(Page::new(
+        "seller/catalog_rule.html",
+        context! { id, suppliers => active_suppliers(&sups), rule => rule_form_context(&form, &errors) },
+    ))
+}
+
+/// A rule's edit form, filled with what it holds.
+#[get("/catalog/rules/<id>")]
+async fn edit(pool: &State<DbPool>, user: CurrentUser, id: i64) -> Result<Page, WebError> {
+    let ws = user.user.workspace_id;
+    let form = catalog::rule_input(pool, ws, id).await?;
+    edit_page(pool, ws, id, form, Vec::new()).await
+}
+
+/// Saves an edited rule; orders are routed again.
+#[post("/catalog/rules/<id>", data = "<form>")]
+async fn update_rule(
+    pool: &State<DbPool>,
+    user: CurrentUser,
+    ip: ClientIp,
+    id: i64,
+    form: CsrfForm<RuleForm>,
+) -> Result<Result<Flashed, Page>, WebError> {
+    let input = form.0.input();
+    match catalog::save_rule(pool, &user.actor(&ip), Some(id), input.clone()).await {
+        Ok(_) => Ok(Ok(Flashed::success(
+            "/catalog",
+            format!(
+                "Rule for {} saved; orders were routed again.",
+                input.get("pattern")
+            ),
+        ))),
+        Err(DomainError::Invalid(errs)) => Ok(Err(edit_page(pool, user.user.workspace_id, id, input, errs)
+            .await?
+            .status(Status::UnprocessableEntity))),
         Err(e) => Err(e.into()),
     }
 }
@@ -175,9 +266,15 @@ async fn import(
         ))),
         Err(DomainError::Invalid(errs)) => {
             let msgs: Vec<String> = errs.into_iter().map(|e| e.message).collect();
-            Ok(Err(page(pool, user.user.workspace_id, None, msgs)
-                .await?
-                .status(Status::UnprocessableEntity)))
+            Ok(Err(page(
+                pool,
+                user.user.workspace_id,
+                RuleInput::default(),
+                Vec::new(),
+                msgs,
+            )
+            .await?
+            .status(Status::UnprocessableEntity)))
         }
         Err(e) => Err(e.into()),
     }
@@ -245,5 +342,14 @@ async fn assign(
 
 /// Routes of this page group.
 pub fn routes() -> Vec<Route> {
-    routes![index, add_rule, import, export, delete_rule, assign]
+    routes![
+        index,
+        add_rule,
+        edit,
+        update_rule,
+        import,
+        export,
+        delete_rule,
+        assign
+    ]
 }

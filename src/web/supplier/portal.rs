@@ -69,8 +69,34 @@ struct AckForm {
     status: String,
     reason: String,
     expected_date: String,
+    /// The page and search the one-package form was on: a refusal goes back there, beside it.
+    page: Option<usize>,
+    find: Option<String>,
 }
 crate::csrf_form!(AckForm);
+
+impl AckForm {
+    /// Where a refusal is shown: beside the package its own form answered (on the page and
+    /// search it was on), or beside the "answer selected" form.
+    fn refusal_place(&self, seq: i64) -> (String, String) {
+        let base = format!("/supplier/batches/{seq}");
+        match self.row.as_slice() {
+            [row] if self.page.is_some() || self.find.is_some() => {
+                let mut q = url::form_urlencoded::Serializer::new(String::new());
+                if let Some(p) = self.page {
+                    q.append_pair("page", &p.to_string());
+                }
+                if let Some(f) = self.find.as_deref().filter(|f| !f.trim().is_empty()) {
+                    q.append_pair("find", f);
+                }
+                let q = q.finish();
+                let to = if q.is_empty() { base } else { format!("{base}?{q}") };
+                (to, format!("pkg-{row}"))
+            }
+            _ => (base, "ack-selected".into()),
+        }
+    }
+}
 
 /// Turns refused acknowledgement lines into a message on the batch page.
 fn refused(to: &str, e: AckError) -> Result<Flashed, WebError> {
@@ -101,24 +127,23 @@ async fn ack(
     // Another supplier's batch number is "not found", before anything is read from the form.
     batches.supplier_batch(user.supplier_id, seq).await?;
     let f = form.0;
+    let (back, at) = f.refusal_place(seq);
     let Some(status) = AckStatus::parse(&f.status) else {
         return Ok(Flashed::error(
-            to,
-            "Choose accepted, rejected, backordered or shipped.",
-        ));
+            back,
+            "Choose an answer: accepted, rejected, backordered or shipped.",
+        )
+        .at(at));
     };
     let expected_date = match f.expected_date.trim() {
         "" => None,
         d => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
             Ok(d) => Some(d),
-            Err(_) => return Ok(Flashed::error(to, "The expected date must look like 2026-12-01.")),
+            Err(_) => return Ok(Flashed::error(back, "The expected date must look like 2026-12-01.").at(at)),
         },
     };
     if f.row.is_empty() {
-        return Ok(Flashed::error(
-            to,
-            "Select the packages to answer, then choose the answer.",
-        ));
+        return Ok(Flashed::error(back, "Select the packages to answer, then choose the answer.").at(at));
     }
     let count = f.row.len();
     // All of them or none: a package the answer does not fit (a pull request, a cancelled
@@ -158,7 +183,7 @@ async fn ack(
             Ok(Flashed::success(to, format!("Recorded: {}.", status.label())))
         }
         Ok(_) => Ok(Flashed::success(to, "Already recorded; nothing changed.")),
-        Err(e) => refused(&to, e),
+        Err(e) => refused(&back, e).map(|f| f.at(at)),
     }
 }
 
