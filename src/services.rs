@@ -54,6 +54,7 @@ impl Services {
             shops: Shops {
                 pool: pool.clone(),
                 tiktok: tiktok.clone(),
+                carriers: Default::default(),
             },
             labels: Labels::new(pool.clone(), tiktok, store),
             sync: SyncRegistry::default(),

@@ -117,6 +117,15 @@ impl Browser {
         }
     }
 
+    /// Waits until a script returns true (images loaded…), for at most a minute.
+    async fn until_true(&self, script: &str, what: &str) {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while self.c.execute(script, vec![]).await.unwrap() != serde_json::Value::Bool(true) {
+            assert!(Instant::now() < deadline, "{what}");
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+    }
+
     async fn shot(&mut self, name: &str) {
         self.step += 1;
         let png = self.c.screenshot().await.unwrap();
@@ -220,7 +229,9 @@ async fn the_whole_handoff_in_a_real_browser() {
     seller.until("Add supplier", false).await;
     seller.fill("f-name", "Shirt Co").await;
     seller.fill("f-contacts", "Ops <ops@shirtco.example>").await;
-    seller.fill("f-accepted_services", "USPS, UPS").await;
+    // Carriers are ticked from TikTok's list for the shop's warehouses.
+    seller.click("input[name=accepted_services][value=USPS]").await;
+    seller.click("input[name=accepted_services][value=UPS]").await;
     seller.fill("f-cutoff_times", "10:00").await;
     seller.fill("f-time_zone", "America/Los_Angeles").await;
     seller.fill("f-ack_deadline_hours", "24").await;
@@ -258,24 +269,14 @@ async fn the_whole_handoff_in_a_real_browser() {
     seller.shot("buying-labels").await;
     let job = seller.until(" 0 remaining", true).await;
     assert!(job.contains("thumbnail.png"), "each label has a preview");
-    // The label thumbnails load as images in the browser.
-    let deadline = Instant::now() + Duration::from_secs(60);
-    loop {
-        let ok = seller
-            .c
-            .execute(
-                // The first rows (in view; the rest load lazily as one scrolls).
-                "return Array.from(document.querySelectorAll('img[src$=\"thumbnail.png\"]')).slice(0, 3).every(i => i.complete && i.naturalWidth === 216);",
-                vec![],
-            )
-            .await
-            .unwrap();
-        if ok == serde_json::Value::Bool(true) {
-            break;
-        }
-        assert!(Instant::now() < deadline, "label thumbnails did not load");
-        tokio::time::sleep(Duration::from_millis(300)).await;
-    }
+    // The label thumbnails load as images in the browser (the first rows, in view; the rest
+    // load lazily as one scrolls).
+    seller
+        .until_true(
+            "return Array.from(document.querySelectorAll('img[src$=\"thumbnail.png\"]')).slice(0, 3).every(i => i.complete && i.naturalWidth === 216);",
+            "label thumbnails did not load",
+        )
+        .await;
     seller.shot("labels-bought").await;
 
     // 5. Publish the batch; invite the supplier's person.
@@ -357,6 +358,23 @@ async fn the_whole_handoff_in_a_real_browser() {
         .await
         .unwrap();
     supplier.until("1 package(s) match", false).await;
+    // The production view: the package's label as a picture (rendered from its PDF) beside
+    // what to make.
+    supplier
+        .until_true(
+            "const i = document.querySelector('.label-thumb img'); return !!i && i.complete && i.naturalWidth === 216;",
+            "the label's picture did not load",
+        )
+        .await;
+    let make = supplier
+        .c
+        .find(Locator::Css("td.make"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(make.contains(" × "), "what to make: {make}");
     supplier.shot("supplier-scanned").await;
     let forms = supplier.c.find_all(Locator::Css("form.ack-form")).await.unwrap();
     assert_eq!(forms.len(), 1, "only the scanned package");
@@ -400,6 +418,25 @@ async fn the_whole_handoff_in_a_real_browser() {
         .await
         .unwrap();
     supplier.until("Recorded: rejected", false).await;
+    // Two more packages, ticked and answered together.
+    let boxes = supplier
+        .c
+        .find_all(Locator::Css("input[form=ack-selected][name=row]"))
+        .await
+        .unwrap();
+    assert!(boxes.len() >= 4, "four packages to answer");
+    boxes[2].click().await.unwrap();
+    boxes[3].click().await.unwrap();
+    supplier
+        .c
+        .find(Locator::Id("sel-status"))
+        .await
+        .unwrap()
+        .select_by_value("accepted")
+        .await
+        .unwrap();
+    supplier.click("#ack-selected button[type=submit]").await;
+    supplier.until("Recorded: accepted for 2 packages", false).await;
     supplier.shot("supplier-answers").await;
     // Every supplier page passes axe-core's WCAG 2.1 A/AA rules (serious and critical) at
     // 1280 and 375 px, and none scrolls sideways.
@@ -424,7 +461,7 @@ async fn the_whole_handoff_in_a_real_browser() {
     seller.step = supplier.step;
     seller.go("/batches").await;
     let dash = seller.until("Blank out of stock", false).await;
-    assert!(dash.contains("1 accepted"), "{dash}");
+    assert!(dash.contains("3 accepted"), "{dash}");
     seller.shot("seller-dashboard").await;
     // The home page says what needs doing: the rejection first, in red.
     seller.go("/").await;
@@ -499,6 +536,7 @@ async fn the_whole_handoff_in_a_real_browser() {
         "/suppliers".into(),
         "/suppliers/1".into(),
         "/catalog".into(),
+        "/catalog/rules/1".into(),
         "/batches".into(),
         "/batches/1".into(),
         "/labels".into(),

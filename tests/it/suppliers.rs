@@ -421,3 +421,73 @@ async fn the_supplier_form_names_every_mistake_at_once_and_keeps_what_was_typed(
 
 mod catalog_rules;
 mod warehouses;
+
+#[rocket::async_test]
+async fn a_suppliers_carriers_are_chosen_from_tiktoks_list_for_the_shops_warehouses() {
+    let (app, _sb) = connected(WorldSettings::default()).await;
+    // TikTok's carriers for the shop's warehouses (Get Warehouse Delivery Options, then Get
+    // Shipping Providers): boxes to tick, not a text field.
+    let (_, form) = app.get("/suppliers").await;
+    for c in ["USPS", "UPS", "FedEx"] {
+        assert!(
+            form.contains(&format!("name=\"accepted_services\" value=\"{c}\">")),
+            "{c} offered: {form}"
+        );
+    }
+    assert!(!form.contains("id=\"f-accepted_services\""), "no free text");
+    let fields = |ticked: &[&'static str]| {
+        let mut f: Vec<(&str, &str)> = vec![
+            ("name", "Ink & Thread"),
+            ("contacts", "Ops <ops@ink.example>"),
+            ("ship_from", "1 Main St, Reno, NV 89502"),
+            ("packaging", ""),
+            ("cutoff_times", "10:00"),
+            ("time_zone", "America/Los_Angeles"),
+            ("ack_deadline_hours", "24"),
+        ];
+        f.extend(ticked.iter().map(|c| ("accepted_services", *c)));
+        f
+    };
+    let r = app
+        .post_form("/suppliers", "/suppliers", &fields(&["USPS", "FedEx"]))
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    let to = r.headers().get_one("Location").unwrap().to_string();
+    let saved = app
+        .query(|c| podgate::db::models::supplier::Supplier::list(c, 1))
+        .await;
+    assert_eq!(saved[0].accepted_services, "USPS, FedEx");
+    let (_, page) = app.get(&to).await;
+    assert!(
+        page.contains("value=\"USPS\" checked")
+            && page.contains("value=\"FedEx\" checked")
+            && page.contains("value=\"UPS\">"),
+        "the ticked carriers stay ticked: {page}"
+    );
+    // A carrier TikTok does not list (typed before carriers came from TikTok) is kept, marked.
+    let id: i64 = to.rsplit('/').next().unwrap().parse().unwrap();
+    add_supplier(&app, "Old Co", "DHL, usps", "").await;
+    let old = app
+        .query(|c| podgate::db::models::supplier::Supplier::list(c, 1))
+        .await
+        .into_iter()
+        .find(|s| s.name == "Old Co")
+        .unwrap();
+    let (_, page) = app.get(&format!("/suppliers/{}", old.id)).await;
+    assert!(
+        page.contains("value=\"DHL\" checked> DHL <span class=\"hint\">(not among TikTok")
+            && page.contains("value=\"USPS\" checked"),
+        "{page}"
+    );
+    // None ticked: any carrier.
+    let r = app
+        .post_form(
+            &format!("/suppliers/{id}"),
+            &format!("/suppliers/{id}"),
+            &fields(&[]),
+        )
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    let (_, list) = app.get("/suppliers").await;
+    assert!(list.contains("any service"), "{list}");
+}

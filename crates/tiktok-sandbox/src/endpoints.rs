@@ -366,6 +366,8 @@ pub fn routes() -> Vec<Route> {
         split_order,
         ship_package,
         super::tracking::get_tracking,
-        super::tracking::get_warehouses
+        super::tracking::get_warehouses,
+        super::logistics::delivery_options,
+        super::logistics::shipping_providers
     ]
 }

@@ -11,6 +11,7 @@ pub mod endpoints;
 pub mod faults;
 pub mod fulfillment;
 pub mod label;
+pub mod logistics;
 pub mod packages;
 pub mod tracking;
 pub mod unknown;

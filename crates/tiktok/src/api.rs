@@ -232,6 +232,33 @@ impl ShopApi<'_> {
         Ok(w.warehouses)
     }
 
+    /// `GET /logistics/202309/warehouses/{warehouse_id}/delivery_options`: the delivery
+    /// options active for a warehouse (scope `seller.logistics`).
+    pub async fn delivery_options(&self, warehouse_id: &str) -> Result<Vec<DeliveryOption>, ApiError> {
+        let c = self.call(Endpoint::DeliveryOptions, &[("warehouse_id", warehouse_id)], true);
+        let d: DeliveryOptionList = self.run(c).await?;
+        Ok(d.delivery_options)
+    }
+
+    /// `GET /logistics/202309/delivery_options/{delivery_option_id}/shipping_providers`: the
+    /// carriers of a delivery option. An option TikTok fulfils itself has none (21008117): an
+    /// empty list, not an error.
+    pub async fn shipping_providers(
+        &self,
+        delivery_option_id: &str,
+    ) -> Result<Vec<ShippingProvider>, ApiError> {
+        let c = self.call(
+            Endpoint::ShippingProviders,
+            &[("delivery_option_id", delivery_option_id)],
+            true,
+        );
+        match self.run::<ShippingProviderList>(c).await {
+            Ok(l) => Ok(l.shipping_providers),
+            Err(e) if e.code == super::codes::FULFILLED_BY_TIKTOK => Ok(Vec::new()),
+            Err(e) => Err(e),
+        }
+    }
+
     /// `POST /fulfillment/202309/packages/{package_id}/ship` (the non-US flow).
     pub async fn ship_package(&self, package_id: &str, req: &ShipPackage) -> Result<(), ApiError> {
         let mut c = self.call(Endpoint::ShipPackage, &[("package_id", package_id)], false);

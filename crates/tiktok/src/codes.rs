@@ -64,6 +64,8 @@ pub const INVALID_PARAMS: i64 = 21001001;
 pub const SYSTEM_PROCESS_ERROR: i64 = 21001011;
 /// "The order or package does not belong to the current seller": podgate's "not found".
 pub const NOT_THIS_SELLERS: i64 = 21008111;
+/// Get Shipping Providers: the delivery option is fulfilled by TikTok, so it has no carriers.
+pub const FULFILLED_BY_TIKTOK: i64 = 21008117;
 /// Internal/network failures without a TikTok code.
 pub const TRANSPORT: i64 = -1;
 
@@ -134,6 +136,8 @@ pub const TABLE: &[(i64, ErrorClass)] = &[
     (21008106, Business),          // This interface cannot be used in this region.
     (21008109, Business),          // Unable to retrieve shipping information, please double check the order
     (21008111, Business),          // The order or package does not belong to the current seller.
+    (21008116, Business),          // No Subscription without specified delivery option.
+    (21008117, Business),          // The delivery of the specified delivery_option_id is fulfilled by TikTok
     (21011003, Business),          // fulfill_unit action not allowed
     (21011005, Business),          // Invalid parameters. Please ensure you are passing the correct request
     (21011006, AlreadyFulfilled),  // These orders are already shipped.

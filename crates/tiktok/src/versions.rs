@@ -23,11 +23,13 @@ pub enum Endpoint {
     ShipPackage,
     Tracking,
     Warehouses,
+    DeliveryOptions,
+    ShippingProviders,
 }
 
 impl Endpoint {
     /// All of them, for the contract test and the docs.
-    pub const ALL: [Endpoint; 13] = [
+    pub const ALL: [Endpoint; 15] = [
         Endpoint::AuthorizedShops,
         Endpoint::OrderSearch,
         Endpoint::OrderDetail,
@@ -41,6 +43,8 @@ impl Endpoint {
         Endpoint::ShipPackage,
         Endpoint::Tracking,
         Endpoint::Warehouses,
+        Endpoint::DeliveryOptions,
+        Endpoint::ShippingProviders,
     ];
 
     /// The configuration key and rate-limit bucket.
@@ -59,6 +63,8 @@ impl Endpoint {
             Endpoint::ShipPackage => "ship_package",
             Endpoint::Tracking => "tracking",
             Endpoint::Warehouses => "warehouses",
+            Endpoint::DeliveryOptions => "delivery_options",
+            Endpoint::ShippingProviders => "shipping_providers",
         }
     }
 
@@ -70,7 +76,9 @@ impl Endpoint {
             | Endpoint::ShippingDocument
             | Endpoint::SplitAttributes
             | Endpoint::Tracking
-            | Endpoint::Warehouses => Method::GET,
+            | Endpoint::Warehouses
+            | Endpoint::DeliveryOptions
+            | Endpoint::ShippingProviders => Method::GET,
             _ => Method::POST,
         }
     }
@@ -91,6 +99,10 @@ impl Endpoint {
             Endpoint::ShipPackage => "/fulfillment/{version}/packages/{package_id}/ship",
             Endpoint::Tracking => "/fulfillment/{version}/orders/{order_id}/tracking",
             Endpoint::Warehouses => "/logistics/{version}/warehouses",
+            Endpoint::DeliveryOptions => "/logistics/{version}/warehouses/{warehouse_id}/delivery_options",
+            Endpoint::ShippingProviders => {
+                "/logistics/{version}/delivery_options/{delivery_option_id}/shipping_providers"
+            }
         }
     }
 

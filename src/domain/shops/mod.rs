@@ -2,6 +2,7 @@
 //! encrypted), the shop list, disconnecting. Order sync and webhooks are in [`sync`], TikTok
 //! warehouses and which supplier ships from which in [`warehouses`].
 
+pub mod carriers;
 pub mod sync;
 pub mod warehouses;
 
@@ -31,6 +32,8 @@ pub struct Grant {
 pub struct Shops {
     pub pool: DbPool,
     pub tiktok: TikTokGateway,
+    /// The carrier lists read lately (the supplier form's choices).
+    pub carriers: carriers::CarrierCache,
 }
 
 impl Shops {

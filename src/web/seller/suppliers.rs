@@ -9,6 +9,7 @@ use crate::config::AppConfig;
 use crate::db::DbPool;
 use crate::db::models::user::Role;
 use crate::domain::accounts;
+use crate::domain::shops::Shops;
 use crate::domain::suppliers::{self, SupplierInput};
 use crate::web::csrf::{CsrfForm, EmptyForm};
 use crate::web::errors::WebError;
@@ -23,7 +24,8 @@ struct SupplierForm {
     name: String,
     contacts: String,
     ship_from: String,
-    accepted_services: String,
+    /// The carriers ticked (from TikTok's list); none ticked means any.
+    accepted_services: Vec<String>,
     packaging: String,
     cutoff_times: String,
     time_zone: String,
@@ -37,7 +39,7 @@ impl SupplierForm {
             name: self.name.clone(),
             contacts: self.contacts.clone(),
             ship_from: self.ship_from.clone(),
-            accepted_services: self.accepted_services.clone(),
+            accepted_services: self.accepted(),
             packaging: self.packaging.clone(),
             cutoff_times: self.cutoff_times.clone(),
             time_zone: self.time_zone.clone(),
@@ -45,37 +47,78 @@ impl SupplierForm {
         }
     }
 
+    /// The ticked carriers as the supplier stores them (comma-separated).
+    fn accepted(&self) -> String {
+        self.accepted_services
+            .iter()
+            .map(|s| s.trim())
+            .filter(|s| !s.is_empty())
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     fn values(&self) -> minijinja::Value {
         context! {
             name => self.name, contacts => self.contacts, ship_from => self.ship_from,
-            accepted_services => self.accepted_services, packaging => self.packaging,
+            accepted_services => self.accepted(), packaging => self.packaging,
             cutoff_times => self.cutoff_times, time_zone => self.time_zone, ack_deadline_hours => self.ack_deadline_hours,
         }
     }
 }
 
+/// The carrier checkboxes: TikTok's carriers for the seller's warehouses, ticked where the
+/// supplier has them; a carrier the supplier has that TikTok does not list stays, marked.
+async fn carrier_choices(shops: &Shops, ws: i64, chosen: &str) -> Result<minijinja::Value, WebError> {
+    let carriers = shops.carriers(ws).await?;
+    let chosen: Vec<&str> = chosen
+        .split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .collect();
+    let has = |name: &str| chosen.iter().any(|c| c.eq_ignore_ascii_case(name));
+    let mut choices: Vec<_> = carriers
+        .names
+        .iter()
+        .map(|n| context! { name => n, checked => has(n), offered => true })
+        .collect();
+    for c in chosen
+        .iter()
+        .filter(|c| !carriers.names.iter().any(|n| n.eq_ignore_ascii_case(c)))
+    {
+        choices.push(context! { name => c, checked => true, offered => false });
+    }
+    Ok(context! { choices, problem => carriers.problem })
+}
+
 async fn list_page(
     pool: &DbPool,
+    shops: &Shops,
     ws: i64,
     form: minijinja::Value,
     errors: minijinja::Value,
 ) -> Result<Page, WebError> {
     let list = suppliers::list(pool, ws).await?;
+    let chosen = form
+        .get_attr("accepted_services")
+        .ok()
+        .and_then(|v| v.as_str().map(String::from));
+    let carriers = carrier_choices(shops, ws, chosen.as_deref().unwrap_or("")).await?;
     Ok(Page::new(
         "seller/suppliers.html",
-        context! { suppliers => list, form, errors },
+        context! { suppliers => list, form, errors, carriers },
     ))
 }
 
 #[get("/suppliers")]
-async fn index(pool: &State<DbPool>, user: CurrentUser) -> Result<Page, WebError> {
+async fn index(pool: &State<DbPool>, shops: &State<Shops>, user: CurrentUser) -> Result<Page, WebError> {
     let blank = context! { time_zone => "America/Los_Angeles", ack_deadline_hours => "24", cutoff_times => "10:00, 15:00" };
-    list_page(pool, user.user.workspace_id, blank, context! {}).await
+    list_page(pool, shops, user.user.workspace_id, blank, context! {}).await
 }
 
 #[post("/suppliers", data = "<form>")]
 async fn create(
     pool: &State<DbPool>,
+    shops: &State<Shops>,
     user: CurrentUser,
     ip: ClientIp,
     form: CsrfForm<SupplierForm>,
@@ -88,15 +131,22 @@ async fn create(
         ))),
         Err(e) => {
             let errors = minijinja::Value::from_serialize(form_errors(e)?);
-            Ok(Err(list_page(pool, user.user.workspace_id, f.values(), errors)
-                .await?
-                .status(Status::UnprocessableEntity)))
+            Ok(Err(list_page(
+                pool,
+                shops,
+                user.user.workspace_id,
+                f.values(),
+                errors,
+            )
+            .await?
+            .status(Status::UnprocessableEntity)))
         }
     }
 }
 
 async fn edit_page(
     pool: &DbPool,
+    shops: &Shops,
     ws: i64,
     id: i64,
     form: Option<minijinja::Value>,
@@ -106,24 +156,35 @@ async fn edit_page(
     let s = suppliers::get(pool, ws, id).await?;
     let people = suppliers::people(pool, ws, id).await?;
     let form = form.unwrap_or_else(|| minijinja::Value::from_serialize(&s));
+    let chosen = form
+        .get_attr("accepted_services")
+        .ok()
+        .and_then(|v| v.as_str().map(String::from));
+    let carriers = carrier_choices(shops, ws, chosen.as_deref().unwrap_or("")).await?;
     let people: Vec<_> = people
         .iter()
         .map(|(n, e)| context! { name => n, email => e })
         .collect();
     Ok(Page::new(
         "seller/supplier.html",
-        context! { supplier => s, form, errors, people, invite_link },
+        context! { supplier => s, form, errors, people, invite_link, carriers },
     ))
 }
 
 #[get("/suppliers/<id>")]
-async fn show(pool: &State<DbPool>, user: CurrentUser, id: i64) -> Result<Page, WebError> {
-    edit_page(pool, user.user.workspace_id, id, None, context! {}, None).await
+async fn show(
+    pool: &State<DbPool>,
+    shops: &State<Shops>,
+    user: CurrentUser,
+    id: i64,
+) -> Result<Page, WebError> {
+    edit_page(pool, shops, user.user.workspace_id, id, None, context! {}, None).await
 }
 
 #[post("/suppliers/<id>", data = "<form>")]
 async fn update(
     pool: &State<DbPool>,
+    shops: &State<Shops>,
     user: CurrentUser,
     ip: ClientIp,
     id: i64,
@@ -136,6 +197,7 @@ async fn update(
             let errors = minijinja::Value::from_serialize(form_errors(e)?);
             Ok(Err(edit_page(
                 pool,
+                shops,
                 user.user.workspace_id,
                 id,
                 Some(f.values()),
@@ -177,6 +239,7 @@ crate::csrf_form!(InviteForm);
 #[post("/suppliers/<id>/invite", data = "<form>")]
 async fn invite(
     pool: &State<DbPool>,
+    shops: &State<Shops>,
     cfg: &State<AppConfig>,
     owner: OwnerUser,
     ip: ClientIp,
@@ -197,6 +260,7 @@ async fn invite(
         Ok((_, token)) => {
             edit_page(
                 pool,
+                shops,
                 ws,
                 id,
                 None,
@@ -207,7 +271,7 @@ async fn invite(
         }
         Err(e) => {
             let errors = minijinja::Value::from_serialize(form_errors(e)?);
-            Ok(edit_page(pool, ws, id, None, errors, None)
+            Ok(edit_page(pool, shops, ws, id, None, errors, None)
                 .await?
                 .status(Status::UnprocessableEntity))
         }

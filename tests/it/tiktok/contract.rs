@@ -316,7 +316,22 @@ async fn every_call(fx: &Fixture, v202512: &TikTokClient) {
     // An order on hold: a documented refusal.
     let on_hold = all.iter().find(|o| o.status == "ON_HOLD").unwrap();
     let _ = fx.shop().create_package(&buy(on_hold.id.clone(), vec![])).await;
-    assert_eq!(fx.shop().warehouses().await.unwrap().len(), 3);
+    let warehouses = fx.shop().warehouses().await.unwrap();
+    assert_eq!(warehouses.len(), 3);
+    // Each warehouse's delivery options and their carriers; an option TikTok fulfils itself
+    // answers 21008117, which the client reads as "no carriers".
+    let options = fx.shop().delivery_options(&warehouses[0].id).await.unwrap();
+    assert_eq!(options.len(), 3);
+    let mut carriers = Vec::new();
+    for o in &options {
+        carriers.push(fx.shop().shipping_providers(&o.id).await.unwrap());
+    }
+    let names =
+        |l: &Vec<::tiktok::types::ShippingProvider>| l.iter().map(|p| p.name.clone()).collect::<Vec<_>>();
+    assert_eq!(names(&carriers[0]), ["USPS", "UPS", "FedEx"]);
+    assert!(carriers[2].is_empty(), "{:?}", options[2]);
+    let unknown = fx.shop().shipping_providers("1234").await.unwrap_err();
+    assert_eq!(unknown.code, 21008116);
     // Carrier events, after a scan.
     let scanned = fx
         .sb
