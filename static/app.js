@@ -21,6 +21,11 @@ document.addEventListener("DOMContentLoaded", () => {
     el.title = el.textContent;
     el.textContent = fmt.format(d);
   }
+  // The browser's zone, read at sign-in: the times in this person's mail are written in it.
+  try {
+    const tz = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (tz) document.cookie = `podgate_tz=${encodeURIComponent(tz)}; path=/; SameSite=Lax; max-age=31536000${location.protocol === "https:" ? "; Secure" : ""}`;
+  } catch (e) { /* no Intl: mail stays in UTC */ }
   const link = document.getElementById("invite-link");
   if (link) { link.addEventListener("focus", () => link.select()); }
 });

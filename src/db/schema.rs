@@ -24,6 +24,7 @@ diesel::table! {
         created_at -> Timestamp,
         password_changed_at -> Timestamp,
         supplier_id -> Nullable<BigInt>,
+        time_zone -> Text,
     }
 }
 

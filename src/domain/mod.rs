@@ -19,6 +19,7 @@ pub mod shops;
 pub mod spreadsheet;
 pub mod suppliers;
 pub mod throttle;
+pub mod time_zones;
 
 use crate::db::DbError;
 

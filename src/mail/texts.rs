@@ -101,21 +101,19 @@ pub fn pull_requested_seller(sup: &Supplier, order_id: &str, package_id: &str) -
     )
 }
 
-/// A batch is past the supplier's acknowledgement deadline.
-pub fn overdue(sup: &Supplier, b: &Batch, pending: usize) -> (String, String) {
+/// A batch is past the supplier's acknowledgement deadline; `zone` is the recipient's.
+pub fn overdue(sup: &Supplier, b: &Batch, pending: usize, zone: &str) -> (String, String) {
     (
         format!(
             "{} has not acknowledged batch {} ({pending} package(s))",
             sup.name, b.seq
         ),
         format!(
-            "{} has not acknowledged {pending} package(s) of batch {}; they were due {} UTC.\n\
+            "{} has not acknowledged {pending} package(s) of batch {}; they were due {}.\n\
              Contact the supplier, or route the packages elsewhere before TikTok's ship-by time.\n\n— podgate\n",
             sup.name,
             b.seq,
-            b.ack_due_at
-                .map(|d| d.format("%Y-%m-%d %H:%M").to_string())
-                .unwrap_or_default()
+            b.ack_due_at.map(|d| when(d, zone)).unwrap_or_default()
         ),
     )
 }

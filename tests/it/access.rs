@@ -43,6 +43,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("POST /api/v1/acks", "/api/v1/acks", "-"),
     ("GET /account", "/account", "OTSYX"),
     ("POST /account/password", "/account/password", "OTSYX"),
+    ("POST /account/time-zone", "/account/time-zone", "OTSYX"),
     ("GET /team", "/team", "OX"),
     ("POST /team/invite", "/team/invite", "OX"),
     ("GET /shops", "/shops", "OTX"),

@@ -373,3 +373,84 @@ mod factory_api;
 mod find;
 mod mail;
 mod production;
+
+/// Signs in again from a browser whose zone is `zone` (the page script's cookie).
+async fn sign_in_from_zone(app: &TestApp, zone: &str) {
+    let browser = TestApp::reuse(app).await;
+    let token = browser.csrf("/login").await;
+    let r = browser
+        .client
+        .post("/login")
+        .header(rocket::http::ContentType::Form)
+        .cookie(rocket::http::Cookie::new("podgate_tz", zone.replace('/', "%2F")))
+        .body(podgate_testkit::form_body(&[
+            ("csrf_token", &token),
+            ("email", "owner@example.com"),
+            ("password", podgate_testkit::OWNER_PASSWORD),
+        ]))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+}
+
+#[rocket::async_test]
+async fn a_sellers_mail_names_times_in_their_own_zone() {
+    let (app, _sb, shirts, _) = routed_app().await;
+    let zone_of_owner =
+        || app.query(|c| podgate::db::models::user::User::find_by_email(c, "owner@example.com"));
+    // The zone comes from the browser at sign-in …
+    sign_in_from_zone(&app, "America/Chicago").await;
+    assert_eq!(zone_of_owner().await.unwrap().time_zone, "America/Chicago");
+    // … and a late batch's mail names its deadline there, not in UTC.
+    let ids = orders_for(&app, shirts, 1).await;
+    buy(&app, &ids).await;
+    let at = |s: &str| chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%d %H:%M").unwrap();
+    app.services.batches.tick(at("2030-01-10 18:05")).await.unwrap();
+    app.services.batches.tick(at("2030-01-12 00:00")).await.unwrap();
+    let body: String = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::mail_outbox::dsl::*;
+            mail_outbox.filter(kind.eq("overdue")).select(body).first(c)
+        })
+        .await;
+    let due = app
+        .query(|c| podgate::db::models::batch::find(c, 1))
+        .await
+        .ack_due_at
+        .unwrap();
+    let chicago = due
+        .and_utc()
+        .with_timezone(&chrono_tz::America::Chicago)
+        .format("%a %-d %b %Y, %H:%M CST")
+        .to_string();
+    assert!(body.contains(&format!("they were due {chicago}.")), "{body}");
+    assert!(!body.contains("UTC"), "{body}");
+
+    // A zone chosen on the Account page wins over the browser's.
+    let r = app
+        .post_form("/account", "/account/time-zone", &[("time_zone", "Mars/Base")])
+        .await;
+    assert_eq!(r.status(), Status::UnprocessableEntity);
+    assert!(
+        r.into_string()
+            .await
+            .unwrap()
+            .contains("&quot;Mars&#x2f;Base&quot; is not a time zone")
+    );
+    let r = app
+        .post_form(
+            "/account",
+            "/account/time-zone",
+            &[("time_zone", "Europe/Berlin")],
+        )
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    sign_in_from_zone(&app, "America/Chicago").await;
+    assert_eq!(zone_of_owner().await.unwrap().time_zone, "Europe/Berlin");
+    let (_, page) = app.get("/account").await;
+    assert!(
+        page.contains("<option selected>Europe&#x2f;Berlin</option>"),
+        "{page}"
+    );
+}

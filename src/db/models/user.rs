@@ -54,6 +54,16 @@ pub struct User {
     pub password_changed_at: NaiveDateTime,
     /// Set for supplier users: the supplier they belong to.
     pub supplier_id: Option<i64>,
+    /// The person's IANA time zone for mail ("" until known: from the browser at sign-in, or
+    /// chosen on the Account page).
+    pub time_zone: String,
+}
+
+/// Someone to mail: the address, and the zone the mail's times are written in ("" = UTC).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Recipient {
+    pub email: String,
+    pub time_zone: String,
 }
 
 /// The fields needed to create a user; the password is already hashed.
@@ -140,16 +150,28 @@ impl User {
             .load(conn)
     }
 
-    /// The mail addresses of a workspace's owners who can still sign in: who hears about
-    /// rejections, pull requests and late answers.
-    pub fn owner_emails(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<Vec<String>> {
+    /// The owners of a workspace who can still sign in, each with their time zone: who hears
+    /// about rejections, pull requests and late answers, and the zone their mail's times are in.
+    pub fn owners_to_mail(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<Vec<Recipient>> {
         users::table
             .filter(users::workspace_id.eq(workspace_id))
             .filter(users::role.eq(Role::Owner.as_str()))
             .filter(users::disabled.eq(false))
             .order(users::email.asc())
-            .select(users::email)
-            .load(conn)
+            .select((users::email, users::time_zone))
+            .load::<(String, String)>(conn)
+            .map(|v| {
+                v.into_iter()
+                    .map(|(email, time_zone)| Recipient { email, time_zone })
+                    .collect()
+            })
+    }
+
+    /// Sets the person's time zone (an IANA name the caller checked).
+    pub fn set_time_zone(conn: &mut AnyConnection, id: i64, zone: &str) -> QueryResult<usize> {
+        diesel::update(users::table.find(id))
+            .set(users::time_zone.eq(zone))
+            .execute(conn)
     }
 
     /// The sign-in emails of a supplier's people.

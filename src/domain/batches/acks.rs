@@ -401,8 +401,8 @@ fn tell_seller(
     reason: &str,
 ) -> Result<(), DomainError> {
     let (subject, body) = crate::mail::texts::rejection(sup, order_id, package_id, reason);
-    for to in User::owner_emails(c, ws)? {
-        mail::enqueue(c, Some(ws), "rejection", &to, &subject, &body)?;
+    for to in User::owners_to_mail(c, ws)? {
+        mail::enqueue(c, Some(ws), "rejection", &to.email, &subject, &body)?;
     }
     Ok(())
 }

@@ -99,9 +99,9 @@ impl Batches {
                     let Some(sup) = Supplier::find_in_workspace(c, b.workspace_id, b.supplier_id)? else {
                         continue;
                     };
-                    let (subject, body) = crate::mail::texts::overdue(&sup, &b, pending);
-                    for to in User::owner_emails(c, b.workspace_id)? {
-                        mail::enqueue(c, Some(b.workspace_id), "overdue", &to, &subject, &body)?;
+                    for to in User::owners_to_mail(c, b.workspace_id)? {
+                        let (subject, body) = crate::mail::texts::overdue(&sup, &b, pending, &to.time_zone);
+                        mail::enqueue(c, Some(b.workspace_id), "overdue", &to.email, &subject, &body)?;
                     }
                     batch::mark_overdue_notified(c, b.id)?;
                 }

@@ -26,8 +26,8 @@ pub fn hold_cancelled_order(conn: &mut AnyConnection, order_id: i64) -> Result<u
         let tt = p.tiktok_package_id.clone().unwrap_or_default();
         ask_to_pull(conn, &sup, &o.tiktok_order_id, &tt, &b)?;
         let (subject, body) = crate::mail::texts::pull_requested_seller(&sup, &o.tiktok_order_id, &tt);
-        for to in crate::db::models::user::User::owner_emails(conn, p.workspace_id)? {
-            mail::enqueue(conn, Some(p.workspace_id), "pull", &to, &subject, &body)?;
+        for to in crate::db::models::user::User::owners_to_mail(conn, p.workspace_id)? {
+            mail::enqueue(conn, Some(p.workspace_id), "pull", &to.email, &subject, &body)?;
         }
         order::add_event(
             conn,

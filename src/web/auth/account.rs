@@ -1,4 +1,4 @@
-//! A user's own account: password change.
+//! A user's own account: password change, and the time zone of their mail.
 
 use minijinja::context;
 use rocket::http::Status;
@@ -7,7 +7,7 @@ use rocket::{FromForm, Route, State, get, post, routes};
 use crate::config::AppConfig;
 use crate::db::DbPool;
 use crate::db::models::session::Session;
-use crate::domain::accounts;
+use crate::domain::{accounts, time_zones};
 use crate::web::csrf::CsrfForm;
 use crate::web::errors::WebError;
 use crate::web::guards::{AnyUser, ClientIp};
@@ -26,8 +26,41 @@ async fn account_page(pool: &State<DbPool>, user: AnyUser) -> Result<Page, WebEr
     let sessions = session_count(pool, user.user.id).await?;
     Ok(Page::new(
         "auth/account.html",
-        context! { errors => context!{}, sessions },
+        context! { errors => context!{}, sessions, time_zone => user.user.time_zone },
     ))
+}
+
+#[derive(FromForm)]
+struct ZoneForm {
+    csrf_token: String,
+    time_zone: String,
+}
+crate::csrf_form!(ZoneForm);
+
+/// The zone the times in this person's mail are written in.
+#[post("/account/time-zone", data = "<form>")]
+async fn choose_time_zone(
+    pool: &State<DbPool>,
+    user: AnyUser,
+    ip: ClientIp,
+    form: CsrfForm<ZoneForm>,
+) -> Result<Result<Flashed, Page>, WebError> {
+    let zone = form.0.time_zone;
+    match time_zones::choose(pool, &user.actor(&ip), user.user.id, &zone).await {
+        Ok(()) => Ok(Ok(Flashed::success(
+            "/account",
+            format!("Times in your mail are now in {}.", zone.trim()),
+        ))),
+        Err(e) => {
+            let errors = form_errors(e)?;
+            let sessions = session_count(pool, user.user.id).await?;
+            Ok(Err(Page::new(
+                "auth/account.html",
+                context! { errors, sessions, time_zone => zone },
+            )
+            .status(Status::UnprocessableEntity)))
+        }
+    }
 }
 
 #[derive(FromForm)]
@@ -66,13 +99,16 @@ async fn change_password(
         Err(e) => {
             let errors = form_errors(e)?;
             let sessions = session_count(pool, user.user.id).await?;
-            Ok(Err(Page::new("auth/account.html", context! { errors, sessions })
-                .status(Status::UnprocessableEntity)))
+            Ok(Err(Page::new(
+                "auth/account.html",
+                context! { errors, sessions, time_zone => user.user.time_zone },
+            )
+            .status(Status::UnprocessableEntity)))
         }
     }
 }
 
 /// Routes of this page group.
 pub fn routes() -> Vec<Route> {
-    routes![account_page, change_password]
+    routes![account_page, change_password, choose_time_zone]
 }

@@ -62,8 +62,17 @@ pub async fn start_session(
         crate::web::csrf::new_cookie_value(Some(&token)),
     ));
     set_session_cookie(cfg, jar, token);
+    // The browser's zone (the page script keeps it in a cookie): the times in this person's
+    // mail are written in it, until they choose one on the Account page.
+    if let Some(zone) = jar.get(BROWSER_ZONE_COOKIE) {
+        let zone = percent_encoding::percent_decode_str(zone.value()).decode_utf8_lossy();
+        crate::domain::time_zones::remember_browser_zone(pool, user_id, &zone).await?;
+    }
     Ok(())
 }
+
+/// The cookie `static/app.js` writes with the browser's IANA zone (a hint, not a secret).
+pub const BROWSER_ZONE_COOKIE: &str = "podgate_tz";
 
 #[derive(FromForm)]
 struct SetupForm {
