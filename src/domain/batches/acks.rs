@@ -280,10 +280,10 @@ fn check(l: &AckLine, r: &Resolved) -> Result<(), String> {
             "order {order} was cancelled: do not make or ship package {package}"
         )),
         AckStatus::Rejected if l.reason.as_deref().is_none_or(|s| s.trim().is_empty()) => Err(format!(
-            "package {package}: a rejection needs a reason (reason column)"
+            "package {package}: a rejection needs a reason (the reason field, or the reason column of a file)"
         )),
         AckStatus::Backordered if l.expected_date.is_none() => Err(format!(
-            "package {package}: backordered needs the expected date (expected_date, YYYY-MM-DD)"
+            "package {package}: backordered needs the expected date (the expected date field, or the expected_date column of a file, as YYYY-MM-DD)"
         )),
         _ => Ok(()),
     }

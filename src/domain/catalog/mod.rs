@@ -1,6 +1,6 @@
 //! The SKU catalog: rules that route seller SKUs to suppliers with what to print. One rule's
-//! fields and check live in [`rule`] (the form and the CSV share them), the CSV file in
-//! [`file`]; here are the actions: save or edit one rule, import, export, delete, the queue of
+//! fields and check live in [`rule`](mod@rule) (the form and the CSV share them), the CSV file in
+//! [`file`](mod@file); here are the actions: save or edit one rule, import, export, delete, the queue of
 //! unrouted SKUs and choosing a unit's supplier by hand. Every change routes orders again.
 
 pub mod file;
