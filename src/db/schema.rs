@@ -9,6 +9,9 @@ diesel::table! {
         service_rule -> Text,
         preferred_carrier -> Text,
         allocated_service -> Text,
+        time_zone -> Text,
+        holidays -> Text,
+        handling_days -> BigInt,
     }
 }
 
@@ -144,6 +147,11 @@ diesel::table! {
         routing -> Text,
         service_override -> Nullable<Text>,
         warehouse_id -> Text,
+        dispatch_due -> BigInt,
+        dispatch_due_source -> Text,
+        handling_days -> BigInt,
+        collected_at -> BigInt,
+        delivered_at -> BigInt,
     }
 }
 
@@ -227,7 +235,19 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    package_steps (id) {
+        id -> BigInt,
+        package_id -> BigInt,
+        step -> Text,
+        at -> Timestamp,
+        channel -> Text,
+        actor -> Text,
+    }
+}
+
 diesel::joinable!(sku_rules -> suppliers (supplier_id));
+diesel::joinable!(package_steps -> packages (package_id));
 diesel::joinable!(shops -> tiktok_connections (connection_id));
 diesel::joinable!(orders -> shops (shop_id));
 diesel::joinable!(order_items -> orders (order_id));
@@ -475,6 +495,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     sku_rules,
     label_jobs,
     packages,
+    package_steps,
     batches,
     batch_packages,
     ack_events,

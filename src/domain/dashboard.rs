@@ -1,6 +1,7 @@
 //! The seller's dashboard: what needs doing now, as counts that link to the page where it is
 //! done (unrouted orders, orders ready for a label, labels waiting to be published, late or
-//! missing answers, rejections, pull requests, orders past TikTok's ship-by).
+//! missing answers, rejections, pull requests, orders past TikTok's ship-by, labels past
+//! their in-transit deadline).
 
 use chrono::NaiveDateTime;
 
@@ -65,6 +66,7 @@ pub fn to_do(c: &mut AnyConnection, ws: i64, now: NaiveDateTime) -> Result<Vec<T
         },
     )?;
     let d = super::batches::views::dashboard(c, ws, now)?;
+    let (_, not_scanned_late) = crate::db::models::dispatch::unscanned_counts(c, ws, unix_now)?;
     let waiting = d.open.iter().map(|o| o.packages).sum();
     let ready_query = "status=AWAITING_SHIPMENT&routing=routed&label=none";
     let mut items = vec![
@@ -80,6 +82,13 @@ pub fn to_do(c: &mut AnyConnection, ws: i64, now: NaiveDateTime) -> Result<Vec<T
             count: past_ship_by,
             href: "/orders?status=AWAITING_SHIPMENT&label=none&ship_by=overdue".into(),
             action: "buy their labels now, or cancel them",
+            urgent: true,
+        },
+        ToDo {
+            what: "Labels past their in-transit deadline, not scanned",
+            count: not_scanned_late as usize,
+            href: "/dispatch".into(),
+            action: "late dispatches on TikTok: find out where each one stands",
             urgent: true,
         },
         ToDo {

@@ -7,6 +7,7 @@ pub mod api_tokens;
 pub mod batches;
 pub mod catalog;
 pub mod dashboard;
+pub mod dispatch;
 pub mod gateway;
 pub mod labels;
 pub mod leases;

@@ -27,6 +27,11 @@ pub async fn remember_browser_zone(pool: &DbPool, user_id: i64, zone: &str) -> R
         if u.time_zone.is_empty() {
             User::set_time_zone(c, user_id, &zone)?;
         }
+        // An owner's zone is the seller's business zone until the seller sets one (the
+        // dispatch clock counts business days in it).
+        if u.role == crate::db::models::user::Role::Owner.as_str() {
+            crate::db::models::workspace::Workspace::default_time_zone(c, u.workspace_id, &zone)?;
+        }
         Ok(())
     })
     .await

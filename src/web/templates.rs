@@ -29,10 +29,16 @@ pub fn age(stored: &str, now: chrono::NaiveDateTime) -> String {
     let Ok(t) = chrono::NaiveDateTime::parse_from_str(stored, "%Y-%m-%dT%H:%M:%S%.f") else {
         return String::new();
     };
-    let m = (now - t).num_minutes().max(0);
+    duration((now - t).num_seconds())
+}
+
+/// A span of time as people say it ("3 h 05 min", "2 days 4 h"); negative spans read as 0.
+pub fn duration(seconds: i64) -> String {
+    let m = seconds.max(0) / 60;
     match m {
         0..60 => format!("{m} min"),
         60..1440 => format!("{} h {:02} min", m / 60, m % 60),
+        1440..2880 => format!("1 day {} h", m % 1440 / 60),
         _ => format!("{} days {} h", m / 1440, m % 1440 / 60),
     }
 }
@@ -69,6 +75,7 @@ impl Templates {
             }
         });
         env.add_filter("age", |v: String| -> String { age(&v, crate::db::models::now()) });
+        env.add_filter("duration", duration);
         env.add_filter("ts", |state: &minijinja::State, v: i64| -> Value {
             match chrono::DateTime::from_timestamp(v, 0) {
                 Some(t) => time_element(t, viewer_zone(state)),

@@ -73,6 +73,8 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET /suppliers/<id>", "/suppliers/{supplier}", "OT"),
     ("POST /suppliers/<id>", "/suppliers/{supplier}", "OT"),
     ("POST /suppliers/<id>/invite", "/suppliers/{supplier}/invite", "O"),
+    ("GET /dispatch", "/dispatch", "OTX"),
+    ("POST /dispatch/calendar", "/dispatch/calendar", "OTX"),
     ("GET /catalog", "/catalog", "OTX"),
     ("POST /catalog/rules", "/catalog/rules", "OTX"),
     ("POST /catalog/import", "/catalog/import", "OTX"),

@@ -539,6 +539,7 @@ async fn the_whole_handoff_in_a_real_browser() {
         "/catalog/rules/1".into(),
         "/batches".into(),
         "/batches/1".into(),
+        "/dispatch".into(),
         "/labels".into(),
         "/labels/jobs/1".into(),
         "/team".into(),

@@ -9,6 +9,7 @@ mod cli;
 mod crash;
 mod dashboard;
 mod db;
+mod dispatch;
 mod faults;
 mod handoff;
 mod hostile;

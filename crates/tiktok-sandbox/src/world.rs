@@ -301,6 +301,7 @@ impl World {
             collection_due_time: if paid > 0 { paid + 4 * 24 * 3600 } else { 0 },
             delivery_due_time: if paid > 0 { paid + 10 * 24 * 3600 } else { 0 },
             cancel_time: if status == "CANCELLED" { created + 600 } else { 0 },
+            order_type: "NORMAL".into(),
             user_id: catalog::id(rng, "76"),
             buyer_email: format!("{}@scs.tiktokw.us", hex::encode(rng.random::<[u8; 6]>())),
             fulfillment_type: "FULFILLMENT_BY_SELLER".into(),
@@ -384,6 +385,13 @@ impl World {
         o.is_on_hold_order = status == "ON_HOLD";
         if status == "CANCELLED" {
             o.cancel_time = now;
+        }
+        // TikTok's times of the dispatch clock: in transit (the first scan) and delivered.
+        if status == "IN_TRANSIT" && o.collection_time == 0 {
+            o.collection_time = now;
+        }
+        if status == "DELIVERED" && o.delivery_time == 0 {
+            o.delivery_time = now;
         }
         for li in &mut o.line_items {
             li.display_status = status.into();

@@ -158,6 +158,16 @@ pub struct Order {
     pub collection_due_time: i64,
     pub delivery_due_time: i64,
     pub cancel_time: i64,
+    /// When the order went `IN_TRANSIT`: the carrier's first scan, what TikTok's dispatch
+    /// clock counts (0 = not yet).
+    pub collection_time: i64,
+    /// When the order went `DELIVERED` (0 = not yet).
+    pub delivery_time: i64,
+    /// `NORMAL`, `PRE_ORDER`, `MADE_TO_ORDER`, `BACK_ORDER`, `ZERO_LOTTERY`…
+    pub order_type: String,
+    /// A made-to-order or back-order order's own handling time.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub handling_duration: Option<HandlingDuration>,
     pub user_id: String,
     pub buyer_email: String,
     pub buyer_message: String,
@@ -573,4 +583,15 @@ pub struct ShippingProvider {
 #[serde(default)]
 pub struct ShippingProviderList {
     pub shipping_providers: Vec<ShippingProvider>,
+}
+
+/// How long the seller has to hand an order to the carrier (made-to-order and back-order).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(default)]
+pub struct HandlingDuration {
+    /// A number of days, as a string.
+    pub days: String,
+    /// `BUSINESS_DAY` or `CALENDAR_DAY`.
+    #[serde(rename = "type")]
+    pub kind: String,
 }

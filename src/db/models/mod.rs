@@ -5,6 +5,7 @@
 pub mod api_token;
 pub mod audit;
 pub mod batch;
+pub mod dispatch;
 pub mod invite;
 pub mod lease;
 pub mod login_attempt;
@@ -17,6 +18,7 @@ pub mod session;
 pub mod sftp;
 pub mod shop;
 pub mod status;
+pub mod step;
 pub mod supplier;
 pub mod user;
 pub mod webhook;

@@ -44,6 +44,17 @@ pub struct Order {
     pub service_override: Option<String>,
     /// The TikTok warehouse its labels ship from (empty until synced).
     pub warehouse_id: String,
+    /// When it must be in transit (a carrier scan), unix seconds (0 = no deadline yet).
+    pub dispatch_due: i64,
+    /// Whose deadline that is: `tiktok` (the order's own) or `handling` (the seller's handling
+    /// time in business days).
+    pub dispatch_due_source: String,
+    /// Business days TikTok gives a made-to-order order (0: the seller's default applies).
+    pub handling_days: i64,
+    /// The first carrier scan (TikTok's `collection_time`), unix seconds; 0 = not yet.
+    pub collected_at: i64,
+    /// Delivery (TikTok's `delivery_time`), unix seconds; 0 = not yet.
+    pub delivered_at: i64,
 }
 
 impl Order {

@@ -78,6 +78,34 @@ macro_rules! text_enum {
     };
 }
 
+text_enum! {
+    /// A step of a package on TikTok's dispatch clock, in the order a package moves through
+    /// them: from the label to the first carrier scan (what TikTok judges) and delivery. The
+    /// factory's own steps (received … packed) are optional; a factory may report them.
+    ClockStep {
+        /// TikTok sold the label.
+        Bought = "bought",
+        /// The label went to its supplier in a sealed batch.
+        Published = "published",
+        /// The supplier downloaded the batch (zip or merged labels).
+        Downloaded = "downloaded",
+        /// The supplier answered the package (its first answer).
+        Acknowledged = "acknowledged",
+        /// The factory has the order in hand.
+        Received = "received",
+        /// Being made.
+        InProduction = "in_production",
+        /// Printed.
+        Printed = "printed",
+        /// Packed, its label on.
+        Packed = "packed",
+        /// The carrier's first scan: TikTok counts the order in transit.
+        Scanned = "scanned",
+        /// Delivered to the buyer.
+        Delivered = "delivered",
+    }
+}
+
 /// A stored state the code does not know (a newer podgate wrote it, or a hand edit).
 #[derive(Debug, thiserror::Error)]
 #[error("unknown {kind} {value:?} in the database")]

@@ -19,6 +19,12 @@ pub struct Workspace {
     pub preferred_carrier: String,
     /// When TikTok allocates a service the supplier does not accept: `buy_and_warn` or `hold`.
     pub allocated_service: String,
+    /// The seller's business time zone (IANA; "" = not set, UTC): business days are counted in it.
+    pub time_zone: String,
+    /// Days the seller does not work, `YYYY-MM-DD`, one per line or comma-separated.
+    pub holidays: String,
+    /// Business days from payment to the first carrier scan, when TikTok gives no deadline.
+    pub handling_days: i64,
 }
 
 impl Workspace {
@@ -66,6 +72,34 @@ impl Workspace {
                 workspaces::allocated_service.eq(allocated),
             ))
             .execute(conn)
+    }
+
+    /// Sets the seller's working calendar (business days of the dispatch clock).
+    pub fn set_calendar(
+        conn: &mut AnyConnection,
+        id: i64,
+        zone: &str,
+        holidays: &str,
+        handling_days: i64,
+    ) -> QueryResult<usize> {
+        diesel::update(workspaces::table.find(id))
+            .set((
+                workspaces::time_zone.eq(zone),
+                workspaces::holidays.eq(holidays),
+                workspaces::handling_days.eq(handling_days),
+            ))
+            .execute(conn)
+    }
+
+    /// Sets the business time zone if none is set yet (from the first owner's browser).
+    pub fn default_time_zone(conn: &mut AnyConnection, id: i64, zone: &str) -> QueryResult<usize> {
+        diesel::update(
+            workspaces::table
+                .filter(workspaces::id.eq(id))
+                .filter(workspaces::time_zone.eq("")),
+        )
+        .set(workspaces::time_zone.eq(zone))
+        .execute(conn)
     }
 
     /// Every workspace's id (for background rounds over all tenants).

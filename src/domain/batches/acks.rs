@@ -12,6 +12,7 @@ use crate::db::models::audit::{self, Actor};
 use crate::db::models::batch::{self, BatchPackage};
 use crate::db::models::order::Order;
 use crate::db::models::package::Package;
+use crate::db::models::step::{self, ClockStep};
 use crate::db::models::supplier::Supplier;
 use crate::db::models::user::User;
 use crate::db::models::{mail, order};
@@ -361,6 +362,9 @@ fn apply(
                 what.push_str(&format!(" — changed from {}", bp.ack_status.label()));
             }
             order::add_event(c, o.id, "ack", &what, &actor.label, channel)?;
+            // The first answer is a step on the package's dispatch clock.
+            let now = crate::db::models::now();
+            step::record(c, r.pkg.id, ClockStep::Acknowledged, now, channel, &actor.label)?;
             audit::record(
                 c,
                 actor,

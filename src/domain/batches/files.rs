@@ -8,6 +8,7 @@ use crate::db::models::audit::Actor;
 use crate::db::models::batch::{self, Batch, NewDownload};
 use crate::db::models::order;
 use crate::db::models::status::BatchStatus;
+use crate::db::models::step::{self, ClockStep};
 use crate::domain::DomainError;
 
 use super::Batches;
@@ -288,6 +289,20 @@ impl Batches {
                     };
                     for o in orders {
                         order::add_event(c, o, "download", &what, &actor.label, actor.channel.as_str())?;
+                    }
+                    // The whole batch downloaded: a step on each of its packages' clocks.
+                    if complete && label_order.is_none() {
+                        let now = crate::db::models::now();
+                        for (_, p) in batch::members(c, id)? {
+                            step::record(
+                                c,
+                                p.id,
+                                ClockStep::Downloaded,
+                                now,
+                                actor.channel.as_str(),
+                                &actor.label,
+                            )?;
+                        }
                     }
                     Ok(())
                 })

@@ -35,6 +35,7 @@ use crate::db::{AnyConnection, DbPool};
 use crate::domain::labels::LabelStore;
 use crate::domain::{DomainError, seller_workspace};
 
+use crate::db::models::step::{self, ClockStep};
 use manifest::{ArtworkRef, Line, PackageEntry, rfc3339};
 
 /// The batch service, shared by every channel.
@@ -117,6 +118,10 @@ impl Batches {
                     };
                     if batch::mark_sealed(c, batch_id, &p)? {
                         announce(c, &b, &sup, &man, &link, due)?;
+                        let now = crate::db::models::now();
+                        for (_, pkg) in batch::members(c, batch_id)? {
+                            step::record(c, pkg.id, ClockStep::Published, now, "system", &b.created_by)?;
+                        }
                     }
                     Ok::<_, DomainError>(batch::find(c, batch_id)?)
                 })

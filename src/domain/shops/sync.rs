@@ -101,11 +101,16 @@ pub fn apply_orders(
         let mut a = Applied::default();
         crate::domain::routing::lock_workspace_routing(conn, shop.workspace_id)?;
         let router = crate::domain::routing::Router::load(conn, shop.workspace_id)?;
+        let calendar = crate::domain::dispatch::calendar_of(&crate::db::models::workspace::Workspace::find(
+            conn,
+            shop.workspace_id,
+        )?);
         for o in orders {
             let upserted = order::upsert_from_tiktok(conn, shop.workspace_id, shop.id, o)?;
             match &upserted {
                 Upserted::Created(id) | Upserted::StatusChanged(id, ..) | Upserted::Refreshed(id) => {
                     crate::domain::routing::route_order(conn, &router, *id)?;
+                    crate::domain::dispatch::on_order_synced(conn, &calendar, *id, o)?;
                 }
                 Upserted::Stale(_) => {}
             }

@@ -1,8 +1,9 @@
 //! The seller's pages (owners and staff of a workspace): shops, orders, catalog, suppliers,
-//! labels, batches, team and mail.
+//! labels, batches, the dispatch clock, team and mail.
 
 pub mod batches;
 pub mod catalog;
+pub mod dispatch;
 pub mod label_actions;
 pub mod labels;
 pub mod mail;
@@ -30,6 +31,7 @@ pub fn routes() -> Vec<Route> {
         labels::routes(),
         label_actions::routes(),
         batches::routes(),
+        dispatch::routes(),
         mail::routes(),
     ]
     .concat()

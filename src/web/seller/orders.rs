@@ -227,11 +227,14 @@ async fn detail(
     let ws = user.user.workspace_id;
     let preflight = labels.preflight(ws, id).await?;
     let order_id = preflight.order.id;
-    let (events, labels) = pool
+    let (events, labels, steps) = pool
         .run(move |conn| {
+            let labels = crate::db::models::package::of_order(conn, order_id)?;
+            let ids: Vec<i64> = labels.iter().map(|p| p.id).collect();
             Ok::<_, DomainError>((
                 order::events(conn, order_id)?,
-                crate::db::models::package::of_order(conn, order_id)?,
+                labels,
+                crate::db::models::step::of_packages(conn, &ids)?,
             ))
         })
         .await?;
@@ -280,7 +283,14 @@ async fn detail(
             paid_time => o.paid_time, ship_by => o.ship_by, urgency => urgency(o.ship_by, &o.status, now),
             total => o.total_amount, currency => o.currency, buyer_message => o.buyer_message, exception => o.exception,
             on_hold => o.status == "ON_HOLD", label_state => o.label_state, item_count => o.item_count,
+            dispatch_due => o.dispatch_due, dispatch_due_source => o.dispatch_due_source,
+            collected_at => o.collected_at, delivered_at => o.delivered_at,
+            dispatch_late => o.dispatch_due > 0 && (if o.collected_at > 0 { o.collected_at } else { now }) > o.dispatch_due,
         },
+        clock => labels.iter().filter(|l| steps.iter().any(|s| s.package_id == l.id)).map(|l| context! {
+            package => l.tiktok_package_id.clone().unwrap_or_else(|| format!("#{}", l.id)),
+            steps => steps.iter().filter(|s| s.package_id == l.id).collect::<Vec<_>>(),
+        }).collect::<Vec<_>>(),
         recipient => o.recipient(), shop => shop.name, lines, packages, events,
         choices => preflight.choices.iter().map(|(sid, c)| context! {
             supplier => sups.iter().find(|s| s.id == *sid).map(|s| s.name.clone()).unwrap_or_default(),

@@ -328,6 +328,15 @@ pub struct Bought<'a> {
 
 /// Records the label bought (in the same transaction as the caller's timeline entry).
 pub fn mark_bought(conn: &mut AnyConnection, id: i64, b: &Bought<'_>) -> QueryResult<usize> {
+    // The first step of the package's dispatch clock.
+    super::step::record(
+        conn,
+        id,
+        super::step::ClockStep::Bought,
+        super::now(),
+        "system",
+        "podgate",
+    )?;
     diesel::update(packages::table.find(id))
         .set((
             packages::status.eq(PackageStatus::Bought),

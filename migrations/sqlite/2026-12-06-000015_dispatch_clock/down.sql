@@ -1,0 +1,10 @@
+ALTER TABLE workspaces DROP COLUMN handling_days;
+ALTER TABLE workspaces DROP COLUMN holidays;
+ALTER TABLE workspaces DROP COLUMN time_zone;
+DROP TABLE package_steps;
+DROP INDEX orders_dispatch;
+ALTER TABLE orders DROP COLUMN delivered_at;
+ALTER TABLE orders DROP COLUMN collected_at;
+ALTER TABLE orders DROP COLUMN handling_days;
+ALTER TABLE orders DROP COLUMN dispatch_due_source;
+ALTER TABLE orders DROP COLUMN dispatch_due;

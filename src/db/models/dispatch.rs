@@ -1,0 +1,141 @@
+//! Storage of the dispatch clock on orders: the in-transit deadline, the first carrier scan and
+//! delivery (each set once), the labels a clock step applies to, and the queue of labels not yet
+//! scanned, read along the `(workspace_id, collected_at, dispatch_due)` index.
+
+use diesel::prelude::*;
+
+use crate::db::AnyConnection;
+use crate::db::models::status::{ClockStep, PackageStatus};
+use crate::db::schema::{batch_packages, batches, orders, packages, suppliers};
+
+/// Sets an order's in-transit deadline and its own handling days.
+pub fn set_due(
+    conn: &mut AnyConnection,
+    order_id: i64,
+    due: i64,
+    source: &str,
+    handling_days: i64,
+) -> QueryResult<usize> {
+    diesel::update(orders::table.find(order_id))
+        .set((
+            orders::dispatch_due.eq(due),
+            orders::dispatch_due_source.eq(source),
+            orders::handling_days.eq(handling_days),
+        ))
+        .execute(conn)
+}
+
+/// Records the first carrier scan or the delivery on an order, once: whether it was new.
+pub fn mark(conn: &mut AnyConnection, order_id: i64, step: ClockStep, at: i64) -> QueryResult<bool> {
+    let n = match step {
+        ClockStep::Scanned => diesel::update(
+            orders::table
+                .filter(orders::id.eq(order_id))
+                .filter(orders::collected_at.eq(0)),
+        )
+        .set(orders::collected_at.eq(at))
+        .execute(conn)?,
+        ClockStep::Delivered => diesel::update(
+            orders::table
+                .filter(orders::id.eq(order_id))
+                .filter(orders::delivered_at.eq(0)),
+        )
+        .set(orders::delivered_at.eq(at))
+        .execute(conn)?,
+        _ => 0,
+    };
+    Ok(n == 1)
+}
+
+/// The order's packages that have a label (bought or stored; not voided or cancelled).
+pub fn labelled_packages(conn: &mut AnyConnection, order_id: i64) -> QueryResult<Vec<i64>> {
+    packages::table
+        .filter(packages::order_id.eq(order_id))
+        .filter(packages::status.eq_any([PackageStatus::Bought, PackageStatus::Stored]))
+        .select(packages::id)
+        .load(conn)
+}
+
+/// A label waiting for its first carrier scan.
+#[derive(Debug, Clone, Queryable, serde::Serialize)]
+pub struct Unscanned {
+    pub package_id: i64,
+    pub tiktok_package_id: Option<String>,
+    pub tracking_number: Option<String>,
+    pub order_id: i64,
+    pub tiktok_order_id: String,
+    pub dispatch_due: i64,
+    pub dispatch_due_source: String,
+    pub supplier: String,
+}
+
+/// A page of labels not scanned yet, the most urgent first (an order without a deadline last).
+pub fn unscanned(conn: &mut AnyConnection, workspace_id: i64, limit: i64) -> QueryResult<Vec<Unscanned>> {
+    orders::table
+        .inner_join(packages::table.on(packages::order_id.eq(orders::id)))
+        .inner_join(suppliers::table.on(suppliers::id.eq(packages::supplier_id)))
+        .filter(orders::workspace_id.eq(workspace_id))
+        .filter(orders::collected_at.eq(0))
+        .filter(orders::status.ne("CANCELLED"))
+        .filter(packages::status.eq_any([PackageStatus::Bought, PackageStatus::Stored]))
+        .order((
+            orders::dispatch_due.eq(0),
+            orders::dispatch_due.asc(),
+            packages::id.asc(),
+        ))
+        .limit(limit)
+        .select((
+            packages::id,
+            packages::tiktok_package_id,
+            packages::tracking_number,
+            orders::id,
+            orders::tiktok_order_id,
+            orders::dispatch_due,
+            orders::dispatch_due_source,
+            suppliers::name,
+        ))
+        .load(conn)
+}
+
+/// How many labels are not scanned yet, and how many of them are past their deadline.
+pub fn unscanned_counts(conn: &mut AnyConnection, workspace_id: i64, now: i64) -> QueryResult<(i64, i64)> {
+    let base = || {
+        orders::table
+            .inner_join(packages::table.on(packages::order_id.eq(orders::id)))
+            .filter(orders::workspace_id.eq(workspace_id))
+            .filter(orders::collected_at.eq(0))
+            .filter(orders::status.ne("CANCELLED"))
+            .filter(packages::status.eq_any([PackageStatus::Bought, PackageStatus::Stored]))
+    };
+    let all = base().count().get_result(conn)?;
+    let late = base()
+        .filter(orders::dispatch_due.gt(0))
+        .filter(orders::dispatch_due.lt(now))
+        .count()
+        .get_result(conn)?;
+    Ok((all, late))
+}
+
+/// The batch number each of these packages is in (its active row), if any.
+pub fn batches_of(conn: &mut AnyConnection, package_ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
+    batch_packages::table
+        .inner_join(batches::table.on(batches::id.eq(batch_packages::batch_id)))
+        .filter(batch_packages::package_id.eq_any(package_ids))
+        .filter(batch_packages::active.eq(true))
+        .select((batch_packages::package_id, batches::seq))
+        .load(conn)
+}
+
+/// Orders whose deadline is the seller's handling time and that are not in transit yet:
+/// (id, paid time, the order's own handling days), for when the seller's calendar changes.
+pub fn open_handling_orders(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+) -> QueryResult<Vec<(i64, i64, i64)>> {
+    orders::table
+        .filter(orders::workspace_id.eq(workspace_id))
+        .filter(orders::collected_at.eq(0))
+        .filter(orders::dispatch_due_source.eq("handling"))
+        .select((orders::id, orders::paid_time, orders::handling_days))
+        .load(conn)
+}

@@ -1,0 +1,82 @@
+//! The dispatch clock's queue: labels not yet scanned by their carrier, most urgent first, and
+//! the seller's working calendar (business time zone, holidays, handling time) it counts with.
+
+use minijinja::context;
+use rocket::http::Status;
+use rocket::{FromForm, Route, State, get, post, routes};
+
+use crate::db::DbPool;
+use crate::db::models::workspace::Workspace;
+use crate::domain::dispatch::{queue, settings};
+use crate::web::csrf::CsrfForm;
+use crate::web::errors::WebError;
+use crate::web::forms::form_errors;
+use crate::web::guards::{ClientIp, CurrentUser};
+use crate::web::templates::{Flashed, Page};
+
+async fn page(
+    pool: &DbPool,
+    ws: i64,
+    form: Option<minijinja::Value>,
+    errors: minijinja::Value,
+) -> Result<Page, WebError> {
+    let q = queue::unscanned(pool, ws, crate::db::models::now()).await?;
+    let form = match form {
+        Some(f) => f,
+        None => {
+            let w = pool.query(move |c| Workspace::find(c, ws)).await?;
+            context! { time_zone => w.time_zone, holidays => w.holidays, handling_days => w.handling_days.to_string() }
+        }
+    };
+    Ok(Page::new(
+        "seller/dispatch.html",
+        context! { q, form, errors, shown => queue::PAGE },
+    ))
+}
+
+#[get("/dispatch")]
+async fn index(pool: &State<DbPool>, user: CurrentUser) -> Result<Page, WebError> {
+    page(pool, user.user.workspace_id, None, context! {}).await
+}
+
+#[derive(FromForm)]
+struct CalendarForm {
+    csrf_token: String,
+    time_zone: String,
+    holidays: String,
+    handling_days: String,
+}
+crate::csrf_form!(CalendarForm);
+
+#[post("/dispatch/calendar", data = "<form>")]
+async fn calendar(
+    pool: &State<DbPool>,
+    user: CurrentUser,
+    ip: ClientIp,
+    form: CsrfForm<CalendarForm>,
+) -> Result<Result<Flashed, Page>, WebError> {
+    let f = form.0;
+    let input = settings::CalendarInput {
+        time_zone: f.time_zone.clone(),
+        holidays: f.holidays.clone(),
+        handling_days: f.handling_days.clone(),
+    };
+    match settings::save(pool, &user.actor(&ip), input).await {
+        Ok(n) => Ok(Ok(Flashed::success(
+            "/dispatch",
+            format!("Calendar saved; {n} open deadline(s) counted again."),
+        ))),
+        Err(e) => {
+            let errors = minijinja::Value::from_serialize(form_errors(e)?);
+            let typed = context! { time_zone => f.time_zone, holidays => f.holidays, handling_days => f.handling_days };
+            Ok(Err(page(pool, user.user.workspace_id, Some(typed), errors)
+                .await?
+                .status(Status::UnprocessableEntity)))
+        }
+    }
+}
+
+/// Routes of this page group.
+pub fn routes() -> Vec<Route> {
+    routes![index, calendar]
+}

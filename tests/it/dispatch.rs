@@ -1,0 +1,215 @@
+//! TikTok's dispatch clock: each order's in-transit deadline (TikTok's own, or the seller's
+//! handling time in business days), each label's steps from purchase to the first carrier
+//! scan, and the queue of labels not scanned yet, most urgent first, with the late ones counted.
+
+use rocket::http::Status;
+
+use podgate::db::models::step::ClockStep;
+use podgate::domain::dispatch::Calendar;
+use podgate_testkit::TestApp;
+use podgate_testkit::labels::{buy, orders_for, publish};
+use podgate_testkit::shops::sync_shop_now;
+use podgate_testkit::suppliers::{answer, routed_app, supplier_user};
+
+/// Changes an order in the sandbox as TikTok would (its update time moves, so a sync sees it).
+fn on_tiktok(
+    sb: &tiktok_sandbox::SandboxHandle,
+    order: &str,
+    change: impl FnOnce(&mut tiktok::types::Order),
+) {
+    let mut w = sb.sandbox.world.lock().unwrap();
+    let o = w
+        .orders
+        .values_mut()
+        .find_map(|m| m.get_mut(order))
+        .expect("the order is in the sandbox");
+    change(o);
+    o.update_time += 1;
+}
+
+async fn tiktok_ids(app: &TestApp, ids: &[i64]) -> Vec<String> {
+    let ids = ids.to_vec();
+    app.query(move |c| {
+        use diesel::prelude::*;
+        use podgate::db::schema::orders::dsl::*;
+        orders
+            .filter(id.eq_any(ids))
+            .order(id)
+            .select(tiktok_order_id)
+            .load(c)
+    })
+    .await
+}
+
+#[rocket::async_test]
+async fn labels_wait_in_the_queue_until_their_first_carrier_scan_and_late_ones_are_counted() {
+    let (app, sb, shirts, _) = routed_app().await;
+    let ids = orders_for(&app, shirts, 3).await;
+    buy(&app, &ids).await;
+    publish(&app, shirts).await;
+    let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
+    let zip = podgate_testkit::labels::zip_name(&app, 1).await;
+    let r = sup
+        .client
+        .get(format!("/supplier/batches/1/{zip}"))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::Ok);
+    drop(r);
+    let rows = podgate_testkit::labels::batch_rows(&app, 1).await;
+    answer(&sup, rows[0].0, "accepted", "").await;
+
+    // Three labels, none scanned: each waits with TikTok's own deadline.
+    let (_, page) = app.get("/dispatch").await;
+    assert!(page.contains("Labelled, not yet scanned (3)"), "{page}");
+    assert_eq!(page.matches("TikTok's deadline").count(), 3, "{page}");
+    assert!(page.contains("batch 1") && page.contains("Shirt Co"), "{page}");
+    assert!(!page.contains("id=\"late-count\""), "nothing late yet");
+
+    // The carrier scans the first package: it leaves the queue; its clock has every step.
+    let first = rows[0].1;
+    let pkg: String = app
+        .query(move |c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::packages::dsl::*;
+            packages
+                .filter(order_id.eq(first))
+                .select(tiktok_package_id.assume_not_null())
+                .first(c)
+        })
+        .await;
+    sb.sandbox.world.lock().unwrap().scan(&pkg).unwrap();
+    sync_shop_now(&app).await;
+    let (_, page) = app.get("/dispatch").await;
+    assert!(page.contains("Labelled, not yet scanned (2)"), "{page}");
+    let steps: Vec<ClockStep> = app
+        .query(move |c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::packages::dsl::*;
+            let p: i64 = packages.filter(order_id.eq(first)).select(id).first(c)?;
+            Ok(podgate::db::models::step::of_packages(c, &[p])?
+                .into_iter()
+                .map(|s| s.step)
+                .collect())
+        })
+        .await;
+    assert_eq!(
+        steps,
+        [
+            ClockStep::Bought,
+            ClockStep::Published,
+            ClockStep::Downloaded,
+            ClockStep::Acknowledged,
+            ClockStep::Scanned
+        ]
+    );
+    let (_, order_page) = app.get(&format!("/orders/{first}")).await;
+    assert!(
+        order_page.contains("The carrier scanned the package: in transit (TikTok)")
+            && order_page.contains(", on time."),
+        "{order_page}"
+    );
+    // A second sync records nothing twice.
+    sync_shop_now(&app).await;
+    let (_, order_page) = app.get(&format!("/orders/{first}")).await;
+    assert_eq!(order_page.matches("The carrier scanned the package").count(), 1);
+
+    // TikTok's deadline for the second order passes: it is counted late, where it stalled.
+    let tt = tiktok_ids(&app, &[rows[1].1]).await.remove(0);
+    let past = chrono::Utc::now().timestamp() - 3 * 3600;
+    on_tiktok(&sb, &tt, |o| o.tts_sla_time = past);
+    sync_shop_now(&app).await;
+    let (_, page) = app.get("/dispatch").await;
+    assert!(
+        page.contains("id=\"late-count\"><strong>1 label(s) past their deadline"),
+        "{page}"
+    );
+    assert!(
+        page.contains("late by 3 h 00 min") || page.contains("late by 2 h 59 min"),
+        "{page}"
+    );
+    let late_row = &page[page.find("class=\"late\"").unwrap()..];
+    assert!(
+        late_row[..late_row.find("</tr>").unwrap()].contains("downloaded"),
+        "it stalled after the download"
+    );
+}
+
+#[rocket::async_test]
+async fn without_tiktoks_deadline_the_sellers_business_days_count_and_the_calendar_form_names_mistakes() {
+    let (app, sb, shirts, _) = routed_app().await;
+    let ids = orders_for(&app, shirts, 1).await;
+    buy(&app, &ids).await;
+    let tt = tiktok_ids(&app, &ids).await.remove(0);
+    on_tiktok(&sb, &tt, |o| {
+        o.tts_sla_time = 0;
+        o.collection_due_time = 0;
+    });
+    sync_shop_now(&app).await;
+    let due = || {
+        let id = ids[0];
+        app.query(move |c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::orders::dsl;
+            dsl::orders
+                .find(id)
+                .select((dsl::dispatch_due, dsl::dispatch_due_source, dsl::paid_time))
+                .first::<(i64, String, i64)>(c)
+        })
+    };
+    let (at, source, paid) = due().await;
+    assert_eq!(source, "handling");
+    assert_eq!(
+        at,
+        Calendar::new("", "", 2).end_of_business_days(paid, 2),
+        "2 business days, UTC"
+    );
+
+    // Every mistake named at once, what was typed kept.
+    let r = app
+        .post_form(
+            "/dispatch",
+            "/dispatch/calendar",
+            &[
+                ("time_zone", "Mars/Base"),
+                ("holidays", "2026-12-25, Xmas"),
+                ("handling_days", "0"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::UnprocessableEntity);
+    let page = r.into_string().await.unwrap();
+    for said in [
+        "&quot;Mars&#x2f;Base&quot; is not a time zone",
+        "&quot;Xmas&quot; is not a date",
+        "from 1 to 30",
+        "2026-12-25, Xmas",
+    ] {
+        assert!(page.contains(said), "{said:?}: {page}");
+    }
+    // A seller in New York with three handling days and the next day off: the open deadline moves.
+    let paid_day = chrono::DateTime::from_timestamp(paid, 0).unwrap().date_naive();
+    let holiday = paid_day.succ_opt().unwrap().format("%Y-%m-%d").to_string();
+    let r = app
+        .post_form(
+            "/dispatch",
+            "/dispatch/calendar",
+            &[
+                ("time_zone", "America/New_York"),
+                ("holidays", &holiday),
+                ("handling_days", "3"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    let cal = Calendar::new("America/New_York", &holiday, 3);
+    let (at, source, _) = due().await;
+    assert_eq!(
+        (at, source.as_str()),
+        (cal.end_of_business_days(paid, 3), "handling")
+    );
+    assert!(
+        at > Calendar::new("America/New_York", "", 3).end_of_business_days(paid, 3) - 1,
+        "the holiday is skipped"
+    );
+}
