@@ -390,4 +390,5 @@ async fn paths_stay_inside_the_drop_and_suppliers_never_see_each_other() {
     assert!(!ok);
 }
 
+mod factory_steps;
 mod logins_and_clients;

@@ -106,6 +106,25 @@ text_enum! {
     }
 }
 
+impl AckStatus {
+    /// The step on the package's dispatch clock an answer reports: a factory's own progress
+    /// (received, in production, printed, packed) after accepting.
+    pub fn clock_step(self) -> Option<ClockStep> {
+        match self {
+            AckStatus::Received => Some(ClockStep::Received),
+            AckStatus::InProduction => Some(ClockStep::InProduction),
+            AckStatus::Printed => Some(ClockStep::Printed),
+            AckStatus::Packed => Some(ClockStep::Packed),
+            _ => None,
+        }
+    }
+
+    /// Whether the supplier has taken the package on (accepted, or a step after it).
+    pub fn is_accepted(self) -> bool {
+        self == AckStatus::Accepted || self.clock_step().is_some()
+    }
+}
+
 /// A stored state the code does not know (a newer podgate wrote it, or a hand edit).
 #[derive(Debug, thiserror::Error)]
 #[error("unknown {kind} {value:?} in the database")]
@@ -154,6 +173,14 @@ text_enum! {
         Pending = "pending",
         /// The supplier will make and ship it.
         Accepted = "accepted",
+        /// Accepted, and the factory has it in hand (an optional step a factory may report).
+        Received = "received",
+        /// Accepted and being made.
+        InProduction = "in_production",
+        /// Accepted and printed.
+        Printed = "printed",
+        /// Accepted and packed, its label on.
+        Packed = "packed",
         /// The supplier will not make it (with a reason).
         Rejected = "rejected",
         /// Delayed (with an expected date).

@@ -30,6 +30,10 @@ impl AckStatus {
         Some(
             match s.trim().to_ascii_lowercase().replace([' ', '-'], "_").as_str() {
                 "accepted" | "accept" => AckStatus::Accepted,
+                "received" => AckStatus::Received,
+                "in_production" | "producing" => AckStatus::InProduction,
+                "printed" => AckStatus::Printed,
+                "packed" => AckStatus::Packed,
                 "rejected" | "reject" => AckStatus::Rejected,
                 "backordered" | "backorder" => AckStatus::Backordered,
                 "shipped" | "handed_over" => AckStatus::Shipped,
@@ -362,9 +366,13 @@ fn apply(
                 what.push_str(&format!(" — changed from {}", bp.ack_status.label()));
             }
             order::add_event(c, o.id, "ack", &what, &actor.label, channel)?;
-            // The first answer is a step on the package's dispatch clock.
+            // The first answer is a step on the package's dispatch clock, and so is each of the
+            // factory's own steps (received … packed).
             let now = crate::db::models::now();
             step::record(c, r.pkg.id, ClockStep::Acknowledged, now, channel, &actor.label)?;
+            if let Some(progress) = l.status.clock_step() {
+                step::record(c, r.pkg.id, progress, now, channel, &actor.label)?;
+            }
             audit::record(
                 c,
                 actor,

@@ -98,11 +98,12 @@ fn counts(rows: &[crate::db::models::batch::BatchPackage]) -> AckCounts {
         }
         match r.ack_status {
             AckStatus::Pending => c.pending += 1,
-            AckStatus::Accepted => c.accepted += 1,
+            s if s.is_accepted() => c.accepted += 1,
             AckStatus::Rejected => c.rejected += 1,
             AckStatus::Backordered => c.backordered += 1,
             AckStatus::Shipped => c.shipped += 1,
             AckStatus::Pulled | AckStatus::AlreadyShipped => {}
+            _ => {}
         }
     }
     c

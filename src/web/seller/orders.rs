@@ -210,7 +210,7 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
             ship_by => nonempty(&query.ship_by), q => nonempty(&query.q), exceptions => query.exceptions.unwrap_or(false),
             pulls => query.pulls.unwrap_or(false), sort => nonempty(&query.sort), answer => nonempty(&query.answer),
         },
-        answers => ["pending", "accepted", "backordered", "rejected", "shipped", "pulled", "already_shipped"],
+        answers => ["pending", "accepted", "received", "in_production", "printed", "packed", "backordered", "rejected", "shipped", "pulled", "already_shipped"],
         first_page => query.after.is_none(),
         statuses => ["UNPAID", "ON_HOLD", "AWAITING_SHIPMENT", "PARTIALLY_SHIPPING", "AWAITING_COLLECTION", "IN_TRANSIT", "DELIVERED", "COMPLETED", "CANCELLED"],
     };
