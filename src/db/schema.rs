@@ -12,6 +12,7 @@ diesel::table! {
         time_zone -> Text,
         holidays -> Text,
         handling_days -> BigInt,
+        alert_hours -> Text,
     }
 }
 
@@ -248,6 +249,15 @@ diesel::table! {
 
 diesel::joinable!(sku_rules -> suppliers (supplier_id));
 diesel::joinable!(package_steps -> packages (package_id));
+
+diesel::table! {
+    dispatch_alerts (id) {
+        id -> BigInt,
+        package_id -> BigInt,
+        hours -> BigInt,
+        sent_at -> Timestamp,
+    }
+}
 diesel::joinable!(shops -> tiktok_connections (connection_id));
 diesel::joinable!(orders -> shops (shop_id));
 diesel::joinable!(order_items -> orders (order_id));
@@ -496,6 +506,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     label_jobs,
     packages,
     package_steps,
+    dispatch_alerts,
     batches,
     batch_packages,
     ack_events,

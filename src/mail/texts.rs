@@ -118,6 +118,59 @@ pub fn overdue(sup: &Supplier, b: &Batch, pending: usize, zone: &str) -> (String
     )
 }
 
+/// Labels not scanned yet as TikTok's in-transit deadline nears, for one supplier; times in
+/// the recipient's `zone`.
+pub fn dispatch_due(
+    seller: &str,
+    supplier: &str,
+    labels: &[(crate::db::models::dispatch::DueSoon, i64)],
+    now: i64,
+    zone: &str,
+) -> (String, String) {
+    let at = |t: i64| {
+        chrono::DateTime::from_timestamp(t, 0)
+            .map(|d| d.naive_utc())
+            .unwrap_or_default()
+    };
+    let mut body = format!(
+        "{} label(s) of {seller} with {supplier} are not scanned by the carrier yet, and TikTok's          in-transit deadline is near. TikTok counts an order late unless the carrier scans it by          then: hand these packages to the carrier, or say in podgate why they are held.
+
+",
+        labels.len()
+    );
+    for (p, _) in labels {
+        let left = p.dispatch_due - now;
+        let how = if left < 0 {
+            format!("LATE since {}", when(at(p.dispatch_due), zone))
+        } else {
+            format!(
+                "by {} ({} h {:02} min left)",
+                when(at(p.dispatch_due), zone),
+                left / 3600,
+                left % 3600 / 60
+            )
+        };
+        body.push_str(&format!(
+            "- order {}, package {}, tracking {}: in transit {how}\n",
+            p.tiktok_order_id,
+            p.tiktok_package_id.as_deref().unwrap_or("-"),
+            p.tracking_number.as_deref().unwrap_or("-"),
+        ));
+    }
+    body.push_str(
+        "
+— podgate
+",
+    );
+    (
+        format!(
+            "{seller}: {} label(s) with {supplier} must be scanned by the carrier soon",
+            labels.len()
+        ),
+        body,
+    )
+}
+
 /// An invitation to join a workspace or a supplier portal.
 pub fn invite(workspace: &str, link: &str, hours: i64) -> (String, String) {
     (

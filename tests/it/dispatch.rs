@@ -174,6 +174,7 @@ async fn without_tiktoks_deadline_the_sellers_business_days_count_and_the_calend
                 ("time_zone", "Mars/Base"),
                 ("holidays", "2026-12-25, Xmas"),
                 ("handling_days", "0"),
+                ("alert_hours", "24, soon"),
             ],
         )
         .await;
@@ -184,6 +185,7 @@ async fn without_tiktoks_deadline_the_sellers_business_days_count_and_the_calend
         "&quot;Xmas&quot; is not a date",
         "from 1 to 30",
         "2026-12-25, Xmas",
+        "&quot;soon&quot; is not a whole number of hours",
     ] {
         assert!(page.contains(said), "{said:?}: {page}");
     }
@@ -198,6 +200,7 @@ async fn without_tiktoks_deadline_the_sellers_business_days_count_and_the_calend
                 ("time_zone", "America/New_York"),
                 ("holidays", &holiday),
                 ("handling_days", "3"),
+                ("alert_hours", "24, 6"),
             ],
         )
         .await;
@@ -212,4 +215,87 @@ async fn without_tiktoks_deadline_the_sellers_business_days_count_and_the_calend
         at > Calendar::new("America/New_York", "", 3).end_of_business_days(paid, 3) - 1,
         "the holiday is skipped"
     );
+}
+
+/// The escalation mails in the outbox: (to, subject, body).
+async fn dispatch_mail(app: &TestApp) -> Vec<(String, String, String)> {
+    app.query(|c| {
+        use diesel::prelude::*;
+        use podgate::db::schema::mail_outbox::dsl::*;
+        mail_outbox
+            .filter(kind.eq("dispatch"))
+            .order(id)
+            .select((to_addr, subject, body))
+            .load(c)
+    })
+    .await
+}
+
+#[rocket::async_test]
+async fn labels_not_scanned_are_escalated_once_per_threshold_whatever_the_processes() {
+    let (app, sb, shirts, _) = routed_app().await;
+    let ids = orders_for(&app, shirts, 2).await;
+    buy(&app, &ids).await;
+    let tts = tiktok_ids(&app, &ids).await;
+    let now = chrono::Utc::now();
+    let unix = now.timestamp();
+    on_tiktok(&sb, &tts[0], |o| o.tts_sla_time = unix + 5 * 3600);
+    on_tiktok(&sb, &tts[1], |o| o.tts_sla_time = unix + 20 * 3600);
+    sync_shop_now(&app).await;
+
+    // Two processes' clocks tick at once, and again after a restart: each label is named once
+    // per threshold it crossed (the first: 24 h and 6 h at once, in one mail; the second: 24 h).
+    let escalate = |at: chrono::DateTime<chrono::Utc>| {
+        let pool = app.pool.clone();
+        async move {
+            podgate::domain::dispatch::alerts::escalate(&pool, at.naive_utc())
+                .await
+                .unwrap()
+        }
+    };
+    let (a, b) = tokio::join!(escalate(now), escalate(now));
+    assert_eq!(a + b, 2, "both labels named once between the two processes");
+    assert_eq!(escalate(now).await, 0, "a restart sends nothing again");
+    let mails = dispatch_mail(&app).await;
+    let to: Vec<&str> = mails.iter().map(|m| m.0.as_str()).collect();
+    assert_eq!(to.len(), 2, "the supplier's contact and the owner: {to:?}");
+    assert!(to.contains(&"owner@example.com"), "{to:?}");
+    for (_, subject, body) in &mails {
+        assert!(
+            subject.contains("2 label(s) with Shirt Co must be scanned"),
+            "{subject}"
+        );
+        assert!(body.contains(&tts[0]) && body.contains(&tts[1]), "{body}");
+    }
+    // The supplier's portal says it too.
+    let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
+    let (_, portal) = sup.get("/supplier").await;
+    assert!(
+        portal.contains("2 package(s) must be scanned by the carrier within 24 hours"),
+        "{portal}"
+    );
+    let supplier_mail = mails.iter().find(|m| m.0 != "owner@example.com").unwrap();
+    assert!(
+        supplier_mail.2.contains(" PST ("),
+        "in the supplier's zone: {}",
+        supplier_mail.2
+    );
+
+    // 15 hours on: the second label crosses 6 h; the first (late now) was told at 6 h already.
+    let later = now + chrono::Duration::hours(15);
+    assert_eq!(escalate(later).await, 1);
+    let mails = dispatch_mail(&app).await;
+    assert_eq!(mails.len(), 4);
+    assert!(
+        mails[2].1.contains("1 label(s)") && mails[2].2.contains(&tts[1]) && !mails[2].2.contains(&tts[0])
+    );
+    let (_, order) = app.get(&format!("/orders/{}", ids[1])).await;
+    assert_eq!(
+        order
+            .matches("Not scanned 24 h before its in-transit deadline")
+            .count(),
+        1,
+        "{order}"
+    );
+    assert_eq!(order.matches("Not scanned 6 h before").count(), 1);
 }

@@ -1,3 +1,5 @@
+DROP TABLE dispatch_alerts;
+ALTER TABLE workspaces DROP COLUMN alert_hours;
 ALTER TABLE workspaces DROP COLUMN handling_days;
 ALTER TABLE workspaces DROP COLUMN holidays;
 ALTER TABLE workspaces DROP COLUMN time_zone;

@@ -23,3 +23,13 @@ CREATE UNIQUE INDEX package_steps_once ON package_steps (package_id, step);
 ALTER TABLE workspaces ADD COLUMN time_zone TEXT NOT NULL DEFAULT '';
 ALTER TABLE workspaces ADD COLUMN holidays TEXT NOT NULL DEFAULT '';
 ALTER TABLE workspaces ADD COLUMN handling_days BIGINT NOT NULL DEFAULT 2;
+-- Escalations before an in-transit deadline: the seller's thresholds (hours before it), and
+-- each one sent, once per label and threshold whatever the number of processes.
+ALTER TABLE workspaces ADD COLUMN alert_hours TEXT NOT NULL DEFAULT '24, 6';
+CREATE TABLE dispatch_alerts (
+    id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    package_id BIGINT NOT NULL REFERENCES packages(id) ON DELETE CASCADE,
+    hours BIGINT NOT NULL,
+    sent_at TIMESTAMP NOT NULL
+);
+CREATE UNIQUE INDEX dispatch_alerts_once ON dispatch_alerts (package_id, hours);

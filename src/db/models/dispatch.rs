@@ -139,3 +139,97 @@ pub fn open_handling_orders(
         .select((orders::id, orders::paid_time, orders::handling_days))
         .load(conn)
 }
+
+/// A label not scanned yet whose deadline falls before `until`, with its supplier.
+#[derive(Debug, Clone, Queryable)]
+pub struct DueSoon {
+    pub package_id: i64,
+    pub supplier_id: i64,
+    pub order_id: i64,
+    pub tiktok_order_id: String,
+    pub tiktok_package_id: Option<String>,
+    pub tracking_number: Option<String>,
+    pub dispatch_due: i64,
+}
+
+/// Labels not scanned yet with a deadline before `until` (past ones included), by deadline.
+pub fn due_before(conn: &mut AnyConnection, workspace_id: i64, until: i64) -> QueryResult<Vec<DueSoon>> {
+    orders::table
+        .inner_join(packages::table.on(packages::order_id.eq(orders::id)))
+        .filter(orders::workspace_id.eq(workspace_id))
+        .filter(orders::collected_at.eq(0))
+        .filter(orders::dispatch_due.gt(0))
+        .filter(orders::dispatch_due.le(until))
+        .filter(orders::status.ne("CANCELLED"))
+        .filter(packages::status.eq_any([PackageStatus::Bought, PackageStatus::Stored]))
+        .order((orders::dispatch_due.asc(), packages::id.asc()))
+        .select((
+            packages::id,
+            packages::supplier_id,
+            orders::id,
+            orders::tiktok_order_id,
+            packages::tiktok_package_id,
+            packages::tracking_number,
+            orders::dispatch_due,
+        ))
+        .load(conn)
+}
+
+/// Records an escalation of a label at a threshold unless it was sent: whether it is new (a
+/// unique index: two processes never both send it).
+pub fn record_alert(
+    conn: &mut AnyConnection,
+    package_id: i64,
+    hours: i64,
+    at: chrono::NaiveDateTime,
+) -> QueryResult<bool> {
+    use crate::db::schema::dispatch_alerts as a;
+    let row = (
+        a::package_id.eq(package_id),
+        a::hours.eq(hours),
+        a::sent_at.eq(at),
+    );
+    let target = (a::package_id, a::hours);
+    let n = match conn {
+        AnyConnection::Postgresql(c) => diesel::insert_into(a::table)
+            .values(row)
+            .on_conflict(target)
+            .do_nothing()
+            .execute(c)?,
+        AnyConnection::Sqlite(c) => diesel::insert_into(a::table)
+            .values(row)
+            .on_conflict(target)
+            .do_nothing()
+            .execute(c)?,
+    };
+    Ok(n == 1)
+}
+
+/// A supplier's labels not scanned yet: how many are due within `within` seconds of `now`, and
+/// how many are past their deadline.
+pub fn supplier_counts(
+    conn: &mut AnyConnection,
+    supplier_id: i64,
+    now: i64,
+    within: i64,
+) -> QueryResult<(i64, i64)> {
+    let base = || {
+        orders::table
+            .inner_join(packages::table.on(packages::order_id.eq(orders::id)))
+            .filter(packages::supplier_id.eq(supplier_id))
+            .filter(orders::collected_at.eq(0))
+            .filter(orders::dispatch_due.gt(0))
+            .filter(orders::status.ne("CANCELLED"))
+            .filter(packages::status.eq_any([PackageStatus::Bought, PackageStatus::Stored]))
+    };
+    let late = base()
+        .filter(orders::dispatch_due.lt(now))
+        .count()
+        .get_result(conn)?;
+    let soon = base()
+        .filter(orders::dispatch_due.ge(now))
+        .filter(orders::dispatch_due.le(now + within))
+        .count()
+        .get_result(conn)?;
+    Ok((soon, late))
+}

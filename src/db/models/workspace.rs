@@ -25,6 +25,8 @@ pub struct Workspace {
     pub holidays: String,
     /// Business days from payment to the first carrier scan, when TikTok gives no deadline.
     pub handling_days: i64,
+    /// Hours before an in-transit deadline when a label not scanned yet is escalated (`24, 6`).
+    pub alert_hours: String,
 }
 
 impl Workspace {
@@ -81,12 +83,14 @@ impl Workspace {
         zone: &str,
         holidays: &str,
         handling_days: i64,
+        alert_hours: &str,
     ) -> QueryResult<usize> {
         diesel::update(workspaces::table.find(id))
             .set((
                 workspaces::time_zone.eq(zone),
                 workspaces::holidays.eq(holidays),
                 workspaces::handling_days.eq(handling_days),
+                workspaces::alert_hours.eq(alert_hours),
             ))
             .execute(conn)
     }

@@ -89,7 +89,12 @@ impl Batches {
             self.finish_sealing(id).await?;
         }
         self.resume().await;
-        self.flag_overdue(now).await
+        self.flag_overdue(now).await?;
+        // Labels not scanned as TikTok's in-transit deadline nears: escalated once per
+        // threshold (`dispatch::alerts`).
+        crate::domain::dispatch::alerts::escalate(&self.pool, now)
+            .await
+            .map(|_| ())
     }
 
     async fn flag_overdue(&self, now: NaiveDateTime) -> Result<(), DomainError> {

@@ -6,6 +6,7 @@
 //! through which channel, by whom; `db::models::step`). The seller's queue of labels not yet
 //! scanned, most urgent first, is [`queue`].
 
+pub mod alerts;
 pub mod calendar;
 pub mod queue;
 pub mod settings;

@@ -84,3 +84,16 @@ pub async fn unscanned(pool: &DbPool, workspace_id: i64, now: NaiveDateTime) -> 
     })
     .await
 }
+
+/// What a supplier's portal says of its labels not scanned yet: how many must be scanned within
+/// a day, and how many are past TikTok's deadline.
+pub async fn supplier_due(
+    pool: &DbPool,
+    supplier_id: i64,
+    now: NaiveDateTime,
+) -> Result<(i64, i64), DomainError> {
+    let now = now.and_utc().timestamp();
+    Ok(pool
+        .query(move |c| clock::supplier_counts(c, supplier_id, now, 24 * 3600))
+        .await?)
+}

@@ -16,6 +16,8 @@ pub struct CalendarInput {
     pub time_zone: String,
     pub holidays: String,
     pub handling_days: String,
+    /// Hours before a deadline when a label not scanned yet is escalated (`24, 6`).
+    pub alert_hours: String,
 }
 
 /// Checks and saves the seller's calendar, then moves the open handling-time deadlines; every
@@ -46,6 +48,16 @@ pub async fn save(pool: &DbPool, actor: &Actor, input: CalendarInput) -> Result<
             0
         }
     };
+    let alert_hours = match super::alerts::parse_hours(&input.alert_hours) {
+        Ok(h) => h.iter().map(i64::to_string).collect::<Vec<_>>().join(", "),
+        Err(why) => {
+            errors.push(FieldError {
+                field: "alert_hours",
+                message: format!("{why}; write them like 24, 6 (empty: no escalation mail)."),
+            });
+            String::new()
+        }
+    };
     if !errors.is_empty() {
         return Err(DomainError::Invalid(errors));
     }
@@ -53,7 +65,7 @@ pub async fn save(pool: &DbPool, actor: &Actor, input: CalendarInput) -> Result<
     let actor = actor.clone();
     pool.run(move |c| {
         crate::db::write_tx(c, |c| {
-            Workspace::set_calendar(c, ws, &zone, &holidays, days)?;
+            Workspace::set_calendar(c, ws, &zone, &holidays, days, &alert_hours)?;
             let cal = Calendar::new(&zone, &holidays, days);
             let open = clock::open_handling_orders(c, ws)?;
             for (id, paid, own_days) in &open {
@@ -66,7 +78,9 @@ pub async fn save(pool: &DbPool, actor: &Actor, input: CalendarInput) -> Result<
                 Some(ws),
                 "dispatch.calendar",
                 "workspace",
-                &format!("set the working calendar: {zone}, {days} business day(s), holidays {holidays:?}"),
+                &format!(
+                    "set the working calendar: {zone}, {days} business day(s), holidays {holidays:?}, escalations at {alert_hours:?} h"
+                ),
             )?;
             Ok(open.len())
         })

@@ -25,7 +25,7 @@ async fn page(
         Some(f) => f,
         None => {
             let w = pool.query(move |c| Workspace::find(c, ws)).await?;
-            context! { time_zone => w.time_zone, holidays => w.holidays, handling_days => w.handling_days.to_string() }
+            context! { time_zone => w.time_zone, holidays => w.holidays, handling_days => w.handling_days.to_string(), alert_hours => w.alert_hours }
         }
     };
     Ok(Page::new(
@@ -45,6 +45,7 @@ struct CalendarForm {
     time_zone: String,
     holidays: String,
     handling_days: String,
+    alert_hours: String,
 }
 crate::csrf_form!(CalendarForm);
 
@@ -60,6 +61,7 @@ async fn calendar(
         time_zone: f.time_zone.clone(),
         holidays: f.holidays.clone(),
         handling_days: f.handling_days.clone(),
+        alert_hours: f.alert_hours.clone(),
     };
     match settings::save(pool, &user.actor(&ip), input).await {
         Ok(n) => Ok(Ok(Flashed::success(
@@ -68,7 +70,7 @@ async fn calendar(
         ))),
         Err(e) => {
             let errors = minijinja::Value::from_serialize(form_errors(e)?);
-            let typed = context! { time_zone => f.time_zone, holidays => f.holidays, handling_days => f.handling_days };
+            let typed = context! { time_zone => f.time_zone, holidays => f.holidays, handling_days => f.handling_days, alert_hours => f.alert_hours };
             Ok(Err(page(pool, user.user.workspace_id, Some(typed), errors)
                 .await?
                 .status(Status::UnprocessableEntity)))

@@ -25,9 +25,12 @@ async fn home(pool: &State<DbPool>, batches: &State<Batches>, user: SupplierUser
     let s = suppliers::get(pool, user.user.workspace_id, user.supplier_id).await?;
     let list = batches.supplier_batches(user.supplier_id).await?;
     let pulls: usize = list.iter().map(|b| b.counts.pulls_open).sum();
+    let (due_soon, late) =
+        crate::domain::dispatch::queue::supplier_due(pool, user.supplier_id, crate::db::models::now())
+            .await?;
     Ok(Page::new(
         "supplier/portal.html",
-        context! { supplier => s, batches => list, pulls },
+        context! { supplier => s, batches => list, pulls, due_soon, late },
     ))
 }
 
