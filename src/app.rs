@@ -243,11 +243,24 @@ async fn start_demo_sandbox(config: &mut AppConfig) -> anyhow::Result<tiktok_san
         world: tiktok_sandbox::world::WorldSettings {
             initial_orders: 150,
             // The carrier scans a label ten minutes after it is bought, one in five a day and a
-            // half later: the demo shows packages labelled but not yet scanned.
+            // half later: the demo shows packages labelled but not yet scanned. The mug
+            // partner's warehouse is often late, and sometimes never hands a package over: the
+            // Dispatch page and its escalations have something to show.
             scans: tiktok_sandbox::tracking::ScanSettings {
                 after_secs: 600,
                 late_share: 0.2,
                 late_extra_secs: 36 * 3600,
+                by_warehouse: [(
+                    "7000000000000000002".to_string(),
+                    tiktok_sandbox::tracking::ScanProfile {
+                        after_secs: 1800,
+                        late_share: 0.6,
+                        late_extra_secs: 3 * 24 * 3600,
+                        never_share: 0.1,
+                    },
+                )]
+                .into(),
+                ..Default::default()
             },
             ..tiktok_sandbox::world::WorldSettings::default()
         },

@@ -110,6 +110,9 @@ struct SandboxArgs {
     late_scan_share: f64,
     #[arg(long, default_value_t = 36 * 3600)]
     late_scan_extra_secs: i64,
+    /// Share of packages (0 to 1) the carrier never scans (never handed over, or lost).
+    #[arg(long, default_value_t = 0.0)]
+    never_scan_share: f64,
     /// US TikTok Shipping label allocation: one service per package, the asked one ignored.
     #[arg(long)]
     label_allocation: bool,
@@ -244,6 +247,8 @@ async fn run_sandbox(a: SandboxArgs) -> anyhow::Result<()> {
                 after_secs: a.scan_after_secs,
                 late_share: a.late_scan_share,
                 late_extra_secs: a.late_scan_extra_secs,
+                never_share: a.never_scan_share,
+                ..Default::default()
             },
             label_allocation: a.label_allocation,
             business_error_http: a.business_error_http,

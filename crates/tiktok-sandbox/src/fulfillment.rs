@@ -365,7 +365,7 @@ impl World {
             _ => catalog::id(&mut self.rng, "7")[..12].to_string(),
         };
         let now = unix_now();
-        let scan_at = self.scan_time(now);
+        let scan_at = self.scan_time(now, &o.warehouse_id);
         self.packages.insert(
             id.clone(),
             PackageState {

@@ -15,7 +15,8 @@ use super::world::World;
 use tiktok::client::unix_now;
 use tiktok::types::{Tracking, TrackingEvent};
 
-/// When the carrier scans bought labels by itself.
+/// When the carrier scans bought labels by itself: one profile for every warehouse, and others
+/// for some warehouses (a supplier that is often late ships from its own).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 #[serde(default)]
 pub struct ScanSettings {
@@ -25,6 +26,20 @@ pub struct ScanSettings {
     /// Share of packages (0–1) scanned `late_extra_secs` later than the rest.
     pub late_share: f64,
     pub late_extra_secs: i64,
+    /// Share of packages (0–1) the carrier never scans (never handed over, or lost).
+    pub never_share: f64,
+    /// Another profile for the packages shipping from these warehouses (by warehouse id).
+    pub by_warehouse: std::collections::BTreeMap<String, ScanProfile>,
+}
+
+/// How one warehouse's packages are scanned.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
+pub struct ScanProfile {
+    pub after_secs: i64,
+    pub late_share: f64,
+    pub late_extra_secs: i64,
+    pub never_share: f64,
 }
 
 impl Default for ScanSettings {
@@ -33,7 +48,24 @@ impl Default for ScanSettings {
             after_secs: 0,
             late_share: 0.0,
             late_extra_secs: 36 * 3600,
+            never_share: 0.0,
+            by_warehouse: Default::default(),
         }
+    }
+}
+
+impl ScanSettings {
+    /// The profile of a warehouse's packages.
+    pub fn profile(&self, warehouse_id: &str) -> ScanProfile {
+        self.by_warehouse
+            .get(warehouse_id)
+            .cloned()
+            .unwrap_or(ScanProfile {
+                after_secs: self.after_secs,
+                late_share: self.late_share,
+                late_extra_secs: self.late_extra_secs,
+                never_share: self.never_share,
+            })
     }
 }
 
@@ -43,10 +75,14 @@ pub const ACCEPTED: &str = "Accepted at USPS origin facility";
 pub const DELIVERED: &str = "Your package was delivered!";
 
 impl World {
-    /// When a package bought now will be scanned by itself, if ever.
-    pub(super) fn scan_time(&mut self, bought_at: i64) -> Option<i64> {
-        let s = self.settings.scans.clone();
+    /// When a package bought now, shipping from `warehouse_id`, will be scanned by itself, if
+    /// ever.
+    pub(super) fn scan_time(&mut self, bought_at: i64, warehouse_id: &str) -> Option<i64> {
+        let s = self.settings.scans.profile(warehouse_id);
         if s.after_secs <= 0 {
+            return None;
+        }
+        if s.never_share > 0.0 && self.rng.random_bool(s.never_share.clamp(0.0, 1.0)) {
             return None;
         }
         let late = s.late_share > 0.0 && self.rng.random_bool(s.late_share.clamp(0.0, 1.0));
@@ -118,4 +154,45 @@ pub async fn get_warehouses(sb: &State<Sandbox>, call: ApiRequest) -> ApiReply {
         },
     )
     .await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::world::WorldSettings;
+
+    #[test]
+    fn each_warehouse_scans_on_its_own_profile() {
+        let slow = "7000000000000000002";
+        let settings = WorldSettings {
+            scans: ScanSettings {
+                after_secs: 600,
+                by_warehouse: [(
+                    slow.to_string(),
+                    ScanProfile {
+                        after_secs: 3600,
+                        late_share: 1.0,
+                        late_extra_secs: 7200,
+                        never_share: 0.0,
+                    },
+                )]
+                .into(),
+                ..Default::default()
+            },
+            ..WorldSettings::default()
+        };
+        let mut w = World::new(settings, "k", "s");
+        assert_eq!(
+            w.scan_time(1000, "7000000000000000001"),
+            Some(1600),
+            "the default profile"
+        );
+        assert_eq!(
+            w.scan_time(1000, slow),
+            Some(1000 + 3600 + 7200),
+            "always late there"
+        );
+        w.settings.scans.by_warehouse.get_mut(slow).unwrap().never_share = 1.0;
+        assert_eq!(w.scan_time(1000, slow), None, "never handed over");
+    }
 }

@@ -158,6 +158,7 @@ async fn the_carrier_scans_labels_by_itself_some_late_and_get_tracking_tells() {
             after_secs: 1,
             late_share: 0.5,
             late_extra_secs: 3600,
+            ..Default::default()
         },
         ..WorldSettings::default()
     })
