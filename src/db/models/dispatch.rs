@@ -233,3 +233,12 @@ pub fn supplier_counts(
         .get_result(conn)?;
     Ok((soon, late))
 }
+
+/// The escalations already sent for these labels: (package id, hours).
+pub fn alerts_sent(conn: &mut AnyConnection, package_ids: &[i64]) -> QueryResult<Vec<(i64, i64)>> {
+    use crate::db::schema::dispatch_alerts as a;
+    a::table
+        .filter(a::package_id.eq_any(package_ids))
+        .select((a::package_id, a::hours))
+        .load(conn)
+}

@@ -280,12 +280,14 @@ fn announce(
             c,
             p.order_id,
             "batch",
+            // No clock time in the text: a timeline is read in each viewer's zone, and the
+            // batch page shows the deadline that way.
             &format!(
-                "Label {} handed to {} in batch {} (acknowledgement due {} UTC)",
+                "Label {} handed to {} in batch {} (to acknowledge within {} h)",
                 p.tracking_number.clone().unwrap_or_default(),
                 sup.name,
                 b.seq,
-                due.format("%Y-%m-%d %H:%M")
+                sup.ack_deadline_hours
             ),
             "podgate",
             "system",

@@ -40,11 +40,41 @@ pub async fn escalate(pool: &DbPool, now: NaiveDateTime) -> Result<usize, Domain
     pool.run(move |c| {
         let mut named = 0;
         for ws in Workspace::all_ids(c)? {
+            // Read first: most rounds find nothing new, and only then is a write transaction
+            // (SQLite's one writer) taken; the unique row still decides between processes.
+            if !anything_new(c, ws, now)? {
+                continue;
+            }
             named += crate::db::write_tx(c, |c| escalate_workspace(c, ws, now))?;
         }
         Ok(named)
     })
     .await
+}
+
+/// The seller's thresholds (the default when the stored text is unreadable).
+fn thresholds(w: &Workspace) -> Vec<i64> {
+    parse_hours(&w.alert_hours).unwrap_or_else(|_| parse_hours(DEFAULT_HOURS).unwrap_or_default())
+}
+
+/// Whether some label crossed a threshold it has not been escalated at.
+fn anything_new(c: &mut crate::db::AnyConnection, ws: i64, now: NaiveDateTime) -> Result<bool, DomainError> {
+    let hours = thresholds(&Workspace::find(c, ws)?);
+    let Some(widest) = hours.first() else {
+        return Ok(false);
+    };
+    let unix_now = now.and_utc().timestamp();
+    let due = clock::due_before(c, ws, unix_now + widest * 3600)?;
+    if due.is_empty() {
+        return Ok(false);
+    }
+    let ids: Vec<i64> = due.iter().map(|p| p.package_id).collect();
+    let sent: std::collections::HashSet<(i64, i64)> = clock::alerts_sent(c, &ids)?.into_iter().collect();
+    Ok(due.iter().any(|p| {
+        hours
+            .iter()
+            .any(|h| p.dispatch_due - unix_now <= h * 3600 && !sent.contains(&(p.package_id, *h)))
+    }))
 }
 
 fn escalate_workspace(
@@ -53,8 +83,7 @@ fn escalate_workspace(
     now: NaiveDateTime,
 ) -> Result<usize, DomainError> {
     let w = Workspace::find(c, ws)?;
-    let hours =
-        parse_hours(&w.alert_hours).unwrap_or_else(|_| parse_hours(DEFAULT_HOURS).unwrap_or_default());
+    let hours = thresholds(&w);
     let Some(widest) = hours.first() else { return Ok(0) };
     let unix_now = now.and_utc().timestamp();
     // Per supplier, the labels crossing a threshold now, with the nearest threshold crossed.
