@@ -75,6 +75,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("POST /suppliers/<id>/invite", "/suppliers/{supplier}/invite", "O"),
     ("GET /dispatch", "/dispatch", "OTX"),
     ("POST /dispatch/calendar", "/dispatch/calendar", "OTX"),
+    ("GET /dispatch/scorecard", "/dispatch/scorecard?days=7", "OTX"),
     ("GET /catalog", "/catalog", "OTX"),
     ("POST /catalog/rules", "/catalog/rules", "OTX"),
     ("POST /catalog/import", "/catalog/import", "OTX"),

@@ -524,6 +524,10 @@ async fn the_whole_handoff_in_a_real_browser() {
         assert_eq!(first, "skip", "{path}");
     }
     seller.shot("phone-batches").await;
+    // The supplier scorecard draws its chart on the server: an SVG, readable on a phone.
+    seller.go("/dispatch/scorecard?days=7").await;
+    seller.until("<svg class=\"chart\"", false).await;
+    seller.shot("phone-scorecard").await;
     // Every seller page passes axe-core's WCAG 2.1 A/AA rules (serious and critical) at 1280
     // and 375 px, and none scrolls sideways.
     let pages = [
@@ -540,6 +544,7 @@ async fn the_whole_handoff_in_a_real_browser() {
         "/batches".into(),
         "/batches/1".into(),
         "/dispatch".into(),
+        "/dispatch/scorecard?days=7".into(),
         "/labels".into(),
         "/labels/jobs/1".into(),
         "/team".into(),

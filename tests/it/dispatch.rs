@@ -299,3 +299,59 @@ async fn labels_not_scanned_are_escalated_once_per_threshold_whatever_the_proces
     );
     assert_eq!(order.matches("Not scanned 6 h before").count(), 1);
 }
+
+#[rocket::async_test]
+async fn the_scorecard_counts_late_dispatches_as_tiktok_does_and_draws_them() {
+    let (app, sb, shirts, _) = routed_app().await;
+    let ids = orders_for(&app, shirts, 4).await;
+    buy(&app, &ids).await;
+    let tts = tiktok_ids(&app, &ids).await;
+    let now = chrono::Utc::now().timestamp();
+    // In time and scanned; late and not scanned; scanned after its deadline; still in time.
+    let dues = [now + 5 * 3600, now - 2 * 3600, now - 3600, now + 10 * 3600];
+    for (t, due) in tts.iter().zip(dues) {
+        on_tiktok(&sb, t, |o| o.tts_sla_time = due);
+    }
+    sync_shop_now(&app).await;
+    for i in [0, 2] {
+        let order = ids[i];
+        let pkg: String = app
+            .query(move |c| {
+                use diesel::prelude::*;
+                use podgate::db::schema::packages::dsl::*;
+                packages
+                    .filter(order_id.eq(order))
+                    .select(tiktok_package_id.assume_not_null())
+                    .first(c)
+            })
+            .await;
+        sb.sandbox.world.lock().unwrap().scan(&pkg).unwrap();
+    }
+    sync_shop_now(&app).await;
+
+    // By hand: three labels are decided (the fourth is still in time), two of them late.
+    let scores = podgate::domain::dispatch::scorecard::compute(&app.pool, 1, 7, podgate::db::models::now())
+        .await
+        .unwrap();
+    assert_eq!(scores.len(), 1);
+    let s = &scores[0];
+    assert_eq!(
+        (s.supplier.as_str(), s.labels, s.decided, s.late),
+        ("Shirt Co", 4, 3, 2)
+    );
+    assert!((s.late_rate.unwrap() - 200.0 / 3.0).abs() < 1e-9);
+    assert!(
+        s.scan_p50.is_some() && s.ack_p50.is_none(),
+        "two scans, no answer yet"
+    );
+    assert_eq!(s.late_by_step.values().sum::<usize>(), 2);
+
+    let (status, page) = app.get("/dispatch/scorecard?days=7").await;
+    assert_eq!(status, Status::Ok);
+    assert!(page.contains("66.7%</strong> (2 of 3)"), "{page}");
+    assert!(
+        page.contains("<svg class=\"chart\"") && page.contains("<polyline"),
+        "a chart: {page}"
+    );
+    assert!(page.contains("<title>Shirt Co</title>"), "{page}");
+}

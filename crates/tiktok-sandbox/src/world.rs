@@ -381,7 +381,8 @@ impl World {
             return;
         }
         o.status = status.into();
-        o.update_time = now;
+        // TikTok's update_time never goes back (an edit may have set it this very second).
+        o.update_time = now.max(o.update_time);
         o.is_on_hold_order = status == "ON_HOLD";
         if status == "CANCELLED" {
             o.cancel_time = now;

@@ -242,3 +242,51 @@ pub fn alerts_sent(conn: &mut AnyConnection, package_ids: &[i64]) -> QueryResult
         .select((a::package_id, a::hours))
         .load(conn)
 }
+
+/// A label bought since a time, with its supplier and its order's clock.
+#[derive(Debug, Clone, Queryable)]
+pub struct Bought {
+    pub package_id: i64,
+    pub supplier_id: i64,
+    pub supplier: String,
+    pub bought_at: chrono::NaiveDateTime,
+    pub dispatch_due: i64,
+    pub collected_at: i64,
+}
+
+/// The workspace's labels bought since `since` (their `bought` step), not voided.
+pub fn bought_since(
+    conn: &mut AnyConnection,
+    workspace_id: i64,
+    since: chrono::NaiveDateTime,
+) -> QueryResult<Vec<Bought>> {
+    use crate::db::schema::package_steps as s;
+    s::table
+        .inner_join(packages::table.on(packages::id.eq(s::package_id)))
+        .inner_join(orders::table.on(orders::id.eq(packages::order_id)))
+        .inner_join(suppliers::table.on(suppliers::id.eq(packages::supplier_id)))
+        .filter(packages::workspace_id.eq(workspace_id))
+        .filter(s::step.eq(ClockStep::Bought))
+        .filter(s::at.ge(since))
+        .filter(packages::status.ne(PackageStatus::Voided))
+        .order(s::at.asc())
+        .select((
+            packages::id,
+            packages::supplier_id,
+            suppliers::name,
+            s::at,
+            orders::dispatch_due,
+            orders::collected_at,
+        ))
+        .load(conn)
+}
+
+/// The rejection reason of each of these labels the supplier rejected (its active batch row).
+pub fn rejections_of(conn: &mut AnyConnection, package_ids: &[i64]) -> QueryResult<Vec<(i64, String)>> {
+    batch_packages::table
+        .filter(batch_packages::package_id.eq_any(package_ids))
+        .filter(batch_packages::ack_status.eq(crate::db::models::status::AckStatus::Rejected))
+        .select((batch_packages::package_id, batch_packages::ack_reason))
+        .load::<(i64, Option<String>)>(conn)
+        .map(|v| v.into_iter().map(|(id, r)| (id, r.unwrap_or_default())).collect())
+}

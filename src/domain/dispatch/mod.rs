@@ -9,6 +9,7 @@
 pub mod alerts;
 pub mod calendar;
 pub mod queue;
+pub mod scorecard;
 pub mod settings;
 
 use chrono::NaiveDateTime;

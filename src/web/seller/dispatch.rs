@@ -1,5 +1,6 @@
 //! The dispatch clock's queue: labels not yet scanned by their carrier, most urgent first, and
-//! the seller's working calendar (business time zone, holidays, handling time) it counts with.
+//! the seller's working calendar (business time zone, holidays, handling time) it counts with;
+//! the supplier scorecard.
 
 use minijinja::context;
 use rocket::http::Status;
@@ -7,7 +8,7 @@ use rocket::{FromForm, Route, State, get, post, routes};
 
 use crate::db::DbPool;
 use crate::db::models::workspace::Workspace;
-use crate::domain::dispatch::{queue, settings};
+use crate::domain::dispatch::{queue, scorecard, settings};
 use crate::web::csrf::CsrfForm;
 use crate::web::errors::WebError;
 use crate::web::forms::form_errors;
@@ -78,7 +79,24 @@ async fn calendar(
     }
 }
 
+/// The supplier scorecard over the last 7, 30 or 90 days, with its trend chart.
+#[get("/dispatch/scorecard?<days>")]
+async fn scorecard_page(
+    pool: &State<DbPool>,
+    user: CurrentUser,
+    days: Option<i64>,
+) -> Result<Page, WebError> {
+    let days = days.filter(|d| scorecard::WINDOWS.contains(d)).unwrap_or(30);
+    let now = crate::db::models::now();
+    let scores = scorecard::compute(pool, user.user.workspace_id, days, now).await?;
+    let chart = super::chart::late_rate(&scores, (now - chrono::Duration::days(days)).date(), now.date());
+    Ok(Page::new(
+        "seller/scorecard.html",
+        context! { scores, days, windows => scorecard::WINDOWS, chart },
+    ))
+}
+
 /// Routes of this page group.
 pub fn routes() -> Vec<Route> {
-    routes![index, calendar]
+    routes![index, calendar, scorecard_page]
 }

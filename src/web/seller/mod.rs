@@ -3,6 +3,7 @@
 
 pub mod batches;
 pub mod catalog;
+pub mod chart;
 pub mod dispatch;
 pub mod label_actions;
 pub mod labels;
