@@ -449,6 +449,7 @@ async fn the_whole_handoff_in_a_real_browser() {
             "/supplier/batches/1",
             "/supplier/tokens",
             "/supplier/sftp",
+            "/supplier/scorecard",
             "/account",
         ] {
             supplier.go(path).await;

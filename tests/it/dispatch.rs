@@ -302,7 +302,7 @@ async fn labels_not_scanned_are_escalated_once_per_threshold_whatever_the_proces
 
 #[rocket::async_test]
 async fn the_scorecard_counts_late_dispatches_as_tiktok_does_and_draws_them() {
-    let (app, sb, shirts, _) = routed_app().await;
+    let (app, sb, shirts, _mugs) = routed_app().await;
     let ids = orders_for(&app, shirts, 4).await;
     buy(&app, &ids).await;
     let tts = tiktok_ids(&app, &ids).await;
@@ -354,4 +354,17 @@ async fn the_scorecard_counts_late_dispatches_as_tiktok_does_and_draws_them() {
         "a chart: {page}"
     );
     assert!(page.contains("<title>Shirt Co</title>"), "{page}");
+    // The supplier sees its own figures, and no other supplier's.
+    let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
+    let (_, own) = sup.get("/supplier/scorecard?days=7").await;
+    assert!(
+        own.contains("Your scorecard") && own.contains("66.7%</strong> (2 of 3)"),
+        "{own}"
+    );
+    let other = supplier_user(&app, _mugs, "it@mugworks.example").await;
+    let (_, theirs) = other.get("/supplier/scorecard?days=7").await;
+    assert!(
+        !theirs.contains("Shirt Co") && !theirs.contains("66.7%"),
+        "{theirs}"
+    );
 }

@@ -298,6 +298,7 @@ async fn suppliers_see_only_their_own_portal_on_every_route() {
         "/supplier",
         "/supplier/tokens",
         "/supplier/sftp",
+        "/supplier/scorecard",
         "/account",
         "/healthz",
         "/login",

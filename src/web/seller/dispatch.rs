@@ -92,7 +92,7 @@ async fn scorecard_page(
     let chart = super::chart::late_rate(&scores, (now - chrono::Duration::days(days)).date(), now.date());
     Ok(Page::new(
         "seller/scorecard.html",
-        context! { scores, days, windows => scorecard::WINDOWS, chart },
+        context! { scores, days, windows => scorecard::WINDOWS, chart, own => false, base => "/dispatch/scorecard" },
     ))
 }
 
