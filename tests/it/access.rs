@@ -76,6 +76,11 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET /dispatch", "/dispatch", "OTX"),
     ("POST /dispatch/calendar", "/dispatch/calendar", "OTX"),
     ("GET /dispatch/scorecard", "/dispatch/scorecard?days=7", "OTX"),
+    (
+        "GET /dispatch/scorecard.csv",
+        "/dispatch/scorecard.csv?days=7",
+        "OTX",
+    ),
     ("GET /supplier/scorecard", "/supplier/scorecard?days=7", "SY"),
     ("GET /catalog", "/catalog", "OTX"),
     ("POST /catalog/rules", "/catalog/rules", "OTX"),

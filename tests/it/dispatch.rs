@@ -354,6 +354,25 @@ async fn the_scorecard_counts_late_dispatches_as_tiktok_does_and_draws_them() {
         "a chart: {page}"
     );
     assert!(page.contains("<title>Shirt Co</title>"), "{page}");
+    // The labels behind the figures, as CSV: one row each, with the clock and the verdict.
+    let csv = app.client.get("/dispatch/scorecard.csv?days=7").dispatch().await;
+    assert_eq!(csv.status(), Status::Ok);
+    let csv = csv.into_string().await.unwrap();
+    let mut lines = csv.lines();
+    assert!(
+        lines
+            .next()
+            .unwrap()
+            .starts_with("supplier,order_id,package_id,tracking_number,bought_at,")
+    );
+    let verdicts: Vec<&str> = csv
+        .lines()
+        .skip(1)
+        .map(|l| l.split(',').rev().nth(1).unwrap())
+        .collect();
+    assert_eq!(verdicts.len(), 4);
+    assert_eq!(verdicts.iter().filter(|v| **v == "late").count(), 2, "{csv}");
+    assert_eq!(verdicts.iter().filter(|v| **v == "on time").count(), 1, "{csv}");
     // The supplier sees its own figures, and no other supplier's.
     let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
     let (_, own) = sup.get("/supplier/scorecard?days=7").await;

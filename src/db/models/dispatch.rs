@@ -252,6 +252,9 @@ pub struct Bought {
     pub bought_at: chrono::NaiveDateTime,
     pub dispatch_due: i64,
     pub collected_at: i64,
+    pub tiktok_order_id: String,
+    pub tiktok_package_id: Option<String>,
+    pub tracking_number: Option<String>,
 }
 
 /// The workspace's labels bought since `since` (their `bought` step), not voided.
@@ -277,6 +280,9 @@ pub fn bought_since(
             s::at,
             orders::dispatch_due,
             orders::collected_at,
+            orders::tiktok_order_id,
+            packages::tiktok_package_id,
+            packages::tracking_number,
         ))
         .load(conn)
 }

@@ -62,6 +62,108 @@ pub fn is_late(due: i64, scanned: i64, now: i64) -> Option<bool> {
     }
 }
 
+/// The window's labels with their clock steps and rejection reasons.
+struct Window {
+    labels: Vec<clock::Bought>,
+    steps: HashMap<i64, Vec<PackageStep>>,
+    rejections: HashMap<i64, String>,
+}
+
+fn load(
+    c: &mut crate::db::AnyConnection,
+    workspace_id: i64,
+    since: NaiveDateTime,
+) -> Result<Window, DomainError> {
+    let labels = clock::bought_since(c, workspace_id, since)?;
+    let ids: Vec<i64> = labels.iter().map(|l| l.package_id).collect();
+    let mut steps: HashMap<i64, Vec<PackageStep>> = HashMap::new();
+    let mut rejections: HashMap<i64, String> = HashMap::new();
+    for chunk in ids.chunks(5000) {
+        for s in crate::db::models::step::of_packages(c, chunk)? {
+            steps.entry(s.package_id).or_default().push(s);
+        }
+        rejections.extend(clock::rejections_of(c, chunk)?);
+    }
+    Ok(Window {
+        labels,
+        steps,
+        rejections,
+    })
+}
+
+/// The scorecard's labels as CSV (every label of the window with its clock, times in UTC): the
+/// figures' source, for a spreadsheet.
+pub async fn csv(
+    pool: &DbPool,
+    workspace_id: i64,
+    days: i64,
+    now: NaiveDateTime,
+) -> Result<String, DomainError> {
+    let since = now - chrono::Duration::days(days);
+    pool.run(move |c| {
+        let w = load(c, workspace_id, since)?;
+        let unix_now = now.and_utc().timestamp();
+        let iso = |t: i64| {
+            chrono::DateTime::from_timestamp(t, 0)
+                .map(|d| d.format("%Y-%m-%dT%H:%M:%SZ").to_string())
+                .unwrap_or_default()
+        };
+        let mut out = csv::Writer::from_writer(Vec::new());
+        let internal = |e: csv::Error| DomainError::Internal(e.to_string());
+        let mut header = vec!["supplier", "order_id", "package_id", "tracking_number"];
+        header.extend(ClockStep::ALL.iter().map(|s| s.as_str()));
+        header.extend(["in_transit_deadline", "dispatch", "rejection_reason"]);
+        crate::domain::spreadsheet::write_record(
+            &mut out,
+            header.iter().map(|h| {
+                if ClockStep::ALL.iter().any(|s| s.as_str() == *h) {
+                    format!("{h}_at")
+                } else {
+                    h.to_string()
+                }
+            }),
+        )
+        .map_err(internal)?;
+        for l in &w.labels {
+            let mine = w.steps.get(&l.package_id).map(Vec::as_slice).unwrap_or(&[]);
+            let mut row = vec![
+                l.supplier.clone(),
+                l.tiktok_order_id.clone(),
+                l.tiktok_package_id.clone().unwrap_or_default(),
+                l.tracking_number.clone().unwrap_or_default(),
+            ];
+            for step in ClockStep::ALL {
+                row.push(
+                    mine.iter()
+                        .find(|s| s.step == *step)
+                        .map(|s| iso(s.at.and_utc().timestamp()))
+                        .unwrap_or_default(),
+                );
+            }
+            row.push(if l.dispatch_due > 0 {
+                iso(l.dispatch_due)
+            } else {
+                String::new()
+            });
+            row.push(
+                match is_late(l.dispatch_due, l.collected_at, unix_now) {
+                    Some(true) => "late",
+                    Some(false) => "on time",
+                    None => "open",
+                }
+                .into(),
+            );
+            row.push(w.rejections.get(&l.package_id).cloned().unwrap_or_default());
+            crate::domain::spreadsheet::write_record(&mut out, &row).map_err(internal)?;
+        }
+        let bytes = out
+            .into_inner()
+            .map_err(|e| DomainError::Internal(e.to_string()))?;
+        Ok(String::from_utf8_lossy(&bytes).into_owned())
+    })
+    .await
+}
+
 /// The scorecard of every supplier with labels bought in the last `days` days.
 pub async fn compute(
     pool: &DbPool,
@@ -71,16 +173,11 @@ pub async fn compute(
 ) -> Result<Vec<Score>, DomainError> {
     let since = now - chrono::Duration::days(days);
     pool.run(move |c| {
-        let labels = clock::bought_since(c, workspace_id, since)?;
-        let ids: Vec<i64> = labels.iter().map(|l| l.package_id).collect();
-        let mut steps: HashMap<i64, Vec<PackageStep>> = HashMap::new();
-        let mut rejections: HashMap<i64, String> = HashMap::new();
-        for chunk in ids.chunks(5000) {
-            for s in crate::db::models::step::of_packages(c, chunk)? {
-                steps.entry(s.package_id).or_default().push(s);
-            }
-            rejections.extend(clock::rejections_of(c, chunk)?);
-        }
+        let Window {
+            labels,
+            steps,
+            rejections,
+        } = load(c, workspace_id, since)?;
         let unix_now = now.and_utc().timestamp();
         let mut scores: BTreeMap<i64, (Score, Vec<i64>, Vec<i64>)> = BTreeMap::new();
         for l in &labels {

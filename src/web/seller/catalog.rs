@@ -4,8 +4,8 @@
 use minijinja::context;
 use rocket::form::FromForm;
 use rocket::fs::TempFile;
-use rocket::http::{ContentType, Header, Status};
-use rocket::{Responder, Route, State, get, post, routes};
+use rocket::http::Status;
+use rocket::{Route, State, get, post, routes};
 
 use std::collections::HashMap;
 
@@ -17,6 +17,7 @@ use crate::web::csrf::{CsrfForm, EmptyForm};
 use crate::web::errors::WebError;
 use crate::web::forms::field_errors;
 use crate::web::guards::{ClientIp, CurrentUser};
+use crate::web::seller::CsvFile;
 use crate::web::templates::{Flashed, Page};
 
 /// The catalog page; `form` and `errors` refill the "Add a rule" form after a bad save.
@@ -280,25 +281,10 @@ async fn import(
     }
 }
 
-/// A CSV download.
-#[derive(Responder)]
-struct CsvFile {
-    body: String,
-    content_type: ContentType,
-    disposition: Header<'static>,
-}
-
 #[get("/catalog.csv")]
 async fn export(pool: &State<DbPool>, user: CurrentUser) -> Result<CsvFile, WebError> {
     let body = catalog::export(pool, user.user.workspace_id).await?;
-    Ok(CsvFile {
-        body,
-        content_type: ContentType::new("text", "csv").with_params(("charset", "utf-8")),
-        disposition: Header::new(
-            "Content-Disposition",
-            "attachment; filename=\"podgate-sku-catalog.csv\"",
-        ),
-    })
+    Ok(CsvFile::attachment(body, "podgate-sku-catalog.csv"))
 }
 
 #[post("/catalog/rules/<id>/delete", data = "<form>")]

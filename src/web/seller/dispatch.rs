@@ -96,7 +96,22 @@ async fn scorecard_page(
     ))
 }
 
+/// The scorecard's labels as CSV, every label of the window with its clock.
+#[get("/dispatch/scorecard.csv?<days>")]
+async fn scorecard_csv(
+    pool: &State<DbPool>,
+    user: CurrentUser,
+    days: Option<i64>,
+) -> Result<super::CsvFile, WebError> {
+    let days = days.filter(|d| scorecard::WINDOWS.contains(d)).unwrap_or(30);
+    let body = scorecard::csv(pool, user.user.workspace_id, days, crate::db::models::now()).await?;
+    Ok(super::CsvFile::attachment(
+        body,
+        &format!("podgate-scorecard-{days}-days.csv"),
+    ))
+}
+
 /// Routes of this page group.
 pub fn routes() -> Vec<Route> {
-    routes![index, calendar, scorecard_page]
+    routes![index, calendar, scorecard_page, scorecard_csv]
 }

@@ -17,6 +17,26 @@ pub mod suppliers;
 pub mod team;
 
 use rocket::Route;
+use rocket::http::{ContentType, Header};
+
+/// A CSV file to download (built whole: the catalog, the scorecard's labels).
+#[derive(rocket::Responder)]
+pub struct CsvFile {
+    body: String,
+    content_type: ContentType,
+    disposition: Header<'static>,
+}
+
+impl CsvFile {
+    /// `body` as an attachment named `name` (UTF-8 CSV).
+    pub fn attachment(body: String, name: &str) -> CsvFile {
+        CsvFile {
+            body,
+            content_type: ContentType::new("text", "csv").with_params(("charset", "utf-8")),
+            disposition: Header::new("Content-Disposition", format!("attachment; filename=\"{name}\"")),
+        }
+    }
+}
 
 /// Every seller route.
 pub fn routes() -> Vec<Route> {
