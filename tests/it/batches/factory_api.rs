@@ -9,14 +9,7 @@ async fn the_factory_api_lists_downloads_and_acknowledges_with_a_token() {
     buy(&app, &ids).await;
     publish(&app, shirts).await;
     let sup = supplier_user(&app, shirts, "it@shirtco.example").await;
-    let r = sup
-        .post_form("/supplier/tokens", "/supplier/tokens", &[("name", "Factory ERP")])
-        .await;
-    let page = r.into_string().await.unwrap();
-    let token: String = page[page.find("pgt_").unwrap()..]
-        .chars()
-        .take_while(|c| *c != '<')
-        .collect();
+    let token = podgate_testkit::suppliers::api_token(&sup, "Factory ERP").await;
     let auth = || Header::new("Authorization", format!("Bearer {token}"));
     let api = TestApp::reuse(&app).await;
     assert_eq!(

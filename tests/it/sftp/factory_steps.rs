@@ -54,15 +54,7 @@ async fn factory_steps_arrive_by_sftp_file_api_and_portal_each_recorded_once() {
     let (ok, out) = sftp_key(&d, &d.key, "shirtco-erp", "put steps.csv /inbox/steps.csv\n", &[]);
     assert!(ok, "{out}");
     // The API: the third packed.
-    let r = d
-        .sup
-        .post_form("/supplier/tokens", "/supplier/tokens", &[("name", "Floor ERP")])
-        .await;
-    let page = r.into_string().await.unwrap();
-    let token: String = page[page.find("pgt_").unwrap()..]
-        .chars()
-        .take_while(|c| *c != '<')
-        .collect();
+    let token = podgate_testkit::suppliers::api_token(&d.sup, "Floor ERP").await;
     let api = TestApp::reuse(&d.app).await;
     let r = api
         .client
