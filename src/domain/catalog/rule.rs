@@ -154,17 +154,19 @@ pub fn artwork_for_line(rule: &SkuRule, seller_sku: &str) -> Vec<Artwork> {
         .collect()
 }
 
+/// What a filled-in value may keep as it is in a URL path segment: RFC 3986's unreserved
+/// characters; everything else (a space, `/`, `?`, `#`…) is percent-encoded.
+const PATH_SEGMENT: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
 fn fill(url: &str, sku: &str, product_code: &str) -> String {
     if !url.contains('{') {
         return url.to_string();
     }
-    let enc = |s: &str| {
-        percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC)
-            .to_string()
-            .replace("%2D", "-")
-            .replace("%5F", "_")
-            .replace("%2E", ".")
-    };
+    let enc = |s: &str| percent_encoding::utf8_percent_encode(s, PATH_SEGMENT).to_string();
     url.replace("{sku}", &enc(sku))
         .replace("{product_code}", &enc(product_code))
 }
