@@ -330,9 +330,10 @@ async fn the_scorecard_counts_late_dispatches_as_tiktok_does_and_draws_them() {
     sync_shop_now(&app).await;
 
     // By hand: three labels are decided (the fourth is still in time), two of them late.
-    let scores = podgate::domain::dispatch::scorecard::compute(&app.pool, 1, 7, podgate::db::models::now())
-        .await
-        .unwrap();
+    let scores =
+        podgate::domain::dispatch::scorecard::compute(&app.pool, 1, None, 7, podgate::db::models::now())
+            .await
+            .unwrap();
     assert_eq!(scores.len(), 1);
     let s = &scores[0];
     assert_eq!(

@@ -261,10 +261,11 @@ pub struct Bought {
 pub fn bought_since(
     conn: &mut AnyConnection,
     workspace_id: i64,
+    supplier: Option<i64>,
     since: chrono::NaiveDateTime,
 ) -> QueryResult<Vec<Bought>> {
     use crate::db::schema::package_steps as s;
-    s::table
+    let mut q = s::table
         .inner_join(packages::table.on(packages::id.eq(s::package_id)))
         .inner_join(orders::table.on(orders::id.eq(packages::order_id)))
         .inner_join(suppliers::table.on(suppliers::id.eq(packages::supplier_id)))
@@ -284,7 +285,11 @@ pub fn bought_since(
             packages::tiktok_package_id,
             packages::tracking_number,
         ))
-        .load(conn)
+        .into_boxed();
+    if let Some(sup) = supplier {
+        q = q.filter(packages::supplier_id.eq(sup));
+    }
+    q.load(conn)
 }
 
 /// The rejection reason of each of these labels the supplier rejected (its active batch row).

@@ -17,6 +17,11 @@ use crate::domain::DomainError;
 /// The windows a scorecard covers, in days.
 pub const WINDOWS: [i64; 3] = [7, 30, 90];
 
+/// The window asked for, if it is one of [`WINDOWS`]; 30 days otherwise.
+pub fn window(days: Option<i64>) -> i64 {
+    days.filter(|d| WINDOWS.contains(d)).unwrap_or(30)
+}
+
 /// One supplier's figures.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct Score {
@@ -72,9 +77,10 @@ struct Window {
 fn load(
     c: &mut crate::db::AnyConnection,
     workspace_id: i64,
+    supplier: Option<i64>,
     since: NaiveDateTime,
 ) -> Result<Window, DomainError> {
-    let labels = clock::bought_since(c, workspace_id, since)?;
+    let labels = clock::bought_since(c, workspace_id, supplier, since)?;
     let ids: Vec<i64> = labels.iter().map(|l| l.package_id).collect();
     let mut steps: HashMap<i64, Vec<PackageStep>> = HashMap::new();
     let mut rejections: HashMap<i64, String> = HashMap::new();
@@ -96,12 +102,13 @@ fn load(
 pub async fn csv(
     pool: &DbPool,
     workspace_id: i64,
+    supplier: Option<i64>,
     days: i64,
     now: NaiveDateTime,
 ) -> Result<String, DomainError> {
     let since = now - chrono::Duration::days(days);
     pool.run(move |c| {
-        let w = load(c, workspace_id, since)?;
+        let w = load(c, workspace_id, supplier, since)?;
         let unix_now = now.and_utc().timestamp();
         let iso = |t: i64| {
             chrono::DateTime::from_timestamp(t, 0)
@@ -164,10 +171,12 @@ pub async fn csv(
     .await
 }
 
-/// The scorecard of every supplier with labels bought in the last `days` days.
+/// The scorecard of every supplier (or of `supplier` alone) with labels bought in the last
+/// `days` days.
 pub async fn compute(
     pool: &DbPool,
     workspace_id: i64,
+    supplier: Option<i64>,
     days: i64,
     now: NaiveDateTime,
 ) -> Result<Vec<Score>, DomainError> {
@@ -177,7 +186,7 @@ pub async fn compute(
             labels,
             steps,
             rejections,
-        } = load(c, workspace_id, since)?;
+        } = load(c, workspace_id, supplier, since)?;
         let unix_now = now.and_utc().timestamp();
         let mut scores: BTreeMap<i64, (Score, Vec<i64>, Vec<i64>)> = BTreeMap::new();
         for l in &labels {

@@ -79,21 +79,33 @@ async fn calendar(
     }
 }
 
-/// The supplier scorecard over the last 7, 30 or 90 days, with its trend chart.
+/// A scorecard page: every supplier's (the seller's page) or one supplier's (its portal, `base`
+/// `/supplier/scorecard`), with its trend chart.
+pub async fn scorecard_view(
+    pool: &DbPool,
+    workspace_id: i64,
+    supplier: Option<i64>,
+    days: Option<i64>,
+    base: &str,
+) -> Result<Page, WebError> {
+    let days = scorecard::window(days);
+    let now = crate::db::models::now();
+    let scores = scorecard::compute(pool, workspace_id, supplier, days, now).await?;
+    let chart = super::chart::late_rate(&scores, (now - chrono::Duration::days(days)).date(), now.date());
+    Ok(Page::new(
+        "seller/scorecard.html",
+        context! { scores, days, windows => scorecard::WINDOWS, chart, own => supplier.is_some(), base },
+    ))
+}
+
+/// The supplier scorecard over the last 7, 30 or 90 days.
 #[get("/dispatch/scorecard?<days>")]
 async fn scorecard_page(
     pool: &State<DbPool>,
     user: CurrentUser,
     days: Option<i64>,
 ) -> Result<Page, WebError> {
-    let days = days.filter(|d| scorecard::WINDOWS.contains(d)).unwrap_or(30);
-    let now = crate::db::models::now();
-    let scores = scorecard::compute(pool, user.user.workspace_id, days, now).await?;
-    let chart = super::chart::late_rate(&scores, (now - chrono::Duration::days(days)).date(), now.date());
-    Ok(Page::new(
-        "seller/scorecard.html",
-        context! { scores, days, windows => scorecard::WINDOWS, chart, own => false, base => "/dispatch/scorecard" },
-    ))
+    scorecard_view(pool, user.user.workspace_id, None, days, "/dispatch/scorecard").await
 }
 
 /// The scorecard's labels as CSV, every label of the window with its clock.
@@ -103,8 +115,8 @@ async fn scorecard_csv(
     user: CurrentUser,
     days: Option<i64>,
 ) -> Result<super::CsvFile, WebError> {
-    let days = days.filter(|d| scorecard::WINDOWS.contains(d)).unwrap_or(30);
-    let body = scorecard::csv(pool, user.user.workspace_id, days, crate::db::models::now()).await?;
+    let days = scorecard::window(days);
+    let body = scorecard::csv(pool, user.user.workspace_id, None, days, crate::db::models::now()).await?;
     Ok(super::CsvFile::attachment(
         body,
         &format!("podgate-scorecard-{days}-days.csv"),

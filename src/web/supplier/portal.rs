@@ -37,23 +37,14 @@ async fn home(pool: &State<DbPool>, batches: &State<Batches>, user: SupplierUser
 /// The supplier's own scorecard: the seller's figures for it alone.
 #[get("/supplier/scorecard?<days>")]
 async fn scorecard(pool: &State<DbPool>, user: SupplierUser, days: Option<i64>) -> Result<Page, WebError> {
-    use crate::domain::dispatch::scorecard as sc;
-    let days = days.filter(|d| sc::WINDOWS.contains(d)).unwrap_or(30);
-    let now = crate::db::models::now();
-    let scores: Vec<_> = sc::compute(pool, user.user.workspace_id, days, now)
-        .await?
-        .into_iter()
-        .filter(|s| s.supplier_id == user.supplier_id)
-        .collect();
-    let chart = crate::web::seller::chart::late_rate(
-        &scores,
-        (now - chrono::Duration::days(days)).date(),
-        now.date(),
-    );
-    Ok(Page::new(
-        "seller/scorecard.html",
-        context! { scores, days, windows => sc::WINDOWS, chart, own => true, base => "/supplier/scorecard" },
-    ))
+    crate::web::seller::dispatch::scorecard_view(
+        pool,
+        user.user.workspace_id,
+        Some(user.supplier_id),
+        days,
+        "/supplier/scorecard",
+    )
+    .await
 }
 
 #[get("/supplier/batches/<seq>?<page>&<find>")]
