@@ -177,6 +177,19 @@ impl Rig {
             .await
             .unwrap();
         let actor = Actor::user(&owner, None, Channel::Web);
+        // This test is about purchase, sealing and answers; escalations before TikTok's
+        // in-transit deadline (their own exactly-once test is in dispatch.rs) are switched off
+        // so the mail phase waits for the batch announcements only.
+        let ws = owner.workspace_id;
+        self.pool
+            .query(move |c| {
+                use podgate::db::schema::workspaces::dsl::*;
+                diesel::update(workspaces.find(ws))
+                    .set(alert_hours.eq(""))
+                    .execute(c)
+            })
+            .await
+            .unwrap();
         let shops_svc = &self.services.shops;
         let back = podgate_testkit::tiktok::approve(&shops_svc.tiktok.client.authorization_url("s")).await;
         let url = url::Url::parse(&back).unwrap();

@@ -136,7 +136,10 @@ pub(super) async fn mail_delivered(rig: &Rig) -> bool {
 pub(super) async fn check_mail(rig: &Rig) {
     let mails: Vec<(String, String, String, i64)> = q(&rig.pool, |c| {
         use podgate::db::schema::mail_outbox::dsl::*;
-        mail_outbox.select((to_addr, subject, status, attempts)).load(c)
+        mail_outbox
+            .filter(kind.eq("batch"))
+            .select((to_addr, subject, status, attempts))
+            .load(c)
     })
     .await;
     let to_suppliers: Vec<_> = mails.iter().filter(|m| m.0.starts_with("ops@")).collect();
