@@ -20,6 +20,8 @@ pub struct Services {
     pub sync: SyncRegistry,
     pub labels: Labels,
     pub batches: Batches,
+    /// The supplier scorecard's reader (keeps merged scorecards while they stay true).
+    pub scorecards: crate::domain::dispatch::scorecard::Scorecards,
     /// None when no SMTP server is configured (mail then waits in the outbox).
     pub mailer: Option<crate::mail::Mailer>,
 }
@@ -57,6 +59,7 @@ impl Services {
                 carriers: Default::default(),
             },
             labels: Labels::new(pool.clone(), tiktok, store),
+            scorecards: crate::domain::dispatch::scorecard::Scorecards::new(pool.clone()),
             sync: SyncRegistry::default(),
             pool,
         })

@@ -159,11 +159,16 @@ impl DbUrl {
                 // WAL lets readers run beside the single writer; busy_timeout makes writers queue
                 // instead of failing at once; foreign keys are off by default in SQLite; memory
                 // mapping shares hot pages between the pool's connections (measured in
-                // docs/performance.md).
+                // docs/performance.md). `optimize` refreshes the planner's statistics where
+                // they are missing or stale, as SQLite advises for a connection that lives
+                // long (its analysis bounded): without them it may read every label through
+                // the package status index instead of the few unscanned ones through the
+                // dispatch index (measured: 60 ms instead of 5 ms at 100,000 labels).
                 conn.batch_execute(
                     "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 15000; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-                     PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16000;",
+                     PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16000; \
+                     PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;",
                 )?;
                 Ok(AnyConnection::Sqlite(conn))
             }

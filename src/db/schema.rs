@@ -13,6 +13,7 @@ diesel::table! {
         holidays -> Text,
         handling_days -> BigInt,
         alert_hours -> Text,
+        scorecard_version -> BigInt,
     }
 }
 
@@ -312,6 +313,29 @@ diesel::table! {
 }
 
 diesel::table! {
+    scorecard_days (workspace_id, supplier_id, day) {
+        workspace_id -> BigInt,
+        supplier_id -> BigInt,
+        day -> BigInt,
+        labels -> BigInt,
+        decided -> BigInt,
+        late -> BigInt,
+        ack_histogram -> Text,
+        scan_histogram -> Text,
+        late_by_step -> Text,
+        rejections -> Text,
+        next_change -> BigInt,
+    }
+}
+
+diesel::table! {
+    scorecard_dirty (id) {
+        id -> BigInt,
+        package_id -> BigInt,
+    }
+}
+
+diesel::table! {
     leases (name) {
         name -> Text,
         holder -> Text,
@@ -507,6 +531,8 @@ diesel::allow_tables_to_appear_in_same_query!(
     packages,
     package_steps,
     dispatch_alerts,
+    scorecard_days,
+    scorecard_dirty,
     batches,
     batch_packages,
     ack_events,

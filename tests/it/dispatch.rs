@@ -8,38 +8,8 @@ use podgate::db::models::step::ClockStep;
 use podgate::domain::dispatch::Calendar;
 use podgate_testkit::TestApp;
 use podgate_testkit::labels::{buy, orders_for, publish};
-use podgate_testkit::shops::sync_shop_now;
+use podgate_testkit::shops::{on_tiktok, sync_shop_now, tiktok_ids};
 use podgate_testkit::suppliers::{answer, routed_app, supplier_user};
-
-/// Changes an order in the sandbox as TikTok would (its update time moves, so a sync sees it).
-fn on_tiktok(
-    sb: &tiktok_sandbox::SandboxHandle,
-    order: &str,
-    change: impl FnOnce(&mut tiktok::types::Order),
-) {
-    let mut w = sb.sandbox.world.lock().unwrap();
-    let o = w
-        .orders
-        .values_mut()
-        .find_map(|m| m.get_mut(order))
-        .expect("the order is in the sandbox");
-    change(o);
-    o.update_time += 1;
-}
-
-async fn tiktok_ids(app: &TestApp, ids: &[i64]) -> Vec<String> {
-    let ids = ids.to_vec();
-    app.query(move |c| {
-        use diesel::prelude::*;
-        use podgate::db::schema::orders::dsl::*;
-        orders
-            .filter(id.eq_any(ids))
-            .order(id)
-            .select(tiktok_order_id)
-            .load(c)
-    })
-    .await
-}
 
 #[rocket::async_test]
 async fn labels_wait_in_the_queue_until_their_first_carrier_scan_and_late_ones_are_counted() {
@@ -330,10 +300,12 @@ async fn the_scorecard_counts_late_dispatches_as_tiktok_does_and_draws_them() {
     sync_shop_now(&app).await;
 
     // By hand: three labels are decided (the fourth is still in time), two of them late.
-    let scores =
-        podgate::domain::dispatch::scorecard::compute(&app.pool, 1, None, 7, podgate::db::models::now())
-            .await
-            .unwrap();
+    let scores = app
+        .services
+        .scorecards
+        .read(1, None, 7, podgate::db::models::now())
+        .await
+        .unwrap();
     assert_eq!(scores.len(), 1);
     let s = &scores[0];
     assert_eq!(
@@ -345,7 +317,7 @@ async fn the_scorecard_counts_late_dispatches_as_tiktok_does_and_draws_them() {
         s.scan_p50.is_some() && s.ack_p50.is_none(),
         "two scans, no answer yet"
     );
-    assert_eq!(s.late_by_step.values().sum::<usize>(), 2);
+    assert_eq!(s.late_by_step.values().sum::<i64>(), 2);
 
     let (status, page) = app.get("/dispatch/scorecard?days=7").await;
     assert_eq!(status, Status::Ok);

@@ -17,6 +17,7 @@ mod label_problems;
 mod labels;
 mod migrations;
 mod orders_list;
+mod scorecard;
 mod security;
 mod sftp;
 mod sftp_names;

@@ -47,12 +47,12 @@ pub struct LoadBench {
 
 /// What `wrk --latency` measured.
 #[derive(Debug, Default)]
-struct Wrk {
-    p50_ms: f64,
-    p99_ms: f64,
-    requests: u64,
-    req_per_s: f64,
-    bad_answers: u64,
+pub(crate) struct Wrk {
+    pub p50_ms: f64,
+    pub p99_ms: f64,
+    pub requests: u64,
+    pub req_per_s: f64,
+    pub bad_answers: u64,
 }
 
 fn duration_ms(s: &str) -> Option<f64> {
@@ -81,17 +81,20 @@ fn parse_wrk(out: &str) -> anyhow::Result<Wrk> {
             _ => {}
         }
     }
-    anyhow::ensure!(w.requests > 0, "wrk sent nothing:\n{out}");
+    anyhow::ensure!(w.requests > 0, "wrk completed no request:\n{out}");
     Ok(w)
 }
 
-fn wrk(url: &str, cookie: &str, connections: usize, seconds: u64) -> anyhow::Result<Wrk> {
+pub(crate) fn wrk(url: &str, cookie: &str, connections: usize, seconds: u64) -> anyhow::Result<Wrk> {
     let out = Command::new("wrk")
         .args([
             "-t2",
             &format!("-c{connections}"),
             &format!("-d{seconds}s"),
             "--latency",
+            // A slow page is measured, not dropped as a timeout (wrk's default is 2 s).
+            "--timeout",
+            "30s",
         ])
         .args(["-H", &format!("Cookie: {cookie}"), url])
         .output()
@@ -148,8 +151,28 @@ async fn suppliers(world: &SyncedShop, opts: &LoadBench, pubkey: &str) -> anyhow
     Ok(email)
 }
 
+/// `podgate serve` over a benchmark's world, as its own process (its memory its own): web on
+/// `port`, SFTP on `sftp_port`, no TikTok behind it (the load is podgate's own pages and files),
+/// per-address caps sized for one load generator on 127.0.0.1.
+pub(crate) fn server_command(world: &SyncedShop, port: u16, sftp_port: u16) -> anyhow::Result<Command> {
+    let mut cmd = Command::new(std::env::current_exe()?);
+    cmd.arg("serve")
+        .env("PODGATE_DATA_DIR", world.dir.path())
+        .env("PODGATE_DATABASE_URL", world.prepared.config.database_url())
+        .env("PODGATE_PORT", port.to_string())
+        .env("PODGATE_SFTP__PORT", sftp_port.to_string())
+        .env("PODGATE_DB_POOL_SIZE", "16")
+        .env("PODGATE_HTTP__MAX_CONNECTIONS_PER_ADDRESS", "512")
+        .env("PODGATE_HTTP__CONNECTIONS_PER_MINUTE_PER_ADDRESS", "1000000")
+        .env("PODGATE_TIKTOK__API_BASE", "http://127.0.0.1:9")
+        .env("PODGATE_SYNC_INTERVAL_SECS", "86400")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    Ok(cmd)
+}
+
 /// A child process killed when dropped.
-struct Server(std::process::Child);
+pub(crate) struct Server(pub std::process::Child);
 impl Drop for Server {
     fn drop(&mut self) {
         let _ = self.0.kill();
@@ -168,33 +191,18 @@ pub async fn run(opts: LoadBench) -> anyhow::Result<serde_json::Value> {
 
     // The server under test is its own process, so its memory is its own.
     let sftp_port = podgate_testkit::net::free_port()?;
-    let server = Server(
-        Command::new(std::env::current_exe()?)
-            .arg("serve")
-            .env("PODGATE_DATA_DIR", world.dir.path())
-            .env("PODGATE_DATABASE_URL", world.prepared.config.database_url())
-            .env("PODGATE_PORT", port.to_string())
-            .env("PODGATE_SFTP__PORT", sftp_port.to_string())
-            .env(
-                "PODGATE_SFTP__MAX_SESSIONS_PER_SUPPLIER",
-                (opts.downloads * 2).to_string(),
-            )
-            .env("PODGATE_DB_POOL_SIZE", "16")
-            // Every simulated client comes from 127.0.0.1: per-address caps sized for that.
-            .env(
-                "PODGATE_SFTP__MAX_PREAUTH_PER_ADDRESS",
-                (opts.downloads * 2).max(8).to_string(),
-            )
-            .env("PODGATE_SFTP__CONNECTIONS_PER_MINUTE_PER_ADDRESS", "100000")
-            .env("PODGATE_HTTP__MAX_CONNECTIONS_PER_ADDRESS", "512")
-            .env("PODGATE_HTTP__CONNECTIONS_PER_MINUTE_PER_ADDRESS", "1000000")
-            // No TikTok behind it: the load is podgate's own pages and files.
-            .env("PODGATE_TIKTOK__API_BASE", "http://127.0.0.1:9")
-            .env("PODGATE_SYNC_INTERVAL_SECS", "86400")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()?,
-    );
+    let mut cmd = server_command(&world, port, sftp_port)?;
+    cmd.env(
+        "PODGATE_SFTP__MAX_SESSIONS_PER_SUPPLIER",
+        (opts.downloads * 2).to_string(),
+    )
+    // Every simulated client comes from 127.0.0.1: per-address caps sized for that.
+    .env(
+        "PODGATE_SFTP__MAX_PREAUTH_PER_ADDRESS",
+        (opts.downloads * 2).max(8).to_string(),
+    )
+    .env("PODGATE_SFTP__CONNECTIONS_PER_MINUTE_PER_ADDRESS", "100000");
+    let server = Server(cmd.spawn()?);
     let pid = server.0.id();
     let base = format!("http://127.0.0.1:{port}");
     podgate_testkit::net::wait_for(&format!("{base}/healthz")).await?;

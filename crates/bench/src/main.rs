@@ -7,6 +7,7 @@ mod labels;
 mod load;
 mod orders;
 mod routing;
+mod scorecard;
 mod seal;
 mod select_all;
 mod sftp;
@@ -34,6 +35,9 @@ enum Bench {
     SelectAll(select_all::SelectAllBench),
     /// Seal one batch of N sandbox labels: time, zip size, peak memory.
     Seal(seal::SealBench),
+    /// The dispatch clock's pages (supplier scorecard, the "not yet scanned" queue) at N
+    /// labels over 90 days, under wrk.
+    Scorecard(scorecard::ScorecardBench),
     /// Download throughput of the SFTP drop against OpenSSH's sftp-server.
     Sftp(sftp::SftpBench),
     /// The whole server under load: orders list and supplier portal under wrk, concurrent SFTP
@@ -58,6 +62,7 @@ fn main() -> std::process::ExitCode {
             Bench::SelectAll(o) => rocket::execute(select_all::run(o))?,
             Bench::Sftp(o) => rocket::execute(sftp::run(o))?,
             Bench::Load(o) => rocket::execute(load::run(o))?,
+            Bench::Scorecard(o) => rocket::execute(scorecard::run(o))?,
             Bench::All => rocket::execute(all())?,
             Bench::Serve => return podgate::cli::run(podgate::cli::Cli::parse_from(["podgate", "serve"])),
         };
@@ -128,7 +133,16 @@ async fn all() -> anyhow::Result<serde_json::Value> {
         database_url: None,
     })
     .await?;
+    eprintln!("== bench scorecard");
+    let scorecard = scorecard::run(scorecard::ScorecardBench {
+        packages: 100_000,
+        suppliers: 20,
+        connections: 16,
+        seconds: 10,
+        database_url: None,
+    })
+    .await?;
     Ok(serde_json::json!({
-        "orders": orders, "routing": routing, "labels": labels, "seal": seal, "select_all": select_all, "sftp": sftp_runs, "load": load,
+        "scorecard": scorecard, "orders": orders, "routing": routing, "labels": labels, "seal": seal, "select_all": select_all, "sftp": sftp_runs, "load": load,
     }))
 }

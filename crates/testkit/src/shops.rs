@@ -126,3 +126,34 @@ pub async fn connected(world: WorldSettings) -> (TestApp, SandboxHandle) {
     wait_synced(&app).await;
     (app, sb)
 }
+
+/// Changes an order in the sandbox as TikTok would (its update time moves, so a sync sees it).
+pub fn on_tiktok(
+    sb: &tiktok_sandbox::SandboxHandle,
+    order: &str,
+    change: impl FnOnce(&mut tiktok::types::Order),
+) {
+    let mut w = sb.sandbox.world.lock().unwrap();
+    let o = w
+        .orders
+        .values_mut()
+        .find_map(|m| m.get_mut(order))
+        .expect("the order is in the sandbox");
+    change(o);
+    o.update_time += 1;
+}
+
+/// TikTok's order ids of these orders, in id order.
+pub async fn tiktok_ids(app: &TestApp, ids: &[i64]) -> Vec<String> {
+    let ids = ids.to_vec();
+    app.query(move |c| {
+        use diesel::prelude::*;
+        use podgate::db::schema::orders::dsl::*;
+        orders
+            .filter(id.eq_any(ids))
+            .order(id)
+            .select(tiktok_order_id)
+            .load(c)
+    })
+    .await
+}

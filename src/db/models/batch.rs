@@ -336,7 +336,8 @@ pub fn set_ack(
             ack_events::created_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(())
+    // A rejection (or an answer changed from one) changes the supplier's scorecard.
+    super::scorecard::touch(conn, &[bp.package_id])
 }
 
 /// The answers recorded for a batch's packages, oldest first.
@@ -351,9 +352,15 @@ pub fn ack_history(conn: &mut AnyConnection, batch_id: i64) -> QueryResult<Vec<A
 
 /// Takes a package out of its batch (re-routed or voided); its history stays.
 pub fn deactivate(conn: &mut AnyConnection, bp_id: i64) -> QueryResult<usize> {
-    diesel::update(batch_packages::table.find(bp_id))
+    let n = diesel::update(batch_packages::table.find(bp_id))
         .set(batch_packages::active.eq(false))
-        .execute(conn)
+        .execute(conn)?;
+    let package: Vec<i64> = batch_packages::table
+        .find(bp_id)
+        .select(batch_packages::package_id)
+        .load(conn)?;
+    super::scorecard::touch(conn, &package)?;
+    Ok(n)
 }
 
 /// Asks the supplier to pull the sealed packages of a cancelled order; returns the rows asked.

@@ -1,6 +1,7 @@
 //! Storage of the dispatch clock on orders: the in-transit deadline, the first carrier scan and
 //! delivery (each set once), the labels a clock step applies to, and the queue of labels not yet
-//! scanned, read along the `(workspace_id, collected_at, dispatch_due)` index.
+//! scanned, read from the `orders_dispatch` (workspace, scan, deadline, status) and
+//! `packages_order_idx` (order, status, supplier) indexes alone.
 
 use diesel::prelude::*;
 
@@ -16,13 +17,15 @@ pub fn set_due(
     source: &str,
     handling_days: i64,
 ) -> QueryResult<usize> {
-    diesel::update(orders::table.find(order_id))
+    let n = diesel::update(orders::table.find(order_id))
         .set((
             orders::dispatch_due.eq(due),
             orders::dispatch_due_source.eq(source),
             orders::handling_days.eq(handling_days),
         ))
-        .execute(conn)
+        .execute(conn)?;
+    super::scorecard::touch_order(conn, order_id)?;
+    Ok(n)
 }
 
 /// Records the first carrier scan or the delivery on an order, once: whether it was new.
@@ -44,6 +47,9 @@ pub fn mark(conn: &mut AnyConnection, order_id: i64, step: ClockStep, at: i64) -
         .execute(conn)?,
         _ => 0,
     };
+    if n == 1 {
+        super::scorecard::touch_order(conn, order_id)?;
+    }
     Ok(n == 1)
 }
 
@@ -69,51 +75,62 @@ pub struct Unscanned {
     pub supplier: String,
 }
 
-/// A page of labels not scanned yet, the most urgent first (an order without a deadline last).
+/// A page of labels not scanned yet, the most urgent first, then those without a deadline.
+/// Read along `orders_dispatch` in deadline order (never sorting every waiting label).
 pub fn unscanned(conn: &mut AnyConnection, workspace_id: i64, limit: i64) -> QueryResult<Vec<Unscanned>> {
-    orders::table
-        .inner_join(packages::table.on(packages::order_id.eq(orders::id)))
-        .inner_join(suppliers::table.on(suppliers::id.eq(packages::supplier_id)))
-        .filter(orders::workspace_id.eq(workspace_id))
-        .filter(orders::collected_at.eq(0))
-        .filter(orders::status.ne("CANCELLED"))
-        .filter(packages::status.eq_any([PackageStatus::Bought, PackageStatus::Stored]))
-        .order((
-            orders::dispatch_due.eq(0),
-            orders::dispatch_due.asc(),
-            packages::id.asc(),
-        ))
-        .limit(limit)
-        .select((
-            packages::id,
-            packages::tiktok_package_id,
-            packages::tracking_number,
-            orders::id,
-            orders::tiktok_order_id,
-            orders::dispatch_due,
-            orders::dispatch_due_source,
-            suppliers::name,
-        ))
-        .load(conn)
-}
-
-/// How many labels are not scanned yet, and how many of them are past their deadline.
-pub fn unscanned_counts(conn: &mut AnyConnection, workspace_id: i64, now: i64) -> QueryResult<(i64, i64)> {
-    let base = || {
-        orders::table
+    let page = |conn: &mut AnyConnection, with_due: bool, limit: i64| {
+        let q = orders::table
             .inner_join(packages::table.on(packages::order_id.eq(orders::id)))
+            .inner_join(suppliers::table.on(suppliers::id.eq(packages::supplier_id)))
             .filter(orders::workspace_id.eq(workspace_id))
             .filter(orders::collected_at.eq(0))
             .filter(orders::status.ne("CANCELLED"))
             .filter(packages::status.eq_any([PackageStatus::Bought, PackageStatus::Stored]))
+            .order((orders::dispatch_due.asc(), packages::id.asc()))
+            .limit(limit)
+            .select((
+                packages::id,
+                packages::tiktok_package_id,
+                packages::tracking_number,
+                orders::id,
+                orders::tiktok_order_id,
+                orders::dispatch_due,
+                orders::dispatch_due_source,
+                suppliers::name,
+            ))
+            .into_boxed();
+        if with_due {
+            q.filter(orders::dispatch_due.gt(0)).load::<Unscanned>(conn)
+        } else {
+            q.filter(orders::dispatch_due.eq(0)).load::<Unscanned>(conn)
+        }
     };
-    let all = base().count().get_result(conn)?;
-    let late = base()
-        .filter(orders::dispatch_due.gt(0))
-        .filter(orders::dispatch_due.lt(now))
-        .count()
-        .get_result(conn)?;
-    Ok((all, late))
+    let mut rows = page(conn, true, limit)?;
+    let left = limit - rows.len() as i64;
+    if left > 0 {
+        rows.extend(page(conn, false, left)?);
+    }
+    Ok(rows)
+}
+
+/// How many labels are not scanned yet, and how many of them are past their deadline (one
+/// pass over the indexes: `count` of a CASE counts only the late ones).
+pub fn unscanned_counts(conn: &mut AnyConnection, workspace_id: i64, now: i64) -> QueryResult<(i64, i64)> {
+    use diesel::dsl::{case_when, count, count_star};
+    orders::table
+        .inner_join(packages::table.on(packages::order_id.eq(orders::id)))
+        .filter(orders::workspace_id.eq(workspace_id))
+        .filter(orders::collected_at.eq(0))
+        .filter(orders::status.ne("CANCELLED"))
+        .filter(packages::status.eq_any([PackageStatus::Bought, PackageStatus::Stored]))
+        .select((
+            count_star(),
+            count(case_when(
+                orders::dispatch_due.gt(0).and(orders::dispatch_due.lt(now)),
+                orders::id,
+            )),
+        ))
+        .first(conn)
 }
 
 /// The batch number each of these packages is in (its active row), if any.
@@ -257,12 +274,14 @@ pub struct Bought {
     pub tracking_number: Option<String>,
 }
 
-/// The workspace's labels bought since `since` (their `bought` step), not voided.
-pub fn bought_since(
+/// The workspace's labels bought from `since` until before `until` (their `bought` step; read
+/// along `package_steps_by_time`), not voided.
+pub fn bought_between(
     conn: &mut AnyConnection,
     workspace_id: i64,
     supplier: Option<i64>,
     since: chrono::NaiveDateTime,
+    until: Option<chrono::NaiveDateTime>,
 ) -> QueryResult<Vec<Bought>> {
     use crate::db::schema::package_steps as s;
     let mut q = s::table
@@ -288,6 +307,9 @@ pub fn bought_since(
         .into_boxed();
     if let Some(sup) = supplier {
         q = q.filter(packages::supplier_id.eq(sup));
+    }
+    if let Some(until) = until {
+        q = q.filter(s::at.lt(until));
     }
     q.load(conn)
 }

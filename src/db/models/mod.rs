@@ -14,6 +14,7 @@ pub mod order;
 pub mod order_rows;
 pub mod package;
 pub mod password_reset;
+pub mod scorecard;
 pub mod session;
 pub mod sftp;
 pub mod shop;

@@ -53,6 +53,9 @@ pub fn record(
             .do_nothing()
             .execute(c)?,
     };
+    if n == 1 {
+        super::scorecard::touch(conn, &[package_id])?;
+    }
     Ok(n == 1)
 }
 

@@ -27,6 +27,9 @@ pub struct Workspace {
     pub handling_days: i64,
     /// Hours before an in-transit deadline when a label not scanned yet is escalated (`24, 6`).
     pub alert_hours: String,
+    /// Moves on each time the workspace's scorecard rows change (a process's merged copy is
+    /// good while it stays).
+    pub scorecard_version: i64,
 }
 
 impl Workspace {

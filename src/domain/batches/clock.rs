@@ -90,6 +90,11 @@ impl Batches {
         }
         self.resume().await;
         self.flag_overdue(now).await?;
+        // The scorecard's day rows counted again where labels changed or deadlines passed, so
+        // a page rarely finds anything left to count.
+        self.pool
+            .run(move |c| crate::domain::dispatch::scorecard::refresh(c, None, now))
+            .await?;
         // Labels not scanned as TikTok's in-transit deadline nears: escalated once per
         // threshold (`dispatch::alerts`).
         crate::domain::dispatch::alerts::escalate(&self.pool, now)

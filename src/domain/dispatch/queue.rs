@@ -14,7 +14,7 @@ use crate::db::models::workspace::Workspace;
 use crate::domain::DomainError;
 
 /// How many rows the queue page shows (the most urgent; the counts cover all).
-pub const PAGE: i64 = 200;
+pub const PAGE: i64 = 100;
 
 /// One label waiting for its carrier.
 #[derive(Debug, Clone, serde::Serialize)]

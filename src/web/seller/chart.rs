@@ -5,7 +5,7 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 
-use crate::domain::dispatch::scorecard::Score;
+use crate::domain::dispatch::scorecard::{Daily, Score};
 
 /// Colours told apart with colour-blindness (Okabe–Ito).
 const COLOURS: [&str; 6] = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9"];
@@ -17,7 +17,41 @@ fn escape(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
-/// The late dispatch rate per day of purchase, from `first` to `last`, per supplier.
+/// Suppliers drawn beside the whole: more lines than this cannot be told apart.
+const MOST: usize = 5;
+
+/// The lines to draw: with more than one supplier, all of them together first, then the (at
+/// most [`MOST`]) suppliers with the highest late rate; the table lists every one.
+fn lines(scores: &[Score]) -> Vec<(String, Daily)> {
+    let mut out = Vec::new();
+    if scores.len() > 1 {
+        let mut all = Daily::new();
+        for s in scores {
+            for (d, (decided, late)) in &s.daily {
+                let e = all.entry(*d).or_default();
+                e.0 += decided;
+                e.1 += late;
+            }
+        }
+        out.push(("All suppliers".to_string(), all));
+    }
+    let mut worst: Vec<&Score> = scores.iter().filter(|s| s.late_rate.is_some()).collect();
+    worst.sort_by(|a, b| {
+        b.late_rate
+            .partial_cmp(&a.late_rate)
+            .unwrap_or(std::cmp::Ordering::Equal)
+    });
+    out.extend(
+        worst
+            .into_iter()
+            .take(MOST)
+            .map(|s| (s.supplier.clone(), s.daily.clone())),
+    );
+    out
+}
+
+/// The late dispatch rate per day of purchase, from `first` to `last`: every supplier together
+/// and the latest few.
 pub fn late_rate(scores: &[Score], first: NaiveDate, last: NaiveDate) -> String {
     let (w, h, left, bottom, top, right) = (640.0, 240.0, 44.0, 28.0, 12.0, 12.0);
     let days = (last - first).num_days().max(1) as f64;
@@ -26,7 +60,7 @@ pub fn late_rate(scores: &[Score], first: NaiveDate, last: NaiveDate) -> String 
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="chart-title" preserveAspectRatio="xMidYMid meet"><title id="chart-title">Late dispatch rate per day of purchase, per supplier, {first} to {last}</title>"#
+        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="chart-title" preserveAspectRatio="xMidYMid meet"><title id="chart-title">Late dispatch rate per day of purchase (UTC), {first} to {last}</title>"#
     );
     for pct in [0.0, 25.0, 50.0, 75.0, 100.0] {
         let _ = write!(
@@ -45,37 +79,50 @@ pub fn late_rate(scores: &[Score], first: NaiveDate, last: NaiveDate) -> String 
         w - right,
         h - 8.0
     );
-    for (i, s) in scores.iter().enumerate() {
-        let colour = COLOURS[i % COLOURS.len()];
-        let points: Vec<String> = s
-            .daily
+    for (i, (name, daily)) in lines(scores).iter().enumerate() {
+        let colour = if i == 0 && scores.len() > 1 {
+            "#101828"
+        } else {
+            COLOURS[i % COLOURS.len()]
+        };
+        let points: Vec<(f64, f64)> = daily
             .iter()
             .filter(|(d, (decided, _))| **d >= first && **d <= last && *decided > 0)
-            .map(|(d, (decided, late))| {
-                format!("{:.1},{:.1}", x(*d), y(100.0 * *late as f64 / *decided as f64))
-            })
+            .map(|(d, (decided, late))| (x(*d), y(100.0 * *late as f64 / *decided as f64)))
             .collect();
         if points.is_empty() {
             continue;
         }
+        let dash = if i == 0 && scores.len() > 1 {
+            r#" stroke-dasharray="6 4""#
+        } else {
+            ""
+        };
+        let coords: Vec<String> = points.iter().map(|(px, py)| format!("{px:.1},{py:.1}")).collect();
         let _ = write!(
             svg,
-            r#"<polyline fill="none" stroke="{colour}" stroke-width="2.5" points="{}"><title>{}</title></polyline>"#,
-            points.join(" "),
-            escape(&s.supplier)
+            r#"<polyline fill="none" stroke="{colour}" stroke-width="2.5"{dash} points="{}"><title>{}</title></polyline>"#,
+            coords.join(" "),
+            escape(name)
         );
-        for p in &points {
-            let (px, py) = p.split_once(',').unwrap_or(("0", "0"));
-            let _ = write!(svg, r#"<circle cx="{px}" cy="{py}" r="3" fill="{colour}"/>"#);
+        // Dots only where there are few days: 90 days of dots per line is noise.
+        if points.len() <= 31 {
+            for (px, py) in &points {
+                let _ = write!(
+                    svg,
+                    r#"<circle cx="{px:.1}" cy="{py:.1}" r="3" fill="{colour}"/>"#
+                );
+            }
         }
+        let (col, row) = ((i % 3) as f64, (i / 3) as f64);
         let _ = write!(
             svg,
             r##"<rect x="{}" y="{}" width="10" height="10" fill="{colour}"/><text x="{}" y="{}" font-size="12" fill="#101828">{}</text>"##,
-            left + 8.0 + 150.0 * i as f64,
-            top + 2.0,
-            left + 22.0 + 150.0 * i as f64,
-            top + 11.0,
-            escape(&s.supplier)
+            left + 8.0 + 190.0 * col,
+            top + 2.0 + 16.0 * row,
+            left + 22.0 + 190.0 * col,
+            top + 11.0 + 16.0 * row,
+            escape(name)
         );
     }
     svg.push_str("</svg>");

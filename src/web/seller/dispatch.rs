@@ -8,6 +8,7 @@ use rocket::{FromForm, Route, State, get, post, routes};
 
 use crate::db::DbPool;
 use crate::db::models::workspace::Workspace;
+use crate::domain::dispatch::scorecard::Scorecards;
 use crate::domain::dispatch::{queue, scorecard, settings};
 use crate::web::csrf::CsrfForm;
 use crate::web::errors::WebError;
@@ -82,7 +83,7 @@ async fn calendar(
 /// A scorecard page: every supplier's (the seller's page) or one supplier's (its portal, `base`
 /// `/supplier/scorecard`), with its trend chart.
 pub async fn scorecard_view(
-    pool: &DbPool,
+    scorecards: &Scorecards,
     workspace_id: i64,
     supplier: Option<i64>,
     days: Option<i64>,
@@ -90,22 +91,29 @@ pub async fn scorecard_view(
 ) -> Result<Page, WebError> {
     let days = scorecard::window(days);
     let now = crate::db::models::now();
-    let scores = scorecard::compute(pool, workspace_id, supplier, days, now).await?;
-    let chart = super::chart::late_rate(&scores, (now - chrono::Duration::days(days)).date(), now.date());
+    let scores = scorecards.read(workspace_id, supplier, days, now).await?;
+    let chart = super::chart::late_rate(&scores, scorecard::window_start(now, days).date(), now.date());
     Ok(Page::new(
         "seller/scorecard.html",
-        context! { scores, days, windows => scorecard::WINDOWS, chart, own => supplier.is_some(), base },
+        context! { decided => scores.iter().any(|s| s.decided > 0), scores, days, windows => scorecard::WINDOWS, chart, own => supplier.is_some(), base },
     ))
 }
 
 /// The supplier scorecard over the last 7, 30 or 90 days.
 #[get("/dispatch/scorecard?<days>")]
 async fn scorecard_page(
-    pool: &State<DbPool>,
+    scorecards: &State<Scorecards>,
     user: CurrentUser,
     days: Option<i64>,
 ) -> Result<Page, WebError> {
-    scorecard_view(pool, user.user.workspace_id, None, days, "/dispatch/scorecard").await
+    scorecard_view(
+        scorecards,
+        user.user.workspace_id,
+        None,
+        days,
+        "/dispatch/scorecard",
+    )
+    .await
 }
 
 /// The scorecard's labels as CSV, every label of the window with its clock.

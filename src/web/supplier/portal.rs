@@ -36,9 +36,13 @@ async fn home(pool: &State<DbPool>, batches: &State<Batches>, user: SupplierUser
 
 /// The supplier's own scorecard: the seller's figures for it alone.
 #[get("/supplier/scorecard?<days>")]
-async fn scorecard(pool: &State<DbPool>, user: SupplierUser, days: Option<i64>) -> Result<Page, WebError> {
+async fn scorecard(
+    scorecards: &State<crate::domain::dispatch::scorecard::Scorecards>,
+    user: SupplierUser,
+    days: Option<i64>,
+) -> Result<Page, WebError> {
     crate::web::seller::dispatch::scorecard_view(
-        pool,
+        scorecards,
         user.user.workspace_id,
         Some(user.supplier_id),
         days,

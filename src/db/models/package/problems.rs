@@ -59,6 +59,9 @@ pub fn void(conn: &mut AnyConnection, id: i64, by: &str, reason: &str) -> QueryR
         packages::updated_at.eq(now),
     ))
     .execute(conn)?;
+    if n == 1 {
+        super::super::scorecard::touch(conn, &[id])?;
+    }
     Ok(n == 1)
 }
 
@@ -184,5 +187,6 @@ pub fn move_to_supplier(
             order_items::routed_by.eq("manual"),
         ))
         .execute(conn)?;
+    super::super::scorecard::touch(conn, &[id])?;
     super::mark_handoff_ready(conn, id)
 }
