@@ -133,7 +133,7 @@ pub fn dispatch_due(
             .unwrap_or_default()
     };
     let mut body = format!(
-        "{} label(s) of {seller} with {supplier} are not scanned by the carrier yet, and TikTok's          in-transit deadline is near. TikTok counts an order late unless the carrier scans it by          then: hand these packages to the carrier, or say in podgate why they are held.
+        "{} label(s) of {seller} with {supplier} are not scanned by the carrier yet, and TikTok's in-transit deadline is near. TikTok counts an order late unless the carrier scans it by then: hand these packages to the carrier, or say in podgate why they are held.
 
 ",
         labels.len()

@@ -28,6 +28,7 @@ use podgate::domain::suppliers::SupplierInput;
 use podgate_testkit::TestDb;
 
 mod checks;
+mod escalations;
 use checks::{check_batches_and_acks, check_labels, check_mail, mail_delivered, sealed};
 
 fn env_or(name: &str, default: u64) -> u64 {
