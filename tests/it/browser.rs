@@ -525,7 +525,29 @@ async fn the_whole_handoff_in_a_real_browser() {
         assert_eq!(first, "skip", "{path}");
     }
     seller.shot("phone-batches").await;
-    // The supplier scorecard draws its chart on the server: an SVG, readable on a phone.
+    // The supplier scorecard draws its chart on the server: an SVG, readable on a phone. A
+    // chart needs a label decided: one label's in-transit deadline passed an hour ago (time
+    // cannot pass in this test, so its order's deadline is moved, and the label noted for the
+    // scorecard as the sync does).
+    let url = podgate::db::DbUrl::parse(&db.url).unwrap();
+    let mut conn = url.connect().unwrap();
+    {
+        use diesel::prelude::*;
+        use podgate::db::schema::{orders, packages, scorecard_dirty};
+        let (pkg, order): (i64, i64) = packages::table
+            .filter(packages::status.eq_any(["bought", "stored"]))
+            .select((packages::id, packages::order_id))
+            .first(&mut conn)
+            .unwrap();
+        diesel::update(orders::table.find(order))
+            .set(orders::dispatch_due.eq(chrono::Utc::now().timestamp() - 3600))
+            .execute(&mut conn)
+            .unwrap();
+        diesel::insert_into(scorecard_dirty::table)
+            .values(scorecard_dirty::package_id.eq(pkg))
+            .execute(&mut conn)
+            .unwrap();
+    }
     seller.go("/dispatch/scorecard?days=7").await;
     seller.until("<svg class=\"chart\"", false).await;
     seller.shot("phone-scorecard").await;
