@@ -120,6 +120,24 @@ async fn the_stored_scorecard_follows_every_change_to_a_label() {
     assert_eq!(of(&s, "Shirt Co").labels, 3);
     assert_eq!(of(&s, "Mug Works").labels, 1);
 
+    // Every sync of an order sets its deadline again: one that changes nothing notes nothing.
+    let order = ids[0];
+    let noted = app
+        .query(move |c| {
+            use podgate::db::schema::orders::dsl::*;
+            let (due, source, days): (i64, String, i64) = orders
+                .find(order)
+                .select((dispatch_due, dispatch_due_source, handling_days))
+                .first(c)?;
+            let changed = podgate::db::models::dispatch::set_due(c, order, due, &source, days)?;
+            let notes: i64 = podgate::db::schema::scorecard_dirty::table
+                .count()
+                .get_result(c)?;
+            Ok::<_, diesel::result::Error>((changed, notes))
+        })
+        .await;
+    assert_eq!(noted, (false, 0), "an unchanged deadline is not a change");
+
     // The supplier's own scorecard reads the same rows.
     let own = app
         .services

@@ -352,15 +352,12 @@ pub fn ack_history(conn: &mut AnyConnection, batch_id: i64) -> QueryResult<Vec<A
 
 /// Takes a package out of its batch (re-routed or voided); its history stays.
 pub fn deactivate(conn: &mut AnyConnection, bp_id: i64) -> QueryResult<usize> {
-    let n = diesel::update(batch_packages::table.find(bp_id))
+    let package: Vec<i64> = diesel::update(batch_packages::table.find(bp_id))
         .set(batch_packages::active.eq(false))
-        .execute(conn)?;
-    let package: Vec<i64> = batch_packages::table
-        .find(bp_id)
-        .select(batch_packages::package_id)
-        .load(conn)?;
+        .returning(batch_packages::package_id)
+        .get_results(conn)?;
     super::scorecard::touch(conn, &package)?;
-    Ok(n)
+    Ok(package.len())
 }
 
 /// Asks the supplier to pull the sealed packages of a cancelled order; returns the rows asked.

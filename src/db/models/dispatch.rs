@@ -9,23 +9,33 @@ use crate::db::AnyConnection;
 use crate::db::models::status::{ClockStep, PackageStatus};
 use crate::db::schema::{batch_packages, batches, orders, packages, suppliers};
 
-/// Sets an order's in-transit deadline and its own handling days.
+/// Sets an order's in-transit deadline and its own handling days; whether they changed. Only a
+/// change notes the order's labels for the scorecard: every sync of an order calls this.
 pub fn set_due(
     conn: &mut AnyConnection,
     order_id: i64,
     due: i64,
     source: &str,
     handling_days: i64,
-) -> QueryResult<usize> {
-    let n = diesel::update(orders::table.find(order_id))
-        .set((
-            orders::dispatch_due.eq(due),
-            orders::dispatch_due_source.eq(source),
-            orders::handling_days.eq(handling_days),
-        ))
-        .execute(conn)?;
-    super::scorecard::touch_order(conn, order_id)?;
-    Ok(n)
+) -> QueryResult<bool> {
+    let n = diesel::update(
+        orders::table.find(order_id).filter(
+            orders::dispatch_due
+                .ne(due)
+                .or(orders::dispatch_due_source.ne(source))
+                .or(orders::handling_days.ne(handling_days)),
+        ),
+    )
+    .set((
+        orders::dispatch_due.eq(due),
+        orders::dispatch_due_source.eq(source),
+        orders::handling_days.eq(handling_days),
+    ))
+    .execute(conn)?;
+    if n == 1 {
+        super::scorecard::touch_order(conn, order_id)?;
+    }
+    Ok(n == 1)
 }
 
 /// Records the first carrier scan or the delivery on an order, once: whether it was new.
@@ -47,9 +57,7 @@ pub fn mark(conn: &mut AnyConnection, order_id: i64, step: ClockStep, at: i64) -
         .execute(conn)?,
         _ => 0,
     };
-    if n == 1 {
-        super::scorecard::touch_order(conn, order_id)?;
-    }
+    // The scorecard hears of it through the step recorded on each label (`step::record`).
     Ok(n == 1)
 }
 
