@@ -36,11 +36,7 @@ fn lines(scores: &[Score]) -> Vec<(String, Daily)> {
         out.push(("All suppliers".to_string(), all));
     }
     let mut worst: Vec<&Score> = scores.iter().filter(|s| s.late_rate.is_some()).collect();
-    worst.sort_by(|a, b| {
-        b.late_rate
-            .partial_cmp(&a.late_rate)
-            .unwrap_or(std::cmp::Ordering::Equal)
-    });
+    worst.sort_by(|a, b| b.late_rate.unwrap_or(0.0).total_cmp(&a.late_rate.unwrap_or(0.0)));
     out.extend(
         worst
             .into_iter()
@@ -80,10 +76,12 @@ pub fn late_rate(scores: &[Score], first: NaiveDate, last: NaiveDate) -> String 
         h - 8.0
     );
     for (i, (name, daily)) in lines(scores).iter().enumerate() {
-        let colour = if i == 0 && scores.len() > 1 {
-            "#101828"
+        // The whole (drawn first when there are several suppliers): dark and dashed.
+        let whole = i == 0 && scores.len() > 1;
+        let (colour, dash) = if whole {
+            ("#101828", r#" stroke-dasharray="6 4""#)
         } else {
-            COLOURS[i % COLOURS.len()]
+            (COLOURS[i % COLOURS.len()], "")
         };
         let points: Vec<(f64, f64)> = daily
             .iter()
@@ -93,11 +91,6 @@ pub fn late_rate(scores: &[Score], first: NaiveDate, last: NaiveDate) -> String 
         if points.is_empty() {
             continue;
         }
-        let dash = if i == 0 && scores.len() > 1 {
-            r#" stroke-dasharray="6 4""#
-        } else {
-            ""
-        };
         let coords: Vec<String> = points.iter().map(|(px, py)| format!("{px:.1},{py:.1}")).collect();
         let _ = write!(
             svg,

@@ -9,8 +9,7 @@ use crate::db::DbPool;
 use crate::db::models::step::ClockStep;
 use crate::domain::DomainError;
 
-/// The scorecard's labels as CSV (every label of the window with its clock, times in UTC): the
-/// figures' source, for a spreadsheet.
+/// The window's labels as CSV, times in UTC.
 pub async fn csv(
     pool: &DbPool,
     workspace_id: i64,
