@@ -22,6 +22,8 @@ pub struct Services {
     pub batches: Batches,
     /// The supplier scorecard's reader (keeps merged scorecards while they stay true).
     pub scorecards: crate::domain::dispatch::scorecard::Scorecards,
+    /// The "labelled, not yet scanned" queue's reader (keeps what it read while it stays true).
+    pub queues: crate::domain::dispatch::queue::Queues,
     /// None when no SMTP server is configured (mail then waits in the outbox).
     pub mailer: Option<crate::mail::Mailer>,
 }
@@ -60,6 +62,7 @@ impl Services {
             },
             labels: Labels::new(pool.clone(), tiktok, store),
             scorecards: crate::domain::dispatch::scorecard::Scorecards::new(pool.clone()),
+            queues: crate::domain::dispatch::queue::Queues::new(pool.clone()),
             sync: SyncRegistry::default(),
             pool,
         })

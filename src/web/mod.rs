@@ -88,6 +88,7 @@ pub fn build(figment: Figment, cfg: AppConfig, services: crate::services::Servic
         .manage(services.labels.clone())
         .manage(services.batches.clone())
         .manage(services.scorecards.clone())
+        .manage(services.queues.clone())
         .manage(templates)
         .attach(fairings::RequestLog)
         .attach(fairings::SecurityHeaders)

@@ -138,6 +138,16 @@ async fn the_stored_scorecard_follows_every_change_to_a_label() {
         .await;
     assert_eq!(noted, (false, 0), "an unchanged deadline is not a change");
 
+    // The queue follows its labels the same way: an order TikTok cancels leaves it at once.
+    let waiting = |page: &str| {
+        let n = page.split("Labelled, not yet scanned (").nth(1).unwrap();
+        n[..n.find(')').unwrap()].parse::<i64>().unwrap()
+    };
+    let (_, before) = app.get("/dispatch").await;
+    podgate_testkit::shops::cancel_on_tiktok_and_sync(&app, &sb, ids[3]).await;
+    let (_, after) = app.get("/dispatch").await;
+    assert_eq!(waiting(&after), waiting(&before) - 1, "{after}");
+
     // The supplier's own scorecard reads the same rows.
     let own = app
         .services

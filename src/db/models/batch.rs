@@ -199,6 +199,8 @@ pub fn create_sealing(
             ))
             .execute(conn)?;
     }
+    // A label in a new batch (again, after a move) shows its new batch number in the queue.
+    super::scorecard::touch(conn, package_ids)?;
     Ok(b)
 }
 

@@ -121,6 +121,18 @@ pub fn unscanned(conn: &mut AnyConnection, workspace_id: i64, limit: i64) -> Que
     Ok(rows)
 }
 
+/// The deadline of every label not scanned yet (0: none), read from the indexes alone.
+pub fn unscanned_dues(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<Vec<i64>> {
+    orders::table
+        .inner_join(packages::table.on(packages::order_id.eq(orders::id)))
+        .filter(orders::workspace_id.eq(workspace_id))
+        .filter(orders::collected_at.eq(0))
+        .filter(orders::status.ne("CANCELLED"))
+        .filter(packages::status.eq_any([PackageStatus::Bought, PackageStatus::Stored]))
+        .select(orders::dispatch_due)
+        .load(conn)
+}
+
 /// How many labels are not scanned yet, and how many of them are past their deadline (one
 /// pass over the indexes: `count` of a CASE counts only the late ones).
 pub fn unscanned_counts(conn: &mut AnyConnection, workspace_id: i64, now: i64) -> QueryResult<(i64, i64)> {

@@ -128,6 +128,8 @@ pub fn apply_orders(
                 }
                 Upserted::StatusChanged(id, from, to) => {
                     a.changed += 1;
+                    // A cancelled order's labels leave the dispatch queue.
+                    crate::db::models::scorecard::touch_order(conn, id)?;
                     order::add_event(
                         conn,
                         id,

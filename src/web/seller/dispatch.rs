@@ -8,6 +8,7 @@ use rocket::{FromForm, Route, State, get, post, routes};
 
 use crate::db::DbPool;
 use crate::db::models::workspace::Workspace;
+use crate::domain::dispatch::queue::Queues;
 use crate::domain::dispatch::scorecard::Scorecards;
 use crate::domain::dispatch::{queue, scorecard, settings};
 use crate::web::csrf::CsrfForm;
@@ -18,11 +19,12 @@ use crate::web::templates::{Flashed, Page};
 
 async fn page(
     pool: &DbPool,
+    queues: &Queues,
     ws: i64,
     form: Option<minijinja::Value>,
     errors: minijinja::Value,
 ) -> Result<Page, WebError> {
-    let q = queue::unscanned(pool, ws, crate::db::models::now()).await?;
+    let q = queues.unscanned(ws, crate::db::models::now()).await?;
     let form = match form {
         Some(f) => f,
         None => {
@@ -37,8 +39,8 @@ async fn page(
 }
 
 #[get("/dispatch")]
-async fn index(pool: &State<DbPool>, user: CurrentUser) -> Result<Page, WebError> {
-    page(pool, user.user.workspace_id, None, context! {}).await
+async fn index(pool: &State<DbPool>, queues: &State<Queues>, user: CurrentUser) -> Result<Page, WebError> {
+    page(pool, queues, user.user.workspace_id, None, context! {}).await
 }
 
 #[derive(FromForm)]
@@ -54,6 +56,7 @@ crate::csrf_form!(CalendarForm);
 #[post("/dispatch/calendar", data = "<form>")]
 async fn calendar(
     pool: &State<DbPool>,
+    queues: &State<Queues>,
     user: CurrentUser,
     ip: ClientIp,
     form: CsrfForm<CalendarForm>,
@@ -73,9 +76,15 @@ async fn calendar(
         Err(e) => {
             let errors = minijinja::Value::from_serialize(form_errors(e)?);
             let typed = context! { time_zone => f.time_zone, holidays => f.holidays, handling_days => f.handling_days, alert_hours => f.alert_hours };
-            Ok(Err(page(pool, user.user.workspace_id, Some(typed), errors)
-                .await?
-                .status(Status::UnprocessableEntity)))
+            Ok(Err(page(
+                pool,
+                queues,
+                user.user.workspace_id,
+                Some(typed),
+                errors,
+            )
+            .await?
+            .status(Status::UnprocessableEntity)))
         }
     }
 }
