@@ -29,6 +29,19 @@ pub enum AnyConnection {
     Sqlite(diesel::SqliteConnection),
 }
 
+/// Runs a statement Diesel's multi-backend connection cannot express (multi-row `INSERT`,
+/// `ON CONFLICT`) on the connection's own backend: the body is written once and type-checked
+/// for each.
+macro_rules! on_backend {
+    ($conn:expr, |$c:ident| $body:expr) => {
+        match $conn {
+            $crate::db::AnyConnection::Sqlite($c) => $body,
+            $crate::db::AnyConnection::Postgresql($c) => $body,
+        }
+    };
+}
+pub(crate) use on_backend;
+
 /// Runs `f` in a transaction that writes. On SQLite its first statement takes the write lock
 /// (as `BEGIN IMMEDIATE` would), so a transaction that reads and then writes waits its turn
 /// behind another writer instead of failing with "database is locked": in WAL mode a read

@@ -114,6 +114,30 @@ pub fn route_order(conn: &mut AnyConnection, router: &Router, order_id: i64) -> 
     route_orders(conn, router, Among::Order(order_id)).map(|_| ())
 }
 
+/// Routes the units of some orders (a page of a sync) in one pass, as [`route_order`] does
+/// for one.
+pub fn route_some(conn: &mut AnyConnection, router: &Router, order_ids: &[i64]) -> QueryResult<()> {
+    if order_ids.is_empty() {
+        return Ok(());
+    }
+    route_orders(conn, router, Among::Orders(order_ids)).map(|_| ())
+}
+
+/// Where each unit of an order podgate has never seen goes (supplier, rule, `rule` or `none`)
+/// and the order's routing state: a new order has no manual choice and no package, so the
+/// rules alone decide, and its rows are written routed instead of routed afterwards.
+pub fn route_new(router: &Router, seller_skus: &[&str]) -> (Vec<Target>, &'static str) {
+    let targets: Vec<Target> = seller_skus
+        .iter()
+        .map(|sku| match router.route(sku) {
+            Some(r) => (Some(r.supplier_id), Some(r.id), "rule"),
+            None => (None, None, "none"),
+        })
+        .collect();
+    let routed: Vec<bool> = targets.iter().map(|t| t.0.is_some()).collect();
+    (targets, routing_state(&routed))
+}
+
 /// A unit as routing sees it: order id, unit id, seller SKU, routed by, tracking number,
 /// supplier, rule (unit columns are empty for an order without units), the order's stored state.
 pub type UnitRow = (
@@ -130,7 +154,7 @@ pub type UnitRow = (
 /// Routes the units of some orders in a few statements whatever their number: one read,
 /// then one `UPDATE … WHERE id IN (…)` per outcome for the units and orders that change
 /// (a rule change on 100,000 orders used to be ~350,000 statements). Returns orders looked at.
-fn route_orders(conn: &mut AnyConnection, router: &Router, among: Among) -> QueryResult<usize> {
+fn route_orders(conn: &mut AnyConnection, router: &Router, among: Among<'_>) -> QueryResult<usize> {
     let rows = load_units(conn, among)?;
     let held = package::held_unit_ids(conn, among)?;
     // Per order: its stored state, and whether each unit has a supplier after this pass.
@@ -187,10 +211,10 @@ fn route_orders(conn: &mut AnyConnection, router: &Router, among: Among) -> Quer
 }
 
 /// Where a unit goes: supplier, rule, and `rule` or `none`.
-type Target = (Option<i64>, Option<i64>, &'static str);
+pub type Target = (Option<i64>, Option<i64>, &'static str);
 
 /// Every unit of some orders, in one query.
-fn load_units(conn: &mut AnyConnection, among: Among) -> QueryResult<Vec<UnitRow>> {
+fn load_units(conn: &mut AnyConnection, among: Among<'_>) -> QueryResult<Vec<UnitRow>> {
     let q = orders::table
         .left_join(order_items::table)
         .select((
@@ -207,6 +231,7 @@ fn load_units(conn: &mut AnyConnection, among: Among) -> QueryResult<Vec<UnitRow
     match among {
         Among::Order(id) => q.filter(orders::id.eq(id)).load(conn),
         Among::Workspace(ws) => q.filter(orders::workspace_id.eq(ws)).load(conn),
+        Among::Orders(ids) => q.filter(orders::id.eq_any(ids)).load(conn),
     }
 }
 

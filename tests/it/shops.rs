@@ -399,4 +399,5 @@ async fn a_sync_asked_for_the_moment_the_last_one_ends_runs() {
 }
 
 mod authorization;
+mod big_sync;
 mod outside;

@@ -6,8 +6,6 @@
 use anyhow::Context;
 use std::time::Instant;
 
-use rocket::figment::providers::Serialized;
-
 use podgate::db::models::audit::{Actor, Channel};
 use podgate::domain::DomainError;
 use tiktok_sandbox::{SandboxConfig, faults::FaultSettings, world::WorldSettings};
@@ -57,16 +55,7 @@ pub async fn seller_world(opts: &LabelsBench) -> anyhow::Result<SellerWorld> {
         ..SandboxConfig::default()
     })
     .await?;
-    let mut tiktok = sb.sandbox.client_config();
-    tiktok.rate_limit_per_sec = opts.rate_limit;
-    let secret = tiktok.app_secret.clone();
-    let figment = podgate::config::figment()
-        .merge(Serialized::default("data_dir", dir.path()))
-        .merge(Serialized::default("tiktok", tiktok))
-        .merge(Serialized::default("tiktok.app_secret", secret))
-        .merge(Serialized::default("db_pool_size", 16));
-    let prepared = podgate::app::prepare(figment)?;
-    let services = podgate::services::Services::new(prepared.pool.clone(), &prepared.config)?;
+    let (prepared, services) = crate::setup::podgate_for(&sb, dir.path(), opts.rate_limit, None, None)?;
     let pool = prepared.pool.clone();
     let owner = podgate_testkit::world::owner(&pool).await?;
     let actor = Actor::user(&owner, None, Channel::Cli);

@@ -10,7 +10,9 @@ mod routing;
 mod scorecard;
 mod seal;
 mod select_all;
+mod setup;
 mod sftp;
+mod sync;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +30,9 @@ enum Bench {
     Orders(orders::OrdersBench),
     /// How long catalog changes (each re-routes every order) take on a big workspace.
     Routing(routing::RoutingBench),
+    /// A shop's first sync of N orders from an in-process sandbox with latency and a rate
+    /// limit, as a share of the floor the limit allows.
+    Sync(sync::SyncBench),
     /// Buy labels from an in-process sandbox with latency and a rate limit.
     Labels(labels::LabelsBench),
     /// "Buy labels for all N matching": plan one job for every matching order (at most
@@ -57,6 +62,7 @@ fn main() -> std::process::ExitCode {
         let figures = match Cli::parse().command {
             Bench::Orders(o) => rocket::execute(orders::run(o))?,
             Bench::Routing(o) => rocket::execute(routing::run(o))?,
+            Bench::Sync(o) => rocket::execute(sync::run(o))?,
             Bench::Labels(o) => rocket::execute(labels::run(o))?,
             Bench::Seal(o) => rocket::execute(seal::run(o))?,
             Bench::SelectAll(o) => rocket::execute(select_all::run(o))?,

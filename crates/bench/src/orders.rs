@@ -9,7 +9,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::Context;
 use rand::{RngExt, SeedableRng};
-use rocket::figment::providers::Serialized;
 
 use tiktok_sandbox::{SandboxConfig, world::WorldSettings};
 
@@ -152,21 +151,7 @@ pub(super) async fn synced_shop(
         ..SandboxConfig::default()
     })
     .await?;
-    let mut tiktok = sb.sandbox.client_config();
-    tiktok.rate_limit_per_sec = 10_000;
-    let secret = tiktok.app_secret.clone();
-    let figment = podgate::config::figment()
-        .merge(Serialized::default("data_dir", dir.path()))
-        .merge(Serialized::default("port", port))
-        .merge(Serialized::default("tiktok", tiktok))
-        .merge(Serialized::default("tiktok.app_secret", secret))
-        .merge(Serialized::default("db_pool_size", 16));
-    let figment = match database_url {
-        Some(u) => figment.merge(Serialized::default("database_url", u)),
-        None => figment,
-    };
-    let prepared = podgate::app::prepare(figment)?;
-    let services = podgate::services::Services::new(prepared.pool.clone(), &prepared.config)?;
+    let (prepared, services) = crate::setup::podgate_for(&sb, dir.path(), 10_000, Some(port), database_url)?;
     let owner = podgate_testkit::world::owner(&prepared.pool).await?;
     let shops = podgate_testkit::world::connect_shop(&sb, &services, &owner).await?;
     eprintln!("loading {orders} orders through the sync path…");

@@ -134,13 +134,11 @@ pub fn on_tiktok(
     change: impl FnOnce(&mut tiktok::types::Order),
 ) {
     let mut w = sb.sandbox.world.lock().unwrap();
-    let o = w
-        .orders
-        .values_mut()
-        .find_map(|m| m.get_mut(order))
-        .expect("the order is in the sandbox");
-    change(o);
-    o.update_time += 1;
+    let found = w.change_order(order, |o| {
+        change(o);
+        o.update_time += 1;
+    });
+    assert!(found, "the order is in the sandbox");
 }
 
 /// TikTok's order ids of these orders, in id order.

@@ -5,7 +5,8 @@ use rocket::{Route, State, get, post, routes};
 
 use super::Sandbox;
 use super::api::{ApiReply, ApiRequest, Scope, body};
-use super::fulfillment::{SbError, page, refuse};
+use super::fulfillment::{SbError, page_unsorted, refuse};
+use super::world::World;
 use tiktok::codes;
 use tiktok::types::*;
 
@@ -67,6 +68,14 @@ async fn order_search(sb: &State<Sandbox>, call: ApiRequest, raw: Vec<u8>) -> Ap
         move |w, shop, raw| {
             let page_size = page_size?;
             let f: OrderSearch = body_or_default(raw)?;
+            if by_update
+                && !desc
+                && f.order_status.is_none()
+                && f.create_time_ge.is_none()
+                && f.create_time_lt.is_none()
+            {
+                return search_by_update_time(w, shop, &f, page_size, token.as_deref());
+            }
             let mut all: Vec<&Order> = w
                 .orders
                 .get(shop)
@@ -79,17 +88,10 @@ async fn order_search(sb: &State<Sandbox>, call: ApiRequest, raw: Vec<u8>) -> Ap
                     && f.update_time_ge.is_none_or(|t| o.update_time >= t)
                     && f.update_time_lt.is_none_or(|t| o.update_time < t)
             });
-            all.sort_unstable_by(|a, b| {
-                let key = |o: &Order| if by_update { o.update_time } else { o.create_time };
-                key(a).cmp(&key(b)).then_with(|| a.id.cmp(&b.id))
-            });
-            if desc {
-                all.reverse();
-            }
             let total = all.len();
-            // Only the page is copied; a shop may hold 100,000 orders.
-            let (refs, next) = page(
-                &all,
+            // Only the page is sorted and copied; a shop may hold 100,000 orders.
+            let (refs, next) = page_unsorted(
+                all,
                 |o| {
                     (
                         if by_update { o.update_time } else { o.create_time },
@@ -109,6 +111,53 @@ async fn order_search(sb: &State<Sandbox>, call: ApiRequest, raw: Vec<u8>) -> Ap
         },
     )
     .await
+}
+
+/// Search Orders by update time, oldest first, with no other filter (how sync pages): read
+/// from the sandbox's sorted index instead of looking at every order, as a database would.
+/// Same pages and tokens as the general path.
+fn search_by_update_time(
+    w: &mut World,
+    shop: &str,
+    f: &OrderSearch,
+    page_size: usize,
+    token: Option<&str>,
+) -> Result<OrderPage, SbError> {
+    let after = token
+        .filter(|t| !t.is_empty())
+        .map(crate::fulfillment::parse_keyset_token)
+        .transpose()?;
+    let index = w.by_update_time(shop);
+    let lo = f
+        .update_time_ge
+        .map_or(0, |t| index.partition_point(|(u, _)| *u < t));
+    let hi = f
+        .update_time_lt
+        .map_or(index.len(), |t| index.partition_point(|(u, _)| *u < t));
+    let hi = hi.max(lo);
+    let start = match &after {
+        Some((k, id)) => index
+            .partition_point(|(u, i)| (*u, i.as_str()) <= (*k, id.as_str()))
+            .clamp(lo, hi),
+        None => lo,
+    };
+    let end = (start + page_size).min(hi);
+    let ids: Vec<String> = index[start..end].iter().map(|(_, id)| id.clone()).collect();
+    let next = match index[start..end].last() {
+        Some((u, id)) if end < hi => crate::fulfillment::keyset_token(*u, id),
+        _ => String::new(),
+    };
+    let total = (hi - lo) as i64;
+    let orders = ids
+        .iter()
+        .filter_map(|id| w.orders.get(shop).and_then(|m| m.get(id)))
+        .map(|o| w.visible_order(o))
+        .collect();
+    Ok(OrderPage {
+        next_page_token: next,
+        total_count: total,
+        orders,
+    })
 }
 
 async fn order_detail(sb: &Sandbox, call: ApiRequest) -> ApiReply {

@@ -126,11 +126,11 @@ fn grams(w: &Weight) -> Result<f64, SbError> {
 /// A keyset page token: the sort key and id of the last item returned. Opaque, with '+' and
 /// '/' in it as TikTok's are (clients must encode it properly), and stable while items change:
 /// an item whose key moves is seen later, never skipped.
-fn keyset_token(key: i64, id: &str) -> String {
+pub(crate) fn keyset_token(key: i64, id: &str) -> String {
     STANDARD.encode(format!("sandbox+/{key}/{id}?"))
 }
 
-fn parse_keyset_token(t: &str) -> Result<(i64, String), SbError> {
+pub(crate) fn parse_keyset_token(t: &str) -> Result<(i64, String), SbError> {
     let bad = || refuse(codes::INVALID_PARAMS, "invalid page_token");
     let raw = STANDARD.decode(t).map_err(|_| bad())?;
     let s = String::from_utf8(raw).map_err(|_| bad())?;
@@ -175,9 +175,51 @@ pub fn page<'a, T>(
     Ok((items[start..end].to_vec(), next))
 }
 
+/// One page of unsorted items in (key, id) order after the token, without sorting them all:
+/// the items past the token are selected, then only the page is sorted (a shop may hold
+/// 100,000 orders and clients page it in parallel windows). Same tokens as [`page`].
+pub fn page_unsorted<'a, T>(
+    mut items: Vec<&'a T>,
+    key: impl Fn(&T) -> (i64, &str),
+    desc: bool,
+    page_size: usize,
+    token: Option<&str>,
+) -> Result<(Vec<&'a T>, String), SbError> {
+    if let Some(t) = token.filter(|t| !t.is_empty()) {
+        let (k, id) = parse_keyset_token(t)?;
+        items.retain(|it| {
+            let (ik, iid) = key(it);
+            if desc {
+                (ik, iid) < (k, id.as_str())
+            } else {
+                (ik, iid) > (k, id.as_str())
+            }
+        });
+    }
+    let order = |a: &&T, b: &&T| {
+        let o = key(a).cmp(&key(b));
+        if desc { o.reverse() } else { o }
+    };
+    let more = items.len() > page_size;
+    if more && page_size > 0 {
+        items.select_nth_unstable_by(page_size - 1, order);
+        items.truncate(page_size);
+    }
+    items.sort_unstable_by(order);
+    let next = match items.last() {
+        Some(last) if more => {
+            let (k, id) = key(last);
+            keyset_token(k, id)
+        }
+        _ => String::new(),
+    };
+    Ok((items, next))
+}
+
 impl World {
     /// An order of a shop, for changing it.
     pub(super) fn order_mut(&mut self, shop_id: &str, order_id: &str) -> Result<&mut Order, SbError> {
+        self.orders_changed();
         self.orders
             .get_mut(shop_id)
             .and_then(|m| m.get_mut(order_id))

@@ -141,8 +141,13 @@ pub struct World {
     pub seller_name: String,
     pub open_id: String,
     pub shops: Vec<Shop>,
-    /// Orders by shop id, then order id.
+    /// Orders by shop id, then order id. Change them through [`World::change_order`] (or the
+    /// sandbox's own methods): those keep the search index current.
     pub orders: BTreeMap<String, BTreeMap<String, Order>>,
+    /// Moves on every change to an order, so the search index knows when to rebuild.
+    orders_version: u64,
+    /// Per shop: (the `orders_version` it was built at, every (update_time, order id) sorted).
+    by_update: HashMap<String, (u64, Vec<(i64, String)>)>,
     pub packages: BTreeMap<String, PackageState>,
     pub auth_codes: HashMap<String, AuthCode>,
     pub access_tokens: HashMap<String, AccessToken>,
@@ -213,6 +218,8 @@ impl World {
             rng,
             order_accumulator: 0.0,
             last_tick: now,
+            orders_version: 0,
+            by_update: HashMap::new(),
             settings,
         };
         for shop in world.shops.clone() {
@@ -341,11 +348,46 @@ impl World {
             line_items: items,
             ..Order::default()
         };
+        self.orders_changed();
         self.orders
             .entry(shop_id.to_string())
             .or_default()
             .insert(order_id.clone(), order);
         order_id
+    }
+
+    /// Notes that an order changed (the search index rebuilds before the next search).
+    pub(crate) fn orders_changed(&mut self) {
+        self.orders_version += 1;
+    }
+
+    /// Changes an order of any shop as TikTok would; false when there is no such order.
+    pub fn change_order(&mut self, order_id: &str, change: impl FnOnce(&mut Order)) -> bool {
+        self.orders_changed();
+        match self.orders.values_mut().find_map(|m| m.get_mut(order_id)) {
+            Some(o) => {
+                change(o);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// A shop's orders as (update_time, order id), sorted: what searches by update time page
+    /// through without looking at every order (a shop may hold 100,000).
+    pub(crate) fn by_update_time(&mut self, shop_id: &str) -> &[(i64, String)] {
+        let version = self.orders_version;
+        let stale = self.by_update.get(shop_id).is_none_or(|(v, _)| *v != version);
+        if stale {
+            let mut index: Vec<(i64, String)> = self
+                .orders
+                .get(shop_id)
+                .map(|m| m.values().map(|o| (o.update_time, o.id.clone())).collect())
+                .unwrap_or_default();
+            index.sort_unstable();
+            self.by_update.insert(shop_id.to_string(), (version, index));
+        }
+        self.by_update.get(shop_id).map_or(&[], |(_, i)| i.as_slice())
     }
 
     /// The shop with this cipher.
@@ -374,12 +416,18 @@ impl World {
     /// Moves an order to a new status, stamps it and queues the webhook.
     pub fn set_order_status(&mut self, shop_id: &str, order_id: &str, status: &str) {
         let now = unix_now();
+        if self
+            .orders
+            .get(shop_id)
+            .and_then(|m| m.get(order_id))
+            .is_none_or(|o| o.status == status)
+        {
+            return;
+        }
+        self.orders_changed();
         let Some(o) = self.orders.get_mut(shop_id).and_then(|m| m.get_mut(order_id)) else {
             return;
         };
-        if o.status == status {
-            return;
-        }
         o.status = status.into();
         // TikTok's update_time never goes back (an edit may have set it this very second).
         o.update_time = now.max(o.update_time);
@@ -473,6 +521,7 @@ impl World {
             if status == "ON_HOLD"
                 && let Some(o) = self.orders.get_mut(&sid).and_then(|m| m.get_mut(&oid))
             {
+                // set_order_status below notes the change.
                 o.paid_time = now;
                 o.rts_sla_time = now + 3 * 24 * 3600;
             }

@@ -11,6 +11,7 @@ pub mod lease;
 pub mod login_attempt;
 pub mod mail;
 pub mod order;
+pub mod order_import;
 pub mod order_rows;
 pub mod package;
 pub mod password_reset;

@@ -120,152 +120,29 @@ pub fn add_event(
         .execute(conn)
 }
 
-/// What an upsert changed.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Upserted {
-    /// A new order.
-    Created(i64),
-    /// A known order changed status (old, new).
-    StatusChanged(i64, String, String),
-    /// A known order was refreshed without a status change.
-    Refreshed(i64),
-    /// The stored copy is newer (an out-of-order webhook or overlap): nothing changed.
-    Stale(i64),
-}
+/// A timeline entry to append: order, kind, detail, actor, channel.
+pub type NewEvent<'a> = (i64, &'a str, String, &'a str, &'a str);
 
-fn label_state(items: &[tt::LineItem]) -> &'static str {
-    let with = items
-        .iter()
-        .filter(|i| i.tracking_number.as_deref().is_some_and(|t| !t.is_empty()))
-        .count();
-    match with {
-        0 => "none",
-        n if n == items.len() => "bought",
-        _ => "partial",
-    }
-}
-
-/// Inserts or updates an order and its line items from TikTok's copy. Idempotent: applying the
-/// same copy twice changes nothing, and an older copy never overwrites a newer one.
-pub fn upsert_from_tiktok(
-    conn: &mut AnyConnection,
-    workspace_id: i64,
-    shop_id: i64,
-    o: &tt::Order,
-) -> QueryResult<Upserted> {
-    let existing = orders::table
-        .filter(orders::shop_id.eq(shop_id))
-        .filter(orders::tiktok_order_id.eq(&o.id))
-        .select(Order::as_select())
-        .first(conn)
-        .optional()?;
-    let labels = label_state(&o.line_items);
-    let recipient = serde_json::to_string(&o.recipient_address).unwrap_or_default();
+/// Appends many timeline entries with one statement per 500 (a page of a sync).
+pub fn add_events(conn: &mut AnyConnection, events: &[NewEvent]) -> QueryResult<()> {
     let now = super::now();
-    let (id, outcome) = match existing {
-        Some(e)
-            if e.update_time > o.update_time || (e.update_time == o.update_time && e.status == o.status) =>
-        {
-            return Ok(Upserted::Stale(e.id));
-        }
-        Some(e) => {
-            // A hidden address (ON_HOLD) must not erase one we already have.
-            let keep_address = o.recipient_address.name.is_empty() && !e.recipient_name.is_empty();
-            diesel::update(orders::table.find(e.id))
-                .set((
-                    orders::status.eq(&o.status),
-                    orders::update_time.eq(o.update_time),
-                    orders::paid_time.eq(o.paid_time),
-                    orders::ship_by.eq(o.rts_sla_time),
-                    orders::recipient_name.eq(if keep_address {
-                        &e.recipient_name
-                    } else {
-                        &o.recipient_address.name
-                    }),
-                    orders::recipient_json.eq(if keep_address {
-                        &e.recipient_json
-                    } else {
-                        &recipient
-                    }),
-                    orders::total_amount.eq(&o.payment.total_amount),
-                    orders::label_state.eq(labels),
-                    orders::synced_at.eq(now),
-                    orders::warehouse_id.eq(&o.warehouse_id),
-                ))
-                .execute(conn)?;
-            let outcome = if e.status != o.status {
-                Upserted::StatusChanged(e.id, e.status.clone(), o.status.clone())
-            } else {
-                Upserted::Refreshed(e.id)
-            };
-            (e.id, outcome)
-        }
-        None => {
-            let id: i64 = diesel::insert_into(orders::table)
-                .values((
-                    orders::workspace_id.eq(workspace_id),
-                    orders::shop_id.eq(shop_id),
-                    orders::tiktok_order_id.eq(&o.id),
-                    orders::status.eq(&o.status),
-                    orders::create_time.eq(o.create_time),
-                    orders::update_time.eq(o.update_time),
-                    orders::paid_time.eq(o.paid_time),
-                    orders::ship_by.eq(o.rts_sla_time),
-                    orders::recipient_name.eq(&o.recipient_address.name),
-                    orders::recipient_json.eq(&recipient),
-                    orders::buyer_message.eq(&o.buyer_message),
-                    orders::total_amount.eq(&o.payment.total_amount),
-                    orders::currency.eq(&o.payment.currency),
-                    orders::item_count.eq(o.line_items.len() as i64),
-                    orders::label_state.eq(labels),
-                    orders::synced_at.eq(now),
-                    orders::warehouse_id.eq(&o.warehouse_id),
-                ))
-                .returning(orders::id)
-                .get_result(conn)?;
-            (id, Upserted::Created(id))
-        }
-    };
-    for li in &o.line_items {
-        upsert_item(conn, id, li)?;
-    }
-    Ok(outcome)
-}
-
-fn upsert_item(conn: &mut AnyConnection, order_id: i64, li: &tt::LineItem) -> QueryResult<()> {
-    let existing = order_items::table
-        .filter(order_items::order_id.eq(order_id))
-        .filter(order_items::tiktok_line_item_id.eq(&li.id))
-        .select(order_items::id)
-        .first::<i64>(conn)
-        .optional()?;
-    match existing {
-        Some(id) => {
-            diesel::update(order_items::table.find(id))
-                .set((
-                    order_items::status.eq(&li.display_status),
-                    order_items::tiktok_package_id.eq(&li.package_id),
-                    order_items::tracking_number.eq(&li.tracking_number),
-                ))
-                .execute(conn)?;
-        }
-        None => {
-            diesel::insert_into(order_items::table)
-                .values((
-                    order_items::order_id.eq(order_id),
-                    order_items::tiktok_line_item_id.eq(&li.id),
-                    order_items::sku_id.eq(&li.sku_id),
-                    order_items::seller_sku.eq(&li.seller_sku),
-                    order_items::product_name.eq(&li.product_name),
-                    order_items::sku_name.eq(&li.sku_name),
-                    order_items::image_url.eq(&li.sku_image),
-                    order_items::sale_price.eq(&li.sale_price),
-                    order_items::status.eq(&li.display_status),
-                    order_items::tiktok_package_id.eq(&li.package_id),
-                    order_items::tracking_number.eq(&li.tracking_number),
-                ))
-                .execute(conn)?;
-        }
+    for chunk in events.chunks(500) {
+        let rows: Vec<_> = chunk
+            .iter()
+            .map(|(order_id, kind, detail, actor, channel)| {
+                (
+                    order_events::order_id.eq(*order_id),
+                    order_events::kind.eq(*kind),
+                    order_events::detail.eq(detail),
+                    order_events::actor.eq(*actor),
+                    order_events::channel.eq(*channel),
+                    order_events::created_at.eq(now),
+                )
+            })
+            .collect();
+        crate::db::on_backend!(conn, |c| diesel::insert_into(order_events::table)
+            .values(&rows)
+            .execute(c))?;
     }
     Ok(())
 }

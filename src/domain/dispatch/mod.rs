@@ -112,6 +112,40 @@ fn at(unix: i64) -> NaiveDateTime {
         .unwrap_or_default()
 }
 
+/// An order's in-transit deadline as stored (unix seconds, 0 = none), whose it is (`tiktok`,
+/// `handling`, or empty), and the business days TikTok gives it (0: the seller's default).
+pub fn due_of(cal: &Calendar, o: &tiktok::types::Order) -> (i64, &'static str, i64) {
+    let handling = order_handling_days(o);
+    let due = deadline(cal, o.paid_time, tiktok_due(o), handling);
+    (
+        due.map_or(0, |d| d.at),
+        due.map_or("", |d| d.source.as_str()),
+        handling,
+    )
+}
+
+/// The timeline entries of what TikTok already reports on an order podgate imports (it has no
+/// labels yet, so there is no label clock to move): its first carrier scan and delivery.
+pub fn imported_clock_events(o: &tiktok::types::Order) -> impl Iterator<Item = String> + '_ {
+    reported_steps(o)
+        .filter(|(when, ..)| *when > 0)
+        .map(|(_, _, what)| format!("{what} (TikTok)"))
+}
+
+/// The steps of the dispatch clock TikTok reports on an order: when (0 = not yet), which, and
+/// how the timeline says it.
+fn reported_steps(o: &tiktok::types::Order) -> impl Iterator<Item = (i64, ClockStep, &'static str)> {
+    [
+        (
+            o.collection_time,
+            ClockStep::Scanned,
+            "The carrier scanned the package: in transit",
+        ),
+        (o.delivery_time, ClockStep::Delivered, "Delivered"),
+    ]
+    .into_iter()
+}
+
 /// After an order is synced from TikTok: its deadline, and the first carrier scan and delivery
 /// as TikTok reports them, recorded once on the order, on each of its labels' clocks and on the
 /// timeline.
@@ -121,23 +155,9 @@ pub fn on_order_synced(
     order_id: i64,
     o: &tiktok::types::Order,
 ) -> Result<(), DomainError> {
-    let handling = order_handling_days(o);
-    let due = deadline(cal, o.paid_time, tiktok_due(o), handling);
-    clock::set_due(
-        conn,
-        order_id,
-        due.map_or(0, |d| d.at),
-        due.map_or("", |d| d.source.as_str()),
-        handling,
-    )?;
-    for (when, step, what) in [
-        (
-            o.collection_time,
-            ClockStep::Scanned,
-            "The carrier scanned the package: in transit",
-        ),
-        (o.delivery_time, ClockStep::Delivered, "Delivered"),
-    ] {
+    let (due, source, handling) = due_of(cal, o);
+    clock::set_due(conn, order_id, due, source, handling)?;
+    for (when, step, what) in reported_steps(o) {
         if when <= 0 || !clock::mark(conn, order_id, step, when)? {
             continue;
         }

@@ -2,9 +2,11 @@
 //! encrypted), the shop list, disconnecting. Order sync and webhooks are in [`sync`], TikTok
 //! warehouses and which supplier ships from which in [`warehouses`].
 
+pub mod apply;
 pub mod carriers;
 pub mod sync;
 pub mod warehouses;
+pub mod windows;
 
 use crate::db::DbPool;
 use crate::db::models::audit::{self, Actor};

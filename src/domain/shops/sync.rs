@@ -8,20 +8,21 @@ use std::time::Duration;
 
 use tokio_util::sync::CancellationToken;
 
-use crate::db::AnyConnection;
-use crate::db::models::order::{self, Upserted};
 use crate::db::models::shop::Shop;
 use crate::db::models::webhook;
-use tiktok::types::{Order as TtOrder, OrderSearch, WebhookEvent};
+use tiktok::types::WebhookEvent;
 use tiktok::{ApiError, ErrorClass, RetryLog};
 
 use super::Shops;
+pub use super::apply::{Applied, apply_orders};
 use crate::domain::DomainError;
 
 /// Polling restarts this many seconds before the newest `update_time` seen.
 pub const OVERLAP_SECS: i64 = 300;
 /// Orders per search page.
 pub const PAGE_SIZE: u32 = 100;
+/// Orders the sync's writer applies in one transaction when pages wait for it.
+const WRITE_AT_MOST: usize = 1000;
 
 /// Live progress of one shop's sync, shown in the browser.
 #[derive(Debug, Clone, Default, serde::Serialize)]
@@ -82,82 +83,6 @@ impl SyncRegistry {
     }
 }
 
-/// What one sync did.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Applied {
-    pub created: u64,
-    pub changed: u64,
-    pub unchanged: u64,
-}
-
-/// Applies TikTok's copies of orders in one transaction, recording every change on the order.
-pub fn apply_orders(
-    conn: &mut AnyConnection,
-    shop: &Shop,
-    orders: &[TtOrder],
-    source: &str,
-) -> Result<Applied, DomainError> {
-    crate::db::write_tx(conn, |conn| {
-        let mut a = Applied::default();
-        crate::domain::routing::lock_workspace_routing(conn, shop.workspace_id)?;
-        let router = crate::domain::routing::Router::load(conn, shop.workspace_id)?;
-        let calendar = crate::domain::dispatch::calendar_of(&crate::db::models::workspace::Workspace::find(
-            conn,
-            shop.workspace_id,
-        )?);
-        for o in orders {
-            let upserted = order::upsert_from_tiktok(conn, shop.workspace_id, shop.id, o)?;
-            match &upserted {
-                Upserted::Created(id) | Upserted::StatusChanged(id, ..) | Upserted::Refreshed(id) => {
-                    crate::domain::routing::route_order(conn, &router, *id)?;
-                    crate::domain::dispatch::on_order_synced(conn, &calendar, *id, o)?;
-                }
-                Upserted::Stale(_) => {}
-            }
-            match upserted {
-                Upserted::Created(id) => {
-                    a.created += 1;
-                    order::add_event(
-                        conn,
-                        id,
-                        "imported",
-                        &format!("Imported from TikTok as {} ({source})", o.status),
-                        "podgate",
-                        "system",
-                    )?;
-                }
-                Upserted::StatusChanged(id, from, to) => {
-                    a.changed += 1;
-                    // A cancelled order's labels leave the dispatch queue.
-                    crate::db::models::scorecard::touch_order(conn, id)?;
-                    order::add_event(
-                        conn,
-                        id,
-                        "status",
-                        &format!("{from} → {to} ({source})"),
-                        "tiktok",
-                        "system",
-                    )?;
-                    let held = if to == "CANCELLED" {
-                        crate::domain::batches::handoff::hold_cancelled_order(conn, id)?
-                    } else {
-                        0
-                    };
-                    if to == "CANCELLED"
-                        && (held > 0 || o.line_items.iter().any(|li| li.tracking_number.is_some()))
-                    {
-                        let msg = "Cancelled after its label was bought: keep it out of handoff and void the label.";
-                        order::set_exception(conn, id, Some(msg))?;
-                        order::add_event(conn, id, "exception", msg, "podgate", "system")?;
-                    }
-                }
-                Upserted::Refreshed(_) | Upserted::Stale(_) => a.unchanged += 1,
-            }
-        }
-        Ok(a)
-    })
-}
-
 /// Whether the shop must be reconnected: a configuration error (app secret, clock, version)
 /// is podgate's to fix and says so instead.
 fn is_authorization_problem(e: &ApiError) -> bool {
@@ -202,6 +127,10 @@ impl Shops {
         result.map(Some)
     }
 
+    /// Pages every order updated since the cursor (minus the overlap) through
+    /// [`windows`](super::windows) fetchers, applying each page in its own transaction as it
+    /// arrives (one writer, so pages never wait on each other's locks). The cursor moves only
+    /// when every window was read to its end.
     async fn sync_pages(
         &self,
         registry: &SyncRegistry,
@@ -211,61 +140,63 @@ impl Shops {
         let shop = self.pool.query(move |conn| Shop::find(conn, shop_id)).await?;
         let key = shop.connection_id.to_string();
         let api = self.tiktok.seller(&key).shop(&shop.cipher);
-        let filter = OrderSearch {
-            update_time_ge: Some((shop.sync_cursor - OVERLAP_SECS).max(0)),
-            ..OrderSearch::default()
-        };
-        let mut token: Option<String> = None;
-        let mut total = Applied::default();
-        let mut cursor = shop.sync_cursor;
-        loop {
-            let page = match api
-                .search_orders_page(&filter, PAGE_SIZE, token.as_deref(), "update_time")
-                .await
-            {
-                Ok(p) => p,
-                Err(e) => {
-                    let broken = is_authorization_problem(&e);
-                    let msg = format!("{} (code {}). {}", e.message, e.code, e.advice());
-                    let m2 = msg.clone();
-                    self.pool
-                        .run(move |conn| {
-                            Ok::<_, DomainError>(Shop::record_sync(conn, shop_id, Err((&m2, broken)))?)
-                        })
-                        .await?;
-                    return Err(DomainError::Conflict(msg));
+        let plan = Mutex::new(super::windows::Plan::new(
+            (shop.sync_cursor - OVERLAP_SECS).max(0),
+            chrono::Utc::now().timestamp(),
+        ));
+        let (pages_tx, pages) = tokio::sync::mpsc::channel::<super::windows::Page>(4);
+        let fetching = super::windows::fetch(&api, &plan, pages_tx);
+        let writing = async {
+            // Owned here, so a writer that fails stops the fetchers (their sends fail).
+            let mut pages = pages;
+            let mut total = Applied::default();
+            let mut cursor = shop.sync_cursor;
+            let mut first = true;
+            while let Some(page) = pages.recv().await {
+                // Pages that arrived meanwhile go in the same transaction: fewer commits, and
+                // each index page rewritten once for several pages' rows.
+                let sync_total = page.total;
+                let mut orders = page.orders;
+                let mut count = 1;
+                while orders.len() < WRITE_AT_MOST
+                    && let Ok(more) = pages.try_recv()
+                {
+                    orders.extend(more.orders);
+                    count += 1;
                 }
-            };
-            cursor = page
-                .orders
-                .iter()
-                .map(|o| o.update_time)
-                .max()
-                .unwrap_or(cursor)
-                .max(cursor);
-            let n = page.orders.len() as u64;
-            let shop2 = shop.clone();
-            let orders = page.orders;
-            let applied = self
-                .pool
-                .run(move |conn| apply_orders(conn, &shop2, &orders, "sync"))
-                .await?;
-            total.created += applied.created;
-            total.changed += applied.changed;
-            total.unchanged += applied.unchanged;
-            registry.update(shop_id, |p| {
-                p.pages += 1;
-                p.fetched += n;
-                p.total = page.total_count.max(0) as u64;
-                p.created = total.created;
-                p.changed = total.changed;
-                p.retries = log.count();
-                p.last_retry = log.last();
-            });
-            if page.next_page_token.is_empty() || n == 0 {
-                break;
+                cursor = orders.iter().map(|o| o.update_time).fold(cursor, i64::max);
+                let n = orders.len() as u64;
+                let shop2 = shop.clone();
+                let applied = self
+                    .pool
+                    .run(move |conn| apply_orders(conn, &shop2, &orders, "sync"))
+                    .await?;
+                total.add(&applied);
+                registry.update(shop_id, |p| {
+                    p.pages += count;
+                    p.fetched += n;
+                    if first {
+                        p.total = sync_total;
+                    }
+                    p.created = total.created;
+                    p.changed = total.changed;
+                    p.retries = log.count();
+                    p.last_retry = log.last();
+                });
+                first = false;
             }
-            token = Some(page.next_page_token);
+            Ok::<_, DomainError>((total, cursor))
+        };
+        let (fetched, written) = tokio::join!(fetching, writing);
+        let (total, cursor) = written?;
+        if let Err(e) = fetched {
+            let broken = is_authorization_problem(&e);
+            let msg = format!("{} (code {}). {}", e.message, e.code, e.advice());
+            let m2 = msg.clone();
+            self.pool
+                .run(move |conn| Ok::<_, DomainError>(Shop::record_sync(conn, shop_id, Err((&m2, broken)))?))
+                .await?;
+            return Err(DomainError::Conflict(msg));
         }
         self.pool
             .query(move |conn| Shop::record_sync(conn, shop_id, Ok(cursor)))
@@ -344,9 +275,7 @@ impl Shops {
                 .pool
                 .run(move |conn| apply_orders(conn, &shop, &orders, "webhook"))
                 .await?;
-            total.created += a.created;
-            total.changed += a.changed;
-            total.unchanged += a.unchanged;
+            total.add(&a);
         }
         let key = event.tts_notification_id.clone();
         if !key.is_empty() {

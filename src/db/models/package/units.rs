@@ -12,9 +12,11 @@ pub const RELEASED: [PackageStatus; 2] = [PackageStatus::Failed, PackageStatus::
 
 /// Which orders a query over units looks at.
 #[derive(Debug, Clone, Copy)]
-pub enum Among {
+pub enum Among<'a> {
     Workspace(i64),
     Order(i64),
+    /// Some orders (a page of a sync: at most a few hundred).
+    Orders(&'a [i64]),
 }
 
 /// The units already in a package (not released), of each of many orders, in one read.
@@ -54,7 +56,10 @@ impl Package {
 
 /// Units tied to a package (see [`Package::holds_units`]): routing leaves them alone and no
 /// second package is planned for them.
-pub fn held_unit_ids(conn: &mut AnyConnection, among: Among) -> QueryResult<std::collections::HashSet<i64>> {
+pub fn held_unit_ids(
+    conn: &mut AnyConnection,
+    among: Among<'_>,
+) -> QueryResult<std::collections::HashSet<i64>> {
     let q = packages::table
         .filter(packages::status.ne_all(RELEASED))
         .select(packages::line_item_ids)
@@ -62,6 +67,7 @@ pub fn held_unit_ids(conn: &mut AnyConnection, among: Among) -> QueryResult<std:
     let lists: Vec<String> = match among {
         Among::Workspace(ws) => q.filter(packages::workspace_id.eq(ws)).load(conn)?,
         Among::Order(id) => q.filter(packages::order_id.eq(id)).load(conn)?,
+        Among::Orders(ids) => q.filter(packages::order_id.eq_any(ids)).load(conn)?,
     };
     Ok(lists.iter().flat_map(|ids| parse_unit_ids(ids)).collect())
 }
