@@ -94,6 +94,14 @@ async fn all() -> anyhow::Result<serde_json::Value> {
         database_url: None,
     })
     .await?;
+    eprintln!("== bench sync");
+    let sync = sync::run(sync::SyncBench {
+        orders: 100_000,
+        latency_ms: 150,
+        rate_limit: 50,
+        database_url: None,
+    })
+    .await?;
     eprintln!("== bench routing");
     let routing = routing::run(routing::RoutingBench {
         orders: 100_000,
@@ -149,6 +157,6 @@ async fn all() -> anyhow::Result<serde_json::Value> {
     })
     .await?;
     Ok(serde_json::json!({
-        "scorecard": scorecard, "orders": orders, "routing": routing, "labels": labels, "seal": seal, "select_all": select_all, "sftp": sftp_runs, "load": load,
+        "scorecard": scorecard, "orders": orders, "sync": sync, "routing": routing, "labels": labels, "seal": seal, "select_all": select_all, "sftp": sftp_runs, "load": load,
     }))
 }
