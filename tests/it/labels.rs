@@ -471,3 +471,56 @@ async fn a_finished_job_shows_each_suppliers_labels_their_cost_and_the_next_step
         .unwrap();
     assert!(shirt_row.contains("Handed off"), "{shirt_row}");
 }
+
+#[rocket::async_test]
+async fn a_job_over_several_shops_takes_their_packages_in_turn() {
+    // Each shop has its own request budget at TikTok: a job over two shops keeps both busy only
+    // if the packages it takes next alternate between them (they were planned shop by shop).
+    let (app, _sb) = podgate_testkit::shops::connected(tiktok_sandbox::world::WorldSettings {
+        shops: 2,
+        initial_orders: 40,
+        ..Default::default()
+    })
+    .await;
+    podgate_testkit::suppliers::add_supplier(&app, "Everything Co", "", "").await;
+    let (s, body) = podgate_testkit::suppliers::import_csv(
+        &app,
+        "pattern,match,supplier,weight_g,length_in,width_in,height_in\n*,glob,Everything Co,400,10,8,2\n",
+    )
+    .await;
+    assert_eq!(s, rocket::http::Status::SeeOther, "{body}");
+    let ids = ready_orders(&app).await;
+    let shop_of = |ids: Vec<i64>| {
+        app.query(move |c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::{orders, packages};
+            ids.iter()
+                .map(|p| {
+                    packages::table
+                        .inner_join(orders::table)
+                        .filter(packages::id.eq(p))
+                        .select(orders::shop_id)
+                        .first::<i64>(c)
+                })
+                .collect::<QueryResult<Vec<i64>>>()
+        })
+    };
+    let started = app
+        .services
+        .labels
+        .plan(&owner_actor(&app).await, ids)
+        .await
+        .unwrap();
+    let job = started
+        .job_id
+        .unwrap_or_else(|| panic!("nothing planned: {started:?}"));
+    let next = app
+        .query(move |c| podgate::db::models::package::claimable(c, job, 6))
+        .await;
+    let shops = shop_of(next).await;
+    assert_eq!(shops.len(), 6, "{shops:?}");
+    assert!(
+        shops.windows(2).all(|w| w[0] != w[1]),
+        "the packages taken next alternate between the shops: {shops:?}"
+    );
+}

@@ -25,6 +25,9 @@ pub struct LabelsBench {
     /// Packages in flight at once.
     #[arg(long, default_value_t = 64)]
     pub concurrency: usize,
+    /// Shops the labels are spread over, one job for all (each shop has its own budget).
+    #[arg(long, default_value_t = 1)]
+    pub shops: usize,
 }
 
 /// A seller with a connected sandbox shop full of orders, one supplier routing every SKU, and
@@ -43,7 +46,8 @@ pub async fn seller_world(opts: &LabelsBench) -> anyhow::Result<SellerWorld> {
     let sb = tiktok_sandbox::spawn(SandboxConfig {
         listen: "127.0.0.1:0".parse()?,
         world: WorldSettings {
-            initial_orders: opts.count + opts.count / 5 + 20,
+            initial_orders: opts.count / opts.shops.max(1) + opts.count / 5 + 20,
+            shops: opts.shops.max(1),
             orders_per_minute: 0.0,
             rate_limit_per_sec: opts.rate_limit,
             ..WorldSettings::default()
@@ -75,23 +79,32 @@ pub async fn seller_world(opts: &LabelsBench) -> anyhow::Result<SellerWorld> {
             .latency_ms = ms
     };
     set_latency(0);
-    services.shops.sync_shop(&services.sync, shops[0].id).await?;
+    for shop in &shops {
+        services.shops.sync_shop(&services.sync, shop.id).await?;
+    }
     set_latency(opts.latency_ms);
-    let count = opts.count as i64;
-    let orders: Vec<i64> = pool
-        .run(move |c| {
-            use diesel::prelude::*;
-            use podgate::db::schema::orders::dsl::*;
-            Ok::<_, DomainError>(
-                orders
-                    .filter(status.eq("AWAITING_SHIPMENT"))
-                    .order(id)
-                    .limit(count)
-                    .select(id)
-                    .load(c)?,
-            )
-        })
-        .await?;
+    // The same number from each shop.
+    let per_shop = (opts.count / shops.len()) as i64;
+    let mut orders: Vec<i64> = Vec::with_capacity(opts.count);
+    for shop in &shops {
+        let shop = shop.id;
+        orders.extend(
+            pool.run(move |c| {
+                use diesel::prelude::*;
+                use podgate::db::schema::orders::dsl::*;
+                Ok::<_, DomainError>(
+                    orders
+                        .filter(shop_id.eq(shop))
+                        .filter(status.eq("AWAITING_SHIPMENT"))
+                        .order(id)
+                        .limit(per_shop)
+                        .select(id)
+                        .load::<i64>(c)?,
+                )
+            })
+            .await?,
+        );
+    }
     Ok(SellerWorld {
         dir,
         sb,
@@ -127,11 +140,18 @@ pub async fn run(opts: LabelsBench) -> anyhow::Result<serde_json::Value> {
     let state = sb.sandbox.state();
     sb.stop();
     let rate = progress.done as f64 / seconds.max(1e-9);
-    let floor = f64::from(opts.rate_limit);
+    let floor = f64::from(opts.rate_limit) * opts.shops.max(1) as f64;
+    let rate_limited = state
+        .errors
+        .get(&tiktok::codes::TOO_MANY_REQUESTS.to_string())
+        .copied()
+        .unwrap_or(0);
     let duplicates = state.duplicate_labels + state.purchases.saturating_sub(started.planned as u64);
     eprintln!(
-        "{} labels in {seconds:.1} s: {rate:.1}/s against a floor of {floor:.0}/s (ratio {:.2}); {} failed",
+        "{} labels from {} shop(s) in {seconds:.1} s: {rate:.1}/s against a floor of {floor:.0}/s \
+         (ratio {:.2}); {} failed; {rate_limited} calls answered 429",
         progress.done,
+        opts.shops.max(1),
         rate / floor,
         progress.failed
     );
@@ -145,5 +165,7 @@ pub async fn run(opts: LabelsBench) -> anyhow::Result<serde_json::Value> {
         "failed": progress.failed,
         "latency_ms": opts.latency_ms,
         "concurrency": opts.concurrency,
+        "shops": opts.shops.max(1),
+        "rate_limited": rate_limited,
     }))
 }

@@ -114,6 +114,7 @@ async fn all() -> anyhow::Result<serde_json::Value> {
         latency_ms: 50,
         rate_limit: 50,
         concurrency: 64,
+        shops: 1,
     })
     .await?;
     eprintln!("== bench seal");

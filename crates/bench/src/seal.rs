@@ -44,6 +44,7 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
         latency_ms: 0,
         rate_limit: 10_000,
         concurrency: 64,
+        shops: 1,
     };
     let SellerWorld {
         dir: _dir,

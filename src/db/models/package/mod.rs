@@ -289,27 +289,68 @@ pub fn release_gone(
     Ok(freed)
 }
 
-/// Packages of a job that a worker may take now.
-pub fn claimable(conn: &mut AnyConnection, job_id: i64, limit: i64) -> QueryResult<Vec<i64>> {
-    let now = super::now();
-    packages::table
-        .filter(packages::job_id.eq(job_id))
-        .filter(
+/// Whether a package of a job may be taken now: planned and not claimed (or its claim ran
+/// out), or left mid-purchase by a worker whose claim ran out. (A macro: the same filter is
+/// used on its own and inside a subquery, where a boxed expression does not fit.)
+macro_rules! claimable_now {
+    ($job_id:expr, $now:expr) => {
+        packages::job_id.eq($job_id).and(
             packages::status
                 .eq(PackageStatus::Planned)
                 .and(
                     packages::claimed_until
                         .is_null()
-                        .or(packages::claimed_until.le(now)),
+                        .or(packages::claimed_until.le($now)),
                 )
                 .or(packages::status
                     .eq_any([PackageStatus::Buying, PackageStatus::Bought])
-                    .and(packages::claimed_until.lt(now))),
+                    .and(packages::claimed_until.lt($now))),
         )
-        .order(packages::id)
-        .limit(limit)
-        .select(packages::id)
-        .load(conn)
+    };
+}
+
+/// Packages of a job that a worker may take now, at most `limit`, taken in turn from each
+/// shop: each shop has its own request budget at TikTok, so a job over three shops buys at
+/// three times one shop's rate only if its packages in flight are spread over the three.
+pub fn claimable(conn: &mut AnyConnection, job_id: i64, limit: i64) -> QueryResult<Vec<i64>> {
+    use crate::db::schema::orders;
+    let now = super::now();
+    let shops: Vec<i64> = orders::table
+        .filter(
+            orders::id.eq_any(
+                packages::table
+                    .filter(claimable_now!(job_id, now))
+                    .select(packages::order_id),
+            ),
+        )
+        .select(orders::shop_id)
+        .distinct()
+        .load(conn)?;
+    let per_shop = (limit / shops.len().max(1) as i64).max(1);
+    let mut lanes: Vec<std::vec::IntoIter<i64>> = Vec::with_capacity(shops.len());
+    for shop in shops {
+        let ids: Vec<i64> = packages::table
+            .filter(claimable_now!(job_id, now))
+            .filter(
+                packages::order_id.eq_any(orders::table.filter(orders::shop_id.eq(shop)).select(orders::id)),
+            )
+            .order(packages::id)
+            .limit(per_shop)
+            .select(packages::id)
+            .load(conn)?;
+        lanes.push(ids.into_iter());
+    }
+    let mut out = Vec::new();
+    while !lanes.is_empty() {
+        lanes.retain_mut(|lane| match lane.next() {
+            Some(id) => {
+                out.push(id);
+                true
+            }
+            None => false,
+        });
+    }
+    Ok(out)
 }
 
 /// Attempts before a package stops being retried by itself (a person can retry it later).
