@@ -152,6 +152,7 @@ impl Shops {
             let mut total = Applied::default();
             let mut cursor = shop.sync_cursor;
             let mut first = true;
+            let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
             while let Some(page) = pages.recv().await {
                 // Pages that arrived meanwhile go in the same transaction: fewer commits, and
                 // each index page rewritten once for several pages' rows.
@@ -165,7 +166,9 @@ impl Shops {
                     count += 1;
                 }
                 cursor = orders.iter().map(|o| o.update_time).fold(cursor, i64::max);
-                let n = orders.len() as u64;
+                // Windows overlap by the orders at their edges: the seller is shown orders, not
+                // copies read.
+                seen.extend(orders.iter().map(|o| o.id.clone()));
                 let shop2 = shop.clone();
                 let applied = self
                     .pool
@@ -174,7 +177,7 @@ impl Shops {
                 total.add(&applied);
                 registry.update(shop_id, |p| {
                     p.pages += count;
-                    p.fetched += n;
+                    p.fetched = seen.len() as u64;
                     if first {
                         p.total = sync_total;
                     }

@@ -101,6 +101,11 @@ async fn a_big_first_sync_in_parallel_windows_misses_nothing_while_orders_change
             .collect()
     };
     assert!(cancelled >= 20, "orders changed while the sync ran ({cancelled})");
+    assert_eq!(
+        progress["fetched"].as_u64(),
+        Some(first.len() as u64),
+        "the progress counts orders, not the copies overlapping windows read twice"
+    );
     assert!(
         missing.iter().all(|(_, updated)| *updated >= started) && missing.len() * 10 < cancelled,
         "the first sync missed {} orders (first: {:?}) of {} ({cancelled} changed meanwhile; progress {progress})",
