@@ -86,7 +86,34 @@ fn parse_wrk(out: &str) -> anyhow::Result<Wrk> {
 }
 
 pub(crate) fn wrk(url: &str, cookie: &str, connections: usize, seconds: u64) -> anyhow::Result<Wrk> {
-    let out = Command::new("wrk")
+    wrk_paths(url, &[], cookie, connections, seconds)
+}
+
+/// `wrk` against `base`, each request one of `paths` at random (none: `base` itself).
+pub(crate) fn wrk_paths(
+    base: &str,
+    paths: &[String],
+    cookie: &str,
+    connections: usize,
+    seconds: u64,
+) -> anyhow::Result<Wrk> {
+    let script = tempfile::Builder::new().suffix(".lua").tempfile()?;
+    if !paths.is_empty() {
+        let list: Vec<String> = paths.iter().map(|p| format!("{p:?}")).collect();
+        std::fs::write(
+            script.path(),
+            format!(
+                "local paths = {{{}}}\nrequest = function()\n  return wrk.format(nil, paths[math.random(#paths)])\nend\n",
+                list.join(", ")
+            ),
+        )?;
+    }
+    let mut cmd = Command::new("wrk");
+    if !paths.is_empty() {
+        cmd.args(["-s", &script.path().to_string_lossy()]);
+    }
+    let url = base;
+    let out = cmd
         .args([
             "-t2",
             &format!("-c{connections}"),
@@ -105,6 +132,9 @@ pub(crate) fn wrk(url: &str, cookie: &str, connections: usize, seconds: u64) -> 
         String::from_utf8_lossy(&out.stderr)
     );
     let w = parse_wrk(&String::from_utf8_lossy(&out.stdout))?;
+    let url = paths.first().map_or(url.to_string(), |p| {
+        format!("{url}{p} (and {} more)", paths.len() - 1)
+    });
     eprintln!(
         "  {url}: p50 {:.2} ms, p99 {:.2} ms, {:.0} req/s, {} requests, {} not 2xx/3xx",
         w.p50_ms, w.p99_ms, w.req_per_s, w.requests, w.bad_answers

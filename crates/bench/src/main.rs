@@ -90,7 +90,7 @@ async fn all() -> anyhow::Result<serde_json::Value> {
     let orders = orders::run(orders::OrdersBench {
         orders: 100_000,
         connections: 64,
-        requests: 20_000,
+        seconds: 5,
         database_url: None,
     })
     .await?;

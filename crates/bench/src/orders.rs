@@ -1,16 +1,17 @@
 //! `podgate bench orders`: loads N sandbox orders into a fresh database through the real sync
-//! path, then drives the orders list over HTTP with C concurrent connections (first pages,
-//! filters, searches, deep keyset pages, order pages) and reports latency percentiles. The
-//! baseline is `/healthz` through the same HTTP stack and session, measured the same way.
+//! path, serves them from a separate `podgate serve` process and drives the orders list with
+//! `wrk` (C connections): first pages, filters, searches, deep keyset pages and order pages,
+//! each kind alone and all mixed. The baseline is `/healthz` through the same stack, session
+//! and connections, measured the same way in the same run.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use anyhow::Context;
 use rand::{RngExt, SeedableRng};
 
 use tiktok_sandbox::{SandboxConfig, world::WorldSettings};
+
+use crate::figures::round;
 
 /// Options of the orders benchmark.
 #[derive(Debug, Clone, clap::Args)]
@@ -21,9 +22,9 @@ pub struct OrdersBench {
     /// Concurrent HTTP connections.
     #[arg(long, default_value_t = 64)]
     pub connections: usize,
-    /// Requests to send to the orders pages.
-    #[arg(long, default_value_t = 20_000)]
-    pub requests: usize,
+    /// Seconds of load for each kind of page (and for the mix, and the baseline).
+    #[arg(long, default_value_t = 5)]
+    pub seconds: u64,
     /// Database URL (default: an SQLite file in a temporary folder).
     #[arg(long)]
     pub database_url: Option<String>,
@@ -31,7 +32,6 @@ pub struct OrdersBench {
 
 pub(super) struct Session {
     pub http: reqwest::Client,
-    pub base: String,
     pub cookie: String,
 }
 
@@ -75,51 +75,8 @@ pub(super) async fn sign_in(base: &str, email: &str, password: &str) -> anyhow::
     }
     Ok(Session {
         http,
-        base: base.to_string(),
         cookie: cookies.join("; "),
     })
-}
-
-/// Picks the next request: a kind (for the per-kind breakdown) and a path.
-type PathFn = Arc<dyn Fn(&mut rand::rngs::StdRng) -> (usize, String) + Send + Sync>;
-
-/// Sends `total` requests from `connections` workers; returns (kind, ms) samples and the wall time.
-async fn drive(
-    s: Arc<Session>,
-    connections: usize,
-    total: usize,
-    paths: PathFn,
-) -> anyhow::Result<(Vec<(usize, f64)>, f64)> {
-    let next = Arc::new(AtomicUsize::new(0));
-    let start = Instant::now();
-    let mut tasks = Vec::new();
-    for w in 0..connections {
-        let (s, next, paths) = (s.clone(), next.clone(), paths.clone());
-        tasks.push(tokio::spawn(async move {
-            let mut rng = rand::rngs::StdRng::seed_from_u64(w as u64);
-            let mut lat = Vec::new();
-            while next.fetch_add(1, Ordering::Relaxed) < total {
-                let (kind, path) = paths(&mut rng);
-                let t = Instant::now();
-                let r = s
-                    .http
-                    .get(format!("{}{path}", s.base))
-                    .header("cookie", &s.cookie)
-                    .send()
-                    .await?;
-                let status = r.status().as_u16();
-                let _ = r.bytes().await?;
-                anyhow::ensure!(status == 200, "{path} answered HTTP {status}");
-                lat.push((kind, t.elapsed().as_secs_f64() * 1000.0));
-            }
-            Ok::<_, anyhow::Error>(lat)
-        }));
-    }
-    let mut all = Vec::with_capacity(total);
-    for t in tasks {
-        all.extend(t.await??);
-    }
-    Ok((all, start.elapsed().as_secs_f64()))
 }
 
 /// A seller with one shop whose `orders` sandbox orders are synced into a fresh database.
@@ -174,41 +131,56 @@ pub(super) async fn synced_shop(
     })
 }
 
+/// Kinds of orders page people open, as the benchmark asks for them.
+const KINDS: [&str; 8] = [
+    "first page",
+    "status filter",
+    "ship-by filter",
+    "SKU search",
+    "name search",
+    "deep page + status",
+    "deep page",
+    "order page",
+];
+
+/// `n` paths of one kind (`KINDS`), between creation times `min_t..=max_t` and order ids 1..=count.
+fn paths_of(
+    kind: usize,
+    n: usize,
+    (min_t, max_t): (i64, i64),
+    count: i64,
+    rng: &mut rand::rngs::StdRng,
+) -> Vec<String> {
+    (0..n)
+        .map(|_| {
+            let t = rng.random_range(min_t..=max_t.max(min_t));
+            match kind {
+                0 => "/orders".to_string(),
+                1 => "/orders?status=AWAITING_SHIPMENT".to_string(),
+                2 => "/orders?ship_by=72h".to_string(),
+                3 => format!(
+                    "/orders?q=TEE-{}",
+                    ["CATMOM", "SUNSET", "DOGDAD", "TACO"][rng.random_range(0..4)]
+                ),
+                4 => format!(
+                    "/orders?q={}",
+                    ["smith", "garcia", "nguyen", "patel"][rng.random_range(0..4)]
+                ),
+                5 => format!("/orders?status=AWAITING_SHIPMENT&after={t}.{}", i64::MAX),
+                6 => format!("/orders?after={t}.{}", i64::MAX),
+                _ => format!("/orders/{}", rng.random_range(1..=count)),
+            }
+        })
+        .collect()
+}
+
 /// Runs the benchmark and prints its figures.
 pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
     let port = podgate_testkit::net::free_port()?;
-    let SyncedShop {
-        dir: _dir,
-        sandbox: sb,
-        prepared,
-        services,
-        loaded,
-        load_seconds,
-        ..
-    } = synced_shop(opts.orders, port, opts.database_url.as_deref()).await?;
-
-    let rocket = podgate::web::build(
-        prepared.figment.clone(),
-        prepared.config.clone(),
-        services.clone(),
-    )
-    .ignite()
-    .await?;
-    let shutdown = rocket.shutdown();
-    let server = tokio::spawn(rocket.launch());
-    let base = format!("http://127.0.0.1:{port}");
-    podgate_testkit::net::wait_for(&format!("{base}/healthz")).await?;
-    let session = Arc::new(
-        sign_in(
-            &base,
-            podgate_testkit::world::OWNER_EMAIL,
-            podgate_testkit::world::PASSWORD,
-        )
-        .await?,
-    );
-
-    // Paths people use: first pages, filters, searches, deep keyset pages, order pages.
-    let (min_t, max_t) = prepared
+    let world = synced_shop(opts.orders, port, opts.database_url.as_deref()).await?;
+    world.sandbox.stop();
+    let range = world
+        .prepared
         .pool
         .run(|c| {
             use diesel::prelude::*;
@@ -218,94 +190,76 @@ pub async fn run(opts: OrdersBench) -> anyhow::Result<serde_json::Value> {
             Ok::<_, podgate::domain::DomainError>((lo.unwrap_or(0), hi.unwrap_or(0)))
         })
         .await?;
-    let count = loaded.max(1);
-    const KINDS: [&str; 8] = [
-        "first page",
-        "status filter",
-        "ship-by filter",
-        "SKU search",
-        "name search",
-        "deep page + status",
-        "deep page",
-        "order page",
-    ];
-    let list_paths: PathFn = Arc::new(move |rng| {
-        let kind = [0, 0, 0, 1, 2, 3, 4, 5, 6, 7][rng.random_range(0..10)];
-        let t = rng.random_range(min_t..=max_t.max(min_t));
-        let path = match kind {
-            0 => "/orders".to_string(),
-            1 => "/orders?status=AWAITING_SHIPMENT".to_string(),
-            2 => "/orders?ship_by=72h".to_string(),
-            3 => format!(
-                "/orders?q=TEE-{}",
-                ["CATMOM", "SUNSET", "DOGDAD", "TACO"][rng.random_range(0..4)]
-            ),
-            4 => format!(
-                "/orders?q={}",
-                ["smith", "garcia", "nguyen", "patel"][rng.random_range(0..4)]
-            ),
-            5 => format!("/orders?status=AWAITING_SHIPMENT&after={t}.{}", i64::MAX),
-            6 => format!("/orders?after={t}.{}", i64::MAX),
-            _ => format!("/orders/{}", rng.random_range(1..=count)),
-        };
-        (kind, path)
-    });
-    let baseline_paths: PathFn = Arc::new(|_| (0, "/healthz".to_string()));
-    let warm = drive(
-        session.clone(),
-        opts.connections,
-        opts.connections * 4,
-        list_paths.clone(),
+    // The server under test is its own process, as deployed; wrk is another.
+    let sftp_port = podgate_testkit::net::free_port()?;
+    let _server = crate::load::Server(crate::load::server_command(&world, port, sftp_port)?.spawn()?);
+    let base = format!("http://127.0.0.1:{port}");
+    podgate_testkit::net::wait_for(&format!("{base}/healthz")).await?;
+    let session = sign_in(
+        &base,
+        podgate_testkit::world::OWNER_EMAIL,
+        podgate_testkit::world::PASSWORD,
     )
     .await?;
-    drop(warm);
-    let (base_lat, _) = drive(
-        session.clone(),
-        opts.connections,
-        opts.requests.min(5000),
-        baseline_paths,
-    )
-    .await?;
-    let (lat, wall) = drive(session.clone(), opts.connections, opts.requests, list_paths).await?;
-    shutdown.notify();
-    let _ = tokio::time::timeout(Duration::from_secs(10), server).await;
-    sb.stop();
-
-    let sorted = |samples: &[(usize, f64)], kind: Option<usize>| {
-        let mut v: Vec<f64> = samples
+    let (c, secs, cookie) = (opts.connections, opts.seconds, session.cookie.clone());
+    let mut rng = rand::rngs::StdRng::seed_from_u64(7);
+    let count = world.loaded.max(1);
+    // First pages weigh three times the others in the mix, as people open them most.
+    let mut mix = Vec::new();
+    let mut per_kind = Vec::new();
+    for (kind, _) in KINDS.iter().enumerate() {
+        let paths = paths_of(kind, 100, range, count, &mut rng);
+        mix.extend(paths.iter().cloned());
+        per_kind.push(paths);
+    }
+    mix.extend(std::iter::repeat_n("/orders".to_string(), 200));
+    let b = base.clone();
+    let figures = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+        // Warm the server's caches and connections first.
+        crate::load::wrk_paths(&b, &mix, &cookie, c, 2)?;
+        let healthz = crate::load::wrk(&format!("{b}/healthz"), &cookie, c, secs)?;
+        let kinds = per_kind
             .iter()
-            .filter(|(k, _)| kind.is_none_or(|x| x == *k))
-            .map(|(_, ms)| *ms)
-            .collect();
-        v.sort_by(f64::total_cmp);
-        v
-    };
-    for (k, name) in KINDS.iter().enumerate() {
-        let v = sorted(&lat, Some(k));
+            .map(|paths| crate::load::wrk_paths(&b, paths, &cookie, c, secs))
+            .collect::<anyhow::Result<Vec<_>>>()?;
+        let mixed = crate::load::wrk_paths(&b, &mix, &cookie, c, secs)?;
+        Ok((healthz, kinds, mixed))
+    })
+    .await??;
+    let (healthz, kinds, mixed) = figures;
+    for (name, w) in KINDS.iter().zip(&kinds) {
         eprintln!(
-            "  {name:<20} n={:<6} p50 {:>8.2} ms  p99 {:>8.2} ms",
-            v.len(),
-            crate::figures::percentile(&v, 0.5),
-            crate::figures::percentile(&v, 0.99)
+            "  {name:<20} {:>7.0} req/s  p50 {:>7.2} ms  p99 {:>7.2} ms",
+            w.req_per_s, w.p50_ms, w.p99_ms
         );
     }
-    let all = sorted(&lat, None);
-    let p50 = crate::figures::percentile(&all, 0.50);
-    let p99 = crate::figures::percentile(&all, 0.99);
-    let b50 = crate::figures::percentile(&sorted(&base_lat, None), 0.50);
+    let bad: u64 = kinds.iter().map(|w| w.bad_answers).sum::<u64>() + mixed.bad_answers;
+    anyhow::ensure!(bad == 0, "{bad} orders pages answered other than 2xx/3xx");
+    let ratio = healthz.req_per_s / mixed.req_per_s.max(1e-9);
     eprintln!(
-        "orders pages: p50 {p50:.2} ms, p99 {p99:.2} ms; /healthz baseline p50 {b50:.2} ms; ratio {:.2}",
-        p50 / b50.max(1e-9)
+        "orders pages mixed: {:.0} req/s, p50 {:.2} ms, p99 {:.2} ms; /healthz {:.0} req/s (ratio {ratio:.1})",
+        mixed.req_per_s, mixed.p50_ms, mixed.p99_ms, healthz.req_per_s
     );
+    let by_kind: serde_json::Map<String, serde_json::Value> = KINDS
+        .iter()
+        .zip(&kinds)
+        .map(|(name, w)| {
+            (
+                name.to_string(),
+                serde_json::json!({"req_per_s": round(w.req_per_s, 0), "p50_ms": w.p50_ms, "p99_ms": w.p99_ms}),
+            )
+        })
+        .collect();
     Ok(serde_json::json!({
-        "orders": loaded,
-        "connections": opts.connections,
-        "requests": lat.len(),
-        "p50_ms": crate::figures::round(p50, 2),
-        "p99_ms": crate::figures::round(p99, 2),
-        "req_per_s": crate::figures::round(lat.len() as f64 / wall, 1),
-        "load_seconds": crate::figures::round(load_seconds, 1),
-        "baseline_healthz_p50_ms": crate::figures::round(b50, 2),
-        "p50_ratio_to_healthz": crate::figures::round(p50 / b50.max(1e-9), 2),
+        "orders": world.loaded,
+        "connections": c,
+        "seconds_per_run": secs,
+        "req_per_s": round(mixed.req_per_s, 0),
+        "p50_ms": mixed.p50_ms,
+        "p99_ms": mixed.p99_ms,
+        "healthz_req_per_s": round(healthz.req_per_s, 0),
+        "healthz_ratio": round(ratio, 2),
+        "load_seconds": round(world.load_seconds, 1),
+        "by_kind": by_kind,
     }))
 }
