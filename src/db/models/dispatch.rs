@@ -227,18 +227,11 @@ pub fn record_alert(
         a::sent_at.eq(at),
     );
     let target = (a::package_id, a::hours);
-    let n = match conn {
-        AnyConnection::Postgresql(c) => diesel::insert_into(a::table)
-            .values(row)
-            .on_conflict(target)
-            .do_nothing()
-            .execute(c)?,
-        AnyConnection::Sqlite(c) => diesel::insert_into(a::table)
-            .values(row)
-            .on_conflict(target)
-            .do_nothing()
-            .execute(c)?,
-    };
+    let n = crate::db::on_backend!(conn, |c| diesel::insert_into(a::table)
+        .values(row)
+        .on_conflict(target)
+        .do_nothing()
+        .execute(c))?;
     Ok(n == 1)
 }
 
