@@ -313,6 +313,19 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// Signed changes of the orders' tallies (kept by triggers; see `models::order_tally`).
+    order_tallies (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        shop_id -> BigInt,
+        status -> Text,
+        label_state -> Text,
+        routing -> Text,
+        n -> BigInt,
+    }
+}
+
+diesel::table! {
     scorecard_days (workspace_id, supplier_id, day) {
         workspace_id -> BigInt,
         supplier_id -> BigInt,
@@ -533,6 +546,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     dispatch_alerts,
     scorecard_days,
     scorecard_dirty,
+    order_tallies,
     batches,
     batch_packages,
     ack_events,

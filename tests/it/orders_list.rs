@@ -290,3 +290,84 @@ async fn the_list_shows_suppliers_and_answers_and_exceptions_include_the_handoff
         "{exceptions}"
     );
 }
+
+/// "N orders match" on the first page and the shop, status, label and routing chips comes from
+/// tallies the database keeps as orders change (not from counting every order per page): after
+/// a sync, a catalog that routes the orders, labels bought, a cancellation and another sync,
+/// every such count agrees with the orders counted one by one, alone and combined.
+#[rocket::async_test]
+async fn the_counts_kept_as_orders_change_agree_with_the_orders_themselves() {
+    use podgate_testkit::labels::{buy, orders_for};
+    let (app, sb, shirts, _) = podgate_testkit::suppliers::routed_app().await;
+    let ids = orders_for(&app, shirts, 3).await;
+    buy(&app, &ids[..2]).await;
+    podgate_testkit::shops::cancel_on_tiktok_and_sync(&app, &sb, ids[2]).await;
+
+    type Group = (i64, String, String, String, i64);
+    let groups: Vec<Group> = app
+        .query(|c| {
+            use diesel::dsl::count_star;
+            use diesel::prelude::*;
+            use podgate::db::schema::orders::dsl::*;
+            orders
+                .group_by((shop_id, status, label_state, routing))
+                .select((shop_id, status, label_state, routing, count_star()))
+                .load(c)
+        })
+        .await;
+    let total: i64 = groups.iter().map(|g| g.4).sum();
+    let count_where =
+        |f: &dyn Fn(&Group) -> bool| -> i64 { groups.iter().filter(|g| f(g)).map(|g| g.4).sum() };
+    assert!(
+        groups.iter().any(|g| g.2 != "none") && groups.iter().any(|g| g.1 == "CANCELLED"),
+        "labels bought and an order cancelled: {groups:?}"
+    );
+    let check = || async {
+        let (_, first) = app.get("/orders").await;
+        assert_eq!(matching(&first), total);
+        for g in &groups {
+            let (shop, status, label, routing) = (g.0, &g.1, &g.2, &g.3);
+            for (path, want) in [
+                (format!("/orders?shop={shop}"), count_where(&|o| o.0 == shop)),
+                (
+                    format!("/orders?status={status}"),
+                    count_where(&|o| &o.1 == status),
+                ),
+                (format!("/orders?label={label}"), count_where(&|o| &o.2 == label)),
+                (
+                    format!("/orders?routing={routing}"),
+                    count_where(&|o| &o.3 == routing),
+                ),
+                (
+                    format!("/orders?status={status}&label={label}&routing={routing}"),
+                    count_where(&|o| &o.1 == status && &o.2 == label && &o.3 == routing),
+                ),
+            ] {
+                let (_, page) = app.get(&path).await;
+                assert_eq!(matching(&page), want, "{path}");
+            }
+        }
+        let (_, none) = app.get("/orders?status=UNPAID&label=bought").await;
+        assert_eq!(
+            matching(&none),
+            count_where(&|o| o.1 == "UNPAID" && o.2 == "bought")
+        );
+    };
+    check().await;
+    // Folded into one row per kind of order, the counts stay the same.
+    let tally_rows = || {
+        app.query(|c| {
+            use diesel::prelude::*;
+            podgate::db::schema::order_tallies::table
+                .count()
+                .get_result::<i64>(c)
+        })
+    };
+    assert!(
+        tally_rows().await as usize > groups.len(),
+        "changes since the last fold"
+    );
+    app.query(|c| podgate::db::models::order_tally::fold(c, 1)).await;
+    assert_eq!(tally_rows().await as usize, groups.len());
+    check().await;
+}

@@ -13,6 +13,7 @@ pub mod mail;
 pub mod order;
 pub mod order_import;
 pub mod order_rows;
+pub mod order_tally;
 pub mod package;
 pub mod password_reset;
 pub mod scorecard;

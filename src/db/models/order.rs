@@ -236,9 +236,46 @@ pub fn list(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> Quer
         .load(conn)
 }
 
-/// How many of the workspace's orders the filter matches (every page, not this one).
+/// How many of the workspace's orders the filter matches (every page, not this one): from the
+/// tallies the database keeps when the filter is only shop, status, label state and routing
+/// (the first page, the status chips), else by counting the matching orders.
 pub fn count_matching(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> QueryResult<i64> {
-    matching(workspace_id, f).count().get_result(conn)
+    match tally_filter(f) {
+        Some(t) => super::order_tally::count(conn, workspace_id, &t),
+        None => matching(workspace_id, f).count().get_result(conn),
+    }
+}
+
+/// The filter as a tally can answer it, when it can.
+fn tally_filter(f: &ListFilter) -> Option<super::order_tally::TallyFilter> {
+    let ListFilter {
+        shop_id,
+        status,
+        label_state,
+        ship_by_before,
+        urgent_first,
+        exceptions_only,
+        pulls_open,
+        answer,
+        supplier_id,
+        routing,
+        query,
+        after: _,
+        limit: _,
+    } = f;
+    let plain = ship_by_before.is_none()
+        && !urgent_first
+        && !exceptions_only
+        && !pulls_open
+        && answer.is_none()
+        && supplier_id.is_none()
+        && query.as_deref().is_none_or(|q| q.trim().is_empty());
+    plain.then(|| super::order_tally::TallyFilter {
+        shop_id: *shop_id,
+        status: status.clone(),
+        label_state: label_state.clone(),
+        routing: routing.clone(),
+    })
 }
 
 /// The ids of every order the filter matches (at most `cap`), oldest first: "all N matching"
