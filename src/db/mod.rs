@@ -328,4 +328,21 @@ mod tests {
         );
         assert_eq!(DbUrl::parse("postgresql://h/db").unwrap().backend(), "postgres");
     }
+
+    /// `.cargo/config.toml` builds SQLite without STAT4 (see there why).
+    #[test]
+    fn sqlite_is_built_without_stat4() {
+        #[derive(diesel::QueryableByName)]
+        struct Used {
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            used: i32,
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let url = DbUrl::Sqlite(dir.path().join("x.db"));
+        let mut conn = url.connect().unwrap();
+        let got: Used = diesel::sql_query("SELECT sqlite_compileoption_used('ENABLE_STAT4') AS used")
+            .get_result(&mut conn)
+            .unwrap();
+        assert_eq!(got.used, 0, "SQLite was built with STAT4");
+    }
 }

@@ -210,7 +210,9 @@ pub fn list(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> Quer
     if by_ship_by(f) {
         let mut q = q;
         if let Some((t, id)) = f.after {
-            q = q.filter(
+            // The bound alone first: the index is entered at the cursor (SQLite does not for
+            // an OR), then the tie on the same deadline is settled by id.
+            q = q.filter(orders::ship_by.ge(t)).filter(
                 orders::ship_by
                     .gt(t)
                     .or(orders::ship_by.eq(t).and(orders::id.gt(id))),
@@ -224,7 +226,7 @@ pub fn list(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> Quer
     }
     let mut q = q;
     if let Some((t, id)) = f.after {
-        q = q.filter(
+        q = q.filter(orders::create_time.le(t)).filter(
             orders::create_time
                 .lt(t)
                 .or(orders::create_time.eq(t).and(orders::id.lt(id))),

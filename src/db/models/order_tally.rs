@@ -1,5 +1,5 @@
 //! How many orders a workspace has per shop, status, label state and routing, read from the
-//! tallies the database keeps itself (triggers on `orders`, migration `order_tallies`) instead
+//! tallies the database keeps itself (triggers on `orders`, migration `order_counts`) instead
 //! of counting up to 100,000 orders on every page of the orders list.
 //!
 //! Every change to an order appends signed rows (+1 for what the order is now, -1 for what it
