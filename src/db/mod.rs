@@ -42,6 +42,22 @@ macro_rules! on_backend {
 }
 pub(crate) use on_backend;
 
+/// Runs `f` in a read-only transaction that sees one snapshot throughout (REPEATABLE READ on
+/// PostgreSQL, whose default gives each statement its own; on SQLite a transaction's reads
+/// already share one), for work that reads the same rows several times over.
+pub fn read_snapshot<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    conn.transaction(|c| {
+        if matches!(c, AnyConnection::Postgresql(_)) {
+            diesel::sql_query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY").execute(c)?;
+        }
+        f(c)
+    })
+}
+
 /// Runs `f` in a transaction that writes. On SQLite its first statement takes the write lock
 /// (as `BEGIN IMMEDIATE` would), so a transaction that reads and then writes waits its turn
 /// behind another writer instead of failing with "database is locked": in WAL mode a read

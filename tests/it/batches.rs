@@ -69,6 +69,13 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
     }
     let manifest: podgate::domain::batches::Manifest = serde_json::from_slice(&entries[6].1).unwrap();
     assert_eq!(manifest.packages.len(), 4);
+    // Written a package at a time, laid out as the whole document pretty-printed.
+    let mut pretty = serde_json::to_vec_pretty(&manifest).unwrap();
+    pretty.push(b'\n');
+    assert_eq!(
+        String::from_utf8_lossy(&entries[6].1),
+        String::from_utf8_lossy(&pretty)
+    );
     let merged = lopdf::Document::load_mem(&entries[4].1).unwrap();
     assert_eq!(
         merged.get_pages().len(),
@@ -94,7 +101,8 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
     // Packing the same batch again gives the same bytes.
     let again = tempfile::tempdir().unwrap();
     let store = app.services.labels.store.clone();
-    let re = podgate::domain::batches::pack(again.path(), b.id, &manifest, &|sha| store.path(sha)).unwrap();
+    let re = podgate::domain::batches::pack_manifest(again.path(), b.id, &manifest, &|sha| store.path(sha))
+        .unwrap();
     assert_eq!(re.zip_sha256, b.zip_sha256.clone().unwrap(), "deterministic");
 
     // The supplier's contacts are told (queued in the outbox; delivery is tested below).

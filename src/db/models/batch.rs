@@ -287,6 +287,24 @@ pub fn members(conn: &mut AnyConnection, batch_id: i64) -> QueryResult<Vec<(Batc
         .load(conn)
 }
 
+/// At most `limit` of the batch's packages after `position`, in position order (a batch's
+/// manifest is read this way, so packing never holds the whole batch).
+pub fn members_after(
+    conn: &mut AnyConnection,
+    batch_id: i64,
+    position: i64,
+    limit: i64,
+) -> QueryResult<Vec<(BatchPackage, Package)>> {
+    batch_packages::table
+        .inner_join(packages::table)
+        .filter(batch_packages::batch_id.eq(batch_id))
+        .filter(batch_packages::position.gt(position))
+        .order(batch_packages::position)
+        .limit(limit)
+        .select((BatchPackage::as_select(), Package::as_select()))
+        .load(conn)
+}
+
 /// The batch rows of packages of the given batches (for dashboards).
 pub fn members_of(conn: &mut AnyConnection, batch_ids: &[i64]) -> QueryResult<Vec<BatchPackage>> {
     batch_packages::table

@@ -428,6 +428,15 @@ pub fn items(conn: &mut AnyConnection, order_id: i64) -> QueryResult<Vec<OrderIt
         .load(conn)
 }
 
+/// The line items of several orders, in id order.
+pub fn items_of_orders(conn: &mut AnyConnection, order_ids: &[i64]) -> QueryResult<Vec<OrderItem>> {
+    order_items::table
+        .filter(order_items::order_id.eq_any(order_ids))
+        .order(order_items::id)
+        .select(OrderItem::as_select())
+        .load(conn)
+}
+
 /// The timeline of an order, oldest first.
 pub fn events(conn: &mut AnyConnection, order_id: i64) -> QueryResult<Vec<OrderEvent>> {
     order_events::table

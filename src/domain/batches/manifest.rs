@@ -111,83 +111,129 @@ pub fn rfc3339(unix: i64) -> String {
         .unwrap_or_default()
 }
 
-impl Manifest {
-    /// Every placement named in the batch, sorted (one pair of CSV columns each).
-    pub fn placements(&self) -> Vec<String> {
-        let mut v: Vec<String> = self
-            .packages
-            .iter()
-            .flat_map(|p| {
-                p.lines
-                    .iter()
-                    .flat_map(|l| l.artwork.iter().map(|a| a.placement.clone()))
-            })
-            .collect();
-        v.sort();
-        v.dedup();
-        v
-    }
+/// What the manifest says about the batch as a whole (the packages come a chunk at a time).
+#[derive(Debug, Clone, PartialEq)]
+pub struct ManifestHead {
+    pub batch: i64,
+    pub seller: String,
+    pub supplier: String,
+    pub created_at: String,
+}
 
-    /// The manifest as CSV: one row per line item.
-    pub fn to_csv(&self) -> Result<Vec<u8>, csv::Error> {
-        let placements = self.placements();
-        let mut w = csv::Writer::from_writer(Vec::new());
-        let mut header: Vec<String> = CSV_COLUMNS.iter().map(|c| c.to_string()).collect();
-        for p in &placements {
-            header.push(format!("artwork_{p}_url"));
-            header.push(format!("artwork_{p}_checksum"));
-        }
-        crate::domain::spreadsheet::write_record(&mut w, &header)?;
-        for p in &self.packages {
-            for l in &p.lines {
-                let mut row = vec![
-                    self.batch.to_string(),
-                    p.position.to_string(),
-                    p.order_id.clone(),
-                    p.package_id.clone(),
-                    p.tracking_number.clone(),
-                    p.carrier.clone(),
-                    p.service.clone(),
-                    p.ship_by.clone(),
-                    l.seller_sku.clone(),
-                    l.supplier_product_code.clone(),
-                    l.variant.clone(),
-                    l.product_name.clone(),
-                    l.quantity.to_string(),
-                    l.line_item_ids.join(" "),
-                    format!("labels/{}", p.label_file),
-                    self.seller.clone(),
-                ];
-                for pl in &placements {
-                    let a = l.artwork.iter().find(|a| &a.placement == pl);
-                    row.push(a.map(|a| a.url.clone()).unwrap_or_default());
-                    row.push(a.map(|a| a.checksum.clone()).unwrap_or_default());
-                }
-                crate::domain::spreadsheet::write_record(&mut w, &row)?;
+/// The CSV header: the fixed columns, then two per placement (sorted).
+pub fn csv_header(placements: &std::collections::BTreeSet<String>) -> Vec<String> {
+    let mut header: Vec<String> = CSV_COLUMNS.iter().map(|c| c.to_string()).collect();
+    for p in placements {
+        header.push(format!("artwork_{p}_url"));
+        header.push(format!("artwork_{p}_checksum"));
+    }
+    header
+}
+
+/// A package's CSV rows: one per product line.
+pub fn csv_rows(
+    head: &ManifestHead,
+    p: &PackageEntry,
+    placements: &std::collections::BTreeSet<String>,
+) -> Vec<Vec<String>> {
+    p.lines
+        .iter()
+        .map(|l| {
+            let mut row = vec![
+                head.batch.to_string(),
+                p.position.to_string(),
+                p.order_id.clone(),
+                p.package_id.clone(),
+                p.tracking_number.clone(),
+                p.carrier.clone(),
+                p.service.clone(),
+                p.ship_by.clone(),
+                l.seller_sku.clone(),
+                l.supplier_product_code.clone(),
+                l.variant.clone(),
+                l.product_name.clone(),
+                l.quantity.to_string(),
+                l.line_item_ids.join(" "),
+                format!("labels/{}", p.label_file),
+                head.seller.clone(),
+            ];
+            for pl in placements {
+                let a = l.artwork.iter().find(|a| &a.placement == pl);
+                row.push(a.map(|a| a.url.clone()).unwrap_or_default());
+                row.push(a.map(|a| a.checksum.clone()).unwrap_or_default());
             }
+            row
+        })
+        .collect()
+}
+
+/// Writes `manifest.json` a package at a time, in the layout `serde_json`'s pretty printer
+/// gives the whole [`Manifest`] (which is how it is read back).
+pub struct JsonOut<W: std::io::Write> {
+    out: W,
+    packages: usize,
+}
+
+impl<W: std::io::Write> JsonOut<W> {
+    /// Writes everything before the first package.
+    pub fn start(mut out: W, head: &ManifestHead) -> std::io::Result<Self> {
+        let s = |v: &str| serde_json::to_string(v).unwrap_or_default();
+        write!(
+            out,
+            "{{\n  \"batch\": {},\n  \"seller\": {},\n  \"supplier\": {},\n  \"created_at\": {},\n  \"packages\": [",
+            head.batch,
+            s(&head.seller),
+            s(&head.supplier),
+            s(&head.created_at)
+        )?;
+        Ok(JsonOut { out, packages: 0 })
+    }
+
+    /// Writes one package.
+    pub fn package(&mut self, p: &PackageEntry) -> std::io::Result<()> {
+        let body = serde_json::to_string_pretty(p).map_err(std::io::Error::other)?;
+        self.out
+            .write_all(if self.packages == 0 { b"\n" } else { b",\n" })?;
+        // A JSON string holds no raw line break, so indenting line by line is safe.
+        for (i, line) in body.lines().enumerate() {
+            if i > 0 {
+                self.out.write_all(b"\n")?;
+            }
+            self.out.write_all(b"    ")?;
+            self.out.write_all(line.as_bytes())?;
         }
-        w.into_inner().map_err(|e| csv::Error::from(e.into_error()))
+        self.packages += 1;
+        Ok(())
     }
 
-    /// The manifest as pretty JSON.
-    pub fn to_json(&self) -> Result<Vec<u8>, serde_json::Error> {
-        let mut v = serde_json::to_vec_pretty(self)?;
-        v.push(b'\n');
-        Ok(v)
+    /// Closes the document; returns the writer.
+    pub fn finish(mut self) -> std::io::Result<W> {
+        self.out.write_all(if self.packages == 0 {
+            b"]\n}\n"
+        } else {
+            b"\n  ]\n}\n"
+        })?;
+        Ok(self.out)
     }
+}
 
+impl ManifestHead {
     /// The time stamped on every zip entry: when the batch was started (stored, so packing the
     /// same batch again gives the same bytes).
     pub fn zip_time(&self) -> zip::DateTime {
-        let t = NaiveDateTime::parse_from_str(&self.created_at, "%Y-%m-%dT%H:%M:%SZ").unwrap_or_default();
-        zip::DateTime::from_date_and_time(
-            t.year().clamp(1980, 2107) as u16,
-            t.month() as u8,
-            t.day() as u8,
-            t.hour() as u8,
-            t.minute() as u8,
-            t.second() as u8,
-        )
-        .unwrap_or_default()
+        zip_time(&self.created_at)
     }
+}
+
+fn zip_time(created_at: &str) -> zip::DateTime {
+    let t = NaiveDateTime::parse_from_str(created_at, "%Y-%m-%dT%H:%M:%SZ").unwrap_or_default();
+    zip::DateTime::from_date_and_time(
+        t.year().clamp(1980, 2107) as u16,
+        t.month() as u8,
+        t.day() as u8,
+        t.hour() as u8,
+        t.minute() as u8,
+        t.second() as u8,
+    )
+    .unwrap_or_default()
 }

@@ -19,7 +19,7 @@ pub mod views;
 // Packing is this module's own business; outside it, only the factory-facing manifest format,
 // where a batch's zip lives, and the checksum lines a drop shows.
 pub use manifest::{Manifest, label_file};
-pub use pack::{pack, read_manifest, sha256_file_line, sha256_of, zip_path};
+pub use pack::{pack_manifest, read_manifest, sha256_file_line, sha256_of, zip_path};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -36,7 +36,7 @@ use crate::domain::labels::LabelStore;
 use crate::domain::{DomainError, seller_workspace};
 
 use crate::db::models::step::{self, ClockStep};
-use manifest::{ArtworkRef, Line, PackageEntry, rfc3339};
+use manifest::{ArtworkRef, Line, ManifestHead, PackageEntry, rfc3339};
 
 /// The batch service, shared by every channel.
 #[derive(Clone)]
@@ -84,27 +84,44 @@ impl Batches {
         else {
             return Ok(self.pool.query(move |c| batch::find(c, batch_id)).await?);
         };
-        let (b, sup, man) = self
+        let (b, sup, head, rules) = self
             .pool
             .run(move |c| {
                 let b = batch::find(c, batch_id)?;
                 let sup = Supplier::find_in_workspace(c, b.workspace_id, b.supplier_id)?
                     .ok_or(DomainError::NotFound)?;
-                let man = build_manifest(c, &b, &sup)?;
-                Ok::<_, DomainError>((b, sup, man))
+                let head = manifest_head(c, &b, &sup)?;
+                let rules: BTreeMap<i64, SkuRule> = SkuRule::list(c, b.workspace_id)?
+                    .into_iter()
+                    .map(|r| (r.id, r))
+                    .collect();
+                Ok::<_, DomainError>((b, sup, head, rules))
             })
             .await?;
         if b.status == BatchStatus::Sealed {
             return Ok(b);
         }
-        let (dir, store) = (self.dir.clone(), self.labels.clone());
-        let packed = tokio::task::spawn_blocking(move || {
-            pack::pack(&dir, batch_id, &man, &|sha| store.path(sha)).map(|p| (p, man))
+        let (dir, store, pool, ws) = (
+            self.dir.clone(),
+            self.labels.clone(),
+            self.pool.clone(),
+            b.workspace_id,
+        );
+        let seller = head.seller.clone();
+        let files = tokio::task::spawn_blocking(move || {
+            let mut conn = pool.get()?;
+            // Packing reads the batch several times over: all from one snapshot.
+            crate::db::read_snapshot(&mut conn, |c| {
+                let mut packages = |after: i64| {
+                    manifest_packages(c, ws, batch_id, &rules, after)
+                        .map_err(|e| pack::PackError::Manifest(e.to_string()))
+                };
+                pack::pack(&dir, batch_id, &head, &mut packages, &|sha| store.path(sha))
+                    .map_err(|e| DomainError::Internal(format!("packing batch {batch_id}: {e}")))
+            })
         })
         .await
-        .map_err(|e| DomainError::Internal(e.to_string()))?
-        .map_err(|e| DomainError::Internal(format!("packing batch {batch_id}: {e}")))?;
-        let (files, man) = packed;
+        .map_err(|e| DomainError::Internal(e.to_string()))??;
         let link = format!("{}/supplier/batches/{}", self.public_url, b.seq);
         self.pool
             .run(move |c| {
@@ -117,7 +134,7 @@ impl Batches {
                         ack_due_at: due,
                     };
                     if batch::mark_sealed(c, batch_id, &p)? {
-                        announce(c, &b, &sup, &man, &link, due)?;
+                        announce(c, &b, &sup, &seller, &files, &link, due)?;
                         let now = crate::db::models::now();
                         for (_, pkg) in batch::members(c, batch_id)? {
                             step::record(c, pkg.id, ClockStep::Published, now, "system", &b.created_by)?;
@@ -196,23 +213,48 @@ pub fn start_sealing(
     })
 }
 
-/// Builds a batch's manifest from its packages, orders and SKU rules.
-pub fn build_manifest(c: &mut AnyConnection, b: &Batch, sup: &Supplier) -> Result<Manifest, DomainError> {
-    let rules: BTreeMap<i64, SkuRule> = SkuRule::list(c, b.workspace_id)?
-        .into_iter()
-        .map(|r| (r.id, r))
-        .collect();
-    let mut packages = Vec::new();
-    for (bp, p) in batch::members(c, b.id)? {
-        let o = order::find_in_workspace(c, b.workspace_id, p.order_id)?.ok_or(DomainError::NotFound)?;
+/// What the manifest says about the batch as a whole.
+fn manifest_head(c: &mut AnyConnection, b: &Batch, sup: &Supplier) -> Result<ManifestHead, DomainError> {
+    Ok(ManifestHead {
+        batch: b.seq,
+        seller: crate::db::models::workspace::Workspace::find(c, b.workspace_id)?.name,
+        supplier: sup.name.clone(),
+        created_at: b.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+    })
+}
+
+/// How many packages the manifest reads at a time.
+const MANIFEST_CHUNK: i64 = 200;
+
+/// The manifest's entries of the batch's next packages after `after` (a chunk, in position
+/// order): three reads per chunk (packages, their orders, their line items).
+fn manifest_packages(
+    c: &mut AnyConnection,
+    ws: i64,
+    batch_id: i64,
+    rules: &BTreeMap<i64, SkuRule>,
+    after: i64,
+) -> Result<Vec<PackageEntry>, DomainError> {
+    let members = batch::members_after(c, batch_id, after, MANIFEST_CHUNK)?;
+    let order_ids: Vec<i64> = members.iter().map(|(_, p)| p.order_id).collect();
+    let orders = order::find_many_in_workspace(c, ws, &order_ids)?;
+    let mut items: BTreeMap<i64, Vec<order::OrderItem>> = BTreeMap::new();
+    for it in order::items_of_orders(c, &order_ids)? {
+        items.entry(it.order_id).or_default().push(it);
+    }
+    let mut packages = Vec::with_capacity(members.len());
+    for (bp, p) in members {
+        let o = orders.get(&p.order_id).ok_or(DomainError::NotFound)?;
         let units: Vec<i64> = p
             .line_item_ids
             .split(',')
             .filter_map(|x| x.parse().ok())
             .collect();
         let mut lines: BTreeMap<(String, String), Line> = BTreeMap::new();
-        for it in order::items(c, o.id)?
+        for it in items
+            .get(&o.id)
             .into_iter()
+            .flatten()
             .filter(|i| units.contains(&i.id))
         {
             let rule = it.rule_id.and_then(|r| rules.get(&r));
@@ -245,7 +287,7 @@ pub fn build_manifest(c: &mut AnyConnection, b: &Batch, sup: &Supplier) -> Resul
         packages.push(PackageEntry {
             position: bp.position,
             label_file: label_file(bp.position, &o.tiktok_order_id, &package_id),
-            order_id: o.tiktok_order_id,
+            order_id: o.tiktok_order_id.clone(),
             package_id,
             tracking_number: p.tracking_number.unwrap_or_default(),
             carrier: p.carrier.unwrap_or_default(),
@@ -255,13 +297,7 @@ pub fn build_manifest(c: &mut AnyConnection, b: &Batch, sup: &Supplier) -> Resul
             lines: lines.into_values().collect(),
         });
     }
-    Ok(Manifest {
-        batch: b.seq,
-        seller: crate::db::models::workspace::Workspace::find(c, b.workspace_id)?.name,
-        supplier: sup.name.clone(),
-        created_at: b.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
-        packages,
-    })
+    Ok(packages)
 }
 
 /// Tells each order and the supplier's contacts that the batch is out (same transaction as
@@ -270,7 +306,8 @@ fn announce(
     c: &mut AnyConnection,
     b: &Batch,
     sup: &Supplier,
-    man: &Manifest,
+    seller: &str,
+    files: &pack::PackedFiles,
     link: &str,
     due: chrono::NaiveDateTime,
 ) -> Result<(), DomainError> {
@@ -293,14 +330,12 @@ fn announce(
             "system",
         )?;
     }
-    let earliest = man
-        .packages
-        .iter()
-        .filter_map(|p| chrono::DateTime::parse_from_rfc3339(&p.ship_by).ok())
-        .map(|t| t.naive_utc())
-        .min();
-    let (subject, body) =
-        crate::mail::texts::new_batch(sup, &man.seller, b, man.packages.len(), link, due, earliest);
+    let earliest = files
+        .earliest_ship_by
+        .as_deref()
+        .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
+        .map(|t| t.naive_utc());
+    let (subject, body) = crate::mail::texts::new_batch(sup, seller, b, files.packages, link, due, earliest);
     for to in sup.contact_emails() {
         mail::enqueue(c, Some(b.workspace_id), "batch", &to, &subject, &body)?;
     }

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
 
-use super::manifest::Manifest;
+use std::collections::BTreeSet;
+
+use super::manifest::{self, Manifest, ManifestHead, PackageEntry};
 use super::merge::{MergeError, PdfMerger};
 
 /// Why a batch could not be packed.
@@ -37,6 +39,10 @@ pub struct PackedFiles {
     pub zip_bytes: u64,
     pub labels_pdf: PathBuf,
     pub labels_pdf_bytes: u64,
+    /// How many packages (labels) the batch holds.
+    pub packages: usize,
+    /// The earliest ship-by among them (RFC 3339), for the supplier's mail.
+    pub earliest_ship_by: Option<String>,
 }
 
 /// Where a batch's files live.
@@ -111,23 +117,61 @@ fn read_label(label_path: &dyn Fn(&str) -> PathBuf, sha: &str) -> Result<Vec<u8>
     Ok(bytes)
 }
 
+/// Where packing reads the batch's packages: the next ones after a position (a chunk, in
+/// position order; empty at the end). Packing reads them in several passes and never holds more
+/// than a chunk, so its memory does not grow with the batch.
+pub type PackagesAfter<'a> = dyn FnMut(i64) -> Result<Vec<PackageEntry>, PackError> + 'a;
+
+/// Calls `f` on every package of the batch, a chunk at a time.
+fn each_package(
+    packages: &mut PackagesAfter,
+    mut f: impl FnMut(&PackageEntry) -> Result<(), PackError>,
+) -> Result<(), PackError> {
+    let mut after = i64::MIN;
+    loop {
+        let chunk = packages(after)?;
+        let Some(last) = chunk.last() else {
+            return Ok(());
+        };
+        after = last.position;
+        for p in &chunk {
+            f(p)?;
+        }
+    }
+}
+
 /// Packs a batch into `dir` (files written under temporary names, then renamed). Blocking: run
 /// it on a blocking thread.
 pub fn pack(
     dir: &Path,
     batch_id: i64,
-    manifest: &Manifest,
+    head: &ManifestHead,
+    packages: &mut PackagesAfter,
     label_path: &dyn Fn(&str) -> PathBuf,
 ) -> Result<PackedFiles, PackError> {
     std::fs::create_dir_all(dir)?;
-    // 1. The merged labels, streamed to their own file (also offered on its own).
+    // 1. The merged labels, streamed to their own file (also offered on its own); the placements
+    // named in the batch (the CSV's columns) and what the announcement says, on the way.
     let pdf_path = labels_pdf_path(dir, batch_id);
     let pdf_tmp = tmp_name(&pdf_path);
     let mut merger = PdfMerger::new(BufWriter::new(File::create(&pdf_tmp)?))?;
-    for p in &manifest.packages {
+    let mut placements = BTreeSet::new();
+    let (mut count, mut earliest_ship_by) = (0usize, None::<String>);
+    each_package(packages, |p| {
         let bytes = read_label(label_path, &p.label_sha256)?;
         merger.add(&p.label_file, &bytes)?;
-    }
+        placements.extend(
+            p.lines
+                .iter()
+                .flat_map(|l| l.artwork.iter().map(|a| a.placement.clone())),
+        );
+        count += 1;
+        // RFC 3339 in UTC with whole seconds: text order is time order.
+        if !p.ship_by.is_empty() && earliest_ship_by.as_ref().is_none_or(|e| &p.ship_by < e) {
+            earliest_ship_by = Some(p.ship_by.clone());
+        }
+        Ok(())
+    })?;
     let (w, pdf_bytes) = merger.finish()?;
     w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
 
@@ -143,38 +187,58 @@ pub fn pack(
     let mut zip = zip::ZipWriter::new(BufWriter::new(zfile));
     let opts = SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(manifest.zip_time())
+        .last_modified_time(head.zip_time())
         .unix_permissions(0o644);
-    let mut sums: Vec<(String, String)> = Vec::new();
-    for p in &manifest.packages {
+    // SHA256SUMS: the labels' own checksums (checked as each is read), then the other entries'.
+    let mut sums = SumsFile::new()?;
+    each_package(packages, |p| {
         let bytes = read_label(label_path, &p.label_sha256)?;
         let name = format!("labels/{}", p.label_file);
         zip.start_file(&name, opts)?;
         zip.write_all(&bytes)?;
-        sums.push((p.label_sha256.clone(), name));
-    }
+        sums.add(&p.label_sha256, &name)?;
+        Ok(())
+    })?;
     zip.start_file("labels.pdf", opts)?;
     let mut h = Hashing {
         inner: &mut zip,
         sha: Sha256::new(),
     };
     std::io::copy(&mut File::open(&pdf_tmp)?, &mut h)?;
-    sums.push((hex::encode(h.sha.finalize()), "labels.pdf".into()));
-    let csv = manifest
-        .to_csv()
-        .map_err(|e| PackError::Manifest(e.to_string()))?;
-    let json = manifest
-        .to_json()
-        .map_err(|e| PackError::Manifest(e.to_string()))?;
-    for (name, body) in [("manifest.csv", csv), ("manifest.json", json)] {
-        zip.start_file(name, opts)?;
-        zip.write_all(&body)?;
-        sums.push((hex::encode(Sha256::digest(&body)), name.into()));
+    sums.add(&hex::encode(h.sha.finalize()), "labels.pdf")?;
+
+    zip.start_file("manifest.csv", opts)?;
+    let mut h = Hashing {
+        inner: &mut zip,
+        sha: Sha256::new(),
+    };
+    {
+        let mut csv = csv::Writer::from_writer(&mut h);
+        let bad = |e: csv::Error| PackError::Manifest(e.to_string());
+        crate::domain::spreadsheet::write_record(&mut csv, &manifest::csv_header(&placements))
+            .map_err(bad)?;
+        each_package(packages, |p| {
+            for row in manifest::csv_rows(head, p, &placements) {
+                crate::domain::spreadsheet::write_record(&mut csv, &row).map_err(bad)?;
+            }
+            Ok(())
+        })?;
+        csv.flush()?;
     }
+    sums.add(&hex::encode(h.sha.finalize()), "manifest.csv")?;
+
+    zip.start_file("manifest.json", opts)?;
+    let mut h = Hashing {
+        inner: &mut zip,
+        sha: Sha256::new(),
+    };
+    let mut json = manifest::JsonOut::start(&mut h, head)?;
+    each_package(packages, |p| Ok(json.package(p)?))?;
+    json.finish()?;
+    sums.add(&hex::encode(h.sha.finalize()), "manifest.json")?;
+
     zip.start_file("SHA256SUMS", opts)?;
-    for (sha, name) in &sums {
-        writeln!(zip, "{sha}  {name}")?;
-    }
+    std::io::copy(&mut sums.rewound()?, &mut zip)?;
     let mut file = zip.finish()?.into_inner().map_err(|e| e.into_error())?;
     file.sync_all()?;
     file.rewind()?;
@@ -187,7 +251,55 @@ pub fn pack(
         zip_bytes,
         labels_pdf: pdf_path,
         labels_pdf_bytes: pdf_bytes,
+        packages: count,
+        earliest_ship_by,
     })
+}
+
+/// Packs a batch again from a manifest in memory (one read back from its zip): the same files,
+/// byte for byte, as when it was sealed.
+pub fn pack_manifest(
+    dir: &Path,
+    batch_id: i64,
+    manifest: &Manifest,
+    label_path: &dyn Fn(&str) -> PathBuf,
+) -> Result<PackedFiles, PackError> {
+    let head = ManifestHead {
+        batch: manifest.batch,
+        seller: manifest.seller.clone(),
+        supplier: manifest.supplier.clone(),
+        created_at: manifest.created_at.clone(),
+    };
+    let mut packages = |after: i64| {
+        Ok(manifest
+            .packages
+            .iter()
+            .filter(|p| p.position > after)
+            .take(64)
+            .cloned()
+            .collect())
+    };
+    pack(dir, batch_id, &head, &mut packages, label_path)
+}
+
+/// `SHA256SUMS` as it grows, in an unnamed temporary file (a line per entry, 10,000 labels and
+/// more: not held in memory).
+struct SumsFile(BufWriter<File>);
+
+impl SumsFile {
+    fn new() -> std::io::Result<Self> {
+        Ok(SumsFile(BufWriter::new(tempfile::tempfile()?)))
+    }
+
+    fn add(&mut self, sha: &str, name: &str) -> std::io::Result<()> {
+        writeln!(self.0, "{sha}  {name}")
+    }
+
+    fn rewound(self) -> std::io::Result<File> {
+        let mut f = self.0.into_inner().map_err(|e| e.into_error())?;
+        f.rewind()?;
+        Ok(f)
+    }
 }
 
 /// SHA-256 and length of a stream, read in chunks.
