@@ -135,6 +135,31 @@ pub fn open_packages_ready_by(
     supplier_id: i64,
     ready_by: Option<NaiveDateTime>,
 ) -> QueryResult<Vec<Package>> {
+    open_ready_by(supplier_id, ready_by)
+        .select(Package::as_select())
+        .load(conn)
+}
+
+/// The ids of [`open_packages_ready_by`], in the same order (what a new batch takes: the ids
+/// alone, not every label's row).
+pub fn open_package_ids_ready_by(
+    conn: &mut AnyConnection,
+    supplier_id: i64,
+    ready_by: Option<NaiveDateTime>,
+) -> QueryResult<Vec<i64>> {
+    open_ready_by(supplier_id, ready_by)
+        .select(packages::id)
+        .load(conn)
+}
+
+type Backend = <AnyConnection as diesel::Connection>::Backend;
+
+/// The supplier's stored labels in no active batch (ready by `ready_by`), most urgent first.
+fn open_ready_by(
+    supplier_id: i64,
+    ready_by: Option<NaiveDateTime>,
+) -> diesel::helper_types::IntoBoxed<'static, diesel::dsl::InnerJoin<packages::table, orders::table>, Backend>
+{
     let in_batch = batch_packages::table
         .filter(batch_packages::active.eq(true))
         .select(batch_packages::package_id);
@@ -153,8 +178,6 @@ pub fn open_packages_ready_by(
         q = q.filter(packages::id.ne_all(later));
     }
     q.order((orders::ship_by.asc(), packages::id.asc()))
-        .select(Package::as_select())
-        .load(conn)
 }
 
 /// Starts a batch with these packages (status `sealing`); the unique keys make a package enter

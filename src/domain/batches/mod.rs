@@ -135,10 +135,6 @@ impl Batches {
                     };
                     if batch::mark_sealed(c, batch_id, &p)? {
                         announce(c, &b, &sup, &seller, &files, &link, due)?;
-                        let now = crate::db::models::now();
-                        for (_, pkg) in batch::members(c, batch_id)? {
-                            step::record(c, pkg.id, ClockStep::Published, now, "system", &b.created_by)?;
-                        }
                     }
                     Ok::<_, DomainError>(batch::find(c, batch_id)?)
                 })
@@ -192,11 +188,10 @@ pub fn start_sealing(
     by: &str,
 ) -> Result<Option<Batch>, DomainError> {
     crate::db::write_tx(c, |c| {
-        let open = batch::open_packages_ready_by(c, supplier_id, cutoff_at)?;
-        if open.is_empty() {
+        let ids = batch::open_package_ids_ready_by(c, supplier_id, cutoff_at)?;
+        if ids.is_empty() {
             return Ok(None);
         }
-        let ids: Vec<i64> = open.iter().map(|p| p.id).collect();
         let seller = crate::db::models::workspace::Workspace::find(c, ws)?.name;
         let sup = Supplier::find_in_workspace(c, ws, supplier_id)?.ok_or(DomainError::NotFound)?;
         let day = files::local_date(&sup.time_zone, crate::db::models::now());
@@ -300,8 +295,8 @@ fn manifest_packages(
     Ok(packages)
 }
 
-/// Tells each order and the supplier's contacts that the batch is out (same transaction as
-/// the publication).
+/// Tells each order and the supplier's contacts that the batch is out, and starts each label's
+/// "published" step (same transaction as the publication).
 fn announce(
     c: &mut AnyConnection,
     b: &Batch,
@@ -311,24 +306,38 @@ fn announce(
     link: &str,
     due: chrono::NaiveDateTime,
 ) -> Result<(), DomainError> {
-    let members = batch::members(c, b.id)?;
-    for (_, p) in &members {
-        order::add_event(
-            c,
-            p.order_id,
-            "batch",
-            // No clock time in the text: a timeline is read in each viewer's zone, and the
-            // batch page shows the deadline that way.
-            &format!(
-                "Label {} handed to {} in batch {} (to acknowledge within {} h)",
-                p.tracking_number.clone().unwrap_or_default(),
-                sup.name,
-                b.seq,
-                sup.ack_deadline_hours
-            ),
-            "podgate",
-            "system",
-        )?;
+    // Each order's timeline and each label's clock, a chunk of the batch at a time.
+    let now = crate::db::models::now();
+    let mut after = i64::MIN;
+    loop {
+        let members = batch::members_after(c, b.id, after, 500)?;
+        let Some((last, _)) = members.last() else {
+            break;
+        };
+        after = last.position;
+        let texts: Vec<(i64, String)> = members
+            .iter()
+            .map(|(_, p)| {
+                // No clock time in the text: a timeline is read in each viewer's zone, and the
+                // batch page shows the deadline that way.
+                let text = format!(
+                    "Label {} handed to {} in batch {} (to acknowledge within {} h)",
+                    p.tracking_number.clone().unwrap_or_default(),
+                    sup.name,
+                    b.seq,
+                    sup.ack_deadline_hours
+                );
+                (p.order_id, text)
+            })
+            .collect();
+        let events: Vec<order::NewEvent> = texts
+            .into_iter()
+            .map(|(order_id, text)| (order_id, "batch", text, "podgate", "system"))
+            .collect();
+        order::add_events(c, &events)?;
+        for (_, p) in &members {
+            step::record(c, p.id, ClockStep::Published, now, "system", &b.created_by)?;
+        }
     }
     let earliest = files
         .earliest_ship_by
