@@ -215,8 +215,7 @@ pub fn pack(
     {
         let mut csv = csv::Writer::from_writer(&mut h);
         let bad = |e: csv::Error| PackError::Manifest(e.to_string());
-        crate::domain::spreadsheet::write_record(&mut csv, &manifest::csv_header(&placements))
-            .map_err(bad)?;
+        crate::domain::spreadsheet::write_record(&mut csv, manifest::csv_header(&placements)).map_err(bad)?;
         each_package(packages, |p| {
             for row in manifest::csv_rows(head, p, &placements) {
                 crate::domain::spreadsheet::write_record(&mut csv, &row).map_err(bad)?;
