@@ -320,7 +320,6 @@ diesel::table! {
         shop_id -> BigInt,
         status -> Text,
         label_state -> Text,
-        routing -> Text,
         n -> BigInt,
     }
 }

@@ -239,8 +239,8 @@ pub fn list(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> Quer
 }
 
 /// How many of the workspace's orders the filter matches (every page, not this one): from the
-/// tallies the database keeps when the filter is only shop, status, label state and routing
-/// (the first page, the status chips), else by counting the matching orders.
+/// tallies the database keeps when the filter is only shop, status and label state (the first
+/// page, the status chips), else by counting the matching orders.
 pub fn count_matching(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> QueryResult<i64> {
     match tally_filter(f) {
         Some(t) => super::order_tally::count(conn, workspace_id, &t),
@@ -271,12 +271,12 @@ fn tally_filter(f: &ListFilter) -> Option<super::order_tally::TallyFilter> {
         && !pulls_open
         && answer.is_none()
         && supplier_id.is_none()
+        && routing.is_none()
         && query.as_deref().is_none_or(|q| q.trim().is_empty());
     plain.then(|| super::order_tally::TallyFilter {
         shop_id: *shop_id,
         status: status.clone(),
         label_state: label_state.clone(),
-        routing: routing.clone(),
     })
 }
 

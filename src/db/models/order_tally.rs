@@ -1,4 +1,4 @@
-//! How many orders a workspace has per shop, status, label state and routing, read from the
+//! How many orders a workspace has per shop, status and label state, read from the
 //! tallies the database keeps itself (triggers on `orders`, migration `order_counts`) instead
 //! of counting up to 100,000 orders on every page of the orders list.
 //!
@@ -24,7 +24,6 @@ pub struct TallyFilter {
     pub shop_id: Option<i64>,
     pub status: Option<String>,
     pub label_state: Option<String>,
-    pub routing: Option<String>,
 }
 
 #[derive(Insertable)]
@@ -34,7 +33,6 @@ struct NewTally {
     shop_id: i64,
     status: String,
     label_state: String,
-    routing: String,
     n: i64,
 }
 
@@ -60,33 +58,29 @@ fn read(conn: &mut AnyConnection, workspace_id: i64, f: &TallyFilter) -> QueryRe
     if let Some(s) = &f.label_state {
         q = q.filter(t::label_state.eq(s.clone()));
     }
-    if let Some(s) = &f.routing {
-        q = q.filter(t::routing.eq(s.clone()));
-    }
     q.select(t::n).load(conn)
 }
 
 /// Folds the workspace's rows into one per key (keys that sum to zero go).
 pub fn fold(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<()> {
     crate::db::write_tx(conn, |conn| {
-        let taken: Vec<(i64, String, String, String, i64)> = crate::db::on_backend!(conn, |c| {
+        let taken: Vec<(i64, String, String, i64)> = crate::db::on_backend!(conn, |c| {
             diesel::delete(t::table.filter(t::workspace_id.eq(workspace_id)))
-                .returning((t::shop_id, t::status, t::label_state, t::routing, t::n))
+                .returning((t::shop_id, t::status, t::label_state, t::n))
                 .get_results(c)
         })?;
-        let mut sums: BTreeMap<(i64, String, String, String), i64> = BTreeMap::new();
-        for (shop_id, status, label_state, routing, n) in taken {
-            *sums.entry((shop_id, status, label_state, routing)).or_default() += n;
+        let mut sums: BTreeMap<(i64, String, String), i64> = BTreeMap::new();
+        for (shop_id, status, label_state, n) in taken {
+            *sums.entry((shop_id, status, label_state)).or_default() += n;
         }
         let rows: Vec<NewTally> = sums
             .into_iter()
             .filter(|(_, n)| *n != 0)
-            .map(|((shop_id, status, label_state, routing), n)| NewTally {
+            .map(|((shop_id, status, label_state), n)| NewTally {
                 workspace_id,
                 shop_id,
                 status,
                 label_state,
-                routing,
                 n,
             })
             .collect();
