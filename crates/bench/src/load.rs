@@ -252,6 +252,13 @@ pub async fn run(opts: LoadBench) -> anyhow::Result<serde_json::Value> {
     })
     .await??;
     let web_peak = crate::figures::proc_mib(pid, "VmHWM:");
+    // What the server holds now, by kind: its heap, and file pages it maps (SQLite's
+    // memory-mapped database, counted once per connection that maps it; the kernel's to take
+    // back, not the server's).
+    let (web_anon, web_file) = (
+        crate::figures::proc_mib(pid, "RssAnon:"),
+        crate::figures::proc_mib(pid, "RssFile:"),
+    );
 
     let (work, d) = (world.dir.path().to_path_buf(), opts.downloads);
     let (one, many) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
@@ -281,12 +288,14 @@ pub async fn run(opts: LoadBench) -> anyhow::Result<serde_json::Value> {
         one[0]
     );
     eprintln!(
-        "server memory: {idle_mib:.0} MiB idle, peak {web_peak:.0} MiB after the web load, {peak:.0} MiB after SFTP"
+        "server memory: {idle_mib:.0} MiB idle, peak {web_peak:.0} MiB after the web load ({web_anon:.0} MiB heap and {web_file:.0} MiB mapped files resident then), {peak:.0} MiB after SFTP"
     );
     let ratio = |a: f64, b: f64| crate::figures::round(a / b.max(1e-9), 2);
     Ok(serde_json::json!({
         "orders": world.loaded,
         "suppliers": opts.suppliers,
+        "server_heap_after_web_mib": crate::figures::round(web_anon, 1),
+        "server_mapped_files_after_web_mib": crate::figures::round(web_file, 1),
         "connections": c,
         "healthz_p50_ms": crate::figures::round(healthz.p50_ms, 2),
         "orders_p50_ms": crate::figures::round(orders.p50_ms, 2),
