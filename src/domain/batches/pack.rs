@@ -8,10 +8,10 @@ use std::fs::File;
 use std::io::{BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
+use std::collections::BTreeSet;
+
 use sha2::{Digest, Sha256};
 use zip::write::SimpleFileOptions;
-
-use std::collections::BTreeSet;
 
 use super::manifest::{self, Manifest, ManifestHead, PackageEntry};
 use super::merge::{MergeError, PdfMerger};
@@ -66,6 +66,20 @@ pub fn labels_pdf_path(dir: &Path, batch_id: i64) -> PathBuf {
 struct Hashing<W: Write> {
     inner: W,
     sha: Sha256,
+}
+
+impl<W: Write> Hashing<W> {
+    fn new(inner: W) -> Self {
+        Hashing {
+            inner,
+            sha: Sha256::new(),
+        }
+    }
+
+    /// The SHA-256 of what went through, in hex.
+    fn hex(self) -> String {
+        hex::encode(self.sha.finalize())
+    }
 }
 
 impl<W: Write> Write for Hashing<W> {
@@ -200,18 +214,12 @@ pub fn pack(
         Ok(())
     })?;
     zip.start_file("labels.pdf", opts)?;
-    let mut h = Hashing {
-        inner: &mut zip,
-        sha: Sha256::new(),
-    };
+    let mut h = Hashing::new(&mut zip);
     std::io::copy(&mut File::open(&pdf_tmp)?, &mut h)?;
-    sums.add(&hex::encode(h.sha.finalize()), "labels.pdf")?;
+    sums.add(&h.hex(), "labels.pdf")?;
 
     zip.start_file("manifest.csv", opts)?;
-    let mut h = Hashing {
-        inner: &mut zip,
-        sha: Sha256::new(),
-    };
+    let mut h = Hashing::new(&mut zip);
     {
         let mut csv = csv::Writer::from_writer(&mut h);
         let bad = |e: csv::Error| PackError::Manifest(e.to_string());
@@ -224,17 +232,14 @@ pub fn pack(
         })?;
         csv.flush()?;
     }
-    sums.add(&hex::encode(h.sha.finalize()), "manifest.csv")?;
+    sums.add(&h.hex(), "manifest.csv")?;
 
     zip.start_file("manifest.json", opts)?;
-    let mut h = Hashing {
-        inner: &mut zip,
-        sha: Sha256::new(),
-    };
+    let mut h = Hashing::new(&mut zip);
     let mut json = manifest::JsonOut::start(&mut h, head)?;
     each_package(packages, |p| Ok(json.package(p)?))?;
     json.finish()?;
-    sums.add(&hex::encode(h.sha.finalize()), "manifest.json")?;
+    sums.add(&h.hex(), "manifest.json")?;
 
     zip.start_file("SHA256SUMS", opts)?;
     std::io::copy(&mut sums.rewound()?, &mut zip)?;
