@@ -315,24 +315,20 @@ fn announce(
             break;
         };
         after = last.position;
-        let texts: Vec<(i64, String)> = members
+        let events: Vec<order::NewEvent> = members
             .iter()
             .map(|(_, p)| {
                 // No clock time in the text: a timeline is read in each viewer's zone, and the
                 // batch page shows the deadline that way.
                 let text = format!(
                     "Label {} handed to {} in batch {} (to acknowledge within {} h)",
-                    p.tracking_number.clone().unwrap_or_default(),
+                    p.tracking_number.as_deref().unwrap_or_default(),
                     sup.name,
                     b.seq,
                     sup.ack_deadline_hours
                 );
-                (p.order_id, text)
+                (p.order_id, "batch", text, "podgate", "system")
             })
-            .collect();
-        let events: Vec<order::NewEvent> = texts
-            .into_iter()
-            .map(|(order_id, text)| (order_id, "batch", text, "podgate", "system"))
             .collect();
         order::add_events(c, &events)?;
         for (_, p) in &members {
