@@ -105,6 +105,12 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
             .clone()
             .watch(Duration::from_secs(3), shutdown.clone()),
     );
+    // Catalog changes' routing passes survive restarts and are shared with other processes.
+    let routing = tokio::spawn(crate::domain::routing::pass::watch(
+        pool.clone(),
+        Duration::from_secs(3),
+        shutdown.clone(),
+    ));
     let clock = tokio::spawn(
         services
             .batches
@@ -192,6 +198,7 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
     let _ = tokio::time::timeout(Duration::from_secs(10), jobs).await;
     let _ = tokio::time::timeout(Duration::from_secs(10), poller).await;
     let _ = tokio::time::timeout(Duration::from_secs(10), label_watch).await;
+    let _ = tokio::time::timeout(Duration::from_secs(10), routing).await;
     let _ = tokio::time::timeout(Duration::from_secs(10), clock).await;
     let _ = tokio::time::timeout(Duration::from_secs(10), mail).await;
     if let Some(s) = sftp {

@@ -66,6 +66,25 @@ document.addEventListener("DOMContentLoaded", () => {
   poll();
 })();
 
+// The catalog's routing pass after a change, live; the page reloads (fresh unrouted queue) once done.
+(function () {
+  const box = document.getElementById("routing");
+  if (!box) return;
+  const bar = document.getElementById("routing-bar"), text = document.getElementById("routing-text");
+  async function poll() {
+    try {
+      const data = await (await fetch("/catalog/routing", { headers: { accept: "application/json" } })).json();
+      if (!data.pending) { location.reload(); return; }
+      const p = data.progress;
+      bar.max = p.total;
+      bar.value = p.routed;
+      text.textContent = `${p.routed} of ${p.total} orders routed (${p.percent}%). Lists and counts catch up as it goes; a label bought meanwhile follows the new rules.`;
+    } catch (e) { /* offline for a moment: try again */ }
+    setTimeout(poll, 700);
+  }
+  setTimeout(poll, 700);
+})();
+
 // The first page of the orders list refreshes itself, so new orders appear without a click.
 (function () {
   const table = document.getElementById("orders");

@@ -325,6 +325,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    /// A workspace's orders being routed again after a catalog change (see `models::routing_pass`).
+    routing_passes (workspace_id) {
+        workspace_id -> BigInt,
+        after_order_id -> BigInt,
+        routed -> BigInt,
+        total -> BigInt,
+        started_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     scorecard_days (workspace_id, supplier_id, day) {
         workspace_id -> BigInt,
         supplier_id -> BigInt,
@@ -546,6 +557,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     scorecard_days,
     scorecard_dirty,
     order_tallies,
+    routing_passes,
     batches,
     batch_packages,
     ack_events,

@@ -184,7 +184,7 @@ async fn a_sync_manual_routing_and_a_rule_change_at_once_all_succeed() {
         let mut errors = Vec::new();
         while std::time::Instant::now() < until {
             let mut c = pool.get().unwrap();
-            if let Err(e) = routing::reroute_workspace(&mut c, 1) {
+            if let Err(e) = routing::pass::route_all(&mut c, 1) {
                 errors.push(format!("re-route: {e}"));
             }
         }
@@ -221,7 +221,7 @@ async fn a_sync_manual_routing_and_a_rule_change_at_once_all_succeed() {
     let assign = |o, i, to| podgate::domain::catalog::assign_item(&owner.pool, &actor, o, i, to);
     assign(order, item, Some(mugs)).await.unwrap();
     assign(back_order, given_back, None).await.unwrap();
-    owner.query(|c| routing::reroute_workspace(c, 1)).await;
+    owner.query(|c| routing::pass::route_all(c, 1)).await;
     let (manual, by) = owner
         .query(move |c| {
             use podgate::db::schema::order_items as oi;

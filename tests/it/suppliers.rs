@@ -421,6 +421,7 @@ async fn the_supplier_form_names_every_mistake_at_once_and_keeps_what_was_typed(
 }
 
 mod catalog_rules;
+mod routing_pass;
 mod warehouses;
 
 #[rocket::async_test]

@@ -16,6 +16,7 @@ pub mod order_rows;
 pub mod order_tally;
 pub mod package;
 pub mod password_reset;
+pub mod routing_pass;
 pub mod scorecard;
 pub mod session;
 pub mod sftp;

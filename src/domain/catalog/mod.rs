@@ -1,7 +1,8 @@
 //! The SKU catalog: rules that route seller SKUs to suppliers with what to print. One rule's
 //! fields and check live in [`rule`](mod@rule) (the form and the CSV share them), the CSV file in
 //! [`file`](mod@file); here are the actions: save or edit one rule, import, export, delete, the queue of
-//! unrouted SKUs and choosing a unit's supplier by hand. Every change routes orders again.
+//! unrouted SKUs and choosing a unit's supplier by hand. Every change routes orders again: the
+//! first slice before it answers, the rest in the background (see [`routing::pass`](super::routing::pass)).
 
 pub mod file;
 pub mod rule;
@@ -16,42 +17,59 @@ use crate::db::models::supplier::{SkuRule, Supplier};
 pub use file::{header, parse};
 pub use rule::{Artwork, Naming, PLACEMENTS, RuleInput};
 
+use super::routing::pass;
 use super::{DomainError, FieldError};
+
+/// What a catalog change did, and whether every order follows it already (else its routing
+/// pass goes on in the background and the catalog page shows how far it is).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Changed<T> {
+    pub value: T,
+    pub routed: bool,
+}
+
+/// Routes the first slice of the pass a change started, then hands the rest to the background.
+async fn routed_after<T>(pool: &DbPool, workspace_id: i64, value: T) -> Result<Changed<T>, DomainError> {
+    let routed = pass::after_change(pool, workspace_id).await?;
+    Ok(Changed { value, routed })
+}
 
 /// Imports a catalog: all rows or none. Rules with the same match and pattern are replaced;
 /// then every order is routed again. Returns how many rules were imported.
-pub async fn import(pool: &DbPool, actor: &Actor, bytes: Vec<u8>) -> Result<usize, DomainError> {
+pub async fn import(pool: &DbPool, actor: &Actor, bytes: Vec<u8>) -> Result<Changed<usize>, DomainError> {
     let ws = actor.workspace_id.ok_or(DomainError::NotFound)?;
     let actor = actor.clone();
-    pool.run(move |conn| {
-        let suppliers = Supplier::list(conn, ws)?;
-        let rules = parse(&bytes, ws, &suppliers).map_err(|errs| {
-            DomainError::Invalid(
-                errs.into_iter()
-                    .map(|message| FieldError {
-                        field: "csv",
-                        message,
-                    })
-                    .collect(),
-            )
-        })?;
-        crate::db::write_tx(conn, |conn| {
-            for r in &rules {
-                SkuRule::upsert(conn, r)?;
-            }
-            audit::record(
-                conn,
-                &actor,
-                Some(ws),
-                "catalog.imported",
-                "catalog",
-                &format!("imported {} SKU rules", rules.len()),
-            )?;
-            super::routing::reroute_workspace(conn, ws)?;
-            Ok(rules.len())
+    let value = pool
+        .run(move |conn| {
+            let suppliers = Supplier::list(conn, ws)?;
+            let rules = parse(&bytes, ws, &suppliers).map_err(|errs| {
+                DomainError::Invalid(
+                    errs.into_iter()
+                        .map(|message| FieldError {
+                            field: "csv",
+                            message,
+                        })
+                        .collect(),
+                )
+            })?;
+            crate::db::write_tx(conn, |conn| {
+                for r in &rules {
+                    SkuRule::upsert(conn, r)?;
+                }
+                audit::record(
+                    conn,
+                    &actor,
+                    Some(ws),
+                    "catalog.imported",
+                    "catalog",
+                    &format!("imported {} SKU rules", rules.len()),
+                )?;
+                pass::begin(conn, ws)?;
+                Ok::<_, DomainError>(rules.len())
+            })
         })
-    })
-    .await
+        .await?;
+    routed_after(pool, ws, value).await
 }
 
 /// Saves one rule from the form: a new one (`id` None) or an edit of rule `id`. Every bad field
@@ -62,48 +80,50 @@ pub async fn save_rule(
     actor: &Actor,
     id: Option<i64>,
     input: RuleInput,
-) -> Result<i64, DomainError> {
+) -> Result<Changed<i64>, DomainError> {
     let ws = actor.workspace_id.ok_or(DomainError::NotFound)?;
     let actor = actor.clone();
-    pool.run(move |conn| {
-        // Another workspace's rule is "not found", before the form is even read.
-        if let Some(id) = id {
-            SkuRule::find(conn, ws, id)?.ok_or(DomainError::NotFound)?;
-        }
-        let suppliers = Supplier::list(conn, ws)?;
-        let new = rule::check(&input, ws, &suppliers, Naming::Form).map_err(DomainError::Invalid)?;
-        crate::db::write_tx(conn, |conn| {
-            if let Some(other) = SkuRule::id_of(conn, &new)?.filter(|other| Some(*other) != id) {
-                return Err(DomainError::invalid(
-                    "pattern",
-                    format!(
-                        "There is already a {} rule for {:?} (rule {other}); edit that rule instead.",
-                        new.match_kind, new.pattern
-                    ),
-                ));
+    let value = pool
+        .run(move |conn| {
+            // Another workspace's rule is "not found", before the form is even read.
+            if let Some(id) = id {
+                SkuRule::find(conn, ws, id)?.ok_or(DomainError::NotFound)?;
             }
-            let (id, what) = match id {
-                Some(id) => {
-                    if SkuRule::update(conn, id, &new)? == 0 {
-                        return Err(DomainError::NotFound);
-                    }
-                    (id, "edited")
+            let suppliers = Supplier::list(conn, ws)?;
+            let new = rule::check(&input, ws, &suppliers, Naming::Form).map_err(DomainError::Invalid)?;
+            crate::db::write_tx(conn, |conn| {
+                if let Some(other) = SkuRule::id_of(conn, &new)?.filter(|other| Some(*other) != id) {
+                    return Err(DomainError::invalid(
+                        "pattern",
+                        format!(
+                            "There is already a {} rule for {:?} (rule {other}); edit that rule instead.",
+                            new.match_kind, new.pattern
+                        ),
+                    ));
                 }
-                None => (SkuRule::insert(conn, &new)?, "added"),
-            };
-            audit::record(
-                conn,
-                &actor,
-                Some(ws),
-                &format!("catalog.rule_{what}"),
-                &format!("rule:{id}"),
-                &format!("{what} the {} SKU rule {:?}", new.match_kind, new.pattern),
-            )?;
-            super::routing::reroute_workspace(conn, ws)?;
-            Ok(id)
+                let (id, what) = match id {
+                    Some(id) => {
+                        if SkuRule::update(conn, id, &new)? == 0 {
+                            return Err(DomainError::NotFound);
+                        }
+                        (id, "edited")
+                    }
+                    None => (SkuRule::insert(conn, &new)?, "added"),
+                };
+                audit::record(
+                    conn,
+                    &actor,
+                    Some(ws),
+                    &format!("catalog.rule_{what}"),
+                    &format!("rule:{id}"),
+                    &format!("{what} the {} SKU rule {:?}", new.match_kind, new.pattern),
+                )?;
+                pass::begin(conn, ws)?;
+                Ok::<_, DomainError>(id)
+            })
         })
-    })
-    .await
+        .await?;
+    routed_after(pool, ws, value).await
 }
 
 /// A rule of the workspace as its form fields, for editing.
@@ -132,7 +152,7 @@ pub async fn export(pool: &DbPool, workspace_id: i64) -> Result<String, DomainEr
 }
 
 /// Deletes a rule and routes every order again.
-pub async fn delete_rule(pool: &DbPool, actor: &Actor, id: i64) -> Result<(), DomainError> {
+pub async fn delete_rule(pool: &DbPool, actor: &Actor, id: i64) -> Result<Changed<()>, DomainError> {
     let ws = actor.workspace_id.ok_or(DomainError::NotFound)?;
     let actor = actor.clone();
     pool.run(move |conn| {
@@ -148,11 +168,12 @@ pub async fn delete_rule(pool: &DbPool, actor: &Actor, id: i64) -> Result<(), Do
                 &format!("rule:{id}"),
                 "deleted a SKU rule",
             )?;
-            super::routing::reroute_workspace(conn, ws)?;
+            pass::begin(conn, ws)?;
             Ok(())
         })
     })
-    .await
+    .await?;
+    routed_after(pool, ws, ()).await
 }
 
 /// Seller SKUs no rule routes, with how many units wait on each (the "unrouted" queue).

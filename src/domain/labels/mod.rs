@@ -27,6 +27,7 @@ use crate::db::DbPool;
 
 use super::DomainError;
 use super::gateway::TikTokGateway;
+use super::routing::pass::route_before_planning;
 use super::routing::{Catalog, plan_items, plan_of};
 pub use super::seller_workspace;
 
@@ -202,6 +203,7 @@ impl Labels {
                     // a few queries per 500 orders instead of several per order.
                     let catalog = Catalog::load(conn, ws)?;
                     for chunk in order_ids.chunks(PLAN_CHUNK) {
+                        route_before_planning(conn, ws, chunk)?;
                         let found = order::find_many_in_workspace(conn, ws, chunk)?;
                         let mut items = plan_items(conn, chunk)?;
                         let mut held_units = package::held_units_by_order(conn, chunk)?;

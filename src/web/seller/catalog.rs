@@ -5,13 +5,16 @@ use minijinja::context;
 use rocket::form::FromForm;
 use rocket::fs::TempFile;
 use rocket::http::Status;
+use rocket::serde::json::Json;
 use rocket::{Route, State, get, post, routes};
 
 use std::collections::HashMap;
 
 use crate::db::DbPool;
+use crate::db::models::routing_pass::RoutingPass;
 use crate::db::models::supplier::{SkuRule, Supplier};
 use crate::domain::catalog::RuleInput;
+use crate::domain::routing::pass;
 use crate::domain::{DomainError, FieldError, catalog, suppliers};
 use crate::web::csrf::{CsrfForm, EmptyForm};
 use crate::web::errors::WebError;
@@ -44,6 +47,7 @@ async fn page(
             }
         })
         .collect();
+    let routing = pass::progress(pool, ws).await?.map(|p| routing_context(&p));
     let unrouted = catalog::unrouted(pool, ws).await?;
     let unrouted: Vec<_> = unrouted
         .iter()
@@ -52,10 +56,40 @@ async fn page(
     Ok(Page::new(
         "seller/catalog.html",
         context! {
-            rules, unrouted, suppliers => active_suppliers(&sups), import_errors,
+            rules, unrouted, routing, suppliers => active_suppliers(&sups), import_errors,
             rule => rule_form_context(&form, &errors),
         },
     ))
+}
+
+/// How far the routing pass of the last catalog change is, for the page and its poll.
+fn routing_context(p: &RoutingPass) -> serde_json::Value {
+    let total = p.total.max(p.routed).max(1);
+    serde_json::json!({
+        "routed": p.routed, "total": total, "percent": p.routed * 100 / total,
+    })
+}
+
+/// What the answer to a catalog change says about routing.
+fn routing_note(routed: bool) -> &'static str {
+    if routed {
+        "every order was routed again."
+    } else {
+        "orders are being routed again in the background (progress below); a label bought meanwhile follows the new rules."
+    }
+}
+
+/// The routing pass's progress as JSON (`{"pending": false}` once every order follows the
+/// rules), polled by the catalog page.
+#[get("/catalog/routing")]
+async fn routing_status(
+    pool: &State<DbPool>,
+    user: CurrentUser,
+) -> Result<Json<serde_json::Value>, WebError> {
+    Ok(Json(match pass::progress(pool, user.user.workspace_id).await? {
+        Some(p) => serde_json::json!({ "pending": true, "progress": routing_context(&p) }),
+        None => serde_json::json!({ "pending": false }),
+    }))
 }
 
 fn active_suppliers(sups: &[Supplier]) -> Vec<minijinja::Value> {
@@ -160,11 +194,12 @@ async fn add_rule(
 ) -> Result<Result<Flashed, Page>, WebError> {
     let input = form.0.input();
     match catalog::save_rule(pool, &user.actor(&ip), None, input.clone()).await {
-        Ok(_) => Ok(Ok(Flashed::success(
+        Ok(c) => Ok(Ok(Flashed::success(
             "/catalog",
             format!(
-                "Rule for {} saved; orders were routed again.",
-                input.get("pattern")
+                "Rule for {} saved; {}",
+                input.get("pattern"),
+                routing_note(c.routed)
             ),
         ))),
         Err(DomainError::Invalid(errs)) => {
@@ -209,11 +244,12 @@ async fn update_rule(
 ) -> Result<Result<Flashed, Page>, WebError> {
     let input = form.0.input();
     match catalog::save_rule(pool, &user.actor(&ip), Some(id), input.clone()).await {
-        Ok(_) => Ok(Ok(Flashed::success(
+        Ok(c) => Ok(Ok(Flashed::success(
             "/catalog",
             format!(
-                "Rule for {} saved; orders were routed again.",
-                input.get("pattern")
+                "Rule for {} saved; {}",
+                input.get("pattern"),
+                routing_note(c.routed)
             ),
         ))),
         Err(DomainError::Invalid(errs)) => Ok(Err(edit_page(pool, user.user.workspace_id, id, input, errs)
@@ -261,9 +297,9 @@ async fn import(
         }
     };
     match catalog::import(pool, &user.actor(&ip), bytes).await {
-        Ok(n) => Ok(Ok(Flashed::success(
+        Ok(c) => Ok(Ok(Flashed::success(
             "/catalog",
-            format!("Imported {n} rules; every order was routed again."),
+            format!("Imported {} rules; {}", c.value, routing_note(c.routed)),
         ))),
         Err(DomainError::Invalid(errs)) => {
             let msgs: Vec<String> = errs.into_iter().map(|e| e.message).collect();
@@ -296,10 +332,10 @@ async fn delete_rule(
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    catalog::delete_rule(pool, &user.actor(&ip), id).await?;
+    let c = catalog::delete_rule(pool, &user.actor(&ip), id).await?;
     Ok(Flashed::success(
         "/catalog",
-        "Rule deleted; orders were routed again.",
+        format!("Rule deleted; {}", routing_note(c.routed)),
     ))
 }
 
@@ -336,6 +372,7 @@ pub fn routes() -> Vec<Route> {
         import,
         export,
         delete_rule,
+        routing_status,
         assign
     ]
 }

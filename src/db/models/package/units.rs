@@ -17,6 +17,12 @@ pub enum Among<'a> {
     Order(i64),
     /// Some orders (a page of a sync: at most a few hundred).
     Orders(&'a [i64]),
+    /// A workspace's orders with an id after `after`, up to `upto` (a slice of a re-route).
+    Slice {
+        workspace: i64,
+        after: i64,
+        upto: i64,
+    },
 }
 
 /// The units already in a package (not released), of each of many orders, in one read.
@@ -68,6 +74,15 @@ pub fn held_unit_ids(
         Among::Workspace(ws) => q.filter(packages::workspace_id.eq(ws)).load(conn)?,
         Among::Order(id) => q.filter(packages::order_id.eq(id)).load(conn)?,
         Among::Orders(ids) => q.filter(packages::order_id.eq_any(ids)).load(conn)?,
+        Among::Slice {
+            workspace,
+            after,
+            upto,
+        } => q
+            .filter(packages::workspace_id.eq(workspace))
+            .filter(packages::order_id.gt(after))
+            .filter(packages::order_id.le(upto))
+            .load(conn)?,
     };
     Ok(lists.iter().flat_map(|ids| parse_unit_ids(ids)).collect())
 }

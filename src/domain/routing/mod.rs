@@ -5,6 +5,9 @@
 //! `priority` number; on a tie the longer (more specific) pattern; then the older rule.
 //! Matching ignores case. A manual choice on an item beats every rule, and units in a package
 //! (a label being bought, bought or voided) keep its supplier until the package is moved.
+//! After a catalog change every order is routed again by a background [`pass`].
+
+pub mod pass;
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -232,6 +235,15 @@ fn load_units(conn: &mut AnyConnection, among: Among<'_>) -> QueryResult<Vec<Uni
         Among::Order(id) => q.filter(orders::id.eq(id)).load(conn),
         Among::Workspace(ws) => q.filter(orders::workspace_id.eq(ws)).load(conn),
         Among::Orders(ids) => q.filter(orders::id.eq_any(ids)).load(conn),
+        Among::Slice {
+            workspace,
+            after,
+            upto,
+        } => q
+            .filter(orders::workspace_id.eq(workspace))
+            .filter(orders::id.gt(after))
+            .filter(orders::id.le(upto))
+            .load(conn),
     }
 }
 
@@ -264,15 +276,6 @@ pub fn lock_workspace_routing(conn: &mut AnyConnection, workspace_id: i64) -> Qu
             .execute(conn)?;
     }
     Ok(())
-}
-
-/// Re-routes every order of a workspace (after the rules changed); returns orders touched.
-pub fn reroute_workspace(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<usize> {
-    crate::db::write_tx(conn, |conn| {
-        lock_workspace_routing(conn, workspace_id)?;
-        let router = Router::load(conn, workspace_id)?;
-        route_orders(conn, &router, Among::Workspace(workspace_id))
-    })
 }
 
 /// One planned package: the units one supplier makes.
