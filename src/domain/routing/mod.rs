@@ -240,7 +240,7 @@ fn load_units(conn: &mut AnyConnection, among: Among<'_>) -> QueryResult<Vec<Uni
             after,
             upto,
         } => q
-            .filter(orders::workspace_id.eq(workspace))
+            .filter(crate::db::models::routing_pass::order_of_workspace(workspace))
             .filter(orders::id.gt(after))
             .filter(orders::id.le(upto))
             .load(conn),
