@@ -345,20 +345,26 @@ mod tests {
         assert_eq!(DbUrl::parse("postgresql://h/db").unwrap().backend(), "postgres");
     }
 
-    /// `.cargo/config.toml` builds SQLite without STAT4 (see there why).
+    /// `.cargo/config.toml` builds SQLite without STAT4 and with QPSG (see there why).
     #[test]
-    fn sqlite_is_built_without_stat4() {
+    fn sqlite_is_built_without_stat4_and_with_a_stable_planner() {
         #[derive(diesel::QueryableByName)]
         struct Used {
             #[diesel(sql_type = diesel::sql_types::Integer)]
-            used: i32,
+            stat4: i32,
+            #[diesel(sql_type = diesel::sql_types::Integer)]
+            qpsg: i32,
         }
         let dir = tempfile::tempdir().unwrap();
         let url = DbUrl::Sqlite(dir.path().join("x.db"));
         let mut conn = url.connect().unwrap();
-        let got: Used = diesel::sql_query("SELECT sqlite_compileoption_used('ENABLE_STAT4') AS used")
-            .get_result(&mut conn)
-            .unwrap();
-        assert_eq!(got.used, 0, "SQLite was built with STAT4");
+        let got: Used = diesel::sql_query(
+            "SELECT sqlite_compileoption_used('ENABLE_STAT4') AS stat4, \
+             sqlite_compileoption_used('ENABLE_QPSG') AS qpsg",
+        )
+        .get_result(&mut conn)
+        .unwrap();
+        assert_eq!(got.stat4, 0, "SQLite was built with STAT4");
+        assert_eq!(got.qpsg, 1, "SQLite was built without QPSG");
     }
 }

@@ -28,7 +28,7 @@ struct Cli {
 enum Bench {
     /// Load sandbox orders through sync, then drive the orders list over HTTP.
     Orders(orders::OrdersBench),
-    /// How long catalog changes (each re-routes every order) take on a big workspace.
+    /// How long catalog changes take on a big workspace: the answer, the background re-route, its longest slice.
     Routing(routing::RoutingBench),
     /// A shop's first sync of N orders from an in-process sandbox with latency and a rate
     /// limit, as a share of the floor the limit allows.
