@@ -86,6 +86,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("POST /catalog/rules", "/catalog/rules", "OTX"),
     ("POST /catalog/import", "/catalog/import", "OTX"),
     ("GET /catalog.csv", "/catalog.csv", "OTX"),
+    ("GET /catalog/routing", "/catalog/routing", "OTX"),
     (
         "POST /orders/<order>/items/<item>/supplier",
         "/orders/{order}/items/{item}/supplier",
