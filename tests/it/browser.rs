@@ -256,6 +256,33 @@ async fn the_whole_handoff_in_a_real_browser() {
     seller.until("Imported 5 rules", false).await;
     seller.shot("catalog").await;
 
+    // A catalog change on a big workspace is routed in the background: the page shows how far
+    // and reloads itself once every order follows the rules. Made to look unfinished here: a
+    // pass 2,000 orders in, its lease held by a process on another machine.
+    let pool = podgate::db::DbPool::open(&podgate::db::DbUrl::parse(&db.url).unwrap(), 2).unwrap();
+    let lease_holder = "another-machine-1-beef";
+    pool.query(move |c| {
+        use podgate::db::models::{lease, routing_pass};
+        lease::try_take(c, "routing:1", lease_holder, chrono::Duration::hours(1))?;
+        routing_pass::start(c, 1, 5000)?;
+        routing_pass::advance(c, 1, 0, 2000)
+    })
+    .await
+    .unwrap();
+    seller.go("/catalog").await;
+    seller.until("2000 of 5000 orders routed (40%)", false).await;
+    seller.shot("catalog-routing").await;
+    // That process's lease runs out: this node's watcher takes the pass over and finishes it.
+    pool.query(move |c| podgate::db::models::lease::release(c, "routing:1", lease_holder))
+        .await
+        .unwrap();
+    seller
+        .until_true(
+            "return document.getElementById('routing') === null",
+            "the catalog page reloads once the routing pass is done",
+        )
+        .await;
+
     // 4. Orders arrive; buy labels for every order the filter matches (confirmed with the
     // count), with the live progress bar.
     seller.go("/orders?status=AWAITING_SHIPMENT&label=none").await;
