@@ -272,7 +272,8 @@ async fn the_whole_handoff_in_a_real_browser() {
     seller.go("/catalog").await;
     seller.until("2000 of 5000 orders routed (40%)", false).await;
     seller.shot("catalog-routing").await;
-    // That process's lease runs out: this node's watcher takes the pass over and finishes it.
+    // That process gives its lease back (as when it runs out): this node's watcher takes the
+    // pass over and finishes it.
     pool.query(move |c| podgate::db::models::lease::release(c, "routing:1", lease_holder))
         .await
         .unwrap();
