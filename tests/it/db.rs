@@ -142,7 +142,6 @@ async fn a_lease_has_one_holder_and_a_dead_holders_lease_is_taken_over() {
 #[rocket::async_test]
 async fn a_sync_manual_routing_and_a_rule_change_at_once_all_succeed() {
     use podgate::db::models::shop::Shop;
-    use podgate::domain::routing;
     use podgate::domain::shops::sync;
     let (owner, sb, shirts, mugs) = podgate_testkit::suppliers::routed_app().await;
     let actor = podgate_testkit::labels::owner_actor(&owner).await;
@@ -184,7 +183,7 @@ async fn a_sync_manual_routing_and_a_rule_change_at_once_all_succeed() {
         let mut errors = Vec::new();
         while std::time::Instant::now() < until {
             let mut c = pool.get().unwrap();
-            if let Err(e) = routing::pass::route_all(&mut c, 1) {
+            if let Err(e) = route_all(&mut c, 1) {
                 errors.push(format!("re-route: {e}"));
             }
         }
@@ -221,7 +220,7 @@ async fn a_sync_manual_routing_and_a_rule_change_at_once_all_succeed() {
     let assign = |o, i, to| podgate::domain::catalog::assign_item(&owner.pool, &actor, o, i, to);
     assign(order, item, Some(mugs)).await.unwrap();
     assign(back_order, given_back, None).await.unwrap();
-    owner.query(|c| routing::pass::route_all(c, 1)).await;
+    owner.query(|c| route_all(c, 1)).await;
     let (manual, by) = owner
         .query(move |c| {
             use podgate::db::schema::order_items as oi;
@@ -233,6 +232,14 @@ async fn a_sync_manual_routing_and_a_rule_change_at_once_all_succeed() {
     assert_eq!(manual, Some(mugs), "the hand-made choice stays");
     assert_ne!(by, "manual", "a unit given back follows the rules");
     assert_routing_consistent(&owner).await;
+}
+
+/// Routes every order of the workspace again in this thread, a slice per transaction, as a
+/// catalog change's background pass does.
+fn route_all(c: &mut podgate::db::AnyConnection, ws: i64) -> diesel::QueryResult<()> {
+    podgate::db::write_tx(c, |c| podgate::domain::routing::pass::begin(c, ws))?;
+    while podgate::domain::routing::pass::step(c, ws)?.is_some() {}
+    Ok(())
 }
 
 /// Every order's routing state is what its units say: routed, partial or unrouted.

@@ -27,8 +27,7 @@ use crate::db::DbPool;
 
 use super::DomainError;
 use super::gateway::TikTokGateway;
-use super::routing::pass::route_before_planning;
-use super::routing::{Catalog, plan_items, plan_of};
+use super::routing::{Catalog, pass, plan_items, plan_of, route_some};
 pub use super::seller_workspace;
 
 pub use buy::LEASE_SECS;
@@ -202,8 +201,11 @@ impl Labels {
                     // Read in chunks (orders, units, units already held), the catalog once:
                     // a few queries per 500 orders instead of several per order.
                     let catalog = Catalog::load(conn, ws)?;
+                    let reroute = pass::router_while_pending(conn, ws)?;
                     for chunk in order_ids.chunks(PLAN_CHUNK) {
-                        route_before_planning(conn, ws, chunk)?;
+                        if let Some(router) = &reroute {
+                            route_some(conn, router, chunk)?;
+                        }
                         let found = order::find_many_in_workspace(conn, ws, chunk)?;
                         let mut items = plan_items(conn, chunk)?;
                         let mut held_units = package::held_units_by_order(conn, chunk)?;

@@ -8,7 +8,7 @@
 //!
 //! Why nothing goes out routed by the old rules meanwhile: a new order is routed by the rules of
 //! the moment it arrives; a label purchase routes the orders it plans first
-//! ([`route_before_planning`]); another change while a pass runs starts it over, since every
+//! ([`router_while_pending`]); another change while a pass runs starts it over, since every
 //! order must follow the newest rules.
 
 use diesel::QueryResult;
@@ -63,17 +63,6 @@ pub fn step(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<Option<R
     })
 }
 
-/// Routes every order of the workspace again, here and now, a slice per transaction (the
-/// command line and tests; a catalog change uses [`after_change`]). Returns slices routed.
-pub fn route_all(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<usize> {
-    crate::db::write_tx(conn, |conn| begin(conn, workspace_id))?;
-    let mut slices = 1;
-    while step(conn, workspace_id)?.is_some() {
-        slices += 1;
-    }
-    Ok(slices)
-}
-
 /// Where the workspace's pass stands (None: every order follows the current rules).
 pub async fn progress(pool: &DbPool, workspace_id: i64) -> Result<Option<RoutingPass>, DomainError> {
     Ok(pool.query(move |c| routing_pass::find(c, workspace_id)).await?)
@@ -108,16 +97,13 @@ pub async fn run(pool: &DbPool, workspace_id: i64) -> Result<(), DomainError> {
         let Some(held) = leases::take(pool, format!("routing:{workspace_id}")).await? else {
             return Ok(());
         };
-        let mut result = Ok(());
-        while result.is_ok() {
-            match pool.query(move |c| step(c, workspace_id)).await {
-                Ok(Some(_)) => {}
-                Ok(None) => break,
-                Err(e) => result = Err(e),
-            }
+        let routed = async {
+            while pool.query(move |c| step(c, workspace_id)).await?.is_some() {}
+            Ok::<_, DomainError>(())
         }
+        .await;
         held.release().await;
-        result?;
+        routed?;
         if progress(pool, workspace_id).await?.is_none() {
             return Ok(());
         }
@@ -139,18 +125,14 @@ pub async fn watch(pool: DbPool, every: std::time::Duration, shutdown: Cancellat
     }
 }
 
-/// Routes the orders a label purchase is about to plan by the current rules, when a pass is
-/// still on its way (in the purchase's transaction): a package is never planned for the
-/// supplier of a rule that no longer applies.
-pub fn route_before_planning(
-    conn: &mut AnyConnection,
-    workspace_id: i64,
-    order_ids: &[i64],
-) -> QueryResult<()> {
+/// The rules a label purchase routes its orders by before planning them, when a catalog
+/// change's pass is still on its way (None when every order follows the rules already). Called
+/// in the purchase's transaction, it takes the workspace's routing lock: a package is never
+/// planned for the supplier of a rule that no longer applies.
+pub fn router_while_pending(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<Option<Router>> {
     if routing_pass::find(conn, workspace_id)?.is_none() {
-        return Ok(());
+        return Ok(None);
     }
     lock_workspace_routing(conn, workspace_id)?;
-    let router = Router::load(conn, workspace_id)?;
-    super::route_some(conn, &router, order_ids)
+    Router::load(conn, workspace_id).map(Some)
 }
