@@ -144,7 +144,7 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
         "no raw ISO or UTC time in a supplier's mail: {text}"
     );
     // The manifest says whose batch it is, in JSON and on every CSV row.
-    assert_eq!(manifest.seller, "Acme Prints");
+    assert_eq!(manifest.head.seller, "Acme Prints");
     assert!(
         header.ends_with(",seller") || header.contains(",seller,artwork_"),
         "{header}"

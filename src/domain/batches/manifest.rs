@@ -48,13 +48,9 @@ pub struct PackageEntry {
 /// A batch's manifest.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct Manifest {
-    pub batch: i64,
-    /// The seller (workspace) the batch comes from: a factory serving several sellers merges
-    /// their manifests and must tell them apart.
-    #[serde(default)]
-    pub seller: String,
-    pub supplier: String,
-    pub created_at: String,
+    /// `batch`, `seller`, `supplier`, `created_at`: at the top level of the file.
+    #[serde(flatten)]
+    pub head: ManifestHead,
     pub packages: Vec<PackageEntry>,
 }
 
@@ -111,10 +107,14 @@ pub fn rfc3339(unix: i64) -> String {
         .unwrap_or_default()
 }
 
-/// What the manifest says about the batch as a whole (the packages come a chunk at a time).
-#[derive(Debug, Clone, PartialEq)]
+/// What the manifest says about the batch as a whole (packing writes the packages a chunk at a
+/// time after it).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize, PartialEq)]
 pub struct ManifestHead {
     pub batch: i64,
+    /// The seller (workspace) the batch comes from: a factory serving several sellers merges
+    /// their manifests and must tell them apart.
+    #[serde(default)]
     pub seller: String,
     pub supplier: String,
     pub created_at: String,

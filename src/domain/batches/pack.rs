@@ -268,12 +268,6 @@ pub fn pack_manifest(
     manifest: &Manifest,
     label_path: &dyn Fn(&str) -> PathBuf,
 ) -> Result<PackedFiles, PackError> {
-    let head = ManifestHead {
-        batch: manifest.batch,
-        seller: manifest.seller.clone(),
-        supplier: manifest.supplier.clone(),
-        created_at: manifest.created_at.clone(),
-    };
     let mut packages = |after: i64| {
         Ok(manifest
             .packages
@@ -283,7 +277,7 @@ pub fn pack_manifest(
             .cloned()
             .collect())
     };
-    pack(dir, batch_id, &head, &mut packages, label_path)
+    pack(dir, batch_id, &manifest.head, &mut packages, label_path)
 }
 
 /// `SHA256SUMS` as it grows, in an unnamed temporary file (a line per entry, 10,000 labels and
