@@ -78,7 +78,7 @@ document.addEventListener("DOMContentLoaded", () => {
       const p = data.progress;
       bar.max = p.total;
       bar.value = p.routed;
-      text.textContent = `${p.routed} of ${p.total} orders routed (${p.percent}%). Lists and counts catch up as it goes; a label bought meanwhile follows the new rules.`;
+      text.textContent = `${p.routed} of ${p.total} orders routed (${p.percent}%)`;
     } catch (e) { /* offline for a moment: try again */ }
     setTimeout(poll, 700);
   }
