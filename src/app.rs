@@ -1,5 +1,5 @@
 //! Process wiring: configuration, secrets, database, logging, the listeners (the front door
-//! before Rocket, the SFTP drop), the background jobs (sync, label jobs, batch clock, mail,
+//! before Rocket, the SFTP drop), the background jobs (sync, label jobs, batch clock, mail, webhooks,
 //! housekeeping), and one shutdown path for all of them. The services come from
 //! [`crate::services`].
 
@@ -123,6 +123,11 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
         Duration::from_secs(5),
         shutdown.clone(),
     ));
+    let webhooks = tokio::spawn(crate::domain::factory_webhooks::deliver::deliver_loop(
+        services.webhooks.clone(),
+        Duration::from_secs(2),
+        shutdown.clone(),
+    ));
     let smtp_missing = services.mailer.is_none();
     let sftp = if config.sftp.enabled {
         let s = crate::sftp::spawn(
@@ -201,6 +206,7 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
     let _ = tokio::time::timeout(Duration::from_secs(10), routing).await;
     let _ = tokio::time::timeout(Duration::from_secs(10), clock).await;
     let _ = tokio::time::timeout(Duration::from_secs(10), mail).await;
+    let _ = tokio::time::timeout(Duration::from_secs(15), webhooks).await;
     if let Some(s) = sftp {
         let _ = tokio::time::timeout(Duration::from_secs(10), s.task).await;
     }

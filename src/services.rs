@@ -24,6 +24,8 @@ pub struct Services {
     pub scorecards: crate::domain::dispatch::scorecard::Scorecards,
     /// The "labelled, not yet scanned" queue's reader (keeps what it read while it stays true).
     pub queues: crate::domain::dispatch::queue::Queues,
+    /// Webhooks to suppliers' systems: endpoints, the delivery outbox and its worker.
+    pub webhooks: crate::domain::factory_webhooks::FactoryWebhooks,
     /// None when no SMTP server is configured (mail then waits in the outbox).
     pub mailer: Option<crate::mail::Mailer>,
 }
@@ -36,6 +38,11 @@ impl Services {
                 .context("token_key")?;
         let cipher = crate::crypto::TokenCipher::new(&key).map_err(|e| anyhow::anyhow!("token_key: {e}"))?;
         let client = std::sync::Arc::new(tiktok::TikTokClient::new(config.tiktok.clone()));
+        let webhooks = crate::domain::factory_webhooks::FactoryWebhooks {
+            pool: pool.clone(),
+            cipher: cipher.clone(),
+            timeout: std::time::Duration::from_secs(10),
+        };
         let tiktok = TikTokGateway::new(pool.clone(), client, cipher);
         let store = LabelStore {
             dir: config.data_dir().join("labels"),
@@ -55,6 +62,7 @@ impl Services {
                 public_url: config.public_url(),
             },
             mailer,
+            webhooks,
             shops: Shops {
                 pool: pool.clone(),
                 tiktok: tiktok.clone(),

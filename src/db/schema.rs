@@ -216,6 +216,7 @@ diesel::table! {
         archived -> Bool,
         created_at -> Timestamp,
         tiktok_warehouse_ids -> Text,
+        webhooks_private_ok -> Bool,
     }
 }
 
@@ -451,6 +452,53 @@ diesel::table! {
 }
 
 diesel::table! {
+    webhook_endpoints (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        supplier_id -> BigInt,
+        url -> Text,
+        description -> Text,
+        events -> Text,
+        secret_enc -> Text,
+        disabled -> Bool,
+        created_by -> Text,
+        created_at -> Timestamp,
+    }
+}
+
+diesel::table! {
+    webhook_deliveries (id) {
+        id -> BigInt,
+        endpoint_id -> BigInt,
+        msg_id -> Text,
+        event -> Text,
+        payload -> Text,
+        status -> Text,
+        attempts -> BigInt,
+        next_attempt_at -> Timestamp,
+        last_status_code -> Nullable<BigInt>,
+        last_error -> Nullable<Text>,
+        created_at -> Timestamp,
+        delivered_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    webhook_attempts (id) {
+        id -> BigInt,
+        delivery_id -> BigInt,
+        attempted_at -> Timestamp,
+        status_code -> Nullable<BigInt>,
+        error -> Nullable<Text>,
+        millis -> BigInt,
+        response -> Nullable<Text>,
+    }
+}
+
+diesel::joinable!(webhook_deliveries -> webhook_endpoints (endpoint_id));
+diesel::joinable!(webhook_attempts -> webhook_deliveries (delivery_id));
+
+diesel::table! {
     mail_outbox (id) {
         id -> BigInt,
         workspace_id -> Nullable<BigInt>,
@@ -563,6 +611,9 @@ diesel::allow_tables_to_appear_in_same_query!(
     ack_events,
     batch_downloads,
     api_tokens,
+    webhook_endpoints,
+    webhook_deliveries,
+    webhook_attempts,
     mail_outbox,
     password_resets,
     sftp_logins,

@@ -8,6 +8,7 @@ pub mod batches;
 pub mod catalog;
 pub mod dashboard;
 pub mod dispatch;
+pub mod factory_webhooks;
 pub mod gateway;
 pub mod labels;
 pub mod leases;

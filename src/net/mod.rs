@@ -1,8 +1,10 @@
 //! Network-level defences shared by the listeners: connection admission ([`limits`]), the
 //! client's real address behind trusted proxies ([`client_addr`]), the web portal's front
-//! door with read timeouts ([`front`]) and the process's descriptor limit ([`rlimit`]).
+//! door with read timeouts ([`front`]), the process's descriptor limit ([`rlimit`]) and the
+//! addresses podgate may call out to ([`egress`]).
 
 pub mod client_addr;
+pub mod egress;
 pub mod front;
 pub mod limits;
 pub mod rlimit;

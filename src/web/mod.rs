@@ -89,6 +89,7 @@ pub fn build(figment: Figment, cfg: AppConfig, services: crate::services::Servic
         .manage(services.batches.clone())
         .manage(services.scorecards.clone())
         .manage(services.queues.clone())
+        .manage(services.webhooks.clone())
         .manage(templates)
         .attach(fairings::RequestLog)
         .attach(fairings::SecurityHeaders)

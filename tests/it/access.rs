@@ -137,6 +137,29 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("POST /supplier/batches/<seq>/ack", "/supplier/batches/1/ack", "S"),
     ("GET /supplier/tokens", "/supplier/tokens", "SY"),
     ("POST /supplier/tokens", "/supplier/tokens", "SY"),
+    ("GET /supplier/webhooks", "/supplier/webhooks", "SY"),
+    ("POST /supplier/webhooks", "/supplier/webhooks", "SY"),
+    ("GET /supplier/webhooks/<id>", "/supplier/webhooks/{hook}", "S"),
+    (
+        "GET /supplier/webhooks/deliveries/<id>",
+        "/supplier/webhooks/deliveries/{delivery}",
+        "S",
+    ),
+    (
+        "POST /supplier/webhooks/deliveries/<id>/send-again",
+        "/supplier/webhooks/deliveries/{delivery}/send-again",
+        "S",
+    ),
+    (
+        "POST /supplier/webhooks/<id>/test",
+        "/supplier/webhooks/{hook}/test",
+        "S",
+    ),
+    (
+        "POST /suppliers/<id>/webhooks-private",
+        "/suppliers/{supplier}/webhooks-private",
+        "O",
+    ),
     ("GET /supplier/sftp", "/supplier/sftp", "SY"),
     ("POST /supplier/sftp/logins", "/supplier/sftp/logins", "SY"),
     (
@@ -163,6 +186,11 @@ const MATRIX: &[(&str, &str, &str)] = &[
     (
         "POST /supplier/sftp/logins/<id>/enable",
         "/supplier/sftp/logins/{login}/enable",
+        "S",
+    ),
+    (
+        "POST /supplier/webhooks/<id>/delete",
+        "/supplier/webhooks/{hook}/delete",
         "S",
     ),
     (
@@ -224,6 +252,10 @@ fn every_field(csrf: &str, supplier: i64) -> Vec<(&'static str, String)> {
         ("password", "true"),
         ("allowed_networks", ""),
         ("decision", "discard"),
+        ("url", "http://127.0.0.1:9/matrix"),
+        ("description", "matrix"),
+        ("events", "batch.published"),
+        ("allow", "true"),
     ] {
         f.push((k, v.to_string()));
     }
@@ -340,6 +372,33 @@ async fn every_route_answers_every_kind_of_caller_as_the_matrix_says() {
         ],
     )
     .await;
+    owner
+        .post_form(
+            &format!("/suppliers/{shirts}"),
+            &format!("/suppliers/{shirts}/webhooks-private"),
+            &[("allow", "true")],
+        )
+        .await;
+    let r = s
+        .post_form(
+            "/supplier/webhooks",
+            "/supplier/webhooks",
+            &[
+                ("url", "http://127.0.0.1:9/hook"),
+                ("description", ""),
+                ("events", "batch.published"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::SeeOther, "the supplier's endpoint is added");
+    drop(r);
+    let hook = newest(&owner, "webhook_endpoints").await;
+    s.post_form(
+        &format!("/supplier/webhooks/{hook}"),
+        &format!("/supplier/webhooks/{hook}/test"),
+        &[],
+    )
+    .await;
     let login = newest(&owner, "sftp_logins").await;
     s.post_form(
         "/supplier/sftp",
@@ -372,6 +431,8 @@ async fn every_route_answers_every_kind_of_caller_as_the_matrix_says() {
     ids.insert("login", login);
     ids.insert("key", newest(&owner, "sftp_keys").await);
     ids.insert("token", newest(&owner, "api_tokens").await);
+    ids.insert("hook", hook);
+    ids.insert("delivery", newest(&owner, "webhook_deliveries").await);
 
     let anon = TestApp::reuse(&owner).await;
     let staff = login_as(&owner, "staff@example.com", "staff password").await;

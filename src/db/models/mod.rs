@@ -6,6 +6,7 @@ pub mod api_token;
 pub mod audit;
 pub mod batch;
 pub mod dispatch;
+pub mod factory_webhook;
 pub mod invite;
 pub mod lease;
 pub mod login_attempt;

@@ -220,6 +220,19 @@ text_enum! {
 }
 
 text_enum! {
+    /// A webhook delivery to a supplier's endpoint: `pending` → `delivered`, or `failed` after
+    /// the last attempt (the supplier can send it again, with the same id).
+    WebhookStatus {
+        /// Waiting for its (next) attempt.
+        Pending = "pending",
+        /// The endpoint answered 2xx.
+        Delivered = "delivered",
+        /// Every attempt failed.
+        Failed = "failed",
+    }
+}
+
+text_enum! {
     /// A connected TikTok shop.
     ShopStatus {
         /// Syncing and buying work.

@@ -30,6 +30,9 @@ pub struct Supplier {
     pub created_at: NaiveDateTime,
     /// TikTok warehouses registered for its facility (comma-separated ids; empty = none yet).
     pub tiktok_warehouse_ids: String,
+    /// The seller lets this supplier's webhook endpoints be on private or loopback addresses
+    /// (a factory system on the seller's own network); otherwise only public ones.
+    pub webhooks_private_ok: bool,
 }
 
 /// Editable supplier fields (validated by the domain layer).

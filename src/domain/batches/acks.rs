@@ -17,6 +17,7 @@ use crate::db::models::supplier::Supplier;
 use crate::db::models::user::User;
 use crate::db::models::{mail, order};
 use crate::domain::DomainError;
+use crate::domain::factory_webhooks::WebhookEvent;
 
 use super::Batches;
 
@@ -334,6 +335,7 @@ fn apply(
     let sup = Supplier::find_in_workspace(c, actor.workspace_id.unwrap_or_default(), supplier_id)?
         .ok_or(DomainError::NotFound)?;
     let mut out = Vec::new();
+    let mut applied = Vec::new();
     for (l, r) in resolved {
         // Re-read: an earlier line of the same set may have changed this row.
         let bp = batch::find_package_row(c, r.bp.id)?;
@@ -392,6 +394,12 @@ fn apply(
                 )?;
             }
         }
+        if !same {
+            applied.push(serde_json::json!({
+                "order_id": o.tiktok_order_id, "package_id": tt_pkg, "status": l.status.as_str(),
+                "reason": reason, "expected_date": date,
+            }));
+        }
         out.push(LineResult {
             line: l.line,
             package_id: tt_pkg,
@@ -399,6 +407,13 @@ fn apply(
             status: l.status.as_str(),
             changed: !same,
         });
+    }
+    // One event per set of answers (a file of a thousand lines is one delivery, not a thousand).
+    if !applied.is_empty() {
+        let data = serde_json::json!({
+            "by": actor.label, "channel": actor.channel.as_str(), "packages": applied,
+        });
+        crate::domain::factory_webhooks::emit(c, supplier_id, WebhookEvent::AcknowledgementApplied, data)?;
     }
     Ok(out)
 }

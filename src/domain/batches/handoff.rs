@@ -8,6 +8,7 @@ use crate::db::models::status::AckStatus;
 use crate::db::models::supplier::Supplier;
 use crate::db::models::{batch, mail, order, package};
 use crate::domain::DomainError;
+use crate::domain::factory_webhooks::{self, WebhookEvent};
 
 /// Holds back from handoff every label of an order TikTok cancelled, and cancels packages not
 /// bought yet; records it on the order. Returns how many labels were held.
@@ -25,6 +26,24 @@ pub fn hold_cancelled_order(conn: &mut AnyConnection, order_id: i64) -> Result<u
         let o = order::find_in_workspace(conn, p.workspace_id, order_id)?.ok_or(DomainError::NotFound)?;
         let tt = p.tiktok_package_id.clone().unwrap_or_default();
         ask_to_pull(conn, &sup, &o.tiktok_order_id, &tt, &b)?;
+        tell_systems(
+            conn,
+            sup.id,
+            WebhookEvent::PackagePullRequested,
+            &b,
+            &o.tiktok_order_id,
+            &p,
+            "order_cancelled",
+        )?;
+        tell_systems(
+            conn,
+            sup.id,
+            WebhookEvent::PackageCancelled,
+            &b,
+            &o.tiktok_order_id,
+            &p,
+            "order_cancelled",
+        )?;
         let (subject, body) = crate::mail::texts::pull_requested_seller(&sup, &o.tiktok_order_id, &tt);
         for to in crate::db::models::user::User::owners_to_mail(conn, p.workspace_id)? {
             mail::enqueue(conn, Some(p.workspace_id), "pull", &to.email, &subject, &body)?;
@@ -58,19 +77,58 @@ pub fn after_void(c: &mut AnyConnection, p: &package::Package) -> Result<(), Dom
     let Some(bp) = batch::active_of_package(c, p.id)? else {
         return Ok(());
     };
+    let b = batch::find(c, bp.batch_id)?;
+    let o = order::find_in_workspace(c, p.workspace_id, p.order_id)?.ok_or(DomainError::NotFound)?;
+    tell_systems(
+        c,
+        p.supplier_id,
+        WebhookEvent::PackageVoided,
+        &b,
+        &o.tiktok_order_id,
+        p,
+        "label_voided",
+    )?;
     if bp.ack_status == AckStatus::Rejected {
         batch::deactivate(c, bp.id)?;
         return Ok(());
     }
     if bp.pull_requested_at.is_none() {
         batch::request_pull_rows(c, &[bp.id])?;
-        let b = batch::find(c, bp.batch_id)?;
         if let Some(sup) = Supplier::find_in_workspace(c, p.workspace_id, p.supplier_id)? {
-            let o = order::find_in_workspace(c, p.workspace_id, p.order_id)?.ok_or(DomainError::NotFound)?;
             let tt = p.tiktok_package_id.clone().unwrap_or_default();
             ask_to_pull(c, &sup, &o.tiktok_order_id, &tt, &b)?;
+            tell_systems(
+                c,
+                sup.id,
+                WebhookEvent::PackagePullRequested,
+                &b,
+                &o.tiktok_order_id,
+                p,
+                "label_voided",
+            )?;
         }
     }
+    Ok(())
+}
+
+/// Queues a package's event for the supplier's own systems (its webhook endpoints).
+pub(crate) fn tell_systems(
+    c: &mut AnyConnection,
+    supplier_id: i64,
+    event: WebhookEvent,
+    b: &batch::Batch,
+    order_id: &str,
+    p: &package::Package,
+    reason: &str,
+) -> Result<(), DomainError> {
+    let data = serde_json::json!({
+        "batch": b.seq,
+        "order_id": order_id,
+        "package_id": p.tiktok_package_id,
+        "tracking_number": p.tracking_number,
+        "reason": reason,
+    });
+    factory_webhooks::emit(c, supplier_id, event, data)?;
     Ok(())
 }
 

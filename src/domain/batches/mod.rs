@@ -32,6 +32,7 @@ use crate::db::models::status::BatchStatus;
 use crate::db::models::supplier::{SkuRule, Supplier};
 use crate::db::models::{mail, order};
 use crate::db::{AnyConnection, DbPool};
+use crate::domain::factory_webhooks::{self, WebhookEvent};
 use crate::domain::labels::LabelStore;
 use crate::domain::{DomainError, seller_workspace};
 
@@ -122,7 +123,7 @@ impl Batches {
         })
         .await
         .map_err(|e| DomainError::Internal(e.to_string()))??;
-        let link = format!("{}/supplier/batches/{}", self.public_url, b.seq);
+        let base = self.public_url.clone();
         self.pool
             .run(move |c| {
                 crate::db::write_tx(c, |c| {
@@ -134,7 +135,7 @@ impl Batches {
                         ack_due_at: due,
                     };
                     if batch::mark_sealed(c, batch_id, &p)? {
-                        announce(c, &b, &sup, &seller, &files, &link, due)?;
+                        announce(c, &b, &sup, &seller, &files, &base, due)?;
                     }
                     Ok::<_, DomainError>(batch::find(c, batch_id)?)
                 })
@@ -303,9 +304,10 @@ fn announce(
     sup: &Supplier,
     seller: &str,
     files: &pack::PackedFiles,
-    link: &str,
+    base_url: &str,
     due: chrono::NaiveDateTime,
 ) -> Result<(), DomainError> {
+    let link = format!("{base_url}/supplier/batches/{}", b.seq);
     // Each order's timeline and each label's clock, a chunk of the batch at a time.
     let now = crate::db::models::now();
     let mut after = i64::MIN;
@@ -340,9 +342,25 @@ fn announce(
         .as_deref()
         .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.naive_utc());
-    let (subject, body) = crate::mail::texts::new_batch(sup, seller, b, files.packages, link, due, earliest);
+    let (subject, body) = crate::mail::texts::new_batch(sup, seller, b, files.packages, &link, due, earliest);
     for to in sup.contact_emails() {
         mail::enqueue(c, Some(b.workspace_id), "batch", &to, &subject, &body)?;
     }
+    let zip = b.zip_name();
+    let api = format!("{base_url}/api/v1/batches/{}", b.seq);
+    let data = serde_json::json!({
+        "seller": seller,
+        "batch": b.seq,
+        "packages": files.packages,
+        "zip": zip,
+        "zip_sha256": files.zip_sha256,
+        "zip_bytes": files.zip_bytes,
+        "zip_url": format!("{api}/{zip}"),
+        "batch_url": api,
+        "portal_url": link,
+        "ack_due_at": factory_webhooks::rfc3339(due),
+        "earliest_ship_by": files.earliest_ship_by,
+    });
+    factory_webhooks::emit(c, sup.id, WebhookEvent::BatchPublished, data)?;
     Ok(())
 }

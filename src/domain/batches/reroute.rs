@@ -11,6 +11,7 @@ use crate::db::models::supplier::Supplier;
 use crate::db::models::{batch, order};
 
 use super::Batches;
+use crate::domain::factory_webhooks::WebhookEvent;
 use crate::domain::routing::Router;
 use crate::domain::{DomainError, seller_workspace};
 
@@ -159,6 +160,17 @@ impl Batches {
                     }
                     if let Some(bp) = batch::active_of_package(c, p.id)? {
                         batch::deactivate(c, bp.id)?;
+                        // The supplier that rejected it: its systems can close the job.
+                        let b = batch::find(c, bp.batch_id)?;
+                        super::handoff::tell_systems(
+                            c,
+                            p.supplier_id,
+                            WebhookEvent::PackageRerouted,
+                            &b,
+                            &opts.tiktok_order_id,
+                            p,
+                            "moved_to_another_supplier",
+                        )?;
                     }
                     package::move_to_supplier(c, p.id, to.id, &p.unit_ids().collect::<Vec<_>>())?;
                     let tt = p.tiktok_package_id.clone().unwrap_or_default();

@@ -165,6 +165,7 @@ mod tests {
             archived: false,
             created_at: chrono::NaiveDateTime::default(),
             tiktok_warehouse_ids: String::new(),
+            webhooks_private_ok: false,
         }
     }
 

@@ -9,6 +9,7 @@ use crate::config::AppConfig;
 use crate::db::DbPool;
 use crate::db::models::user::Role;
 use crate::domain::accounts;
+use crate::domain::factory_webhooks::FactoryWebhooks;
 use crate::domain::shops::Shops;
 use crate::domain::suppliers::{self, SupplierInput};
 use crate::web::csrf::{CsrfForm, EmptyForm};
@@ -165,9 +166,10 @@ async fn edit_page(
         .iter()
         .map(|(n, e)| context! { name => n, email => e })
         .collect();
+    let endpoints = crate::domain::factory_webhooks::endpoints_in_workspace(pool, ws, id).await?;
     Ok(Page::new(
         "seller/supplier.html",
-        context! { supplier => s, form, errors, people, invite_link, carriers },
+        context! { supplier => s, form, errors, people, invite_link, carriers, endpoints },
     ))
 }
 
@@ -278,7 +280,33 @@ async fn invite(
     }
 }
 
+#[derive(FromForm)]
+struct PrivateForm {
+    csrf_token: String,
+    allow: bool,
+}
+crate::csrf_form!(PrivateForm);
+
+/// Whether this supplier's webhook endpoints may be on private network addresses.
+#[post("/suppliers/<id>/webhooks-private", data = "<form>")]
+async fn webhooks_private(
+    hooks: &State<FactoryWebhooks>,
+    owner: OwnerUser,
+    ip: ClientIp,
+    id: i64,
+    form: CsrfForm<PrivateForm>,
+) -> Result<Flashed, WebError> {
+    let allow = form.0.allow;
+    hooks.allow_private(&owner.actor(&ip), id, allow).await?;
+    let msg = if allow {
+        "Its webhook endpoints may now be on private network addresses too."
+    } else {
+        "Its webhook endpoints must be on public addresses; deliveries to private ones stop."
+    };
+    Ok(Flashed::success(format!("/suppliers/{id}"), msg))
+}
+
 /// Routes of this page group.
 pub fn routes() -> Vec<Route> {
-    routes![index, create, show, update, archive, invite]
+    routes![index, create, show, update, archive, invite, webhooks_private]
 }

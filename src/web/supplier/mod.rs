@@ -1,12 +1,13 @@
-//! The supplier's portal (a supplier's own people): batches, answers, API tokens and SFTP
-//! logins.
+//! The supplier's portal (a supplier's own people): batches, answers, API tokens, SFTP
+//! logins and webhooks.
 
 pub mod portal;
 pub mod sftp;
+pub mod webhooks;
 
 use rocket::Route;
 
 /// Every supplier route.
 pub fn routes() -> Vec<Route> {
-    [portal::routes(), sftp::routes()].concat()
+    [portal::routes(), sftp::routes(), webhooks::routes()].concat()
 }
