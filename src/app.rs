@@ -92,11 +92,15 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
     fit_listeners_to_descriptors(&mut config);
     let url = config.public_url();
     let services = Services::new(pool.clone(), &config)?;
-    if let Some(sb) = &sandbox {
-        crate::demo::seed(&services, sb, &config).await?;
-    }
+    let demo = match &sandbox {
+        Some(sb) => Some(crate::demo::seed(&services, sb, &config).await?),
+        None => None,
+    };
     let needs_setup = crate::domain::accounts::needs_setup(&pool).await?;
     let shutdown = CancellationToken::new();
+    if let Some(creds) = &demo {
+        crate::demo::start_receiver(&services, creds, shutdown.clone()).await?;
+    }
     let jobs = tokio::spawn(housekeeping(pool.clone(), shutdown.clone()));
     // Label jobs survive restarts and are shared with other processes on the same database.
     let label_watch = tokio::spawn(
@@ -296,13 +300,18 @@ async fn start_demo_sandbox(config: &mut AppConfig) -> anyhow::Result<tiktok_san
     Ok(handle)
 }
 
-/// Hourly cleanup of expired sessions and old sign-in attempts.
+/// Hourly cleanup of expired sessions, old sign-in attempts and old webhook deliveries.
 async fn housekeeping(pool: DbPool, shutdown: CancellationToken) {
     loop {
         match crate::domain::accounts::housekeeping(&pool).await {
             Ok((s, a)) if s + a > 0 => tracing::info!(sessions = s, attempts = a, "housekeeping"),
             Ok(_) => {}
             Err(e) => tracing::warn!(error = %e, "housekeeping failed"),
+        }
+        match crate::domain::factory_webhooks::prune(&pool).await {
+            Ok(n) if n > 0 => tracing::info!(deliveries = n, "old webhook deliveries removed"),
+            Ok(_) => {}
+            Err(e) => tracing::warn!(error = %e, "webhook housekeeping failed"),
         }
         tokio::select! {
             _ = shutdown.cancelled() => return,

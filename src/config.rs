@@ -61,6 +61,9 @@ pub struct AppConfig {
     pub tiktok: tiktok::TikTokConfig,
     /// Port of the in-process sandbox started by `serve --demo`. Default 9100.
     pub demo_sandbox_port: u16,
+    /// Port of the demo's webhook receiver (the demo factory's own system) started by
+    /// `serve --demo`. Default 9101.
+    pub demo_receiver_port: u16,
     /// Seconds between polls of every shop's orders (webhooks make changes show sooner). Default 60.
     pub sync_interval_secs: u64,
     /// Seconds between rounds of the batch clock (cut-offs, interrupted seals, overdue). Default 30.
@@ -99,6 +102,7 @@ impl Default for AppConfig {
             token_key: None,
             tiktok: tiktok::TikTokConfig::default(),
             demo_sandbox_port: 9100,
+            demo_receiver_port: 9101,
             sync_interval_secs: 60,
             batch_clock_secs: 30,
             smtp: None,

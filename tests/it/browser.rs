@@ -81,6 +81,20 @@ impl Browser {
         self.c.goto(&format!("{}{path}", self.base)).await.unwrap();
     }
 
+    /// The value of the input `#id` (waiting for it up to 30 s).
+    async fn value_of(&self, id: &str) -> String {
+        self.c
+            .wait()
+            .at_most(Duration::from_secs(30))
+            .for_element(Locator::Id(id))
+            .await
+            .unwrap_or_else(|_| panic!("#{id}"))
+            .prop("value")
+            .await
+            .unwrap()
+            .unwrap_or_default()
+    }
+
     async fn fill(&self, id: &str, text: &str) {
         let e = self
             .c
@@ -319,17 +333,13 @@ async fn the_whole_handoff_in_a_real_browser() {
     seller.until("Create invitation", false).await;
     seller.fill("f-email", "pat@shirtco.example").await;
     seller.click("form[action$='/invite'] button[type=submit]").await;
-    let invite = seller
-        .c
-        .wait()
-        .at_most(Duration::from_secs(30))
-        .for_element(Locator::Id("invite-link"))
-        .await
-        .unwrap()
-        .prop("value")
-        .await
-        .unwrap()
-        .unwrap();
+    let invite = seller.value_of("invite-link").await;
+
+    // Shirt Co's own system listens on this machine: the seller allows private addresses.
+    seller.click("#webhooks-private").await;
+    seller
+        .until("may now be on private network addresses", false)
+        .await;
 
     // 6. The supplier joins, downloads the batch, accepts one package and rejects another.
     let mut supplier = Browser::open(driver, &base, &dir.path().join("profile-supplier"), &downloads).await;
@@ -466,6 +476,38 @@ async fn the_whole_handoff_in_a_real_browser() {
     supplier.click("#ack-selected button[type=submit]").await;
     supplier.until("Recorded: accepted for 2 packages", false).await;
     supplier.shot("supplier-answers").await;
+    // The factory's own system hears from podgate: a webhook endpoint, a test event, delivered
+    // by this podgate's worker and verified by the Standard Webhooks reference library.
+    let hook_port = podgate_testkit::net::free_port().unwrap();
+    supplier.go("/supplier/webhooks").await;
+    supplier
+        .fill("f-url", &format!("http://127.0.0.1:{hook_port}/podgate"))
+        .await;
+    supplier
+        .click("form[action='/supplier/webhooks'] button[type=submit]")
+        .await;
+    supplier.until("Endpoint added", false).await;
+    let secret = supplier.value_of("signing-secret").await;
+    let got = dir.path().join("webhooks.jsonl");
+    let _receiver = Kill(
+        Command::new("python3")
+            .arg(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/webhooks/receiver.py"))
+            .args([&hook_port.to_string(), &secret])
+            .arg(&got)
+            .arg("ok")
+            .stdout(Stdio::null())
+            .spawn()
+            .expect("python3 tests/webhooks/receiver.py (pip install standardwebhooks)"),
+    );
+    wait_port(hook_port, "the webhook receiver");
+    supplier.click("#send-test").await;
+    supplier.until("HTTP 204", true).await;
+    supplier.shot("supplier-webhook").await;
+    let received = std::fs::read_to_string(&got).unwrap();
+    assert!(
+        received.contains("\"type\": \"webhook.test\"") && received.contains("\"verified\": true"),
+        "{received}"
+    );
     // Every supplier page passes axe-core's WCAG 2.1 A/AA rules (serious and critical) at
     // 1280 and 375 px, and none scrolls sideways.
     let axe_js = axe::source();
@@ -476,6 +518,7 @@ async fn the_whole_handoff_in_a_real_browser() {
             "/supplier",
             "/supplier/batches/1",
             "/supplier/tokens",
+            "/supplier/webhooks",
             "/supplier/sftp",
             "/supplier/scorecard",
             "/account",

@@ -230,17 +230,25 @@ fn mail_test_sends_through_smtp_or_keeps_the_message_in_the_outbox() {
 }
 
 /// Starts `podgate serve --demo` on free ports; returns the child and the ports (web, sftp).
+/// The demo's webhook receiver keeps the port of its first start (its endpoint names it).
 fn demo(dir: &std::path::Path, db: &TestDb) -> (std::process::Child, u16, u16) {
     let (port, sftp_port, sb_port) = (
         podgate_testkit::net::free_port().unwrap(),
         podgate_testkit::net::free_port().unwrap(),
         podgate_testkit::net::free_port().unwrap(),
     );
+    let receiver_file = dir.join("receiver-port");
+    let receiver_port = std::fs::read_to_string(&receiver_file)
+        .ok()
+        .and_then(|p| p.parse::<u16>().ok())
+        .unwrap_or_else(|| podgate_testkit::net::free_port().unwrap());
+    std::fs::write(&receiver_file, receiver_port.to_string()).unwrap();
     let child = podgate(dir, db)
         .args(["serve", "--demo"])
         .env("PODGATE_PORT", port.to_string())
         .env("PODGATE_SFTP__PORT", sftp_port.to_string())
         .env("PODGATE_DEMO_SANDBOX_PORT", sb_port.to_string())
+        .env("PODGATE_DEMO_RECEIVER_PORT", receiver_port.to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -291,6 +299,26 @@ fn the_demo_starts_ready_to_try_and_keeps_its_credentials() {
         "ls /\n",
     );
     assert!(ok && listing.contains("outbox"), "{listing}");
+    // The demo factory's own system: its page, and a delivery it refuses because nobody
+    // signed it with the endpoint's secret.
+    let receiver = creds["webhook_receiver"]["port"].as_u64().unwrap() as u16;
+    let forged = "{\"type\":\"batch.published\",\"data\":{}}";
+    let mut c = TcpStream::connect(("127.0.0.1", receiver)).unwrap();
+    write!(
+        c,
+        "POST /podgate-webhooks HTTP/1.1\r\nHost: x\r\nConnection: close\r\nwebhook-id: msg_forged\r\nwebhook-timestamp: {}\r\nwebhook-signature: v1,AAAA\r\ncontent-length: {}\r\n\r\n{forged}",
+        chrono::Utc::now().timestamp(),
+        forged.len()
+    )
+    .unwrap();
+    let mut answer = String::new();
+    c.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 400"), "{answer}");
+    let page = http_get(receiver, "/").unwrap();
+    assert!(
+        page.contains("webhooks received") && page.contains("refused: signature does not match"),
+        "{page}"
+    );
     let out = stop(child);
     assert!(
         out.contains("Demo ready") && out.contains(creds["seller"]["password"].as_str().unwrap()),

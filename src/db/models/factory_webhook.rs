@@ -323,3 +323,23 @@ pub fn delivery_of(
         .first(conn)
         .optional()
 }
+
+/// Removes deliveries finished before `before`, with their attempts; returns how many.
+pub fn prune(conn: &mut AnyConnection, before: NaiveDateTime) -> QueryResult<usize> {
+    let old = webhook_deliveries::table
+        .filter(webhook_deliveries::status.ne(WebhookStatus::Pending))
+        .filter(webhook_deliveries::created_at.lt(before))
+        .filter(webhook_deliveries::next_attempt_at.lt(before))
+        .select(webhook_deliveries::id);
+    crate::db::write_tx(conn, |c| {
+        diesel::delete(webhook_attempts::table.filter(webhook_attempts::delivery_id.eq_any(old)))
+            .execute(c)?;
+        diesel::delete(
+            webhook_deliveries::table
+                .filter(webhook_deliveries::status.ne(WebhookStatus::Pending))
+                .filter(webhook_deliveries::created_at.lt(before))
+                .filter(webhook_deliveries::next_attempt_at.lt(before)),
+        )
+        .execute(c)
+    })
+}

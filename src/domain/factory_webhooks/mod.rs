@@ -370,6 +370,16 @@ impl FactoryWebhooks {
     }
 }
 
+/// How long finished deliveries stay visible in the portal.
+pub const KEPT_DAYS: i64 = 30;
+
+/// Removes deliveries finished (delivered or failed) more than [`KEPT_DAYS`] ago, with their
+/// attempts; returns how many.
+pub async fn prune(pool: &DbPool) -> Result<usize, DomainError> {
+    let before = crate::db::models::now() - chrono::Duration::days(KEPT_DAYS);
+    pool.run(move |c| Ok(hook::prune(c, before)?)).await
+}
+
 /// A supplier's endpoints as its seller sees them (addresses and events, not the secrets or
 /// what was sent).
 pub async fn endpoints_in_workspace(

@@ -360,4 +360,27 @@ async fn a_failing_receiver_is_retried_with_the_same_id_and_a_hanging_one_holds_
         .post_form("/supplier/webhooks", &format!("{page}/send-again"), &[])
         .await;
     assert_eq!(r.status(), Status::NotFound);
+    drop(r);
+
+    // A month on, finished deliveries are cleared away; one still being retried stays.
+    assert_eq!(
+        podgate::domain::factory_webhooks::prune(&app.pool).await.unwrap(),
+        0
+    );
+    let old = podgate::db::models::now() - chrono::Duration::days(31);
+    app.query(move |c| {
+        use diesel::prelude::*;
+        use podgate::db::schema::webhook_deliveries as d;
+        diesel::update(d::table)
+            .set((d::created_at.eq(old), d::next_attempt_at.eq(old)))
+            .execute(c)
+    })
+    .await;
+    let finished = podgate::domain::factory_webhooks::prune(&app.pool).await.unwrap();
+    assert_eq!(finished, 2, "the flaky endpoint's two deliveries");
+    let (_, page) = sup.get(&hang_page).await;
+    assert!(
+        page.contains("webhook.test"),
+        "the hanging endpoint's delivery is still retried: {page}"
+    );
 }

@@ -1,8 +1,11 @@
 //! `podgate serve --demo`: a ready-to-try podgate. On the first start it creates a seller,
 //! connects the in-process sandbox shop, adds two suppliers with SKU rules, a portal person and
 //! an SFTP login for each, and syncs the orders — all through the same domain functions the
-//! web uses. The credentials are printed and kept in `<data_dir>/demo-credentials.json`;
-//! later starts reuse them.
+//! web uses. The demo Shirt Co's webhook endpoint points at [`receiver`], a stand-in for the
+//! factory's own system. The credentials are printed and kept in
+//! `<data_dir>/demo-credentials.json`; later starts reuse them.
+
+pub mod receiver;
 
 use std::path::Path;
 
@@ -27,6 +30,18 @@ pub struct DemoCredentials {
     pub sandbox_app_key: String,
     pub sandbox_app_secret: String,
     pub mail_page: String,
+    /// The demo factory's webhook receiver (absent in files written before it existed).
+    #[serde(default)]
+    pub webhook_receiver: Option<WebhookReceiver>,
+}
+
+/// Where the demo supplier's webhooks go, and its endpoint (for the signing secret).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
+pub struct WebhookReceiver {
+    pub page: String,
+    pub port: u16,
+    pub supplier_id: i64,
+    pub endpoint_id: i64,
 }
 
 /// An email and password.
@@ -103,6 +118,7 @@ pub async fn seed(
     let shops = services.shops.connect(&actor, &code).await?;
 
     let mut supplier_logins = Vec::new();
+    let mut receiver = None;
     // Each at the facility of one of the sandbox's TikTok warehouses, so a supplier's
     // "TikTok warehouse" page suggests its own.
     for (name, accepts, slug, ship_from) in [
@@ -149,6 +165,9 @@ pub async fn seed(
         let sftp_user = format!("{slug}-demo");
         let (_, sftp_password) =
             sftp_logins::create(pool, &sup_actor, Some(sid), &sftp_user, true, "").await?;
+        if slug == "shirtco" {
+            receiver = Some(demo_endpoint(services, &actor, &sup_actor, sid, config).await?);
+        }
         supplier_logins.push(SupplierLogins {
             supplier: name.into(),
             portal,
@@ -174,6 +193,7 @@ pub async fn seed(
         sandbox_app_key: config.tiktok.app_key.clone(),
         sandbox_app_secret: config.tiktok.app_secret.clone(),
         mail_page: format!("{url}/mail"),
+        webhook_receiver: receiver,
     };
     crate::secrets::write_private(&file, serde_json::to_string_pretty(&creds)?.as_bytes())?;
     print(&creds, &file);
@@ -202,6 +222,62 @@ fn print(c: &DemoCredentials, file: &Path) {
         "  Mail podgate sends (no SMTP server in the demo): {}",
         c.mail_page
     );
+    if let Some(r) = &c.webhook_receiver {
+        println!("  Webhooks Shirt Co's own system received: {}", r.page);
+    }
     println!("  These credentials are in {}", file.display());
     println!();
+}
+
+/// Shirt Co's webhook endpoint, pointing at the demo receiver on this machine: the seller
+/// allows private addresses for it, its person adds the endpoint with every event.
+async fn demo_endpoint(
+    services: &Services,
+    seller: &Actor,
+    person: &Actor,
+    supplier_id: i64,
+    config: &crate::config::AppConfig,
+) -> anyhow::Result<WebhookReceiver> {
+    use crate::domain::factory_webhooks::WebhookEvent;
+    services.webhooks.allow_private(seller, supplier_id, true).await?;
+    let port = config.demo_receiver_port;
+    let events: Vec<String> = WebhookEvent::CHOOSABLE
+        .iter()
+        .map(|e| e.as_str().to_string())
+        .collect();
+    let (endpoint_id, _) = services
+        .webhooks
+        .add_endpoint(
+            person,
+            Some(supplier_id),
+            &format!("http://127.0.0.1:{port}/podgate-webhooks"),
+            "Shirt Co's order system (the demo's receiver)",
+            &events,
+        )
+        .await?;
+    Ok(WebhookReceiver {
+        page: format!("http://127.0.0.1:{port}/"),
+        port,
+        supplier_id,
+        endpoint_id,
+    })
+}
+
+/// Starts the demo receiver with its endpoint's secret, when the demo has one.
+pub async fn start_receiver(
+    services: &Services,
+    creds: &DemoCredentials,
+    shutdown: tokio_util::sync::CancellationToken,
+) -> anyhow::Result<()> {
+    let Some(r) = &creds.webhook_receiver else {
+        return Ok(());
+    };
+    let secret = services.webhooks.secret(r.supplier_id, r.endpoint_id).await?;
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], r.port));
+    receiver::spawn(addr, secret, shutdown).await.with_context(|| {
+        format!(
+            "starting the demo webhook receiver on port {} (demo_receiver_port)",
+            r.port
+        )
+    })
 }
