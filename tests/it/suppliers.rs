@@ -297,6 +297,7 @@ async fn suppliers_see_only_their_own_portal_on_every_route() {
         "/",
         "/supplier",
         "/supplier/tokens",
+        "/supplier/webhooks",
         "/supplier/sftp",
         "/supplier/scorecard",
         "/account",
