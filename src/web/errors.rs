@@ -142,7 +142,14 @@ impl<'r> Responder<'r, 'static> for ErrorReply {
 #[catch(401)]
 fn unauthorized(req: &Request<'_>) -> Result<Redirect, ErrorReply> {
     if is_api(req) {
-        let message = Some("Authentication required.".into());
+        if let Some((code, message)) = &req.local_cache(|| GuardRefusal(None)).0 {
+            return Err(ErrorReply {
+                status: Status::Unauthorized,
+                code,
+                message: Some(message.clone()),
+            });
+        }
+        let message = Some("Authentication required: send Authorization: Bearer <token>.".into());
         return Err(ErrorReply {
             status: Status::Unauthorized,
             code: "unauthorized",

@@ -256,6 +256,8 @@ fn every_field(csrf: &str, supplier: i64) -> Vec<(&'static str, String)> {
         ("description", "matrix"),
         ("events", "batch.published"),
         ("allow", "true"),
+        ("scopes", "read"),
+        ("expires_in_days", "never"),
     ] {
         f.push((k, v.to_string()));
     }
@@ -359,8 +361,7 @@ async fn every_route_answers_every_kind_of_caller_as_the_matrix_says() {
         .unwrap();
     let s = supplier_user(&owner, shirts, "it@shirtco.example").await;
     let y = supplier_user(&owner, mugs, "it@mugworks.example").await;
-    s.post_form("/supplier/tokens", "/supplier/tokens", &[("name", "ERP")])
-        .await;
+    podgate_testkit::suppliers::api_token(&s, "ERP").await;
     s.post_form(
         "/supplier/sftp",
         "/supplier/sftp/logins",
@@ -533,7 +534,7 @@ async fn api_tokens_see_only_their_supplier(owner: &TestApp, shirts: i64, mugs: 
     for sup in [shirts, mugs] {
         let (_, hash) = token(sup);
         owner
-            .query(move |c| podgate::db::models::api_token::create(c, 1, sup, "matrix", &hash, "test"))
+            .query(move |c| podgate_testkit::suppliers::store_token(c, 1, sup, "matrix", &hash))
             .await;
     }
     // The matrix archived both suppliers; isolation is between live ones.

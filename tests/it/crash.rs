@@ -217,7 +217,7 @@ impl Rig {
             let hash = podgate::crypto::hash_token(&token);
             let ws = owner.workspace_id;
             q(&self.pool, move |c| {
-                podgate::db::models::api_token::create(c, ws, sup, "ERP", &hash, "test")
+                podgate_testkit::suppliers::store_token(c, ws, sup, "ERP", &hash)
             })
             .await;
             tokens.insert(sup, token);

@@ -134,8 +134,17 @@ async fn markup_in_fields_is_shown_as_text_everywhere() {
     assert_eq!(r.status(), rocket::http::Status::SeeOther);
     let sup = podgate_testkit::suppliers::supplier_user(&app, shirts, "pat@shirtco.example").await;
     let r = sup
-        .post_form("/supplier/tokens", "/supplier/tokens", &[("name", "<b>ERP</b>")])
+        .post_form(
+            "/supplier/tokens",
+            "/supplier/tokens",
+            &[
+                ("name", "<b>ERP</b>"),
+                ("scopes", "read"),
+                ("expires_in_days", "never"),
+            ],
+        )
         .await;
+    assert_eq!(r.status(), rocket::http::Status::Ok, "the token is made");
     let tokens_page = r.into_string().await.unwrap();
     for (who, path) in [
         (&app, format!("/suppliers/{shirts}")),

@@ -131,11 +131,46 @@ pub async fn answer(sup: &TestApp, row: i64, status: &str, reason: &str) {
 /// Creates a factory API token on the supplier's portal, as its people do; returns it (`pgt_…`).
 pub async fn api_token(sup: &TestApp, name: &str) -> String {
     let r = sup
-        .post_form("/supplier/tokens", "/supplier/tokens", &[("name", name)])
+        .post_form(
+            "/supplier/tokens",
+            "/supplier/tokens",
+            &[
+                ("name", name),
+                ("scopes", "read"),
+                ("scopes", "download"),
+                ("scopes", "acknowledge"),
+                ("expires_in_days", "never"),
+            ],
+        )
         .await;
     let page = r.into_string().await.unwrap();
     page[page.find("pgt_").expect("the new token is shown once")..]
         .chars()
         .take_while(|c| *c != '<')
         .collect()
+}
+
+/// Stores a token with every scope that never expires, straight in the database (fixtures
+/// that need one per supplier without a portal session); `hash` is `podgate::crypto::hash_token`
+/// of the token.
+pub fn store_token(
+    c: &mut podgate::db::AnyConnection,
+    workspace_id: i64,
+    supplier_id: i64,
+    name: &str,
+    hash: &str,
+) -> diesel::QueryResult<i64> {
+    podgate::db::models::api_token::create(
+        c,
+        &podgate::db::models::api_token::NewToken {
+            workspace_id,
+            supplier_id,
+            name,
+            token_hash: hash,
+            created_by: "test",
+            created_at: podgate::db::models::now(),
+            scopes: "read download acknowledge",
+            expires_at: None,
+        },
+    )
 }

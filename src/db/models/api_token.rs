@@ -21,31 +21,42 @@ pub struct ApiToken {
     pub created_at: NaiveDateTime,
     pub last_used_at: Option<NaiveDateTime>,
     pub revoked_at: Option<NaiveDateTime>,
+    /// What it may do, space-separated (`read download acknowledge`).
+    pub scopes: String,
+    /// When it stops working; never when empty.
+    pub expires_at: Option<NaiveDateTime>,
+}
+
+impl ApiToken {
+    /// Whether it was made with this scope.
+    pub fn has_scope(&self, scope: &str) -> bool {
+        self.scopes.split_whitespace().any(|s| s == scope)
+    }
+}
+
+/// A new token's record.
+#[derive(Insertable)]
+#[diesel(table_name = api_tokens)]
+pub struct NewToken<'a> {
+    pub workspace_id: i64,
+    pub supplier_id: i64,
+    pub name: &'a str,
+    pub token_hash: &'a str,
+    pub created_by: &'a str,
+    pub created_at: NaiveDateTime,
+    pub scopes: &'a str,
+    pub expires_at: Option<NaiveDateTime>,
 }
 
 /// Records a token.
-pub fn create(
-    conn: &mut AnyConnection,
-    workspace_id: i64,
-    supplier_id: i64,
-    name: &str,
-    token_hash: &str,
-    created_by: &str,
-) -> QueryResult<i64> {
+pub fn create(conn: &mut AnyConnection, t: &NewToken) -> QueryResult<i64> {
     diesel::insert_into(api_tokens::table)
-        .values((
-            api_tokens::workspace_id.eq(workspace_id),
-            api_tokens::supplier_id.eq(supplier_id),
-            api_tokens::name.eq(name),
-            api_tokens::token_hash.eq(token_hash),
-            api_tokens::created_by.eq(created_by),
-            api_tokens::created_at.eq(super::now()),
-        ))
+        .values(t)
         .returning(api_tokens::id)
         .get_result(conn)
 }
 
-/// The live token with this hash, marking it used.
+/// The unrevoked token with this hash; marked used unless it has expired.
 pub fn use_by_hash(conn: &mut AnyConnection, token_hash: &str) -> QueryResult<Option<ApiToken>> {
     let t = api_tokens::table
         .filter(api_tokens::token_hash.eq(token_hash))
@@ -53,9 +64,12 @@ pub fn use_by_hash(conn: &mut AnyConnection, token_hash: &str) -> QueryResult<Op
         .select(ApiToken::as_select())
         .first(conn)
         .optional()?;
-    if let Some(t) = &t {
+    let now = super::now();
+    if let Some(t) = &t
+        && t.expires_at.is_none_or(|e| e > now)
+    {
         diesel::update(api_tokens::table.find(t.id))
-            .set(api_tokens::last_used_at.eq(Some(super::now())))
+            .set(api_tokens::last_used_at.eq(Some(now)))
             .execute(conn)?;
     }
     Ok(t)

@@ -1,5 +1,6 @@
 //! The factory API: a supplier's systems list batches, download them (Range supported) and send
-//! acknowledgements with a bearer token created in the portal. Same rules as the portal, through
+//! acknowledgements with a bearer token created in the portal, each route only with a token of
+//! its scope. Same rules as the portal, through
 //! the same domain functions; errors are JSON with a stable `code`.
 
 use rocket::data::{Data, ToByteUnit};
@@ -12,6 +13,7 @@ use crate::db::DbPool;
 use crate::db::models::api_token::ApiToken;
 use crate::db::models::audit::{Actor, Channel};
 use crate::db::models::user::Role;
+use crate::domain::api_tokens::{Scope, TokenCheck};
 use crate::domain::batches::Batches;
 use crate::domain::batches::ackfile::{self, Format};
 use crate::domain::batches::acks::AckError;
@@ -20,14 +22,44 @@ use crate::web::errors::WebError;
 use crate::web::guards::ClientIp;
 use crate::web::ranged::{RangeHeader, Ranged};
 
-/// A request authenticated by a live factory token.
-pub struct Factory {
+/// The scope a route needs, as a type, so each handler's guard says it.
+pub trait Needs: Send + Sync + 'static {
+    const SCOPE: Scope;
+}
+
+/// Listing batches and reading their packages.
+pub struct Read;
+impl Needs for Read {
+    const SCOPE: Scope = Scope::Read;
+}
+
+/// Downloading batch files.
+pub struct Download;
+impl Needs for Download {
+    const SCOPE: Scope = Scope::Download;
+}
+
+/// Sending acknowledgements.
+pub struct Acknowledge;
+impl Needs for Acknowledge {
+    const SCOPE: Scope = Scope::Acknowledge;
+}
+
+/// A request authenticated by a live factory token that has the scope `S`.
+pub struct Factory<S: Needs> {
     pub token: ApiToken,
     pub actor: Actor,
+    scope: std::marker::PhantomData<S>,
+}
+
+/// Refuses a request with a code and message the catcher shows as the JSON error.
+fn refuse<T>(req: &Request<'_>, status: Status, code: &'static str, message: String) -> Outcome<T, ()> {
+    req.local_cache(|| crate::web::errors::GuardRefusal(Some((code, message))));
+    Outcome::Error((status, ()))
 }
 
 #[rocket::async_trait]
-impl<'r> FromRequest<'r> for Factory {
+impl<'r, S: Needs> FromRequest<'r> for Factory<S> {
     type Error = ();
     async fn from_request(req: &'r Request<'_>) -> Outcome<Self, ()> {
         let Some(bearer) = req
@@ -42,7 +74,18 @@ impl<'r> FromRequest<'r> for Factory {
             return Outcome::Error((Status::InternalServerError, ()));
         };
         match api_tokens::authenticate(pool, bearer).await {
-            Ok(Some(token)) => {
+            Ok(TokenCheck::Live(token)) if !token.has_scope(S::SCOPE.as_str()) => refuse(
+                req,
+                Status::Forbidden,
+                "insufficient_scope",
+                format!(
+                    "This token may not {} (its scopes: {}). Create a token with the {} scope in the portal.",
+                    S::SCOPE.meaning(),
+                    token.scopes,
+                    S::SCOPE.as_str()
+                ),
+            ),
+            Ok(TokenCheck::Live(token)) => {
                 let ip = crate::web::guards::client_ip(req).map(|i| i.to_string());
                 let actor = Actor {
                     workspace_id: Some(token.workspace_id),
@@ -52,20 +95,30 @@ impl<'r> FromRequest<'r> for Factory {
                     ip,
                     channel: Channel::Api,
                 };
-                Outcome::Success(Factory { token, actor })
+                Outcome::Success(Factory {
+                    token,
+                    actor,
+                    scope: std::marker::PhantomData,
+                })
             }
-            Ok(None) => Outcome::Error((Status::Unauthorized, ())),
-            Err(DomainError::Forbidden(m)) => {
-                req.local_cache(|| crate::web::errors::GuardRefusal(Some(("supplier_archived", m))));
-                Outcome::Error((Status::Forbidden, ()))
-            }
+            Ok(TokenCheck::Expired(at)) => refuse(
+                req,
+                Status::Unauthorized,
+                "token_expired",
+                format!(
+                    "This token expired at {} UTC. Create a new one in the portal (API tokens).",
+                    at.format("%Y-%m-%d %H:%M")
+                ),
+            ),
+            Ok(TokenCheck::Unknown) => Outcome::Error((Status::Unauthorized, ())),
+            Err(DomainError::Forbidden(m)) => refuse(req, Status::Forbidden, "supplier_archived", m),
             Err(_) => Outcome::Error((Status::InternalServerError, ())),
         }
     }
 }
 
 #[get("/api/v1/batches")]
-async fn list(batches: &State<Batches>, f: Factory) -> Result<Json<serde_json::Value>, WebError> {
+async fn list(batches: &State<Batches>, f: Factory<Read>) -> Result<Json<serde_json::Value>, WebError> {
     let list = batches.supplier_batches(f.token.supplier_id).await?;
     let out: Vec<_> = list
         .iter()
@@ -86,7 +139,11 @@ async fn list(batches: &State<Batches>, f: Factory) -> Result<Json<serde_json::V
 }
 
 #[get("/api/v1/batches/<seq>")]
-async fn show(batches: &State<Batches>, f: Factory, seq: i64) -> Result<Json<serde_json::Value>, WebError> {
+async fn show(
+    batches: &State<Batches>,
+    f: Factory<Read>,
+    seq: i64,
+) -> Result<Json<serde_json::Value>, WebError> {
     let b = batches.supplier_batch(f.token.supplier_id, seq).await?;
     let d = batches.detail(b).await?;
     let packages: Vec<_> = d
@@ -111,7 +168,7 @@ async fn show(batches: &State<Batches>, f: Factory, seq: i64) -> Result<Json<ser
 #[get("/api/v1/batches/<seq>/<file>")]
 async fn download(
     batches: &State<Batches>,
-    f: Factory,
+    f: Factory<Download>,
     range: RangeHeader,
     seq: i64,
     file: &str,
@@ -132,7 +189,7 @@ enum AckReply {
 #[post("/api/v1/acks", data = "<body>")]
 async fn acks(
     batches: &State<Batches>,
-    f: Factory,
+    f: Factory<Acknowledge>,
     _ip: ClientIp,
     body: Data<'_>,
 ) -> Result<AckReply, WebError> {

@@ -11,7 +11,7 @@ use crate::domain::batches::Batches;
 use crate::domain::batches::acks::{AckError, AckLine, AckStatus, Target};
 use crate::domain::{DomainError, api_tokens, suppliers};
 use crate::web::csrf::{CsrfForm, EmptyForm};
-use crate::web::errors::{WebError, flash_refusal};
+use crate::web::errors::WebError;
 use crate::web::guards::{ClientIp, SupplierUser};
 use crate::web::ranged::{RangeHeader, Ranged};
 use crate::web::templates::{Flashed, Page};
@@ -248,19 +248,40 @@ async fn accept_all(
     }
 }
 
-#[get("/supplier/tokens")]
-async fn tokens(pool: &State<DbPool>, user: SupplierUser) -> Result<Page, WebError> {
-    let list = api_tokens::list(pool, user.supplier_id).await?;
+/// The token page: its tokens, the new-token form (with what was typed and its errors) and the
+/// token just created, shown once.
+async fn tokens_page(
+    pool: &DbPool,
+    supplier_id: i64,
+    form: minijinja::Value,
+    errors: minijinja::Value,
+    created: Option<String>,
+) -> Result<Page, WebError> {
+    let list = api_tokens::list(pool, supplier_id).await?;
+    let scopes: Vec<_> = api_tokens::Scope::ALL
+        .iter()
+        .map(|s| context! { name => s.as_str(), meaning => s.meaning() })
+        .collect();
     Ok(Page::new(
         "supplier/tokens.html",
-        context! { tokens => list, created => None::<String> },
+        context! { tokens => list, created, form, errors, scopes, expiry_days => api_tokens::EXPIRY_DAYS },
     ))
+}
+
+#[get("/supplier/tokens")]
+async fn tokens(pool: &State<DbPool>, user: SupplierUser) -> Result<Page, WebError> {
+    let all: Vec<&str> = api_tokens::Scope::ALL.iter().map(|s| s.as_str()).collect();
+    let form = context! { scopes => all, expires_in_days => "never" };
+    tokens_page(pool, user.supplier_id, form, context! {}, None).await
 }
 
 #[derive(FromForm)]
 struct TokenForm {
     csrf_token: String,
     name: String,
+    scopes: Vec<String>,
+    /// `never`, or a number of days among those offered.
+    expires_in_days: String,
 }
 crate::csrf_form!(TokenForm);
 
@@ -270,16 +291,34 @@ async fn create_token(
     user: SupplierUser,
     ip: ClientIp,
     form: CsrfForm<TokenForm>,
-) -> Result<Result<Page, Flashed>, WebError> {
-    match api_tokens::create(pool, &actor(&user, &ip), Some(user.supplier_id), &form.0.name).await {
-        Ok(token) => {
-            let list = api_tokens::list(pool, user.supplier_id).await?;
-            Ok(Ok(Page::new(
-                "supplier/tokens.html",
-                context! { tokens => list, created => Some(token) },
-            )))
+) -> Result<Page, WebError> {
+    let f = form.0;
+    let days = f.expires_in_days.trim().parse::<i64>().ok();
+    let result = if days.is_none() && f.expires_in_days.trim() != "never" {
+        Err(DomainError::invalid(
+            "expires_in_days",
+            "Choose one of the expiry periods offered.",
+        ))
+    } else {
+        api_tokens::create(
+            pool,
+            &actor(&user, &ip),
+            Some(user.supplier_id),
+            &f.name,
+            &f.scopes,
+            days,
+        )
+        .await
+    };
+    let form = context! { name => f.name, scopes => f.scopes, expires_in_days => f.expires_in_days };
+    match result {
+        Ok(token) => tokens_page(pool, user.supplier_id, context! {}, context! {}, Some(token)).await,
+        Err(e) => {
+            let errors = minijinja::Value::from_serialize(crate::web::forms::form_errors(e)?);
+            Ok(tokens_page(pool, user.supplier_id, form, errors, None)
+                .await?
+                .status(rocket::http::Status::UnprocessableEntity))
         }
-        Err(e) => flash_refusal("/supplier/tokens", e).map(Err),
     }
 }
 

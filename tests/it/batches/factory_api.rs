@@ -149,3 +149,119 @@ async fn the_factory_api_lists_downloads_and_acknowledges_with_a_token() {
         Status::Unauthorized
     );
 }
+
+#[rocket::async_test]
+async fn a_token_does_only_what_its_scopes_allow_and_stops_when_it_expires() {
+    let (app, _sb, shirts, _) = routed_app().await;
+    let ids = orders_for(&app, shirts, 1).await;
+    buy(&app, &ids).await;
+    publish(&app, shirts).await;
+    let sup = supplier_user(&app, shirts, "it@shirtco.example").await;
+
+    // The form names every mistake at once and keeps what was typed.
+    let r = sup
+        .post_form(
+            "/supplier/tokens",
+            "/supplier/tokens",
+            &[("name", "Label printer"), ("expires_in_days", "7")],
+        )
+        .await;
+    assert_eq!(r.status(), Status::UnprocessableEntity);
+    let page = r.into_string().await.unwrap();
+    assert!(page.contains("Choose what the token may do"), "{page}");
+    assert!(
+        page.contains("Choose one of the expiry periods offered"),
+        "{page}"
+    );
+    assert!(page.contains("value=\"Label printer\""), "{page}");
+
+    // A read-only token, expiring in 30 days.
+    let r = sup
+        .post_form(
+            "/supplier/tokens",
+            "/supplier/tokens",
+            &[
+                ("name", "Dashboard"),
+                ("scopes", "read"),
+                ("expires_in_days", "30"),
+            ],
+        )
+        .await;
+    let page = r.into_string().await.unwrap();
+    let token: String = page[page.find("pgt_").expect("the token is shown once")..]
+        .chars()
+        .take_while(|c| *c != '<')
+        .collect();
+    let api = TestApp::reuse(&app).await;
+    let call = |method: rocket::http::Method, path: String| {
+        let api = &api;
+        let token = token.clone();
+        async move {
+            let r = api
+                .client
+                .req(method, path)
+                .header(Header::new("Authorization", format!("Bearer {token}")))
+                .header(rocket::http::ContentType::JSON)
+                .body("[]")
+                .dispatch()
+                .await;
+            let status = r.status();
+            (status, r.into_json::<serde_json::Value>().await)
+        }
+    };
+    let (s, _) = call(rocket::http::Method::Get, "/api/v1/batches".into()).await;
+    assert_eq!(s, Status::Ok);
+    let zip = podgate_testkit::labels::zip_name(&app, 1).await;
+    let (s, e) = call(rocket::http::Method::Get, format!("/api/v1/batches/1/{zip}")).await;
+    assert_eq!(s, Status::Forbidden);
+    let e = e.unwrap();
+    assert_eq!(e["error"]["code"], "insufficient_scope");
+    assert!(
+        e["error"]["message"].as_str().unwrap().contains("download"),
+        "{e}"
+    );
+    let (s, e) = call(rocket::http::Method::Post, "/api/v1/acks".into()).await;
+    assert_eq!(
+        (s, e.unwrap()["error"]["code"].clone()),
+        (Status::Forbidden, "insufficient_scope".into())
+    );
+    let (_, page) = sup.get("/supplier/tokens").await;
+    assert!(page.contains("<td>read</td>"), "{page}");
+
+    // Expired: refused with its own code, and its last use stays the last real one.
+    let used = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::api_tokens as t;
+            diesel::update(t::table.filter(t::name.eq("Dashboard")))
+                .set(t::expires_at.eq(Some(podgate::db::models::now() - chrono::Duration::minutes(1))))
+                .execute(c)?;
+            t::table
+                .filter(t::name.eq("Dashboard"))
+                .select(t::last_used_at)
+                .first::<Option<chrono::NaiveDateTime>>(c)
+        })
+        .await;
+    let (s, e) = call(rocket::http::Method::Get, "/api/v1/batches".into()).await;
+    assert_eq!(s, Status::Unauthorized);
+    let e = e.unwrap();
+    assert_eq!(e["error"]["code"], "token_expired");
+    assert!(
+        e["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("Create a new one"),
+        "{e}"
+    );
+    let after = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::api_tokens as t;
+            t::table
+                .filter(t::name.eq("Dashboard"))
+                .select(t::last_used_at)
+                .first::<Option<chrono::NaiveDateTime>>(c)
+        })
+        .await;
+    assert_eq!(used, after, "an expired token's use is not recorded as a use");
+}
