@@ -177,6 +177,16 @@ fn default(status: Status, req: &Request<'_>) -> ErrorReply {
             message: Some(message.clone()),
         };
     }
+    if is_api(req) && status.code == 422 {
+        return ErrorReply {
+            status,
+            code: "invalid_input",
+            message: Some(
+                "A value in the address is not valid (a batch number must be a whole number): see /api/docs."
+                    .into(),
+            ),
+        };
+    }
     let code = match status.code {
         400 => "bad_request",
         403 => "forbidden",

@@ -75,6 +75,9 @@ impl Templates {
             }
         });
         env.add_filter("age", |v: String| -> String { age(&v, crate::db::models::now()) });
+        env.add_filter("markdown", |v: String| -> Value {
+            Value::from_safe_string(markdown(&v))
+        });
         env.add_filter("duration", duration);
         env.add_filter("ts", |state: &minijinja::State, v: i64| -> Value {
             match chrono::DateTime::from_timestamp(v, 0) {
@@ -292,4 +295,17 @@ impl<'r> Responder<'r, 'static> for Flashed {
         req.cookies().add_private(cookie);
         Redirect::to(to).respond_to(req)
     }
+}
+
+/// Markdown (our own texts: the API's descriptions) as HTML; any raw HTML in it is shown as
+/// text, never passed through.
+fn markdown(text: &str) -> String {
+    use pulldown_cmark::{Event, Parser};
+    let events = Parser::new(text).map(|e| match e {
+        Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
+        other => other,
+    });
+    let mut html = String::new();
+    pulldown_cmark::html::push_html(&mut html, events);
+    html
 }

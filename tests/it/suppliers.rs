@@ -308,6 +308,8 @@ async fn suppliers_see_only_their_own_portal_on_every_route() {
         "/invite/<token>",
         "/password/forgot",
         "/password/reset/<token>",
+        "/api/docs",
+        "/api/v1/openapi.json",
     ];
     let token = sup.csrf("/account").await;
     for route in podgate::web::routes() {
@@ -353,8 +355,10 @@ async fn suppliers_see_only_their_own_portal_on_every_route() {
                 // Their own account, and the anonymous forms (which act on no one's data).
                 || ["/logout", "/account/password", "/setup", "/login", "/invite/<token>", "/supplier/tokens", "/supplier/sftp/logins", "/password/forgot", "/password/reset/<token>"].contains(&template.as_str())
                 || template.starts_with("/webhooks/");
-            // The factory API wants a token, not a browser session.
-            if template.starts_with("/api/") {
+            // The factory API wants a token, not a browser session (its contract is public).
+            if template.starts_with("/api/")
+                && !["/api/docs", "/api/v1/openapi.json"].contains(&template.as_str())
+            {
                 assert_eq!(status, Status::Unauthorized, "{} {path}", route.method);
                 continue;
             }

@@ -13,7 +13,7 @@ use crate::db::models::supplier::Supplier;
 use crate::domain::DomainError;
 
 /// Counts of a batch's packages by answer.
-#[derive(Debug, Clone, Default, serde::Serialize)]
+#[derive(Debug, Clone, Default, serde::Serialize, utoipa::ToSchema)]
 pub struct AckCounts {
     pub total: usize,
     pub pending: usize,

@@ -21,6 +21,12 @@ use crate::domain::{DomainError, api_tokens};
 use crate::web::errors::WebError;
 use crate::web::guards::ClientIp;
 use crate::web::ranged::{RangeHeader, Ranged};
+use wire::{
+    AckSet, Applied, AppliedLine, BatchItem, BatchList, BatchPackages, ErrorBody, ErrorDetail, RefusedLine,
+};
+
+pub mod docs;
+pub mod wire;
 
 /// The scope a route needs, as a type, so each handler's guard says it.
 pub trait Needs: Send + Sync + 'static {
@@ -117,54 +123,60 @@ impl<'r, S: Needs> FromRequest<'r> for Factory<S> {
     }
 }
 
+/// The supplier's published batches, newest first, with how their packages stand.
+#[utoipa::path(get, path = "/api/v1/batches", tag = "batches",
+    security(("token" = ["read"])),
+    responses(
+        (status = 200, description = "The batches", body = BatchList),
+        (status = 401, description = "No token, an unknown one (`unauthorized`) or an expired one (`token_expired`)", body = ErrorBody),
+        (status = 403, description = "The token lacks the `read` scope (`insufficient_scope`), or the seller archived the supplier (`supplier_archived`)", body = ErrorBody),
+    ))]
 #[get("/api/v1/batches")]
-async fn list(batches: &State<Batches>, f: Factory<Read>) -> Result<Json<serde_json::Value>, WebError> {
+async fn list(batches: &State<Batches>, f: Factory<Read>) -> Result<Json<BatchList>, WebError> {
     let list = batches.supplier_batches(f.token.supplier_id).await?;
-    let out: Vec<_> = list
-        .iter()
-        .map(|s| {
-            serde_json::json!({
-                "batch": s.batch.seq,
-                "zip": s.zip_name,
-                "zip_sha256": s.batch.zip_sha256,
-                "zip_bytes": s.batch.zip_bytes,
-                "published_at": s.batch.sealed_at,
-                "ack_due_at": s.batch.ack_due_at,
-                "downloaded": s.batch.first_downloaded_at.is_some(),
-                "packages": s.counts,
-            })
-        })
-        .collect();
-    Ok(Json(serde_json::json!({ "batches": out })))
+    Ok(Json(BatchList {
+        batches: list.iter().map(BatchItem::from).collect(),
+    }))
 }
 
+/// One batch: every package still in it, with its answer and whether the seller asked to pull it.
+#[utoipa::path(get, path = "/api/v1/batches/{seq}", tag = "batches",
+    params(("seq" = i64, Path, description = "The batch's number (`batch` in the list)")),
+    security(("token" = ["read"])),
+    responses(
+        (status = 200, description = "The batch and its packages", body = BatchPackages),
+        (status = 401, description = "`unauthorized` or `token_expired`", body = ErrorBody),
+        (status = 403, description = "`insufficient_scope` or `supplier_archived`", body = ErrorBody),
+        (status = 404, description = "No such batch of this supplier (`not_found`)", body = ErrorBody),
+        (status = 422, description = "The batch number is not a whole number that fits 64 bits (`invalid_input`)", body = ErrorBody),
+    ))]
 #[get("/api/v1/batches/<seq>")]
-async fn show(
-    batches: &State<Batches>,
-    f: Factory<Read>,
-    seq: i64,
-) -> Result<Json<serde_json::Value>, WebError> {
+async fn show(batches: &State<Batches>, f: Factory<Read>, seq: i64) -> Result<Json<BatchPackages>, WebError> {
     let b = batches.supplier_batch(f.token.supplier_id, seq).await?;
     let d = batches.detail(b).await?;
-    let packages: Vec<_> = d
-        .packages
-        .iter()
-        .filter(|p| p.active)
-        .map(|p| {
-            serde_json::json!({
-                "position": p.position, "order_id": p.tiktok_order_id, "package_id": p.tiktok_package_id,
-                "tracking_number": p.tracking_number, "carrier": p.carrier, "service": p.service,
-                "status": p.ack_status, "reason": p.ack_reason, "expected_date": p.ack_expected_date,
-                "pull_requested": p.pull_requested,
-            })
-        })
-        .collect();
-    Ok(Json(serde_json::json!({
-        "batch": d.summary.batch.seq, "zip": d.summary.zip_name, "zip_sha256": d.summary.batch.zip_sha256,
-        "ack_due_at": d.summary.batch.ack_due_at, "packages": packages,
-    })))
+    Ok(Json(BatchPackages::from(&d)))
 }
 
+/// A batch's file: the zip (its list name, or the older `batch-<n>.zip`), `labels.pdf`, or the
+/// zip's `.sha256` line. Resumable: send `Range: bytes=<from>-` to continue a download.
+#[utoipa::path(get, path = "/api/v1/batches/{seq}/{file}", tag = "batches",
+    params(
+        ("seq" = i64, Path, description = "The batch's number"),
+        ("file" = String, Path, description = "`<zip>` as listed, `<zip>.sha256`, `labels.pdf`, or `batch-<n>.zip`"),
+        ("Range" = Option<String>, Header, description = "`bytes=<from>-<to>` for part of the file"),
+    ),
+    security(("token" = ["download"])),
+    responses(
+        (status = 200, description = "The whole file", content(
+            (wire::FileBytes = "application/zip"), (wire::FileBytes = "application/pdf"), (String = "text/plain"))),
+        (status = 206, description = "The part asked for (`Content-Range` says which)", content(
+            (wire::FileBytes = "application/zip"), (wire::FileBytes = "application/pdf"), (String = "text/plain"))),
+        (status = 401, description = "`unauthorized` or `token_expired`", body = ErrorBody),
+        (status = 403, description = "`insufficient_scope` or `supplier_archived`", body = ErrorBody),
+        (status = 404, description = "No such batch or file (`not_found`)", body = ErrorBody),
+        (status = 422, description = "The batch number is not a whole number that fits 64 bits (`invalid_input`)", body = ErrorBody),
+        (status = 416, description = "The range is past the end of the file"),
+    ))]
 #[get("/api/v1/batches/<seq>/<file>")]
 async fn download(
     batches: &State<Batches>,
@@ -181,11 +193,25 @@ async fn download(
 #[derive(rocket::Responder)]
 enum AckReply {
     #[response(status = 200)]
-    Applied(Json<serde_json::Value>),
+    Applied(Json<Applied>),
     #[response(status = 422)]
-    Refused(Json<serde_json::Value>),
+    Refused(Json<ErrorBody>),
 }
 
+/// Answers packages: all lines are applied, or none (every refused line is named). The same
+/// answer again changes nothing; the factory's steps (`received`, `in_production`, `printed`,
+/// `packed`) move the package's dispatch clock.
+#[utoipa::path(post, path = "/api/v1/acks", tag = "acknowledgements",
+    request_body(content = AckSet, content_type = "application/json",
+        description = "A list of answers, or `{\"acks\": [...]}`"),
+    security(("token" = ["acknowledge"])),
+    responses(
+        (status = 200, description = "Every line applied", body = Applied),
+        (status = 401, description = "`unauthorized` or `token_expired`", body = ErrorBody),
+        (status = 403, description = "`insufficient_scope` or `supplier_archived`", body = ErrorBody),
+        (status = 413, description = "Larger than an acknowledgement file may be (`too_large`)", body = ErrorBody),
+        (status = 422, description = "Lines refused, nothing applied (`invalid_acks`, with `lines` and `not_applied`)", body = ErrorBody),
+    ))]
 #[post("/api/v1/acks", data = "<body>")]
 async fn acks(
     batches: &State<Batches>,
@@ -199,24 +225,44 @@ async fn acks(
         .await
         .map_err(|e| DomainError::Internal(e.to_string()))?;
     let refused = |lines: Vec<crate::domain::batches::acks::LineError>, not_applied: usize| {
-        AckReply::Refused(Json(serde_json::json!({
-            "error": {
-                "code": "invalid_acks",
-                "message": format!(
+        AckReply::Refused(Json(ErrorBody {
+            error: ErrorDetail {
+                code: "invalid_acks".into(),
+                message: format!(
                     "{} line(s) refused, so nothing was applied ({not_applied} good line(s) not applied): fix them and send the whole set again.",
                     lines.len()
                 ),
-                "lines": lines,
-                "not_applied": not_applied,
-            }
-        })))
+                request_id: None,
+                lines: Some(
+                    lines
+                        .into_iter()
+                        .map(|l| RefusedLine {
+                            line: l.line,
+                            message: l.message,
+                        })
+                        .collect(),
+                ),
+                not_applied: Some(not_applied),
+            },
+        }))
     };
     let set = match ackfile::parse(Format::Json, &bytes) {
         Ok(set) => set,
         Err(errors) => return Ok(refused(errors, 0)),
     };
     match batches.acknowledge(&f.actor, f.token.supplier_id, set).await {
-        Ok(applied) => Ok(AckReply::Applied(Json(serde_json::json!({ "applied": applied })))),
+        Ok(applied) => Ok(AckReply::Applied(Json(Applied {
+            applied: applied
+                .into_iter()
+                .map(|a| AppliedLine {
+                    line: a.line,
+                    package_id: a.package_id,
+                    order_id: a.order_id,
+                    status: a.status.to_string(),
+                    changed: a.changed,
+                })
+                .collect(),
+        }))),
         Err(AckError::Refused(r)) => Ok(refused(r.lines, r.not_applied)),
         Err(AckError::Domain(d)) => Err(d.into()),
     }
@@ -224,5 +270,7 @@ async fn acks(
 
 /// The API's routes.
 pub fn routes() -> Vec<Route> {
-    routes![list, show, download, acks]
+    let mut all = routes![list, show, download, acks];
+    all.extend(docs::routes());
+    all
 }

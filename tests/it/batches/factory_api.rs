@@ -265,3 +265,88 @@ async fn a_token_does_only_what_its_scopes_allow_and_stops_when_it_expires() {
         .await;
     assert_eq!(used, after, "an expired token's use is not recorded as a use");
 }
+
+/// The API's published contract, checked by a third party: schemathesis generates requests from
+/// `/api/v1/openapi.json` (valid and invalid ones) against a podgate serving a real batch, and
+/// every answer must be documented, match its schema and never be a server error.
+#[rocket::async_test]
+async fn schemathesis_finds_every_answer_in_the_published_contract() {
+    use std::process::{Command, Stdio};
+    let (app, sb, shirts, _) = routed_app().await;
+    let ids = orders_for(&app, shirts, 3).await;
+    buy(&app, &ids).await;
+    publish(&app, shirts).await;
+    let sup = supplier_user(&app, shirts, "it@shirtco.example").await;
+    let token = podgate_testkit::suppliers::api_token(&sup, "Contract check").await;
+
+    // The document: OpenAPI 3.1, every operation, its page for people.
+    let (s, page) = TestApp::reuse(&app).await.get("/api/docs").await;
+    assert_eq!(s, Status::Ok);
+    assert!(
+        page.contains("#post--api-v1-acks") && page.contains("<code>insufficient_scope</code>"),
+        "{page}"
+    );
+    let r = app.client.get("/api/v1/openapi.json").dispatch().await;
+    let doc: serde_json::Value = r.into_json().await.unwrap();
+    assert_eq!(doc["openapi"], "3.1.0");
+    let paths: Vec<_> = doc["paths"].as_object().unwrap().keys().cloned().collect();
+    assert_eq!(
+        paths,
+        [
+            "/api/v1/acks",
+            "/api/v1/batches",
+            "/api/v1/batches/{seq}",
+            "/api/v1/batches/{seq}/{file}"
+        ]
+    );
+
+    // podgate as its own process on the same database and files.
+    let port = podgate_testkit::net::free_port().unwrap();
+    let mut server = Command::new(env!("CARGO_BIN_EXE_podgate"))
+        .arg("serve")
+        .env("PODGATE_SFTP__ENABLED", "false")
+        .env("PODGATE_DATA_DIR", app.config.data_dir())
+        .env("PODGATE_DATABASE_URL", app.config.database_url())
+        .env("PODGATE_PORT", port.to_string())
+        .env("PODGATE_TIKTOK__API_BASE", &sb.base_url)
+        .env("PODGATE_TIKTOK__AUTH_BASE", &sb.base_url)
+        .env("PODGATE_TIKTOK__APP_KEY", tiktok_sandbox::DEFAULT_APP_KEY)
+        .env("PODGATE_TIKTOK__APP_SECRET", tiktok_sandbox::DEFAULT_APP_SECRET)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let up = podgate_testkit::net::wait_for(&format!("http://127.0.0.1:{port}/healthz"))
+        .await
+        .is_ok();
+    let out = up.then(|| {
+        // Through python3, so a fresh pip install needs no shell rehash to be found.
+        Command::new("python3")
+            .args([
+                "-c",
+                "import sys; from schemathesis.cli import schemathesis; sys.argv[0] = 'schemathesis'; sys.exit(schemathesis())",
+            ])
+            .args(["run", &format!("http://127.0.0.1:{port}/api/v1/openapi.json")])
+            .args(["--header", &format!("Authorization: Bearer {token}")])
+            .args([
+                "--checks",
+                "not_a_server_error,status_code_conformance,content_type_conformance,response_headers_conformance,response_schema_conformance,negative_data_rejection",
+            ])
+            .args(["--max-examples", "60", "--seed", "7", "--generation-database", "none"])
+            .args(["--report-dir", &app.dir.path().join("schemathesis").display().to_string()])
+            .output()
+            .expect("schemathesis (pip install schemathesis)")
+    });
+    let _ = server.kill();
+    let _ = server.wait();
+    let out = out.expect("podgate serve did not start");
+    let text = String::from_utf8_lossy(&out.stdout).to_string() + &String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "schemathesis found answers outside the contract:\n{text}"
+    );
+    assert!(
+        text.contains("4 selected") || text.contains("API Operations"),
+        "it tested the operations:\n{text}"
+    );
+}
