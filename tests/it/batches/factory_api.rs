@@ -334,6 +334,8 @@ async fn schemathesis_finds_every_answer_in_the_published_contract() {
             ])
             .args(["--max-examples", "60", "--seed", "7", "--generation-database", "none"])
             .args(["--report-dir", &app.dir.path().join("schemathesis").display().to_string()])
+            // Its caches go to the test's own folder, not the checkout.
+            .current_dir(app.dir.path())
             .output()
             .expect("schemathesis (pip install schemathesis)")
     });
