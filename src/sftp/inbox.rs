@@ -1,5 +1,5 @@
-//! Processing an acknowledgement file that arrived in a supplier's inbox: parse it (CSV or
-//! JSON), apply every line through the same domain function as the web portal — or none when
+//! Processing an acknowledgement file that arrived in a supplier's inbox: parse it (CSV, text,
+//! xlsx or JSON), apply every line through the same domain function as the web portal — or none when
 //! any line is bad — write a result file listing each line as applied or refused, and move the
 //! file from `/inbox` to `/archive` (so the inbox holds only what is still to come).
 
@@ -8,7 +8,7 @@ use sha2::{Digest, Sha256};
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::sftp::{self, NewUpload, SftpLogin};
 use crate::domain::DomainError;
-use crate::domain::batches::ackfile::{self, Format};
+use crate::domain::batches::ackfile;
 use crate::domain::batches::acks::{AckError, LineError};
 
 use super::Gateway;
@@ -24,39 +24,27 @@ pub async fn process(gw: &Gateway, login: &SftpLogin, actor: &Actor, name: &str)
         }
     };
     let sha = hex::encode(Sha256::digest(&bytes));
-    let (outcome, result) = match Format::of(name) {
-        None => (
-            "refused",
-            ackfile::result_csv(
-                &[],
-                &[LineError {
-                    line: 0,
-                    message: "only .csv and .json acknowledgement files are read; rename the file".into(),
-                }],
-                0,
-            ),
-        ),
-        Some(fmt) => match ackfile::parse(fmt, &bytes) {
-            Err(errors) => ("refused", ackfile::result_csv(&[], &errors, 0)),
-            Ok(set) => match gw.batches.acknowledge(actor, login.supplier_id, set).await {
-                Ok(applied) => ("applied", ackfile::result_csv(&applied, &[], 0)),
-                Err(AckError::Refused(r)) => ("refused", ackfile::result_csv(&[], &r.lines, r.not_applied)),
-                Err(AckError::Domain(e)) => {
-                    tracing::error!(error = %e, file = name, "SFTP acknowledgement file could not be applied");
-                    (
-                        "refused",
-                        ackfile::result_csv(
-                            &[],
-                            &[LineError {
-                                line: 0,
-                                message: "podgate could not apply the file just now; upload it again".into(),
-                            }],
-                            0,
-                        ),
-                    )
-                }
-            },
-        },
+    let (outcome, result) = match gw
+        .batches
+        .acknowledge_file(actor, login.supplier_id, name, &bytes)
+        .await
+    {
+        Ok(applied) => ("applied", ackfile::result_csv(&applied, &[], 0)),
+        Err(AckError::Refused(r)) => ("refused", ackfile::result_csv(&[], &r.lines, r.not_applied)),
+        Err(AckError::Domain(e)) => {
+            tracing::error!(error = %e, file = name, "SFTP acknowledgement file could not be applied");
+            (
+                "refused",
+                ackfile::result_csv(
+                    &[],
+                    &[LineError {
+                        line: 0,
+                        message: "podgate could not apply the file just now; upload it again".into(),
+                    }],
+                    0,
+                ),
+            )
+        }
     };
     let (supplier, login_name, file) = (login.supplier_id, login.username.clone(), name.to_string());
     let len = bytes.len() as i64;

@@ -25,3 +25,19 @@ pub fn form_errors(e: DomainError) -> Result<BTreeMap<&'static str, String>, Dom
         other => Err(other),
     }
 }
+
+/// An uploaded file's bytes (Rocket keeps small uploads in memory, larger ones on disk).
+pub async fn read_upload(file: &rocket::fs::TempFile<'_>) -> Result<Vec<u8>, DomainError> {
+    let io = |e: std::io::Error| DomainError::Internal(e.to_string());
+    match file.path() {
+        Some(p) => tokio::fs::read(p).await.map_err(io),
+        None => {
+            let mut buf = Vec::new();
+            let mut r = file.open().await.map_err(io)?;
+            tokio::io::AsyncReadExt::read_to_end(&mut r, &mut buf)
+                .await
+                .map_err(io)?;
+            Ok(buf)
+        }
+    }
+}

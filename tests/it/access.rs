@@ -137,6 +137,21 @@ const MATRIX: &[(&str, &str, &str)] = &[
         "S",
     ),
     ("POST /supplier/batches/<seq>/ack", "/supplier/batches/1/ack", "S"),
+    (
+        "GET /supplier/batches/<seq>/answers.xlsx",
+        "/supplier/batches/1/answers.xlsx",
+        "S",
+    ),
+    (
+        "GET /supplier/batches/<seq>/answers.csv",
+        "/supplier/batches/1/answers.csv",
+        "S",
+    ),
+    (
+        "POST /supplier/batches/<seq>/answers",
+        "/supplier/batches/1/answers",
+        "S",
+    ),
     ("GET /supplier/tokens", "/supplier/tokens", "SY"),
     ("POST /supplier/tokens", "/supplier/tokens", "SY"),
     ("GET /supplier/webhooks", "/supplier/webhooks", "SY"),

@@ -381,6 +381,7 @@ mod factory_api;
 mod find;
 mod mail;
 mod production;
+mod spreadsheets;
 mod webhooks;
 
 /// Signs in again from a browser whose zone is `zone` (the page script's cookie).

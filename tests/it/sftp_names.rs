@@ -187,7 +187,7 @@ print(json.dumps({{"results": out, "root": sorted(s.listdir("/")), "inbox": s.li
     assert!(page.contains("ack with spaces.csv"), "{page}");
     assert!(page.contains("ünïcødé-✓.csv"), "{page}");
     assert!(
-        page.contains("only .csv and .json acknowledgement files are read"),
+        page.contains("only .csv, .tsv, .txt, .xlsx and .json acknowledgement files are read"),
         "the refused CON upload says why: {page}"
     );
     // Nothing was written outside the data folder's drops: the client's folder holds only its own.

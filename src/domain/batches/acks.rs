@@ -190,6 +190,32 @@ impl Batches {
             .await
     }
 
+    /// Applies an acknowledgement file (SFTP inbox, portal upload): read by its name's extension
+    /// (`.csv`, `.tsv`, `.txt`, `.xlsx`, `.json`), then all lines or none. A file that cannot be
+    /// read at all is refused with the reason on line 0.
+    pub async fn acknowledge_file(
+        &self,
+        actor: &Actor,
+        supplier_id: i64,
+        name: &str,
+        bytes: &[u8],
+    ) -> Result<Vec<LineResult>, AckError> {
+        let refuse = |lines: Vec<LineError>| {
+            AckError::Refused(Refusal {
+                lines,
+                not_applied: 0,
+            })
+        };
+        let Some(format) = super::ackfile::Format::of(name) else {
+            return Err(refuse(vec![LineError {
+                line: 0,
+                message: "only .csv, .tsv, .txt, .xlsx and .json acknowledgement files are read; save it as one of those".into(),
+            }]));
+        };
+        let set = super::ackfile::parse(format, bytes).map_err(refuse)?;
+        self.acknowledge(actor, supplier_id, set).await
+    }
+
     /// How many packages of a batch "accept all" would answer now: waiting, without a pull
     /// request, their orders not cancelled.
     pub async fn acceptable_count(&self, supplier_id: i64, batch_id: i64) -> Result<usize, DomainError> {

@@ -278,24 +278,7 @@ async fn import(
     ip: ClientIp,
     form: CsrfForm<ImportForm<'_>>,
 ) -> Result<Result<Flashed, Page>, WebError> {
-    let bytes = match form.0.file.path() {
-        Some(p) => tokio::fs::read(p)
-            .await
-            .map_err(|e| DomainError::Internal(e.to_string()))?,
-        None => {
-            let mut buf = Vec::new();
-            let mut r = form
-                .0
-                .file
-                .open()
-                .await
-                .map_err(|e| DomainError::Internal(e.to_string()))?;
-            tokio::io::AsyncReadExt::read_to_end(&mut r, &mut buf)
-                .await
-                .map_err(|e| DomainError::Internal(e.to_string()))?;
-            buf
-        }
-    };
+    let bytes = crate::web::forms::read_upload(&form.0.file).await?;
     match catalog::import(pool, &user.actor(&ip), bytes).await {
         Ok(c) => Ok(Ok(Flashed::success(
             "/catalog",

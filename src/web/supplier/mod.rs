@@ -1,6 +1,7 @@
 //! The supplier's portal (a supplier's own people): batches, answers, API tokens, SFTP
 //! logins and webhooks.
 
+pub mod answers;
 pub mod portal;
 pub mod sftp;
 pub mod webhooks;
@@ -9,5 +10,11 @@ use rocket::Route;
 
 /// Every supplier route.
 pub fn routes() -> Vec<Route> {
-    [portal::routes(), sftp::routes(), webhooks::routes()].concat()
+    [
+        portal::routes(),
+        answers::routes(),
+        sftp::routes(),
+        webhooks::routes(),
+    ]
+    .concat()
 }

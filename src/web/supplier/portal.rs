@@ -68,7 +68,8 @@ async fn show(
     ))
 }
 
-#[get("/supplier/batches/<seq>/<file>")]
+/// Ranked after the answer sheets (`answers.xlsx`, `answers.csv`), which share its shape.
+#[get("/supplier/batches/<seq>/<file>", rank = 2)]
 async fn download(
     batches: &State<Batches>,
     user: SupplierUser,

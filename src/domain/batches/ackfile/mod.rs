@@ -1,9 +1,13 @@
-//! Acknowledgement files from factory systems (SFTP `inbox/`, the API): CSV with a header
-//! (comma, semicolon or tab separated, sniffed from the header), or JSON with the same fields.
+//! Acknowledgement files from factory systems (SFTP `inbox/`, the portal, the API): CSV or text
+//! with a header (comma, semicolon or tab separated, in UTF-8, UTF-16 or Windows-1252), Excel
+//! workbooks (`table`), or JSON with the same fields.
 //! Every line is checked; a file with any bad line is refused whole, with every bad line and its
 //! reason, so nothing is half-applied. CSV line numbers are the editor's (the header is line 1).
 
 use chrono::NaiveDate;
+
+pub mod table;
+pub mod template;
 
 use super::acks::{AckLine, AckSet, AckStatus, LineError, Target};
 
@@ -13,20 +17,24 @@ pub const MAX_FILE_BYTES: usize = 5 * 1024 * 1024;
 /// The format of a file, by its name.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
+    /// Comma, semicolon or tab separated text (`.csv`, `.tsv`, `.txt`: Excel's "Unicode text").
     Csv,
+    /// An Excel workbook, first sheet.
+    Xlsx,
     Json,
 }
 
 impl Format {
-    /// `.csv` or `.json` (any case); None for other names.
+    /// By the name's extension (any case): `.csv`, `.tsv`, `.txt`, `.xlsx`, `.json`; None for
+    /// other names.
     pub fn of(name: &str) -> Option<Format> {
         let n = name.to_ascii_lowercase();
-        if n.ends_with(".csv") {
-            Some(Format::Csv)
-        } else if n.ends_with(".json") {
-            Some(Format::Json)
-        } else {
-            None
+        let ext = n.rsplit_once('.').map(|(_, e)| e)?;
+        match ext {
+            "csv" | "tsv" | "txt" => Some(Format::Csv),
+            "xlsx" => Some(Format::Xlsx),
+            "json" => Some(Format::Json),
+            _ => None,
         }
     }
 }
@@ -63,6 +71,11 @@ pub fn check_line(line: usize, raw: RawLine) -> Result<AckLine, LineError> {
         (None, None, Some(o)) => Target::Order(o),
         (None, None, None) => return Err(bad("give package_id, tracking_number or order_id".into())),
     };
+    if raw.status.trim().is_empty() {
+        return Err(bad(
+            "no status: give the answer (accepted, rejected, backordered, shipped, pulled, already_shipped, or a step: received, in_production, printed, packed) or delete the row".into(),
+        ));
+    }
     let status = AckStatus::parse(&raw.status).ok_or_else(|| {
         bad(format!(
             "status {:?} is not one of accepted, rejected, backordered, shipped, pulled, already_shipped",
@@ -103,7 +116,8 @@ pub fn parse(format: Format, bytes: &[u8]) -> Result<AckSet, Vec<LineError>> {
         }]);
     }
     let (raws, mut refused) = match format {
-        Format::Csv => parse_csv(bytes)?,
+        Format::Csv => table::lines(table::text(bytes)?)?,
+        Format::Xlsx => table::lines(table::xlsx(bytes)?)?,
         Format::Json => parse_json(bytes)?,
     };
     if raws.is_empty() && refused.is_empty() {
@@ -123,132 +137,7 @@ pub fn parse(format: Format, bytes: &[u8]) -> Result<AckSet, Vec<LineError>> {
     Ok(AckSet { lines, refused })
 }
 
-/// The line (1-based, as an editor counts) where the record the csv reader reports at `byte`
-/// starts: that offset is where the previous record ended, so line breaks of skipped blank
-/// rows are stepped over first.
-fn line_at(text: &[u8], byte: usize) -> usize {
-    let start = byte
-        + text[byte.min(text.len())..]
-            .iter()
-            .take_while(|c| matches!(c, b'\r' | b'\n'))
-            .count();
-    text[..start.min(text.len())]
-        .iter()
-        .filter(|c| **c == b'\n')
-        .count()
-        + 1
-}
-
-/// The separator of a CSV file, from its header line: comma, semicolon (spreadsheets in much of
-/// Europe) or tab, whichever it has most of outside quotes.
-fn sniff_delimiter(text: &str) -> u8 {
-    let header = text.lines().find(|l| !l.trim().is_empty()).unwrap_or("");
-    let mut counts = [(b',', 0usize), (b';', 0), (b'\t', 0)];
-    let mut quoted = false;
-    for c in header.bytes() {
-        if c == b'"' {
-            quoted = !quoted;
-        } else if !quoted && let Some(e) = counts.iter_mut().find(|(d, _)| *d == c) {
-            e.1 += 1;
-        }
-    }
-    counts
-        .iter()
-        .rev()
-        .max_by_key(|(_, n)| *n)
-        .filter(|(_, n)| *n > 0)
-        .map_or(b',', |(d, _)| *d)
-}
-
 type Rows = (Vec<(usize, RawLine)>, Vec<LineError>);
-
-fn parse_csv(bytes: &[u8]) -> Result<Rows, Vec<LineError>> {
-    let text = std::str::from_utf8(bytes).map_err(|_| {
-        vec![LineError {
-            line: 0,
-            message: "the file is not UTF-8 text".into(),
-        }]
-    })?;
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let mut r = csv::ReaderBuilder::new()
-        .delimiter(sniff_delimiter(text))
-        .flexible(false)
-        .trim(csv::Trim::All)
-        .from_reader(text.as_bytes());
-    let header: Vec<String> = r
-        .headers()
-        .map_err(|e| {
-            vec![LineError {
-                line: 0,
-                message: format!("unreadable header: {e}"),
-            }]
-        })?
-        .iter()
-        .map(|h| h.to_ascii_lowercase())
-        .collect();
-    let known = [
-        "order_id",
-        "package_id",
-        "tracking_number",
-        "status",
-        "reason",
-        "expected_date",
-    ];
-    if let Some(u) = header.iter().find(|h| !known.contains(&h.as_str())) {
-        return Err(vec![LineError {
-            line: 0,
-            message: format!("unknown column {u:?}; the columns are {}", known.join(", ")),
-        }]);
-    }
-    if !header.iter().any(|h| h == "status")
-        || !header
-            .iter()
-            .any(|h| matches!(h.as_str(), "order_id" | "package_id" | "tracking_number"))
-    {
-        return Err(vec![LineError {
-            line: 0,
-            message: "the header needs status and package_id, tracking_number or order_id".into(),
-        }]);
-    }
-    let mut out = Vec::new();
-    let mut errors = Vec::new();
-    for (i, rec) in r.records().enumerate() {
-        // Line numbers are the editor's: the header is line 1 and blank rows count (the csv
-        // reader skips those), so "line 3" is the line the factory sees as 3.
-        let position = match &rec {
-            Ok(rec) => rec.position(),
-            Err(e) => e.position(),
-        };
-        let n = position.map_or(i + 2, |p| line_at(text.as_bytes(), p.byte() as usize));
-        match rec {
-            Ok(rec) => {
-                let get = |name: &str| {
-                    header
-                        .iter()
-                        .position(|h| h == name)
-                        .and_then(|p| rec.get(p))
-                        .map(str::to_string)
-                };
-                out.push((
-                    n,
-                    RawLine {
-                        order_id: get("order_id"),
-                        package_id: get("package_id"),
-                        tracking_number: get("tracking_number"),
-                        status: get("status").unwrap_or_default(),
-                        reason: get("reason"),
-                        expected_date: get("expected_date"),
-                    },
-                ));
-            }
-            Err(e) => errors.push(LineError {
-                line: n,
-                message: format!("unreadable line: {e}"),
-            }),
-        }
-    }
-    Ok((out, errors))
-}
 
 fn parse_json(bytes: &[u8]) -> Result<Rows, Vec<LineError>> {
     #[derive(serde::Deserialize)]

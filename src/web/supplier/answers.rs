@@ -1,0 +1,154 @@
+//! Answers as spreadsheets, for factories that live in them: a batch's answer sheet to download
+//! (xlsx or CSV, its packages filled in) and an answers file to upload (xlsx, CSV in any of the
+//! encodings Excel writes, or JSON), applied all or nothing with every bad row named by the
+//! spreadsheet's own row number, the same way as a file dropped into SFTP `inbox/`.
+
+use rocket::form::FromForm;
+use rocket::fs::TempFile;
+use rocket::http::{ContentType, Header};
+use rocket::{Route, State, get, post, routes};
+
+use crate::domain::batches::Batches;
+use crate::domain::batches::ackfile::template;
+use crate::domain::batches::acks::AckError;
+use crate::web::csrf::CsrfForm;
+use crate::web::errors::WebError;
+use crate::web::guards::{ClientIp, SupplierUser};
+use crate::web::templates::Flashed;
+
+/// A file to save, under its name.
+#[derive(rocket::Responder)]
+pub struct Attachment {
+    body: Vec<u8>,
+    content_type: ContentType,
+    disposition: Header<'static>,
+}
+
+fn attachment(body: Vec<u8>, content_type: ContentType, name: String) -> Attachment {
+    Attachment {
+        body,
+        content_type,
+        disposition: Header::new("Content-Disposition", format!("attachment; filename=\"{name}\"")),
+    }
+}
+
+/// The batch's answer sheet in one of its two forms.
+async fn sheet(batches: &Batches, supplier_id: i64, seq: i64, xlsx: bool) -> Result<Attachment, WebError> {
+    let b = batches.supplier_batch(supplier_id, seq).await?;
+    let name = b.zip_name().trim_end_matches(".zip").to_string() + "-answers";
+    let d = batches.detail(b).await?;
+    Ok(if xlsx {
+        attachment(
+            template::xlsx(&d)?,
+            ContentType::new(
+                "application",
+                "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ),
+            format!("{name}.xlsx"),
+        )
+    } else {
+        attachment(
+            template::csv(&d),
+            ContentType::new("text", "csv").with_params(("charset", "utf-8")),
+            format!("{name}.csv"),
+        )
+    })
+}
+
+#[get("/supplier/batches/<seq>/answers.xlsx")]
+async fn sheet_xlsx(batches: &State<Batches>, user: SupplierUser, seq: i64) -> Result<Attachment, WebError> {
+    sheet(batches, user.supplier_id, seq, true).await
+}
+
+#[get("/supplier/batches/<seq>/answers.csv")]
+async fn sheet_csv(batches: &State<Batches>, user: SupplierUser, seq: i64) -> Result<Attachment, WebError> {
+    sheet(batches, user.supplier_id, seq, false).await
+}
+
+#[derive(FromForm)]
+struct UploadForm<'r> {
+    csrf_token: String,
+    /// Optional in the form, so a post without one still reaches the batch check (another
+    /// supplier's batch is "not found" either way) and gets a message rather than a 422.
+    file: Option<TempFile<'r>>,
+}
+
+impl crate::web::csrf::CsrfField for UploadForm<'_> {
+    fn csrf_token(&self) -> &str {
+        &self.csrf_token
+    }
+}
+
+/// An answers file: applied whole, or refused with every bad row.
+#[post("/supplier/batches/<seq>/answers", data = "<form>")]
+async fn upload(
+    batches: &State<Batches>,
+    user: SupplierUser,
+    ip: ClientIp,
+    seq: i64,
+    form: CsrfForm<UploadForm<'_>>,
+) -> Result<Flashed, WebError> {
+    let to = format!("/supplier/batches/{seq}");
+    batches.supplier_batch(user.supplier_id, seq).await?;
+    let Some(file) = form.0.file.as_ref().filter(|f| f.len() > 0) else {
+        return Ok(Flashed::error(to, "Choose the answers file to upload first.").at("answers"));
+    };
+    // The name as sent, for its extension only (Rocket's `name()` drops the extension).
+    let name = file
+        .raw_name()
+        .map(|n| n.dangerous_unsafe_unsanitized_raw().as_str().to_string())
+        .unwrap_or_default();
+    let bytes = crate::web::forms::read_upload(file).await?;
+    let actor = crate::db::models::audit::Actor::user(
+        &user.user,
+        ip.0.clone(),
+        crate::db::models::audit::Channel::Web,
+    );
+    Ok(
+        match batches
+            .acknowledge_file(&actor, user.supplier_id, &name, &bytes)
+            .await
+        {
+            Ok(applied) => {
+                let changed = applied.iter().filter(|a| a.changed).count();
+                Flashed::success(
+                    to,
+                    format!(
+                        "Applied {} line(s) of {name}: {changed} answer(s) recorded, {} already recorded.",
+                        applied.len(),
+                        applied.len() - changed
+                    ),
+                )
+                .at("answers")
+            }
+            Err(AckError::Refused(r)) => {
+                let lines: Vec<String> = r
+                    .lines
+                    .iter()
+                    .map(|l| {
+                        if l.line == 0 {
+                            l.message.clone()
+                        } else {
+                            format!("row {}: {}", l.line, l.message)
+                        }
+                    })
+                    .collect();
+                Flashed::error(
+                to,
+                format!(
+                    "Nothing was applied from {name} ({} good line(s) held back). Fix these and upload it again: {}",
+                    r.not_applied,
+                    lines.join(" · ")
+                ),
+            )
+            .at("answers")
+            }
+            Err(AckError::Domain(e)) => return Err(e.into()),
+        },
+    )
+}
+
+/// Routes of this page group.
+pub fn routes() -> Vec<Route> {
+    routes![sheet_xlsx, sheet_csv, upload]
+}
