@@ -29,8 +29,11 @@ pub async fn process(gw: &Gateway, login: &SftpLogin, actor: &Actor, name: &str)
         .acknowledge_file(actor, login.supplier_id, name, &bytes)
         .await
     {
-        Ok(applied) => ("applied", ackfile::result_csv(&applied, &[], 0)),
-        Err(AckError::Refused(r)) => ("refused", ackfile::result_csv(&[], &r.lines, r.not_applied)),
+        Ok(done) => (
+            "applied",
+            ackfile::result_csv(&done.applied, &[], 0, &done.unanswered),
+        ),
+        Err(AckError::Refused(r)) => ("refused", ackfile::result_csv(&[], &r.lines, r.not_applied, &[])),
         Err(AckError::Domain(e)) => {
             tracing::error!(error = %e, file = name, "SFTP acknowledgement file could not be applied");
             (
@@ -42,6 +45,7 @@ pub async fn process(gw: &Gateway, login: &SftpLogin, actor: &Actor, name: &str)
                         message: "podgate could not apply the file just now; upload it again".into(),
                     }],
                     0,
+                    &[],
                 ),
             )
         }

@@ -245,7 +245,7 @@ async fn an_ack_file_reports_every_bad_line_of_every_kind_at_once() {
     says(6, "has a pull request");
     says(7, "needs a reason");
     assert_eq!(e.not_applied, 1, "line 8 was good but not applied");
-    let csv = ackfile::result_csv(&[], &e.lines, e.not_applied);
+    let csv = ackfile::result_csv(&[], &e.lines, e.not_applied, &[]);
     assert!(csv.contains("1 good line(s) not applied"), "{csv}");
     assert!(
         rows(&app, batch).await.iter().all(|r| r.2 == "pending"),

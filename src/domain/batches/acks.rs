@@ -84,6 +84,16 @@ pub struct LineError {
 pub struct AckSet {
     pub lines: Vec<AckLine>,
     pub refused: Vec<LineError>,
+    /// Rows of a sheet (CSV, text, xlsx) that name a package but give no status: not answered
+    /// yet, so left as they are (an answer sheet is filled in a few rows at a time).
+    pub unanswered: Vec<usize>,
+}
+
+/// What a file of answers did: the lines applied, and the sheet rows left unanswered.
+#[derive(Debug, Clone)]
+pub struct FileAnswers {
+    pub applied: Vec<LineResult>,
+    pub unanswered: Vec<usize>,
 }
 
 impl From<Vec<AckLine>> for AckSet {
@@ -91,6 +101,7 @@ impl From<Vec<AckLine>> for AckSet {
         AckSet {
             lines,
             refused: Vec::new(),
+            unanswered: Vec::new(),
         }
     }
 }
@@ -191,15 +202,16 @@ impl Batches {
     }
 
     /// Applies an acknowledgement file (SFTP inbox, portal upload): read by its name's extension
-    /// (`.csv`, `.tsv`, `.txt`, `.xlsx`, `.json`), then all lines or none. A file that cannot be
-    /// read at all is refused with the reason on line 0.
+    /// (`.csv`, `.tsv`, `.txt`, `.xlsx`, `.json`), then all lines or none (a sheet's rows without
+    /// a status are left unanswered, not refused). A file that cannot be read at all is refused
+    /// with the reason on line 0.
     pub async fn acknowledge_file(
         &self,
         actor: &Actor,
         supplier_id: i64,
         name: &str,
         bytes: &[u8],
-    ) -> Result<Vec<LineResult>, AckError> {
+    ) -> Result<FileAnswers, AckError> {
         let refuse = |lines: Vec<LineError>| {
             AckError::Refused(Refusal {
                 lines,
@@ -213,7 +225,9 @@ impl Batches {
             }]));
         };
         let set = super::ackfile::parse(format, bytes).map_err(refuse)?;
-        self.acknowledge(actor, supplier_id, set).await
+        let unanswered = set.unanswered.clone();
+        let applied = self.acknowledge(actor, supplier_id, set).await?;
+        Ok(FileAnswers { applied, unanswered })
     }
 
     /// How many packages of a batch "accept all" would answer now: waiting, without a pull

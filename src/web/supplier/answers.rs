@@ -109,17 +109,23 @@ async fn upload(
             .acknowledge_file(&actor, user.supplier_id, &name, &bytes)
             .await
         {
-            Ok(applied) => {
+            Ok(done) => {
+                let applied = &done.applied;
                 let changed = applied.iter().filter(|a| a.changed).count();
-                Flashed::success(
-                    to,
-                    format!(
-                        "Applied {} line(s) of {name}: {changed} answer(s) recorded, {} already recorded.",
-                        applied.len(),
-                        applied.len() - changed
-                    ),
-                )
-                .at("answers")
+                let mut message = format!(
+                    "Applied {} line(s) of {name}: {changed} answer(s) recorded, {} already recorded.",
+                    applied.len(),
+                    applied.len() - changed
+                );
+                if !done.unanswered.is_empty() {
+                    let rows: Vec<String> = done.unanswered.iter().map(|n| n.to_string()).collect();
+                    message.push_str(&format!(
+                        " {} row(s) without a status left unanswered (rows {}).",
+                        rows.len(),
+                        rows.join(", ")
+                    ));
+                }
+                Flashed::success(to, message).at("answers")
             }
             Err(AckError::Refused(r)) => {
                 let lines: Vec<String> = r

@@ -96,14 +96,30 @@ async fn the_answer_sheet_filled_in_by_another_program_is_applied_whole() {
         assert!(listed.contains(pkg.as_str()), "{pkg} in {listed}");
     }
 
-    // Filled in the way a person does: an answer per row, a real date cell for the backorder.
+    // Filled in a row at a time: rows without a status yet are left unanswered, not refused.
+    let first = dir.path().join("first.xlsx");
+    python(
+        "import sys, openpyxl\nwb = openpyxl.load_workbook(sys.argv[1]); ws = wb.active\nws['D2'] = 'accepted'\nwb.save(sys.argv[2])",
+        &[sheet.to_str().unwrap(), first.to_str().unwrap()],
+    );
+    let page = upload(&sup, "first.xlsx", &std::fs::read(&first).unwrap()).await;
+    assert!(
+        page.contains("Applied 1 line(s) of first.xlsx: 1 answer(s) recorded")
+            && page.contains("2 row(s) without a status left unanswered (rows 3, 4)"),
+        "{page}"
+    );
+
+    // Then the rest, the way a person does: a real date cell for the backorder.
     let filled = dir.path().join("filled.xlsx");
     python(
         "import sys, datetime, openpyxl\nwb = openpyxl.load_workbook(sys.argv[1]); ws = wb.active\nws['D2'] = 'accepted'\nws['D3'] = 'Rejected'; ws['E3'] = 'Müller artwork is 72 dpi'\nws['D4'] = 'backordered'; ws['F4'] = datetime.datetime(2026, 12, 24)\nwb.save(sys.argv[2])",
         &[sheet.to_str().unwrap(), filled.to_str().unwrap()],
     );
     let page = upload(&sup, "filled.xlsx", &std::fs::read(&filled).unwrap()).await;
-    assert!(page.contains("Applied 3 line(s) of filled.xlsx"), "{page}");
+    assert!(
+        page.contains("Applied 3 line(s) of filled.xlsx: 2 answer(s) recorded, 1 already recorded."),
+        "{page}"
+    );
     let after = answers(&app).await;
     let by_row = |row: usize| {
         let pkg = listed.lines().nth(row - 1).unwrap().split(',').next().unwrap();

@@ -115,11 +115,17 @@ pub fn parse(format: Format, bytes: &[u8]) -> Result<AckSet, Vec<LineError>> {
             ),
         }]);
     }
-    let (raws, mut refused) = match format {
+    let ((raws, mut refused), unanswered) = match format {
         Format::Csv => table::lines(table::text(bytes)?)?,
         Format::Xlsx => table::lines(table::xlsx(bytes)?)?,
-        Format::Json => parse_json(bytes)?,
+        Format::Json => (parse_json(bytes)?, Vec::new()),
     };
+    if raws.is_empty() && refused.is_empty() && !unanswered.is_empty() {
+        return Err(vec![LineError {
+            line: 0,
+            message: "no row has a status yet: fill in the status column, then upload it again".into(),
+        }]);
+    }
     if raws.is_empty() && refused.is_empty() {
         return Err(vec![LineError {
             line: 0,
@@ -134,7 +140,11 @@ pub fn parse(format: Format, bytes: &[u8]) -> Result<AckSet, Vec<LineError>> {
         }
     }
     refused.sort_by_key(|e| e.line);
-    Ok(AckSet { lines, refused })
+    Ok(AckSet {
+        lines,
+        refused,
+        unanswered,
+    })
 }
 
 type Rows = (Vec<(usize, RawLine)>, Vec<LineError>);
@@ -173,7 +183,12 @@ fn parse_json(bytes: &[u8]) -> Result<Rows, Vec<LineError>> {
 
 /// A result file for a processed upload: one line per input line, applied or refused; when
 /// lines were refused, a last line says how many good lines were not applied because of them.
-pub fn result_csv(applied: &[super::acks::LineResult], refused: &[LineError], not_applied: usize) -> String {
+pub fn result_csv(
+    applied: &[super::acks::LineResult],
+    refused: &[LineError],
+    not_applied: usize,
+    unanswered: &[usize],
+) -> String {
     let mut w = csv::Writer::from_writer(Vec::new());
     let _ = crate::domain::spreadsheet::write_record(
         &mut w,
@@ -193,6 +208,19 @@ pub fn result_csv(applied: &[super::acks::LineResult], refused: &[LineError], no
                 } else {
                     "already recorded; nothing changed".into()
                 },
+            ],
+        );
+    }
+    for n in unanswered {
+        let _ = crate::domain::spreadsheet::write_record(
+            &mut w,
+            [
+                n.to_string(),
+                "unanswered".into(),
+                String::new(),
+                String::new(),
+                String::new(),
+                "no status: left as it was".into(),
             ],
         );
     }
@@ -298,6 +326,26 @@ mod tests {
     }
 
     #[test]
+    fn sheet_rows_without_a_status_are_left_unanswered_and_said_so() {
+        let f = b"package_id,status\n115001,accepted\n115002,\n\n115003, \n";
+        let set = parse(Format::Csv, f).unwrap();
+        assert_eq!((set.lines.len(), set.unanswered.clone()), (1, vec![3, 5]));
+        assert!(set.refused.is_empty());
+        let csv = result_csv(&[], &[], 0, &set.unanswered);
+        assert!(csv.contains("3,unanswered,,,,no status: left as it was"), "{csv}");
+        let none = parse(Format::Csv, b"package_id,status\n115001,\n").unwrap_err();
+        assert!(none[0].message.contains("no row has a status yet"), "{none:?}");
+        // A JSON line without a status is still refused: machines send what they mean.
+        assert_eq!(
+            parse(Format::Json, br#"[{"package_id":"1"}]"#)
+                .unwrap()
+                .refused
+                .len(),
+            1
+        );
+    }
+
+    #[test]
     fn a_good_csv_reads_every_line() {
         let f = b"\xef\xbb\xbfpackage_id,status,reason,expected_date\n115001,accepted,,\n115002,rejected,Artwork blurry,\n115003,backordered,,2026-12-03\n";
         let l = parse(Format::Csv, f).unwrap().lines;
@@ -355,7 +403,7 @@ mod tests {
                 message: "=unknown package".into(),
             },
         ];
-        let csv = result_csv(&[], &refused, 2);
+        let csv = result_csv(&[], &refused, 2, &[]);
         let (applied, reasons) = read_result(&csv);
         assert_eq!(applied, 0);
         assert_eq!(reasons[0], "line 3: status \"backordered\" needs expected_date");

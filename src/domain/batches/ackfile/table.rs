@@ -216,8 +216,10 @@ pub fn xlsx(bytes: &[u8]) -> Result<Table, Vec<LineError>> {
     Ok(table)
 }
 
-/// The table's lines as acknowledgement fields, after checking its header.
-pub fn lines(table: Table) -> Result<Rows, Vec<LineError>> {
+/// The table's lines as acknowledgement fields, after checking its header, and the rows that
+/// name a package but give no status (not answered yet: an answer sheet is filled a few rows at
+/// a time), which are left out.
+pub fn lines(table: Table) -> Result<(Rows, Vec<usize>), Vec<LineError>> {
     let header: Vec<String> = table
         .header
         .iter()
@@ -238,8 +240,14 @@ pub fn lines(table: Table) -> Result<Rows, Vec<LineError>> {
             "the header needs status and package_id, tracking_number or order_id",
         ));
     }
-    let out = table
-        .rows
+    let status_col = header.iter().position(|h| h == "status");
+    let (rows, blank): (Vec<_>, Vec<_>) = table.rows.into_iter().partition(|(_, row)| {
+        status_col
+            .and_then(|c| row.get(c))
+            .is_some_and(|s| !s.trim().is_empty())
+    });
+    let unanswered = blank.into_iter().map(|(n, _)| n).collect();
+    let out = rows
         .into_iter()
         .map(|(n, row)| {
             let get = |name: &str| {
@@ -260,7 +268,7 @@ pub fn lines(table: Table) -> Result<Rows, Vec<LineError>> {
             (n, raw)
         })
         .collect();
-    Ok((out, table.unreadable))
+    Ok(((out, table.unreadable), unanswered))
 }
 
 #[cfg(test)]
