@@ -12,7 +12,7 @@ use lettre::{AsyncSmtpTransport, AsyncTransport, Message, Tokio1Executor};
 use tokio_util::sync::CancellationToken;
 
 use crate::db::DbPool;
-use crate::db::models::mail::{self, Mail};
+use crate::db::models::mail;
 use crate::domain::DomainError;
 
 /// How to reach the SMTP server.
@@ -129,13 +129,21 @@ pub async fn deliver_loop(
     }
 }
 
+/// Messages sent per round at most.
+const PER_ROUND: usize = 50;
+
+/// How long a claimed message is out of other workers' reach: one send's time (the transport's
+/// 20 s timeout) and a margin. Claimed one at a time, so a process killed mid-round strands one
+/// message for this long, not a whole round's for the round's length.
+const CLAIM: chrono::Duration = chrono::Duration::seconds(45);
+
 /// One delivery round; returns how many messages were sent.
 pub async fn deliver_due(pool: &DbPool, mailer: &Mailer) -> Result<usize, DomainError> {
-    let due: Vec<Mail> = pool
-        .query(|c| mail::claim_due(c, 50, chrono::Duration::minutes(5)))
-        .await?;
     let mut sent = 0;
-    for m in due {
+    for _ in 0..PER_ROUND {
+        let Some(m) = pool.query(|c| mail::claim_due(c, 1, CLAIM)).await?.pop() else {
+            break;
+        };
         let r = mailer.send(&m.to_addr, &m.subject, &m.body_for_recipient()).await;
         let m2 = m.clone();
         pool.run(move |c| {
