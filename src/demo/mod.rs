@@ -272,7 +272,7 @@ pub async fn start_receiver(
     let Some(r) = &creds.webhook_receiver else {
         return Ok(());
     };
-    let secret = services.webhooks.secret(r.supplier_id, r.endpoint_id).await?;
+    let (_, secret) = services.webhooks.endpoint(r.supplier_id, r.endpoint_id).await?;
     let addr = std::net::SocketAddr::from(([127, 0, 0, 1], r.port));
     receiver::spawn(addr, secret, shutdown).await.with_context(|| {
         format!(

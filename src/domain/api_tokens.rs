@@ -6,7 +6,6 @@
 use crate::db::DbPool;
 use crate::db::models::api_token::{self, ApiToken};
 use crate::db::models::audit::{self, Actor};
-use crate::db::models::user::Role;
 
 use super::{DomainError, FieldError};
 use crate::crypto::{hash_token, new_token};
@@ -62,26 +61,18 @@ pub enum TokenCheck {
 /// Expiry choices the portal offers, in days.
 pub const EXPIRY_DAYS: [i64; 3] = [30, 90, 365];
 
-fn supplier_of(actor: &Actor, supplier_id: Option<i64>) -> Result<(i64, i64), DomainError> {
-    match (actor.role, actor.workspace_id, supplier_id) {
-        (Some(Role::Supplier), Some(ws), Some(s)) => Ok((ws, s)),
-        _ => Err(DomainError::Forbidden(
-            "only a supplier's people manage its API tokens".into(),
-        )),
-    }
-}
-
-/// Creates a token for the actor's supplier with these scopes, expiring after `expires_in_days`
-/// (one of [`EXPIRY_DAYS`]) or never; returns the token (shown once).
+/// Creates a token for the actor's supplier with these scopes, expiring after `expires_in` days
+/// (one of [`EXPIRY_DAYS`], as the form sends it) or `never`; returns the token (shown once).
+/// Every bad field is named at once.
 pub async fn create(
     pool: &DbPool,
     actor: &Actor,
     supplier_id: Option<i64>,
     name: &str,
     scopes: &[String],
-    expires_in_days: Option<i64>,
+    expires_in: &str,
 ) -> Result<String, DomainError> {
-    let (ws, sid) = supplier_of(actor, supplier_id)?;
+    let (ws, sid) = crate::domain::supplier_workspace(actor, supplier_id)?;
     let name = name.trim().to_string();
     let mut errors = Vec::new();
     if name.is_empty() || name.chars().count() > 80 {
@@ -101,6 +92,10 @@ pub async fn create(
             message: "Choose what the token may do: read, download, acknowledge, or several.".into(),
         });
     }
+    let expires_in_days = match expires_in.trim() {
+        "never" => None,
+        d => Some(d.parse::<i64>().unwrap_or(0)),
+    };
     if expires_in_days.is_some_and(|d| !EXPIRY_DAYS.contains(&d)) {
         errors.push(FieldError {
             field: "expires_in_days",
@@ -150,7 +145,7 @@ pub async fn revoke(
     supplier_id: Option<i64>,
     id: i64,
 ) -> Result<(), DomainError> {
-    let (ws, sid) = supplier_of(actor, supplier_id)?;
+    let (ws, sid) = crate::domain::supplier_workspace(actor, supplier_id)?;
     let actor = actor.clone();
     pool.run(move |c| {
         crate::db::write_tx(c, |c| {

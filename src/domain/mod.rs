@@ -93,3 +93,19 @@ pub fn seller_workspace(actor: &crate::db::models::audit::Actor) -> Result<i64, 
         )),
     }
 }
+
+/// The workspace and supplier of a supplier's own person (the supplier comes from who is signed
+/// in, never from input); the seller's team and strangers are refused, so a supplier's own
+/// settings (API tokens, SFTP logins, webhooks) cannot be reached through another door.
+pub fn supplier_workspace(
+    actor: &crate::db::models::audit::Actor,
+    supplier_id: Option<i64>,
+) -> Result<(i64, i64), DomainError> {
+    use crate::db::models::user::Role;
+    match (actor.role, actor.workspace_id, supplier_id) {
+        (Some(Role::Supplier), Some(ws), Some(s)) => Ok((ws, s)),
+        _ => Err(DomainError::Forbidden(
+            "only the supplier's own people can do this".into(),
+        )),
+    }
+}

@@ -5,18 +5,8 @@
 use crate::db::DbPool;
 use crate::db::models::audit::{self, Actor, AuditEvent};
 use crate::db::models::sftp::{self, SftpKey, SftpLogin};
-use crate::db::models::user::Role;
 
 use super::{DomainError, passwords};
-
-fn supplier_of(actor: &Actor, supplier_id: Option<i64>) -> Result<(i64, i64), DomainError> {
-    match (actor.role, actor.workspace_id, supplier_id) {
-        (Some(Role::Supplier), Some(ws), Some(s)) => Ok((ws, s)),
-        _ => Err(DomainError::Forbidden(
-            "only a supplier's people manage its SFTP logins".into(),
-        )),
-    }
-}
 
 /// Checks address ranges (`10.0.0.0/8, 203.0.113.7`); returns them normalized.
 pub fn parse_networks(s: &str) -> Result<Vec<ipnet::IpNet>, DomainError> {
@@ -51,7 +41,7 @@ pub async fn create(
     with_password: bool,
     allowed_networks: &str,
 ) -> Result<(i64, Option<String>), DomainError> {
-    let (ws, sid) = supplier_of(actor, supplier_id)?;
+    let (ws, sid) = crate::domain::supplier_workspace(actor, supplier_id)?;
     let username = username.trim().to_ascii_lowercase();
     if !(3..=32).contains(&username.len())
         || !username
@@ -125,7 +115,7 @@ pub async fn add_key(
     login_id: i64,
     key: &str,
 ) -> Result<String, DomainError> {
-    let (ws, sid) = supplier_of(actor, supplier_id)?;
+    let (ws, sid) = crate::domain::supplier_workspace(actor, supplier_id)?;
     let login = own_login(pool, sid, login_id).await?;
     let parsed = russh::keys::PublicKey::from_openssh(key.trim()).map_err(|_| {
         DomainError::invalid(
@@ -175,7 +165,7 @@ pub async fn remove_key(
     login_id: i64,
     key_id: i64,
 ) -> Result<(), DomainError> {
-    let (ws, sid) = supplier_of(actor, supplier_id)?;
+    let (ws, sid) = crate::domain::supplier_workspace(actor, supplier_id)?;
     let login = own_login(pool, sid, login_id).await?;
     let actor = actor.clone();
     pool.run(move |c| {
@@ -203,7 +193,7 @@ pub async fn set_disabled(
     login_id: i64,
     disabled: bool,
 ) -> Result<(), DomainError> {
-    let (ws, sid) = supplier_of(actor, supplier_id)?;
+    let (ws, sid) = crate::domain::supplier_workspace(actor, supplier_id)?;
     let login = own_login(pool, sid, login_id).await?;
     let actor = actor.clone();
     pool.run(move |c| {

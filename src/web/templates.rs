@@ -297,11 +297,11 @@ impl<'r> Responder<'r, 'static> for Flashed {
     }
 }
 
-/// Markdown (our own texts: the API's descriptions) as HTML; any raw HTML in it is shown as
-/// text, never passed through.
-fn markdown(text: &str) -> String {
-    use pulldown_cmark::{Event, Parser};
-    let events = Parser::new(text).map(|e| match e {
+/// Markdown (our own texts: the guides in `docs/`, the API's descriptions) as HTML, tables
+/// included; any raw HTML in it is shown as text, never passed through.
+pub fn markdown(text: &str) -> String {
+    use pulldown_cmark::{Event, Options, Parser};
+    let events = Parser::new_ext(text, Options::ENABLE_TABLES).map(|e| match e {
         Event::Html(h) | Event::InlineHtml(h) => Event::Text(h),
         other => other,
     });

@@ -224,7 +224,30 @@ impl Batches {
                 message: "only .csv, .tsv, .txt, .xlsx and .json acknowledgement files are read; save it as one of those".into(),
             }]));
         };
-        let set = super::ackfile::parse(format, bytes).map_err(refuse)?;
+        self.acknowledge_bytes(actor, supplier_id, format, bytes).await
+    }
+
+    /// Applies acknowledgements sent as bytes of a known format (a file, the API's JSON body):
+    /// parsed, then all lines or none. Bytes that cannot be read at all are refused with the
+    /// reason on line 0.
+    pub async fn acknowledge_bytes(
+        &self,
+        actor: &Actor,
+        supplier_id: i64,
+        format: super::ackfile::Format,
+        bytes: &[u8],
+    ) -> Result<FileAnswers, AckError> {
+        // Reading a workbook of thousands of rows is CPU work: off the async workers.
+        let bytes = bytes.to_vec();
+        let set = tokio::task::spawn_blocking(move || super::ackfile::parse(format, &bytes))
+            .await
+            .map_err(|e| DomainError::Internal(format!("reading acknowledgements: {e}")))?
+            .map_err(|lines| {
+                AckError::Refused(Refusal {
+                    lines,
+                    not_applied: 0,
+                })
+            })?;
         let unanswered = set.unanswered.clone();
         let applied = self.acknowledge(actor, supplier_id, set).await?;
         Ok(FileAnswers { applied, unanswered })

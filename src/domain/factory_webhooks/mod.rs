@@ -9,7 +9,6 @@ pub mod deliver;
 use crate::crypto::TokenCipher;
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::factory_webhook::{self as hook, Attempt, Delivery, Endpoint};
-use crate::db::models::user::Role;
 use crate::db::{AnyConnection, DbPool};
 use crate::domain::{DomainError, FieldError, seller_workspace};
 use crate::net::egress;
@@ -110,16 +109,6 @@ pub fn rfc3339(t: chrono::NaiveDateTime) -> String {
     t.and_utc().to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
 }
 
-/// The supplier whose endpoints a supplier's person manages.
-fn supplier_of(actor: &Actor, supplier_id: Option<i64>) -> Result<(i64, i64), DomainError> {
-    match (actor.role, actor.workspace_id, supplier_id) {
-        (Some(Role::Supplier), Some(ws), Some(s)) => Ok((ws, s)),
-        _ => Err(DomainError::Forbidden(
-            "only a supplier's people manage its webhooks".into(),
-        )),
-    }
-}
-
 /// An endpoint with its newest deliveries, for the portal.
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct EndpointView {
@@ -154,7 +143,7 @@ impl FactoryWebhooks {
         description: &str,
         events: &[String],
     ) -> Result<(i64, String), DomainError> {
-        let (ws, sid) = supplier_of(actor, supplier_id)?;
+        let (ws, sid) = crate::domain::supplier_workspace(actor, supplier_id)?;
         let private_ok = self
             .pool
             .run(move |c| Ok::<_, DomainError>(hook::private_ok(c, sid)?))
@@ -232,7 +221,7 @@ impl FactoryWebhooks {
         supplier_id: Option<i64>,
         id: i64,
     ) -> Result<(), DomainError> {
-        let (ws, sid) = supplier_of(actor, supplier_id)?;
+        let (ws, sid) = crate::domain::supplier_workspace(actor, supplier_id)?;
         self.audited(
             actor,
             ws,
@@ -257,17 +246,23 @@ impl FactoryWebhooks {
             .await
     }
 
-    /// One endpoint's signing secret, for the supplier's people to copy into their system.
-    pub async fn secret(&self, supplier_id: i64, id: i64) -> Result<String, DomainError> {
-        let e = self
+    /// One of the supplier's endpoints with its newest deliveries and its signing secret, for
+    /// the supplier's people to copy into their system.
+    pub async fn endpoint(&self, supplier_id: i64, id: i64) -> Result<(EndpointView, String), DomainError> {
+        let view = self
             .pool
-            .run(move |c| hook::endpoint_of(c, supplier_id, id)?.ok_or(DomainError::NotFound))
+            .run(move |c| {
+                let endpoint = hook::endpoint_of(c, supplier_id, id)?.ok_or(DomainError::NotFound)?;
+                let deliveries = hook::deliveries_of(c, endpoint.id, 20)?;
+                Ok::<_, DomainError>(EndpointView { endpoint, deliveries })
+            })
             .await?;
-        self.cipher.decrypt(&e.secret_enc).map_err(|_| {
+        let secret = self.cipher.decrypt(&view.endpoint.secret_enc).map_err(|_| {
             DomainError::Internal(format!(
                 "webhook endpoint {id}: its secret does not decrypt with this token_key"
             ))
-        })
+        })?;
+        Ok((view, secret))
     }
 
     /// One delivery of the supplier's, with every attempt.
@@ -288,7 +283,7 @@ impl FactoryWebhooks {
         supplier_id: Option<i64>,
         id: i64,
     ) -> Result<(), DomainError> {
-        let (ws, sid) = supplier_of(actor, supplier_id)?;
+        let (ws, sid) = crate::domain::supplier_workspace(actor, supplier_id)?;
         self.audited(
             actor,
             ws,
@@ -331,7 +326,7 @@ impl FactoryWebhooks {
         supplier_id: Option<i64>,
         id: i64,
     ) -> Result<(), DomainError> {
-        let (_, sid) = supplier_of(actor, supplier_id)?;
+        let (_, sid) = crate::domain::supplier_workspace(actor, supplier_id)?;
         let by = actor.label.clone();
         self.pool
             .run(move |c| {

@@ -246,13 +246,13 @@ async fn acks(
             },
         }))
     };
-    let set = match ackfile::parse(Format::Json, &bytes) {
-        Ok(set) => set,
-        Err(errors) => return Ok(refused(errors, 0)),
-    };
-    match batches.acknowledge(&f.actor, f.token.supplier_id, set).await {
-        Ok(applied) => Ok(AckReply::Applied(Json(Applied {
-            applied: applied
+    match batches
+        .acknowledge_bytes(&f.actor, f.token.supplier_id, Format::Json, &bytes)
+        .await
+    {
+        Ok(done) => Ok(AckReply::Applied(Json(Applied {
+            applied: done
+                .applied
                 .into_iter()
                 .map(|a| AppliedLine {
                     line: a.line,

@@ -37,22 +37,27 @@ async fn sheet(batches: &Batches, supplier_id: i64, seq: i64, xlsx: bool) -> Res
     let b = batches.supplier_batch(supplier_id, seq).await?;
     let name = b.zip_name().trim_end_matches(".zip").to_string() + "-answers";
     let d = batches.detail(b).await?;
-    Ok(if xlsx {
-        attachment(
-            template::xlsx(&d)?,
-            ContentType::new(
-                "application",
-                "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            ),
-            format!("{name}.xlsx"),
-        )
-    } else {
-        attachment(
-            template::csv(&d),
-            ContentType::new("text", "csv").with_params(("charset", "utf-8")),
-            format!("{name}.csv"),
-        )
+    // Writing a workbook of thousands of rows is CPU work: off the async workers.
+    tokio::task::spawn_blocking(move || {
+        Ok(if xlsx {
+            attachment(
+                template::xlsx(&d)?,
+                ContentType::new(
+                    "application",
+                    "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                ),
+                format!("{name}.xlsx"),
+            )
+        } else {
+            attachment(
+                template::csv(&d),
+                ContentType::new("text", "csv").with_params(("charset", "utf-8")),
+                format!("{name}.csv"),
+            )
+        })
     })
+    .await
+    .map_err(|e| crate::domain::DomainError::Internal(e.to_string()))?
 }
 
 #[get("/supplier/batches/<seq>/answers.xlsx")]
@@ -99,11 +104,7 @@ async fn upload(
         .map(|n| n.dangerous_unsafe_unsanitized_raw().as_str().to_string())
         .unwrap_or_default();
     let bytes = crate::web::forms::read_upload(file).await?;
-    let actor = crate::db::models::audit::Actor::user(
-        &user.user,
-        ip.0.clone(),
-        crate::db::models::audit::Channel::Web,
-    );
+    let actor = user.actor(&ip);
     Ok(
         match batches
             .acknowledge_file(&actor, user.supplier_id, &name, &bytes)

@@ -16,10 +16,6 @@ use crate::web::guards::{ClientIp, SupplierUser};
 use crate::web::ranged::{RangeHeader, Ranged};
 use crate::web::templates::{Flashed, Page};
 
-fn actor(user: &SupplierUser, ip: &ClientIp) -> crate::db::models::audit::Actor {
-    crate::db::models::audit::Actor::user(&user.user, ip.0.clone(), crate::db::models::audit::Channel::Web)
-}
-
 #[get("/supplier")]
 async fn home(pool: &State<DbPool>, batches: &State<Batches>, user: SupplierUser) -> Result<Page, WebError> {
     let s = suppliers::get(pool, user.user.workspace_id, user.supplier_id).await?;
@@ -79,7 +75,7 @@ async fn download(
     file: &str,
 ) -> Result<Ranged, WebError> {
     let b = batches.supplier_batch(user.supplier_id, seq).await?;
-    crate::web::batch_files::serve(batches, &actor(&user, &ip), &b, file, range).await
+    crate::web::batch_files::serve(batches, &user.actor(&ip), &b, file, range).await
 }
 
 #[derive(FromForm)]
@@ -182,7 +178,7 @@ async fn ack(
         })
         .collect();
     match batches
-        .acknowledge(&actor(&user, &ip), user.supplier_id, lines)
+        .acknowledge(&user.actor(&ip), user.supplier_id, lines)
         .await
     {
         Ok(r) if r.iter().any(|l| l.changed) && count > 1 => {
@@ -241,7 +237,7 @@ async fn accept_all(
         )));
     };
     match batches
-        .accept_all_waiting(&actor(&user, &ip), user.supplier_id, b.id, confirmed)
+        .accept_all_waiting(&user.actor(&ip), user.supplier_id, b.id, confirmed)
         .await
     {
         Ok(n) => Ok(Err(Flashed::success(to, format!("Accepted {n} package(s).")))),
@@ -294,23 +290,15 @@ async fn create_token(
     form: CsrfForm<TokenForm>,
 ) -> Result<Page, WebError> {
     let f = form.0;
-    let days = f.expires_in_days.trim().parse::<i64>().ok();
-    let result = if days.is_none() && f.expires_in_days.trim() != "never" {
-        Err(DomainError::invalid(
-            "expires_in_days",
-            "Choose one of the expiry periods offered.",
-        ))
-    } else {
-        api_tokens::create(
-            pool,
-            &actor(&user, &ip),
-            Some(user.supplier_id),
-            &f.name,
-            &f.scopes,
-            days,
-        )
-        .await
-    };
+    let result = api_tokens::create(
+        pool,
+        &user.actor(&ip),
+        Some(user.supplier_id),
+        &f.name,
+        &f.scopes,
+        &f.expires_in_days,
+    )
+    .await;
     let form = context! { name => f.name, scopes => f.scopes, expires_in_days => f.expires_in_days };
     match result {
         Ok(token) => tokens_page(pool, user.supplier_id, context! {}, context! {}, Some(token)).await,
@@ -332,7 +320,7 @@ async fn revoke_token(
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    api_tokens::revoke(pool, &actor(&user, &ip), Some(user.supplier_id), id).await?;
+    api_tokens::revoke(pool, &user.actor(&ip), Some(user.supplier_id), id).await?;
     Ok(Flashed::success(
         "/supplier/tokens",
         "Token revoked: systems using it are refused from now on.",

@@ -7,16 +7,11 @@ use rocket::{FromForm, Route, State, get, post, routes};
 
 use crate::config::AppConfig;
 use crate::db::DbPool;
-use crate::db::models::audit::{Actor, Channel};
 use crate::domain::sftp_logins;
 use crate::web::csrf::{CsrfForm, EmptyForm};
 use crate::web::errors::{WebError, flash_refusal};
 use crate::web::guards::{ClientIp, SupplierUser};
 use crate::web::templates::{Flashed, Page};
-
-fn actor(user: &SupplierUser, ip: &ClientIp) -> Actor {
-    Actor::user(&user.user, ip.0.clone(), Channel::Web)
-}
 
 async fn page(
     pool: &DbPool,
@@ -68,7 +63,7 @@ async fn create(
     let f = form.0;
     match sftp_logins::create(
         pool,
-        &actor(&user, &ip),
+        &user.actor(&ip),
         Some(user.supplier_id),
         &f.username,
         f.password,
@@ -101,7 +96,7 @@ async fn add_key(
 ) -> Result<Flashed, WebError> {
     match sftp_logins::add_key(
         pool,
-        &actor(&user, &ip),
+        &user.actor(&ip),
         Some(user.supplier_id),
         id,
         &form.0.public_key,
@@ -123,7 +118,7 @@ async fn remove_key(
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    sftp_logins::remove_key(pool, &actor(&user, &ip), Some(user.supplier_id), id, key).await?;
+    sftp_logins::remove_key(pool, &user.actor(&ip), Some(user.supplier_id), id, key).await?;
     Ok(Flashed::success("/supplier/sftp", "Key removed."))
 }
 
@@ -136,7 +131,7 @@ async fn disable(
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    sftp_logins::set_disabled(pool, &actor(&user, &ip), Some(user.supplier_id), id, true).await?;
+    sftp_logins::set_disabled(pool, &user.actor(&ip), Some(user.supplier_id), id, true).await?;
     Ok(Flashed::success(
         "/supplier/sftp",
         "Login disabled: new sessions are refused.",
@@ -152,7 +147,7 @@ async fn enable(
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    sftp_logins::set_disabled(pool, &actor(&user, &ip), Some(user.supplier_id), id, false).await?;
+    sftp_logins::set_disabled(pool, &user.actor(&ip), Some(user.supplier_id), id, false).await?;
     Ok(Flashed::success("/supplier/sftp", "Login enabled."))
 }
 

@@ -13,10 +13,6 @@ use crate::web::forms::form_errors;
 use crate::web::guards::{ClientIp, SupplierUser};
 use crate::web::templates::{Flashed, Page};
 
-fn actor(user: &SupplierUser, ip: &ClientIp) -> crate::db::models::audit::Actor {
-    crate::db::models::audit::Actor::user(&user.user, ip.0.clone(), crate::db::models::audit::Channel::Web)
-}
-
 /// The event checkboxes, ticked as chosen.
 fn event_choices(chosen: &[String]) -> Vec<minijinja::Value> {
     WebhookEvent::CHOOSABLE
@@ -67,7 +63,7 @@ async fn create(
     let f = form.0;
     match hooks
         .add_endpoint(
-            &actor(&user, &ip),
+            &user.actor(&ip),
             Some(user.supplier_id),
             &f.url,
             &f.description,
@@ -91,13 +87,7 @@ async fn create(
 
 #[get("/supplier/webhooks/<id>")]
 async fn show(hooks: &State<FactoryWebhooks>, user: SupplierUser, id: i64) -> Result<Page, WebError> {
-    let view = hooks
-        .endpoints(user.supplier_id)
-        .await?
-        .into_iter()
-        .find(|v| v.endpoint.id == id)
-        .ok_or(crate::domain::DomainError::NotFound)?;
-    let secret = hooks.secret(user.supplier_id, id).await?;
+    let (view, secret) = hooks.endpoint(user.supplier_id, id).await?;
     let events = view
         .endpoint
         .event_list()
@@ -122,6 +112,14 @@ async fn delivery(hooks: &State<FactoryWebhooks>, user: SupplierUser, id: i64) -
     ))
 }
 
+/// An action's answer: back to `to` with `done`, or with the refusal.
+fn flashed(r: Result<(), crate::domain::DomainError>, to: String, done: &str) -> Result<Flashed, WebError> {
+    match r {
+        Ok(()) => Ok(Flashed::success(to, done)),
+        Err(e) => flash_refusal(&to, e),
+    }
+}
+
 #[post("/supplier/webhooks/deliveries/<id>/send-again", data = "<form>")]
 async fn send_again(
     hooks: &State<FactoryWebhooks>,
@@ -131,17 +129,14 @@ async fn send_again(
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    let to = format!("/supplier/webhooks/deliveries/{id}");
-    match hooks
-        .send_again(&actor(&user, &ip), Some(user.supplier_id), id)
-        .await
-    {
-        Ok(()) => Ok(Flashed::success(
-            to,
-            "Queued again with the same webhook-id: it goes out within seconds.",
-        )),
-        Err(e) => flash_refusal(&to, e),
-    }
+    let r = hooks
+        .send_again(&user.actor(&ip), Some(user.supplier_id), id)
+        .await;
+    flashed(
+        r,
+        format!("/supplier/webhooks/deliveries/{id}"),
+        "Queued again with the same webhook-id: it goes out within seconds.",
+    )
 }
 
 #[post("/supplier/webhooks/<id>/test", data = "<form>")]
@@ -153,17 +148,14 @@ async fn test(
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    let to = format!("/supplier/webhooks/{id}");
-    match hooks
-        .send_test(&actor(&user, &ip), Some(user.supplier_id), id)
-        .await
-    {
-        Ok(()) => Ok(Flashed::success(
-            to,
-            "A webhook.test event is on its way; it appears below within seconds.",
-        )),
-        Err(e) => flash_refusal(&to, e),
-    }
+    let r = hooks
+        .send_test(&user.actor(&ip), Some(user.supplier_id), id)
+        .await;
+    flashed(
+        r,
+        format!("/supplier/webhooks/{id}"),
+        "A webhook.test event is on its way; it appears below within seconds.",
+    )
 }
 
 #[post("/supplier/webhooks/<id>/delete", data = "<form>")]
@@ -175,16 +167,14 @@ async fn delete(
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
-    match hooks
-        .remove_endpoint(&actor(&user, &ip), Some(user.supplier_id), id)
-        .await
-    {
-        Ok(()) => Ok(Flashed::success(
-            "/supplier/webhooks",
-            "Endpoint removed: it receives nothing more.",
-        )),
-        Err(e) => flash_refusal("/supplier/webhooks", e),
-    }
+    let r = hooks
+        .remove_endpoint(&user.actor(&ip), Some(user.supplier_id), id)
+        .await;
+    flashed(
+        r,
+        "/supplier/webhooks".into(),
+        "Endpoint removed: it receives nothing more.",
+    )
 }
 
 /// Routes of this page group.
