@@ -174,6 +174,21 @@ async fn a_token_does_only_what_its_scopes_allow_and_stops_when_it_expires() {
         "{page}"
     );
     assert!(page.contains("value=\"Label printer\""), "{page}");
+    // An expiry that is not a number at all is named beside the other mistakes, not instead.
+    let r = sup
+        .post_form(
+            "/supplier/tokens",
+            "/supplier/tokens",
+            &[("name", ""), ("expires_in_days", "soon")],
+        )
+        .await;
+    let page = r.into_string().await.unwrap();
+    assert!(
+        page.contains("Name the system")
+            && page.contains("Choose what the token may do")
+            && page.contains("Choose one of the expiry periods offered"),
+        "{page}"
+    );
 
     // A read-only token, expiring in 30 days.
     let r = sup
