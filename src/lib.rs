@@ -11,6 +11,7 @@ pub mod crypto;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod i18n;
 pub mod mail;
 pub mod net;
 pub mod secrets;

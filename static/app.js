@@ -2,8 +2,10 @@
 // people read their supplier's zone, named), else the browser's. The server's text is the same
 // time in that zone or in UTC, named.
 document.addEventListener("DOMContentLoaded", () => {
+  // In the page's language (a supplier's person may read another language than the browser's).
+  const locale = document.documentElement.lang || undefined;
   const opts = { dateStyle: "medium", timeStyle: "short" };
-  const local = new Intl.DateTimeFormat(undefined, opts);
+  const local = new Intl.DateTimeFormat(locale, opts);
   const zoned = {};
   for (const el of document.querySelectorAll("time[datetime]")) {
     const d = new Date(el.getAttribute("datetime"));
@@ -12,7 +14,7 @@ document.addEventListener("DOMContentLoaded", () => {
     let fmt = local;
     if (zone) {
       try {
-        fmt = zoned[zone] || (zoned[zone] = new Intl.DateTimeFormat(undefined, {
+        fmt = zoned[zone] || (zoned[zone] = new Intl.DateTimeFormat(locale, {
           year: "numeric", month: "short", day: "numeric", hour: "numeric", minute: "2-digit",
           timeZone: zone, timeZoneName: "short",
         }));

@@ -30,6 +30,7 @@ diesel::table! {
         password_changed_at -> Timestamp,
         supplier_id -> Nullable<BigInt>,
         time_zone -> Text,
+        language -> Text,
     }
 }
 
@@ -217,6 +218,7 @@ diesel::table! {
         created_at -> Timestamp,
         tiktok_warehouse_ids -> Text,
         webhooks_private_ok -> Bool,
+        language -> Text,
     }
 }
 

@@ -31,22 +31,23 @@ pub fn normalize_email(field: &'static str, email: &str) -> Result<String, Domai
     } else {
         Err(DomainError::invalid(
             field,
-            "Enter an email address like name@example.com.",
+            crate::i18n::Msg::new("email-invalid"),
         ))
     }
 }
 
-fn required(field: &'static str, value: &str, what: &str, errors: &mut Vec<FieldError>) -> String {
+/// `missing` is the message id asking for the value ("Enter your name.").
+fn required(field: &'static str, value: &str, missing: &'static str, errors: &mut Vec<FieldError>) -> String {
     let v = value.trim();
     if v.is_empty() {
         errors.push(FieldError {
             field,
-            message: format!("Enter {what}."),
+            message: crate::i18n::Msg::new(missing),
         });
     } else if v.chars().count() > 200 {
         errors.push(FieldError {
             field,
-            message: "Use at most 200 characters.".into(),
+            message: crate::i18n::Msg::new("too-long-200"),
         });
     }
     v.to_string()
@@ -83,10 +84,10 @@ pub async fn setup_first_workspace(
     let workspace_name = required(
         "workspace_name",
         &input.workspace_name,
-        "your company's name",
+        "enter-company-name",
         &mut errors,
     );
-    let name = required("name", &input.name, "your name", &mut errors);
+    let name = required("name", &input.name, "enter-your-name", &mut errors);
     let email = match normalize_email("email", &input.email) {
         Ok(e) => e,
         Err(DomainError::Invalid(v)) => {
@@ -151,7 +152,7 @@ pub async fn change_password(
     if new != confirm {
         errors.push(FieldError {
             field: "confirm",
-            message: "The two new passwords differ; type the same one twice.".into(),
+            message: crate::i18n::Msg::new("new-passwords-differ"),
         });
     }
     collect(errors, passwords::validate("new_password", new))?;
@@ -166,7 +167,7 @@ pub async fn change_password(
         Err(DomainError::Throttled { retry_after_minutes }) => {
             return Err(DomainError::invalid(
                 "current_password",
-                format!("Too many wrong current passwords: try again in {retry_after_minutes} minute(s)."),
+                crate::i18n::Msg::new("current-password-throttled").arg("minutes", retry_after_minutes),
             ));
         }
         Err(e) => return Err(e),
@@ -177,7 +178,7 @@ pub async fn change_password(
     if !passwords::verify(current, Some(signed_in.user.password_hash.clone())).await {
         return Err(DomainError::invalid(
             "current_password",
-            "That is not your current password.",
+            crate::i18n::Msg::new("current-password-wrong"),
         ));
     }
     pool.run(move |conn| policy.succeeded(conn, reservation, &account, &ip))
@@ -267,14 +268,21 @@ pub async fn invite(
                     &format!("invite:{}", inv.id),
                     &format!("invited {email} as {}", role.as_str()),
                 )?;
-                let place = match supplier_id {
-                    Some(sid) => crate::db::models::supplier::Supplier::find_in_workspace(conn, ws, sid)?
-                        .map(|s| format!("{}'s supplier portal", s.name))
-                        .unwrap_or_default(),
-                    None => Workspace::find(conn, ws)?.name,
+                // A supplier's new person reads the supplier's language until they choose.
+                let seller = Workspace::find(conn, ws)?.name;
+                let supplier = match supplier_id {
+                    Some(sid) => crate::db::models::supplier::Supplier::find_in_workspace(conn, ws, sid)?,
+                    None => None,
                 };
+                let lang = supplier.as_ref().map_or(crate::i18n::Lang::En, |s| s.lang());
                 use crate::db::models::mail;
-                let (subject, body) = crate::mail::texts::invite(&place, mail::LINK, INVITE_TTL_DAYS * 24);
+                let (subject, body) = crate::mail::texts::invite(
+                    lang,
+                    &seller,
+                    supplier.as_ref().map(|s| s.name.as_str()),
+                    mail::LINK,
+                    INVITE_TTL_DAYS * 24,
+                );
                 mail::enqueue_with_link(conn, Some(ws), "invite", &email, &subject, &body, &link)?;
                 Ok(inv)
             })
@@ -304,11 +312,11 @@ pub async fn accept_invite(
     confirm: &str,
 ) -> Result<User, DomainError> {
     let mut errors = Vec::new();
-    let name = required("name", name, "your name", &mut errors);
+    let name = required("name", name, "enter-your-name", &mut errors);
     if password != confirm {
         errors.push(FieldError {
             field: "confirm",
-            message: "The two passwords differ; type the same one twice.".into(),
+            message: crate::i18n::Msg::new("passwords-differ"),
         });
     }
     collect(errors, passwords::validate("password", password))?;

@@ -78,7 +78,7 @@ pub async fn create(
     if name.is_empty() || name.chars().count() > 80 {
         errors.push(FieldError {
             field: "name",
-            message: "Name the system that will use the token (at most 80 characters).".into(),
+            message: crate::i18n::Msg::new("token-bad-name"),
         });
     }
     let chosen: Vec<&str> = Scope::ALL
@@ -89,7 +89,7 @@ pub async fn create(
     if chosen.is_empty() || chosen.len() != scopes.len() {
         errors.push(FieldError {
             field: "scopes",
-            message: "Choose what the token may do: read, download, acknowledge, or several.".into(),
+            message: crate::i18n::Msg::new("token-no-scope"),
         });
     }
     let expires_in_days = match expires_in.trim() {
@@ -99,7 +99,7 @@ pub async fn create(
     if expires_in_days.is_some_and(|d| !EXPIRY_DAYS.contains(&d)) {
         errors.push(FieldError {
             field: "expires_in_days",
-            message: "Choose one of the expiry periods offered.".into(),
+            message: crate::i18n::Msg::new("token-bad-expiry"),
         });
     }
     if !errors.is_empty() {

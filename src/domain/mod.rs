@@ -11,6 +11,7 @@ pub mod dispatch;
 pub mod factory_webhooks;
 pub mod gateway;
 pub mod labels;
+pub mod languages;
 pub mod leases;
 pub mod password_reset;
 pub mod passwords;
@@ -30,8 +31,8 @@ use crate::db::DbError;
 pub struct FieldError {
     /// The form field name.
     pub field: &'static str,
-    /// What is wrong and what to do.
-    pub message: String,
+    /// What is wrong and what to do, worded for each reader (`i18n::Msg`).
+    pub message: crate::i18n::Msg,
 }
 
 /// Errors of the domain layer; each channel turns them into its own answer.
@@ -74,7 +75,7 @@ impl From<diesel::result::Error> for DomainError {
 
 impl DomainError {
     /// A single-field validation error.
-    pub fn invalid(field: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid(field: &'static str, message: impl Into<crate::i18n::Msg>) -> Self {
         DomainError::Invalid(vec![FieldError {
             field,
             message: message.into(),

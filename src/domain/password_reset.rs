@@ -37,7 +37,8 @@ pub async fn request(pool: &DbPool, actor: &Actor, email: &str, public_url: &str
                 return Ok(());
             }
             password_reset::create(c, u.id, &hash, now() + Duration::minutes(TTL_MINUTES))?;
-            let (subject, body) = crate::mail::texts::password_reset(mail::LINK, TTL_MINUTES);
+            let lang = crate::domain::languages::of_user(c, &u)?;
+            let (subject, body) = crate::mail::texts::password_reset(lang, mail::LINK, TTL_MINUTES);
             mail::enqueue_with_link(c, Some(u.workspace_id), "reset", &u.email, &subject, &body, &link)?;
             audit::record(
                 c,
@@ -70,7 +71,7 @@ pub async fn reset(
     if new != confirm {
         return Err(DomainError::Invalid(vec![FieldError {
             field: "confirm",
-            message: "The two passwords differ; type the same one twice.".into(),
+            message: crate::i18n::Msg::new("passwords-differ"),
         }]));
     }
     passwords::validate("password", new)?;

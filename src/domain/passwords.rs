@@ -17,13 +17,13 @@ pub fn validate(field: &'static str, password: &str) -> Result<(), DomainError> 
     if n < MIN_LEN {
         return Err(DomainError::invalid(
             field,
-            format!("Use at least {MIN_LEN} characters; a few words together work well."),
+            crate::i18n::Msg::new("password-too-short").arg("min", MIN_LEN),
         ));
     }
     if n > MAX_LEN {
         return Err(DomainError::invalid(
             field,
-            format!("Use at most {MAX_LEN} characters."),
+            crate::i18n::Msg::new("password-too-long").arg("max", MAX_LEN),
         ));
     }
     Ok(())

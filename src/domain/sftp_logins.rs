@@ -19,7 +19,7 @@ pub fn parse_networks(s: &str) -> Result<Vec<ipnet::IpNet>, DomainError> {
                 .map_err(|_| {
                     DomainError::invalid(
                         "allowed_networks",
-                        format!("{x:?} is not an address or range like 203.0.113.0/24."),
+                        crate::i18n::Msg::new("sftp-bad-network").arg("value", x),
                     )
                 })
         })
@@ -50,7 +50,7 @@ pub async fn create(
     {
         return Err(DomainError::invalid(
             "username",
-            "Use 3 to 32 letters, digits, dots, dashes or underscores.",
+            crate::i18n::Msg::new("sftp-bad-username"),
         ));
     }
     let nets: Vec<String> = parse_networks(allowed_networks)?
@@ -69,7 +69,7 @@ pub async fn create(
                 if sftp::find_login(c, &username)?.is_some() {
                     return Err(DomainError::invalid(
                         "username",
-                        "That user name is taken; choose another.",
+                        crate::i18n::Msg::new("sftp-username-taken"),
                     ));
                 }
                 let id = sftp::create_login(
@@ -117,12 +117,8 @@ pub async fn add_key(
 ) -> Result<String, DomainError> {
     let (ws, sid) = crate::domain::supplier_workspace(actor, supplier_id)?;
     let login = own_login(pool, sid, login_id).await?;
-    let parsed = russh::keys::PublicKey::from_openssh(key.trim()).map_err(|_| {
-        DomainError::invalid(
-            "public_key",
-            "Paste one public key as ssh-keygen writes it: ssh-ed25519 AAAA… (one line).",
-        )
-    })?;
+    let parsed = russh::keys::PublicKey::from_openssh(key.trim())
+        .map_err(|_| DomainError::invalid("public_key", crate::i18n::Msg::new("sftp-bad-key")))?;
     let fp = parsed.fingerprint(russh::keys::HashAlg::Sha256).to_string();
     let comment = parsed.comment().to_string();
     let mut bare = parsed.clone();
@@ -139,7 +135,7 @@ pub async fn add_key(
             if !sftp::add_key(c, login.id, &canonical, &fp2, &comment)? {
                 return Err(DomainError::invalid(
                     "public_key",
-                    "This key is already on this login.",
+                    crate::i18n::Msg::new("sftp-key-exists"),
                 ));
             }
             audit::record(
@@ -264,6 +260,7 @@ pub async fn recent_uploads(
     pool: &DbPool,
     supplier_id: i64,
     limit: i64,
+    lang: crate::i18n::Lang,
 ) -> Result<Vec<UploadOutcome>, DomainError> {
     let uploads = pool
         .query(move |c| sftp::uploads_of(c, supplier_id, limit))
@@ -271,7 +268,7 @@ pub async fn recent_uploads(
     Ok(uploads
         .into_iter()
         .map(|u| {
-            let (applied, reasons) = crate::domain::batches::ackfile::read_result(&u.result);
+            let (applied, reasons) = crate::domain::batches::ackfile::read_result(lang, &u.result);
             UploadOutcome {
                 archived_as: sftp::archived_name(u.id, &u.name),
                 applied,

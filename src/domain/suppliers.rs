@@ -55,7 +55,12 @@ pub struct SupplierInput {
 
 fn validate(input: &SupplierInput) -> Result<SupplierFields, DomainError> {
     let mut errors = Vec::new();
-    let mut err = |field: &'static str, message: String| errors.push(FieldError { field, message });
+    let mut err = |field: &'static str, message: String| {
+        errors.push(FieldError {
+            field,
+            message: message.into(),
+        })
+    };
     let name = input.name.trim().to_string();
     if name.is_empty() || name.chars().count() > 120 {
         err(

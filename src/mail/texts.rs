@@ -4,21 +4,31 @@ use chrono::NaiveDateTime;
 
 use crate::db::models::batch::Batch;
 use crate::db::models::supplier::Supplier;
+use crate::i18n::{Lang, Msg};
 
 /// A time as the recipient reads it: in their zone, with the zone named ("Fri 4 Dec 2026,
 /// 10:00 PST"); UTC, named, when the zone is unknown. Never a raw ISO string in a mail.
 pub fn when(t: NaiveDateTime, zone: &str) -> String {
-    use chrono::TimeZone;
-    const FORMAT: &str = "%a %-d %b %Y, %H:%M %Z";
-    match zone.parse::<chrono_tz::Tz>() {
-        Ok(tz) => tz.from_utc_datetime(&t).format(FORMAT).to_string(),
-        Err(_) => chrono::Utc.from_utc_datetime(&t).format(FORMAT).to_string(),
-    }
+    when_in(Lang::En, t, zone)
+}
+
+/// `when` in the recipient's language ("2026年12月4日（星期五）10:00 PST").
+pub fn when_in(lang: Lang, t: NaiveDateTime, zone: &str) -> String {
+    lang.datetime_long(t.and_utc(), zone.parse::<chrono_tz::Tz>().ok())
+}
+
+/// Paragraphs of a mail, then the signature.
+fn body(paragraphs: &[String]) -> String {
+    let mut b = paragraphs.join("\n\n");
+    b.push_str("\n\n— podgate\n");
+    b
 }
 
 /// A new batch for a supplier, from a seller (a factory serving several sellers must tell
-/// whose labels these are).
+/// whose labels these are), in the recipient's language.
+#[allow(clippy::too_many_arguments)]
 pub fn new_batch(
+    lang: Lang,
     sup: &Supplier,
     seller: &str,
     b: &Batch,
@@ -27,28 +37,33 @@ pub fn new_batch(
     ack_due: NaiveDateTime,
     earliest_ship_by: Option<NaiveDateTime>,
 ) -> (String, String) {
-    let subject = format!(
-        "{seller}: new batch {} for {}, {packages} label(s)",
-        b.seq, sup.name
-    );
-    let mut body = format!(
-        "Hello {},\n\n{seller} sent you batch {} ({}): {packages} package(s), each with its \
-         shipping label and print files.\n\n\
-         Download it and acknowledge each package here:\n{link}\n\n\
-         Please acknowledge by {}.\n",
-        sup.name,
-        b.seq,
-        b.zip_name(),
-        when(ack_due, &sup.time_zone)
-    );
+    let say = |id: &'static str| {
+        Msg::new(id)
+            .arg("seller", seller)
+            .arg("supplier", sup.name.as_str())
+            .arg("batch", b.seq.to_string())
+            .arg("count", packages)
+    };
+    let subject = say("mail-batch-subject").text(lang);
+    let mut due = say("mail-batch-due")
+        .arg("when", when_in(lang, ack_due, &sup.time_zone))
+        .text(lang);
     if let Some(t) = earliest_ship_by {
-        body.push_str(&format!(
-            "The first package must ship by {} (TikTok's deadline).\n",
-            when(t, &sup.time_zone)
-        ));
+        due.push('\n');
+        due.push_str(
+            &say("mail-batch-ship-by")
+                .arg("when", when_in(lang, t, &sup.time_zone))
+                .text(lang),
+        );
     }
-    body.push_str("\nThe zip holds labels/ (one PDF per package), labels.pdf (all labels, ready to print on 4x6 stock), manifest.csv and manifest.json, and SHA256SUMS.\n\n— podgate\n");
-    (subject, body)
+    let paragraphs = [
+        say("mail-hello").text(lang),
+        say("mail-batch-sent").arg("zip", b.zip_name()).text(lang),
+        format!("{}\n{link}", say("mail-batch-link").text(lang)),
+        due,
+        lang.t("mail-batch-zip"),
+    ];
+    (subject, body(&paragraphs))
 }
 
 /// A supplier rejected a package.
@@ -63,25 +78,28 @@ pub fn rejection(sup: &Supplier, order_id: &str, package_id: &str, reason: &str)
     )
 }
 
-/// An order was cancelled after its label went to a supplier: pull the package.
+/// An order was cancelled after its label went to a supplier: pull the package (in the
+/// recipient's language).
 pub fn pull_request(
+    lang: Lang,
     sup: &Supplier,
     seller: &str,
     order_id: &str,
     package_id: &str,
     batch_seq: i64,
 ) -> (String, String) {
+    let say = |id: &'static str| {
+        Msg::new(id)
+            .arg("seller", seller)
+            .arg("supplier", sup.name.as_str())
+            .arg("order", order_id)
+            .arg("package", package_id)
+            .arg("batch", batch_seq.to_string())
+            .text(lang)
+    };
     (
-        format!(
-            "{seller}: pull package {package_id} (order {order_id}, batch {batch_seq}), the order was cancelled"
-        ),
-        format!(
-            "Hello {},\n\n{seller}'s buyer cancelled order {order_id} after its label was sent to you in batch {batch_seq}.\n\
-             Please do not ship package {package_id}. Take it out of production, then answer \"pulled\" \
-             (or \"already shipped\" if it left already) on the batch's page in your podgate portal, \
-             or in an acknowledgement file (status pulled or already_shipped).\n\n— podgate\n",
-            sup.name
-        ),
+        say("mail-pull-subject"),
+        body(&[say("mail-hello"), say("mail-pull-why"), say("mail-pull-what")]),
     )
 }
 
@@ -119,8 +137,9 @@ pub fn overdue(sup: &Supplier, b: &Batch, pending: usize, zone: &str) -> (String
 }
 
 /// Labels not scanned yet as TikTok's in-transit deadline nears, for one supplier; times in
-/// the recipient's `zone`.
+/// the recipient's `zone`, words in their language.
 pub fn dispatch_due(
+    lang: Lang,
     seller: &str,
     supplier: &str,
     labels: &[(crate::db::models::dispatch::DueSoon, i64)],
@@ -132,62 +151,80 @@ pub fn dispatch_due(
             .map(|d| d.naive_utc())
             .unwrap_or_default()
     };
-    let mut body = format!(
-        "{} label(s) of {seller} with {supplier} are not scanned by the carrier yet, and TikTok's in-transit deadline is near. TikTok counts an order late unless the carrier scans it by then: hand these packages to the carrier, or say in podgate why they are held.
-
-",
-        labels.len()
-    );
+    let say = |id: &'static str| {
+        Msg::new(id)
+            .arg("seller", seller)
+            .arg("supplier", supplier)
+            .arg("count", labels.len())
+    };
+    let mut list = Vec::new();
     for (p, _) in labels {
         let left = p.dispatch_due - now;
+        let due = when_in(lang, at(p.dispatch_due), zone);
         let how = if left < 0 {
-            format!("LATE since {}", when(at(p.dispatch_due), zone))
+            Msg::new("mail-due-late").arg("when", due)
         } else {
-            format!(
-                "by {} ({} h {:02} min left)",
-                when(at(p.dispatch_due), zone),
-                left / 3600,
-                left % 3600 / 60
-            )
+            Msg::new("mail-due-by")
+                .arg("when", due)
+                .arg("hours", left / 3600)
+                .arg("minutes", format!("{:02}", left % 3600 / 60))
         };
-        body.push_str(&format!(
-            "- order {}, package {}, tracking {}: in transit {how}\n",
-            p.tiktok_order_id,
-            p.tiktok_package_id.as_deref().unwrap_or("-"),
-            p.tracking_number.as_deref().unwrap_or("-"),
-        ));
+        list.push(
+            Msg::new("mail-due-line")
+                .arg("order", p.tiktok_order_id.as_str())
+                .arg("package", p.tiktok_package_id.as_deref().unwrap_or("-"))
+                .arg("tracking", p.tracking_number.as_deref().unwrap_or("-"))
+                .arg("how", how.text(lang))
+                .text(lang),
+        );
     }
-    body.push_str(
-        "
-— podgate
-",
-    );
     (
-        format!(
-            "{seller}: {} label(s) with {supplier} must be scanned by the carrier soon",
-            labels.len()
-        ),
-        body,
+        say("mail-due-subject").text(lang),
+        body(&[say("mail-due-intro").text(lang), list.join("\n")]),
     )
 }
 
-/// An invitation to join a workspace or a supplier portal.
-pub fn invite(workspace: &str, link: &str, hours: i64) -> (String, String) {
+/// An invitation to join a workspace or a supplier portal (`supplier`: its name, for a
+/// supplier's person), in the invitee's language.
+pub fn invite(
+    lang: Lang,
+    workspace: &str,
+    supplier: Option<&str>,
+    link: &str,
+    hours: i64,
+) -> (String, String) {
+    let place = match supplier {
+        Some(s) => Msg::new("mail-invite-portal")
+            .arg("supplier", s)
+            .arg("seller", workspace),
+        None => Msg::new("mail-invite-workspace").arg("seller", workspace),
+    }
+    .text(lang);
+    let say = |id: &'static str| {
+        Msg::new(id)
+            .arg("place", place.as_str())
+            .arg("hours", hours)
+            .text(lang)
+    };
     (
-        format!("You are invited to {workspace} on podgate"),
-        format!(
-            "You have been invited to {workspace} on podgate.\n\nChoose your password here (the link works for {hours} hours):\n{link}\n\n— podgate\n"
-        ),
+        say("mail-invite-subject"),
+        body(&[
+            say("mail-invite-intro"),
+            format!("{}\n{link}", say("mail-invite-link")),
+        ]),
     )
 }
 
-/// A password reset link.
-pub fn password_reset(link: &str, minutes: i64) -> (String, String) {
+/// A password reset link, in the person's language.
+pub fn password_reset(lang: Lang, link: &str, minutes: i64) -> (String, String) {
+    let say = |id: &'static str| Msg::new(id).arg("minutes", minutes).text(lang);
     (
-        "Reset your podgate password".into(),
-        format!(
-            "Someone (we hope you) asked to reset your podgate password.\n\nChoose a new one here (the link works for {minutes} minutes, once):\n{link}\n\nIf it was not you, ignore this message: your password stays as it is.\n\n— podgate\n"
-        ),
+        say("mail-reset-subject"),
+        body(&[
+            say("mail-reset-intro"),
+            format!("{}\n{link}", say("mail-reset-link")),
+            say("mail-reset-not-you"),
+        ]),
     )
 }
 

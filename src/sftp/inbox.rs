@@ -7,9 +7,11 @@ use sha2::{Digest, Sha256};
 
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::sftp::{self, NewUpload, SftpLogin};
+use crate::db::models::supplier::Supplier;
 use crate::domain::DomainError;
 use crate::domain::batches::ackfile;
 use crate::domain::batches::acks::{AckError, LineError};
+use crate::i18n::{Lang, Msg};
 
 use super::Gateway;
 
@@ -24,6 +26,15 @@ pub async fn process(gw: &Gateway, login: &SftpLogin, actor: &Actor, name: &str)
         }
     };
     let sha = hex::encode(Sha256::digest(&bytes));
+    // The result file is written in the language the supplier chose for its files.
+    let (ws, sid) = (login.workspace_id, login.supplier_id);
+    let lang = gw
+        .pool
+        .query(move |c| Supplier::find_in_workspace(c, ws, sid))
+        .await
+        .ok()
+        .flatten()
+        .map_or(Lang::En, |s| s.lang());
     let (outcome, result) = match gw
         .batches
         .acknowledge_file(actor, login.supplier_id, name, &bytes)
@@ -31,18 +42,26 @@ pub async fn process(gw: &Gateway, login: &SftpLogin, actor: &Actor, name: &str)
     {
         Ok(done) => (
             "applied",
-            ackfile::result_csv(&done.applied, &[], 0, &done.unanswered),
+            ackfile::result_csv(lang, &done.applied, &[], 0, &done.unanswered),
         ),
-        Err(AckError::Refused(r)) => ("refused", ackfile::result_csv(&[], &r.lines, r.not_applied, &[])),
+        Err(AckError::Refused(r)) => (
+            "refused",
+            ackfile::result_csv(lang, &[], &r.lines, r.not_applied, &[]),
+        ),
+        Err(e @ AckError::CountChanged { .. }) => {
+            tracing::error!(error = %e, file = name, "a file is never an accept-all");
+            ("refused", String::new())
+        }
         Err(AckError::Domain(e)) => {
             tracing::error!(error = %e, file = name, "SFTP acknowledgement file could not be applied");
             (
                 "refused",
                 ackfile::result_csv(
+                    lang,
                     &[],
                     &[LineError {
                         line: 0,
-                        message: "podgate could not apply the file just now; upload it again".into(),
+                        message: Msg::new("result-try-again"),
                     }],
                     0,
                     &[],

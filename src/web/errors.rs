@@ -9,6 +9,7 @@ use rocket::serde::json::Json;
 use rocket::{Catcher, catch, catchers};
 
 use crate::domain::DomainError;
+use crate::i18n::Lang;
 
 use super::fairings::RequestId;
 use super::templates::Page;
@@ -37,34 +38,13 @@ fn classify(e: &DomainError) -> (Status, &'static str) {
     }
 }
 
-/// What a person reads for a status: a title and what to do next.
-fn advice(status: Status) -> (&'static str, &'static str) {
-    match status.code {
-        400 => ("That request did not make sense", "Go back and try again."),
-        401 => ("Please sign in", "Sign in to continue."),
-        403 => (
-            "Not allowed",
-            "You do not have access to this. If you just submitted a form, reload the page and try again.",
-        ),
-        404 => (
-            "Page not found",
-            "Check the address, or go back to the start page.",
-        ),
-        409 => (
-            "That conflicts with something",
-            "Reload the page to see the current state.",
-        ),
-        413 => ("That was too large", "Send a smaller file or form."),
-        422 => (
-            "Some of that input is not right",
-            "Go back, correct the form and send it again.",
-        ),
-        429 => ("Too many attempts", "Wait a few minutes, then try again."),
-        503 => ("podgate is busy", "Try again in a moment."),
-        _ => (
-            "Something went wrong",
-            "Try again. If it keeps happening, tell your administrator the request id below.",
-        ),
+/// The message key of a status's title and advice (`error-404-title`, `error-404-next`).
+fn advice_key(status: Status) -> String {
+    const KNOWN: [u16; 9] = [400, 401, 403, 404, 409, 413, 422, 429, 503];
+    if KNOWN.contains(&status.code) {
+        status.code.to_string()
+    } else {
+        "other".into()
     }
 }
 
@@ -79,14 +59,19 @@ pub fn error_response(
     code: &str,
     message: Option<String>,
 ) -> response::Result<'static> {
-    let (title, next) = advice(status);
+    let key = advice_key(status);
     let request_id = req.local_cache(RequestId::default).0.clone();
-    let message = message.unwrap_or_else(|| next.to_string());
     if is_api(req) {
+        let message = message.unwrap_or_else(|| Lang::En.t(&format!("error-{key}-next")));
         let body =
             serde_json::json!({ "error": { "code": code, "message": message, "request_id": request_id } });
         return (status, Json(body)).respond_to(req);
     }
+    // The page in the reader's language: the title and advice by status; a message the domain
+    // gave (what was refused and why) as given.
+    let lang = super::guards::reader_lang(req);
+    let title = lang.t(&format!("error-{key}-title"));
+    let message = message.unwrap_or_else(|| lang.t(&format!("error-{key}-next")));
     Page::new(
         "error.html",
         context! { status => status.code, title => title, message => message, request_id => request_id },
@@ -98,11 +83,25 @@ pub fn error_response(
 impl<'r> Responder<'r, 'static> for WebError {
     fn respond_to(self, req: &'r Request<'_>) -> response::Result<'static> {
         let (status, code) = classify(&self.0);
+        let lang = if is_api(req) {
+            Lang::En
+        } else {
+            super::guards::reader_lang(req)
+        };
         let message = match &self.0 {
             DomainError::Db(_) | DomainError::Internal(_) => {
                 tracing::error!(error = %self.0, path = %super::fairings::loggable_path(req), "request failed");
                 None
             }
+            // A page says it in the reader's words (the status's advice; each bad field).
+            DomainError::NotFound if !is_api(req) => None,
+            DomainError::Invalid(fields) if !is_api(req) => Some(
+                fields
+                    .iter()
+                    .map(|f| f.message.text(lang))
+                    .collect::<Vec<_>>()
+                    .join(" "),
+            ),
             other => Some(other.to_string()),
         };
         error_response(req, status, code, message)
@@ -112,12 +111,21 @@ impl<'r> Responder<'r, 'static> for WebError {
 /// Turns an action the domain refused (bad input, a conflicting state) into a message on the
 /// page it came from; nothing was changed. Other errors stay errors.
 pub fn flash_refusal(to: impl Into<String>, e: DomainError) -> Result<super::templates::Flashed, WebError> {
+    flash_refusal_in(Lang::En, to, e)
+}
+
+/// `flash_refusal` in the reader's language.
+pub fn flash_refusal_in(
+    lang: Lang,
+    to: impl Into<String>,
+    e: DomainError,
+) -> Result<super::templates::Flashed, WebError> {
     match e {
         DomainError::Invalid(fields) => Ok(super::templates::Flashed::error(
             to,
             fields
                 .iter()
-                .map(|f| f.message.clone())
+                .map(|f| f.message.text(lang))
                 .collect::<Vec<_>>()
                 .join(" "),
         )),

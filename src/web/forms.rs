@@ -3,25 +3,31 @@
 use std::collections::BTreeMap;
 
 use crate::domain::{DomainError, FieldError};
+use crate::i18n::Lang;
 
 /// Field errors keyed by field name, for templates: every message of a field, in order (two
-/// bad lines of one text box are both named, not only the last).
-pub fn field_errors(errors: &[FieldError]) -> BTreeMap<&'static str, String> {
+/// bad lines of one text box are both named, not only the last), in the reader's language.
+pub fn field_errors(errors: &[FieldError], lang: Lang) -> BTreeMap<&'static str, String> {
     let mut by_field: BTreeMap<&'static str, String> = BTreeMap::new();
     for e in errors {
         let m = by_field.entry(e.field).or_default();
         if !m.is_empty() {
             m.push(' ');
         }
-        m.push_str(&e.message);
+        m.push_str(&e.message.text(lang));
     }
     by_field
 }
 
 /// Splits a domain error into form errors (to re-render) or anything else (to propagate).
 pub fn form_errors(e: DomainError) -> Result<BTreeMap<&'static str, String>, DomainError> {
+    form_errors_in(Lang::En, e)
+}
+
+/// `form_errors` in the reader's language.
+pub fn form_errors_in(lang: Lang, e: DomainError) -> Result<BTreeMap<&'static str, String>, DomainError> {
     match e {
-        DomainError::Invalid(v) => Ok(field_errors(&v)),
+        DomainError::Invalid(v) => Ok(field_errors(&v, lang)),
         other => Err(other),
     }
 }

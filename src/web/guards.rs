@@ -10,6 +10,7 @@ use crate::db::models::audit::{Actor, Channel};
 use crate::db::models::session::Session;
 use crate::db::models::user::{Role, User};
 use crate::domain::sessions::{self, SignedIn};
+use crate::i18n::Lang;
 
 /// Name of the private cookie holding the session token.
 pub const SESSION_COOKIE: &str = "podgate_session";
@@ -114,6 +115,8 @@ pub struct SupplierUser {
     pub user: User,
     pub session: Session,
     pub supplier_id: i64,
+    /// The language this person reads the portal in.
+    pub lang: Lang,
 }
 
 macro_rules! web_actor {
@@ -190,6 +193,7 @@ impl<'r> FromRequest<'r> for SupplierUser {
         let AnyUser { user, session, .. } = try_outcome!(req.guard::<AnyUser>().await);
         match (user.role(), user.supplier_id) {
             (Role::Supplier, Some(supplier_id)) => Outcome::Success(SupplierUser {
+                lang: reader_lang(req),
                 user,
                 session,
                 supplier_id,
@@ -209,5 +213,40 @@ impl<'r> FromRequest<'r> for OwnerUser {
         } else {
             Outcome::Error((Status::Forbidden, ()))
         }
+    }
+}
+
+/// The language of the page a request gets: a supplier's person reads their own choice (else
+/// their browser's); the seller's side is in English; signed out, the browser's
+/// `Accept-Language` decides (the sign-in page is the portal's door too).
+pub fn reader_lang(req: &Request<'_>) -> Lang {
+    let accept = req.headers().get_one("Accept-Language");
+    match &req.local_cache(|| CachedUser(None)).0 {
+        Some(s) if s.user.role() == Role::Supplier => Lang::chosen_or(&s.user.language, accept),
+        Some(_) => Lang::En,
+        None => Lang::negotiate(accept),
+    }
+}
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for Lang {
+    type Error = std::convert::Infallible;
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Self::Error> {
+        // The person (if any) is looked up first, so their own choice counts.
+        let _ = req.guard::<AnyUser>().await;
+        Outcome::Success(reader_lang(req))
+    }
+}
+
+/// The language the browser asks for (`Accept-Language`), whoever is signed in.
+pub struct BrowserLang(pub Lang);
+
+#[rocket::async_trait]
+impl<'r> FromRequest<'r> for BrowserLang {
+    type Error = std::convert::Infallible;
+    async fn from_request(req: &'r Request<'_>) -> request::Outcome<Self, Self::Error> {
+        Outcome::Success(BrowserLang(Lang::negotiate(
+            req.headers().get_one("Accept-Language"),
+        )))
     }
 }

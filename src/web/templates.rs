@@ -12,6 +12,7 @@ use rocket::response::{self, Redirect, Responder, Response};
 
 use super::csrf::CSRF_COOKIE;
 use super::guards::{CachedUser, app_cookie};
+use crate::i18n::{Arg, Lang};
 
 static TEMPLATES: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 
@@ -34,13 +35,25 @@ pub fn age(stored: &str, now: chrono::NaiveDateTime) -> String {
 
 /// A span of time as people say it ("3 h 05 min", "2 days 4 h"); negative spans read as 0.
 pub fn duration(seconds: i64) -> String {
+    duration_in(Lang::En, seconds)
+}
+
+/// `duration` in a reader's language ("3 小时 05 分钟").
+pub fn duration_in(lang: Lang, seconds: i64) -> String {
     let m = seconds.max(0) / 60;
-    match m {
-        0..60 => format!("{m} min"),
-        60..1440 => format!("{} h {:02} min", m / 60, m % 60),
-        1440..2880 => format!("1 day {} h", m % 1440 / 60),
-        _ => format!("{} days {} h", m / 1440, m % 1440 / 60),
-    }
+    let (id, args): (&str, Vec<(&str, Arg)>) = match m {
+        0..60 => ("duration-min", vec![("m", m.into())]),
+        60..1440 => (
+            "duration-h-min",
+            vec![("h", (m / 60).into()), ("m", format!("{:02}", m % 60).into())],
+        ),
+        1440..2880 => ("duration-day-h", vec![("h", (m % 1440 / 60).into())]),
+        _ => (
+            "duration-days-h",
+            vec![("d", (m / 1440).into()), ("h", (m % 1440 / 60).into())],
+        ),
+    };
+    lang.lookup(id, &args)
 }
 
 impl Templates {
@@ -70,18 +83,33 @@ impl Templates {
             let t = chrono::NaiveDateTime::parse_from_str(v.trim_end_matches('Z'), "%Y-%m-%dT%H:%M:%S%.f")
                 .map(|t| t.and_utc());
             match t {
-                Ok(t) => time_element(t, viewer_zone(state)),
+                Ok(t) => time_element(t, viewer_zone(state), viewer_lang(state)),
                 Err(_) => Value::from(v),
+            }
+        });
+        // `t("message-id", name=value, …)`: the message in the reader's language (`lang` of
+        // the context), typed arguments escaped, markup of the message and of safe arguments
+        // (a `<time>` element) kept.
+        env.add_function("t", translate);
+        env.add_filter("num", |state: &minijinja::State, v: i64| -> String {
+            viewer_lang(state).number(v)
+        });
+        env.add_filter("day", |state: &minijinja::State, v: String| -> String {
+            match chrono::NaiveDate::parse_from_str(&v, "%Y-%m-%d") {
+                Ok(d) => viewer_lang(state).date(d),
+                Err(_) => v,
             }
         });
         env.add_filter("age", |v: String| -> String { age(&v, crate::db::models::now()) });
         env.add_filter("markdown", |v: String| -> Value {
             Value::from_safe_string(markdown(&v))
         });
-        env.add_filter("duration", duration);
+        env.add_filter("duration", |state: &minijinja::State, v: i64| -> String {
+            duration_in(viewer_lang(state), v)
+        });
         env.add_filter("ts", |state: &minijinja::State, v: i64| -> Value {
             match chrono::DateTime::from_timestamp(v, 0) {
-                Some(t) => time_element(t, viewer_zone(state)),
+                Some(t) => time_element(t, viewer_zone(state), viewer_lang(state)),
                 None => Value::from(""),
             }
         });
@@ -167,19 +195,45 @@ fn viewer_zone(state: &minijinja::State) -> Option<chrono_tz::Tz> {
     me.get_attr("zone").ok()?.as_str()?.parse().ok()
 }
 
-/// `<time datetime="…Z" data-zone="…">the time in that zone, named</time>`.
-fn time_element(t: chrono::DateTime<chrono::Utc>, zone: Option<chrono_tz::Tz>) -> Value {
+/// The language of the page being rendered (`lang` of the context; English without one).
+fn viewer_lang(state: &minijinja::State) -> Lang {
+    state
+        .lookup("lang")
+        .and_then(|v| v.as_str().and_then(Lang::from_code))
+        .unwrap_or(Lang::En)
+}
+
+/// The `t` template function.
+fn translate(
+    state: &minijinja::State,
+    id: String,
+    kwargs: minijinja::value::Kwargs,
+) -> Result<Value, minijinja::Error> {
+    let mut args = Vec::new();
+    for name in kwargs.args() {
+        let v: Value = kwargs.get(name)?;
+        let arg = match v.as_i64() {
+            Some(n) if v.kind() == minijinja::value::ValueKind::Number => Arg::Number(n),
+            _ if v.is_safe() => Arg::Text(v.to_string()),
+            _ => Arg::Text(crate::i18n::escape_html(&v.to_string())),
+        };
+        args.push((name, arg));
+    }
+    kwargs.assert_all_used()?;
+    Ok(Value::from_safe_string(viewer_lang(state).lookup(&id, &args)))
+}
+
+/// `<time datetime="…Z" data-zone="…">the time in that zone, named</time>`, written in the
+/// reader's language (the page's script rewrites it with the browser's `Intl`, same language).
+fn time_element(t: chrono::DateTime<chrono::Utc>, zone: Option<chrono_tz::Tz>, lang: Lang) -> Value {
     let iso = t.format("%Y-%m-%dT%H:%M:%SZ");
+    let text = lang.datetime(t, zone);
     Value::from_safe_string(match zone {
         Some(z) => format!(
-            "<time datetime=\"{iso}\" data-zone=\"{}\">{}</time>",
-            z.name(),
-            t.with_timezone(&z).format("%Y-%m-%d %H:%M %Z")
+            "<time datetime=\"{iso}\" data-zone=\"{}\">{text}</time>",
+            z.name()
         ),
-        None => format!(
-            "<time datetime=\"{iso}\">{}</time>",
-            t.format("%Y-%m-%d %H:%M UTC")
-        ),
+        None => format!("<time datetime=\"{iso}\">{text}</time>"),
     })
 }
 
@@ -210,7 +264,14 @@ pub fn common_context(req: &Request<'_>) -> Value {
             zone => s.place.zone.clone(),
         }
     });
-    context! { csrf_token => csrf, flash => flash, me => me, path => req.uri().path().as_str() }
+    let languages: Vec<Value> = Lang::ALL
+        .iter()
+        .map(|l| context! { code => l.code(), name => l.native_name() })
+        .collect();
+    context! {
+        csrf_token => csrf, flash => flash, me => me, path => req.uri().path().as_str(),
+        lang => super::guards::reader_lang(req).code(), languages,
+    }
 }
 
 impl<'r> Responder<'r, 'static> for Page {

@@ -46,6 +46,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("GET /account", "/account", "OTSYX"),
     ("POST /account/password", "/account/password", "OTSYX"),
     ("POST /account/time-zone", "/account/time-zone", "OTSYX"),
+    ("POST /account/language", "/account/language", "OTSYX"),
     ("GET /team", "/team", "OX"),
     ("POST /team/invite", "/team/invite", "OX"),
     ("GET /shops", "/shops", "OTX"),
@@ -156,6 +157,7 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("POST /supplier/tokens", "/supplier/tokens", "SY"),
     ("GET /supplier/webhooks", "/supplier/webhooks", "SY"),
     ("POST /supplier/webhooks", "/supplier/webhooks", "SY"),
+    ("POST /supplier/language", "/supplier/language", "SY"),
     ("GET /supplier/webhooks/<id>", "/supplier/webhooks/{hook}", "S"),
     (
         "GET /supplier/webhooks/deliveries/<id>",

@@ -379,6 +379,7 @@ async fn cut_offs_seal_once_each_and_late_acknowledgements_are_reported_once() {
 
 mod factory_api;
 mod find;
+mod languages;
 mod mail;
 mod production;
 mod spreadsheets;

@@ -395,7 +395,7 @@ async fn the_whole_handoff_in_a_real_browser() {
         .send_keys(&format!("{tracking}\u{e007}"))
         .await
         .unwrap();
-    supplier.until("1 package(s) match", false).await;
+    supplier.until("1 package matches", false).await;
     // The production view: the package's label as a picture (rendered from its PDF) beside
     // what to make.
     supplier

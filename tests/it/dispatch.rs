@@ -241,7 +241,7 @@ async fn labels_not_scanned_are_escalated_once_per_threshold_whatever_the_proces
     let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
     let (_, portal) = sup.get("/supplier").await;
     assert!(
-        portal.contains("2 package(s) must be scanned by the carrier within 24 hours"),
+        portal.contains("2 packages must be scanned by the carrier within 24 hours"),
         "{portal}"
     );
     let supplier_mail = mails.iter().find(|m| m.0 != "owner@example.com").unwrap();

@@ -65,7 +65,7 @@ proptest! {
                 // Line numbers are the editor's: the header is line 1, blank rows count.
                 let last = rows.len() + 1;
                 prop_assert!(set.lines.iter().all(|l| (2..=last).contains(&l.line)));
-                prop_assert!(set.refused.iter().all(|e| (2..=last).contains(&e.line) && !e.message.is_empty()));
+                prop_assert!(set.refused.iter().all(|e| (2..=last).contains(&e.line) && !e.message.to_string().is_empty()));
                 if set.refused.is_empty() {
                     // Blank rows are skipped; every other row is a line, numbered as in the file.
                     let written: Vec<usize> = rows
@@ -81,7 +81,7 @@ proptest! {
             Err(errors) => {
                 // Nothing could be read: the file as a whole is refused (size, encoding, header).
                 prop_assert!(!errors.is_empty());
-                prop_assert!(errors.iter().all(|e| e.line == 0 && !e.message.is_empty()));
+                prop_assert!(errors.iter().all(|e| e.line == 0 && !e.message.to_string().is_empty()));
             }
         }
     }
@@ -195,7 +195,9 @@ fn the_hostile_file_corpus_is_read_or_refused_with_reasons() {
             }
             Ok(set) => {
                 assert!(
-                    set.refused.iter().all(|e| !e.message.trim().is_empty()),
+                    set.refused
+                        .iter()
+                        .all(|e| !e.message.to_string().trim().is_empty()),
                     "{name}: {:?}",
                     set.refused
                 );
@@ -204,7 +206,7 @@ fn the_hostile_file_corpus_is_read_or_refused_with_reasons() {
             Err(errors) => {
                 assert!(!errors.is_empty(), "{name}: refused without a reason");
                 assert!(
-                    errors.iter().all(|e| !e.message.trim().is_empty()),
+                    errors.iter().all(|e| !e.message.to_string().trim().is_empty()),
                     "{name}: {errors:?}"
                 );
                 assert!(!name.starts_with("valid"), "{name} refused: {errors:?}");

@@ -308,7 +308,7 @@ async fn a_factory_downloads_its_batch_and_acknowledges_by_sftp() {
     );
     // The SFTP page says what each upload did and why the refused one was refused.
     let (_, page) = d.sup.get("/supplier/sftp").await;
-    assert!(page.contains("acks.csv") && page.contains("2 line(s)"), "{page}");
+    assert!(page.contains("acks.csv") && page.contains("2 lines"), "{page}");
     assert!(
         page.contains("line 3: package 999 is in none of your published batches"),
         "{page}"
@@ -391,4 +391,5 @@ async fn paths_stay_inside_the_drop_and_suppliers_never_see_each_other() {
 }
 
 mod factory_steps;
+mod languages;
 mod logins_and_clients;

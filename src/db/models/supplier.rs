@@ -33,6 +33,9 @@ pub struct Supplier {
     /// The seller lets this supplier's webhook endpoints be on private or loopback addresses
     /// (a factory system on the seller's own network); otherwise only public ones.
     pub webhooks_private_ok: bool,
+    /// The language of mail to contacts without a podgate account and of SFTP result files
+    /// (an `i18n::Lang` code), chosen by the supplier's people.
+    pub language: String,
 }
 
 /// Editable supplier fields (validated by the domain layer).
@@ -57,6 +60,18 @@ impl Supplier {
             .map(str::trim)
             .filter(|s| !s.is_empty())
             .collect()
+    }
+
+    /// The language of its mail to contacts without an account and of its result files.
+    pub fn set_language(conn: &mut AnyConnection, id: i64, code: &str) -> QueryResult<usize> {
+        diesel::update(suppliers::table.find(id))
+            .set(suppliers::language.eq(code))
+            .execute(conn)
+    }
+
+    /// The language its mail to contacts and its result files are written in.
+    pub fn lang(&self) -> crate::i18n::Lang {
+        crate::i18n::Lang::from_code(&self.language).unwrap_or(crate::i18n::Lang::En)
     }
 
     /// Links it to these TikTok warehouses (replacing the earlier links).

@@ -57,6 +57,9 @@ pub struct User {
     /// The person's IANA time zone for mail ("" until known: from the browser at sign-in, or
     /// chosen on the Account page).
     pub time_zone: String,
+    /// The language the person chose for the supplier portal and their mail (a
+    /// `i18n::Lang` code; "" = their browser's).
+    pub language: String,
 }
 
 /// Someone to mail: the address, and the zone the mail's times are written in ("" = UTC).
@@ -171,6 +174,12 @@ impl User {
     pub fn set_time_zone(conn: &mut AnyConnection, id: i64, zone: &str) -> QueryResult<usize> {
         diesel::update(users::table.find(id))
             .set(users::time_zone.eq(zone))
+            .execute(conn)
+    }
+
+    pub fn set_language(conn: &mut AnyConnection, id: i64, code: &str) -> QueryResult<usize> {
+        diesel::update(users::table.find(id))
+            .set(users::language.eq(code))
             .execute(conn)
     }
 

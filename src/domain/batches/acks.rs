@@ -5,6 +5,7 @@
 //! supplier's own sealed batches; repeating an answer changes nothing, a different answer is
 //! recorded as a change beside the earlier one.
 
+use crate::i18n::Msg;
 use chrono::NaiveDate;
 
 use crate::db::AnyConnection;
@@ -75,7 +76,9 @@ pub struct AckLine {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct LineError {
     pub line: usize,
-    pub message: String,
+    /// Why, worded for each reader (a result file in the supplier's language, the API in
+    /// English).
+    pub message: Msg,
 }
 
 /// Lines to apply, with the lines already refused while reading them (a bad status, a bad
@@ -143,6 +146,11 @@ pub enum AckError {
     /// Some lines are invalid: nothing was applied.
     #[error("{}", .0.summary())]
     Refused(Refusal),
+    /// "Accept all" was confirmed for a count that is no longer right: nothing was applied.
+    #[error(
+        "{now} package(s) can be accepted now, not {confirmed}: the batch changed (a pull request or an answer came in). Look at it again and confirm."
+    )]
+    CountChanged { now: usize, confirmed: usize },
     #[error(transparent)]
     Domain(#[from] DomainError),
 }
@@ -221,7 +229,7 @@ impl Batches {
         let Some(format) = super::ackfile::Format::of(name) else {
             return Err(refuse(vec![LineError {
                 line: 0,
-                message: "only .csv, .tsv, .txt, .xlsx and .json acknowledgement files are read; save it as one of those".into(),
+                message: Msg::new("ackfile-unknown-format"),
             }]));
         };
         self.acknowledge_bytes(actor, supplier_id, format, bytes).await
@@ -277,10 +285,10 @@ impl Batches {
                 crate::db::write_tx(c, |c| {
                     let rows = acceptable(c, supplier_id, batch_id)?;
                     if rows.len() != confirmed {
-                        return Err(AckError::Domain(DomainError::Conflict(format!(
-                            "{} package(s) can be accepted now, not {confirmed}: the batch changed (a pull request or an answer came in). Look at it again and confirm.",
-                            rows.len()
-                        ))));
+                        return Err(AckError::CountChanged {
+                            now: rows.len(),
+                            confirmed,
+                        });
                     }
                     let lines: Vec<AckLine> = rows
                         .iter()
@@ -310,7 +318,7 @@ fn acceptable(c: &mut AnyConnection, supplier_id: i64, batch_id: i64) -> Result<
     )
 }
 
-fn resolve(c: &mut AnyConnection, supplier_id: i64, t: &Target) -> Result<Vec<Resolved>, String> {
+fn resolve(c: &mut AnyConnection, supplier_id: i64, t: &Target) -> Result<Vec<Resolved>, Msg> {
     let by = match t {
         Target::Row(id) => batch::ActiveBy::Row(*id),
         Target::Package(p) => batch::ActiveBy::TikTokPackage(p),
@@ -318,13 +326,13 @@ fn resolve(c: &mut AnyConnection, supplier_id: i64, t: &Target) -> Result<Vec<Re
         Target::Tracking(n) => batch::ActiveBy::Tracking(n),
     };
     let rows = batch::active_for_supplier(c, supplier_id, by)
-        .map_err(|e| format!("could not read the batch: {e}"))?;
+        .map_err(|e| Msg::from(format!("could not read the batch: {e}")))?;
     if rows.is_empty() {
         return Err(match t {
-            Target::Package(p) => format!("package {p} is in none of your published batches"),
-            Target::Order(o) => format!("order {o} is in none of your published batches"),
-            Target::Tracking(n) => format!("tracking number {n} is on no label of your published batches"),
-            Target::Row(_) => "this package is in none of your published batches".into(),
+            Target::Package(p) => Msg::new("ack-unknown-package").arg("package", p),
+            Target::Order(o) => Msg::new("ack-unknown-order").arg("order", o),
+            Target::Tracking(n) => Msg::new("ack-unknown-tracking").arg("tracking", n),
+            Target::Row(_) => Msg::new("ack-unknown-row"),
         });
     }
     Ok(rows
@@ -333,27 +341,21 @@ fn resolve(c: &mut AnyConnection, supplier_id: i64, t: &Target) -> Result<Vec<Re
         .collect())
 }
 
-fn check(l: &AckLine, r: &Resolved) -> Result<(), String> {
+fn check(l: &AckLine, r: &Resolved) -> Result<(), Msg> {
     let package = r.pkg.tiktok_package_id.as_deref().unwrap_or_default();
-    let order = &r.order.tiktok_order_id;
+    let order = r.order.tiktok_order_id.as_str();
+    let say = |id| Msg::new(id).arg("package", package).arg("order", order);
     match l.status {
-        AckStatus::Pulled | AckStatus::AlreadyShipped if !r.pull_requested() => Err(format!(
-            "{} is only an answer to a pull request, and none was made for package {package}",
-            l.status.as_str()
-        )),
+        AckStatus::Pulled | AckStatus::AlreadyShipped if !r.pull_requested() => {
+            Err(say("ack-no-pull-request").arg("status", l.status.as_str()))
+        }
         AckStatus::Pulled | AckStatus::AlreadyShipped => Ok(()),
-        _ if r.pull_requested() => Err(format!(
-            "package {package} of order {order} has a pull request (the order was cancelled): do not make or ship it; answer pulled, or already_shipped if it left"
-        )),
-        _ if r.cancelled() => Err(format!(
-            "order {order} was cancelled: do not make or ship package {package}"
-        )),
-        AckStatus::Rejected if l.reason.as_deref().is_none_or(|s| s.trim().is_empty()) => Err(format!(
-            "package {package}: a rejection needs a reason (the reason field, or the reason column of a file)"
-        )),
-        AckStatus::Backordered if l.expected_date.is_none() => Err(format!(
-            "package {package}: backordered needs the expected date (the expected date field, or the expected_date column of a file, as YYYY-MM-DD)"
-        )),
+        _ if r.pull_requested() => Err(say("ack-pull-requested")),
+        _ if r.cancelled() => Err(say("ack-order-cancelled")),
+        AckStatus::Rejected if l.reason.as_deref().is_none_or(|s| s.trim().is_empty()) => {
+            Err(say("ack-reject-needs-reason"))
+        }
+        AckStatus::Backordered if l.expected_date.is_none() => Err(say("ack-backorder-needs-date")),
         _ => Ok(()),
     }
 }

@@ -141,8 +141,10 @@ fn ask_to_pull(
     b: &batch::Batch,
 ) -> Result<(), DomainError> {
     let seller = crate::db::models::workspace::Workspace::find(c, b.workspace_id)?.name;
-    let (subject, body) = crate::mail::texts::pull_request(sup, &seller, order_id, package_id, b.seq);
     for to in sup.contact_emails() {
+        let lang = crate::domain::languages::of_recipient(c, sup, &to)?;
+        let (subject, body) =
+            crate::mail::texts::pull_request(lang, sup, &seller, order_id, package_id, b.seq);
         mail::enqueue(c, Some(b.workspace_id), "pull", &to, &subject, &body)?;
     }
     Ok(())

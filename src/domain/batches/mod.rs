@@ -342,8 +342,10 @@ fn announce(
         .as_deref()
         .and_then(|t| chrono::DateTime::parse_from_rfc3339(t).ok())
         .map(|t| t.naive_utc());
-    let (subject, body) = crate::mail::texts::new_batch(sup, seller, b, files.packages, &link, due, earliest);
     for to in sup.contact_emails() {
+        let lang = crate::domain::languages::of_recipient(c, sup, &to)?;
+        let (subject, body) =
+            crate::mail::texts::new_batch(lang, sup, seller, b, files.packages, &link, due, earliest);
         mail::enqueue(c, Some(b.workspace_id), "batch", &to, &subject, &body)?;
     }
     let zip = b.zip_name();

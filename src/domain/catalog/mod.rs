@@ -47,7 +47,7 @@ pub async fn import(pool: &DbPool, actor: &Actor, bytes: Vec<u8>) -> Result<Chan
                     errs.into_iter()
                         .map(|message| FieldError {
                             field: "csv",
-                            message,
+                            message: message.into(),
                         })
                         .collect(),
                 )

@@ -206,7 +206,12 @@ pub fn check(
 ) -> Result<NewSkuRule, Vec<FieldError>> {
     let mut errors = Vec::new();
     let n = |k| naming.name(k);
-    let mut bad = |field: &'static str, message: String| errors.push(FieldError { field, message });
+    let mut bad = |field: &'static str, message: String| {
+        errors.push(FieldError {
+            field,
+            message: message.into(),
+        })
+    };
     let pattern = input.get("pattern").to_string();
     let kind = input.get("match").to_lowercase();
     if pattern.is_empty() || pattern.chars().count() > 100 {
@@ -418,7 +423,7 @@ mod tests {
         let msg = |f: &str| {
             errs.iter()
                 .find(|e| e.field == f)
-                .map(|e| e.message.clone())
+                .map(|e| e.message.to_string())
                 .unwrap_or_default()
         };
         assert!(
@@ -440,7 +445,8 @@ mod tests {
         assert!(msg("back_checksum").contains("templated print file"), "{errs:?}");
         let csv = check(&i, 1, &[], Naming::Csv).unwrap_err();
         assert!(
-            csv.iter().any(|e| e.message.starts_with("weight_g \"heavy\"")),
+            csv.iter()
+                .any(|e| e.message.to_string().starts_with("weight_g \"heavy\"")),
             "{csv:?}"
         );
     }

@@ -117,18 +117,21 @@ fn escalate_workspace(
                 "system",
             )?;
         }
-        let mut to: Vec<(String, String)> = contact_emails(&sup.contacts)
-            .into_iter()
-            .map(|e| (e, sup.time_zone.clone()))
-            .collect();
+        // The supplier's contacts read it in their language and zone; the seller's owners in
+        // English and theirs.
+        let mut to: Vec<(String, String, crate::i18n::Lang)> = Vec::new();
+        for e in contact_emails(&sup.contacts) {
+            let lang = crate::domain::languages::of_recipient(c, &sup, &e)?;
+            to.push((e, sup.time_zone.clone(), lang));
+        }
         to.extend(
             User::owners_to_mail(c, ws)?
                 .into_iter()
-                .map(|r| (r.email, r.time_zone)),
+                .map(|r| (r.email, r.time_zone, crate::i18n::Lang::En)),
         );
-        for (email, zone) in to {
+        for (email, zone, lang) in to {
             let (subject, body) =
-                crate::mail::texts::dispatch_due(&w.name, &sup.name, &labels, unix_now, &zone);
+                crate::mail::texts::dispatch_due(lang, &w.name, &sup.name, &labels, unix_now, &zone);
             mail::enqueue(c, Some(ws), "dispatch", &email, &subject, &body)?;
         }
         named += labels.len();

@@ -29,13 +29,13 @@ pub async fn save(pool: &DbPool, actor: &Actor, input: CalendarInput) -> Result<
     if !crate::domain::time_zones::is_zone(&zone) {
         errors.push(FieldError {
             field: "time_zone",
-            message: format!("{zone:?} is not a time zone: choose one from the list."),
+            message: format!("{zone:?} is not a time zone: choose one from the list.").into(),
         });
     }
     if let Err(bad) = calendar::parse_holidays(&input.holidays) {
         errors.push(FieldError {
             field: "holidays",
-            message: format!("{}.", bad.join("; ")),
+            message: format!("{}.", bad.join("; ")).into(),
         });
     }
     let days = match input.handling_days.trim().parse::<i64>() {
@@ -53,7 +53,7 @@ pub async fn save(pool: &DbPool, actor: &Actor, input: CalendarInput) -> Result<
         Err(why) => {
             errors.push(FieldError {
                 field: "alert_hours",
-                message: format!("{why}; write them like 24, 6 (empty: no escalation mail)."),
+                message: format!("{why}; write them like 24, 6 (empty: no escalation mail).").into(),
             });
             String::new()
         }

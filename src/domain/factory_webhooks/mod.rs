@@ -163,7 +163,7 @@ impl FactoryWebhooks {
         if description.chars().count() > 200 {
             errors.push(FieldError {
                 field: "description",
-                message: "Keep the description under 200 characters.".into(),
+                message: crate::i18n::Msg::new("webhook-long-description"),
             });
         }
         let chosen: Vec<&'static str> = WebhookEvent::CHOOSABLE
@@ -174,7 +174,7 @@ impl FactoryWebhooks {
         if chosen.is_empty() || chosen.len() != events.len() {
             errors.push(FieldError {
                 field: "events",
-                message: "Choose at least one of the events listed.".into(),
+                message: crate::i18n::Msg::new("webhook-no-events"),
             });
         }
         let (Some(url), true) = (url, errors.is_empty()) else {
@@ -393,34 +393,42 @@ pub async fn endpoints_in_workspace(
 /// An endpoint's address: absolute, `https` (plain `http` only to a private address the seller
 /// allowed, e.g. a receiver on the factory's own network), no credentials in it, and resolving
 /// to a public address unless private ones are allowed.
-async fn check_url(raw: &str, private_ok: bool) -> Result<url::Url, String> {
+async fn check_url(raw: &str, private_ok: bool) -> Result<url::Url, crate::i18n::Msg> {
     let raw = raw.trim();
     if raw.len() > 500 {
-        return Err("Keep the address under 500 characters.".into());
+        return Err(crate::i18n::Msg::new("webhook-long-url"));
     }
-    let url = url::Url::parse(raw).map_err(|e| {
-        format!("Not a web address ({e}): enter one like https://erp.example.com/podgate/webhooks.")
-    })?;
+    let url = url::Url::parse(raw)
+        .map_err(|e| crate::i18n::Msg::new("webhook-not-url").arg("reason", e.to_string()))?;
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(
-            "Leave the user name and password out of the address: each delivery is signed instead.".into(),
-        );
+        return Err(crate::i18n::Msg::new("webhook-credentials-in-url"));
     }
     if url.fragment().is_some() {
-        return Err("Leave the #fragment out of the address.".into());
+        return Err(crate::i18n::Msg::new("webhook-fragment"));
     }
     let https = match url.scheme() {
         "https" => true,
         "http" => false,
-        other => return Err(format!("{other}: addresses must start with https://.")),
+        other => return Err(crate::i18n::Msg::new("webhook-not-https").arg("scheme", other)),
     };
     let (_, addr) = egress::resolve_checked(&url, private_ok)
         .await
-        .map_err(|e| format!("{e}."))?;
+        .map_err(egress_refusal)?;
     if !https && egress::is_public(addr.ip()) {
-        return Err(
-            "Use https:// for an address on the internet (plain http only reaches your own network).".into(),
-        );
+        return Err(crate::i18n::Msg::new("webhook-http-public"));
     }
     Ok(url)
+}
+
+/// Why an address may not be called, worded for the person who typed it.
+fn egress_refusal(e: egress::EgressError) -> crate::i18n::Msg {
+    match e {
+        egress::EgressError::BadUrl(reason) => crate::i18n::Msg::new("webhook-not-url").arg("reason", reason),
+        egress::EgressError::Unresolved { host, reason } => crate::i18n::Msg::new("webhook-unresolved")
+            .arg("host", host)
+            .arg("reason", reason),
+        egress::EgressError::Private { host, ip } => crate::i18n::Msg::new("webhook-private")
+            .arg("host", host)
+            .arg("ip", ip.to_string()),
+    }
 }

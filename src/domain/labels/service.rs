@@ -166,6 +166,7 @@ mod tests {
             created_at: chrono::NaiveDateTime::default(),
             tiktok_warehouse_ids: String::new(),
             webhooks_private_ok: false,
+            language: "en".into(),
         }
     }
 

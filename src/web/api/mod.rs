@@ -238,7 +238,7 @@ async fn acks(
                         .into_iter()
                         .map(|l| RefusedLine {
                             line: l.line,
-                            message: l.message,
+                            message: l.message.to_string(),
                         })
                         .collect(),
                 ),
@@ -265,6 +265,7 @@ async fn acks(
         }))),
         Err(AckError::Refused(r)) => Ok(refused(r.lines, r.not_applied)),
         Err(AckError::Domain(d)) => Err(d.into()),
+        Err(e @ AckError::CountChanged { .. }) => Err(DomainError::Conflict(e.to_string()).into()),
     }
 }
 

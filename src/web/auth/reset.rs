@@ -1,5 +1,6 @@
 //! "Forgot your password?": ask for a link by mail, then choose a new password through it.
 
+use crate::i18n::Lang;
 use minijinja::context;
 use rocket::{FromForm, Route, State, get, post, routes};
 
@@ -29,14 +30,12 @@ async fn send_link(
     pool: &State<DbPool>,
     cfg: &State<AppConfig>,
     ip: ClientIp,
+    lang: Lang,
     form: CsrfForm<ForgotForm>,
 ) -> Result<Flashed, WebError> {
     let actor = Actor::anonymous(ip.0.clone(), Channel::Web);
     password_reset::request(pool, &actor, &form.0.email, &cfg.public_url()).await?;
-    Ok(Flashed::success(
-        "/login",
-        "If an account uses that address, a link to choose a new password is on its way (it works for 30 minutes).",
-    ))
+    Ok(Flashed::success("/login", lang.t("reset-link-sent")))
 }
 
 #[get("/password/reset/<token>")]
@@ -61,17 +60,17 @@ async fn reset(
     pool: &State<DbPool>,
     ip: ClientIp,
     token: &str,
+    lang: Lang,
     form: CsrfForm<ResetForm>,
 ) -> Result<Result<Flashed, Page>, WebError> {
     let actor = Actor::anonymous(ip.0.clone(), Channel::Web);
     match password_reset::reset(pool, &actor, token, &form.0.password, &form.0.confirm).await {
-        Ok(()) => Ok(Ok(Flashed::success(
-            "/login",
-            "Your password is changed. Sign in with it.",
-        ))),
-        Err(DomainError::Conflict(m)) => Ok(Ok(Flashed::error("/password/forgot", m))),
+        Ok(()) => Ok(Ok(Flashed::success("/login", lang.t("reset-done")))),
+        Err(DomainError::Conflict(_)) => {
+            Ok(Ok(Flashed::error("/password/forgot", lang.t("reset-link-dead"))))
+        }
         Err(e) => {
-            let errors = crate::web::forms::form_errors(e)?;
+            let errors = crate::web::forms::form_errors_in(lang, e)?;
             Ok(Err(Page::new(
                 "auth/reset.html",
                 context! { token, live => true, errors },

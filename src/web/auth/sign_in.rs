@@ -164,6 +164,7 @@ async fn login_submit<'r>(
     pool: &State<DbPool>,
     cfg: &State<AppConfig>,
     ip: ClientIp,
+    lang: crate::i18n::Lang,
     form: CsrfForm<LoginForm>,
 ) -> Result<Result<Redirect, Page>, WebError> {
     let f = form.0;
@@ -180,11 +181,10 @@ async fn login_submit<'r>(
                 Status::Unauthorized
             };
             let message = match e {
-                DomainError::Throttled { retry_after_minutes } => format!(
-                    "Too many failed sign-in attempts. For your security, sign-in is paused; try again in {retry_after_minutes} minute{}.",
-                    if retry_after_minutes == 1 { "" } else { "s" }
-                ),
-                _ => "That email and password do not match. Check both and try again.".to_string(),
+                DomainError::Throttled { retry_after_minutes } => crate::i18n::Msg::new("sign-in-throttled")
+                    .arg("minutes", retry_after_minutes)
+                    .text(lang),
+                _ => lang.t("sign-in-wrong"),
             };
             let ctx = context! { email => f.email, next => f.next, error => Some(message) };
             Ok(Err(Page::new("auth/login.html", ctx).status(status)))
@@ -199,6 +199,7 @@ async fn logout(
     pool: &State<DbPool>,
     ip: ClientIp,
     user: Option<AnyUser>,
+    lang: crate::i18n::Lang,
     form: CsrfForm<EmptyForm>,
 ) -> Result<Flashed, WebError> {
     let _ = form;
@@ -206,7 +207,7 @@ async fn logout(
         sessions::sign_out(pool, &user.actor(&ip), token.value()).await?;
     }
     jar.remove_private(rocket::http::Cookie::build(SESSION_COOKIE).path("/"));
-    Ok(Flashed::success("/login", "You are signed out."))
+    Ok(Flashed::success("/login", lang.t("signed-out")))
 }
 
 /// Routes of this page group.

@@ -102,7 +102,7 @@ fn active_suppliers(sups: &[Supplier]) -> Vec<minijinja::Value> {
 /// What the rule form's template needs: the values as typed, every error by field and in a
 /// summary naming each field as the form labels it, and the placements' fields.
 fn rule_form_context(form: &RuleInput, errors: &[FieldError]) -> minijinja::Value {
-    let summary: Vec<String> = errors.iter().map(|e| e.message.clone()).collect();
+    let summary: Vec<String> = errors.iter().map(|e| e.message.to_string()).collect();
     let placements: Vec<_> = catalog::PLACEMENTS
         .iter()
         .map(|p| {
@@ -115,7 +115,7 @@ fn rule_form_context(form: &RuleInput, errors: &[FieldError]) -> minijinja::Valu
         })
         .collect();
     context! {
-        values => form.0, errors => field_errors(errors), summary, placements,
+        values => form.0, errors => field_errors(errors, crate::i18n::Lang::En), summary, placements,
         labels => catalog::rule::COLUMNS.iter().map(|c| (c.key, c.label)).collect::<HashMap<_, _>>(),
     }
 }
@@ -285,7 +285,7 @@ async fn import(
             format!("Imported {} rules; {}", c.value, routing_note(c.routed)),
         ))),
         Err(DomainError::Invalid(errs)) => {
-            let msgs: Vec<String> = errs.into_iter().map(|e| e.message).collect();
+            let msgs: Vec<String> = errs.into_iter().map(|e| e.message.to_string()).collect();
             Ok(Err(page(
                 pool,
                 user.user.workspace_id,

@@ -5,6 +5,8 @@ use std::fmt::Write;
 
 use chrono::NaiveDate;
 
+use crate::i18n::Lang;
+
 use crate::domain::dispatch::scorecard::{Daily, Score};
 
 /// Colours told apart with colour-blindness (Okabe–Ito).
@@ -22,7 +24,7 @@ const MOST: usize = 5;
 
 /// The lines to draw: with more than one supplier, all of them together first, then the (at
 /// most [`MOST`]) suppliers with the highest late rate; the table lists every one.
-fn lines(scores: &[Score]) -> Vec<(String, Daily)> {
+fn lines(scores: &[Score], lang: Lang) -> Vec<(String, Daily)> {
     let mut out = Vec::new();
     if scores.len() > 1 {
         let mut all = Daily::new();
@@ -33,7 +35,7 @@ fn lines(scores: &[Score]) -> Vec<(String, Daily)> {
                 e.1 += late;
             }
         }
-        out.push(("All suppliers".to_string(), all));
+        out.push((lang.t("score-chart-all"), all));
     }
     let mut worst: Vec<&Score> = scores.iter().filter(|s| s.late_rate.is_some()).collect();
     worst.sort_by(|a, b| b.late_rate.unwrap_or(0.0).total_cmp(&a.late_rate.unwrap_or(0.0)));
@@ -48,7 +50,7 @@ fn lines(scores: &[Score]) -> Vec<(String, Daily)> {
 
 /// The late dispatch rate per day of purchase, from `first` to `last`: every supplier together
 /// and the latest few.
-pub fn late_rate(scores: &[Score], first: NaiveDate, last: NaiveDate) -> String {
+pub fn late_rate(scores: &[Score], first: NaiveDate, last: NaiveDate, lang: Lang) -> String {
     let (w, h, left, bottom, top, right) = (640.0, 240.0, 44.0, 28.0, 12.0, 12.0);
     let days = (last - first).num_days().max(1) as f64;
     let x = |d: NaiveDate| left + (d - first).num_days() as f64 / days * (w - left - right);
@@ -56,7 +58,14 @@ pub fn late_rate(scores: &[Score], first: NaiveDate, last: NaiveDate) -> String 
     let mut svg = String::new();
     let _ = write!(
         svg,
-        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="chart-title" preserveAspectRatio="xMidYMid meet"><title id="chart-title">Late dispatch rate per day of purchase (UTC), {first} to {last}</title>"#
+        r#"<svg class="chart" viewBox="0 0 {w} {h}" role="img" aria-labelledby="chart-title" preserveAspectRatio="xMidYMid meet"><title id="chart-title">{}</title>"#,
+        crate::i18n::escape_html(&lang.lookup(
+            "score-chart-svg-title",
+            &[
+                ("first", lang.date(first).into()),
+                ("last", lang.date(last).into())
+            ],
+        ))
     );
     for pct in [0.0, 25.0, 50.0, 75.0, 100.0] {
         let _ = write!(
@@ -75,7 +84,7 @@ pub fn late_rate(scores: &[Score], first: NaiveDate, last: NaiveDate) -> String 
         w - right,
         h - 8.0
     );
-    for (i, (name, daily)) in lines(scores).iter().enumerate() {
+    for (i, (name, daily)) in lines(scores, lang).iter().enumerate() {
         // The whole (drawn first when there are several suppliers): dark and dashed.
         let whole = i == 0 && scores.len() > 1;
         let (colour, dash) = if whole {

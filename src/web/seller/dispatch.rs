@@ -97,11 +97,17 @@ pub async fn scorecard_view(
     supplier: Option<i64>,
     days: Option<i64>,
     base: &str,
+    lang: crate::i18n::Lang,
 ) -> Result<Page, WebError> {
     let days = scorecard::window(days);
     let now = crate::db::models::now();
     let scores = scorecards.read(workspace_id, supplier, days, now).await?;
-    let chart = super::chart::late_rate(&scores, scorecard::window_start(now, days).date(), now.date());
+    let chart = super::chart::late_rate(
+        &scores,
+        scorecard::window_start(now, days).date(),
+        now.date(),
+        lang,
+    );
     Ok(Page::new(
         "seller/scorecard.html",
         context! { decided => scores.iter().any(|s| s.decided > 0), scores, days, windows => scorecard::WINDOWS, chart, own => supplier.is_some(), base },
@@ -121,6 +127,7 @@ async fn scorecard_page(
         None,
         days,
         "/dispatch/scorecard",
+        crate::i18n::Lang::En,
     )
     .await
 }

@@ -141,6 +141,8 @@ struct AcceptForm {
 }
 crate::csrf_form!(AcceptForm);
 
+/// Accepting an invitation (each argument a request guard Rocket fills in).
+#[allow(clippy::too_many_arguments)]
 #[post("/invite/<token>", data = "<form>")]
 async fn accept<'r>(
     jar: &CookieJar<'r>,
@@ -149,6 +151,7 @@ async fn accept<'r>(
     cfg: &State<AppConfig>,
     ip: ClientIp,
     token: &str,
+    lang: crate::i18n::Lang,
     form: CsrfForm<AcceptForm>,
 ) -> Result<Result<Flashed, Page>, WebError> {
     let f = form.0;
@@ -156,10 +159,11 @@ async fn accept<'r>(
     match accounts::accept_invite(pool, &actor, token, &f.name, &f.password, &f.confirm).await {
         Ok(user) => {
             start_session(jar, pool, cfg, user.id, (&ip, ua)).await?;
-            Ok(Ok(Flashed::success("/", format!("Welcome, {}.", user.name))))
+            let hello = crate::i18n::Msg::new("welcome").arg("name", user.name.as_str());
+            Ok(Ok(Flashed::success("/", hello.text(lang))))
         }
         Err(e) => {
-            let errors = form_errors(e)?;
+            let errors = crate::web::forms::form_errors_in(lang, e)?;
             let (inv, ws) = accounts::find_invite(pool, token).await?;
             let ctx = context! { email => inv.email, workspace => ws.name, errors, name => f.name };
             Ok(Err(

@@ -8,9 +8,11 @@ use rocket::fs::TempFile;
 use rocket::http::{ContentType, Header};
 use rocket::{Route, State, get, post, routes};
 
+use crate::domain::DomainError;
 use crate::domain::batches::Batches;
 use crate::domain::batches::ackfile::template;
 use crate::domain::batches::acks::AckError;
+use crate::i18n::Msg;
 use crate::web::csrf::CsrfForm;
 use crate::web::errors::WebError;
 use crate::web::guards::{ClientIp, SupplierUser};
@@ -94,9 +96,10 @@ async fn upload(
     form: CsrfForm<UploadForm<'_>>,
 ) -> Result<Flashed, WebError> {
     let to = format!("/supplier/batches/{seq}");
+    let lang = user.lang;
     batches.supplier_batch(user.supplier_id, seq).await?;
     let Some(file) = form.0.file.as_ref().filter(|f| f.len() > 0) else {
-        return Ok(Flashed::error(to, "Choose the answers file to upload first.").at("answers"));
+        return Ok(Flashed::error(to, lang.t("sheet-choose-file")).at("answers"));
     };
     // The name as sent, for its extension only (Rocket's `name()` drops the extension).
     let name = file
@@ -113,18 +116,21 @@ async fn upload(
             Ok(done) => {
                 let applied = &done.applied;
                 let changed = applied.iter().filter(|a| a.changed).count();
-                let mut message = format!(
-                    "Applied {} line(s) of {name}: {changed} answer(s) recorded, {} already recorded.",
-                    applied.len(),
-                    applied.len() - changed
-                );
+                let mut message = Msg::new("sheet-applied")
+                    .arg("lines", applied.len())
+                    .arg("name", name.as_str())
+                    .arg("recorded", changed)
+                    .arg("same", applied.len() - changed)
+                    .text(lang);
                 if !done.unanswered.is_empty() {
                     let rows: Vec<String> = done.unanswered.iter().map(|n| n.to_string()).collect();
-                    message.push_str(&format!(
-                        " {} row(s) without a status left unanswered (rows {}).",
-                        rows.len(),
-                        rows.join(", ")
-                    ));
+                    message.push(' ');
+                    message.push_str(
+                        &Msg::new("sheet-unanswered")
+                            .arg("count", rows.len())
+                            .arg("rows", rows.join(", "))
+                            .text(lang),
+                    );
                 }
                 Flashed::success(to, message).at("answers")
             }
@@ -134,23 +140,23 @@ async fn upload(
                     .iter()
                     .map(|l| {
                         if l.line == 0 {
-                            l.message.clone()
+                            l.message.text(lang)
                         } else {
-                            format!("row {}: {}", l.line, l.message)
+                            Msg::new("sheet-row")
+                                .arg("row", l.line.to_string())
+                                .arg("message", l.message.text(lang))
+                                .text(lang)
                         }
                     })
                     .collect();
-                Flashed::error(
-                to,
-                format!(
-                    "Nothing was applied from {name} ({} good line(s) held back). Fix these and upload it again: {}",
-                    r.not_applied,
-                    lines.join(" · ")
-                ),
-            )
-            .at("answers")
+                let said = Msg::new("sheet-refused")
+                    .arg("name", name.as_str())
+                    .arg("held", r.not_applied)
+                    .arg("reasons", lines.join(" · "));
+                Flashed::error(to, said.text(lang)).at("answers")
             }
             Err(AckError::Domain(e)) => return Err(e.into()),
+            Err(e @ AckError::CountChanged { .. }) => return Err(DomainError::Internal(e.to_string()).into()),
         },
     )
 }

@@ -9,7 +9,8 @@ use rocket::{FromForm, Route, State, get, post, routes};
 use crate::db::DbPool;
 use crate::domain::batches::Batches;
 use crate::domain::batches::acks::{AckError, AckLine, AckStatus, Target};
-use crate::domain::{DomainError, api_tokens, suppliers};
+use crate::domain::{DomainError, api_tokens, languages, suppliers};
+use crate::i18n::{Lang, Msg};
 use crate::web::csrf::{CsrfForm, EmptyForm};
 use crate::web::errors::WebError;
 use crate::web::guards::{ClientIp, SupplierUser};
@@ -43,6 +44,7 @@ async fn scorecard(
         Some(user.supplier_id),
         days,
         "/supplier/scorecard",
+        user.lang,
     )
     .await
 }
@@ -116,16 +118,23 @@ impl AckForm {
 }
 
 /// Turns refused acknowledgement lines into a message on the batch page.
-fn refused(to: &str, e: AckError) -> Result<Flashed, WebError> {
+fn refused(lang: Lang, to: &str, e: AckError) -> Result<Flashed, WebError> {
     match e {
-        AckError::Refused(r) => Ok(Flashed::error(
+        AckError::Refused(r) => {
+            let reasons: Vec<String> = r.lines.iter().map(|l| l.message.text(lang)).collect();
+            Ok(Flashed::error(
+                to,
+                Msg::new("acks-refused")
+                    .arg("reasons", reasons.join("; "))
+                    .text(lang),
+            ))
+        }
+        AckError::CountChanged { now, confirmed } => Ok(Flashed::error(
             to,
-            r.lines
-                .iter()
-                .map(|l| l.message.clone())
-                .collect::<Vec<_>>()
-                .join("; ")
-                + ". Nothing was changed.",
+            Msg::new("accept-count-changed")
+                .arg("now", now)
+                .arg("confirmed", confirmed)
+                .text(lang),
         )),
         AckError::Domain(DomainError::Conflict(m)) => Ok(Flashed::error(to, m)),
         AckError::Domain(d) => Err(d.into()),
@@ -145,22 +154,19 @@ async fn ack(
     batches.supplier_batch(user.supplier_id, seq).await?;
     let f = form.0;
     let (back, at) = f.refusal_place(seq);
+    let lang = user.lang;
     let Some(status) = AckStatus::parse(&f.status) else {
-        return Ok(Flashed::error(
-            back,
-            "Choose an answer: accepted, rejected, backordered or shipped.",
-        )
-        .at(at));
+        return Ok(Flashed::error(back, lang.t("ack-choose-answer")).at(at));
     };
     let expected_date = match f.expected_date.trim() {
         "" => None,
         d => match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
             Ok(d) => Some(d),
-            Err(_) => return Ok(Flashed::error(back, "The expected date must look like 2026-12-01.").at(at)),
+            Err(_) => return Ok(Flashed::error(back, lang.t("ack-bad-date")).at(at)),
         },
     };
     if f.row.is_empty() {
-        return Ok(Flashed::error(back, "Select the packages to answer, then choose the answer.").at(at));
+        return Ok(Flashed::error(back, lang.t("ack-select-packages")).at(at));
     }
     let count = f.row.len();
     // All of them or none: a package the answer does not fit (a pull request, a cancelled
@@ -183,24 +189,20 @@ async fn ack(
     {
         Ok(r) if r.iter().any(|l| l.changed) && count > 1 => {
             let changed = r.iter().filter(|l| l.changed).count();
-            let same = match count - changed {
-                0 => String::new(),
-                n => format!(" ({n} already had that answer)"),
-            };
-            Ok(Flashed::success(
-                to,
-                format!(
-                    "Recorded: {} for {changed} package{}{same}.",
-                    status.label(),
-                    if changed == 1 { "" } else { "s" }
-                ),
-            ))
+            let said = Msg::new("ack-recorded-many")
+                .arg("status", status_word(lang, status))
+                .arg("count", changed)
+                .arg("same", count - changed);
+            Ok(Flashed::success(to, said.text(lang)))
         }
-        Ok(r) if r.iter().any(|l| l.changed) => {
-            Ok(Flashed::success(to, format!("Recorded: {}.", status.label())))
-        }
-        Ok(_) => Ok(Flashed::success(to, "Already recorded; nothing changed.")),
-        Err(e) => refused(&back, e).map(|f| f.at(at)),
+        Ok(r) if r.iter().any(|l| l.changed) => Ok(Flashed::success(
+            to,
+            Msg::new("ack-recorded")
+                .arg("status", status_word(lang, status))
+                .text(lang),
+        )),
+        Ok(_) => Ok(Flashed::success(to, lang.t("ack-nothing-changed"))),
+        Err(e) => refused(lang, &back, e).map(|f| f.at(at)),
     }
 }
 
@@ -228,7 +230,7 @@ async fn accept_all(
     let Some(confirmed) = form.0.confirmed else {
         let n = batches.acceptable_count(user.supplier_id, b.id).await?;
         if n == 0 {
-            return Ok(Err(Flashed::success(to, "No package is waiting for an answer.")));
+            return Ok(Err(Flashed::success(to, user.lang.t("accept-none-waiting"))));
         }
         let d = batches.detail(b).await?;
         return Ok(Ok(Page::new(
@@ -240,8 +242,11 @@ async fn accept_all(
         .accept_all_waiting(&user.actor(&ip), user.supplier_id, b.id, confirmed)
         .await
     {
-        Ok(n) => Ok(Err(Flashed::success(to, format!("Accepted {n} package(s).")))),
-        Err(e) => refused(&to, e).map(Err),
+        Ok(n) => Ok(Err(Flashed::success(
+            to,
+            Msg::new("accept-done").arg("count", n).text(user.lang),
+        ))),
+        Err(e) => refused(user.lang, &to, e).map(Err),
     }
 }
 
@@ -303,7 +308,7 @@ async fn create_token(
     match result {
         Ok(token) => tokens_page(pool, user.supplier_id, context! {}, context! {}, Some(token)).await,
         Err(e) => {
-            let errors = minijinja::Value::from_serialize(crate::web::forms::form_errors(e)?);
+            let errors = minijinja::Value::from_serialize(crate::web::forms::form_errors_in(user.lang, e)?);
             Ok(tokens_page(pool, user.supplier_id, form, errors, None)
                 .await?
                 .status(rocket::http::Status::UnprocessableEntity))
@@ -321,10 +326,40 @@ async fn revoke_token(
 ) -> Result<Flashed, WebError> {
     let _ = form;
     api_tokens::revoke(pool, &user.actor(&ip), Some(user.supplier_id), id).await?;
-    Ok(Flashed::success(
-        "/supplier/tokens",
-        "Token revoked: systems using it are refused from now on.",
-    ))
+    Ok(Flashed::success("/supplier/tokens", user.lang.t("token-revoked")))
+}
+
+/// A status as the reader says it ("接受").
+pub fn status_word(lang: Lang, status: AckStatus) -> String {
+    lang.t(&format!("status-{}", status.as_str()))
+}
+
+#[derive(FromForm)]
+struct LanguageForm {
+    csrf_token: String,
+    language: String,
+}
+crate::csrf_form!(LanguageForm);
+
+/// The language of the supplier's mail to contacts without an account, and of its SFTP result
+/// files.
+#[post("/supplier/language", data = "<form>")]
+async fn company_language(
+    pool: &State<DbPool>,
+    user: SupplierUser,
+    ip: ClientIp,
+    form: CsrfForm<LanguageForm>,
+) -> Result<Flashed, WebError> {
+    let to = "/supplier#company-language";
+    match languages::for_supplier(pool, &user.actor(&ip), Some(user.supplier_id), &form.0.language).await {
+        Ok(chosen) => Ok(Flashed::success(
+            to,
+            Msg::new("company-language-saved")
+                .arg("language", chosen.native_name())
+                .text(user.lang),
+        )),
+        Err(e) => crate::web::errors::flash_refusal_in(user.lang, to, e),
+    }
 }
 
 /// Routes of this page group.
@@ -338,6 +373,7 @@ pub fn routes() -> Vec<Route> {
         accept_all,
         tokens,
         create_token,
-        revoke_token
+        revoke_token,
+        company_language
     ]
 }

@@ -8,8 +8,9 @@ use rocket::{FromForm, Route, State, get, post, routes};
 use crate::config::AppConfig;
 use crate::db::DbPool;
 use crate::domain::sftp_logins;
+use crate::i18n::Msg;
 use crate::web::csrf::{CsrfForm, EmptyForm};
-use crate::web::errors::{WebError, flash_refusal};
+use crate::web::errors::{WebError, flash_refusal_in};
 use crate::web::guards::{ClientIp, SupplierUser};
 use crate::web::templates::{Flashed, Page};
 
@@ -21,7 +22,7 @@ async fn page(
 ) -> Result<Page, WebError> {
     let logins = sftp_logins::list(pool, user.supplier_id).await?;
     let sid = user.supplier_id;
-    let uploads = sftp_logins::recent_uploads(pool, sid, 20).await?;
+    let uploads = sftp_logins::recent_uploads(pool, sid, 20, user.lang).await?;
     let host = url::Url::parse(&cfg.public_url())
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
@@ -75,7 +76,7 @@ async fn create(
             let shown = pw.map(|p| (f.username.trim().to_ascii_lowercase(), p));
             Ok(Ok(page(pool, cfg, &user, shown).await?))
         }
-        Err(e) => flash_refusal("/supplier/sftp", e).map(Err),
+        Err(e) => flash_refusal_in(user.lang, "/supplier/sftp", e).map(Err),
     }
 }
 
@@ -103,8 +104,11 @@ async fn add_key(
     )
     .await
     {
-        Ok(fp) => Ok(Flashed::success("/supplier/sftp", format!("Key added ({fp})."))),
-        Err(e) => flash_refusal("/supplier/sftp", e),
+        Ok(fp) => Ok(Flashed::success(
+            "/supplier/sftp",
+            Msg::new("sftp-key-added").arg("fingerprint", fp).text(user.lang),
+        )),
+        Err(e) => flash_refusal_in(user.lang, "/supplier/sftp", e),
     }
 }
 
@@ -119,7 +123,10 @@ async fn remove_key(
 ) -> Result<Flashed, WebError> {
     let _ = form;
     sftp_logins::remove_key(pool, &user.actor(&ip), Some(user.supplier_id), id, key).await?;
-    Ok(Flashed::success("/supplier/sftp", "Key removed."))
+    Ok(Flashed::success(
+        "/supplier/sftp",
+        user.lang.t("sftp-key-removed"),
+    ))
 }
 
 #[post("/supplier/sftp/logins/<id>/disable", data = "<form>")]
@@ -134,7 +141,7 @@ async fn disable(
     sftp_logins::set_disabled(pool, &user.actor(&ip), Some(user.supplier_id), id, true).await?;
     Ok(Flashed::success(
         "/supplier/sftp",
-        "Login disabled: new sessions are refused.",
+        user.lang.t("sftp-login-disabled"),
     ))
 }
 
@@ -148,7 +155,10 @@ async fn enable(
 ) -> Result<Flashed, WebError> {
     let _ = form;
     sftp_logins::set_disabled(pool, &user.actor(&ip), Some(user.supplier_id), id, false).await?;
-    Ok(Flashed::success("/supplier/sftp", "Login enabled."))
+    Ok(Flashed::success(
+        "/supplier/sftp",
+        user.lang.t("sftp-login-enabled"),
+    ))
 }
 
 /// Routes of this page group.

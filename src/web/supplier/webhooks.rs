@@ -8,8 +8,8 @@ use rocket::{FromForm, Route, State, get, post, routes};
 
 use crate::domain::factory_webhooks::{FactoryWebhooks, WebhookEvent};
 use crate::web::csrf::{CsrfForm, EmptyForm};
-use crate::web::errors::{WebError, flash_refusal};
-use crate::web::forms::form_errors;
+use crate::web::errors::{WebError, flash_refusal_in};
+use crate::web::forms::form_errors_in;
 use crate::web::guards::{ClientIp, SupplierUser};
 use crate::web::templates::{Flashed, Page};
 
@@ -73,10 +73,10 @@ async fn create(
     {
         Ok((id, _)) => Ok(Ok(Flashed::success(
             format!("/supplier/webhooks/{id}"),
-            "Endpoint added. Copy its signing secret below into your system to verify each delivery.",
+            user.lang.t("webhook-added"),
         ))),
         Err(e) => {
-            let errors = minijinja::Value::from_serialize(form_errors(e)?);
+            let errors = minijinja::Value::from_serialize(form_errors_in(user.lang, e)?);
             let values = context! { url => f.url, description => f.description };
             Ok(Err(list_page(hooks, user.supplier_id, values, &f.events, errors)
                 .await?
@@ -113,10 +113,15 @@ async fn delivery(hooks: &State<FactoryWebhooks>, user: SupplierUser, id: i64) -
 }
 
 /// An action's answer: back to `to` with `done`, or with the refusal.
-fn flashed(r: Result<(), crate::domain::DomainError>, to: String, done: &str) -> Result<Flashed, WebError> {
+fn flashed(
+    user: &SupplierUser,
+    r: Result<(), crate::domain::DomainError>,
+    to: String,
+    done: &str,
+) -> Result<Flashed, WebError> {
     match r {
-        Ok(()) => Ok(Flashed::success(to, done)),
-        Err(e) => flash_refusal(&to, e),
+        Ok(()) => Ok(Flashed::success(to, user.lang.t(done))),
+        Err(e) => flash_refusal_in(user.lang, &to, e),
     }
 }
 
@@ -133,9 +138,10 @@ async fn send_again(
         .send_again(&user.actor(&ip), Some(user.supplier_id), id)
         .await;
     flashed(
+        &user,
         r,
         format!("/supplier/webhooks/deliveries/{id}"),
-        "Queued again with the same webhook-id: it goes out within seconds.",
+        "webhook-queued-again",
     )
 }
 
@@ -152,9 +158,10 @@ async fn test(
         .send_test(&user.actor(&ip), Some(user.supplier_id), id)
         .await;
     flashed(
+        &user,
         r,
         format!("/supplier/webhooks/{id}"),
-        "A webhook.test event is on its way; it appears below within seconds.",
+        "webhook-test-queued",
     )
 }
 
@@ -170,11 +177,7 @@ async fn delete(
     let r = hooks
         .remove_endpoint(&user.actor(&ip), Some(user.supplier_id), id)
         .await;
-    flashed(
-        r,
-        "/supplier/webhooks".into(),
-        "Endpoint removed: it receives nothing more.",
-    )
+    flashed(&user, r, "/supplier/webhooks".into(), "webhook-removed")
 }
 
 /// Routes of this page group.

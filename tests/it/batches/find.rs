@@ -40,7 +40,7 @@ async fn a_scanned_label_finds_its_package_and_readies_its_answer() {
             .get(&format!("/supplier/batches/1?find={}", urlencode(&code)))
             .await;
         assert_eq!(s, Status::Ok);
-        assert!(page.contains("1 package(s) match"), "{code:?}: {page}");
+        assert!(page.contains("1 package matches"), "{code:?}: {page}");
         assert_eq!(
             page.matches("class=\"ack-form\"").count(),
             1,
@@ -61,7 +61,7 @@ async fn a_scanned_label_finds_its_package_and_readies_its_answer() {
     assert_eq!(s, Status::NotFound);
     // The seller's batch page finds the same way.
     let (_, seller) = app.get(&format!("/batches/1?find={tracking}")).await;
-    assert!(seller.contains("1 package(s) match"), "{seller}");
+    assert!(seller.contains("1 package matches"), "{seller}");
 }
 
 fn urlencode(s: &str) -> String {

@@ -51,7 +51,7 @@ async fn mail_goes_through_a_real_smtp_server_to_the_right_people() {
     // The supplier sees the pull request and answers it.
     let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
     let (_, portal) = sup.get("/supplier").await;
-    assert!(portal.contains("1 package(s) to pull"), "{portal}");
+    assert!(portal.contains("1 package to pull"), "{portal}");
     let row: i64 = app
         .query(|c| {
             use diesel::prelude::*;

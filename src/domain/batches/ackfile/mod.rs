@@ -6,6 +6,8 @@
 
 use chrono::NaiveDate;
 
+use crate::i18n::{Lang, Msg};
+
 pub mod table;
 pub mod template;
 
@@ -59,7 +61,7 @@ pub struct RawLine {
 
 /// Checks one line's fields (`line` is its number in the file).
 pub fn check_line(line: usize, raw: RawLine) -> Result<AckLine, LineError> {
-    let bad = |m: String| LineError { line, message: m };
+    let bad = |m: Msg| LineError { line, message: m };
     let nonempty = |s: Option<String>| s.map(|x| x.trim().to_string()).filter(|x| !x.is_empty());
     let target = match (
         nonempty(raw.package_id),
@@ -69,29 +71,23 @@ pub fn check_line(line: usize, raw: RawLine) -> Result<AckLine, LineError> {
         (Some(p), _, _) => Target::Package(p),
         (None, Some(t), _) => Target::Tracking(t),
         (None, None, Some(o)) => Target::Order(o),
-        (None, None, None) => return Err(bad("give package_id, tracking_number or order_id".into())),
+        (None, None, None) => return Err(bad(Msg::new("line-no-target"))),
     };
     if raw.status.trim().is_empty() {
-        return Err(bad(
-            "no status: give the answer (accepted, rejected, backordered, shipped, pulled, already_shipped, or a step: received, in_production, printed, packed) or delete the row".into(),
-        ));
+        return Err(bad(Msg::new("line-no-status")));
     }
-    let status = AckStatus::parse(&raw.status).ok_or_else(|| {
-        bad(format!(
-            "status {:?} is not one of accepted, rejected, backordered, shipped, pulled, already_shipped",
-            raw.status
-        ))
-    })?;
+    let status = AckStatus::parse(&raw.status)
+        .ok_or_else(|| bad(Msg::new("line-bad-status").arg("status", raw.status.as_str())))?;
     let expected_date = match nonempty(raw.expected_date) {
         None => None,
         Some(d) => Some(
             NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .map_err(|_| bad(format!("expected_date {d:?} is not a date like 2026-12-01")))?,
+                .map_err(|_| bad(Msg::new("line-bad-date").arg("date", d.as_str())))?,
         ),
     };
     let reason = nonempty(raw.reason);
     if reason.as_ref().is_some_and(|r| r.chars().count() > 500) {
-        return Err(bad("reason is longer than 500 characters".into()));
+        return Err(bad(Msg::new("line-long-reason")));
     }
     Ok(AckLine {
         line,
@@ -109,10 +105,7 @@ pub fn parse(format: Format, bytes: &[u8]) -> Result<AckSet, Vec<LineError>> {
     if bytes.len() > MAX_FILE_BYTES {
         return Err(vec![LineError {
             line: 0,
-            message: format!(
-                "the file is larger than {} MiB; split it",
-                MAX_FILE_BYTES / 1024 / 1024
-            ),
+            message: Msg::new("file-too-large").arg("mib", MAX_FILE_BYTES / 1024 / 1024),
         }]);
     }
     let ((raws, mut refused), unanswered) = match format {
@@ -123,13 +116,13 @@ pub fn parse(format: Format, bytes: &[u8]) -> Result<AckSet, Vec<LineError>> {
     if raws.is_empty() && refused.is_empty() && !unanswered.is_empty() {
         return Err(vec![LineError {
             line: 0,
-            message: "no row has a status yet: fill in the status column, then upload it again".into(),
+            message: Msg::new("file-no-status-yet"),
         }]);
     }
     if raws.is_empty() && refused.is_empty() {
         return Err(vec![LineError {
             line: 0,
-            message: "the file has no acknowledgement lines".into(),
+            message: Msg::new("file-no-lines"),
         }]);
     }
     let mut lines = Vec::new();
@@ -159,9 +152,7 @@ fn parse_json(bytes: &[u8]) -> Result<Rows, Vec<LineError>> {
     let doc: Doc = serde_json::from_slice(bytes).map_err(|e| {
         vec![LineError {
             line: 0,
-            message: format!(
-                "not JSON of the expected shape (a list of acknowledgements, or {{\"acks\": [...]}}): {e}"
-            ),
+            message: Msg::new("file-bad-json").arg("reason", e.to_string()),
         }]
     })?;
     let items = match doc {
@@ -174,7 +165,7 @@ fn parse_json(bytes: &[u8]) -> Result<Rows, Vec<LineError>> {
             Ok(r) => out.push((i + 1, r)),
             Err(e) => errors.push(LineError {
                 line: i + 1,
-                message: e.to_string(),
+                message: Msg::new("line-bad-json").arg("reason", e.to_string()),
             }),
         }
     }
@@ -184,6 +175,7 @@ fn parse_json(bytes: &[u8]) -> Result<Rows, Vec<LineError>> {
 /// A result file for a processed upload: one line per input line, applied or refused; when
 /// lines were refused, a last line says how many good lines were not applied because of them.
 pub fn result_csv(
+    lang: Lang,
     applied: &[super::acks::LineResult],
     refused: &[LineError],
     not_applied: usize,
@@ -206,7 +198,7 @@ pub fn result_csv(
                 if a.changed {
                     String::new()
                 } else {
-                    "already recorded; nothing changed".into()
+                    lang.t("result-already-recorded")
                 },
             ],
         );
@@ -220,7 +212,7 @@ pub fn result_csv(
                 String::new(),
                 String::new(),
                 String::new(),
-                "no status: left as it was".into(),
+                lang.t("result-no-status"),
             ],
         );
     }
@@ -233,7 +225,7 @@ pub fn result_csv(
                 String::new(),
                 String::new(),
                 String::new(),
-                e.message.clone(),
+                e.message.text(lang),
             ],
         );
     }
@@ -246,9 +238,9 @@ pub fn result_csv(
                 String::new(),
                 String::new(),
                 String::new(),
-                format!(
-                    "{not_applied} good line(s) not applied because of the refused lines: nothing in this file was applied; fix them and upload the whole file again"
-                ),
+                Msg::new("result-not-applied")
+                    .arg("count", not_applied)
+                    .text(lang),
             ],
         );
     }
@@ -256,7 +248,7 @@ pub fn result_csv(
 }
 
 /// Reads a result file back (as [`result_csv`] writes it): lines applied, and the reasons.
-pub fn read_result(result: &str) -> (usize, Vec<String>) {
+pub fn read_result(lang: Lang, result: &str) -> (usize, Vec<String>) {
     let mut r = csv::Reader::from_reader(result.as_bytes());
     let (mut applied, mut reasons) = (0, Vec::new());
     for row in r.records().flatten() {
@@ -268,7 +260,12 @@ pub fn read_result(result: &str) -> (usize, Vec<String>) {
         match what {
             "applied" => applied += 1,
             "refused" if line.is_empty() || line == "0" => reasons.push(message.to_string()),
-            "refused" => reasons.push(format!("line {line}: {message}")),
+            "refused" => reasons.push(
+                Msg::new("result-line")
+                    .arg("line", line)
+                    .arg("message", message)
+                    .text(lang),
+            ),
             "not_applied" => reasons.push(message.to_string()),
             _ => {}
         }
@@ -331,10 +328,13 @@ mod tests {
         let set = parse(Format::Csv, f).unwrap();
         assert_eq!((set.lines.len(), set.unanswered.clone()), (1, vec![3, 5]));
         assert!(set.refused.is_empty());
-        let csv = result_csv(&[], &[], 0, &set.unanswered);
+        let csv = result_csv(Lang::En, &[], &[], 0, &set.unanswered);
         assert!(csv.contains("3,unanswered,,,,no status: left as it was"), "{csv}");
         let none = parse(Format::Csv, b"package_id,status\n115001,\n").unwrap_err();
-        assert!(none[0].message.contains("no row has a status yet"), "{none:?}");
+        assert!(
+            none[0].message.to_string().contains("no row has a status yet"),
+            "{none:?}"
+        );
         // A JSON line without a status is still refused: machines send what they mean.
         assert_eq!(
             parse(Format::Json, br#"[{"package_id":"1"}]"#)
@@ -362,9 +362,13 @@ mod tests {
         let e = &set.refused;
         let lines: Vec<usize> = e.iter().map(|e| e.line).collect();
         assert_eq!(lines, [2, 3, 4], "{e:?}");
-        assert!(e[0].message.contains("acepted"));
-        assert!(e[1].message.contains("package_id, tracking_number or order_id"));
-        assert!(e[2].message.contains("2026-12-01"));
+        assert!(e[0].message.to_string().contains("acepted"));
+        assert!(
+            e[1].message
+                .to_string()
+                .contains("package_id, tracking_number or order_id")
+        );
+        assert!(e[2].message.to_string().contains("2026-12-01"));
         assert_eq!(set.lines.len(), 1, "the good line is kept for the database check");
     }
 
@@ -373,17 +377,19 @@ mod tests {
         assert!(
             parse(Format::Csv, b"order,state\n1,accepted\n").unwrap_err()[0]
                 .message
+                .to_string()
                 .contains("unknown column")
         );
         assert!(
             parse(Format::Csv, b"order_id,status\n").unwrap_err()[0]
                 .message
+                .to_string()
                 .contains("no acknowledgement")
         );
         let j = br#"{"acks":[{"package_id":"1","status":"shipped"},{"order_id":"2","status":"accepted","colour":"x"}]}"#;
         let e = parse(Format::Json, j).unwrap().refused;
         assert_eq!(e[0].line, 2);
-        assert!(e[0].message.contains("colour"));
+        assert!(e[0].message.to_string().contains("colour"));
         let ok = parse(Format::Json, br#"[{"order_id":"2","status":"Accepted"}]"#)
             .unwrap()
             .lines;
@@ -403,8 +409,8 @@ mod tests {
                 message: "=unknown package".into(),
             },
         ];
-        let csv = result_csv(&[], &refused, 2, &[]);
-        let (applied, reasons) = read_result(&csv);
+        let csv = result_csv(Lang::En, &[], &refused, 2, &[]);
+        let (applied, reasons) = read_result(Lang::En, &csv);
         assert_eq!(applied, 0);
         assert_eq!(reasons[0], "line 3: status \"backordered\" needs expected_date");
         assert_eq!(

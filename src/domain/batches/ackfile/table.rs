@@ -3,6 +3,7 @@
 //! UTF-8 (with or without a BOM), UTF-16 (Excel's "Unicode text") or Windows-1252, the
 //! separator sniffed; and `.xlsx` workbooks (their first sheet, read with calamine).
 
+use crate::i18n::Msg;
 use std::borrow::Cow;
 
 use calamine::{Data, Reader};
@@ -28,7 +29,7 @@ pub struct Table {
     pub unreadable: Vec<LineError>,
 }
 
-fn whole(message: impl Into<String>) -> Vec<LineError> {
+fn whole(message: impl Into<Msg>) -> Vec<LineError> {
     vec![LineError {
         line: 0,
         message: message.into(),
@@ -113,7 +114,7 @@ pub fn text(bytes: &[u8]) -> Result<Table, Vec<LineError>> {
         .from_reader(text.as_bytes());
     let header = r
         .headers()
-        .map_err(|e| whole(format!("unreadable header: {e}")))?
+        .map_err(|e| whole(Msg::new("sheet-bad-header").arg("reason", e.to_string())))?
         .iter()
         .map(str::to_string)
         .collect();
@@ -134,7 +135,7 @@ pub fn text(bytes: &[u8]) -> Result<Table, Vec<LineError>> {
             Ok(rec) => table.rows.push((n, rec.iter().map(str::to_string).collect())),
             Err(e) => table.unreadable.push(LineError {
                 line: n,
-                message: format!("unreadable line: {e}"),
+                message: Msg::new("sheet-bad-line").arg("reason", e.to_string()),
             }),
         }
     }
@@ -147,16 +148,14 @@ const EXACT: f64 = 9_007_199_254_740_992.0;
 /// A workbook's cell as text: whole numbers without `.0`, dates as `YYYY-MM-DD`. A number too
 /// long to be exact (a 19-digit TikTok id typed into a number cell) is an error: the
 /// spreadsheet already rounded it.
-fn cell(d: &Data) -> Result<String, String> {
+fn cell(d: &Data) -> Result<String, Msg> {
     Ok(match d {
         Data::Empty => String::new(),
         Data::String(s) | Data::DateTimeIso(s) | Data::DurationIso(s) => s.clone(),
         Data::Int(i) => i.to_string(),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < EXACT => format!("{}", *f as i64),
         Data::Float(f) if f.abs() >= EXACT => {
-            return Err(format!(
-                "{f:E} is a number the spreadsheet rounded (ids are longer than a number cell keeps): format the column as Text and paste the ids again"
-            ));
+            return Err(Msg::new("sheet-rounded-number").arg("value", format!("{f:E}")));
         }
         Data::Float(f) => f.to_string(),
         Data::Bool(b) => b.to_string(),
@@ -167,28 +166,25 @@ fn cell(d: &Data) -> Result<String, String> {
                 .format("%Y-%m-%d")
                 .to_string()
         }
-        Data::Error(e) => return Err(format!("the cell shows an error ({e:?})")),
+        Data::Error(e) => return Err(Msg::new("sheet-cell-error").arg("error", format!("{e:?}"))),
     })
 }
 
 /// The first sheet of an `.xlsx` workbook; rows are numbered as the spreadsheet shows them.
 pub fn xlsx(bytes: &[u8]) -> Result<Table, Vec<LineError>> {
-    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
-        whole(format!(
-            "not an .xlsx workbook podgate can read ({e}); save it as Excel Workbook (.xlsx) or CSV"
-        ))
-    })?;
+    let mut book = calamine::Xlsx::new(std::io::Cursor::new(bytes))
+        .map_err(|e| whole(Msg::new("sheet-not-xlsx").arg("reason", e.to_string())))?;
     let range = book
         .worksheet_range_at(0)
-        .ok_or_else(|| whole("the workbook has no sheet"))?
-        .map_err(|e| whole(format!("the first sheet cannot be read: {e}")))?;
+        .ok_or_else(|| whole(Msg::new("sheet-no-sheet")))?
+        .map_err(|e| whole(Msg::new("sheet-unreadable").arg("reason", e.to_string())))?;
     let first_row = range.start().map_or(0, |(r, _)| r as usize);
     let mut rows = range
         .rows()
         .enumerate()
         .map(|(i, cells)| (first_row + i + 1, cells))
         .filter(|(_, cells)| cells.iter().any(|c| !matches!(c, Data::Empty)));
-    let (_, head) = rows.next().ok_or_else(|| whole("the sheet is empty"))?;
+    let (_, head) = rows.next().ok_or_else(|| whole(Msg::new("sheet-empty")))?;
     let header = head.iter().map(|c| cell(c).unwrap_or_default()).collect();
     let mut table = Table {
         header,
@@ -203,7 +199,7 @@ pub fn xlsx(bytes: &[u8]) -> Result<Table, Vec<LineError>> {
                 Ok(v) => row.push(v.trim().to_string()),
                 Err(m) => {
                     let name = table.header.get(col).cloned().unwrap_or_default();
-                    bad.get_or_insert(format!("{name}: {m}"));
+                    bad.get_or_insert(m.arg("column", name));
                     row.push(String::new());
                 }
             }
@@ -226,19 +222,18 @@ pub fn lines(table: Table) -> Result<(Rows, Vec<usize>), Vec<LineError>> {
         .map(|h| h.trim().to_ascii_lowercase())
         .collect();
     if let Some(u) = header.iter().find(|h| !COLUMNS.contains(&h.as_str())) {
-        return Err(whole(format!(
-            "unknown column {u:?}; the columns are {}",
-            COLUMNS.join(", ")
-        )));
+        return Err(whole(
+            Msg::new("sheet-unknown-column")
+                .arg("column", u)
+                .arg("columns", COLUMNS.join(", ")),
+        ));
     }
     if !header.iter().any(|h| h == "status")
         || !header
             .iter()
             .any(|h| matches!(h.as_str(), "order_id" | "package_id" | "tracking_number"))
     {
-        return Err(whole(
-            "the header needs status and package_id, tracking_number or order_id",
-        ));
+        return Err(whole(Msg::new("sheet-header-needs")));
     }
     let status_col = header.iter().position(|h| h == "status");
     let (rows, blank): (Vec<_>, Vec<_>) = table.rows.into_iter().partition(|(_, row)| {
@@ -297,6 +292,8 @@ mod tests {
         assert!(
             cell(&Data::Float(1.152921504606847e18))
                 .unwrap_err()
+                .arg("column", "package_id")
+                .to_string()
                 .contains("format the column as Text")
         );
         assert_eq!(cell(&Data::Float(42.0)).unwrap(), "42");

@@ -1,0 +1,2 @@
+ALTER TABLE suppliers DROP COLUMN language;
+ALTER TABLE users DROP COLUMN language;
