@@ -136,3 +136,21 @@ signed-out = You are signed out.
 password-changed = Password changed. Your other sessions were signed out.
 language-saved = This portal and your mail are now in { $language }.
 language-follows-browser = This portal and your mail now follow your browser's language.
+
+## The answer sheet's help (the drop-down's prompt: title at most 32 characters, message at
+## most 255; the help sheet's name at most 31)
+sheet-input-title = Answer
+sheet-input-message = Choose a keyword: accepted, a step (received … packed), shipped, rejected (give a reason), backordered (give the expected date), or for a pull request pulled / already_shipped. The keywords are the same in every language.
+sheet-help-name = help
+sheet-help-intro = Write one of these keywords in the status column of the first sheet, exactly as shown (the same in every language). Leave the status empty for packages you have not answered yet.
+sheet-help-meaning = meaning
+sheet-help-accepted = You will make and ship the package.
+sheet-help-received = Accepted, and the order is in your production system.
+sheet-help-in_production = Accepted and being made.
+sheet-help-printed = Printed, not packed yet.
+sheet-help-packed = Packed, waiting for the carrier.
+sheet-help-shipped = Handed to the carrier.
+sheet-help-rejected = You cannot make it; give the reason in the reason column.
+sheet-help-backordered = Delayed (a blank or material is missing); give the expected date in expected_date as YYYY-MM-DD.
+sheet-help-pulled = Answer to a pull request: the package was stopped and will not ship.
+sheet-help-already_shipped = Answer to a pull request: it had already left when the request came.

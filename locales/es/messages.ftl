@@ -139,3 +139,21 @@ signed-out = Cerraste sesión.
 password-changed = Contraseña cambiada. Se cerraron tus otras sesiones.
 language-saved = Este portal y tus correos ahora están en { $language }.
 language-follows-browser = Este portal y tus correos ahora siguen el idioma de tu navegador.
+
+## La ayuda de la hoja de respuestas (el aviso de la lista: título de 32 caracteres como
+## máximo, mensaje de 255; el nombre de la hoja de ayuda, 31)
+sheet-input-title = Respuesta
+sheet-input-message = Elige una palabra clave: accepted, un paso (received … packed), shipped, rejected (indica el motivo), backordered (indica la fecha prevista) o, ante una solicitud de retiro, pulled / already_shipped. Son iguales en todos los idiomas.
+sheet-help-name = Ayuda
+sheet-help-intro = Escribe una de estas palabras clave en la columna status de la primera hoja, tal como aparece (es igual en todos los idiomas). Deja el estado vacío en los paquetes que aún no respondes.
+sheet-help-meaning = significado
+sheet-help-accepted = Producirás y enviarás el paquete.
+sheet-help-received = Aceptado, y el pedido ya está en tu sistema de producción.
+sheet-help-in_production = Aceptado y en producción.
+sheet-help-printed = Impreso, aún sin empacar.
+sheet-help-packed = Empacado, en espera de la paquetería.
+sheet-help-shipped = Entregado a la paquetería.
+sheet-help-rejected = No puedes producirlo; indica el motivo en la columna reason.
+sheet-help-backordered = Con retraso (falta una prenda base o material); indica la fecha prevista en expected_date como AAAA-MM-DD.
+sheet-help-pulled = Respuesta a una solicitud de retiro: el paquete se detuvo y no se enviará.
+sheet-help-already_shipped = Respuesta a una solicitud de retiro: ya había salido cuando llegó la solicitud.

@@ -124,3 +124,21 @@ signed-out = Bạn đã đăng xuất.
 password-changed = Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã bị đăng xuất.
 language-saved = Cổng này và email của bạn giờ dùng { $language }.
 language-follows-browser = Cổng này và email của bạn giờ theo ngôn ngữ của trình duyệt.
+
+## Phần hướng dẫn của bảng trả lời (lời nhắc của danh sách chọn: tiêu đề tối đa 32 ký tự, nội
+## dung tối đa 255; tên trang hướng dẫn tối đa 31)
+sheet-input-title = Trả lời
+sheet-input-message = Chọn một từ khóa: accepted, một bước (received … packed), shipped, rejected (ghi lý do), backordered (ghi ngày dự kiến), hoặc khi có yêu cầu rút lại: pulled / already_shipped. Từ khóa giống nhau ở mọi ngôn ngữ.
+sheet-help-name = Hướng dẫn
+sheet-help-intro = Ghi một trong các từ khóa này vào cột status của trang đầu tiên, đúng như bên dưới (giống nhau ở mọi ngôn ngữ). Kiện nào chưa trả lời thì để trống status.
+sheet-help-meaning = ý nghĩa
+sheet-help-accepted = Bạn sẽ sản xuất và gửi kiện hàng này.
+sheet-help-received = Đã nhận, và đơn đã vào hệ thống sản xuất của bạn.
+sheet-help-in_production = Đã nhận và đang sản xuất.
+sheet-help-printed = Đã in, chưa đóng gói.
+sheet-help-packed = Đã đóng gói, chờ hãng vận chuyển.
+sheet-help-shipped = Đã giao cho hãng vận chuyển.
+sheet-help-rejected = Bạn không thể làm; ghi lý do vào cột reason.
+sheet-help-backordered = Bị chậm (thiếu phôi hoặc vật liệu); ghi ngày dự kiến vào expected_date theo dạng YYYY-MM-DD.
+sheet-help-pulled = Trả lời yêu cầu rút lại: kiện hàng đã được chặn và sẽ không gửi đi.
+sheet-help-already_shipped = Trả lời yêu cầu rút lại: kiện hàng đã đi trước khi có yêu cầu.

@@ -123,3 +123,20 @@ signed-out = 您已退出登录。
 password-changed = 密码已修改。您在其他地方的登录已全部退出。
 language-saved = 本门户和您的邮件现在使用{ $language }。
 language-follows-browser = 本门户和您的邮件现在跟随浏览器的语言。
+
+## 答复表的说明（下拉提示：标题最多 32 个字符，内容最多 255 个；说明工作表名最多 31 个）
+sheet-input-title = 答复
+sheet-input-message = 请选择一个关键词：accepted（接单）、进度（received … packed）、shipped（已发货）、rejected（拒绝，须填原因）、backordered（缺货待补，须填预计日期），或答复拦截要求的 pulled / already_shipped。关键词在任何语言下都相同。
+sheet-help-name = 说明
+sheet-help-intro = 请在第一个工作表的 status 列中按原样填写下列关键词之一（任何语言下都相同）。尚未答复的包裹，status 留空即可。
+sheet-help-meaning = 含义
+sheet-help-accepted = 您将生产并发出该包裹。
+sheet-help-received = 已接单，订单已进入您的生产系统。
+sheet-help-in_production = 已接单，正在生产。
+sheet-help-printed = 已印刷，尚未打包。
+sheet-help-packed = 已打包，等待承运商揽收。
+sheet-help-shipped = 已交给承运商。
+sheet-help-rejected = 无法生产；请在 reason 列填写原因。
+sheet-help-backordered = 延迟（缺少空白衣或材料）；请在 expected_date 列填写预计日期，格式为 YYYY-MM-DD。
+sheet-help-pulled = 答复拦截要求：包裹已拦下，不会发出。
+sheet-help-already_shipped = 答复拦截要求：收到要求时包裹已经发出。

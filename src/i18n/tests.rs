@@ -144,6 +144,24 @@ fn every_message_a_template_names_exists() {
 }
 
 #[test]
+fn words_excel_shows_fit_excel_s_limits() {
+    for lang in Lang::ALL {
+        assert!(
+            lang.t("sheet-input-title").chars().count() <= 32,
+            "{}",
+            lang.code()
+        );
+        assert!(
+            lang.t("sheet-input-message").chars().count() <= 255,
+            "{}",
+            lang.code()
+        );
+        let name = lang.t("sheet-help-name");
+        assert!(name.chars().count() <= 31 && !name.contains(['[', ']', ':', '*', '?', '/', '\\']));
+    }
+}
+
+#[test]
 fn browsers_get_the_closest_language_and_english_otherwise() {
     assert_eq!(Lang::negotiate(Some("zh-CN,zh;q=0.9,en;q=0.8")), Lang::ZhHans);
     assert_eq!(Lang::negotiate(Some("zh")), Lang::ZhHans);

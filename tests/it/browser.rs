@@ -528,6 +528,47 @@ async fn the_whole_handoff_in_a_real_browser() {
         }
     }
     supplier.c.set_window_size(1280, 900).await.unwrap();
+    // A person of the factory reads the portal in Chinese: chosen on the Account page, every
+    // word and every time in it (the script writes times with the browser's Intl in the
+    // page's language), and it still passes the WCAG rules.
+    supplier.go("/account").await;
+    supplier
+        .c
+        .find(Locator::Id("f-language"))
+        .await
+        .unwrap()
+        .select_by_value("zh-CN")
+        .await
+        .unwrap();
+    supplier
+        .click("form[action='/account/language'] button[type=submit]")
+        .await;
+    supplier.until("本门户和您的邮件现在使用简体中文", false).await;
+    supplier.go("/supplier/batches/1").await;
+    let page = supplier.until("答复所选包裹", false).await;
+    assert!(page.contains("<html lang=\"zh-CN\">"), "{page}");
+    let shown_time: String = supplier
+        .c
+        .execute("return document.querySelector('time').textContent", vec![])
+        .await
+        .unwrap()
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+    assert!(
+        shown_time.contains('年') && shown_time.contains('日'),
+        "{shown_time}"
+    );
+    supplier
+        .c
+        .execute(
+            "document.activeElement.blur(); window.scrollTo(0, 0); return true",
+            vec![],
+        )
+        .await
+        .unwrap();
+    supplier.shot("supplier-batch-zh").await;
+    problems.extend(axe::problems(&supplier.c, &axe_js, "/supplier/batches/1 in Chinese").await);
 
     // 7. The seller sees both outcomes on the dashboard and on the orders.
     seller.step = supplier.step;

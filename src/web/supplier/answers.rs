@@ -35,15 +35,16 @@ fn attachment(body: Vec<u8>, content_type: ContentType, name: String) -> Attachm
 }
 
 /// The batch's answer sheet in one of its two forms.
-async fn sheet(batches: &Batches, supplier_id: i64, seq: i64, xlsx: bool) -> Result<Attachment, WebError> {
-    let b = batches.supplier_batch(supplier_id, seq).await?;
+async fn sheet(batches: &Batches, user: &SupplierUser, seq: i64, xlsx: bool) -> Result<Attachment, WebError> {
+    let b = batches.supplier_batch(user.supplier_id, seq).await?;
+    let lang = user.lang;
     let name = b.zip_name().trim_end_matches(".zip").to_string() + "-answers";
     let d = batches.detail(b).await?;
     // Writing a workbook of thousands of rows is CPU work: off the async workers.
     tokio::task::spawn_blocking(move || {
         Ok(if xlsx {
             attachment(
-                template::xlsx(&d)?,
+                template::xlsx(&d, lang)?,
                 ContentType::new(
                     "application",
                     "vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -64,12 +65,12 @@ async fn sheet(batches: &Batches, supplier_id: i64, seq: i64, xlsx: bool) -> Res
 
 #[get("/supplier/batches/<seq>/answers.xlsx")]
 async fn sheet_xlsx(batches: &State<Batches>, user: SupplierUser, seq: i64) -> Result<Attachment, WebError> {
-    sheet(batches, user.supplier_id, seq, true).await
+    sheet(batches, &user, seq, true).await
 }
 
 #[get("/supplier/batches/<seq>/answers.csv")]
 async fn sheet_csv(batches: &State<Batches>, user: SupplierUser, seq: i64) -> Result<Attachment, WebError> {
-    sheet(batches, user.supplier_id, seq, false).await
+    sheet(batches, &user, seq, false).await
 }
 
 #[derive(FromForm)]

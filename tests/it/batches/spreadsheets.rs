@@ -214,3 +214,62 @@ async fn bad_rows_are_named_by_the_spreadsheets_row_numbers_and_excels_encodings
         Status::NotFound
     );
 }
+
+#[rocket::async_test]
+async fn the_answer_sheet_explains_its_keywords_in_the_readers_language() {
+    use podgate::i18n::Lang;
+    let (app, _sb, shirts, _) = routed_app().await;
+    let ids = orders_for(&app, shirts, 2).await;
+    buy(&app, &ids).await;
+    publish(&app, shirts).await;
+    let sup = supplier_user(&app, shirts, "lin@shirtco.example").await;
+    let r = sup
+        .post_form("/account", "/account/language", &[("language", "zh-CN")])
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    drop(r);
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = sup
+        .client
+        .get("/supplier/batches/1/answers.xlsx")
+        .dispatch()
+        .await
+        .into_bytes()
+        .await
+        .unwrap();
+    let sheet = dir.path().join("sheet.xlsx");
+    std::fs::write(&sheet, bytes).unwrap();
+    // Read by openpyxl: the help sheet in Chinese, the keywords English, the drop-down's
+    // prompt in Chinese; then the first row answered with the keyword.
+    let seen = dir.path().join("seen.txt");
+    let filled = dir.path().join("filled.xlsx");
+    python(
+        "import sys, openpyxl\nwb = openpyxl.load_workbook(sys.argv[1])\nhelp = wb.worksheets[1]\nrows = [r for r in help.iter_rows(values_only=True) if r[0]]\ndv = wb.worksheets[0].data_validations.dataValidation[0]\nopen(sys.argv[2], 'w').write('\\n'.join([','.join(wb.sheetnames), dv.promptTitle, dv.prompt] + ['|'.join(str(c) for c in r if c) for r in rows]))\nwb.worksheets[0]['D2'] = 'accepted'\nwb.save(sys.argv[3])",
+        &[
+            sheet.to_str().unwrap(),
+            seen.to_str().unwrap(),
+            filled.to_str().unwrap(),
+        ],
+    );
+    let seen = std::fs::read_to_string(&seen).unwrap();
+    let zh = Lang::ZhHans;
+    let lines: Vec<&str> = seen.lines().collect();
+    assert_eq!(lines[0], format!("answers,{}", zh.t("sheet-help-name")), "{seen}");
+    assert_eq!(lines[1], zh.t("sheet-input-title"), "{seen}");
+    assert_eq!(lines[2], zh.t("sheet-input-message"), "{seen}");
+    assert!(
+        lines.contains(&format!("accepted|{}", zh.t("sheet-help-accepted")).as_str()),
+        "{seen}"
+    );
+    assert!(
+        lines.contains(&format!("already_shipped|{}", zh.t("sheet-help-already_shipped")).as_str()),
+        "{seen}"
+    );
+    // Sent back, the English keyword is read whatever the language; the answer is said in it.
+    let page = upload(&sup, "filled.xlsx", &std::fs::read(&filled).unwrap()).await;
+    assert!(page.contains("已应用 filled.xlsx 中的 1 行"), "{page}");
+    assert_eq!(
+        answers(&app).await.iter().filter(|a| a.1 == "accepted").count(),
+        1
+    );
+}

@@ -9,6 +9,7 @@ use rust_xlsxwriter::{DataValidation, Format, Workbook};
 use super::table::COLUMNS;
 use crate::domain::DomainError;
 use crate::domain::batches::views::BatchDetail;
+use crate::i18n::Lang;
 
 /// The answers offered in the sheet's drop-down, in the order a factory meets them.
 const ANSWERS: [&str; 10] = [
@@ -49,8 +50,9 @@ pub fn csv(d: &BatchDetail) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
-/// The sheet as an Excel workbook.
-pub fn xlsx(d: &BatchDetail) -> Result<Vec<u8>, DomainError> {
+/// The sheet as an Excel workbook, its help (the drop-down's prompt and a second sheet naming
+/// each answer) in the reader's language; the answers themselves stay the English keywords.
+pub fn xlsx(d: &BatchDetail, lang: Lang) -> Result<Vec<u8>, DomainError> {
     let fail =
         |e: rust_xlsxwriter::XlsxError| DomainError::Internal(format!("writing the answer sheet: {e}"));
     let mut book = Workbook::new();
@@ -81,13 +83,31 @@ pub fn xlsx(d: &BatchDetail) -> Result<Vec<u8>, DomainError> {
     let choices = DataValidation::new()
         .allow_list_strings(&ANSWERS)
         .map_err(fail)?
-        .set_input_title("Answer")
+        .set_input_title(lang.t("sheet-input-title"))
         .map_err(fail)?
-        .set_input_message("accepted, a step (received … packed), shipped, rejected (give a reason), backordered (give the expected date), or for a pull request pulled / already_shipped")
+        .set_input_message(lang.t("sheet-input-message"))
         .map_err(fail)?;
     sheet
         .add_data_validation(1, status_col, last, status_col, &choices)
         .map_err(fail)?;
     sheet.set_freeze_panes(1, 0).map_err(fail)?;
+    // The second sheet: what each keyword means, in the reader's words.
+    let help = book.add_worksheet();
+    help.set_name(lang.t("sheet-help-name")).map_err(fail)?;
+    help.write_string(0, 0, lang.t("sheet-help-intro"))
+        .map_err(fail)?;
+    help.write_string_with_format(2, 0, "status", &head)
+        .map_err(fail)?;
+    help.write_string_with_format(2, 1, lang.t("sheet-help-meaning"), &head)
+        .map_err(fail)?;
+    for (i, answer) in ANSWERS.iter().enumerate() {
+        let row = i as u32 + 3;
+        help.write_string_with_format(row, 0, *answer, &text)
+            .map_err(fail)?;
+        help.write_string(row, 1, lang.t(&format!("sheet-help-{answer}")))
+            .map_err(fail)?;
+    }
+    help.set_column_width(0, 18).map_err(fail)?;
+    help.set_column_width(1, 90).map_err(fail)?;
     book.save_to_buffer().map_err(fail)
 }
