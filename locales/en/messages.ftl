@@ -131,6 +131,7 @@ sign-in-throttled = { $minutes ->
     [one] Too many failed sign-in attempts. For your security, sign-in is paused; try again in { $minutes } minute.
    *[other] Too many failed sign-in attempts. For your security, sign-in is paused; try again in { $minutes } minutes.
 }
+sign-in-supplier-archived = The seller archived your supplier account, so podgate is closed to it. Ask the seller to restore it.
 sign-in-wrong = That email and password do not match. Check both and try again.
 signed-out = You are signed out.
 password-changed = Password changed. Your other sessions were signed out.

@@ -15,6 +15,10 @@ hours = { $count ->
 batch-name = Batch { $seq }
 back-to-batches = ← Your batches
 
+pager-label = Pages
+pager-rows = Rows { $first }–{ $last } of { $total }
+pager-prev = Previous page
+pager-next = Next page
 ## Layout
 layout-skip = Skip to content
 layout-nav-label = Main

@@ -134,6 +134,7 @@ sign-in-throttled = { $minutes ->
     [one] Demasiados intentos fallidos. Por tu seguridad, el inicio de sesión está en pausa; inténtalo de nuevo en { $minutes } minuto.
    *[other] Demasiados intentos fallidos. Por tu seguridad, el inicio de sesión está en pausa; inténtalo de nuevo en { $minutes } minutos.
 }
+sign-in-supplier-archived = El vendedor archivó tu cuenta de proveedor, así que podgate está cerrado para ella. Pide al vendedor que la restaure.
 sign-in-wrong = El correo y la contraseña no coinciden. Revisa ambos e inténtalo de nuevo.
 signed-out = Cerraste sesión.
 password-changed = Contraseña cambiada. Se cerraron tus otras sesiones.

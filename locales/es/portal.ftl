@@ -15,6 +15,10 @@ hours = { $count ->
 batch-name = Lote { $seq }
 back-to-batches = ← Tus lotes
 
+pager-label = Páginas
+pager-rows = Filas { $first }–{ $last } de { $total }
+pager-prev = Página anterior
+pager-next = Página siguiente
 ## Estructura de la página
 layout-skip = Ir al contenido
 layout-nav-label = Principal

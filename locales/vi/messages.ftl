@@ -119,6 +119,7 @@ reset-link-sent = Nếu có tài khoản dùng địa chỉ đó, đường dẫ
 reset-done = Đã đổi mật khẩu. Hãy đăng nhập bằng mật khẩu mới.
 reset-link-dead = Đường dẫn đặt lại này đã được dùng hoặc đã hết hạn: hãy xin đường dẫn mới.
 sign-in-throttled = Đăng nhập thất bại quá nhiều lần. Để bảo vệ bạn, việc đăng nhập tạm dừng; hãy thử lại sau { $minutes } phút.
+sign-in-supplier-archived = Người bán đã lưu trữ tài khoản nhà cung cấp của bạn, nên podgate đã đóng với tài khoản này. Hãy nhờ người bán khôi phục lại.
 sign-in-wrong = Email và mật khẩu không khớp. Hãy kiểm tra cả hai rồi thử lại.
 signed-out = Bạn đã đăng xuất.
 password-changed = Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã bị đăng xuất.

@@ -11,6 +11,10 @@ hours = { $count } giờ
 batch-name = Lô { $seq }
 back-to-batches = ← Các lô của bạn
 
+pager-label = Trang
+pager-rows = Dòng { $first }–{ $last } trên { $total }
+pager-prev = Trang trước
+pager-next = Trang sau
 ## Khung trang
 layout-skip = Chuyển đến nội dung
 layout-nav-label = Điều hướng chính

@@ -118,6 +118,7 @@ reset-link-sent = 如果有账户使用这个地址，设置新密码的链接�
 reset-done = 密码已修改，请用新密码登录。
 reset-link-dead = 此重置链接已使用或已过期：请重新申请。
 sign-in-throttled = 登录失败次数过多。为了您的安全，登录已暂停；请 { $minutes } 分钟后再试。
+sign-in-supplier-archived = 卖家已将您的供应商账户归档，因此无法再使用 podgate。请联系卖家恢复。
 sign-in-wrong = 邮箱和密码不匹配。请检查后重试。
 signed-out = 您已退出登录。
 password-changed = 密码已修改。您在其他地方的登录已全部退出。

@@ -11,6 +11,10 @@ hours = { $count } 小时
 batch-name = 第 { $seq } 批
 back-to-batches = ← 我的批次
 
+pager-label = 分页
+pager-rows = 第 { $first }–{ $last } 行，共 { $total } 行
+pager-prev = 上一页
+pager-next = 下一页
 ## 页面框架
 layout-skip = 跳到正文
 layout-nav-label = 主导航

@@ -14,7 +14,7 @@ use anyhow::Context;
 use crate::db::models::audit::{Actor, Channel};
 use crate::db::models::user::{Role, User};
 use crate::domain::suppliers::SupplierInput;
-use crate::domain::{accounts, catalog, sftp_logins, suppliers};
+use crate::domain::{accounts, catalog, languages, sftp_logins, suppliers};
 use crate::services::Services;
 use tiktok_sandbox::SandboxHandle;
 
@@ -167,6 +167,11 @@ pub async fn seed(
             sftp_logins::create(pool, &sup_actor, Some(sid), &sftp_user, true, "").await?;
         if slug == "shirtco" {
             receiver = Some(demo_endpoint(services, &actor, &sup_actor, sid, config).await?);
+        } else {
+            // The mug partner is a Vietnamese-speaking factory: its person reads the portal in
+            // Vietnamese, and its contacts' mail and result files are written in it.
+            languages::for_person(pool, &sup_actor, person.id, "vi").await?;
+            languages::for_supplier(pool, &sup_actor, Some(sid), "vi").await?;
         }
         supplier_logins.push(SupplierLogins {
             supplier: name.into(),

@@ -370,3 +370,34 @@ pub fn markdown(text: &str) -> String {
     pulldown_cmark::html::push_html(&mut html, events);
     html
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Macros see the page's language too: the pager of a supplier's batch page.
+    #[test]
+    fn a_macro_speaks_the_pages_language() {
+        let t = Templates::new(None);
+        let p =
+            context! { pages => 2, first => 1, last => 50, total => 1234, next => 2, prev => 0, page => 1 };
+        let render = |lang: &str| {
+            t.env
+                .render_str(
+                    r#"{% import "macros.html" as m %}{{ m.pager(p, "/supplier/batches/1") }}"#,
+                    context! { p => p.clone(), lang },
+                )
+                .unwrap()
+        };
+        let vi = render("vi");
+        assert!(
+            vi.contains("Dòng 1–50 trên 1.234") && vi.contains("Trang sau"),
+            "{vi}"
+        );
+        let en = render("en");
+        assert!(
+            en.contains("Rows 1–50 of 1,234") && en.contains("Next page"),
+            "{en}"
+        );
+    }
+}

@@ -189,6 +189,11 @@ async fn login_submit<'r>(
             let ctx = context! { email => f.email, next => f.next, error => Some(message) };
             Ok(Err(Page::new("auth/login.html", ctx).status(status)))
         }
+        // The only refusal after a right password: the person's supplier was archived.
+        Err(DomainError::Forbidden(_)) => {
+            let ctx = context! { email => f.email, next => f.next, error => Some(lang.t("sign-in-supplier-archived")) };
+            Ok(Err(Page::new("auth/login.html", ctx).status(Status::Forbidden)))
+        }
         Err(e) => Err(e.into()),
     }
 }
