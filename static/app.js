@@ -141,3 +141,45 @@ document.addEventListener("DOMContentLoaded", () => {
     for (const box of document.querySelectorAll('#orders input[name="order"]')) box.checked = all.checked;
   });
 })();
+
+// The packing bench (scan to verify): each scan is checked without leaving the page, so the
+// sound is allowed (the scanner's keystrokes count as the person's own), then a short high beep
+// when a ticket and its label match and a long low buzz when not. Without script, the form
+// posts and the page answers the same way, silently.
+(function () {
+  const box = document.getElementById("verify-result");
+  if (!box) return;
+  let audio = null;
+  function sound(outcome) {
+    if (!outcome) return;
+    try {
+      audio = audio || new (window.AudioContext || window.webkitAudioContext)();
+      const ok = outcome === "success";
+      const osc = audio.createOscillator(), gain = audio.createGain();
+      osc.type = ok ? "sine" : "square";
+      osc.frequency.value = ok ? 1320 : 180;
+      gain.gain.value = ok ? 0.2 : 0.6;
+      osc.connect(gain).connect(audio.destination);
+      osc.start();
+      osc.stop(audio.currentTime + (ok ? 0.12 : 0.8));
+    } catch (e) { /* no sound here: the colour says it */ }
+  }
+  async function submit(ev) {
+    const form = ev.target.closest("form");
+    if (!form || !box.contains(form)) return;
+    ev.preventDefault();
+    try {
+      const r = await fetch(form.action, { method: "POST", body: new FormData(form) });
+      const next = new DOMParser().parseFromString(await r.text(), "text/html");
+      const fresh = next.getElementById("verify-result");
+      if (!fresh) { location.href = r.url; return; }
+      box.innerHTML = fresh.innerHTML;
+      box.dataset.outcome = fresh.dataset.outcome || "";
+      history.replaceState(null, "", r.url);
+      sound(fresh.dataset.outcome);
+      const input = document.getElementById("f-code");
+      if (input) input.focus();
+    } catch (e) { form.submit(); }
+  }
+  box.addEventListener("submit", submit);
+})();

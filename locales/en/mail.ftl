@@ -9,7 +9,7 @@ mail-batch-sent = { $seller } sent you batch { $batch } ({ $zip }): { $count } p
 mail-batch-link = Download it and acknowledge each package here:
 mail-batch-due = Please acknowledge by { $when }.
 mail-batch-ship-by = The first package must ship by { $when } (TikTok's deadline).
-mail-batch-zip = The zip holds labels/ (one PDF per package), labels.pdf (all labels, ready to print on 4x6 stock), manifest.csv and manifest.json, and SHA256SUMS.
+mail-batch-zip = The zip holds labels/ (one PDF per package), labels.pdf (all labels, ready to print on 4x6 stock), tickets.pdf (a production ticket per label, in the same order), manifest.csv and manifest.json, and SHA256SUMS.
 
 ## Pull a package
 mail-pull-subject = { $seller }: pull package { $package } (order { $order }, batch { $batch }), the order was cancelled

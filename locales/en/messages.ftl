@@ -155,3 +155,14 @@ sheet-help-rejected = You cannot make it; give the reason in the reason column.
 sheet-help-backordered = Delayed (a blank or material is missing); give the expected date in expected_date as YYYY-MM-DD.
 sheet-help-pulled = Answer to a pull request: the package was stopped and will not ship.
 sheet-help-already_shipped = Answer to a pull request: it had already left when the request came.
+
+## Scan to verify
+verify-scan-something = Scan a code first.
+verify-now-label = Ticket found: now scan its label.
+verify-packed = Right label: package { $package } is recorded as packed.
+verify-packed-again = Right label, scanned again: package { $package } was already packed.
+verify-ticket-other-batch = { $code } is a package of batch { $batch }, not this one: put it with that batch.
+verify-label-first = { $code } is a label: scan the production ticket first, then the label.
+verify-unknown = { $code } is no package of yours: check that you scanned a ticket of this batch.
+verify-wrong-label = WRONG LABEL: this label is package { $label_package }'s (batch { $batch }), not { $ticket }'s. Do not pack them together.
+verify-label-unknown = WRONG LABEL: { $code } is on none of your labels, and package { $ticket }'s label has another number. Do not pack them together.

@@ -386,3 +386,13 @@ duration-min = { $m } min
 duration-h-min = { $h } h { $m } min
 duration-day-h = 1 day { $h } h
 duration-days-h = { $d } days { $h } h
+
+## Scan to verify at the packing bench
+verify-link = Scan to verify (packing bench)
+verify-title = Scan to verify · batch { $seq }
+verify-intro = Scan a production ticket, then the shipping label you put on that package. When they belong together the package is recorded as packed. A USB scanner or a phone keyboard works: each scan ends with Enter.
+verify-waiting = Ticket of package <strong>{ $package }</strong> (order { $order }): now scan its label.
+verify-scan-ticket = Scan a ticket
+verify-scan-label = Scan its label
+verify-check = Check
+verify-start-over = Start over with another ticket

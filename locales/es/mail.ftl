@@ -9,7 +9,7 @@ mail-batch-sent = { $seller } te envió el lote { $batch } ({ $zip }): { $count 
 mail-batch-link = Descárgalo y responde cada paquete aquí:
 mail-batch-due = Responde antes del { $when }.
 mail-batch-ship-by = El primer paquete debe enviarse antes del { $when } (plazo de TikTok).
-mail-batch-zip = El zip contiene labels/ (un PDF por paquete), labels.pdf (todas las guías, listas para imprimir en etiquetas de 4x6), manifest.csv y manifest.json, y SHA256SUMS.
+mail-batch-zip = El zip contiene labels/ (un PDF por paquete), labels.pdf (todas las guías, listas para imprimir en etiquetas de 4x6), tickets.pdf (una hoja de producción por guía, en el mismo orden), manifest.csv y manifest.json, y SHA256SUMS.
 
 ## Retirar un paquete
 mail-pull-subject = { $seller }: retira el paquete { $package } (pedido { $order }, lote { $batch }), el pedido se canceló

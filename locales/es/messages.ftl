@@ -158,3 +158,14 @@ sheet-help-rejected = No puedes producirlo; indica el motivo en la columna reaso
 sheet-help-backordered = Con retraso (falta una prenda base o material); indica la fecha prevista en expected_date como AAAA-MM-DD.
 sheet-help-pulled = Respuesta a una solicitud de retiro: el paquete se detuvo y no se enviará.
 sheet-help-already_shipped = Respuesta a una solicitud de retiro: ya había salido cuando llegó la solicitud.
+
+## Escanear para verificar
+verify-scan-something = Primero escanea un código.
+verify-now-label = Hoja encontrada: ahora escanea su guía.
+verify-packed = Guía correcta: el paquete { $package } queda registrado como empacado.
+verify-packed-again = Guía correcta, escaneada otra vez: el paquete { $package } ya estaba empacado.
+verify-ticket-other-batch = { $code } es un paquete del lote { $batch }, no de este: ponlo con ese lote.
+verify-label-first = { $code } es una guía: escanea primero la hoja de producción y luego la guía.
+verify-unknown = { $code } no es ninguno de tus paquetes: revisa que escaneaste una hoja de este lote.
+verify-wrong-label = GUÍA EQUIVOCADA: esta guía es del paquete { $label_package } (lote { $batch }), no del { $ticket }. No los empaques juntos.
+verify-label-unknown = GUÍA EQUIVOCADA: { $code } no está en ninguna de tus guías, y la guía del paquete { $ticket } tiene otro número. No los empaques juntos.

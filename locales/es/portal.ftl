@@ -386,3 +386,13 @@ duration-min = { $m } min
 duration-h-min = { $h } h { $m } min
 duration-day-h = 1 día { $h } h
 duration-days-h = { $d } días { $h } h
+
+## Escanear para verificar en la mesa de empaque
+verify-link = Escanear para verificar (mesa de empaque)
+verify-title = Escanear para verificar · lote { $seq }
+verify-intro = Escanea una hoja de producción y luego la guía que pusiste en ese paquete. Si corresponden, el paquete queda registrado como empacado. Sirve un lector USB o el teclado del teléfono: cada escaneo termina con Enter.
+verify-waiting = Hoja del paquete <strong>{ $package }</strong> (pedido { $order }): ahora escanea su guía.
+verify-scan-ticket = Escanea una hoja
+verify-scan-label = Escanea su guía
+verify-check = Verificar
+verify-start-over = Empezar de nuevo con otra hoja

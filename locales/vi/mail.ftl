@@ -9,7 +9,7 @@ mail-batch-sent = { $seller } đã gửi cho bạn lô { $batch } ({ $zip }): { 
 mail-batch-link = Tải về và trả lời từng kiện tại đây:
 mail-batch-due = Vui lòng trả lời trước { $when }.
 mail-batch-ship-by = Kiện đầu tiên phải gửi đi trước { $when } (hạn của TikTok).
-mail-batch-zip = Tệp zip gồm labels/ (mỗi kiện một PDF), labels.pdf (tất cả nhãn, sẵn sàng in trên giấy 4x6), manifest.csv và manifest.json, và SHA256SUMS.
+mail-batch-zip = Tệp zip gồm labels/ (mỗi kiện một PDF), labels.pdf (tất cả nhãn, sẵn sàng in trên giấy 4x6), tickets.pdf (mỗi nhãn một phiếu sản xuất, cùng thứ tự), manifest.csv và manifest.json, và SHA256SUMS.
 
 ## Rút lại một kiện
 mail-pull-subject = { $seller }: rút lại kiện { $package } (đơn { $order }, lô { $batch }), đơn đã bị hủy

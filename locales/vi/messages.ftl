@@ -143,3 +143,14 @@ sheet-help-rejected = Bạn không thể làm; ghi lý do vào cột reason.
 sheet-help-backordered = Bị chậm (thiếu phôi hoặc vật liệu); ghi ngày dự kiến vào expected_date theo dạng YYYY-MM-DD.
 sheet-help-pulled = Trả lời yêu cầu rút lại: kiện hàng đã được chặn và sẽ không gửi đi.
 sheet-help-already_shipped = Trả lời yêu cầu rút lại: kiện hàng đã đi trước khi có yêu cầu.
+
+## Quét đối chiếu
+verify-scan-something = Hãy quét một mã trước.
+verify-now-label = Đã thấy phiếu: giờ hãy quét nhãn của nó.
+verify-packed = Đúng nhãn: kiện { $package } được ghi là đã đóng gói.
+verify-packed-again = Đúng nhãn, quét lần nữa: kiện { $package } đã đóng gói từ trước.
+verify-ticket-other-batch = { $code } là kiện của lô { $batch }, không phải lô này: hãy để nó vào lô đó.
+verify-label-first = { $code } là nhãn: hãy quét phiếu sản xuất trước, rồi mới quét nhãn.
+verify-unknown = { $code } không phải kiện hàng của bạn: hãy kiểm tra bạn đã quét phiếu của lô này.
+verify-wrong-label = SAI NHÃN: nhãn này của kiện { $label_package } (lô { $batch }), không phải của { $ticket }. Đừng đóng chung.
+verify-label-unknown = SAI NHÃN: { $code } không có trên nhãn nào của bạn, còn nhãn của kiện { $ticket } mang số khác. Đừng đóng chung.

@@ -346,3 +346,13 @@ duration-min = { $m } phút
 duration-h-min = { $h } giờ { $m } phút
 duration-day-h = 1 ngày { $h } giờ
 duration-days-h = { $d } ngày { $h } giờ
+
+## Quét để đối chiếu ở bàn đóng gói
+verify-link = Quét đối chiếu (bàn đóng gói)
+verify-title = Quét đối chiếu · lô { $seq }
+verify-intro = Quét phiếu sản xuất, rồi quét nhãn vận chuyển bạn dán lên kiện đó. Nếu khớp nhau, kiện hàng được ghi là đã đóng gói. Dùng máy quét USB hay bàn phím điện thoại đều được: mỗi lần quét kết thúc bằng Enter.
+verify-waiting = Phiếu của kiện <strong>{ $package }</strong> (đơn { $order }): giờ hãy quét nhãn của nó.
+verify-scan-ticket = Quét phiếu
+verify-scan-label = Quét nhãn của kiện
+verify-check = Kiểm tra
+verify-start-over = Làm lại với phiếu khác

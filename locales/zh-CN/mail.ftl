@@ -8,7 +8,7 @@ mail-batch-sent = { $seller } 给您发来了第 { $batch } 批（{ $zip }）：
 mail-batch-link = 请在这里下载，并逐个答复每个包裹：
 mail-batch-due = 请在 { $when } 之前答复。
 mail-batch-ship-by = 第一个包裹最晚须在 { $when } 发货（TikTok 的时限）。
-mail-batch-zip = 压缩包内含 labels/（每个包裹一个 PDF）、labels.pdf（全部面单，可直接用 4x6 英寸面单纸打印）、manifest.csv 和 manifest.json，以及 SHA256SUMS。
+mail-batch-zip = 压缩包内含 labels/（每个包裹一个 PDF）、labels.pdf（全部面单，可直接用 4x6 英寸面单纸打印）、tickets.pdf（每张面单对应一张生产单，顺序相同）、manifest.csv 和 manifest.json，以及 SHA256SUMS。
 
 ## 拦截包裹
 mail-pull-subject = { $seller }：请拦截包裹 { $package }（订单 { $order }，第 { $batch } 批），订单已取消

@@ -141,3 +141,14 @@ sheet-help-rejected = 无法生产；请在 reason 列填写原因。
 sheet-help-backordered = 延迟（缺少空白衣或材料）；请在 expected_date 列填写预计日期，格式为 YYYY-MM-DD。
 sheet-help-pulled = 答复拦截要求：包裹已拦下，不会发出。
 sheet-help-already_shipped = 答复拦截要求：收到要求时包裹已经发出。
+
+## 扫码核对
+verify-scan-something = 请先扫码。
+verify-now-label = 已找到生产单：请扫它的面单。
+verify-packed = 面单正确：包裹 { $package } 已记为已打包。
+verify-packed-again = 面单正确，重复扫描：包裹 { $package } 之前已打包。
+verify-ticket-other-batch = { $code } 是第 { $batch } 批的包裹，不属于本批：请放回那一批。
+verify-label-first = { $code } 是面单：请先扫生产单，再扫面单。
+verify-unknown = { $code } 不是您的包裹：请确认扫的是本批的生产单。
+verify-wrong-label = 面单错误：这张面单属于包裹 { $label_package }（第 { $batch } 批），不是 { $ticket }。请勿装在一起。
+verify-label-unknown = 面单错误：{ $code } 不在您的任何面单上，而包裹 { $ticket } 的面单是另一个号码。请勿装在一起。

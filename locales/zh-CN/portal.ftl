@@ -346,3 +346,13 @@ duration-min = { $m } 分钟
 duration-h-min = { $h } 小时 { $m } 分钟
 duration-day-h = 1 天 { $h } 小时
 duration-days-h = { $d } 天 { $h } 小时
+
+## 打包台扫码核对
+verify-link = 扫码核对（打包台）
+verify-title = 扫码核对 · 第 { $seq } 批
+verify-intro = 先扫生产单，再扫贴在这个包裹上的运单面单。两者对应时，包裹会记为已打包。USB 扫码枪或手机键盘都可以：每次扫码以回车结束。
+verify-waiting = 已扫包裹 <strong>{ $package }</strong>（订单 { $order }）的生产单：请扫它的面单。
+verify-scan-ticket = 扫描生产单
+verify-scan-label = 扫描面单
+verify-check = 核对
+verify-start-over = 换一张生产单重新开始

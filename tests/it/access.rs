@@ -139,6 +139,16 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ),
     ("POST /supplier/batches/<seq>/ack", "/supplier/batches/1/ack", "S"),
     (
+        "GET /supplier/batches/<seq>/verify",
+        "/supplier/batches/1/verify",
+        "S",
+    ),
+    (
+        "POST /supplier/batches/<seq>/verify",
+        "/supplier/batches/1/verify",
+        "S",
+    ),
+    (
         "GET /supplier/batches/<seq>/answers.xlsx",
         "/supplier/batches/1/answers.xlsx",
         "S",
@@ -277,6 +287,8 @@ fn every_field(csrf: &str, supplier: i64) -> Vec<(&'static str, String)> {
         ("allow", "true"),
         ("scopes", "read"),
         ("expires_in_days", "never"),
+        ("ticket", ""),
+        ("code", "matrix"),
     ] {
         f.push((k, v.to_string()));
     }

@@ -52,7 +52,7 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
     );
     let entries = zip_entries(&bytes);
     let names: Vec<&str> = entries.iter().map(|(n, _)| n.as_str()).collect();
-    assert_eq!(names.len(), 8, "{names:?}");
+    assert_eq!(names.len(), 9, "{names:?}");
     assert!(
         names[..4]
             .iter()
@@ -60,20 +60,26 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
     );
     assert_eq!(
         &names[4..],
-        ["labels.pdf", "manifest.csv", "manifest.json", "SHA256SUMS"]
+        [
+            "labels.pdf",
+            "tickets.pdf",
+            "manifest.csv",
+            "manifest.json",
+            "SHA256SUMS"
+        ]
     );
-    let sums = String::from_utf8(entries[7].1.clone()).unwrap();
-    for (name, body) in &entries[..7] {
+    let sums = String::from_utf8(entries[8].1.clone()).unwrap();
+    for (name, body) in &entries[..8] {
         let line = format!("{}  {name}", hex::encode(Sha256::digest(body)));
         assert!(sums.lines().any(|l| l == line), "{name} checksum in {sums}");
     }
-    let manifest: podgate::domain::batches::Manifest = serde_json::from_slice(&entries[6].1).unwrap();
+    let manifest: podgate::domain::batches::Manifest = serde_json::from_slice(&entries[7].1).unwrap();
     assert_eq!(manifest.packages.len(), 4);
     // Written a package at a time, laid out as the whole document pretty-printed.
     let mut pretty = serde_json::to_vec_pretty(&manifest).unwrap();
     pretty.push(b'\n');
     assert_eq!(
-        String::from_utf8_lossy(&entries[6].1),
+        String::from_utf8_lossy(&entries[7].1),
         String::from_utf8_lossy(&pretty)
     );
     let merged = lopdf::Document::load_mem(&entries[4].1).unwrap();
@@ -93,7 +99,7 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
         assert_eq!(p.label_file, names[i].trim_start_matches("labels/"));
         assert!(p.lines.iter().all(|l| !l.seller_sku.is_empty() && l.quantity > 0));
     }
-    let csv = String::from_utf8(entries[5].1.clone()).unwrap();
+    let csv = String::from_utf8(entries[6].1.clone()).unwrap();
     let header = csv.lines().next().unwrap();
     assert!(header.starts_with("batch,position,order_id,package_id,tracking_number,carrier,service,ship_by,seller_sku,supplier_product_code"));
     assert!(header.contains("artwork_front_url"), "{header}");
@@ -383,6 +389,7 @@ mod languages;
 mod mail;
 mod production;
 mod spreadsheets;
+mod tickets;
 mod webhooks;
 
 /// Signs in again from a browser whose zone is `zone` (the page script's cookie).

@@ -14,6 +14,8 @@ mod manifest;
 mod merge;
 mod pack;
 pub mod reroute;
+pub mod ticket;
+pub mod verify;
 pub mod views;
 
 // Packing is this module's own business; outside it, only the factory-facing manifest format,

@@ -2,6 +2,7 @@
 //! bytes: fixed entry order, times and permissions) and in bounded memory (labels are streamed
 //! one at a time):
 //! `labels/<seq>-<order>-<package>.pdf`, `labels.pdf` (all labels, manifest order),
+//! `tickets.pdf` (a production ticket per label, the same order: see `ticket`),
 //! `manifest.csv`, `manifest.json`, and `SHA256SUMS` over every other entry.
 
 use std::fs::File;
@@ -169,11 +170,15 @@ pub fn pack(
     let pdf_path = labels_pdf_path(dir, batch_id);
     let pdf_tmp = tmp_name(&pdf_path);
     let mut merger = PdfMerger::new(BufWriter::new(File::create(&pdf_tmp)?))?;
+    // The production tickets, in the same order (a ticket per label), in an unnamed temporary
+    // file until they go into the zip.
+    let mut tickets = PdfMerger::new(BufWriter::new(tempfile::tempfile()?))?;
     let mut placements = BTreeSet::new();
     let (mut count, mut earliest_ship_by) = (0usize, None::<String>);
     each_package(packages, |p| {
         let bytes = read_label(label_path, &p.label_sha256)?;
         merger.add(&p.label_file, &bytes)?;
+        tickets.add(&p.label_file, &super::ticket::render(head, p))?;
         placements.extend(
             p.lines
                 .iter()
@@ -188,6 +193,9 @@ pub fn pack(
     })?;
     let (w, pdf_bytes) = merger.finish()?;
     w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
+    let (w, _) = tickets.finish()?;
+    let mut tickets_file = w.into_inner().map_err(|e| e.into_error())?;
+    tickets_file.rewind()?;
 
     // 2. The zip.
     let zpath = zip_path(dir, batch_id);
@@ -217,6 +225,10 @@ pub fn pack(
     let mut h = Hashing::new(&mut zip);
     std::io::copy(&mut File::open(&pdf_tmp)?, &mut h)?;
     sums.add(&h.hex(), "labels.pdf")?;
+    zip.start_file("tickets.pdf", opts)?;
+    let mut h = Hashing::new(&mut zip);
+    std::io::copy(&mut tickets_file, &mut h)?;
+    sums.add(&h.hex(), "tickets.pdf")?;
 
     zip.start_file("manifest.csv", opts)?;
     let mut h = Hashing::new(&mut zip);

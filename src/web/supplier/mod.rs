@@ -1,9 +1,10 @@
-//! The supplier's portal (a supplier's own people): batches, answers, API tokens, SFTP
-//! logins and webhooks.
+//! The supplier's portal (a supplier's own people): batches, answers, the packing bench's scan
+//! to verify, API tokens, SFTP logins and webhooks.
 
 pub mod answers;
 pub mod portal;
 pub mod sftp;
+pub mod verify;
 pub mod webhooks;
 
 use rocket::Route;
@@ -15,6 +16,7 @@ pub fn routes() -> Vec<Route> {
         answers::routes(),
         sftp::routes(),
         webhooks::routes(),
+        verify::routes(),
     ]
     .concat()
 }

@@ -1,0 +1,234 @@
+//! The production ticket printed beside each shipping label: whose order and package it is,
+//! what to make (SKU, product, size and colour, quantity, each placement's artwork), the
+//! ship-by time, and three codes a packing bench scans: the package id as Code 128 and as a QR
+//! code, and the label's tracking number as Code 128, so a scanner can tell that a ticket and a
+//! label belong together. 4x6 inches, like the label, drawn with PDF operators and the built-in
+//! Helvetica (Western European text; other scripts show as `?`, the ids never do).
+
+use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+
+use super::manifest::{ManifestHead, PackageEntry};
+
+/// Ticket width in points (4 inches).
+pub const WIDTH: f32 = 288.0;
+/// Ticket height in points (6 inches).
+pub const HEIGHT: f32 = 432.0;
+/// Product lines shown at most (fewer when their placements fill the space); more are counted
+/// ("+2 more line(s): see the manifest").
+const MAX_LINES: usize = 4;
+
+/// Text in the font's encoding (WinAnsi): ASCII and Latin-1 as they are, anything else `?`.
+fn win_ansi(s: &str) -> Vec<u8> {
+    s.chars()
+        .map(|c| match c as u32 {
+            0x20..=0x7E | 0xA0..=0xFF => c as u32 as u8,
+            _ => b'?',
+        })
+        .collect()
+}
+
+/// At most `n` characters, with an ellipsis when cut.
+fn clip(s: &str, n: usize) -> String {
+    if s.chars().count() <= n {
+        s.to_string()
+    } else {
+        s.chars().take(n.saturating_sub(3)).collect::<String>() + "..."
+    }
+}
+
+struct Page {
+    c: Content,
+}
+
+impl Page {
+    fn text(&mut self, bold: bool, size: f32, x: f32, y: f32, s: &str) {
+        self.c.begin_text();
+        self.c.set_font(Name(if bold { b"F2" } else { b"F1" }), size);
+        self.c.next_line(x, y);
+        self.c.show(Str(&win_ansi(s)));
+        self.c.end_text();
+    }
+
+    /// A Code 128 barcode of `data`, centred, `height` tall from `y`, with a quiet zone of ten
+    /// modules each side; numeric ids of even length use the compact numeric code set.
+    fn code128(&mut self, data: &str, y: f32, height: f32) {
+        let numeric = !data.is_empty() && data.len() % 2 == 0 && data.bytes().all(|b| b.is_ascii_digit());
+        let set = if numeric { '\u{0106}' } else { '\u{0181}' };
+        let bars = barcoders::sym::code128::Code128::new(format!("{set}{data}"))
+            .map(|b| b.encode())
+            .unwrap_or_default();
+        let modules = bars.len() as f32 + 20.0;
+        let module = ((WIDTH - 24.0) / modules).min(2.0);
+        let x0 = (WIDTH - module * bars.len() as f32) / 2.0;
+        for (i, bit) in bars.iter().enumerate() {
+            if *bit == 1 {
+                self.c.rect(x0 + i as f32 * module, y, module, height);
+            }
+        }
+        self.c.fill_nonzero();
+    }
+
+    /// A QR code of `data`, `size` points square with its lower left corner at (`x`, `y`),
+    /// a four-module quiet zone included.
+    fn qr(&mut self, data: &str, x: f32, y: f32, size: f32) {
+        let Ok(code) = qrcode::QrCode::new(data.as_bytes()) else {
+            return;
+        };
+        let w = code.width();
+        let module = size / (w as f32 + 8.0);
+        let colors = code.to_colors();
+        for (i, color) in colors.iter().enumerate() {
+            if *color == qrcode::Color::Dark {
+                let (row, col) = (i / w, i % w);
+                self.c.rect(
+                    x + (col as f32 + 4.0) * module,
+                    y + size - (row as f32 + 5.0) * module,
+                    module,
+                    module,
+                );
+            }
+        }
+        self.c.fill_nonzero();
+    }
+}
+
+/// "2026-12-08 17:00 UTC" from TikTok's RFC 3339 time; "none given" when it gave none.
+fn ship_by(rfc3339: &str) -> String {
+    chrono::DateTime::parse_from_rfc3339(rfc3339)
+        .map(|t| t.to_utc().format("%Y-%m-%d %H:%M UTC").to_string())
+        .unwrap_or_else(|_| "none given".into())
+}
+
+/// The ticket of one package, as a one-page PDF.
+pub fn render(head: &ManifestHead, p: &PackageEntry) -> Vec<u8> {
+    let mut pdf = Pdf::new();
+    let (catalog, tree, page, content_id, regular, bold) = (
+        Ref::new(1),
+        Ref::new(2),
+        Ref::new(3),
+        Ref::new(4),
+        Ref::new(5),
+        Ref::new(6),
+    );
+    pdf.catalog(catalog).pages(tree);
+    pdf.pages(tree).kids([page]).count(1);
+    let mut pg = pdf.page(page);
+    pg.media_box(Rect::new(0.0, 0.0, WIDTH, HEIGHT));
+    pg.parent(tree);
+    pg.contents(content_id);
+    let mut res = pg.resources();
+    res.fonts().pair(Name(b"F1"), regular).pair(Name(b"F2"), bold);
+    res.finish();
+    pg.finish();
+    pdf.type1_font(regular)
+        .base_font(Name(b"Helvetica"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+    pdf.type1_font(bold)
+        .base_font(Name(b"Helvetica-Bold"))
+        .encoding_predefined(Name(b"WinAnsiEncoding"));
+
+    let mut t = Page { c: Content::new() };
+    // The band: what this is and where it sits in the batch.
+    t.c.rect(0.0, HEIGHT - 40.0, WIDTH, 40.0);
+    t.c.fill_nonzero();
+    t.c.set_fill_gray(1.0);
+    t.text(
+        true,
+        15.0,
+        10.0,
+        HEIGHT - 27.0,
+        &format!("TICKET  batch {}  #{}", head.batch, p.position),
+    );
+    t.c.set_fill_gray(0.0);
+    t.text(
+        false,
+        7.5,
+        10.0,
+        HEIGHT - 52.0,
+        &clip(&format!("{} for {}", head.supplier, head.seller), 60),
+    );
+    // Whose package, and by when.
+    t.text(false, 7.0, 10.0, HEIGHT - 68.0, "ORDER");
+    t.text(true, 10.0, 10.0, HEIGHT - 79.0, &p.order_id);
+    t.text(false, 7.0, 10.0, HEIGHT - 94.0, "PACKAGE");
+    t.text(true, 10.0, 10.0, HEIGHT - 105.0, &p.package_id);
+    t.text(false, 7.0, 10.0, HEIGHT - 120.0, "SHIP BY");
+    t.text(true, 10.0, 10.0, HEIGHT - 131.0, &ship_by(&p.ship_by));
+    t.qr(&p.package_id, WIDTH - 86.0, HEIGHT - 132.0, 80.0);
+    // What to make.
+    let mut y = HEIGHT - 152.0;
+    t.c.set_line_width(0.5);
+    t.c.move_to(10.0, y + 8.0);
+    t.c.line_to(WIDTH - 10.0, y + 8.0);
+    t.c.stroke();
+    let mut shown = 0;
+    for l in p.lines.iter().take(MAX_LINES) {
+        // Room for a line with one placement above the codes, or it is counted below.
+        if y < 210.0 {
+            break;
+        }
+        shown += 1;
+        t.text(
+            true,
+            11.0,
+            10.0,
+            y - 4.0,
+            &clip(&format!("{} x {}", l.quantity, l.seller_sku), 38),
+        );
+        y -= 15.0;
+        let mut detail = l.product_name.clone();
+        if !l.variant.is_empty() {
+            detail = format!("{} | {}", l.variant, detail);
+        }
+        t.text(false, 8.0, 10.0, y - 2.0, &clip(&detail, 62));
+        y -= 11.0;
+        if !l.supplier_product_code.is_empty() {
+            t.text(
+                false,
+                7.5,
+                10.0,
+                y - 2.0,
+                &format!("product code {}", l.supplier_product_code),
+            );
+            y -= 10.0;
+        }
+        for a in &l.artwork {
+            let file = a.url.rsplit('/').next().unwrap_or(&a.url);
+            t.text(
+                false,
+                7.0,
+                18.0,
+                y - 2.0,
+                &clip(&format!("{}: {}", a.placement, file), 64),
+            );
+            y -= 9.0;
+        }
+        y -= 4.0;
+    }
+    if p.lines.len() > shown {
+        let more = p.lines.len() - shown;
+        t.text(
+            true,
+            8.0,
+            10.0,
+            y - 2.0,
+            &format!("+{more} more line(s): see the manifest"),
+        );
+    }
+    // The codes a scanner checks the pair with.
+    t.text(false, 7.0, 10.0, 150.0, &format!("PACKAGE {}", p.package_id));
+    t.code128(&p.package_id, 96.0, 48.0);
+    t.text(
+        false,
+        7.0,
+        10.0,
+        76.0,
+        &clip(
+            &format!("LABEL {} {} {}", p.carrier, p.service, p.tracking_number),
+            70,
+        ),
+    );
+    t.code128(&p.tracking_number, 18.0, 52.0);
+    pdf.stream(content_id, &t.c.finish());
+    pdf.finish()
+}
