@@ -528,6 +528,43 @@ async fn the_whole_handoff_in_a_real_browser() {
         }
     }
     supplier.c.set_window_size(1280, 900).await.unwrap();
+    // The packing bench: a ticket, then another package's label (red), then the right pair
+    // (green, packed), each scan checked without leaving the page (so the browser lets it
+    // sound: the scanner's keystrokes are the person's own).
+    supplier.go("/supplier/batches/1").await;
+    let page = supplier.c.source().await.unwrap();
+    let accepted: Vec<(String, String)> = page
+        .split("<tr id=\"pkg-")
+        .skip(1)
+        .filter(|row| row.contains("class=\"ack-accepted\""))
+        .filter_map(|row| {
+            let (before, after) = row.split_once("<br><code>")?;
+            let package = before.rsplit('>').next()?.trim().to_string();
+            let tracking = after.split("</code>").next()?.to_string();
+            Some((package, tracking))
+        })
+        .collect();
+    assert!(accepted.len() >= 2, "two accepted packages: {accepted:?}");
+    let ((p0, t0), (_, t1)) = (accepted[0].clone(), accepted[1].clone());
+    supplier.click("#verify-link").await;
+    supplier.until("Scan a ticket", false).await;
+    supplier.c.execute("window.stillHere = true; return true", vec![]).await.unwrap();
+    supplier.fill("f-code", &format!("{p0}\n")).await;
+    supplier.until("now scan its label", false).await;
+    supplier.fill("f-code", &format!("{t1}\n")).await;
+    let wrong = supplier.until("WRONG LABEL", false).await;
+    assert!(wrong.contains("data-outcome=\"error\""), "{wrong}");
+    supplier.shot("packing-bench-wrong").await;
+    supplier.fill("f-code", &format!("{p0}\n")).await;
+    supplier.until("now scan its label", false).await;
+    supplier.fill("f-code", &format!("{t0}\n")).await;
+    let right = supplier.until("is recorded as packed", false).await;
+    assert!(right.contains("data-outcome=\"success\""), "{right}");
+    let same_page = supplier.c.execute("return window.stillHere === true", vec![]).await.unwrap();
+    assert_eq!(same_page, serde_json::Value::Bool(true), "each scan was checked in place");
+    supplier.shot("packing-bench-right").await;
+    problems.extend(axe::problems(&supplier.c, &axe_js, "/supplier/batches/1/verify").await);
+
     // A person of the factory reads the portal in Chinese: chosen on the Account page, every
     // word and every time in it (the script writes times with the browser's Intl in the
     // page's language), and it still passes the WCAG rules.
