@@ -66,6 +66,9 @@ portal-carriers = Carriers
 portal-any-carrier = any
 portal-cutoffs = Cut-off times
 portal-ack-within = Acknowledge within
+portal-print-layout = How batches print
+print-layout-separate = two files in the same order: labels.pdf and tickets.pdf (a production ticket per label)
+print-layout-pairs = one file, print.pdf: each production ticket followed by its label
 portal-api-hint = Systems can fetch batches and send acknowledgements with an <a href="/supplier/tokens">API token</a>.
 portal-company-language = Language of your mail and files
 portal-company-language-hint = Mail to your contacts who have no podgate account, and the result files in your SFTP <code>/results</code> folder, are written in this language. Each person chooses their own on the Account page. The status words in acknowledgement files stay the same English keywords in every language.

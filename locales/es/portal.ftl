@@ -66,6 +66,9 @@ portal-carriers = Paqueterías
 portal-any-carrier = cualquiera
 portal-cutoffs = Horas de corte
 portal-ack-within = Responder en
+portal-print-layout = Cómo se imprimen los lotes
+print-layout-separate = dos archivos en el mismo orden: labels.pdf y tickets.pdf (una hoja de producción por guía)
+print-layout-pairs = un archivo, print.pdf: cada hoja de producción seguida de su guía
 portal-api-hint = Tus sistemas pueden descargar lotes y enviar respuestas con un <a href="/supplier/tokens">token de API</a>.
 portal-company-language = Idioma de tus correos y archivos
 portal-company-language-hint = Los correos a tus contactos que no tienen cuenta en podgate y los archivos de resultado de tu carpeta SFTP <code>/results</code> se escriben en este idioma. Cada persona elige el suyo en la página Cuenta. Las palabras de estado de los archivos de respuesta siguen siendo las mismas palabras clave en inglés en todos los idiomas.

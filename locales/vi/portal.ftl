@@ -53,6 +53,9 @@ portal-carriers = Hãng vận chuyển
 portal-any-carrier = bất kỳ
 portal-cutoffs = Giờ chốt đơn
 portal-ack-within = Trả lời trong vòng
+portal-print-layout = Cách in lô
+print-layout-separate = hai tệp cùng thứ tự: labels.pdf và tickets.pdf (mỗi nhãn một phiếu sản xuất)
+print-layout-pairs = một tệp print.pdf: mỗi phiếu sản xuất rồi đến nhãn của nó
 portal-api-hint = Hệ thống của bạn có thể lấy lô và gửi trả lời bằng <a href="/supplier/tokens">token API</a>.
 portal-company-language = Ngôn ngữ của email và tệp
 portal-company-language-hint = Email gửi cho người liên hệ chưa có tài khoản podgate, và các tệp kết quả trong thư mục SFTP <code>/results</code>, được viết bằng ngôn ngữ này. Mỗi người tự chọn ngôn ngữ của mình ở trang Tài khoản. Các từ khóa trạng thái trong tệp trả lời luôn giữ nguyên tiếng Anh ở mọi ngôn ngữ.

@@ -53,6 +53,9 @@ portal-carriers = 承运商
 portal-any-carrier = 不限
 portal-cutoffs = 截单时间
 portal-ack-within = 答复时限
+portal-print-layout = 批次打印方式
+print-layout-separate = 两个文件，顺序相同：labels.pdf 和 tickets.pdf（每张面单一张生产单）
+print-layout-pairs = 一个文件 print.pdf：每张生产单后面紧跟它的面单
 portal-api-hint = 您的系统可以用 <a href="/supplier/tokens">API 令牌</a>获取批次并提交答复。
 portal-company-language = 邮件和文件的语言
 portal-company-language-hint = 发给没有 podgate 账户的联系人的邮件，以及 SFTP <code>/results</code> 文件夹中的结果文件，都使用这种语言。每个人可以在“账户”页面选择自己的语言。答复文件中的状态关键词在任何语言下都保持英文不变。

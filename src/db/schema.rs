@@ -219,6 +219,7 @@ diesel::table! {
         tiktok_warehouse_ids -> Text,
         webhooks_private_ok -> Bool,
         language -> Text,
+        print_layout -> Text,
     }
 }
 

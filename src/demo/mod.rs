@@ -143,6 +143,8 @@ pub async fn seed(
             cutoff_times: "10:00, 15:00".into(),
             time_zone: "America/Los_Angeles".into(),
             ack_deadline_hours: "24".into(),
+            // The mug partner prints each ticket followed by its label; Shirt Co two files.
+            print_layout: if slug == "mugworks" { "pairs" } else { "separate" }.into(),
             ..SupplierInput::default()
         };
         let sid = suppliers::create(pool, &actor, input).await?;

@@ -4,6 +4,7 @@
 use crate::db::DbPool;
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::supplier::{Supplier, SupplierFields};
+use crate::domain::batches::ticket::PrintLayout;
 
 use super::{DomainError, FieldError};
 
@@ -51,6 +52,8 @@ pub struct SupplierInput {
     pub cutoff_times: String,
     pub time_zone: String,
     pub ack_deadline_hours: String,
+    /// `separate` (or empty) or `pairs`.
+    pub print_layout: String,
 }
 
 fn validate(input: &SupplierInput) -> Result<SupplierFields, DomainError> {
@@ -125,6 +128,12 @@ fn validate(input: &SupplierInput) -> Result<SupplierFields, DomainError> {
     if !errors.is_empty() {
         return Err(DomainError::Invalid(errors));
     }
+    let Some(layout) = PrintLayout::parse(&input.print_layout) else {
+        return Err(DomainError::invalid(
+            "print_layout",
+            "Choose how the batch prints: labels and tickets as two files, or each ticket followed by its label.",
+        ));
+    };
     Ok(SupplierFields {
         name,
         contacts: contacts.join("\n"),
@@ -140,6 +149,7 @@ fn validate(input: &SupplierInput) -> Result<SupplierFields, DomainError> {
         cutoff_times: cutoffs.join(", "),
         time_zone: tz.to_string(),
         ack_deadline_hours: ack,
+        print_layout: layout.as_str().to_string(),
     })
 }
 

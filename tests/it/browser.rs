@@ -548,7 +548,11 @@ async fn the_whole_handoff_in_a_real_browser() {
     let ((p0, t0), (_, t1)) = (accepted[0].clone(), accepted[1].clone());
     supplier.click("#verify-link").await;
     supplier.until("Scan a ticket", false).await;
-    supplier.c.execute("window.stillHere = true; return true", vec![]).await.unwrap();
+    supplier
+        .c
+        .execute("window.stillHere = true; return true", vec![])
+        .await
+        .unwrap();
     supplier.fill("f-code", &format!("{p0}\n")).await;
     supplier.until("now scan its label", false).await;
     supplier.fill("f-code", &format!("{t1}\n")).await;
@@ -560,8 +564,16 @@ async fn the_whole_handoff_in_a_real_browser() {
     supplier.fill("f-code", &format!("{t0}\n")).await;
     let right = supplier.until("is recorded as packed", false).await;
     assert!(right.contains("data-outcome=\"success\""), "{right}");
-    let same_page = supplier.c.execute("return window.stillHere === true", vec![]).await.unwrap();
-    assert_eq!(same_page, serde_json::Value::Bool(true), "each scan was checked in place");
+    let same_page = supplier
+        .c
+        .execute("return window.stillHere === true", vec![])
+        .await
+        .unwrap();
+    assert_eq!(
+        same_page,
+        serde_json::Value::Bool(true),
+        "each scan was checked in place"
+    );
     supplier.shot("packing-bench-right").await;
     problems.extend(axe::problems(&supplier.c, &axe_js, "/supplier/batches/1/verify").await);
 

@@ -36,6 +36,8 @@ pub struct Supplier {
     /// The language of mail to contacts without a podgate account and of SFTP result files
     /// (an `i18n::Lang` code), chosen by the supplier's people.
     pub language: String,
+    /// How its batches print: `separate` or `pairs` (see `batches::ticket::PrintLayout`).
+    pub print_layout: String,
 }
 
 /// Editable supplier fields (validated by the domain layer).
@@ -50,6 +52,7 @@ pub struct SupplierFields {
     pub cutoff_times: String,
     pub time_zone: String,
     pub ack_deadline_hours: i64,
+    pub print_layout: String,
 }
 
 impl Supplier {

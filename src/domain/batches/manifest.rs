@@ -118,6 +118,14 @@ pub struct ManifestHead {
     pub seller: String,
     pub supplier: String,
     pub created_at: String,
+    /// How the batch prints: `separate` (`labels.pdf` and `tickets.pdf`) or `pairs`
+    /// (`print.pdf`, each ticket followed by its label). Older manifests: `separate`.
+    #[serde(default = "separate")]
+    pub print_layout: String,
+}
+
+fn separate() -> String {
+    "separate".into()
 }
 
 /// The CSV header: the fixed columns, then two per placement (sorted).
@@ -180,11 +188,12 @@ impl<W: std::io::Write> JsonOut<W> {
         let s = |v: &str| serde_json::to_string(v).unwrap_or_default();
         write!(
             out,
-            "{{\n  \"batch\": {},\n  \"seller\": {},\n  \"supplier\": {},\n  \"created_at\": {},\n  \"packages\": [",
+            "{{\n  \"batch\": {},\n  \"seller\": {},\n  \"supplier\": {},\n  \"created_at\": {},\n  \"print_layout\": {},\n  \"packages\": [",
             head.batch,
             s(&head.seller),
             s(&head.supplier),
-            s(&head.created_at)
+            s(&head.created_at),
+            s(&head.print_layout)
         )?;
         Ok(JsonOut { out, packages: 0 })
     }

@@ -218,6 +218,7 @@ fn manifest_head(c: &mut AnyConnection, b: &Batch, sup: &Supplier) -> Result<Man
         seller: crate::db::models::workspace::Workspace::find(c, b.workspace_id)?.name,
         supplier: sup.name.clone(),
         created_at: b.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
+        print_layout: sup.print_layout.clone(),
     })
 }
 

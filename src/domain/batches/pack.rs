@@ -2,7 +2,8 @@
 //! bytes: fixed entry order, times and permissions) and in bounded memory (labels are streamed
 //! one at a time):
 //! `labels/<seq>-<order>-<package>.pdf`, `labels.pdf` (all labels, manifest order),
-//! `tickets.pdf` (a production ticket per label, the same order: see `ticket`),
+//! `tickets.pdf` (a production ticket per label, the same order: see `ticket`; or, for a
+//! supplier who prints pairs, `print.pdf` with each ticket followed by its label),
 //! `manifest.csv`, `manifest.json`, and `SHA256SUMS` over every other entry.
 
 use std::fs::File;
@@ -16,6 +17,7 @@ use zip::write::SimpleFileOptions;
 
 use super::manifest::{self, Manifest, ManifestHead, PackageEntry};
 use super::merge::{MergeError, PdfMerger};
+use super::ticket::PrintLayout;
 
 /// Why a batch could not be packed.
 #[derive(Debug, thiserror::Error)]
@@ -170,8 +172,10 @@ pub fn pack(
     let pdf_path = labels_pdf_path(dir, batch_id);
     let pdf_tmp = tmp_name(&pdf_path);
     let mut merger = PdfMerger::new(BufWriter::new(File::create(&pdf_tmp)?))?;
-    // The production tickets, in the same order (a ticket per label), in an unnamed temporary
-    // file until they go into the zip.
+    // The production tickets, in the same order (a ticket per label; each followed by its label
+    // when the supplier prints pairs), in an unnamed temporary file until they go into the zip.
+    let pairs = PrintLayout::parse(&head.print_layout) == Some(PrintLayout::Pairs);
+    let tickets_name = if pairs { "print.pdf" } else { "tickets.pdf" };
     let mut tickets = PdfMerger::new(BufWriter::new(tempfile::tempfile()?))?;
     let mut placements = BTreeSet::new();
     let (mut count, mut earliest_ship_by) = (0usize, None::<String>);
@@ -179,6 +183,9 @@ pub fn pack(
         let bytes = read_label(label_path, &p.label_sha256)?;
         merger.add(&p.label_file, &bytes)?;
         tickets.add(&p.label_file, &super::ticket::render(head, p))?;
+        if pairs {
+            tickets.add(&p.label_file, &bytes)?;
+        }
         placements.extend(
             p.lines
                 .iter()
@@ -225,10 +232,10 @@ pub fn pack(
     let mut h = Hashing::new(&mut zip);
     std::io::copy(&mut File::open(&pdf_tmp)?, &mut h)?;
     sums.add(&h.hex(), "labels.pdf")?;
-    zip.start_file("tickets.pdf", opts)?;
+    zip.start_file(tickets_name, opts)?;
     let mut h = Hashing::new(&mut zip);
     std::io::copy(&mut tickets_file, &mut h)?;
-    sums.add(&h.hex(), "tickets.pdf")?;
+    sums.add(&h.hex(), tickets_name)?;
 
     zip.start_file("manifest.csv", opts)?;
     let mut h = Hashing::new(&mut zip);

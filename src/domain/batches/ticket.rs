@@ -9,6 +9,35 @@ use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
 use super::manifest::{ManifestHead, PackageEntry};
 
+/// How a supplier's batch prints (chosen by the seller per supplier, shown to the supplier).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum PrintLayout {
+    /// `labels.pdf` and `tickets.pdf`, two files in the same order (stack the two runs).
+    #[default]
+    Separate,
+    /// `print.pdf`: each ticket followed by its label, one run on one printer.
+    Pairs,
+}
+
+impl PrintLayout {
+    /// The stored word.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PrintLayout::Separate => "separate",
+            PrintLayout::Pairs => "pairs",
+        }
+    }
+
+    /// A stored or submitted word; empty means the default.
+    pub fn parse(s: &str) -> Option<PrintLayout> {
+        match s.trim() {
+            "" | "separate" => Some(PrintLayout::Separate),
+            "pairs" => Some(PrintLayout::Pairs),
+            _ => None,
+        }
+    }
+}
+
 /// Ticket width in points (4 inches).
 pub const WIDTH: f32 = 288.0;
 /// Ticket height in points (6 inches).

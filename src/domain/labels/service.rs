@@ -167,6 +167,7 @@ mod tests {
             tiktok_warehouse_ids: String::new(),
             webhooks_private_ok: false,
             language: "en".into(),
+            print_layout: "separate".into(),
         }
     }
 

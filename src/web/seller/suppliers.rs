@@ -31,6 +31,8 @@ struct SupplierForm {
     cutoff_times: String,
     time_zone: String,
     ack_deadline_hours: String,
+    /// How batches print (`separate`, `pairs`); absent from older forms: the default.
+    print_layout: Option<String>,
 }
 crate::csrf_form!(SupplierForm);
 
@@ -45,6 +47,7 @@ impl SupplierForm {
             cutoff_times: self.cutoff_times.clone(),
             time_zone: self.time_zone.clone(),
             ack_deadline_hours: self.ack_deadline_hours.clone(),
+            print_layout: self.print_layout.clone().unwrap_or_default(),
         }
     }
 
@@ -63,6 +66,7 @@ impl SupplierForm {
             name => self.name, contacts => self.contacts, ship_from => self.ship_from,
             accepted_services => self.accepted(), packaging => self.packaging,
             cutoff_times => self.cutoff_times, time_zone => self.time_zone, ack_deadline_hours => self.ack_deadline_hours,
+            print_layout => self.print_layout.clone().unwrap_or_default(),
         }
     }
 }

@@ -233,3 +233,92 @@ async fn the_packing_bench_packs_a_right_pair_and_calls_out_every_wrong_one() {
     assert_eq!(status(rows[2].0).await, "pending");
     let _ = t1;
 }
+
+#[rocket::async_test]
+async fn a_supplier_who_prints_pairs_gets_each_ticket_followed_by_its_label() {
+    let (app, _sb, shirts, _) = routed_app().await;
+    let r = app
+        .post_form(
+            &format!("/suppliers/{shirts}"),
+            &format!("/suppliers/{shirts}"),
+            &[
+                ("name", "Shirt Co"),
+                ("contacts", "Ops <ops@shirtco.example>"),
+                ("ship_from", "1 Factory Way\nReno NV 89502"),
+                ("accepted_services", "USPS, UPS"),
+                ("packaging", "HOOD 700 12x10x3"),
+                ("cutoff_times", "10:00, 15:00"),
+                ("time_zone", "America/Los_Angeles"),
+                ("ack_deadline_hours", "24"),
+                ("print_layout", "pairs"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::SeeOther, "{}", r.into_string().await.unwrap());
+    let ids = orders_for(&app, shirts, 3).await;
+    buy(&app, &ids).await;
+    publish(&app, shirts).await;
+    let sup = supplier_user(&app, shirts, "bench@shirtco.example").await;
+    let (_, home) = sup.get("/supplier").await;
+    assert!(
+        home.contains("one file, print.pdf: each production ticket followed by its label"),
+        "{home}"
+    );
+    let name = podgate_testkit::labels::zip_name(&app, 1).await;
+    let bytes = sup
+        .client
+        .get(format!("/supplier/batches/1/{name}"))
+        .dispatch()
+        .await
+        .into_bytes()
+        .await
+        .unwrap();
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
+    assert!(zip.by_name("tickets.pdf").is_err(), "one file, not two");
+    let mut print = Vec::new();
+    zip.by_name("print.pdf").unwrap().read_to_end(&mut print).unwrap();
+    let mut json = Vec::new();
+    zip.by_name("manifest.json")
+        .unwrap()
+        .read_to_end(&mut json)
+        .unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    assert_eq!(manifest["print_layout"], "pairs");
+    let dir = tempfile::tempdir().unwrap();
+    let pdf = dir.path().join("print.pdf");
+    std::fs::write(&pdf, &print).unwrap();
+    let o = Command::new("pdftoppm")
+        .args(["-r", "200", "-png"])
+        .arg(&pdf)
+        .arg(dir.path().join("p"))
+        .output()
+        .expect("pdftoppm (Debian poppler-utils)");
+    assert!(o.status.success());
+    let mut pages: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "png"))
+        .collect();
+    pages.sort();
+    let packages = manifest["packages"].as_array().unwrap();
+    assert_eq!(
+        pages.len(),
+        2 * packages.len(),
+        "a ticket and a label per package"
+    );
+    for (pair, p) in pages.chunks(2).zip(packages) {
+        let package = p["package_id"].as_str().unwrap().to_string();
+        let tracking = p["tracking_number"].as_str().unwrap().to_string();
+        let ticket = decode(&pair[0]);
+        assert!(
+            ticket.contains(&("QR-Code".to_string(), package.clone())),
+            "{ticket:?}"
+        );
+        let label = decode(&pair[1]);
+        assert!(
+            label.contains(&("CODE-128".to_string(), tracking.clone()))
+                && !label.iter().any(|c| c.0 == "QR-Code"),
+            "the label follows its ticket: {label:?}"
+        );
+    }
+}
