@@ -21,6 +21,28 @@ fn decode(png: &std::path::Path) -> Vec<(String, String)> {
         .collect()
 }
 
+/// Every page of a PDF as a PNG at 200 dpi, rendered by poppler's `pdftoppm`, in page order
+/// (the folder lives as long as the first value).
+fn pages_of(pdf: &[u8]) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("in.pdf");
+    std::fs::write(&file, pdf).unwrap();
+    let o = Command::new("pdftoppm")
+        .args(["-r", "200", "-png"])
+        .arg(&file)
+        .arg(dir.path().join("page"))
+        .output()
+        .expect("pdftoppm (Debian poppler-utils)");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut pages: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "png"))
+        .collect();
+    pages.sort();
+    (dir, pages)
+}
+
 /// A PNG's width and height, from its header.
 fn png_size(png: &std::path::Path) -> (u32, u32) {
     let b = std::fs::read(png).unwrap();
@@ -59,22 +81,7 @@ async fn every_label_has_a_ticket_whose_codes_a_scanner_reads_back() {
     let packages = manifest["packages"].as_array().unwrap();
     assert_eq!(packages.len(), 4);
 
-    let dir = tempfile::tempdir().unwrap();
-    let pdf = dir.path().join("tickets.pdf");
-    std::fs::write(&pdf, &tickets).unwrap();
-    let o = Command::new("pdftoppm")
-        .args(["-r", "200", "-png"])
-        .arg(&pdf)
-        .arg(dir.path().join("t"))
-        .output()
-        .expect("pdftoppm (Debian poppler-utils)");
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let mut pages: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "png"))
-        .collect();
-    pages.sort();
+    let (_dir, pages) = pages_of(&tickets);
     assert_eq!(pages.len(), packages.len(), "a ticket per label");
     for (page, p) in pages.iter().zip(packages) {
         assert_eq!(
@@ -284,22 +291,7 @@ async fn a_supplier_who_prints_pairs_gets_each_ticket_followed_by_its_label() {
         .unwrap();
     let manifest: serde_json::Value = serde_json::from_slice(&json).unwrap();
     assert_eq!(manifest["print_layout"], "pairs");
-    let dir = tempfile::tempdir().unwrap();
-    let pdf = dir.path().join("print.pdf");
-    std::fs::write(&pdf, &print).unwrap();
-    let o = Command::new("pdftoppm")
-        .args(["-r", "200", "-png"])
-        .arg(&pdf)
-        .arg(dir.path().join("p"))
-        .output()
-        .expect("pdftoppm (Debian poppler-utils)");
-    assert!(o.status.success());
-    let mut pages: Vec<_> = std::fs::read_dir(dir.path())
-        .unwrap()
-        .map(|e| e.unwrap().path())
-        .filter(|p| p.extension().is_some_and(|x| x == "png"))
-        .collect();
-    pages.sort();
+    let (_dir, pages) = pages_of(&print);
     let packages = manifest["packages"].as_array().unwrap();
     assert_eq!(
         pages.len(),
