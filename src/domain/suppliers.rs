@@ -125,15 +125,16 @@ fn validate(input: &SupplierInput) -> Result<SupplierFields, DomainError> {
             "Enter the hours the supplier has to acknowledge, from 1 to 720.".into(),
         );
     }
+    let layout = PrintLayout::parse(&input.print_layout);
+    if layout.is_none() {
+        err(
+            "print_layout",
+            "Choose how the batch prints: labels and tickets as two files, or each ticket followed by its label.".into(),
+        );
+    }
     if !errors.is_empty() {
         return Err(DomainError::Invalid(errors));
     }
-    let Some(layout) = PrintLayout::parse(&input.print_layout) else {
-        return Err(DomainError::invalid(
-            "print_layout",
-            "Choose how the batch prints: labels and tickets as two files, or each ticket followed by its label.",
-        ));
-    };
     Ok(SupplierFields {
         name,
         contacts: contacts.join("\n"),
@@ -149,7 +150,7 @@ fn validate(input: &SupplierInput) -> Result<SupplierFields, DomainError> {
         cutoff_times: cutoffs.join(", "),
         time_zone: tz.to_string(),
         ack_deadline_hours: ack,
-        print_layout: layout.as_str().to_string(),
+        print_layout: layout.unwrap_or_default().as_str().to_string(),
     })
 }
 
@@ -268,6 +269,7 @@ mod tests {
             cutoff_times: "09:00, 25:99".into(),
             time_zone: "Mars/Olympus".into(),
             ack_deadline_hours: "0".into(),
+            print_layout: "sideways".into(),
             ..SupplierInput::default()
         })
         .unwrap_err();
@@ -281,7 +283,8 @@ mod tests {
                 "packaging",
                 "cutoff_times",
                 "time_zone",
-                "ack_deadline_hours"
+                "ack_deadline_hours",
+                "print_layout"
             ]
         );
         assert_eq!(
