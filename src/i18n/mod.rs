@@ -137,20 +137,9 @@ impl Lang {
 }
 
 /// Text made safe for HTML: what an argument typed by a person becomes inside a message that
-/// carries markup of its own.
+/// carries markup of its own (minijinja's escaping, the same every page's values get).
 pub fn escape_html(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#x27;"),
-            c => out.push(c),
-        }
-    }
-    out
+    minijinja::HtmlEscape(s).to_string()
 }
 
 #[cfg(test)]
