@@ -220,6 +220,10 @@ diesel::table! {
         webhooks_private_ok -> Bool,
         language -> Text,
         print_layout -> Text,
+        print_sort -> Text,
+        page_size -> Text,
+        label_file_template -> Text,
+        zpl_dpi -> BigInt,
     }
 }
 

@@ -4,7 +4,7 @@
 use crate::db::DbPool;
 use crate::db::models::audit::{self, Actor};
 use crate::db::models::supplier::{Supplier, SupplierFields};
-use crate::domain::batches::ticket::PrintLayout;
+use crate::domain::batches::print::{self, PageSize, PrintLayout, PrintSort};
 
 use super::{DomainError, FieldError};
 
@@ -54,6 +54,14 @@ pub struct SupplierInput {
     pub ack_deadline_hours: String,
     /// `separate` (or empty) or `pairs`.
     pub print_layout: String,
+    /// `ship_by` (or empty), `sku` or `product`.
+    pub print_sort: String,
+    /// `4x6` (or empty), `a6` or `half_letter`.
+    pub page_size: String,
+    /// The labels' names in the zip; empty for the default.
+    pub label_file_template: String,
+    /// ``, `0`, `203` or `300`.
+    pub zpl_dpi: String,
 }
 
 fn validate(input: &SupplierInput) -> Result<SupplierFields, DomainError> {
@@ -132,6 +140,31 @@ fn validate(input: &SupplierInput) -> Result<SupplierFields, DomainError> {
             "Choose how the batch prints: labels and tickets as two files, or each ticket followed by its label.".into(),
         );
     }
+    let sort = PrintSort::parse(&input.print_sort);
+    if sort.is_none() {
+        err(
+            "print_sort",
+            "Choose the print order: by ship-by, by SKU, or in runs of one product and placement.".into(),
+        );
+    }
+    let page_size = PageSize::parse(&input.page_size);
+    if page_size.is_none() {
+        err(
+            "page_size",
+            "Choose the tickets' page size: 4x6 in, A6 or half letter.".into(),
+        );
+    }
+    let names = print::FileNames::parse(&input.label_file_template);
+    if let Err(m) = &names {
+        err("label_file_template", m.clone());
+    }
+    let zpl = print::parse_zpl_dpi(&input.zpl_dpi);
+    if zpl.is_none() {
+        err(
+            "zpl_dpi",
+            "Choose ZPL for a 203 or 300 dpi thermal printer, or none.".into(),
+        );
+    }
     if !errors.is_empty() {
         return Err(DomainError::Invalid(errors));
     }
@@ -151,6 +184,14 @@ fn validate(input: &SupplierInput) -> Result<SupplierFields, DomainError> {
         time_zone: tz.to_string(),
         ack_deadline_hours: ack,
         print_layout: layout.unwrap_or_default().as_str().to_string(),
+        print_sort: sort.unwrap_or_default().as_str().to_string(),
+        page_size: page_size.unwrap_or_default().as_str().to_string(),
+        // Stored as typed (empty: the default, which may change with podgate).
+        label_file_template: match input.label_file_template.trim() {
+            "" => String::new(),
+            _ => names.map(|n| n.as_str().to_string()).unwrap_or_default(),
+        },
+        zpl_dpi: zpl.unwrap_or_default(),
     })
 }
 
@@ -270,6 +311,10 @@ mod tests {
             time_zone: "Mars/Olympus".into(),
             ack_deadline_hours: "0".into(),
             print_layout: "sideways".into(),
+            print_sort: "colour".into(),
+            page_size: "A4".into(),
+            label_file_template: "{order}".into(),
+            zpl_dpi: "600".into(),
             ..SupplierInput::default()
         })
         .unwrap_err();
@@ -284,7 +329,11 @@ mod tests {
                 "cutoff_times",
                 "time_zone",
                 "ack_deadline_hours",
-                "print_layout"
+                "print_layout",
+                "print_sort",
+                "page_size",
+                "label_file_template",
+                "zpl_dpi"
             ]
         );
         assert_eq!(

@@ -152,7 +152,8 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
     // The manifest says whose batch it is, in JSON and on every CSV row.
     assert_eq!(manifest.head.seller, "Acme Prints");
     assert!(
-        header.ends_with(",seller") || header.contains(",seller,artwork_"),
+        header.ends_with(",seller,print_group,print_page")
+            || header.contains(",seller,print_group,print_page,artwork_"),
         "{header}"
     );
     assert!(csv.lines().skip(1).all(|l| l.contains(",Acme Prints")), "{csv}");
@@ -387,6 +388,7 @@ mod factory_api;
 mod find;
 mod languages;
 mod mail;
+mod print_profile;
 mod production;
 mod spreadsheets;
 mod tickets;

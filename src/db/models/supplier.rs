@@ -36,8 +36,16 @@ pub struct Supplier {
     /// The language of mail to contacts without a podgate account and of SFTP result files
     /// (an `i18n::Lang` code), chosen by the supplier's people.
     pub language: String,
-    /// How its batches print: `separate` or `pairs` (see `batches::ticket::PrintLayout`).
+    /// How its batches print: `separate` or `pairs` (see `batches::print::PrintLayout`).
     pub print_layout: String,
+    /// The order they print in: `ship_by`, `sku` or `product` (see `batches::print::PrintSort`).
+    pub print_sort: String,
+    /// The tickets' page size: `4x6`, `a6` or `half_letter`.
+    pub page_size: String,
+    /// The labels' file names in the zip ("" = the default; see `batches::print::FileNames`).
+    pub label_file_template: String,
+    /// Thermal-printer ZPL beside the PDFs: 0 (none), 203 or 300 dots per inch.
+    pub zpl_dpi: i64,
 }
 
 /// Editable supplier fields (validated by the domain layer).
@@ -53,6 +61,10 @@ pub struct SupplierFields {
     pub time_zone: String,
     pub ack_deadline_hours: i64,
     pub print_layout: String,
+    pub print_sort: String,
+    pub page_size: String,
+    pub label_file_template: String,
+    pub zpl_dpi: i64,
 }
 
 impl Supplier {

@@ -43,6 +43,14 @@ pub struct PackageEntry {
     pub label_file: String,
     pub label_sha256: String,
     pub lines: Vec<Line>,
+    /// The run it prints in (the supplier's print order: a SKU, or a product and its
+    /// placements; "Mixed packages"); empty when the batch prints by ship-by.
+    #[serde(default)]
+    pub print_group: String,
+    /// The page of its ticket in the print file (`tickets.pdf`, or `print.pdf` where the ticket
+    /// comes before its label), separator pages counted; `position` is the print order.
+    #[serde(default)]
+    pub print_page: i64,
 }
 
 /// A batch's manifest.
@@ -55,7 +63,7 @@ pub struct Manifest {
 }
 
 /// The CSV header (artwork columns follow, two per placement).
-const CSV_COLUMNS: [&str; 16] = [
+const CSV_COLUMNS: [&str; 18] = [
     "batch",
     "position",
     "order_id",
@@ -72,29 +80,21 @@ const CSV_COLUMNS: [&str; 16] = [
     "line_item_ids",
     "label_file",
     "seller",
+    "print_group",
+    "print_page",
 ];
 
-/// A label's file name inside the zip: position, order and package, so it sorts in print order.
-/// The ids come from TikTok and are made safe whatever they contain (no `/`, `..`, spaces or
-/// control characters reach an unzip tool), and kept short.
+/// A label's file name in the default template ([`super::print::DEFAULT_FILE_NAMES`]):
+/// position, order and package, so it sorts in print order. The ids come from TikTok and are
+/// made safe whatever they contain (no `/`, `..`, spaces or control characters reach an unzip
+/// tool), and kept short.
 pub fn label_file(position: i64, order_id: &str, package_id: &str) -> String {
-    format!("{position:04}-{}-{}.pdf", safe_id(order_id), safe_id(package_id))
-}
-
-/// An id as a file-name part: ASCII letters, digits, `_` and `-` only, at most 48 characters.
-fn safe_id(id: &str) -> String {
-    let s: String = id
-        .chars()
-        .map(|c| {
-            if c.is_ascii_alphanumeric() || c == '-' || c == '_' {
-                c
-            } else {
-                '_'
-            }
-        })
-        .take(48)
-        .collect();
-    if s.is_empty() { "_".into() } else { s }
+    use super::print::safe_part;
+    format!(
+        "{position:04}-{}-{}.pdf",
+        safe_part(order_id),
+        safe_part(package_id)
+    )
 }
 
 /// A Unix time as RFC 3339 (empty for 0).
@@ -122,10 +122,40 @@ pub struct ManifestHead {
     /// (`print.pdf`, each ticket followed by its label). Older manifests: `separate`.
     #[serde(default = "separate")]
     pub print_layout: String,
+    /// The print order: `ship_by`, `sku` or `product` (runs after separator pages).
+    #[serde(default = "ship_by")]
+    pub print_sort: String,
+    /// The tickets' page size: `4x6`, `a6` or `half_letter`.
+    #[serde(default = "four_by_six")]
+    pub page_size: String,
+    /// ZPL for thermal printers beside the PDFs at this many dots per inch (0: none).
+    #[serde(default)]
+    pub zpl_dpi: i64,
 }
 
 fn separate() -> String {
     "separate".into()
+}
+
+fn ship_by() -> String {
+    "ship_by".into()
+}
+
+fn four_by_six() -> String {
+    "4x6".into()
+}
+
+impl ManifestHead {
+    /// The supplier's print profile as the batch was sealed with it.
+    pub fn profile(&self) -> super::print::Profile {
+        use super::print::{PageSize, PrintLayout, PrintSort};
+        super::print::Profile {
+            layout: PrintLayout::parse(&self.print_layout).unwrap_or_default(),
+            sort: PrintSort::parse(&self.print_sort).unwrap_or_default(),
+            page_size: PageSize::parse(&self.page_size).unwrap_or_default(),
+            zpl_dpi: self.zpl_dpi,
+        }
+    }
 }
 
 /// The CSV header: the fixed columns, then two per placement (sorted).
@@ -164,6 +194,8 @@ pub fn csv_rows(
                 l.line_item_ids.join(" "),
                 format!("labels/{}", p.label_file),
                 head.seller.clone(),
+                p.print_group.clone(),
+                p.print_page.to_string(),
             ];
             for pl in placements {
                 let a = l.artwork.iter().find(|a| &a.placement == pl);
@@ -188,12 +220,15 @@ impl<W: std::io::Write> JsonOut<W> {
         let s = |v: &str| serde_json::to_string(v).unwrap_or_default();
         write!(
             out,
-            "{{\n  \"batch\": {},\n  \"seller\": {},\n  \"supplier\": {},\n  \"created_at\": {},\n  \"print_layout\": {},\n  \"packages\": [",
+            "{{\n  \"batch\": {},\n  \"seller\": {},\n  \"supplier\": {},\n  \"created_at\": {},\n  \"print_layout\": {},\n  \"print_sort\": {},\n  \"page_size\": {},\n  \"zpl_dpi\": {},\n  \"packages\": [",
             head.batch,
             s(&head.seller),
             s(&head.supplier),
             s(&head.created_at),
-            s(&head.print_layout)
+            s(&head.print_layout),
+            s(&head.print_sort),
+            s(&head.page_size),
+            head.zpl_dpi
         )?;
         Ok(JsonOut { out, packages: 0 })
     }

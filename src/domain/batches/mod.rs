@@ -13,10 +13,12 @@ pub mod handoff;
 mod manifest;
 mod merge;
 mod pack;
+pub mod print;
 pub mod reroute;
 pub mod ticket;
 pub mod verify;
 pub mod views;
+mod zpl;
 
 // Packing is this module's own business; outside it, only the factory-facing manifest format,
 // where a batch's zip lives, and the checksum lines a drop shows.
@@ -94,10 +96,7 @@ impl Batches {
                 let sup = Supplier::find_in_workspace(c, b.workspace_id, b.supplier_id)?
                     .ok_or(DomainError::NotFound)?;
                 let head = manifest_head(c, &b, &sup)?;
-                let rules: BTreeMap<i64, SkuRule> = SkuRule::list(c, b.workspace_id)?
-                    .into_iter()
-                    .map(|r| (r.id, r))
-                    .collect();
+                let rules = rules_of(c, b.workspace_id)?;
                 Ok::<_, DomainError>((b, sup, head, rules))
             })
             .await?;
@@ -111,12 +110,14 @@ impl Batches {
             b.workspace_id,
         );
         let seller = head.seller.clone();
+        // A template the form accepted; one stored before a check changed reads as the default.
+        let names = print::FileNames::parse(&sup.label_file_template).unwrap_or_default();
         let files = tokio::task::spawn_blocking(move || {
             let mut conn = pool.get()?;
             // Packing reads the batch several times over: all from one snapshot.
             crate::db::read_snapshot(&mut conn, |c| {
                 let mut packages = |after: i64| {
-                    manifest_packages(c, ws, batch_id, &rules, after)
+                    manifest_packages(c, ws, batch_id, &rules, &names, &head, after)
                         .map_err(|e| pack::PackError::Manifest(e.to_string()))
                 };
                 pack::pack(&dir, batch_id, &head, &mut packages, &|sha| store.path(sha))
@@ -197,6 +198,7 @@ pub fn start_sealing(
         }
         let seller = crate::db::models::workspace::Workspace::find(c, ws)?.name;
         let sup = Supplier::find_in_workspace(c, ws, supplier_id)?.ok_or(DomainError::NotFound)?;
+        let ids = in_print_order(c, ws, &sup, ids)?;
         let day = files::local_date(&sup.time_zone, crate::db::models::now());
         let stem = |seq: i64| files::file_stem(&seller, &sup.name, seq, day);
         Ok(Some(batch::create_sealing(
@@ -219,7 +221,98 @@ fn manifest_head(c: &mut AnyConnection, b: &Batch, sup: &Supplier) -> Result<Man
         supplier: sup.name.clone(),
         created_at: b.created_at.format("%Y-%m-%dT%H:%M:%SZ").to_string(),
         print_layout: sup.print_layout.clone(),
+        print_sort: sup.print_sort.clone(),
+        page_size: sup.page_size.clone(),
+        zpl_dpi: sup.zpl_dpi,
     })
+}
+
+/// The supplier's packages in its print order (`ids` come most urgent first, which breaks
+/// ties): the positions they get are the order every file of the batch prints in.
+fn in_print_order(
+    c: &mut AnyConnection,
+    ws: i64,
+    sup: &Supplier,
+    ids: Vec<i64>,
+) -> Result<Vec<i64>, DomainError> {
+    let sort = print::PrintSort::parse(&sup.print_sort).unwrap_or_default();
+    if sort == print::PrintSort::ShipBy {
+        return Ok(ids);
+    }
+    let rules = rules_of(c, ws)?;
+    let mut keyed = Vec::with_capacity(ids.len());
+    for chunk in ids.chunks(MANIFEST_CHUNK as usize) {
+        let units = crate::db::models::package::units_of(c, chunk)?;
+        let order_ids: Vec<i64> = units.iter().map(|(_, o, _)| *o).collect();
+        let items = items_by_order(c, &order_ids)?;
+        let lines: BTreeMap<i64, Vec<Line>> = units
+            .into_iter()
+            .map(|(id, o, units)| {
+                (
+                    id,
+                    package_lines(items.get(&o).map(Vec::as_slice).unwrap_or(&[]), &units, &rules),
+                )
+            })
+            .collect();
+        for id in chunk {
+            let l = lines.get(id).map(Vec::as_slice).unwrap_or(&[]);
+            keyed.push((sort.key(l), keyed.len(), *id));
+        }
+    }
+    keyed.sort();
+    Ok(keyed.into_iter().map(|(_, _, id)| id).collect())
+}
+
+/// The workspace's SKU rules by id.
+fn rules_of(c: &mut AnyConnection, ws: i64) -> Result<BTreeMap<i64, SkuRule>, DomainError> {
+    Ok(SkuRule::list(c, ws)?.into_iter().map(|r| (r.id, r)).collect())
+}
+
+/// These orders' line items, by order.
+fn items_by_order(
+    c: &mut AnyConnection,
+    order_ids: &[i64],
+) -> Result<BTreeMap<i64, Vec<order::OrderItem>>, DomainError> {
+    let mut items: BTreeMap<i64, Vec<order::OrderItem>> = BTreeMap::new();
+    for it in order::items_of_orders(c, order_ids)? {
+        items.entry(it.order_id).or_default().push(it);
+    }
+    Ok(items)
+}
+
+/// What a package holds, as the manifest lists it: its units (`line_item_ids`, comma-separated
+/// item ids of its order) grouped by SKU, with the routing rule's product code and artwork.
+fn package_lines(items: &[order::OrderItem], units: &str, rules: &BTreeMap<i64, SkuRule>) -> Vec<Line> {
+    let units: Vec<i64> = units.split(',').filter_map(|x| x.parse().ok()).collect();
+    let mut lines: BTreeMap<(String, String), Line> = BTreeMap::new();
+    for it in items.iter().filter(|i| units.contains(&i.id)) {
+        let rule = it.rule_id.and_then(|r| rules.get(&r));
+        let artwork: Vec<ArtworkRef> = rule
+            .map(|r| crate::domain::catalog::rule::artwork_for_line(r, &it.seller_sku))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|a| ArtworkRef {
+                placement: a.placement,
+                url: a.print_url,
+                checksum: a.checksum,
+                mockup_url: a.mockup_url,
+            })
+            .collect();
+        let line = lines
+            .entry((it.seller_sku.clone(), it.sku_name.clone()))
+            .or_insert_with(|| Line {
+                seller_sku: it.seller_sku.clone(),
+                supplier_product_code: rule.map(|r| r.product_code.clone()).unwrap_or_default(),
+                variant: it.sku_name.clone(),
+                product_name: it.product_name.clone(),
+                quantity: 0,
+                line_item_ids: Vec::new(),
+                artwork,
+            });
+        line.quantity += 1;
+        line.line_item_ids.push(it.tiktok_line_item_id.clone());
+    }
+    lines.into_values().collect()
 }
 
 /// How many packages the manifest reads at a time.
@@ -232,68 +325,47 @@ fn manifest_packages(
     ws: i64,
     batch_id: i64,
     rules: &BTreeMap<i64, SkuRule>,
+    names: &print::FileNames,
+    head: &ManifestHead,
     after: i64,
 ) -> Result<Vec<PackageEntry>, DomainError> {
     let members = batch::members_after(c, batch_id, after, MANIFEST_CHUNK)?;
     let order_ids: Vec<i64> = members.iter().map(|(_, p)| p.order_id).collect();
     let orders = order::find_many_in_workspace(c, ws, &order_ids)?;
-    let mut items: BTreeMap<i64, Vec<order::OrderItem>> = BTreeMap::new();
-    for it in order::items_of_orders(c, &order_ids)? {
-        items.entry(it.order_id).or_default().push(it);
-    }
+    let items = items_by_order(c, &order_ids)?;
+    let sort = head.profile().sort;
     let mut packages = Vec::with_capacity(members.len());
     for (bp, p) in members {
         let o = orders.get(&p.order_id).ok_or(DomainError::NotFound)?;
-        let units: Vec<i64> = p
-            .line_item_ids
-            .split(',')
-            .filter_map(|x| x.parse().ok())
-            .collect();
-        let mut lines: BTreeMap<(String, String), Line> = BTreeMap::new();
-        for it in items
-            .get(&o.id)
-            .into_iter()
-            .flatten()
-            .filter(|i| units.contains(&i.id))
-        {
-            let rule = it.rule_id.and_then(|r| rules.get(&r));
-            let artwork: Vec<ArtworkRef> = rule
-                .map(|r| crate::domain::catalog::rule::artwork_for_line(r, &it.seller_sku))
-                .unwrap_or_default()
-                .into_iter()
-                .map(|a| ArtworkRef {
-                    placement: a.placement,
-                    url: a.print_url,
-                    checksum: a.checksum,
-                    mockup_url: a.mockup_url,
-                })
-                .collect();
-            let line = lines
-                .entry((it.seller_sku.clone(), it.sku_name.clone()))
-                .or_insert_with(|| Line {
-                    seller_sku: it.seller_sku.clone(),
-                    supplier_product_code: rule.map(|r| r.product_code.clone()).unwrap_or_default(),
-                    variant: it.sku_name.clone(),
-                    product_name: it.product_name.clone(),
-                    quantity: 0,
-                    line_item_ids: Vec::new(),
-                    artwork,
-                });
-            line.quantity += 1;
-            line.line_item_ids.push(it.tiktok_line_item_id.clone());
-        }
+        let lines = package_lines(
+            items.get(&o.id).map(Vec::as_slice).unwrap_or(&[]),
+            &p.line_item_ids,
+            rules,
+        );
         let package_id = p.tiktok_package_id.clone().unwrap_or_default();
+        let tracking_number = p.tracking_number.unwrap_or_default();
+        let label_file = names.name(&print::NameParts {
+            seller: &head.seller,
+            supplier: &head.supplier,
+            seq: head.batch,
+            position: bp.position,
+            order: &o.tiktok_order_id,
+            package: &package_id,
+            tracking: &tracking_number,
+        });
         packages.push(PackageEntry {
             position: bp.position,
-            label_file: label_file(bp.position, &o.tiktok_order_id, &package_id),
+            label_file,
             order_id: o.tiktok_order_id.clone(),
             package_id,
-            tracking_number: p.tracking_number.unwrap_or_default(),
+            tracking_number,
             carrier: p.carrier.unwrap_or_default(),
             service: p.service_name.unwrap_or_default(),
             ship_by: rfc3339(o.ship_by),
             label_sha256: p.label_sha256.unwrap_or_default(),
-            lines: lines.into_values().collect(),
+            print_group: sort.group(&lines).unwrap_or_default(),
+            print_page: 0,
+            lines,
         });
     }
     Ok(packages)

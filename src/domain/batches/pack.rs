@@ -1,10 +1,13 @@
 //! Packs a sealed batch into its zip, deterministically (the same batch always gives the same
 //! bytes: fixed entry order, times and permissions) and in bounded memory (labels are streamed
 //! one at a time):
-//! `labels/<seq>-<order>-<package>.pdf`, `labels.pdf` (all labels, manifest order),
-//! `tickets.pdf` (a production ticket per label, the same order: see `ticket`; or, for a
-//! supplier who prints pairs, `print.pdf` with each ticket followed by its label),
-//! `manifest.csv`, `manifest.json`, and `SHA256SUMS` over every other entry.
+//! `labels/<name>.pdf` (named by the supplier's template, `<position>-<order>-<package>` by
+//! default), `labels.pdf` (all labels, print order), `tickets.pdf` (a production ticket per
+//! label, the same order, a separator page before each run of a sorted order: see `ticket` and
+//! `print`; or, for a supplier who prints pairs, `print.pdf` with each ticket followed by its
+//! label), the same as ZPL when the supplier asked (`tickets.zpl` and `labels.zpl`, or
+//! `print.zpl`: see `zpl`), `manifest.csv`, `manifest.json`, and `SHA256SUMS` over every other
+//! entry.
 
 use std::fs::File;
 use std::io::{BufWriter, Read, Seek, Write};
@@ -17,7 +20,7 @@ use zip::write::SimpleFileOptions;
 
 use super::manifest::{self, Manifest, ManifestHead, PackageEntry};
 use super::merge::{MergeError, PdfMerger};
-use super::ticket::PrintLayout;
+use super::print::{PrintLayout, Runs};
 
 /// Why a batch could not be packed.
 #[derive(Debug, thiserror::Error)]
@@ -32,6 +35,8 @@ pub enum PackError {
     Io(#[from] std::io::Error),
     #[error("manifest: {0}")]
     Manifest(String),
+    #[error(transparent)]
+    Zpl(#[from] super::zpl::ZplError),
 }
 
 /// What packing wrote.
@@ -173,18 +178,60 @@ pub fn pack(
     let pdf_tmp = tmp_name(&pdf_path);
     let mut merger = PdfMerger::new(BufWriter::new(File::create(&pdf_tmp)?))?;
     // The production tickets, in the same order (a ticket per label; each followed by its label
-    // when the supplier prints pairs), in an unnamed temporary file until they go into the zip.
-    let pairs = PrintLayout::parse(&head.print_layout) == Some(PrintLayout::Pairs);
+    // when the supplier prints pairs; a separator page before each run of a sorted order), in an
+    // unnamed temporary file until they go into the zip.
+    let profile = head.profile();
+    let pairs = profile.layout == PrintLayout::Pairs;
     let tickets_name = if pairs { "print.pdf" } else { "tickets.pdf" };
     let mut tickets = PdfMerger::new(BufWriter::new(tempfile::tempfile()?))?;
+    // The runs first (a separator page says how many packages follow it).
+    let mut runs = Runs::default();
+    if profile.sort.group(&[]).is_some() {
+        each_package(packages, |p| {
+            runs.push(&p.print_group);
+            Ok(())
+        })?;
+    }
+    // Each ticket's page in the print file, for the manifest (4 bytes a package).
+    let mut print_pages: Vec<u32> = Vec::new();
+    // ZPL, when the supplier asked for it: the same run(s) as the PDFs, in unnamed temporary
+    // files (`print.zpl`, or `tickets.zpl` and `labels.zpl`).
+    let dpi = profile.zpl_dpi;
+    let mut zpl_tickets = (dpi > 0)
+        .then(tempfile::tempfile)
+        .transpose()?
+        .map(BufWriter::new);
+    let mut zpl_labels = (dpi > 0 && !pairs)
+        .then(tempfile::tempfile)
+        .transpose()?
+        .map(BufWriter::new);
+    let (mut page, mut run, mut left_in_run) = (0usize, 0usize, 0usize);
     let mut placements = BTreeSet::new();
     let (mut count, mut earliest_ship_by) = (0usize, None::<String>);
     each_package(packages, |p| {
         let bytes = read_label(label_path, &p.label_sha256)?;
         merger.add(&p.label_file, &bytes)?;
-        tickets.add(&p.label_file, &super::ticket::render(head, p))?;
+        if left_in_run == 0 {
+            if let Some((group, n)) = runs.get(run) {
+                run += 1;
+                left_in_run = n;
+                let sep = super::ticket::separator(head, group, run, runs.count(), n);
+                page += tickets.add(&format!("separator {run}"), &sep)?;
+                if let Some(z) = &mut zpl_tickets {
+                    z.write_all(super::zpl::separator(head, group, run, runs.count(), n, dpi).as_bytes())?;
+                }
+            }
+        }
+        left_in_run = left_in_run.saturating_sub(1);
+        print_pages.push(page as u32 + 1);
+        page += tickets.add(&p.label_file, &super::ticket::render(head, p))?;
         if pairs {
-            tickets.add(&p.label_file, &bytes)?;
+            page += tickets.add(&p.label_file, &bytes)?;
+        }
+        if let Some(z) = &mut zpl_tickets {
+            z.write_all(super::zpl::ticket(head, p, dpi).as_bytes())?;
+            let label = super::zpl::label(&p.label_file, &bytes, dpi)?;
+            zpl_labels.as_mut().unwrap_or(z).write_all(label.as_bytes())?;
         }
         placements.extend(
             p.lines
@@ -237,14 +284,30 @@ pub fn pack(
     std::io::copy(&mut tickets_file, &mut h)?;
     sums.add(&h.hex(), tickets_name)?;
 
+    let zpl_files = [
+        (if pairs { "print.zpl" } else { "tickets.zpl" }, zpl_tickets),
+        ("labels.zpl", zpl_labels),
+    ];
+    for (name, file) in zpl_files {
+        if let Some(file) = file {
+            let mut file = file.into_inner().map_err(|e| e.into_error())?;
+            file.rewind()?;
+            zip.start_file(name, opts)?;
+            let mut h = Hashing::new(&mut zip);
+            std::io::copy(&mut file, &mut h)?;
+            sums.add(&h.hex(), name)?;
+        }
+    }
     zip.start_file("manifest.csv", opts)?;
     let mut h = Hashing::new(&mut zip);
     {
         let mut csv = csv::Writer::from_writer(&mut h);
         let bad = |e: csv::Error| PackError::Manifest(e.to_string());
         crate::domain::spreadsheet::write_record(&mut csv, manifest::csv_header(&placements)).map_err(bad)?;
+        let mut i = 0;
         each_package(packages, |p| {
-            for row in manifest::csv_rows(head, p, &placements) {
+            let p = with_print_page(p, &print_pages, &mut i);
+            for row in manifest::csv_rows(head, &p, &placements) {
                 crate::domain::spreadsheet::write_record(&mut csv, &row).map_err(bad)?;
             }
             Ok(())
@@ -256,7 +319,10 @@ pub fn pack(
     zip.start_file("manifest.json", opts)?;
     let mut h = Hashing::new(&mut zip);
     let mut json = manifest::JsonOut::start(&mut h, head)?;
-    each_package(packages, |p| Ok(json.package(p)?))?;
+    let mut i = 0;
+    each_package(packages, |p| {
+        Ok(json.package(&with_print_page(p, &print_pages, &mut i))?)
+    })?;
     json.finish()?;
     sums.add(&h.hex(), "manifest.json")?;
 
@@ -277,6 +343,15 @@ pub fn pack(
         packages: count,
         earliest_ship_by,
     })
+}
+
+/// A package as the manifest lists it: with its ticket's page in the print file (the `i`th
+/// package of the batch; packing counted the pages while merging).
+fn with_print_page(p: &PackageEntry, pages: &[u32], i: &mut usize) -> PackageEntry {
+    let mut p = p.clone();
+    p.print_page = pages.get(*i).copied().unwrap_or_default().into();
+    *i += 1;
+    p
 }
 
 /// Packs a batch again from a manifest in memory (one read back from its zip): the same files,

@@ -2,41 +2,15 @@
 //! what to make (SKU, product, size and colour, quantity, each placement's artwork), the
 //! ship-by time, and three codes a packing bench scans: the package id as Code 128 and as a QR
 //! code, and the label's tracking number as Code 128, so a scanner can tell that a ticket and a
-//! label belong together. 4x6 inches, like the label, drawn with PDF operators and the built-in
-//! Helvetica (Western European text; other scripts show as `?`, the ids never do).
+//! label belong together. Designed at 4x6 inches, like the label, and scaled to the page size
+//! the supplier chose; drawn with PDF operators and the built-in Helvetica (Western European
+//! text; other scripts show as `?`, the ids never do). A separator page of the same size opens
+//! each run of a sorted print order.
 
 use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
 
 use super::manifest::{ManifestHead, PackageEntry};
-
-/// How a supplier's batch prints (chosen by the seller per supplier, shown to the supplier).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum PrintLayout {
-    /// `labels.pdf` and `tickets.pdf`, two files in the same order (stack the two runs).
-    #[default]
-    Separate,
-    /// `print.pdf`: each ticket followed by its label, one run on one printer.
-    Pairs,
-}
-
-impl PrintLayout {
-    /// The stored word.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            PrintLayout::Separate => "separate",
-            PrintLayout::Pairs => "pairs",
-        }
-    }
-
-    /// A stored or submitted word; empty means the default.
-    pub fn parse(s: &str) -> Option<PrintLayout> {
-        match s.trim() {
-            "" | "separate" => Some(PrintLayout::Separate),
-            "pairs" => Some(PrintLayout::Pairs),
-            _ => None,
-        }
-    }
-}
+use super::print::PageSize;
 
 /// Ticket width in points (4 inches).
 pub const WIDTH: f32 = 288.0;
@@ -122,14 +96,15 @@ impl Page {
 }
 
 /// "2026-12-08 17:00 UTC" from TikTok's RFC 3339 time; "none given" when it gave none.
-fn ship_by(rfc3339: &str) -> String {
+pub(super) fn ship_by(rfc3339: &str) -> String {
     chrono::DateTime::parse_from_rfc3339(rfc3339)
         .map(|t| t.to_utc().format("%Y-%m-%d %H:%M UTC").to_string())
         .unwrap_or_else(|_| "none given".into())
 }
 
-/// The ticket of one package, as a one-page PDF.
-pub fn render(head: &ManifestHead, p: &PackageEntry) -> Vec<u8> {
+/// One page of `size`: `draw` draws at 4x6 in ([`WIDTH`] x [`HEIGHT`]), scaled to fit and
+/// centred on larger or differently shaped pages.
+fn one_page(size: PageSize, draw: impl FnOnce(&mut Page)) -> Vec<u8> {
     let mut pdf = Pdf::new();
     let (catalog, tree, page, content_id, regular, bold) = (
         Ref::new(1),
@@ -139,10 +114,11 @@ pub fn render(head: &ManifestHead, p: &PackageEntry) -> Vec<u8> {
         Ref::new(5),
         Ref::new(6),
     );
+    let (w, h) = size.points();
     pdf.catalog(catalog).pages(tree);
     pdf.pages(tree).kids([page]).count(1);
     let mut pg = pdf.page(page);
-    pg.media_box(Rect::new(0.0, 0.0, WIDTH, HEIGHT));
+    pg.media_box(Rect::new(0.0, 0.0, w, h));
     pg.parent(tree);
     pg.contents(content_id);
     let mut res = pg.resources();
@@ -155,8 +131,76 @@ pub fn render(head: &ManifestHead, p: &PackageEntry) -> Vec<u8> {
     pdf.type1_font(bold)
         .base_font(Name(b"Helvetica-Bold"))
         .encoding_predefined(Name(b"WinAnsiEncoding"));
-
     let mut t = Page { c: Content::new() };
+    if size != PageSize::FourBySix {
+        let k = (w / WIDTH).min(h / HEIGHT);
+        t.c.transform([k, 0.0, 0.0, k, (w - WIDTH * k) / 2.0, (h - HEIGHT * k) / 2.0]);
+    }
+    draw(&mut t);
+    pdf.stream(content_id, &t.c.finish());
+    pdf.finish()
+}
+
+/// The separator page that opens a run: which run, of how many, and how many packages follow.
+pub fn separator(head: &ManifestHead, group: &str, run: usize, runs: usize, packages: usize) -> Vec<u8> {
+    one_page(head.profile().page_size, |t| {
+        t.c.rect(0.0, 0.0, WIDTH, HEIGHT);
+        t.c.fill_nonzero();
+        t.c.set_fill_gray(1.0);
+        t.c.rect(12.0, 12.0, WIDTH - 24.0, HEIGHT - 24.0);
+        t.c.fill_nonzero();
+        t.c.set_fill_gray(0.0);
+        t.text(
+            true,
+            13.0,
+            24.0,
+            HEIGHT - 48.0,
+            &format!("NEXT RUN  {run} of {runs}"),
+        );
+        t.text(
+            false,
+            8.0,
+            24.0,
+            HEIGHT - 64.0,
+            &clip(
+                &format!("batch {}  {} for {}", head.batch, head.supplier, head.seller),
+                60,
+            ),
+        );
+        let mut y = HEIGHT - 130.0;
+        // The group in large type, wrapped at about 18 characters a line.
+        let mut line = String::new();
+        for word in group.split_whitespace() {
+            if !line.is_empty() && line.chars().count() + word.chars().count() > 18 {
+                t.text(true, 22.0, 24.0, y, &line);
+                y -= 28.0;
+                line.clear();
+            }
+            if !line.is_empty() {
+                line.push(' ');
+            }
+            line.push_str(&clip(word, 20));
+            if y < 120.0 {
+                break;
+            }
+        }
+        t.text(true, 22.0, 24.0, y, &line);
+        t.text(
+            true,
+            30.0,
+            24.0,
+            70.0,
+            &format!("{packages} package{}", if packages == 1 { "" } else { "s" }),
+        );
+    })
+}
+
+/// The ticket of one package, as a one-page PDF.
+pub fn render(head: &ManifestHead, p: &PackageEntry) -> Vec<u8> {
+    one_page(head.profile().page_size, |t| draw_ticket(t, head, p))
+}
+
+fn draw_ticket(t: &mut Page, head: &ManifestHead, p: &PackageEntry) {
     // The band: what this is and where it sits in the batch.
     t.c.rect(0.0, HEIGHT - 40.0, WIDTH, 40.0);
     t.c.fill_nonzero();
@@ -258,6 +302,4 @@ pub fn render(head: &ManifestHead, p: &PackageEntry) -> Vec<u8> {
         ),
     );
     t.code128(&p.tracking_number, 18.0, 52.0);
-    pdf.stream(content_id, &t.c.finish());
-    pdf.finish()
 }

@@ -168,6 +168,10 @@ mod tests {
             webhooks_private_ok: false,
             language: "en".into(),
             print_layout: "separate".into(),
+            print_sort: "ship_by".into(),
+            page_size: "4x6".into(),
+            label_file_template: String::new(),
+            zpl_dpi: 0,
         }
     }
 

@@ -33,6 +33,11 @@ struct SupplierForm {
     ack_deadline_hours: String,
     /// How batches print (`separate`, `pairs`); absent from older forms: the default.
     print_layout: Option<String>,
+    /// The print profile's other choices; absent from older forms: the defaults.
+    print_sort: Option<String>,
+    page_size: Option<String>,
+    label_file_template: Option<String>,
+    zpl_dpi: Option<String>,
 }
 crate::csrf_form!(SupplierForm);
 
@@ -48,6 +53,10 @@ impl SupplierForm {
             time_zone: self.time_zone.clone(),
             ack_deadline_hours: self.ack_deadline_hours.clone(),
             print_layout: self.print_layout.clone().unwrap_or_default(),
+            print_sort: self.print_sort.clone().unwrap_or_default(),
+            page_size: self.page_size.clone().unwrap_or_default(),
+            label_file_template: self.label_file_template.clone().unwrap_or_default(),
+            zpl_dpi: self.zpl_dpi.clone().unwrap_or_default(),
         }
     }
 
@@ -67,6 +76,10 @@ impl SupplierForm {
             accepted_services => self.accepted(), packaging => self.packaging,
             cutoff_times => self.cutoff_times, time_zone => self.time_zone, ack_deadline_hours => self.ack_deadline_hours,
             print_layout => self.print_layout.clone().unwrap_or_default(),
+            print_sort => self.print_sort.clone().unwrap_or_default(),
+            page_size => self.page_size.clone().unwrap_or_default(),
+            label_file_template => self.label_file_template.clone().unwrap_or_default(),
+            zpl_dpi => self.zpl_dpi.clone().unwrap_or_default(),
         }
     }
 }

@@ -8,7 +8,7 @@ use std::process::Command;
 use super::*;
 
 /// The barcodes `zbarimg` reads on an image: `(symbology, data)`.
-fn decode(png: &std::path::Path) -> Vec<(String, String)> {
+pub(super) fn decode(png: &std::path::Path) -> Vec<(String, String)> {
     let o = Command::new("zbarimg")
         .args(["-q", "--nodbus"])
         .arg(png)
@@ -23,7 +23,7 @@ fn decode(png: &std::path::Path) -> Vec<(String, String)> {
 
 /// Every page of a PDF as a PNG at 200 dpi, rendered by poppler's `pdftoppm`, in page order
 /// (the folder lives as long as the first value).
-fn pages_of(pdf: &[u8]) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
+pub(super) fn pages_of(pdf: &[u8]) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("in.pdf");
     std::fs::write(&file, pdf).unwrap();
@@ -34,17 +34,23 @@ fn pages_of(pdf: &[u8]) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
         .output()
         .expect("pdftoppm (Debian poppler-utils)");
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let mut pages: Vec<_> = std::fs::read_dir(dir.path())
+    let pages = pngs_in(dir.path());
+    (dir, pages)
+}
+
+/// The PNG files of a folder, by name.
+pub(super) fn pngs_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut pngs: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
         .filter(|p| p.extension().is_some_and(|x| x == "png"))
         .collect();
-    pages.sort();
-    (dir, pages)
+    pngs.sort();
+    pngs
 }
 
 /// A PNG's width and height, from its header.
-fn png_size(png: &std::path::Path) -> (u32, u32) {
+pub(super) fn png_size(png: &std::path::Path) -> (u32, u32) {
     let b = std::fs::read(png).unwrap();
     let be = |i: usize| u32::from_be_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
     (be(16), be(20))
@@ -244,24 +250,8 @@ async fn the_packing_bench_packs_a_right_pair_and_calls_out_every_wrong_one() {
 #[rocket::async_test]
 async fn a_supplier_who_prints_pairs_gets_each_ticket_followed_by_its_label() {
     let (app, _sb, shirts, _) = routed_app().await;
-    let r = app
-        .post_form(
-            &format!("/suppliers/{shirts}"),
-            &format!("/suppliers/{shirts}"),
-            &[
-                ("name", "Shirt Co"),
-                ("contacts", "Ops <ops@shirtco.example>"),
-                ("ship_from", "1 Factory Way\nReno NV 89502"),
-                ("accepted_services", "USPS, UPS"),
-                ("packaging", "HOOD 700 12x10x3"),
-                ("cutoff_times", "10:00, 15:00"),
-                ("time_zone", "America/Los_Angeles"),
-                ("ack_deadline_hours", "24"),
-                ("print_layout", "pairs"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), Status::SeeOther, "{}", r.into_string().await.unwrap());
+    let (status, body) = super::print_profile::set_profile(&app, shirts, &[("print_layout", "pairs")]).await;
+    assert_eq!(status, Status::SeeOther, "{body}");
     let ids = orders_for(&app, shirts, 3).await;
     buy(&app, &ids).await;
     publish(&app, shirts).await;

@@ -498,6 +498,14 @@ pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Package> {
     packages::table.find(id).select(Package::as_select()).first(conn)
 }
 
+/// Which order and units each of these packages holds: `(package, order, line_item_ids)`.
+pub fn units_of(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<(i64, i64, String)>> {
+    packages::table
+        .filter(packages::id.eq_any(ids))
+        .select((packages::id, packages::order_id, packages::line_item_ids))
+        .load(conn)
+}
+
 /// A package of this workspace (None for another's, or none).
 pub fn find_in_workspace(
     conn: &mut AnyConnection,

@@ -1,0 +1,279 @@
+//! ZPL for thermal printers (Zebra's language, which most 203 and 300 dpi shipping printers
+//! speak): TikTok's label, a PDF, is rendered to a 1-bit bitmap and sent as one compressed
+//! graphic field (`^GFA` with Z64 data: zlib, base64 and a CRC-16 the printer checks); the
+//! ticket and separator pages are native ZPL text, Code 128 and QR codes, so they print sharp
+//! and small. TikTok offers ZPL only in some markets; podgate converts.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
+
+use base64::Engine as _;
+
+use super::manifest::{ManifestHead, PackageEntry};
+
+/// Why a label could not be converted.
+#[derive(Debug, thiserror::Error)]
+pub enum ZplError {
+    #[error("label {0} is not a readable PDF")]
+    Unreadable(String),
+}
+
+/// The print width and height, in dots, of 4x6 in stock at `dpi`.
+pub fn stock_dots(dpi: i64) -> (u32, u32) {
+    ((4 * dpi) as u32, (6 * dpi) as u32)
+}
+
+/// A label PDF's first page as one ZPL format: rendered at `dpi` (scaled down to fit 4x6 in if
+/// larger), black where the page is darker than mid-grey, no anti-aliasing (bars stay bars).
+pub fn label(name: &str, pdf: &[u8], dpi: i64) -> Result<String, ZplError> {
+    use hayro::hayro_interpret::InterpreterSettings;
+    use hayro::hayro_syntax::Pdf;
+    use hayro::vello_cpu::color::palette::css::WHITE;
+    use hayro::{PixmapSettings, RenderCache, RenderSettings, render};
+
+    let doc = Pdf::new(pdf.to_vec()).map_err(|_| ZplError::Unreadable(name.into()))?;
+    let pages = doc.pages();
+    let page = pages.first().ok_or_else(|| ZplError::Unreadable(name.into()))?;
+    let (w, h) = page.render_dimensions();
+    let (max_w, max_h) = stock_dots(dpi);
+    // A hair over the exact ratio: the renderer truncates the page's size in dots, and 6 in
+    // at 300 dpi must come out 1800, not 1799.
+    let scale = (dpi as f32 / 72.0).min(max_w as f32 / w).min(max_h as f32 / h) * 1.000_05;
+    let pixmap = render(
+        page,
+        &RenderCache::new(),
+        &InterpreterSettings::default(),
+        &RenderSettings {
+            aliasing_threshold: Some(128),
+            ..RenderSettings::default()
+        },
+        &PixmapSettings {
+            x_scale: scale,
+            y_scale: scale,
+            bg_color: WHITE,
+        },
+    );
+    let (pw, ph) = (pixmap.width() as usize, pixmap.height() as usize);
+    let row_bytes = pw.div_ceil(8);
+    let mut bits = vec![0u8; row_bytes * ph];
+    for (i, px) in pixmap.data().iter().enumerate() {
+        // Premultiplied on white: luminance of what shows.
+        let lum = (px.r as u32 * 299 + px.g as u32 * 587 + px.b as u32 * 114) / 1000;
+        if lum < 128 {
+            let (y, x) = (i / pw, i % pw);
+            bits[y * row_bytes + x / 8] |= 0x80 >> (x % 8);
+        }
+    }
+    let mut out = String::new();
+    let _ = write!(
+        out,
+        "^XA\n^PW{max_w}\n^LL{max_h}\n^LH0,0\n^FO0,0{}^FS\n^XZ\n",
+        graphic_field(&bits, row_bytes)
+    );
+    Ok(out)
+}
+
+/// `^GFA` of a bitmap (rows of `row_bytes`, 1 = print) as Z64: zlib, base64, CRC-16/XMODEM of
+/// the base64 text.
+fn graphic_field(bits: &[u8], row_bytes: usize) -> String {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+    let _ = z.write_all(bits);
+    let packed = z.finish().unwrap_or_default();
+    let b64 = base64::engine::general_purpose::STANDARD.encode(packed);
+    let crc = crc::Crc::<u16>::new(&crc::CRC_16_XMODEM).checksum(b64.as_bytes());
+    format!("^GFA,{n},{n},{row_bytes},:Z64:{b64}:{crc:04X}", n = bits.len())
+}
+
+/// Field data as ZPL reads it after `^FH`: `^`, `~` and `_` written as hex escapes; UTF-8 (the
+/// format selects it with `^CI28`).
+fn field(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '^' => out.push_str("_5E"),
+            '~' => out.push_str("_7E"),
+            '_' => out.push_str("_5F"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A native ZPL page built in 203-dpi dots and scaled to the printer's resolution.
+struct Format {
+    out: String,
+    k: f32,
+}
+
+impl Format {
+    fn new(dpi: i64) -> Format {
+        let (w, h) = stock_dots(dpi);
+        Format {
+            out: format!("^XA\n^CI28\n^PW{w}\n^LL{h}\n^LH0,0\n"),
+            k: dpi as f32 / 203.0,
+        }
+    }
+
+    fn d(&self, v: u32) -> u32 {
+        (v as f32 * self.k).round() as u32
+    }
+
+    /// Text with its top left at (`x`, `y`), `size` dots tall (font 0, scalable).
+    fn text(&mut self, x: u32, y: u32, size: u32, s: &str) {
+        let (x, y, size) = (self.d(x), self.d(y), self.d(size));
+        let _ = writeln!(self.out, "^FO{x},{y}^A0N,{size},{size}^FH^FD{}^FS", field(s));
+    }
+
+    /// White text on what is already black (a band).
+    fn text_on_black(&mut self, x: u32, y: u32, size: u32, s: &str) {
+        let (x, y, size) = (self.d(x), self.d(y), self.d(size));
+        let _ = writeln!(self.out, "^FO{x},{y}^FR^A0N,{size},{size}^FH^FD{}^FS", field(s));
+    }
+
+    /// A Code 128 barcode, `height` dots tall, human-readable line below it.
+    fn code128(&mut self, x: u32, y: u32, height: u32, data: &str) {
+        let (x, y, height, module) = (self.d(x), self.d(y), self.d(height), self.d(2).max(2));
+        let _ = writeln!(
+            self.out,
+            "^FO{x},{y}^BY{module}^BCN,{height},Y,N,N,A^FH^FD{}^FS",
+            field(data)
+        );
+    }
+
+    /// A QR code of `data` (error correction M).
+    fn qr(&mut self, x: u32, y: u32, data: &str) {
+        let (x, y, mag) = (self.d(x), self.d(y), self.d(5).max(3));
+        let _ = writeln!(self.out, "^FO{x},{y}^BQN,2,{mag}^FH^FDMA,{}^FS", field(data));
+    }
+
+    /// A filled box.
+    fn bar(&mut self, x: u32, y: u32, w: u32, h: u32) {
+        let (x, y, w, h) = (self.d(x), self.d(y), self.d(w), self.d(h));
+        let _ = writeln!(self.out, "^FO{x},{y}^GB{w},{h},{h}^FS");
+    }
+
+    fn finish(mut self) -> String {
+        self.out.push_str("^XZ\n");
+        self.out
+    }
+}
+
+/// The production ticket of a package as native ZPL (4x6 in): the same facts and codes as the
+/// PDF ticket.
+pub fn ticket(head: &ManifestHead, p: &PackageEntry, dpi: i64) -> String {
+    let mut f = Format::new(dpi);
+    f.bar(0, 0, 812, 80);
+    f.text_on_black(
+        20,
+        22,
+        40,
+        &format!("TICKET  batch {}  #{}", head.batch, p.position),
+    );
+    f.text(20, 96, 22, &format!("{} for {}", head.supplier, head.seller));
+    f.text(20, 136, 20, "ORDER");
+    f.text(20, 160, 30, &p.order_id);
+    f.text(20, 204, 20, "PACKAGE");
+    f.text(20, 228, 30, &p.package_id);
+    f.text(20, 272, 20, "SHIP BY");
+    f.text(20, 296, 30, &super::ticket::ship_by(&p.ship_by));
+    f.qr(580, 120, &p.package_id);
+    let mut y = 360;
+    for l in p.lines.iter().take(4) {
+        f.text(20, y, 32, &format!("{} x {}", l.quantity, l.seller_sku));
+        y += 38;
+        let detail = if l.variant.is_empty() {
+            l.product_name.clone()
+        } else {
+            format!("{} | {}", l.variant, l.product_name)
+        };
+        f.text(20, y, 22, &detail);
+        y += 28;
+        if !l.supplier_product_code.is_empty() {
+            f.text(20, y, 22, &format!("product code {}", l.supplier_product_code));
+            y += 28;
+        }
+        for a in &l.artwork {
+            let file = a.url.rsplit('/').next().unwrap_or(&a.url);
+            f.text(44, y, 20, &format!("{}: {file}", a.placement));
+            y += 26;
+        }
+        y += 10;
+        if y > 760 {
+            break;
+        }
+    }
+    if p.lines.len() > 4 {
+        f.text(
+            20,
+            y,
+            22,
+            &format!("+{} more line(s): see the manifest", p.lines.len() - 4),
+        );
+    }
+    f.text(20, 800, 20, &format!("PACKAGE {}", p.package_id));
+    f.code128(40, 830, 140, &p.package_id);
+    f.text(
+        20,
+        1010,
+        20,
+        &format!("LABEL {} {} {}", p.carrier, p.service, p.tracking_number),
+    );
+    f.code128(40, 1040, 120, &p.tracking_number);
+    f.finish()
+}
+
+/// The separator page that opens a run.
+pub fn separator(
+    head: &ManifestHead,
+    group: &str,
+    run: usize,
+    runs: usize,
+    packages: usize,
+    dpi: i64,
+) -> String {
+    let mut f = Format::new(dpi);
+    // A heavy frame and band: a separator is seen in a stack at a glance.
+    let (w, h, t) = (f.d(812), f.d(1218), f.d(30));
+    let _ = writeln!(f.out, "^FO0,0^GB{w},{h},{t}^FS");
+    f.bar(0, 0, 812, 130);
+    f.text_on_black(60, 40, 56, &format!("NEXT RUN  {run} of {runs}"));
+    f.text(
+        60,
+        150,
+        26,
+        &format!("batch {}  {} for {}", head.batch, head.supplier, head.seller),
+    );
+    let (x, y, width, size) = (f.d(60), f.d(320), f.d(700), f.d(70));
+    let _ = writeln!(
+        f.out,
+        "^FO{x},{y}^FB{width},4,10,L^A0N,{size},{size}^FH^FD{}^FS",
+        field(group)
+    );
+    f.text(
+        60,
+        1000,
+        90,
+        &format!("{packages} package{}", if packages == 1 { "" } else { "s" }),
+    );
+    f.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn field_data_cannot_end_the_field_or_start_a_command() {
+        assert_eq!(field("A^XZ~JR_1\n"), "A_5EXZ_7EJR_5F1");
+    }
+
+    #[test]
+    fn the_crc_is_zebra_s() {
+        // CRC-16/XMODEM's check value.
+        assert_eq!(
+            crc::Crc::<u16>::new(&crc::CRC_16_XMODEM).checksum(b"123456789"),
+            0x31C3
+        );
+    }
+}
