@@ -143,8 +143,12 @@ pub async fn seed(
             cutoff_times: "10:00, 15:00".into(),
             time_zone: "America/Los_Angeles".into(),
             ack_deadline_hours: "24".into(),
-            // The mug partner prints each ticket followed by its label; Shirt Co two files.
+            // The mug partner prints each 4x6 ticket followed by its label; Shirt Co's floor
+            // prints runs of one garment and placement, labels and tickets as two stacks, on a
+            // 203 dpi Zebra.
             print_layout: if slug == "mugworks" { "pairs" } else { "separate" }.into(),
+            print_sort: if slug == "mugworks" { "ship_by" } else { "product" }.into(),
+            zpl_dpi: if slug == "mugworks" { "" } else { "203" }.into(),
             ..SupplierInput::default()
         };
         let sid = suppliers::create(pool, &actor, input).await?;

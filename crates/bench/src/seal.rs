@@ -2,7 +2,9 @@
 //! untimed) and measures packing: time, zip size and the process's peak memory while sealing.
 //! The baseline, run in the same process, is reading every label file once (the least work a
 //! seal can do); the ratio says what building the merged PDF, the manifests and the zip costs
-//! on top of that.
+//! on top of that. With `--print-pack` the batch is sealed with a factory's whole print pack,
+//! and its manifest packed again twice in the same run, as the plain seal and as the print
+//! pack, so the second ratio is what the print pack costs.
 
 use anyhow::Context;
 use std::time::Instant;
@@ -17,6 +19,11 @@ pub struct SealBench {
     /// Labels in the batch.
     #[arg(long, default_value_t = 1000)]
     pub labels: usize,
+    /// Seal with a factory's whole print pack (runs of one product and placement after
+    /// separator pages, ZPL at 203 dpi beside the PDFs), and pack the same batch again as a
+    /// plain seal (tickets only, by ship-by, no ZPL) for the ratio.
+    #[arg(long)]
+    pub print_pack: bool,
 }
 
 /// Peak resident memory since the last reset (Linux), in MiB.
@@ -80,6 +87,20 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
                 .map_err(podgate::domain::DomainError::from)
         })
         .await?;
+
+    if opts.print_pack {
+        services
+            .pool
+            .run(move |c| {
+                use diesel::prelude::*;
+                use podgate::db::schema::suppliers::dsl::*;
+                diesel::update(suppliers.find(supplier))
+                    .set((print_sort.eq("product"), zpl_dpi.eq(203)))
+                    .execute(c)
+                    .map_err(podgate::domain::DomainError::from)
+            })
+            .await?;
+    }
 
     // Baseline: read every stored label once.
     let shas: Vec<String> = services
@@ -154,7 +175,13 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
         seconds / baseline.max(1e-9),
         batch.zip_bytes.unwrap_or(0) as f64 / 1048576.0
     );
+    let print_pack = if opts.print_pack {
+        Some(print_pack_ratio(&services, &batch).await?)
+    } else {
+        None
+    };
     Ok(serde_json::json!({
+        "print_pack": print_pack,
         "labels": batch.package_count,
         "seconds": crate::figures::round(seconds, 3),
         "zip_bytes": batch.zip_bytes,
@@ -166,4 +193,54 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
         "baseline_read_seconds": crate::figures::round(baseline, 3),
         "ratio_to_baseline": crate::figures::round(seconds / baseline.max(1e-9), 1),
     }))
+}
+
+/// Packs a sealed batch's manifest again (into a scratch folder) as the plain seal and as the
+/// print pack it was sealed with: the seconds of each and their ratio.
+async fn print_pack_ratio(
+    services: &podgate::services::Services,
+    batch: &podgate::db::models::batch::Batch,
+) -> anyhow::Result<serde_json::Value> {
+    let zip = services.batches.zip_path(batch);
+    let store = services.labels.store.clone();
+    tokio::task::spawn_blocking(move || {
+        let pack = podgate::domain::batches::read_manifest(&zip)?;
+        let mut plain = pack.clone();
+        plain.head.print_sort = "ship_by".into();
+        plain.head.zpl_dpi = 0;
+        // What sealing by ship-by would have numbered: the same packages, most urgent first.
+        plain.packages.sort_by(|a, b| (&a.ship_by, a.position).cmp(&(&b.ship_by, b.position)));
+        for (i, p) in plain.packages.iter_mut().enumerate() {
+            p.position = i as i64 + 1;
+        }
+        let scratch = tempfile::tempdir()?;
+        let label = |sha: &str| store.path(sha);
+        let time = |m: &podgate::domain::batches::Manifest, id: i64| -> anyhow::Result<(f64, u64)> {
+            let t = Instant::now();
+            let files = podgate::domain::batches::pack_manifest(scratch.path(), id, m, &label)?;
+            Ok((t.elapsed().as_secs_f64(), files.zip_bytes))
+        };
+        let (plain_s, plain_bytes) = time(&plain, 1)?;
+        let (pack_s, pack_bytes) = time(&pack, 2)?;
+        let runs = {
+            let mut g: Vec<&str> = pack.packages.iter().map(|p| p.print_group.as_str()).collect();
+            g.dedup();
+            g.len()
+        };
+        eprintln!(
+            "packed again: plain {plain_s:.2} s ({:.1} MiB), print pack {pack_s:.2} s ({:.1} MiB, {runs} runs, ZPL 203 dpi): {:.2}x the plain seal",
+            plain_bytes as f64 / 1048576.0,
+            pack_bytes as f64 / 1048576.0,
+            pack_s / plain_s.max(1e-9)
+        );
+        Ok(serde_json::json!({
+            "plain_seconds": crate::figures::round(plain_s, 3),
+            "print_pack_seconds": crate::figures::round(pack_s, 3),
+            "runs": runs,
+            "plain_zip_bytes": plain_bytes,
+            "print_pack_zip_bytes": pack_bytes,
+            "ratio_to_plain": crate::figures::round(pack_s / plain_s.max(1e-9), 2),
+        }))
+    })
+    .await?
 }
