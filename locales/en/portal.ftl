@@ -148,6 +148,7 @@ batch-col-acknowledge = Acknowledge
 batch-select-package = Select package { $package }
 batch-print-again = Print this label again
 batch-label-alt = Label of package { $package } (PDF)
+batch-ticket = Production ticket
 batch-no-artwork = No artwork in the seller's catalog for this SKU.
 batch-expected-on = (expected { $date })
 batch-answered-by = { $who } via { $channel }, { $when }

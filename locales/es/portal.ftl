@@ -148,6 +148,7 @@ batch-col-acknowledge = Responder
 batch-select-package = Seleccionar el paquete { $package }
 batch-print-again = Volver a imprimir esta guía
 batch-label-alt = Guía del paquete { $package } (PDF)
+batch-ticket = Hoja de producción
 batch-no-artwork = El catálogo del vendedor no tiene diseño para este SKU.
 batch-expected-on = (previsto para el { $date })
 batch-answered-by = { $who } por { $channel }, { $when }

@@ -126,6 +126,7 @@ batch-col-acknowledge = Xác nhận
 batch-select-package = Chọn kiện { $package }
 batch-print-again = In lại nhãn này
 batch-label-alt = Nhãn của kiện { $package } (PDF)
+batch-ticket = Phiếu sản xuất
 batch-no-artwork = Danh mục của người bán chưa có thiết kế cho SKU này.
 batch-expected-on = (dự kiến { $date })
 batch-answered-by = { $who } qua { $channel }, { $when }

@@ -126,6 +126,7 @@ batch-col-acknowledge = 确认
 batch-select-package = 选择包裹 { $package }
 batch-print-again = 重新打印此面单
 batch-label-alt = 包裹 { $package } 的面单（PDF）
+batch-ticket = 生产单
 batch-no-artwork = 卖家的商品目录中没有此 SKU 的图稿。
 batch-expected-on = （预计 { $date }）
 batch-answered-by = { $who } 通过{ $channel }，{ $when }

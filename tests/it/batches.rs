@@ -391,7 +391,7 @@ mod mail;
 mod print_profile;
 mod production;
 mod spreadsheets;
-mod tickets;
+pub(crate) mod tickets;
 mod webhooks;
 
 /// Signs in again from a browser whose zone is `zone` (the page script's cookie).

@@ -546,6 +546,37 @@ async fn the_whole_handoff_in_a_real_browser() {
         .collect();
     assert!(accepted.len() >= 2, "two accepted packages: {accepted:?}");
     let ((p0, t0), (_, t1)) = (accepted[0].clone(), accepted[1].clone());
+    // The packer prints one package's production ticket again from its row: the PDF saved is
+    // that package's ticket, its QR code read back by zbar.
+    let first_row = supplier
+        .c
+        .execute(
+            "return document.querySelector('#batch-packages tbody tr .label-cell').innerText",
+            vec![],
+        )
+        .await
+        .unwrap();
+    let first_package = first_row
+        .as_str()
+        .unwrap()
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && l.bytes().all(|b| b.is_ascii_digit()))
+        .unwrap()
+        .to_string();
+    supplier.click("#batch-packages tbody tr .ticket-link").await;
+    let ticket = downloads.join("ticket-1.pdf");
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while !ticket.exists() {
+        assert!(Instant::now() < deadline, "the ticket was not downloaded");
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    let (_pages_dir, pages) = crate::batches::tickets::pages_of(&std::fs::read(&ticket).unwrap());
+    assert_eq!(pages.len(), 1);
+    assert!(
+        crate::batches::tickets::decode(&pages[0]).contains(&("QR-Code".to_string(), first_package.clone())),
+        "the ticket of {first_package}"
+    );
     supplier.click("#verify-link").await;
     supplier.until("Scan a ticket", false).await;
     supplier

@@ -118,7 +118,11 @@ async fn all() -> anyhow::Result<serde_json::Value> {
     })
     .await?;
     eprintln!("== bench seal");
-    let seal = seal::run(seal::SealBench { labels: 1000, print_pack: false }).await?;
+    let seal = seal::run(seal::SealBench {
+        labels: 1000,
+        print_pack: false,
+    })
+    .await?;
     eprintln!("== bench select-all");
     let select_all = select_all::run(select_all::SelectAllBench {
         orders: 45_000,

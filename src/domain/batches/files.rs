@@ -82,6 +82,10 @@ pub enum BatchFile {
         position: i64,
         name: String,
     },
+    /// One package's production ticket, `ticket-<position>.pdf`, as its tickets file has it.
+    Ticket {
+        position: i64,
+    },
 }
 
 /// The position a label file name starts with (`0001-…`), and whether it is the PNG preview.
@@ -114,6 +118,13 @@ impl BatchFile {
             Some(BatchFile::ZipSha256)
         } else if name == format!("batch-{}-labels.pdf", b.seq) {
             Some(BatchFile::LabelsPdf)
+        } else if let Some(position) = name
+            .strip_prefix("ticket-")
+            .and_then(|n| n.strip_suffix(".pdf"))
+            .filter(|n| !n.starts_with(['+', '-', '0']))
+            .and_then(|n| n.parse().ok())
+        {
+            Some(BatchFile::Ticket { position })
         } else if let Some((position, png)) = label_position(name) {
             // Checked against the package at that position when it is read (`source`).
             let name = name.to_string();
@@ -134,6 +145,7 @@ impl BatchFile {
             BatchFile::ZipSha256 => format!("{}.sha256", b.zip_name()),
             BatchFile::LabelsPdf => b.labels_pdf_name(),
             BatchFile::Label { name, .. } | BatchFile::LabelPreview { name, .. } => name.clone(),
+            BatchFile::Ticket { position } => format!("ticket-{position}.pdf"),
         }
     }
 
@@ -142,7 +154,7 @@ impl BatchFile {
         match self {
             BatchFile::Zip => "application/zip",
             BatchFile::ZipSha256 => "text/plain; charset=utf-8",
-            BatchFile::LabelsPdf | BatchFile::Label { .. } => "application/pdf",
+            BatchFile::LabelsPdf | BatchFile::Label { .. } | BatchFile::Ticket { .. } => "application/pdf",
             BatchFile::LabelPreview { .. } => "image/png",
         }
     }
@@ -185,6 +197,11 @@ impl Batches {
                 let n = line.len() as u64;
                 (Source::Bytes(line.into_bytes()), n)
             }
+            BatchFile::Ticket { position } => {
+                let pdf = self.ticket(b, *position).await?;
+                let n = pdf.len() as u64;
+                (Source::Bytes(pdf), n)
+            }
             BatchFile::Label { position, name } | BatchFile::LabelPreview { position, name } => {
                 let sha = self.label_at(b, *position, name).await?.1;
                 let path = match f {
@@ -202,6 +219,23 @@ impl Batches {
                 (Source::Path(path), len)
             }
         })
+    }
+
+    /// The production ticket of the package at `position`, drawn from the manifest the batch was
+    /// sealed with (what its tickets file holds, whatever happened to the package since).
+    async fn ticket(&self, b: &Batch, position: i64) -> Result<Vec<u8>, DomainError> {
+        let zip = self.zip_path(b);
+        tokio::task::spawn_blocking(move || {
+            let m = super::pack::read_manifest(&zip).map_err(|_| DomainError::NotFound)?;
+            let p = m
+                .packages
+                .iter()
+                .find(|p| p.position == position)
+                .ok_or(DomainError::NotFound)?;
+            Ok(super::ticket::render(&m.head, p))
+        })
+        .await
+        .map_err(|e| DomainError::Internal(e.to_string()))?
     }
 
     /// The order and label checksum of the active package at `position` of a batch, when
@@ -250,7 +284,7 @@ impl Batches {
         // The zip and the merged PDF go on every order of the batch (the first complete
         // download only, to keep timelines short); one label's reprint on its own order, each time.
         let label_order = match f {
-            BatchFile::ZipSha256 | BatchFile::LabelPreview { .. } => return Ok(()),
+            BatchFile::ZipSha256 | BatchFile::LabelPreview { .. } | BatchFile::Ticket { .. } => return Ok(()),
             BatchFile::Label { position, name } => Some(self.label_at(b, *position, name).await?.0),
             BatchFile::Zip | BatchFile::LabelsPdf => None,
         };

@@ -120,7 +120,7 @@ impl Batches {
                     manifest_packages(c, ws, batch_id, &rules, &names, &head, after)
                         .map_err(|e| pack::PackError::Manifest(e.to_string()))
                 };
-                pack::pack(&dir, batch_id, &head, &mut packages, &|sha| store.path(sha))
+                pack::pack(&dir, batch_id, &head, &mut packages, &store)
                     .map_err(|e| DomainError::Internal(format!("packing batch {batch_id}: {e}")))
             })
         })

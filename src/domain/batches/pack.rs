@@ -21,6 +21,7 @@ use zip::write::SimpleFileOptions;
 use super::manifest::{self, Manifest, ManifestHead, PackageEntry};
 use super::merge::{MergeError, PdfMerger};
 use super::print::{PrintLayout, Runs};
+use crate::domain::labels::LabelStore;
 
 /// Why a batch could not be packed.
 #[derive(Debug, thiserror::Error)]
@@ -35,8 +36,6 @@ pub enum PackError {
     Io(#[from] std::io::Error),
     #[error("manifest: {0}")]
     Manifest(String),
-    #[error(transparent)]
-    Zpl(#[from] super::zpl::ZplError),
 }
 
 /// What packing wrote.
@@ -131,8 +130,8 @@ pub fn sweep_leftovers(dir: &Path, age: std::time::Duration) -> std::io::Result<
 }
 
 /// Reads a stored label and checks it against its SHA-256.
-fn read_label(label_path: &dyn Fn(&str) -> PathBuf, sha: &str) -> Result<Vec<u8>, PackError> {
-    let bytes = std::fs::read(label_path(sha))?;
+fn read_label(labels: &LabelStore, sha: &str) -> Result<Vec<u8>, PackError> {
+    let bytes = std::fs::read(labels.path(sha))?;
     if hex::encode(Sha256::digest(&bytes)) != sha {
         return Err(PackError::Corrupt(sha.into()));
     }
@@ -169,7 +168,7 @@ pub fn pack(
     batch_id: i64,
     head: &ManifestHead,
     packages: &mut PackagesAfter,
-    label_path: &dyn Fn(&str) -> PathBuf,
+    labels: &LabelStore,
 ) -> Result<PackedFiles, PackError> {
     std::fs::create_dir_all(dir)?;
     // 1. The merged labels, streamed to their own file (also offered on its own); the placements
@@ -209,7 +208,7 @@ pub fn pack(
     let mut placements = BTreeSet::new();
     let (mut count, mut earliest_ship_by) = (0usize, None::<String>);
     each_package(packages, |p| {
-        let bytes = read_label(label_path, &p.label_sha256)?;
+        let bytes = read_label(labels, &p.label_sha256)?;
         merger.add(&p.label_file, &bytes)?;
         if left_in_run == 0 {
             if let Some((group, n)) = runs.get(run) {
@@ -230,8 +229,8 @@ pub fn pack(
         }
         if let Some(z) = &mut zpl_tickets {
             z.write_all(super::zpl::ticket(head, p, dpi).as_bytes())?;
-            let label = super::zpl::label(&p.label_file, &bytes, dpi)?;
-            zpl_labels.as_mut().unwrap_or(z).write_all(label.as_bytes())?;
+            let label = labels.zpl(&p.label_sha256, &bytes, dpi)?;
+            zpl_labels.as_mut().unwrap_or(z).write_all(&label)?;
         }
         placements.extend(
             p.lines
@@ -268,7 +267,7 @@ pub fn pack(
     // SHA256SUMS: the labels' own checksums (checked as each is read), then the other entries'.
     let mut sums = SumsFile::new()?;
     each_package(packages, |p| {
-        let bytes = read_label(label_path, &p.label_sha256)?;
+        let bytes = read_label(labels, &p.label_sha256)?;
         let name = format!("labels/{}", p.label_file);
         zip.start_file(&name, opts)?;
         zip.write_all(&bytes)?;
@@ -360,7 +359,7 @@ pub fn pack_manifest(
     dir: &Path,
     batch_id: i64,
     manifest: &Manifest,
-    label_path: &dyn Fn(&str) -> PathBuf,
+    labels: &LabelStore,
 ) -> Result<PackedFiles, PackError> {
     let mut packages = |after: i64| {
         Ok(manifest
@@ -371,7 +370,7 @@ pub fn pack_manifest(
             .cloned()
             .collect())
     };
-    pack(dir, batch_id, &manifest.head, &mut packages, label_path)
+    pack(dir, batch_id, &manifest.head, &mut packages, labels)
 }
 
 /// `SHA256SUMS` as it grows, in an unnamed temporary file (a line per entry, 10,000 labels and

@@ -1,88 +1,11 @@
-//! ZPL for thermal printers (Zebra's language, which most 203 and 300 dpi shipping printers
-//! speak): TikTok's label, a PDF, is rendered to a 1-bit bitmap and sent as one compressed
-//! graphic field (`^GFA` with Z64 data: zlib, base64 and a CRC-16 the printer checks); the
-//! ticket and separator pages are native ZPL text, Code 128 and QR codes, so they print sharp
-//! and small. TikTok offers ZPL only in some markets; podgate converts.
-
-use std::fmt::Write as _;
-use std::io::Write as _;
-
-use base64::Engine as _;
+//! The production ticket and separator pages as native ZPL (Zebra's language, which most 203
+//! and 300 dpi shipping printers speak): text, Code 128 and QR codes drawn by the printer, so
+//! they print sharp and small. The labels themselves are converted where they are stored
+//! (`labels::zpl`).
 
 use super::manifest::{ManifestHead, PackageEntry};
-
-/// Why a label could not be converted.
-#[derive(Debug, thiserror::Error)]
-pub enum ZplError {
-    #[error("label {0} is not a readable PDF")]
-    Unreadable(String),
-}
-
-/// The print width and height, in dots, of 4x6 in stock at `dpi`.
-pub fn stock_dots(dpi: i64) -> (u32, u32) {
-    ((4 * dpi) as u32, (6 * dpi) as u32)
-}
-
-/// A label PDF's first page as one ZPL format: rendered at `dpi` (scaled down to fit 4x6 in if
-/// larger), black where the page is darker than mid-grey, no anti-aliasing (bars stay bars).
-pub fn label(name: &str, pdf: &[u8], dpi: i64) -> Result<String, ZplError> {
-    use hayro::hayro_interpret::InterpreterSettings;
-    use hayro::hayro_syntax::Pdf;
-    use hayro::vello_cpu::color::palette::css::WHITE;
-    use hayro::{PixmapSettings, RenderCache, RenderSettings, render};
-
-    let doc = Pdf::new(pdf.to_vec()).map_err(|_| ZplError::Unreadable(name.into()))?;
-    let pages = doc.pages();
-    let page = pages.first().ok_or_else(|| ZplError::Unreadable(name.into()))?;
-    let (w, h) = page.render_dimensions();
-    let (max_w, max_h) = stock_dots(dpi);
-    // A hair over the exact ratio: the renderer truncates the page's size in dots, and 6 in
-    // at 300 dpi must come out 1800, not 1799.
-    let scale = (dpi as f32 / 72.0).min(max_w as f32 / w).min(max_h as f32 / h) * 1.000_05;
-    let pixmap = render(
-        page,
-        &RenderCache::new(),
-        &InterpreterSettings::default(),
-        &RenderSettings {
-            aliasing_threshold: Some(128),
-            ..RenderSettings::default()
-        },
-        &PixmapSettings {
-            x_scale: scale,
-            y_scale: scale,
-            bg_color: WHITE,
-        },
-    );
-    let (pw, ph) = (pixmap.width() as usize, pixmap.height() as usize);
-    let row_bytes = pw.div_ceil(8);
-    let mut bits = vec![0u8; row_bytes * ph];
-    for (i, px) in pixmap.data().iter().enumerate() {
-        // Premultiplied on white: luminance of what shows.
-        let lum = (px.r as u32 * 299 + px.g as u32 * 587 + px.b as u32 * 114) / 1000;
-        if lum < 128 {
-            let (y, x) = (i / pw, i % pw);
-            bits[y * row_bytes + x / 8] |= 0x80 >> (x % 8);
-        }
-    }
-    let mut out = String::new();
-    let _ = write!(
-        out,
-        "^XA\n^PW{max_w}\n^LL{max_h}\n^LH0,0\n^FO0,0{}^FS\n^XZ\n",
-        graphic_field(&bits, row_bytes)
-    );
-    Ok(out)
-}
-
-/// `^GFA` of a bitmap (rows of `row_bytes`, 1 = print) as Z64: zlib, base64, CRC-16/XMODEM of
-/// the base64 text.
-fn graphic_field(bits: &[u8], row_bytes: usize) -> String {
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-    let _ = z.write_all(bits);
-    let packed = z.finish().unwrap_or_default();
-    let b64 = base64::engine::general_purpose::STANDARD.encode(packed);
-    let crc = crc::Crc::<u16>::new(&crc::CRC_16_XMODEM).checksum(b64.as_bytes());
-    format!("^GFA,{n},{n},{row_bytes},:Z64:{b64}:{crc:04X}", n = bits.len())
-}
+use crate::domain::labels::zpl::stock_dots;
+use std::fmt::Write as _;
 
 /// Field data as ZPL reads it after `^FH`: `^`, `~` and `_` written as hex escapes; UTF-8 (the
 /// format selects it with `^CI28`).
@@ -266,14 +189,5 @@ mod tests {
     #[test]
     fn field_data_cannot_end_the_field_or_start_a_command() {
         assert_eq!(field("A^XZ~JR_1\n"), "A_5EXZ_7EJR_5F1");
-    }
-
-    #[test]
-    fn the_crc_is_zebra_s() {
-        // CRC-16/XMODEM's check value.
-        assert_eq!(
-            crc::Crc::<u16>::new(&crc::CRC_16_XMODEM).checksum(b"123456789"),
-            0x31C3
-        );
     }
 }

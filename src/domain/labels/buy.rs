@@ -143,6 +143,12 @@ impl Labels {
                     .put(&pdf)
                     .await
                     .map_err(|e| DomainError::Internal(format!("storing the label: {e}")))?;
+                if supplier.zpl_dpi > 0 {
+                    // Not fatal: sealing converts what is missing.
+                    if let Err(e) = self.store.prepare_zpl(&sha, supplier.zpl_dpi).await {
+                        tracing::warn!(package = id, error = %e, "could not convert the label to ZPL ahead of its batch");
+                    }
+                }
                 let order_id = p.order_id;
                 self.pool
                     .run(move |c| {

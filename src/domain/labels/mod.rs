@@ -14,6 +14,7 @@ mod problems;
 mod runner;
 pub mod service;
 mod store;
+pub mod zpl;
 
 use std::collections::HashSet;
 use std::sync::{Arc, Mutex};

@@ -8,7 +8,7 @@ use std::process::Command;
 use super::*;
 
 /// The barcodes `zbarimg` reads on an image: `(symbology, data)`.
-pub(super) fn decode(png: &std::path::Path) -> Vec<(String, String)> {
+pub(crate) fn decode(png: &std::path::Path) -> Vec<(String, String)> {
     let o = Command::new("zbarimg")
         .args(["-q", "--nodbus"])
         .arg(png)
@@ -23,7 +23,7 @@ pub(super) fn decode(png: &std::path::Path) -> Vec<(String, String)> {
 
 /// Every page of a PDF as a PNG at 200 dpi, rendered by poppler's `pdftoppm`, in page order
 /// (the folder lives as long as the first value).
-pub(super) fn pages_of(pdf: &[u8]) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
+pub(crate) fn pages_of(pdf: &[u8]) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("in.pdf");
     std::fs::write(&file, pdf).unwrap();
@@ -39,7 +39,7 @@ pub(super) fn pages_of(pdf: &[u8]) -> (tempfile::TempDir, Vec<std::path::PathBuf
 }
 
 /// The PNG files of a folder, by name.
-pub(super) fn pngs_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+pub(crate) fn pngs_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
     let mut pngs: Vec<_> = std::fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
@@ -50,7 +50,7 @@ pub(super) fn pngs_in(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
 }
 
 /// A PNG's width and height, from its header.
-pub(super) fn png_size(png: &std::path::Path) -> (u32, u32) {
+pub(crate) fn png_size(png: &std::path::Path) -> (u32, u32) {
     let b = std::fs::read(png).unwrap();
     let be = |i: usize| u32::from_be_bytes([b[i], b[i + 1], b[i + 2], b[i + 3]]);
     (be(16), be(20))
