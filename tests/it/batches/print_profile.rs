@@ -107,6 +107,19 @@ async fn a_batch_prints_in_product_runs_on_a6_with_the_seller_s_names_and_203_dp
     assert_eq!(s, Status::SeeOther, "{body}");
     let ids = orders_for(&app, shirts, 8).await;
     buy(&app, &ids).await;
+    // Each label was converted when it was bought, not left for the seal.
+    let shas: Vec<Option<String>> = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::packages::dsl::*;
+            packages.select(label_sha256).load(c)
+        })
+        .await;
+    assert_eq!(shas.iter().flatten().count(), 8);
+    for sha in shas.iter().flatten() {
+        let kept = app.services.labels.store.zpl_path(sha, 203);
+        assert!(kept.exists(), "{} converted at purchase", kept.display());
+    }
     publish(&app, shirts).await;
     let sup = supplier_user(&app, shirts, "floor@shirtco.example").await;
     let (_, home) = sup.get("/supplier").await;
