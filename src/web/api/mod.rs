@@ -157,12 +157,13 @@ async fn show(batches: &State<Batches>, f: Factory<Read>, seq: i64) -> Result<Js
     Ok(Json(BatchPackages::from(&d)))
 }
 
-/// A batch's file: the zip (its list name, or the older `batch-<n>.zip`), `labels.pdf`, or the
-/// zip's `.sha256` line. Resumable: send `Range: bytes=<from>-` to continue a download.
+/// A batch's file: the zip (its list name, or the older `batch-<n>.zip`), `labels.pdf`, one
+/// package's production ticket (`ticket-<position>.pdf`), or the zip's `.sha256` line.
+/// Resumable: send `Range: bytes=<from>-` to continue a download.
 #[utoipa::path(get, path = "/api/v1/batches/{seq}/{file}", tag = "batches",
     params(
         ("seq" = i64, Path, description = "The batch's number"),
-        ("file" = String, Path, description = "`<zip>` as listed, `<zip>.sha256`, `labels.pdf`, or `batch-<n>.zip`"),
+        ("file" = String, Path, description = "`<zip>` as listed, `<zip>.sha256`, `labels.pdf`, `ticket-<position>.pdf`, or `batch-<n>.zip`"),
         ("Range" = Option<String>, Header, description = "`bytes=<from>-<to>` for part of the file"),
     ),
     security(("token" = ["download"])),

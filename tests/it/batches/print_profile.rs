@@ -28,7 +28,7 @@ pub(super) async fn set_profile(app: &TestApp, shirts: i64, extra: &[(&str, &str
 }
 
 /// Batch 1's zip as the supplier downloads it: its entries by name.
-async fn batch_zip(app: &TestApp, sup: &TestApp) -> std::collections::BTreeMap<String, Vec<u8>> {
+pub(super) async fn batch_zip(app: &TestApp, sup: &TestApp) -> std::collections::BTreeMap<String, Vec<u8>> {
     let name = podgate_testkit::labels::zip_name(app, 1).await;
     let r = sup
         .client

@@ -63,20 +63,8 @@ async fn every_label_has_a_ticket_whose_codes_a_scanner_reads_back() {
     buy(&app, &ids).await;
     publish(&app, shirts).await;
     let sup = supplier_user(&app, shirts, "bench@shirtco.example").await;
-    let name = podgate_testkit::labels::zip_name(&app, 1).await;
-    let r = sup
-        .client
-        .get(format!("/supplier/batches/1/{name}"))
-        .dispatch()
-        .await;
-    assert_eq!(r.status(), Status::Ok);
-    let bytes = r.into_bytes().await.unwrap();
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes)).unwrap();
-    let mut read = |entry: &str| {
-        let mut v = Vec::new();
-        zip.by_name(entry).unwrap().read_to_end(&mut v).unwrap();
-        v
-    };
+    let zip = super::print_profile::batch_zip(&app, &sup).await;
+    let read = |entry: &str| zip[entry].clone();
     let tickets = read("tickets.pdf");
     let manifest: serde_json::Value = serde_json::from_slice(&read("manifest.json")).unwrap();
     let sums = String::from_utf8(read("SHA256SUMS")).unwrap();
