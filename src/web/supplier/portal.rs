@@ -27,7 +27,10 @@ async fn home(pool: &State<DbPool>, batches: &State<Batches>, user: SupplierUser
             .await?;
     Ok(Page::new(
         "supplier/portal.html",
-        context! { supplier => s, batches => list, pulls, due_soon, late },
+        context! {
+            supplier => s, batches => list, pulls, due_soon, late,
+            default_label_names => crate::domain::batches::print::DEFAULT_FILE_NAMES,
+        },
     ))
 }
 
