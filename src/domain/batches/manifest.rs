@@ -89,12 +89,15 @@ const CSV_COLUMNS: [&str; 18] = [
 /// made safe whatever they contain (no `/`, `..`, spaces or control characters reach an unzip
 /// tool), and kept short.
 pub fn label_file(position: i64, order_id: &str, package_id: &str) -> String {
-    use super::print::safe_part;
-    format!(
-        "{position:04}-{}-{}.pdf",
-        safe_part(order_id),
-        safe_part(package_id)
-    )
+    super::print::FileNames::default().name(&super::print::NameParts {
+        seller: "",
+        supplier: "",
+        seq: 0,
+        position,
+        order: order_id,
+        package: package_id,
+        tracking: "",
+    })
 }
 
 /// A Unix time as RFC 3339 (empty for 0).

@@ -236,7 +236,7 @@ fn in_print_order(
     ids: Vec<i64>,
 ) -> Result<Vec<i64>, DomainError> {
     let sort = print::PrintSort::parse(&sup.print_sort).unwrap_or_default();
-    if sort == print::PrintSort::ShipBy {
+    if !sort.has_runs() {
         return Ok(ids);
     }
     let rules = rules_of(c, ws)?;

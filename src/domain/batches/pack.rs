@@ -185,7 +185,7 @@ pub fn pack(
     let mut tickets = PdfMerger::new(BufWriter::new(tempfile::tempfile()?))?;
     // The runs first (a separator page says how many packages follow it).
     let mut runs = Runs::default();
-    if profile.sort.group(&[]).is_some() {
+    if profile.sort.has_runs() {
         each_package(packages, |p| {
             runs.push(&p.print_group);
             Ok(())

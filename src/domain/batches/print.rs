@@ -81,7 +81,26 @@ impl PrintSort {
     /// The group a package prints in (None when this order has no groups): a package whose
     /// lines fall in different groups is a "mixed" one, printed after every run.
     pub fn group(self, lines: &[Line]) -> Option<String> {
-        let of = |l: &Line| match self {
+        if !self.has_runs() {
+            return None;
+        }
+        let mut groups = lines.iter().map(|l| self.group_of_line(l));
+        let first = groups.next().unwrap_or_default();
+        Some(if groups.all(|g| g == first) {
+            first
+        } else {
+            MIXED.into()
+        })
+    }
+
+    /// Whether this order prints in runs (each after a separator page).
+    pub fn has_runs(self) -> bool {
+        self != PrintSort::ShipBy
+    }
+
+    /// The run one product line belongs in.
+    fn group_of_line(self, l: &Line) -> String {
+        match self {
             PrintSort::ShipBy => String::new(),
             PrintSort::Sku => l.seller_sku.clone(),
             PrintSort::Product => {
@@ -99,17 +118,7 @@ impl PrintSort {
                     format!("{product}, {}", placements.join(" + "))
                 }
             }
-        };
-        if self == PrintSort::ShipBy {
-            return None;
         }
-        let mut groups = lines.iter().map(of);
-        let first = groups.next().unwrap_or_default();
-        Some(if groups.all(|g| g == first) {
-            first
-        } else {
-            MIXED.into()
-        })
     }
 
     /// Where a package sorts (before the batch's own order, which breaks ties): its group,

@@ -20,13 +20,19 @@ impl LabelStore {
             return Ok(sha);
         }
         tokio::fs::create_dir_all(&self.dir).await?;
-        let tmp = self.dir.join(format!(
-            ".{sha}.{}.tmp",
-            hex::encode(crate::crypto::random_bytes::<4>())
-        ));
+        let tmp = self.tmp_path(&sha, "pdf");
         tokio::fs::write(&tmp, pdf).await?;
         tokio::fs::rename(&tmp, &path).await?;
         Ok(sha)
+    }
+
+    /// A fresh temporary name in the store for a file about to be renamed into place (a
+    /// process killed mid-write leaves a dot file no reader looks at).
+    fn tmp_path(&self, sha256: &str, ext: &str) -> PathBuf {
+        self.dir.join(format!(
+            ".{sha256}.{}.{ext}.tmp",
+            hex::encode(crate::crypto::random_bytes::<4>())
+        ))
     }
 
     /// Where a stored label lives.
@@ -49,10 +55,7 @@ impl LabelStore {
         let zpl = super::zpl::label(sha256, pdf, dpi)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e.to_string()))?
             .into_bytes();
-        let tmp = self.dir.join(format!(
-            ".{sha256}.{}.zpl.tmp",
-            hex::encode(crate::crypto::random_bytes::<4>())
-        ));
+        let tmp = self.tmp_path(sha256, "zpl");
         std::fs::write(&tmp, &zpl)?;
         std::fs::rename(&tmp, &path)?;
         Ok(zpl)
@@ -84,10 +87,7 @@ impl LabelStore {
         let png = tokio::task::spawn_blocking(move || render_thumbnail(pdf, THUMBNAIL_SCALE))
             .await
             .map_err(std::io::Error::other)??;
-        let tmp = self.dir.join(format!(
-            ".{sha256}.{}.png.tmp",
-            hex::encode(crate::crypto::random_bytes::<4>())
-        ));
+        let tmp = self.tmp_path(sha256, "png");
         tokio::fs::write(&tmp, png).await?;
         tokio::fs::rename(&tmp, &path).await?;
         Ok(path)
