@@ -80,6 +80,8 @@ pub struct AppConfig {
     /// Reverse proxies (addresses or networks) whose `X-Forwarded-For` / `X-Real-IP` name the
     /// client. Empty by default: the peer's own address is the client's.
     pub trusted_proxies: Vec<String>,
+    /// Limits of the artwork pre-flight's downloads (`[default.artwork]`): size, time, pixels.
+    pub artwork: crate::domain::artwork::ArtworkLimits,
 }
 
 impl Default for AppConfig {
@@ -110,6 +112,7 @@ impl Default for AppConfig {
             sftp: crate::sftp::SftpSettings::default(),
             http: crate::net::front::HttpLimits::default(),
             trusted_proxies: Vec::new(),
+            artwork: Default::default(),
         }
     }
 }

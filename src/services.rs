@@ -19,6 +19,8 @@ pub struct Services {
     /// What each shop's sync is doing now, for the shops page.
     pub sync: SyncRegistry,
     pub labels: Labels,
+    /// Artwork pre-flight: checks, kept files and thumbnails, the workspace's settings.
+    pub artwork: crate::domain::artwork::Artworks,
     pub batches: Batches,
     /// The supplier scorecard's reader (keeps merged scorecards while they stay true).
     pub scorecards: crate::domain::dispatch::scorecard::Scorecards,
@@ -47,6 +49,13 @@ impl Services {
         let store = LabelStore {
             dir: config.data_dir().join("labels"),
         };
+        let artwork = crate::domain::artwork::Artworks {
+            pool: pool.clone(),
+            store: crate::domain::artwork::ArtworkStore {
+                dir: config.data_dir().join("artwork"),
+            },
+            limits: config.artwork.clone(),
+        };
         let mailer = match &config.smtp {
             Some(s) if !s.host.is_empty() => Some(crate::mail::Mailer::new(s).context("smtp")?),
             _ => None,
@@ -55,6 +64,7 @@ impl Services {
             batches: Batches {
                 pool: pool.clone(),
                 labels: store.clone(),
+                artwork: artwork.store.clone(),
                 dir: config
                     .batches_dir
                     .clone()
@@ -68,7 +78,8 @@ impl Services {
                 tiktok: tiktok.clone(),
                 carriers: Default::default(),
             },
-            labels: Labels::new(pool.clone(), tiktok, store),
+            labels: Labels::new(pool.clone(), tiktok, store, artwork.clone()),
+            artwork,
             scorecards: crate::domain::dispatch::scorecard::Scorecards::new(pool.clone()),
             queues: crate::domain::dispatch::queue::Queues::new(pool.clone()),
             sync: SyncRegistry::default(),

@@ -14,6 +14,9 @@ diesel::table! {
         handling_days -> BigInt,
         alert_hours -> Text,
         scorecard_version -> BigInt,
+        artwork_check -> Bool,
+        artwork_private_hosts -> Text,
+        print_areas -> Text,
     }
 }
 
@@ -224,6 +227,23 @@ diesel::table! {
         page_size -> Text,
         label_file_template -> Text,
         zpl_dpi -> BigInt,
+        artwork_delivery -> Text,
+    }
+}
+
+diesel::table! {
+    artwork_checks (id) {
+        id -> BigInt,
+        workspace_id -> BigInt,
+        url -> Text,
+        status -> Text,
+        sha256 -> Text,
+        bytes -> BigInt,
+        format -> Text,
+        width_px -> BigInt,
+        height_px -> BigInt,
+        error -> Text,
+        checked_at -> Timestamp,
     }
 }
 

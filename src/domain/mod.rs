@@ -4,6 +4,7 @@
 
 pub mod accounts;
 pub mod api_tokens;
+pub mod artwork;
 pub mod batches;
 pub mod catalog;
 pub mod dashboard;

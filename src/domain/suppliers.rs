@@ -62,6 +62,8 @@ pub struct SupplierInput {
     pub label_file_template: String,
     /// ``, `0`, `203` or `300`.
     pub zpl_dpi: String,
+    /// `links` (or empty) or `files`.
+    pub artwork_delivery: String,
 }
 
 fn validate(input: &SupplierInput) -> Result<SupplierFields, DomainError> {
@@ -165,6 +167,13 @@ fn validate(input: &SupplierInput) -> Result<SupplierFields, DomainError> {
             "Choose ZPL for a 203 or 300 dpi thermal printer, or none.".into(),
         );
     }
+    let delivery = print::ArtworkDelivery::parse(&input.artwork_delivery);
+    if delivery.is_none() {
+        err(
+            "artwork_delivery",
+            "Choose how artwork reaches the supplier: links in the manifest, or the files in the batch zip too.".into(),
+        );
+    }
     if !errors.is_empty() {
         return Err(DomainError::Invalid(errors));
     }
@@ -192,6 +201,7 @@ fn validate(input: &SupplierInput) -> Result<SupplierFields, DomainError> {
             _ => names.map(|n| n.as_str().to_string()).unwrap_or_default(),
         },
         zpl_dpi: zpl.unwrap_or_default(),
+        artwork_delivery: delivery.unwrap_or_default().as_str().to_string(),
     })
 }
 

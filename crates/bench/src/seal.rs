@@ -205,6 +205,7 @@ async fn print_pack_ratio(
 ) -> anyhow::Result<serde_json::Value> {
     let zip = services.batches.zip_path(batch);
     let store = services.labels.store.clone();
+    let art = services.artwork.store.clone();
     tokio::task::spawn_blocking(move || {
         let pack = podgate::domain::batches::read_manifest(&zip)?;
         let mut plain = pack.clone();
@@ -218,7 +219,7 @@ async fn print_pack_ratio(
         let scratch = tempfile::tempdir()?;
         let time = |m: &podgate::domain::batches::Manifest, id: i64| -> anyhow::Result<(f64, u64)> {
             let t = Instant::now();
-            let files = podgate::domain::batches::pack_manifest(scratch.path(), id, m, &store)?;
+            let files = podgate::domain::batches::pack_manifest(scratch.path(), id, m, &store, &art)?;
             Ok((t.elapsed().as_secs_f64(), files.zip_bytes))
         };
         // What converting the labels costs when nothing was made ahead (a cold store).

@@ -3,6 +3,7 @@
 //! [`crate::db::DbPool::run`] or in a transaction.
 
 pub mod api_token;
+pub mod artwork;
 pub mod audit;
 pub mod batch;
 pub mod dispatch;

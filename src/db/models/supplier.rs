@@ -46,6 +46,8 @@ pub struct Supplier {
     pub label_file_template: String,
     /// Thermal-printer ZPL beside the PDFs: 0 (none), 203 or 300 dots per inch.
     pub zpl_dpi: i64,
+    /// Artwork as `links` in the manifest, or as `files` in the batch zip too.
+    pub artwork_delivery: String,
 }
 
 /// Editable supplier fields (validated by the domain layer).
@@ -65,6 +67,7 @@ pub struct SupplierFields {
     pub page_size: String,
     pub label_file_template: String,
     pub zpl_dpi: i64,
+    pub artwork_delivery: String,
 }
 
 impl Supplier {

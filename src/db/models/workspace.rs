@@ -30,6 +30,13 @@ pub struct Workspace {
     /// Moves on each time the workspace's scorecard rows change (a process's merged copy is
     /// good while it stays).
     pub scorecard_version: i64,
+    /// Whether every artwork file is fetched and checked before a label is bought.
+    pub artwork_check: bool,
+    /// Host names whose private or loopback addresses artwork may come from (comma-separated).
+    pub artwork_private_hosts: String,
+    /// Print areas, one `product code, placement, WxH, minimum dpi` per line (see
+    /// `domain::artwork::areas`).
+    pub print_areas: String,
 }
 
 impl Workspace {
@@ -94,6 +101,23 @@ impl Workspace {
                 workspaces::holidays.eq(holidays),
                 workspaces::handling_days.eq(handling_days),
                 workspaces::alert_hours.eq(alert_hours),
+            ))
+            .execute(conn)
+    }
+
+    /// Sets how artwork is checked before labels are bought.
+    pub fn set_artwork(
+        conn: &mut AnyConnection,
+        id: i64,
+        check: bool,
+        private_hosts: &str,
+        print_areas: &str,
+    ) -> QueryResult<usize> {
+        diesel::update(workspaces::table.find(id))
+            .set((
+                workspaces::artwork_check.eq(check),
+                workspaces::artwork_private_hosts.eq(private_hosts),
+                workspaces::print_areas.eq(print_areas),
             ))
             .execute(conn)
     }

@@ -224,7 +224,7 @@ impl Batches {
     /// The production ticket of the package at `position`, drawn from the manifest the batch was
     /// sealed with (what its tickets file holds, whatever happened to the package since).
     async fn ticket(&self, b: &Batch, position: i64) -> Result<Vec<u8>, DomainError> {
-        let zip = self.zip_path(b);
+        let (zip, art) = (self.zip_path(b), self.artwork.clone());
         tokio::task::spawn_blocking(move || {
             let m = super::pack::read_manifest(&zip).map_err(|_| DomainError::NotFound)?;
             let p = m
@@ -232,7 +232,7 @@ impl Batches {
                 .iter()
                 .find(|p| p.position == position)
                 .ok_or(DomainError::NotFound)?;
-            Ok(super::ticket::render(&m.head, p))
+            Ok(super::ticket::render(&m.head, p, &art))
         })
         .await
         .map_err(|e| DomainError::Internal(e.to_string()))?

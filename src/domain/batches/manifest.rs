@@ -14,6 +14,10 @@ pub struct ArtworkRef {
     /// A picture of the printed product, for the production view (empty when none).
     #[serde(default)]
     pub mockup_url: String,
+    /// The file's path inside the batch zip (`artwork/<sha256>.<ext>`) when the supplier gets
+    /// files; empty when it gets links.
+    #[serde(default)]
+    pub file: String,
 }
 
 /// One product line of a package (units of the same SKU grouped).
@@ -134,6 +138,13 @@ pub struct ManifestHead {
     /// ZPL for thermal printers beside the PDFs at this many dots per inch (0: none).
     #[serde(default)]
     pub zpl_dpi: i64,
+    /// `links`, or `files`: every artwork file is in the zip too, at each reference's `file`.
+    #[serde(default = "links")]
+    pub artwork_delivery: String,
+}
+
+fn links() -> String {
+    "links".into()
 }
 
 fn separate() -> String {
@@ -157,16 +168,18 @@ impl ManifestHead {
             sort: PrintSort::parse(&self.print_sort).unwrap_or_default(),
             page_size: PageSize::parse(&self.page_size).unwrap_or_default(),
             zpl_dpi: self.zpl_dpi,
+            artwork: super::print::ArtworkDelivery::parse(&self.artwork_delivery).unwrap_or_default(),
         }
     }
 }
 
-/// The CSV header: the fixed columns, then two per placement (sorted).
+/// The CSV header: the fixed columns, then three per placement (sorted).
 pub fn csv_header(placements: &std::collections::BTreeSet<String>) -> Vec<String> {
     let mut header: Vec<String> = CSV_COLUMNS.iter().map(|c| c.to_string()).collect();
     for p in placements {
         header.push(format!("artwork_{p}_url"));
         header.push(format!("artwork_{p}_checksum"));
+        header.push(format!("artwork_{p}_file"));
     }
     header
 }
@@ -204,6 +217,7 @@ pub fn csv_rows(
                 let a = l.artwork.iter().find(|a| &a.placement == pl);
                 row.push(a.map(|a| a.url.clone()).unwrap_or_default());
                 row.push(a.map(|a| a.checksum.clone()).unwrap_or_default());
+                row.push(a.map(|a| a.file.clone()).unwrap_or_default());
             }
             row
         })
@@ -223,7 +237,7 @@ impl<W: std::io::Write> JsonOut<W> {
         let s = |v: &str| serde_json::to_string(v).unwrap_or_default();
         write!(
             out,
-            "{{\n  \"batch\": {},\n  \"seller\": {},\n  \"supplier\": {},\n  \"created_at\": {},\n  \"print_layout\": {},\n  \"print_sort\": {},\n  \"page_size\": {},\n  \"zpl_dpi\": {},\n  \"packages\": [",
+            "{{\n  \"batch\": {},\n  \"seller\": {},\n  \"supplier\": {},\n  \"created_at\": {},\n  \"print_layout\": {},\n  \"print_sort\": {},\n  \"page_size\": {},\n  \"zpl_dpi\": {},\n  \"artwork_delivery\": {},\n  \"packages\": [",
             head.batch,
             s(&head.seller),
             s(&head.supplier),
@@ -231,7 +245,8 @@ impl<W: std::io::Write> JsonOut<W> {
             s(&head.print_layout),
             s(&head.print_sort),
             s(&head.page_size),
-            head.zpl_dpi
+            head.zpl_dpi,
+            s(&head.artwork_delivery)
         )?;
         Ok(JsonOut { out, packages: 0 })
     }

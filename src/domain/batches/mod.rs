@@ -7,6 +7,7 @@
 
 pub mod ackfile;
 pub mod acks;
+mod artwork;
 pub mod clock;
 pub mod files;
 pub mod handoff;
@@ -48,6 +49,8 @@ use manifest::{ArtworkRef, Line, ManifestHead, PackageEntry, rfc3339};
 pub struct Batches {
     pub pool: DbPool,
     pub labels: LabelStore,
+    /// Artwork files and thumbnails the pre-flight kept (tickets' thumbnails, zips' files).
+    pub artwork: crate::domain::artwork::ArtworkStore,
     /// Where zips and merged PDFs are kept (`<data_dir>/batches`).
     pub dir: PathBuf,
     /// podgate's public URL, for links in mail.
@@ -103,6 +106,7 @@ impl Batches {
         if b.status == BatchStatus::Sealed {
             return Ok(b);
         }
+        let art = self.artwork.clone();
         let (dir, store, pool, ws) = (
             self.dir.clone(),
             self.labels.clone(),
@@ -120,7 +124,7 @@ impl Batches {
                     manifest_packages(c, ws, batch_id, &rules, &names, &head, after)
                         .map_err(|e| pack::PackError::Manifest(e.to_string()))
                 };
-                pack::pack(&dir, batch_id, &head, &mut packages, &store)
+                pack::pack(&dir, batch_id, &head, &mut packages, &store, &art)
                     .map_err(|e| DomainError::Internal(format!("packing batch {batch_id}: {e}")))
             })
         })
@@ -224,6 +228,7 @@ fn manifest_head(c: &mut AnyConnection, b: &Batch, sup: &Supplier) -> Result<Man
         print_sort: sup.print_sort.clone(),
         page_size: sup.page_size.clone(),
         zpl_dpi: sup.zpl_dpi,
+        artwork_delivery: sup.artwork_delivery.clone(),
     })
 }
 
@@ -296,6 +301,7 @@ fn package_lines(items: &[order::OrderItem], units: &str, rules: &BTreeMap<i64, 
                 url: a.print_url,
                 checksum: a.checksum,
                 mockup_url: a.mockup_url,
+                file: String::new(),
             })
             .collect();
         let line = lines
@@ -368,6 +374,7 @@ fn manifest_packages(
             lines,
         });
     }
+    artwork::attach_checked(c, ws, &mut packages, head.profile().artwork)?;
     Ok(packages)
 }
 

@@ -6,7 +6,8 @@
 //! label, the same order, a separator page before each run of a sorted order: see `ticket` and
 //! `print`; or, for a supplier who prints pairs, `print.pdf` with each ticket followed by its
 //! label), the same as ZPL when the supplier asked (`tickets.zpl` and `labels.zpl`, or
-//! `print.zpl`: see `zpl`), `manifest.csv`, `manifest.json`, and `SHA256SUMS` over every other
+//! `print.zpl`: see `zpl`), `artwork/<sha256>.<ext>` once per file for a supplier who gets
+//! artwork as files, `manifest.csv`, `manifest.json`, and `SHA256SUMS` over every other
 //! entry.
 
 use std::fs::File;
@@ -21,6 +22,7 @@ use zip::write::SimpleFileOptions;
 use super::manifest::{self, Manifest, ManifestHead, PackageEntry};
 use super::merge::{MergeError, PdfMerger};
 use super::print::{PrintLayout, Runs};
+use crate::domain::artwork::ArtworkStore;
 use crate::domain::labels::LabelStore;
 
 /// Why a batch could not be packed.
@@ -36,6 +38,8 @@ pub enum PackError {
     Io(#[from] std::io::Error),
     #[error("manifest: {0}")]
     Manifest(String),
+    #[error("the artwork file of {0} is no longer in podgate's artwork folder: check the artwork again on the Artwork page, then seal again")]
+    MissingArtwork(String),
 }
 
 /// What packing wrote.
@@ -169,6 +173,7 @@ pub fn pack(
     head: &ManifestHead,
     packages: &mut PackagesAfter,
     labels: &LabelStore,
+    art: &ArtworkStore,
 ) -> Result<PackedFiles, PackError> {
     std::fs::create_dir_all(dir)?;
     // 1. The merged labels, streamed to their own file (also offered on its own); the placements
@@ -223,7 +228,7 @@ pub fn pack(
         }
         left_in_run = left_in_run.saturating_sub(1);
         print_pages.push(page as u32 + 1);
-        page += tickets.add(&p.label_file, &super::ticket::render(head, p))?;
+        page += tickets.add(&p.label_file, &super::ticket::render(head, p, art))?;
         if pairs {
             page += tickets.add(&p.label_file, &bytes)?;
         }
@@ -272,6 +277,29 @@ pub fn pack(
         zip.start_file(&name, opts)?;
         zip.write_all(&bytes)?;
         sums.add(&p.label_sha256, &name)?;
+        Ok(())
+    })?;
+    // The artwork files, once each, for a supplier who asked for files (stored as they are:
+    // PNG and JPEG are compressed already).
+    let mut artwork_done = BTreeSet::new();
+    let stored = opts.compression_method(zip::CompressionMethod::Stored);
+    each_package(packages, |p| {
+        for a in p.lines.iter().flat_map(|l| &l.artwork) {
+            if a.file.is_empty() || !artwork_done.insert(a.file.clone()) {
+                continue;
+            }
+            let sha = a.checksum.trim_start_matches("sha256:");
+            let (path, _) = art
+                .find(sha)
+                .ok_or_else(|| PackError::MissingArtwork(a.url.clone()))?;
+            zip.start_file(&a.file, stored)?;
+            let mut h = Hashing::new(&mut zip);
+            std::io::copy(&mut File::open(path)?, &mut h)?;
+            if h.hex() != sha {
+                return Err(PackError::Corrupt(sha.into()));
+            }
+            sums.add(sha, &a.file)?;
+        }
         Ok(())
     })?;
     zip.start_file("labels.pdf", opts)?;
@@ -360,6 +388,7 @@ pub fn pack_manifest(
     batch_id: i64,
     manifest: &Manifest,
     labels: &LabelStore,
+    art: &ArtworkStore,
 ) -> Result<PackedFiles, PackError> {
     let mut packages = |after: i64| {
         Ok(manifest
@@ -370,7 +399,7 @@ pub fn pack_manifest(
             .cloned()
             .collect())
     };
-    pack(dir, batch_id, &manifest.head, &mut packages, labels)
+    pack(dir, batch_id, &manifest.head, &mut packages, labels, art)
 }
 
 /// `SHA256SUMS` as it grows, in an unnamed temporary file (a line per entry, 10,000 labels and

@@ -16,6 +16,34 @@ pub struct Profile {
     pub page_size: PageSize,
     /// 0: no ZPL; else 203 or 300.
     pub zpl_dpi: i64,
+    pub artwork: ArtworkDelivery,
+}
+
+/// How artwork reaches the supplier.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ArtworkDelivery {
+    /// Links (and checksums) in the manifest; the factory downloads them.
+    #[default]
+    Links,
+    /// The files in the batch zip too, once each, named by checksum (`artwork/<sha256>.<ext>`).
+    Files,
+}
+
+impl ArtworkDelivery {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ArtworkDelivery::Links => "links",
+            ArtworkDelivery::Files => "files",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<ArtworkDelivery> {
+        match s.trim() {
+            "" | "links" => Some(ArtworkDelivery::Links),
+            "files" => Some(ArtworkDelivery::Files),
+            _ => None,
+        }
+    }
 }
 
 /// How a supplier's batch prints.
@@ -362,6 +390,7 @@ mod tests {
                     url: String::new(),
                     checksum: String::new(),
                     mockup_url: String::new(),
+                    file: String::new(),
                 })
                 .collect(),
         }

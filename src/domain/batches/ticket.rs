@@ -1,16 +1,17 @@
 //! The production ticket printed beside each shipping label: whose order and package it is,
 //! what to make (SKU, product, size and colour, quantity, each placement's artwork), the
-//! ship-by time, and three codes a packing bench scans: the package id as Code 128 and as a QR
+//! ship-by time, a thumbnail of each artwork file the pre-flight checked, and three codes a packing bench scans: the package id as Code 128 and as a QR
 //! code, and the label's tracking number as Code 128, so a scanner can tell that a ticket and a
 //! label belong together. Designed at 4x6 inches, like the label, and scaled to the page size
 //! the supplier chose; drawn with PDF operators and the built-in Helvetica (Western European
 //! text; other scripts show as `?`, the ids never do). A separator page of the same size opens
 //! each run of a sorted print order.
 
-use pdf_writer::{Content, Finish, Name, Pdf, Rect, Ref, Str};
+use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
 
 use super::manifest::{ManifestHead, PackageEntry};
 use super::print::PageSize;
+use crate::domain::artwork::ArtworkStore;
 
 /// Ticket width in points (4 inches).
 pub const WIDTH: f32 = 288.0;
@@ -41,7 +42,20 @@ fn clip(s: &str, n: usize) -> String {
 
 struct Page {
     c: Content,
+    /// The thumbnails the page's resources hold (`Im0`, `Im1`…), by artwork checksum.
+    thumbs: Vec<Thumb>,
 }
+
+/// An artwork thumbnail to draw: 8-bit RGB pixels.
+struct Thumb {
+    checksum: String,
+    width: u32,
+    height: u32,
+    rgb: Vec<u8>,
+}
+
+/// Side of a thumbnail on the ticket, in points (about 0.45 in).
+const THUMB_PT: f32 = 32.0;
 
 impl Page {
     fn text(&mut self, bold: bool, size: f32, x: f32, y: f32, s: &str) {
@@ -69,6 +83,32 @@ impl Page {
             }
         }
         self.c.fill_nonzero();
+    }
+
+    /// The thumbnail of the artwork with this checksum, fitted in a [`THUMB_PT`] square with its
+    /// lower left corner at (`x`, `y`); false when there is none.
+    fn thumb(&mut self, checksum: &str, x: f32, y: f32) -> bool {
+        let Some(i) = self.thumbs.iter().position(|t| !checksum.is_empty() && t.checksum == checksum) else {
+            return false;
+        };
+        let (w, h) = (self.thumbs[i].width as f32, self.thumbs[i].height as f32);
+        let k = THUMB_PT / w.max(h);
+        self.c.save_state();
+        self.c.transform([
+            w * k,
+            0.0,
+            0.0,
+            h * k,
+            x + (THUMB_PT - w * k) / 2.0,
+            y + (THUMB_PT - h * k) / 2.0,
+        ]);
+        self.c.x_object(Name(format!("Im{i}").as_bytes()));
+        self.c.restore_state();
+        // A hairline frame, so a white design still shows where it is.
+        self.c.set_line_width(0.3);
+        self.c.rect(x, y, THUMB_PT, THUMB_PT);
+        self.c.stroke();
+        true
     }
 
     /// A QR code of `data`, `size` points square with its lower left corner at (`x`, `y`),
@@ -104,7 +144,7 @@ pub(super) fn ship_by(rfc3339: &str) -> String {
 
 /// One page of `size`: `draw` draws at 4x6 in ([`WIDTH`] x [`HEIGHT`]), scaled to fit and
 /// centred on larger or differently shaped pages.
-fn one_page(size: PageSize, draw: impl FnOnce(&mut Page)) -> Vec<u8> {
+fn one_page(size: PageSize, thumbs: Vec<Thumb>, draw: impl FnOnce(&mut Page)) -> Vec<u8> {
     let mut pdf = Pdf::new();
     let (catalog, tree, page, content_id, regular, bold) = (
         Ref::new(1),
@@ -123,6 +163,13 @@ fn one_page(size: PageSize, draw: impl FnOnce(&mut Page)) -> Vec<u8> {
     pg.contents(content_id);
     let mut res = pg.resources();
     res.fonts().pair(Name(b"F1"), regular).pair(Name(b"F2"), bold);
+    let image_ref = |i: usize| Ref::new(7 + i as i32);
+    if !thumbs.is_empty() {
+        let mut x = res.x_objects();
+        for i in 0..thumbs.len() {
+            x.pair(Name(format!("Im{i}").as_bytes()), image_ref(i));
+        }
+    }
     res.finish();
     pg.finish();
     pdf.type1_font(regular)
@@ -131,7 +178,22 @@ fn one_page(size: PageSize, draw: impl FnOnce(&mut Page)) -> Vec<u8> {
     pdf.type1_font(bold)
         .base_font(Name(b"Helvetica-Bold"))
         .encoding_predefined(Name(b"WinAnsiEncoding"));
-    let mut t = Page { c: Content::new() };
+    for (i, th) in thumbs.iter().enumerate() {
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        let data = std::io::Write::write_all(&mut z, &th.rgb)
+            .and_then(|_| z.finish())
+            .unwrap_or_default();
+        let mut img = pdf.image_xobject(image_ref(i), &data);
+        img.filter(Filter::FlateDecode);
+        img.width(th.width as i32);
+        img.height(th.height as i32);
+        img.color_space().device_rgb();
+        img.bits_per_component(8);
+    }
+    let mut t = Page {
+        c: Content::new(),
+        thumbs,
+    };
     if size != PageSize::FourBySix {
         let k = (w / WIDTH).min(h / HEIGHT);
         t.c.transform([k, 0.0, 0.0, k, (w - WIDTH * k) / 2.0, (h - HEIGHT * k) / 2.0]);
@@ -143,7 +205,7 @@ fn one_page(size: PageSize, draw: impl FnOnce(&mut Page)) -> Vec<u8> {
 
 /// The separator page that opens a run: which run, of how many, and how many packages follow.
 pub fn separator(head: &ManifestHead, group: &str, run: usize, runs: usize, packages: usize) -> Vec<u8> {
-    one_page(head.profile().page_size, |t| {
+    one_page(head.profile().page_size, Vec::new(), |t| {
         t.c.rect(0.0, 0.0, WIDTH, HEIGHT);
         t.c.fill_nonzero();
         t.c.set_fill_gray(1.0);
@@ -195,10 +257,31 @@ pub fn separator(head: &ManifestHead, group: &str, run: usize, runs: usize, pack
     })
 }
 
-/// The ticket of one package, as a one-page PDF.
-pub fn render(head: &ManifestHead, p: &PackageEntry) -> Vec<u8> {
-    one_page(head.profile().page_size, |t| draw_ticket(t, head, p))
+/// The ticket of one package, as a one-page PDF, with the thumbnails the artwork store holds
+/// for its artwork.
+pub fn render(head: &ManifestHead, p: &PackageEntry, art: &ArtworkStore) -> Vec<u8> {
+    let mut thumbs: Vec<Thumb> = Vec::new();
+    for a in p.lines.iter().take(MAX_LINES).flat_map(|l| &l.artwork) {
+        if a.checksum.is_empty() || thumbs.iter().any(|t| t.checksum == a.checksum) {
+            continue;
+        }
+        let pixels = art
+            .find_thumb(&a.checksum)
+            .and_then(|path| crate::domain::artwork::picture::thumbnail_rgb(&path));
+        if let Some((width, height, rgb)) = pixels {
+            thumbs.push(Thumb {
+                checksum: a.checksum.clone(),
+                width,
+                height,
+                rgb,
+            });
+        }
+    }
+    one_page(head.profile().page_size, thumbs, |t| draw_ticket(t, head, p))
 }
+
+/// Lowest point the list of what to make may reach (the codes are below).
+const LIST_BOTTOM: f32 = 160.0;
 
 fn draw_ticket(t: &mut Page, head: &ManifestHead, p: &PackageEntry) {
     // The band: what this is and where it sits in the batch.
@@ -267,14 +350,23 @@ fn draw_ticket(t: &mut Page, head: &ManifestHead, p: &PackageEntry) {
         }
         for a in &l.artwork {
             let file = a.url.rsplit('/').next().unwrap_or(&a.url);
-            t.text(
-                false,
-                7.0,
-                18.0,
-                y - 2.0,
-                &clip(&format!("{}: {}", a.placement, file), 64),
-            );
-            y -= 9.0;
+            let what = format!("{}: {}", a.placement, file);
+            if y - THUMB_PT - 4.0 >= LIST_BOTTOM && t.thumb(&a.checksum, 18.0, y - THUMB_PT - 2.0) {
+                // The picture, with what it is and the start of its checksum beside it.
+                t.text(false, 7.0, 18.0 + THUMB_PT + 6.0, y - 10.0, &clip(&what, 52));
+                let sum = a.checksum.trim_start_matches("sha256:");
+                t.text(
+                    false,
+                    6.0,
+                    18.0 + THUMB_PT + 6.0,
+                    y - 20.0,
+                    &format!("sha256 {}", &sum[..sum.len().min(16)]),
+                );
+                y -= THUMB_PT + 4.0;
+            } else if y - 9.0 >= LIST_BOTTOM {
+                t.text(false, 7.0, 18.0, y - 2.0, &clip(&what, 64));
+                y -= 9.0;
+            }
         }
         y -= 4.0;
     }

@@ -6,6 +6,7 @@
 //! "already purchased" answer is reconciled instead of retried.
 
 pub mod allocated;
+mod artwork;
 mod buy;
 pub mod jobs;
 pub mod outcome;
@@ -27,6 +28,7 @@ use crate::db::models::status::PackageStatus;
 use crate::db::DbPool;
 
 use super::DomainError;
+use super::artwork::Artworks;
 use super::gateway::TikTokGateway;
 use super::routing::{Catalog, pass, plan_items, plan_of, route_some};
 pub use super::seller_workspace;
@@ -46,6 +48,8 @@ pub struct Labels {
     pub tiktok: TikTokGateway,
     /// Where label PDFs are kept, by checksum.
     pub store: LabelStore,
+    /// The artwork pre-flight every purchase passes first.
+    pub artwork: Artworks,
     /// Jobs this process is running now (a job runs once per process).
     running: Arc<Mutex<HashSet<i64>>>,
 }
@@ -135,11 +139,12 @@ pub const MAX_MATCHING: usize = 20_000;
 
 impl Labels {
     /// The label service over this database, gateway and store.
-    pub fn new(pool: DbPool, tiktok: TikTokGateway, store: LabelStore) -> Labels {
+    pub fn new(pool: DbPool, tiktok: TikTokGateway, store: LabelStore, artwork: Artworks) -> Labels {
         Labels {
             pool,
             tiktok,
             store,
+            artwork,
             running: Arc::default(),
         }
     }
@@ -191,6 +196,8 @@ impl Labels {
         let mut seen = HashSet::new();
         order_ids.retain(|id| seen.insert(*id));
         let by = actor.label.clone();
+        // Fetched before the transaction: the checks may wait on other servers.
+        let mut artwork = self.artwork_problems(ws, &order_ids).await?;
         self.pool
             .run(move |conn| {
                 crate::db::write_tx(conn, |conn| {
@@ -218,7 +225,8 @@ impl Labels {
                             };
                             let p = plan_of(items.remove(&oid).unwrap_or_default(), &catalog);
                             let taken = held_units.remove(&oid).unwrap_or_default();
-                            plan_order(conn, job_id, o, p, &taken, &mut s)?;
+                            let art = artwork.remove(&oid);
+                            plan_order(conn, job_id, o, p, &taken, art, &mut s)?;
                         }
                     }
                     if s.planned == 0 {
@@ -298,6 +306,7 @@ fn plan_order(
     o: &order::Order,
     p: crate::domain::routing::Plan,
     taken: &HashSet<i64>,
+    artwork: Option<Vec<String>>,
     s: &mut Started,
 ) -> Result<(), DomainError> {
     let (oid, tt) = (o.id, o.tiktok_order_id.as_str());
@@ -318,6 +327,14 @@ fn plan_order(
             tt,
             "some units have no supplier: add a SKU rule",
         ));
+        return Ok(());
+    }
+    if let Some(problems) = artwork.filter(|p| !p.is_empty()) {
+        let more = match problems.len() {
+            1 => String::new(),
+            n => format!(" ({} more artwork problems on the order's page)", n - 1),
+        };
+        s.skipped.push(Skipped::new(oid, tt, format!("{}{more}", problems[0])));
         return Ok(());
     }
     let mut held = 0;

@@ -57,7 +57,7 @@ pub fn package_size(p: &PlannedPackage) -> Option<(Weight, Dimension)> {
 impl Labels {
     /// Plans an order and checks it, asking TikTok for eligible services when the rest is sound.
     pub async fn preflight(&self, workspace_id: i64, order_id: i64) -> Result<Preflight, DomainError> {
-        let (o, items, plan, suppliers, shop, (rule, allocated), held) = self
+        let (o, items, plan, suppliers, shop, (rule, allocated), held, rules) = self
             .pool
             .run(move |conn| {
                 let o =
@@ -75,7 +75,12 @@ impl Labels {
                     conn,
                     crate::db::models::package::Among::Order(o.id),
                 )?;
-                Ok::<_, DomainError>((o, items, p, sups, shop, policy, held))
+                let rules: std::collections::HashMap<i64, crate::db::models::supplier::SkuRule> =
+                    crate::db::models::supplier::SkuRule::list(conn, workspace_id)?
+                        .into_iter()
+                        .map(|r| (r.id, r))
+                        .collect();
+                Ok::<_, DomainError>((o, items, p, sups, shop, policy, held, rules))
             })
             .await?;
         let mut problems = Vec::new();
@@ -126,6 +131,7 @@ impl Labels {
                 ));
             }
         }
+        problems.extend(self.order_artwork_problems(workspace_id, &items, &rules).await?);
         let mut services = Vec::new();
         let mut choices = Vec::new();
         if problems.is_empty() && shop.status == crate::db::models::shop::ShopStatus::Active {

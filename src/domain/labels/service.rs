@@ -172,6 +172,7 @@ mod tests {
             page_size: "4x6".into(),
             label_file_template: String::new(),
             zpl_dpi: 0,
+            artwork_delivery: "links".into(),
         }
     }
 

@@ -38,6 +38,7 @@ struct SupplierForm {
     page_size: Option<String>,
     label_file_template: Option<String>,
     zpl_dpi: Option<String>,
+    artwork_delivery: Option<String>,
 }
 crate::csrf_form!(SupplierForm);
 
@@ -57,6 +58,7 @@ impl SupplierForm {
             page_size: self.page_size.clone().unwrap_or_default(),
             label_file_template: self.label_file_template.clone().unwrap_or_default(),
             zpl_dpi: self.zpl_dpi.clone().unwrap_or_default(),
+            artwork_delivery: self.artwork_delivery.clone().unwrap_or_default(),
         }
     }
 
@@ -80,6 +82,7 @@ impl SupplierForm {
             page_size => self.page_size.clone().unwrap_or_default(),
             label_file_template => self.label_file_template.clone().unwrap_or_default(),
             zpl_dpi => self.zpl_dpi.clone().unwrap_or_default(),
+            artwork_delivery => self.artwork_delivery.clone().unwrap_or_default(),
         }
     }
 }
