@@ -86,6 +86,7 @@ pub fn build(figment: Figment, cfg: AppConfig, services: crate::services::Servic
         .manage(services.sync.clone())
         .manage(services.labels.store.clone())
         .manage(services.labels.clone())
+        .manage(services.artwork.clone())
         .manage(services.batches.clone())
         .manage(services.scorecards.clone())
         .manage(services.queues.clone())

@@ -107,8 +107,14 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
     // Packing the same batch again gives the same bytes.
     let again = tempfile::tempdir().unwrap();
     let store = app.services.labels.store.clone();
-    let re = podgate::domain::batches::pack_manifest(again.path(), b.id, &manifest, &store, &app.services.artwork.store)
-        .unwrap();
+    let re = podgate::domain::batches::pack_manifest(
+        again.path(),
+        b.id,
+        &manifest,
+        &store,
+        &app.services.artwork.store,
+    )
+    .unwrap();
     assert_eq!(re.zip_sha256, b.zip_sha256.clone().unwrap(), "deterministic");
 
     // The supplier's contacts are told (queued in the outbox; delivery is tested below).
@@ -384,6 +390,7 @@ async fn cut_offs_seal_once_each_and_late_acknowledgements_are_reported_once() {
     assert!(overdue[0].contains("has not acknowledged batch"));
 }
 
+mod artwork;
 mod factory_api;
 mod find;
 mod languages;

@@ -9,6 +9,7 @@
 //!   for a server.
 
 pub mod app;
+pub mod art;
 pub mod db;
 pub mod labels;
 pub mod mail;

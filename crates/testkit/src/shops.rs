@@ -11,12 +11,21 @@ use crate::tiktok::sandbox;
 
 /// A podgate whose TikTok settings point at a fresh sandbox.
 pub async fn app_with_sandbox(world: WorldSettings) -> (TestApp, SandboxHandle) {
+    app_with_sandbox_and(world, |f| f).await
+}
+
+/// A podgate pointed at a fresh sandbox, with more configuration applied.
+pub async fn app_with_sandbox_and(
+    world: WorldSettings,
+    extra: impl FnOnce(rocket::figment::Figment) -> rocket::figment::Figment,
+) -> (TestApp, SandboxHandle) {
     let sb = sandbox(world).await;
     let mut tiktok = sb.sandbox.client_config();
     tiktok.backoff_base_ms = 5;
     tiktok.backoff_cap_ms = 50;
     let secret = tiktok.app_secret.clone();
-    let app = TestApp::with(move |f| f.merge(("tiktok", tiktok)).merge(("tiktok.app_secret", secret))).await;
+    let app =
+        TestApp::with(move |f| extra(f.merge(("tiktok", tiktok)).merge(("tiktok.app_secret", secret)))).await;
     (app, sb)
 }
 
@@ -117,7 +126,15 @@ pub async fn page_eventually(app: &TestApp, path: &str, needle: &str) -> String 
 
 /// A connected, fully synced app.
 pub async fn connected(world: WorldSettings) -> (TestApp, SandboxHandle) {
-    let (app, sb) = app_with_sandbox(world).await;
+    connected_with(world, |f| f).await
+}
+
+/// [`connected`], with more configuration applied.
+pub async fn connected_with(
+    world: WorldSettings,
+    extra: impl FnOnce(rocket::figment::Figment) -> rocket::figment::Figment,
+) -> (TestApp, SandboxHandle) {
+    let (app, sb) = app_with_sandbox_and(world, extra).await;
     app.setup_owner().await;
     {
         let r = connect_shop(&app).await;

@@ -64,7 +64,11 @@ impl PrintAreas {
                 continue;
             }
             match parse_line(line) {
-                Ok(a) if areas.iter().any(|b| b.product == a.product && b.placement == a.placement) => {
+                Ok(a)
+                    if areas
+                        .iter()
+                        .any(|b| b.product == a.product && b.placement == a.placement) =>
+                {
                     errors.push(format!(
                         "Line {}: {} {} is already set above; keep one line for it.",
                         i + 1,
@@ -100,7 +104,9 @@ fn parse_line(line: &str) -> Result<PrintArea, String> {
         return Err("write four fields: product code (or *), placement, WxH in inches, minimum dpi, as in \"G5000, front, 12x16, 150\".".into());
     };
     if product.is_empty() {
-        return Err("the product code is empty: write the supplier's product code, or * for any product.".into());
+        return Err(
+            "the product code is empty: write the supplier's product code, or * for any product.".into(),
+        );
     }
     if !PLACEMENTS.contains(&placement) {
         return Err(format!(

@@ -54,7 +54,9 @@ pub enum FetchError {
     Status(String),
     #[error("is larger than {limit} MiB, the most podgate fetches (artwork.max_bytes): send a smaller file.", limit = .0 / (1024 * 1024))]
     TooLarge(u64),
-    #[error("did not arrive within {0} s (artwork.timeout_secs): check that the server is up and fast enough, then check again.")]
+    #[error(
+        "did not arrive within {0} s (artwork.timeout_secs): check that the server is up and fast enough, then check again."
+    )]
     Timeout(u64),
     #[error("redirects more than {0} times: link the file itself.")]
     Redirects(u8),
@@ -104,13 +106,21 @@ async fn follow(
         if !matches!(url.scheme(), "http" | "https") {
             return Err(FetchError::Scheme);
         }
-        let host = url.host_str().unwrap_or_default().trim_matches(['[', ']']).to_string();
+        let host = url
+            .host_str()
+            .unwrap_or_default()
+            .trim_matches(['[', ']'])
+            .to_string();
         let (host, addr) = resolve_checked(&url, private_ok(&host)).await?;
         let client = reqwest::Client::builder()
             .resolve(&host, addr)
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(Duration::from_secs(10))
-            .user_agent(concat!("podgate/", env!("CARGO_PKG_VERSION"), " (artwork pre-flight)"))
+            .user_agent(concat!(
+                "podgate/",
+                env!("CARGO_PKG_VERSION"),
+                " (artwork pre-flight)"
+            ))
             .build()
             .map_err(|e| FetchError::Unreachable(e.to_string()))?;
         let mut r = client
@@ -139,11 +149,7 @@ async fn follow(
         let mut file = tokio::fs::File::create(into).await.map_err(storage)?;
         let mut hash = Sha256::new();
         let mut bytes = 0u64;
-        while let Some(chunk) = r
-            .chunk()
-            .await
-            .map_err(|e| FetchError::Unreachable(message(e)))?
-        {
+        while let Some(chunk) = r.chunk().await.map_err(|e| FetchError::Unreachable(message(e)))? {
             bytes += chunk.len() as u64;
             if bytes > limits.max_bytes {
                 return Err(FetchError::TooLarge(limits.max_bytes));

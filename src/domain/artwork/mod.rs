@@ -80,7 +80,9 @@ pub struct Need {
 }
 
 /// The artwork of units, from their SKU rules (`{sku}` templates filled in per unit).
-pub fn needs<'a>(units: impl IntoIterator<Item = (&'a str, &'a crate::db::models::supplier::SkuRule)>) -> Vec<Need> {
+pub fn needs<'a>(
+    units: impl IntoIterator<Item = (&'a str, &'a crate::db::models::supplier::SkuRule)>,
+) -> Vec<Need> {
     let mut out: Vec<Need> = Vec::new();
     for (sku, rule) in units {
         for a in crate::domain::catalog::rule::artwork_for_line(rule, sku) {
@@ -141,7 +143,11 @@ impl Artworks {
     /// What is wrong with each need's file (in the needs' order; `None` when it is fine).
     /// Files not checked yet, or that failed before, are fetched now, each once. Nothing is
     /// checked when the workspace turned the pre-flight off.
-    pub async fn problems(&self, workspace_id: i64, needs: &[Need]) -> Result<Vec<Option<String>>, DomainError> {
+    pub async fn problems(
+        &self,
+        workspace_id: i64,
+        needs: &[Need],
+    ) -> Result<Vec<Option<String>>, DomainError> {
         if needs.is_empty() {
             return Ok(Vec::new());
         }
@@ -237,7 +243,8 @@ impl Artworks {
         let kept = tokio::task::spawn_blocking({
             let sha = got.sha256.clone();
             move || keep(&store, &tmp, &sha, max_pixels)
-        }).await;
+        })
+        .await;
         match kept {
             Ok(Ok(px)) => CheckFields {
                 status: CheckStatus::Ok.as_str().into(),
@@ -256,7 +263,12 @@ impl Artworks {
 }
 
 /// Inspects a fetched file and keeps it under its checksum, with a thumbnail.
-fn keep(store: &ArtworkStore, tmp: &std::path::Path, sha: &str, max_pixels: u64) -> Result<picture::Pixels, String> {
+fn keep(
+    store: &ArtworkStore,
+    tmp: &std::path::Path,
+    sha: &str,
+    max_pixels: u64,
+) -> Result<picture::Pixels, String> {
     let px = picture::inspect(tmp);
     let px = match px {
         Ok(px) if u64::from(px.width) * u64::from(px.height) > max_pixels => Err(format!(
@@ -295,7 +307,12 @@ fn keep(store: &ArtworkStore, tmp: &std::path::Path, sha: &str, max_pixels: u64)
 
 /// What is wrong with a need's file, as its check found it.
 fn problem(n: &Need, c: &ArtworkCheck, areas: &PrintAreas) -> Option<String> {
-    let what = format!("The {} artwork of {} ({})", n.placement.replace('_', " "), n.sku, n.url);
+    let what = format!(
+        "The {} artwork of {} ({})",
+        n.placement.replace('_', " "),
+        n.sku,
+        n.url
+    );
     if !c.is_ok() {
         return Some(format!("{what} {}", c.error));
     }
@@ -337,7 +354,9 @@ impl Artworks {
         let ws = seller_workspace(actor)?;
         Ok(self
             .pool
-            .query(move |c| Ok::<_, diesel::result::Error>((Workspace::find(c, ws)?, artwork::recent(c, ws, 200)?)))
+            .query(move |c| {
+                Ok::<_, diesel::result::Error>((Workspace::find(c, ws)?, artwork::recent(c, ws, 200)?))
+            })
             .await?)
     }
 
@@ -369,7 +388,11 @@ impl Artworks {
         if !errors.is_empty() {
             return Err(DomainError::Invalid(errors));
         }
-        let (actor, areas, hosts) = (actor.clone(), input.print_areas.trim().to_string(), hosts.join(", "));
+        let (actor, areas, hosts) = (
+            actor.clone(),
+            input.print_areas.trim().to_string(),
+            hosts.join(", "),
+        );
         self.pool
             .run(move |c| {
                 crate::db::write_tx(c, |c| {
@@ -380,7 +403,10 @@ impl Artworks {
                         Some(ws),
                         "artwork.settings",
                         &format!("workspace:{ws}"),
-                        &format!("check {}; private hosts: {hosts}", if input.check { "on" } else { "off" }),
+                        &format!(
+                            "check {}; private hosts: {hosts}",
+                            if input.check { "on" } else { "off" }
+                        ),
                     )?;
                     Ok(())
                 })

@@ -25,10 +25,17 @@ pub fn inspect(path: &Path) -> Result<Pixels, String> {
         Some(image::ImageFormat::Jpeg) => "jpeg",
         _ => return Err("is not a PNG or JPEG image: export the print file as PNG (or JPEG).".into()),
     };
-    let (width, height) = reader
-        .into_dimensions()
-        .map_err(|e| format!("is a damaged {} file ({e}): export it again.", format.to_uppercase()))?;
-    Ok(Pixels { format, width, height })
+    let (width, height) = reader.into_dimensions().map_err(|e| {
+        format!(
+            "is a damaged {} file ({e}): export it again.",
+            format.to_uppercase()
+        )
+    })?;
+    Ok(Pixels {
+        format,
+        width,
+        height,
+    })
 }
 
 /// Writes a PNG thumbnail of the artwork (longer side [`THUMB_PX`]), decoding within

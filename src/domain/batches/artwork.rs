@@ -44,7 +44,10 @@ pub(super) fn attach_checked(
             a.checksum = format!("sha256:{}", check.sha256);
         }
         // Only the file whose checksum the manifest names goes in the zip.
-        let names_it = a.checksum.trim_start_matches("sha256:").eq_ignore_ascii_case(&check.sha256);
+        let names_it = a
+            .checksum
+            .trim_start_matches("sha256:")
+            .eq_ignore_ascii_case(&check.sha256);
         if delivery == ArtworkDelivery::Files && names_it {
             a.file = zip_path(&check.sha256, &check.format);
         }

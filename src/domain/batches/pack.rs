@@ -38,7 +38,9 @@ pub enum PackError {
     Io(#[from] std::io::Error),
     #[error("manifest: {0}")]
     Manifest(String),
-    #[error("the artwork file of {0} is no longer in podgate's artwork folder: check the artwork again on the Artwork page, then seal again")]
+    #[error(
+        "the artwork file of {0} is no longer in podgate's artwork folder: check the artwork again on the Artwork page, then seal again"
+    )]
     MissingArtwork(String),
 }
 

@@ -88,7 +88,11 @@ impl Page {
     /// The thumbnail of the artwork with this checksum, fitted in a [`THUMB_PT`] square with its
     /// lower left corner at (`x`, `y`); false when there is none.
     fn thumb(&mut self, checksum: &str, x: f32, y: f32) -> bool {
-        let Some(i) = self.thumbs.iter().position(|t| !checksum.is_empty() && t.checksum == checksum) else {
+        let Some(i) = self
+            .thumbs
+            .iter()
+            .position(|t| !checksum.is_empty() && t.checksum == checksum)
+        else {
             return false;
         };
         let (w, h) = (self.thumbs[i].width as f32, self.thumbs[i].height as f32);

@@ -334,7 +334,8 @@ fn plan_order(
             1 => String::new(),
             n => format!(" ({} more artwork problems on the order's page)", n - 1),
         };
-        s.skipped.push(Skipped::new(oid, tt, format!("{}{more}", problems[0])));
+        s.skipped
+            .push(Skipped::new(oid, tt, format!("{}{more}", problems[0])));
         return Ok(());
     }
     let mut held = 0;

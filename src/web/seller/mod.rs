@@ -1,6 +1,7 @@
 //! The seller's pages (owners and staff of a workspace): shops, orders, catalog, suppliers,
 //! labels, batches, the dispatch clock, team and mail.
 
+pub mod artwork;
 pub mod batches;
 pub mod catalog;
 pub mod chart;
@@ -49,6 +50,7 @@ pub fn routes() -> Vec<Route> {
         suppliers::routes(),
         supplier_warehouse::routes(),
         catalog::routes(),
+        artwork::routes(),
         labels::routes(),
         label_actions::routes(),
         batches::routes(),
