@@ -5,6 +5,7 @@
 //! factory's own system. The credentials are printed and kept in
 //! `<data_dir>/demo-credentials.json`; later starts reuse them.
 
+pub mod artwork;
 pub mod receiver;
 
 use std::path::Path;
@@ -60,12 +61,13 @@ pub struct SupplierLogins {
     pub sftp_password: String,
 }
 
+/// The demo catalog; artwork links point at the demo's own file server (`{art}`).
 const CATALOG: &str = "pattern,match,priority,supplier,product_code,weight_g,length_in,width_in,height_in,front_print_url,front_checksum\n\
-TEE-,prefix,100,Shirt Co (demo),G5000,340,10,8,1,https://cdn.example.com/print/tee-front.png,\n\
-HOOD-,prefix,100,Shirt Co (demo),G18500,700,12,10,3,https://cdn.example.com/print/hood-front.png,\n\
-MUG-,prefix,100,Mug Works (demo),MUG11,450,6,6,6,https://cdn.example.com/print/mug.png,\n\
-POSTER-,prefix,100,Mug Works (demo),PST18,200,24,3,3,https://cdn.example.com/print/poster.png,\n\
-TOTE-,prefix,100,Mug Works (demo),TOTE15,250,15,15,1,https://cdn.example.com/print/tote.png,\n";
+TEE-,prefix,100,Shirt Co (demo),G5000,340,10,8,1,{art}/tee-front.png,\n\
+HOOD-,prefix,100,Shirt Co (demo),G18500,700,12,10,3,{art}/hood-front.png,\n\
+MUG-,prefix,100,Mug Works (demo),MUG11,450,6,6,6,{art}/mug.png,\n\
+POSTER-,prefix,100,Mug Works (demo),PST18,200,24,3,3,{art}/poster.png,\n\
+TOTE-,prefix,100,Mug Works (demo),TOTE15,250,15,15,1,{art}/tote.png,\n";
 
 fn password() -> String {
     format!("demo-{}", &crate::crypto::new_token()[..12])
@@ -186,7 +188,20 @@ pub async fn seed(
             sftp_password: sftp_password.unwrap_or_default(),
         });
     }
-    catalog::import(pool, &actor, CATALOG.as_bytes().to_vec()).await?;
+    let art = format!("http://127.0.0.1:{}/artwork", config.demo_receiver_port);
+    catalog::import(pool, &actor, CATALOG.replace("{art}", &art).into_bytes()).await?;
+    // The artwork server is on this machine: the seller allows its address, and sets print areas.
+    services
+        .artwork
+        .set(
+            &actor,
+            crate::domain::artwork::SettingsInput {
+                check: true,
+                private_hosts: "127.0.0.1".into(),
+                print_areas: artwork::PRINT_AREAS.into(),
+            },
+        )
+        .await?;
     for s in &shops {
         services.shops.sync_shop(&services.sync, s.id).await?;
     }

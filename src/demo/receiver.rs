@@ -1,7 +1,8 @@
 //! The demo's stand-in for a factory's own system: a small HTTP server that `serve --demo`
 //! starts, to which the demo supplier's webhook endpoint points. It checks each delivery's
 //! signature and age as a receiver should, and shows what arrived on its own page, the way the
-//! Mail page shows podgate's mail. Kept in memory (the newest 100); not product code.
+//! Mail page shows podgate's mail. Kept in memory (the newest 100); not product code. It also
+//! serves the demo seller's artwork files ([`super::artwork`]).
 
 use std::collections::VecDeque;
 use std::net::SocketAddr;
@@ -59,6 +60,15 @@ impl Receiver {
     async fn answer(self, req: Request<Incoming>) -> Result<Response<Full<Bytes>>, std::convert::Infallible> {
         if req.method() == Method::POST {
             return Ok(self.receive(req).await);
+        }
+        if let Some(name) = req.uri().path().strip_prefix("/artwork/") {
+            return Ok(match super::artwork::file(name) {
+                Some(png) => Response::builder()
+                    .header("content-type", "image/png")
+                    .body(Full::new(Bytes::from_static(png)))
+                    .unwrap_or_default(),
+                None => status(StatusCode::NOT_FOUND),
+            });
         }
         let page = self.page();
         Ok(Response::builder()
