@@ -90,6 +90,15 @@ const MATRIX: &[(&str, &str, &str)] = &[
     ("POST /catalog/import", "/catalog/import", "OTX"),
     ("GET /catalog.csv", "/catalog.csv", "OTX"),
     ("GET /catalog/routing", "/catalog/routing", "OTX"),
+    ("GET /catalog/artwork", "/catalog/artwork", "OTX"),
+    ("POST /catalog/artwork", "/catalog/artwork", "OTX"),
+    // Before "check again", which forgets the checks the thumbnail is shown by.
+    (
+        "GET /catalog/artwork/<sha>/thumb.png",
+        "/catalog/artwork/aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa/thumb.png",
+        "OT",
+    ),
+    ("POST /catalog/artwork/recheck", "/catalog/artwork/recheck", "OTX"),
     (
         "POST /orders/<order>/items/<item>/supplier",
         "/orders/{order}/items/{item}/supplier",
@@ -465,6 +474,28 @@ async fn every_route_answers_every_kind_of_caller_as_the_matrix_says() {
     ids.insert("token", newest(&owner, "api_tokens").await);
     ids.insert("hook", hook);
     ids.insert("delivery", newest(&owner, "webhook_deliveries").await);
+
+    // A thumbnail of artwork the seller's pre-flight checked (only its workspace may see it).
+    let sha = "a".repeat(64);
+    let thumb = owner.services.artwork.store.thumb(&sha);
+    std::fs::create_dir_all(thumb.parent().unwrap()).unwrap();
+    std::fs::write(&thumb, podgate_testkit::art::png(24, 32)).unwrap();
+    owner
+        .query(move |c| {
+            use podgate::db::models::artwork::{CheckFields, record};
+            record(
+                c,
+                1,
+                "https://cdn.example.com/a.png",
+                &CheckFields {
+                    status: "ok".into(),
+                    sha256: sha,
+                    checked_at: podgate::db::models::now(),
+                    ..CheckFields::default()
+                },
+            )
+        })
+        .await;
 
     let anon = TestApp::reuse(&owner).await;
     let staff = login_as(&owner, "staff@example.com", "staff password").await;

@@ -147,12 +147,13 @@ impl Browser {
     }
 }
 
+/// The catalog the seller imports; its artwork is on the test's own file server (`{art}`).
 const CATALOG: &str = "pattern,match,priority,supplier,product_code,weight_g,length_in,width_in,height_in,front_print_url,front_checksum\n\
-TEE-,prefix,100,Shirt Co,G5000,340,10,8,1,https://cdn.example.com/print/tee-front.png,\n\
-HOOD-,prefix,100,Shirt Co,G18500,700,12,10,3,https://cdn.example.com/print/hood-front.png,\n\
-MUG-,prefix,100,Shirt Co,MUG11,450,6,6,6,https://cdn.example.com/print/mug.png,\n\
-POSTER-,prefix,100,Shirt Co,PST18,200,24,3,3,https://cdn.example.com/print/poster.png,\n\
-TOTE-,prefix,100,Shirt Co,TOTE15,250,15,15,1,https://cdn.example.com/print/tote.png,\n";
+TEE-,prefix,100,Shirt Co,G5000,340,10,8,1,{art}/good.png,\n\
+HOOD-,prefix,100,Shirt Co,G18500,700,12,10,3,{art}/good.png,\n\
+MUG-,prefix,100,Shirt Co,MUG11,450,6,6,6,{art}/good.png,\n\
+POSTER-,prefix,100,Shirt Co,PST18,200,24,3,3,{art}/good.png,\n\
+TOTE-,prefix,100,Shirt Co,TOTE15,250,15,15,1,{art}/good.png,\n";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "slow suite (headless Chromium): scripts/test runs it, or cargo test -- --include-ignored"]
@@ -254,7 +255,8 @@ async fn the_whole_handoff_in_a_real_browser() {
         .await;
     seller.until("Invite", false).await;
     let catalog = dir.path().join("catalog.csv");
-    std::fs::write(&catalog, CATALOG).unwrap();
+    let art = podgate_testkit::art::ArtServer::start(1024).await;
+    std::fs::write(&catalog, CATALOG.replace("{art}", &art.url(""))).unwrap();
     seller.go("/catalog").await;
     seller
         .c
@@ -269,6 +271,18 @@ async fn the_whole_handoff_in_a_real_browser() {
         .await;
     seller.until("Imported 5 rules", false).await;
     seller.shot("catalog").await;
+    // Artwork is checked before labels are bought: the seller's file server is on this
+    // machine, so its address is allowed, and the tees' print area is set.
+    seller.click("#artwork-link").await;
+    seller.until("Artwork pre-flight", false).await;
+    seller.fill("f-private_hosts", "127.0.0.1").await;
+    seller.fill("f-print_areas", "G5000, front, 12x16, 150").await;
+    seller
+        .click("form[action='/catalog/artwork'] button[type=submit]")
+        .await;
+    seller
+        .until("Saved: the next purchase checks artwork", false)
+        .await;
 
     // A catalog change on a big workspace is routed in the background: the page shows how far
     // and reloads itself once every order follows the rules. Made to look unfinished here: a

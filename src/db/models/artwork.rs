@@ -15,7 +15,7 @@ pub struct ArtworkCheck {
     pub id: i64,
     pub workspace_id: i64,
     pub url: String,
-    /// `ok` or `failed` (see [`CheckStatus`]).
+    /// `ok`, `failed` or `stale` (see [`CheckStatus`]).
     pub status: String,
     /// Lower-case hex SHA-256 of the file (`ok` only).
     pub sha256: String,
@@ -34,6 +34,8 @@ pub struct ArtworkCheck {
 pub enum CheckStatus {
     Ok,
     Failed,
+    /// Good when last fetched, but the seller asked for every file to be fetched again.
+    Stale,
 }
 
 impl CheckStatus {
@@ -41,6 +43,7 @@ impl CheckStatus {
         match self {
             CheckStatus::Ok => "ok",
             CheckStatus::Failed => "failed",
+            CheckStatus::Stale => "stale",
         }
     }
 }
@@ -48,6 +51,11 @@ impl CheckStatus {
 impl ArtworkCheck {
     pub fn is_ok(&self) -> bool {
         self.status == CheckStatus::Ok.as_str()
+    }
+
+    /// Whether a file was found and kept (a good check, or one to be made again).
+    pub fn has_file(&self) -> bool {
+        !self.sha256.is_empty() && self.status != CheckStatus::Failed.as_str()
     }
 }
 
@@ -117,14 +125,20 @@ pub fn recent(conn: &mut AnyConnection, workspace_id: i64, limit: i64) -> QueryR
         .limit(limit)
         .select(ArtworkCheck::as_select())
         .load(conn)?;
-    rows.sort_by_key(|r| r.is_ok());
+    rows.sort_by_key(|r| r.status != CheckStatus::Failed.as_str());
     Ok(rows)
 }
 
-/// Forgets the workspace's checks, so every file is fetched again at the next check (after
-/// the seller replaced files behind the same URLs).
-pub fn forget_all(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<usize> {
-    diesel::delete(artwork_checks::table.filter(artwork_checks::workspace_id.eq(workspace_id))).execute(conn)
+/// Marks the workspace's good checks stale, so every file is fetched again at the next check
+/// (after the seller replaced files behind the same URLs); what they found stays shown meanwhile.
+pub fn mark_stale(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<usize> {
+    diesel::update(
+        artwork_checks::table
+            .filter(artwork_checks::workspace_id.eq(workspace_id))
+            .filter(artwork_checks::status.eq(CheckStatus::Ok.as_str())),
+    )
+    .set(artwork_checks::status.eq(CheckStatus::Stale.as_str()))
+    .execute(conn)
 }
 
 /// Whether a file with this checksum was found at one of the workspace's artwork URLs (so its

@@ -414,9 +414,9 @@ impl Artworks {
             .await
     }
 
-    /// Forgets every check, so each file is fetched again at the next pre-flight.
+    /// Marks every good check stale, so each file is fetched again at the next pre-flight.
     pub async fn check_again(&self, actor: &Actor) -> Result<usize, DomainError> {
         let ws = seller_workspace(actor)?;
-        Ok(self.pool.query(move |c| artwork::forget_all(c, ws)).await?)
+        Ok(self.pool.query(move |c| artwork::mark_stale(c, ws)).await?)
     }
 }

@@ -37,7 +37,8 @@ pub(super) fn attach_checked(
         .flat_map(|p| p.lines.iter_mut())
         .flat_map(|l| l.artwork.iter_mut())
     {
-        let Some(check) = checks.get(&a.url).filter(|c| c.is_ok()) else {
+        // The file the last good check kept (a "check again" since does not unmake it).
+        let Some(check) = checks.get(&a.url).filter(|c| c.has_file()) else {
             continue;
         };
         if a.checksum.is_empty() {

@@ -30,17 +30,17 @@ async fn page(
         .iter()
         .map(|c| {
             context! {
-                url => c.url, ok => c.is_ok(), sha256 => c.sha256, error => c.error,
+                url => c.url, ok => c.is_ok(), stale => c.status == "stale", sha256 => c.sha256, error => c.error,
                 size => (c.width_px > 0).then(|| format!("{}x{} px", c.width_px, c.height_px)),
                 format => c.format.to_uppercase(), bytes => c.bytes,
                 checked_at => c.checked_at.format("%Y-%m-%dT%H:%M:%S").to_string(),
-                thumb => c.is_ok() && art.store.find_thumb(&c.sha256).is_some(),
+                thumb => !c.sha256.is_empty() && art.store.find_thumb(&c.sha256).is_some(),
             }
         })
         .collect();
     let failed = checks
         .iter()
-        .filter(|c| c.get_attr("ok").is_ok_and(|v| !v.is_true()))
+        .filter(|c| c.get_attr("error").is_ok_and(|v| v.is_true()))
         .count();
     Ok(Page::new(
         "seller/artwork.html",

@@ -199,6 +199,19 @@ async fn only_orders_whose_artwork_passes_get_labels_and_each_other_order_says_w
         "a 3:4 thumbnail, 256 px on its longer side"
     );
 
+    // "Check every file again": a good file is fetched anew at the next check (the hood's
+    // low-resolution file is a good file; its print area is what it fails).
+    let low = art.hits("/low.png");
+    let r = app
+        .post_form("/catalog/artwork", "/catalog/artwork/recheck", &[])
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    drop(r);
+    let (hood, _) = orders.iter().find(|(_, p)| p.contains("HOOD")).unwrap();
+    let (_, page) = app.get(&format!("/orders/{hood}")).await;
+    assert!(page.contains("600x800 px"), "{page}");
+    assert_eq!(art.hits("/low.png"), low + 1, "fetched again after check again");
+
     // Shirt Co asks for files: its batch zip holds the good file once, named by its checksum,
     // the manifest names it and its checksum, and every tee's ticket shows its thumbnail.
     let (s, body) = set_profile(&app, shirts, &[("artwork_delivery", "files")]).await;
