@@ -62,7 +62,7 @@ impl ArtworkStore {
 }
 
 /// The hex of a checksum written `sha256:<hex>` or `<hex>`, when it is one.
-fn bare_sha(checksum: &str) -> Option<&str> {
+pub fn bare_sha(checksum: &str) -> Option<&str> {
     let hex = checksum.strip_prefix("sha256:").unwrap_or(checksum);
     (hex.len() == 64 && hex.bytes().all(|b| b.is_ascii_hexdigit())).then_some(hex)
 }

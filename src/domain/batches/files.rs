@@ -232,7 +232,11 @@ impl Batches {
                 .iter()
                 .find(|p| p.position == position)
                 .ok_or(DomainError::NotFound)?;
-            Ok(super::ticket::render(&m.head, p, &art))
+            Ok(super::ticket::render(
+                &m.head,
+                p,
+                &super::ticket::Thumbs::new(art),
+            ))
         })
         .await
         .map_err(|e| DomainError::Internal(e.to_string()))?

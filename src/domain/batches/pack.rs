@@ -211,6 +211,7 @@ pub fn pack(
         .then(tempfile::tempfile)
         .transpose()?
         .map(BufWriter::new);
+    let thumbs = super::ticket::Thumbs::new(art.clone());
     let (mut page, mut run, mut left_in_run) = (0usize, 0usize, 0usize);
     let mut placements = BTreeSet::new();
     let (mut count, mut earliest_ship_by) = (0usize, None::<String>);
@@ -230,7 +231,7 @@ pub fn pack(
         }
         left_in_run = left_in_run.saturating_sub(1);
         print_pages.push(page as u32 + 1);
-        page += tickets.add(&p.label_file, &super::ticket::render(head, p, art))?;
+        page += tickets.add(&p.label_file, &super::ticket::render(head, p, &thumbs))?;
         if pairs {
             page += tickets.add(&p.label_file, &bytes)?;
         }

@@ -11,6 +11,10 @@ use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
 
 use super::manifest::{ManifestHead, PackageEntry};
 use super::print::PageSize;
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::Rc;
+
 use crate::domain::artwork::ArtworkStore;
 
 /// Ticket width in points (4 inches).
@@ -43,15 +47,56 @@ fn clip(s: &str, n: usize) -> String {
 struct Page {
     c: Content,
     /// The thumbnails the page's resources hold (`Im0`, `Im1`…), by artwork checksum.
-    thumbs: Vec<Thumb>,
+    thumbs: Vec<Rc<Thumb>>,
 }
 
-/// An artwork thumbnail to draw: 8-bit RGB pixels.
+/// An artwork thumbnail to draw: 8-bit RGB pixels, deflated as the PDF stores them.
 struct Thumb {
     checksum: String,
     width: u32,
     height: u32,
-    rgb: Vec<u8>,
+    deflated: Vec<u8>,
+}
+
+/// The thumbnails tickets draw, each read and compressed once however many tickets of a batch
+/// show it (a run of 10,000 tees draws one file).
+pub struct Thumbs {
+    store: ArtworkStore,
+    made: RefCell<HashMap<String, Option<Rc<Thumb>>>>,
+}
+
+impl Thumbs {
+    pub fn new(store: ArtworkStore) -> Thumbs {
+        Thumbs {
+            store,
+            made: RefCell::default(),
+        }
+    }
+
+    /// The thumbnail of the artwork with this checksum, when the store has one.
+    fn get(&self, checksum: &str) -> Option<Rc<Thumb>> {
+        if let Some(t) = self.made.borrow().get(checksum) {
+            return t.clone();
+        }
+        let thumb = self
+            .store
+            .find_thumb(checksum)
+            .and_then(|path| crate::domain::artwork::picture::thumbnail_rgb(&path))
+            .map(|(width, height, rgb)| {
+                let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+                let deflated = std::io::Write::write_all(&mut z, &rgb)
+                    .and_then(|_| z.finish())
+                    .unwrap_or_default();
+                Rc::new(Thumb {
+                    checksum: checksum.to_string(),
+                    width,
+                    height,
+                    deflated,
+                })
+            });
+        self.made.borrow_mut().insert(checksum.to_string(), thumb.clone());
+        thumb
+    }
 }
 
 /// Side of a thumbnail on the ticket, in points (about 0.45 in).
@@ -148,7 +193,7 @@ pub(super) fn ship_by(rfc3339: &str) -> String {
 
 /// One page of `size`: `draw` draws at 4x6 in ([`WIDTH`] x [`HEIGHT`]), scaled to fit and
 /// centred on larger or differently shaped pages.
-fn one_page(size: PageSize, thumbs: Vec<Thumb>, draw: impl FnOnce(&mut Page)) -> Vec<u8> {
+fn one_page(size: PageSize, thumbs: Vec<Rc<Thumb>>, draw: impl FnOnce(&mut Page)) -> Vec<u8> {
     let mut pdf = Pdf::new();
     let (catalog, tree, page, content_id, regular, bold) = (
         Ref::new(1),
@@ -183,11 +228,7 @@ fn one_page(size: PageSize, thumbs: Vec<Thumb>, draw: impl FnOnce(&mut Page)) ->
         .base_font(Name(b"Helvetica-Bold"))
         .encoding_predefined(Name(b"WinAnsiEncoding"));
     for (i, th) in thumbs.iter().enumerate() {
-        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
-        let data = std::io::Write::write_all(&mut z, &th.rgb)
-            .and_then(|_| z.finish())
-            .unwrap_or_default();
-        let mut img = pdf.image_xobject(image_ref(i), &data);
+        let mut img = pdf.image_xobject(image_ref(i), &th.deflated);
         img.filter(Filter::FlateDecode);
         img.width(th.width as i32);
         img.height(th.height as i32);
@@ -261,25 +302,14 @@ pub fn separator(head: &ManifestHead, group: &str, run: usize, runs: usize, pack
     })
 }
 
-/// The ticket of one package, as a one-page PDF, with the thumbnails the artwork store holds
-/// for its artwork.
-pub fn render(head: &ManifestHead, p: &PackageEntry, art: &ArtworkStore) -> Vec<u8> {
-    let mut thumbs: Vec<Thumb> = Vec::new();
+/// The ticket of one package, as a one-page PDF, with the thumbnails of its artwork.
+pub fn render(head: &ManifestHead, p: &PackageEntry, art: &Thumbs) -> Vec<u8> {
+    let mut thumbs: Vec<Rc<Thumb>> = Vec::new();
     for a in p.lines.iter().take(MAX_LINES).flat_map(|l| &l.artwork) {
         if a.checksum.is_empty() || thumbs.iter().any(|t| t.checksum == a.checksum) {
             continue;
         }
-        let pixels = art
-            .find_thumb(&a.checksum)
-            .and_then(|path| crate::domain::artwork::picture::thumbnail_rgb(&path));
-        if let Some((width, height, rgb)) = pixels {
-            thumbs.push(Thumb {
-                checksum: a.checksum.clone(),
-                width,
-                height,
-                rgb,
-            });
-        }
+        thumbs.extend(art.get(&a.checksum));
     }
     one_page(head.profile().page_size, thumbs, |t| draw_ticket(t, head, p))
 }

@@ -192,8 +192,7 @@ fn url_problem(u: &str) -> Option<String> {
 }
 
 fn valid_checksum(c: &str) -> bool {
-    let hex = c.strip_prefix("sha256:").unwrap_or(c);
-    hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit())
+    crate::domain::artwork::bare_sha(c).is_some()
 }
 
 /// Checks one rule's fields against the workspace's suppliers: the rule to store, or every
