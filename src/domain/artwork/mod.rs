@@ -1,5 +1,5 @@
 //! Artwork pre-flight: before a label is bought, every artwork file its units print is fetched
-//! once (see [`fetch`]), checksummed, and its pixels checked against the placement's print area
+//! once (see the `fetch` module), checksummed, and its pixels checked against the placement's print area
 //! ([`areas`]); a file that is missing, unreachable, not an image, not the checksum the SKU
 //! rule gives, or too small to print sharp stops the order with the reason. What a check found
 //! is kept per workspace and URL (a good file is not fetched again until the seller asks), the
