@@ -113,6 +113,7 @@ async fn a_published_batch_is_a_checked_deterministic_zip_the_supplier_downloads
         &manifest,
         &store,
         &app.services.artwork.store,
+        64,
     )
     .unwrap();
     assert_eq!(re.zip_sha256, b.zip_sha256.clone().unwrap(), "deterministic");
@@ -397,6 +398,7 @@ mod languages;
 mod mail;
 mod print_profile;
 mod production;
+mod resume;
 mod spreadsheets;
 pub(crate) mod tickets;
 mod webhooks;

@@ -219,7 +219,14 @@ async fn print_pack_ratio(
         let scratch = tempfile::tempdir()?;
         let time = |m: &podgate::domain::batches::Manifest, id: i64| -> anyhow::Result<(f64, u64)> {
             let t = Instant::now();
-            let files = podgate::domain::batches::pack_manifest(scratch.path(), id, m, &store, &art)?;
+            let files = podgate::domain::batches::pack_manifest(
+                scratch.path(),
+                id,
+                m,
+                &store,
+                &art,
+                podgate::domain::batches::MANIFEST_CHUNK as usize,
+            )?;
             Ok((t.elapsed().as_secs_f64(), files.zip_bytes))
         };
         // What converting the labels costs when nothing was made ahead (a cold store).

@@ -1,9 +1,12 @@
 //! One print job for a whole batch: every label's pages appended, in manifest order, into one
-//! PDF, written as it goes. Only one label is held in memory at a time, so a batch of thousands
-//! of labels merges in bounded memory; lopdf serializes each object exactly as it would in a
-//! whole-document save.
+//! PDF. Labels are written into *fragments* (a run of objects, numbered on from the previous
+//! fragment, offsets counted from the fragment's start), one label in memory at a time; a
+//! fragment is kept on disk, so a packing killed mid-way keeps the fragments it finished
+//! (see `segment`). [`PdfMerger`] then puts the fragments one after another behind the file's
+//! header and writes the page tree and cross-reference table. lopdf serializes each object
+//! exactly as it would in a whole-document save.
 
-use std::io::Write;
+use std::io::{Read, Write};
 
 use lopdf::{Dictionary, Document, Object, ObjectId, Writer};
 
@@ -14,6 +17,8 @@ pub enum MergeError {
     BadPdf(String, lopdf::Error),
     #[error("label {0} has no pages")]
     NoPages(String),
+    #[error("a kept fragment is {0} bytes shorter than recorded")]
+    ShortFragment(u64),
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
@@ -23,39 +28,45 @@ const CATALOG: u32 = 1;
 const PAGES: u32 = 2;
 /// Page attributes a page may inherit from its page-tree parents.
 const INHERITED: [&[u8]; 4] = [b"MediaBox", b"CropBox", b"Resources", b"Rotate"];
+/// What a merged file starts with.
+const HEADER: &[u8] = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n";
 
-/// Writes a merged PDF to `W`, label after label.
-pub struct PdfMerger<W: Write> {
-    out: W,
-    written: u64,
-    /// (object number, generation, byte offset) of every object written.
-    xref: Vec<(u32, u16, u64)>,
-    next_id: u32,
-    kids: Vec<ObjectId>,
+/// What a finished fragment holds: its objects (number, generation, offset from the
+/// fragment's start), its pages in order, its length, and the next free object number.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Fragment {
+    pub objects: Vec<(u32, u16, u64)>,
+    pub pages: Vec<(u32, u16)>,
+    pub bytes: u64,
+    pub next_id: u32,
 }
 
-impl<W: Write> PdfMerger<W> {
-    /// Starts a merged PDF.
-    pub fn new(out: W) -> Result<Self, MergeError> {
-        let mut m = PdfMerger {
-            out,
-            written: 0,
-            xref: Vec::new(),
-            next_id: PAGES + 1,
-            kids: Vec::new(),
-        };
-        m.put(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")?;
-        Ok(m)
-    }
+impl Fragment {
+    /// The object number the first fragment of a file starts at.
+    pub const FIRST_ID: u32 = PAGES + 1;
+}
 
-    fn put(&mut self, bytes: &[u8]) -> std::io::Result<()> {
-        self.out.write_all(bytes)?;
-        self.written += bytes.len() as u64;
-        Ok(())
+/// Writes labels' objects to `W`, numbered from a given object number on.
+pub struct PdfFragment<W: Write> {
+    out: W,
+    done: Fragment,
+}
+
+impl<W: Write> PdfFragment<W> {
+    /// Starts a fragment whose first object is numbered `next_id` (the previous fragment's
+    /// [`Fragment::next_id`], or [`Fragment::FIRST_ID`]).
+    pub fn new(out: W, next_id: u32) -> Self {
+        PdfFragment {
+            out,
+            done: Fragment {
+                next_id,
+                ..Fragment::default()
+            },
+        }
     }
 
     fn object(&mut self, (id, gen_): ObjectId, obj: &Object) -> Result<(), MergeError> {
-        self.xref.push((id, gen_, self.written));
+        self.done.objects.push((id, gen_, self.done.bytes));
         let mut buf = format!(
             "{id} {gen_} obj\n{}",
             if Writer::need_separator(obj) { " " } else { "" }
@@ -67,14 +78,15 @@ impl<W: Write> PdfMerger<W> {
         } else {
             b"\nendobj\n"
         });
-        self.put(&buf)?;
+        self.out.write_all(&buf)?;
+        self.done.bytes += buf.len() as u64;
         Ok(())
     }
 
     /// Appends every page of one label; `name` is for error messages. Returns its page count.
     pub fn add(&mut self, name: &str, pdf: &[u8]) -> Result<usize, MergeError> {
         let mut doc = Document::load_mem(pdf).map_err(|e| MergeError::BadPdf(name.into(), e))?;
-        doc.renumber_objects_with(self.next_id);
+        doc.renumber_objects_with(self.done.next_id);
         let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
         if pages.is_empty() {
             return Err(MergeError::NoPages(name.into()));
@@ -109,14 +121,68 @@ impl<W: Write> PdfMerger<W> {
                 self.object(*id, obj)?;
             }
         }
-        self.next_id = doc.max_id + 1;
-        self.kids.extend(&pages);
+        self.done.next_id = doc.max_id + 1;
+        self.done.pages.extend(&pages);
         Ok(pages.len())
+    }
+
+    /// Flushes the fragment; returns the writer and what it holds.
+    pub fn finish(mut self) -> Result<(W, Fragment), MergeError> {
+        self.out.flush()?;
+        Ok((self.out, self.done))
+    }
+}
+
+/// Writes a merged PDF to `W` from fragments, in order.
+pub struct PdfMerger<W: Write> {
+    out: W,
+    written: u64,
+    /// (object number, generation, byte offset) of every object written.
+    xref: Vec<(u32, u16, u64)>,
+    next_id: u32,
+    kids: Vec<ObjectId>,
+}
+
+impl<W: Write> PdfMerger<W> {
+    /// Starts a merged PDF.
+    pub fn new(mut out: W) -> Result<Self, MergeError> {
+        out.write_all(HEADER)?;
+        Ok(PdfMerger {
+            out,
+            written: HEADER.len() as u64,
+            xref: Vec::new(),
+            next_id: Fragment::FIRST_ID,
+            kids: Vec::new(),
+        })
+    }
+
+    /// Appends a fragment: its bytes (read from `bytes`) and what it recorded. Fragments come
+    /// in the order they were numbered.
+    pub fn append(&mut self, bytes: &mut impl Read, fragment: &Fragment) -> Result<(), MergeError> {
+        let copied = std::io::copy(&mut bytes.take(fragment.bytes), &mut self.out)?;
+        if copied != fragment.bytes {
+            return Err(MergeError::ShortFragment(fragment.bytes - copied));
+        }
+        let base = self.written;
+        self.xref
+            .extend(fragment.objects.iter().map(|&(id, g, off)| (id, g, base + off)));
+        self.kids.extend(&fragment.pages);
+        self.written += copied;
+        self.next_id = self.next_id.max(fragment.next_id);
+        Ok(())
+    }
+
+    fn object(&mut self, id: ObjectId, obj: &Object) -> Result<(), MergeError> {
+        let mut one = PdfFragment::new(Vec::new(), 0);
+        one.object(id, obj)?;
+        let (bytes, f) = one.finish()?;
+        self.append(&mut bytes.as_slice(), &f)
     }
 
     /// Writes the page tree, catalog and cross-reference table; returns the writer and the
     /// number of bytes written.
     pub fn finish(mut self) -> Result<(W, u64), MergeError> {
+        let next_id = self.next_id;
         let kids: Vec<Object> = self.kids.iter().map(|id| Object::Reference(*id)).collect();
         let count = kids.len() as i64;
         let mut pages = Dictionary::new();
@@ -128,7 +194,7 @@ impl<W: Write> PdfMerger<W> {
         catalog.set("Type", Object::Name(b"Catalog".to_vec()));
         catalog.set("Pages", Object::Reference((PAGES, 0)));
         self.object((CATALOG, 0), &Object::Dictionary(catalog))?;
-        let size = self.next_id;
+        let size = next_id;
         let start = self.written;
         let mut table = format!("xref\n0 {size}\n0000000000 65535 f \n");
         let mut offsets = vec![None; size as usize];
@@ -144,7 +210,8 @@ impl<W: Write> PdfMerger<W> {
         table.push_str(&format!(
             "trailer\n<< /Size {size} /Root {CATALOG} 0 R >>\nstartxref\n{start}\n%%EOF\n"
         ));
-        self.put(table.as_bytes())?;
+        self.out.write_all(table.as_bytes())?;
+        self.written += table.len() as u64;
         self.out.flush()?;
         Ok((self.out, self.written))
     }
@@ -208,13 +275,30 @@ mod tests {
         pdf.finish()
     }
 
-    #[test]
-    fn labels_merge_in_order_with_inherited_page_size() {
+    /// Merges labels through fragments of `split` labels each.
+    fn merged(texts: &[&str], split: usize) -> (Vec<u8>, u64) {
         let mut m = PdfMerger::new(Vec::new()).unwrap();
-        for t in ["FIRST LABEL", "SECOND LABEL", "THIRD LABEL"] {
-            assert_eq!(m.add(t, &label(t)).unwrap(), 1);
+        let mut next_id = Fragment::FIRST_ID;
+        for chunk in texts.chunks(split) {
+            let mut f = PdfFragment::new(Vec::new(), next_id);
+            for t in chunk {
+                assert_eq!(f.add(t, &label(t)).unwrap(), 1);
+            }
+            let (bytes, done) = f.finish().unwrap();
+            assert_eq!(done.bytes as usize, bytes.len());
+            next_id = done.next_id;
+            m.append(&mut bytes.as_slice(), &done).unwrap();
         }
-        let (bytes, n) = m.finish().unwrap();
+        m.finish().unwrap()
+    }
+
+    #[test]
+    fn labels_merge_in_order_with_inherited_page_size_however_they_are_split() {
+        let texts = ["FIRST LABEL", "SECOND LABEL", "THIRD LABEL"];
+        let (bytes, n) = merged(&texts, 3);
+        // Fragments of one label each give the same file, byte for byte.
+        assert_eq!(merged(&texts, 1).0, bytes);
+        assert_eq!(merged(&texts, 2).0, bytes);
         assert_eq!(n as usize, bytes.len());
         let doc = Document::load_mem(&bytes).unwrap();
         let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
@@ -230,8 +314,8 @@ mod tests {
 
     #[test]
     fn a_broken_label_is_named() {
-        let mut m = PdfMerger::new(Vec::new()).unwrap();
-        let e = m.add("0003-order-pkg.pdf", b"not a pdf").unwrap_err();
+        let mut f = PdfFragment::new(Vec::new(), Fragment::FIRST_ID);
+        let e = f.add("0003-order-pkg.pdf", b"not a pdf").unwrap_err();
         assert!(e.to_string().contains("0003-order-pkg.pdf"));
     }
 }

@@ -16,6 +16,7 @@ mod merge;
 mod pack;
 pub mod print;
 pub mod reroute;
+mod segment;
 pub mod ticket;
 pub mod verify;
 pub mod views;
@@ -321,8 +322,8 @@ fn package_lines(items: &[order::OrderItem], units: &str, rules: &BTreeMap<i64, 
     lines.into_values().collect()
 }
 
-/// How many packages the manifest reads at a time.
-const MANIFEST_CHUNK: i64 = 200;
+/// How many packages the manifest reads at a time: a packing's segment (see `pack`).
+pub const MANIFEST_CHUNK: i64 = 200;
 
 /// The manifest's entries of the batch's next packages after `after` (a chunk, in position
 /// order): three reads per chunk (packages, their orders, their line items).

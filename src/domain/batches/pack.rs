@@ -11,7 +11,7 @@
 //! entry.
 
 use std::fs::File;
-use std::io::{BufWriter, Read, Seek, Write};
+use std::io::{BufReader, BufWriter, Read, Seek, Write};
 use std::path::{Path, PathBuf};
 
 use std::collections::BTreeSet;
@@ -22,6 +22,7 @@ use zip::write::SimpleFileOptions;
 use super::manifest::{self, Manifest, ManifestHead, PackageEntry};
 use super::merge::{MergeError, PdfMerger};
 use super::print::{PrintLayout, Runs};
+use super::segment::{Carry, Checkpoints, Packing, Part, Segment};
 use crate::domain::artwork::ArtworkStore;
 use crate::domain::labels::LabelStore;
 
@@ -56,6 +57,10 @@ pub struct PackedFiles {
     pub packages: usize,
     /// The earliest ship-by among them (RFC 3339), for the supplier's mail.
     pub earliest_ship_by: Option<String>,
+    /// How many segments the packing had, and how many of them an earlier, interrupted
+    /// packing had already packed.
+    pub segments: usize,
+    pub segments_kept: usize,
 }
 
 /// Where a batch's files live.
@@ -106,7 +111,7 @@ impl<W: Write> Write for Hashing<W> {
     }
 }
 
-fn tmp_name(path: &Path) -> PathBuf {
+pub(super) fn tmp_name(path: &Path) -> PathBuf {
     let mut s = path.as_os_str().to_owned();
     s.push(format!(
         ".{}.tmp",
@@ -116,7 +121,8 @@ fn tmp_name(path: &Path) -> PathBuf {
 }
 
 /// Removes packing leftovers (`*.tmp`) older than `age`: what a process killed mid-packing
-/// left behind. Younger ones may belong to a packing running now in another process.
+/// left behind. Younger ones may belong to a packing running now in another process. A
+/// packing's kept segments (`<batch>.packing/`) go once untouched for 24 times `age`.
 pub fn sweep_leftovers(dir: &Path, age: std::time::Duration) -> std::io::Result<usize> {
     let mut removed = 0;
     let entries = match std::fs::read_dir(dir) {
@@ -127,8 +133,20 @@ pub fn sweep_leftovers(dir: &Path, age: std::time::Duration) -> std::io::Result<
     for entry in entries {
         let entry = entry?;
         let old = entry.metadata()?.modified()?.elapsed().is_ok_and(|a| a > age);
-        if old && entry.file_name().to_string_lossy().ends_with(".tmp") {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if old && name.ends_with(".tmp") {
             std::fs::remove_file(entry.path())?;
+            removed += 1;
+        } else if name.ends_with(".packing")
+            && entry
+                .metadata()?
+                .modified()?
+                .elapsed()
+                .is_ok_and(|a| a > age * 24)
+        {
+            // A packing's kept segments untouched for a day: its batch sealed meanwhile, or
+            // never will (a packing that starts again packs them anew).
+            std::fs::remove_dir_all(entry.path())?;
             removed += 1;
         }
     }
@@ -136,7 +154,7 @@ pub fn sweep_leftovers(dir: &Path, age: std::time::Duration) -> std::io::Result<
 }
 
 /// Reads a stored label and checks it against its SHA-256.
-fn read_label(labels: &LabelStore, sha: &str) -> Result<Vec<u8>, PackError> {
+pub(super) fn read_label(labels: &LabelStore, sha: &str) -> Result<Vec<u8>, PackError> {
     let bytes = std::fs::read(labels.path(sha))?;
     if hex::encode(Sha256::digest(&bytes)) != sha {
         return Err(PackError::Corrupt(sha.into()));
@@ -168,7 +186,9 @@ fn each_package(
 }
 
 /// Packs a batch into `dir` (files written under temporary names, then renamed). Blocking: run
-/// it on a blocking thread.
+/// it on a blocking thread. Resumable: each chunk of packages is packed into a kept segment
+/// first (see `segment`), and a packing that starts again after a crash reads the segments
+/// already packed instead of packing them again.
 pub fn pack(
     dir: &Path,
     batch_id: i64,
@@ -178,18 +198,8 @@ pub fn pack(
     art: &ArtworkStore,
 ) -> Result<PackedFiles, PackError> {
     std::fs::create_dir_all(dir)?;
-    // 1. The merged labels, streamed to their own file (also offered on its own); the placements
-    // named in the batch (the CSV's columns) and what the announcement says, on the way.
-    let pdf_path = labels_pdf_path(dir, batch_id);
-    let pdf_tmp = tmp_name(&pdf_path);
-    let mut merger = PdfMerger::new(BufWriter::new(File::create(&pdf_tmp)?))?;
-    // The production tickets, in the same order (a ticket per label; each followed by its label
-    // when the supplier prints pairs; a separator page before each run of a sorted order), in an
-    // unnamed temporary file until they go into the zip.
     let profile = head.profile();
     let pairs = profile.layout == PrintLayout::Pairs;
-    let tickets_name = if pairs { "print.pdf" } else { "tickets.pdf" };
-    let mut tickets = PdfMerger::new(BufWriter::new(tempfile::tempfile()?))?;
     // The runs first (a separator page says how many packages follow it).
     let mut runs = Runs::default();
     if profile.sort.has_runs() {
@@ -198,67 +208,39 @@ pub fn pack(
             Ok(())
         })?;
     }
-    // Each ticket's page in the print file, for the manifest (4 bytes a package).
-    let mut print_pages: Vec<u32> = Vec::new();
-    // ZPL, when the supplier asked for it: the same run(s) as the PDFs, in unnamed temporary
-    // files (`print.zpl`, or `tickets.zpl` and `labels.zpl`).
-    let dpi = profile.zpl_dpi;
-    let mut zpl_tickets = (dpi > 0)
-        .then(tempfile::tempfile)
-        .transpose()?
-        .map(BufWriter::new);
-    let mut zpl_labels = (dpi > 0 && !pairs)
-        .then(tempfile::tempfile)
-        .transpose()?
-        .map(BufWriter::new);
+    // 1. Every chunk's segment: its labels read, checked, merged, drawn and compressed.
+    let checkpoints = Checkpoints::open(dir, batch_id)?;
     let thumbs = super::ticket::Thumbs::new(art.clone());
-    let (mut page, mut run, mut left_in_run) = (0usize, 0usize, 0usize);
-    let mut placements = BTreeSet::new();
-    let (mut count, mut earliest_ship_by) = (0usize, None::<String>);
-    each_package(packages, |p| {
-        let bytes = read_label(labels, &p.label_sha256)?;
-        merger.add(&p.label_file, &bytes)?;
-        if left_in_run == 0 {
-            if let Some((group, n)) = runs.get(run) {
-                run += 1;
-                left_in_run = n;
-                let sep = super::ticket::separator(head, group, run, runs.count(), n);
-                page += tickets.add(&format!("separator {run}"), &sep)?;
-                if let Some(z) = &mut zpl_tickets {
-                    z.write_all(super::zpl::separator(head, group, run, runs.count(), n, dpi).as_bytes())?;
-                }
-            }
-        }
-        left_in_run = left_in_run.saturating_sub(1);
-        print_pages.push(page as u32 + 1);
-        page += tickets.add(&p.label_file, &super::ticket::render(head, p, &thumbs))?;
-        if pairs {
-            page += tickets.add(&p.label_file, &bytes)?;
-        }
-        if let Some(z) = &mut zpl_tickets {
-            z.write_all(super::zpl::ticket(head, p, dpi).as_bytes())?;
-            let label = labels.zpl(&p.label_sha256, &bytes, dpi)?;
-            zpl_labels.as_mut().unwrap_or(z).write_all(&label)?;
-        }
-        placements.extend(
-            p.lines
-                .iter()
-                .flat_map(|l| l.artwork.iter().map(|a| a.placement.clone())),
-        );
-        count += 1;
-        // RFC 3339 in UTC with whole seconds: text order is time order.
-        if !p.ship_by.is_empty() && earliest_ship_by.as_ref().is_none_or(|e| &p.ship_by < e) {
-            earliest_ship_by = Some(p.ship_by.clone());
-        }
-        Ok(())
-    })?;
+    let packing = Packing::new(head, &runs, labels, &thumbs, &checkpoints)?;
+    let (mut segments, mut carry, mut after) = (Vec::<Segment>::new(), Carry::start(), i64::MIN);
+    let mut segments_kept = 0;
+    loop {
+        let chunk = packages(after)?;
+        let Some(last) = chunk.last() else { break };
+        after = last.position;
+        let (seg, kept) = packing.segment(&carry, &chunk)?;
+        segments_kept += usize::from(kept);
+        carry = seg.carry_out.clone();
+        segments.push(seg);
+    }
+    let part = |seg: &Segment, part: Part| File::open(checkpoints.path(&seg.key, part));
+
+    // 2. The merged labels (also offered on their own file) and tickets, from the fragments.
+    let pdf_path = labels_pdf_path(dir, batch_id);
+    let pdf_tmp = tmp_name(&pdf_path);
+    let mut merger = PdfMerger::new(BufWriter::new(File::create(&pdf_tmp)?))?;
+    let mut tickets = PdfMerger::new(BufWriter::new(tempfile::tempfile()?))?;
+    for seg in &segments {
+        merger.append(&mut part(seg, Part::Labels)?, &seg.labels)?;
+        tickets.append(&mut part(seg, Part::Tickets)?, &seg.tickets)?;
+    }
     let (w, pdf_bytes) = merger.finish()?;
     w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
     let (w, _) = tickets.finish()?;
     let mut tickets_file = w.into_inner().map_err(|e| e.into_error())?;
     tickets_file.rewind()?;
 
-    // 2. The zip.
+    // 3. The zip.
     let zpath = zip_path(dir, batch_id);
     let ztmp = tmp_name(&zpath);
     // Read and write: the zip is hashed from disk once written.
@@ -272,15 +254,17 @@ pub fn pack(
         .compression_method(zip::CompressionMethod::Deflated)
         .last_modified_time(head.zip_time())
         .unix_permissions(0o644);
-    // SHA256SUMS: the labels' own checksums (checked as each is read), then the other entries'.
+    // The labels' entries as each segment compressed them.
+    for seg in &segments {
+        let mut archive = zip::ZipArchive::new(BufReader::new(part(seg, Part::Zip)?))?;
+        for i in 0..archive.len() {
+            zip.raw_copy_file(archive.by_index_raw(i)?)?;
+        }
+    }
+    // SHA256SUMS: the labels' own checksums (checked as each was read), then the other entries'.
     let mut sums = SumsFile::new()?;
     each_package(packages, |p| {
-        let bytes = read_label(labels, &p.label_sha256)?;
-        let name = format!("labels/{}", p.label_file);
-        zip.start_file(&name, opts)?;
-        zip.write_all(&bytes)?;
-        sums.add(&p.label_sha256, &name)?;
-        Ok(())
+        Ok(sums.add(&p.label_sha256, &format!("labels/{}", p.label_file))?)
     })?;
     // The artwork files, once each, for a supplier who asked for files (stored as they are:
     // PNG and JPEG are compressed already).
@@ -307,27 +291,39 @@ pub fn pack(
     })?;
     zip.start_file("labels.pdf", opts)?;
     let mut h = Hashing::new(&mut zip);
-    std::io::copy(&mut File::open(&pdf_tmp)?, &mut h)?;
+    copy_in_blocks([File::open(&pdf_tmp)], &mut h)?;
     sums.add(&h.hex(), "labels.pdf")?;
+    let tickets_name = if pairs { "print.pdf" } else { "tickets.pdf" };
     zip.start_file(tickets_name, opts)?;
     let mut h = Hashing::new(&mut zip);
-    std::io::copy(&mut tickets_file, &mut h)?;
+    copy_in_blocks([Ok(tickets_file)], &mut h)?;
     sums.add(&h.hex(), tickets_name)?;
 
-    let zpl_files = [
-        (if pairs { "print.zpl" } else { "tickets.zpl" }, zpl_tickets),
-        ("labels.zpl", zpl_labels),
-    ];
-    for (name, file) in zpl_files {
-        if let Some(file) = file {
-            let mut file = file.into_inner().map_err(|e| e.into_error())?;
-            file.rewind()?;
+    // ZPL, when the supplier asked for it: the same run(s) as the PDFs (`print.zpl`, or
+    // `tickets.zpl` and `labels.zpl`).
+    if profile.zpl_dpi > 0 {
+        let zpl_files = [
+            (if pairs { "print.zpl" } else { "tickets.zpl" }, Part::ZplTickets),
+            ("labels.zpl", Part::ZplLabels),
+        ];
+        for (name, kind) in zpl_files {
+            if pairs && matches!(kind, Part::ZplLabels) {
+                continue;
+            }
             zip.start_file(name, opts)?;
             let mut h = Hashing::new(&mut zip);
-            std::io::copy(&mut file, &mut h)?;
+            copy_in_blocks(segments.iter().map(|seg| part(seg, kind)), &mut h)?;
             sums.add(&h.hex(), name)?;
         }
     }
+    let placements: BTreeSet<String> = segments
+        .iter()
+        .flat_map(|s| s.placements.iter().cloned())
+        .collect();
+    let print_pages: Vec<u32> = segments
+        .iter()
+        .flat_map(|s| s.print_pages.iter().copied())
+        .collect();
     zip.start_file("manifest.csv", opts)?;
     let mut h = Hashing::new(&mut zip);
     {
@@ -364,14 +360,17 @@ pub fn pack(
     let (zip_sha256, zip_bytes) = sha256_of(&mut file)?;
     std::fs::rename(&pdf_tmp, &pdf_path)?;
     std::fs::rename(&ztmp, &zpath)?;
+    checkpoints.remove()?;
     Ok(PackedFiles {
         zip: zpath,
         zip_sha256,
         zip_bytes,
         labels_pdf: pdf_path,
         labels_pdf_bytes: pdf_bytes,
-        packages: count,
-        earliest_ship_by,
+        packages: segments.iter().map(|s| s.count).sum(),
+        earliest_ship_by: segments.iter().filter_map(|s| s.earliest_ship_by.clone()).min(),
+        segments: segments.len(),
+        segments_kept,
     })
 }
 
@@ -384,21 +383,22 @@ fn with_print_page(p: &PackageEntry, pages: &[u32], i: &mut usize) -> PackageEnt
     p
 }
 
-/// Packs a batch again from a manifest in memory (one read back from its zip): the same files,
-/// byte for byte, as when it was sealed.
+/// Packs a batch again from a manifest in memory (one read back from its zip), `chunk`
+/// packages a segment: the same files, byte for byte, as when it was sealed, whatever the chunk.
 pub fn pack_manifest(
     dir: &Path,
     batch_id: i64,
     manifest: &Manifest,
     labels: &LabelStore,
     art: &ArtworkStore,
+    chunk: usize,
 ) -> Result<PackedFiles, PackError> {
     let mut packages = |after: i64| {
         Ok(manifest
             .packages
             .iter()
             .filter(|p| p.position > after)
-            .take(64)
+            .take(chunk.max(1))
             .cloned()
             .collect())
     };
@@ -423,6 +423,33 @@ impl SumsFile {
         f.rewind()?;
         Ok(f)
     }
+}
+
+/// Copies readers one after another into `w` in whole 64 KiB writes (the last one shorter).
+/// The compressor behind a zip entry may compress the same bytes differently when they come in
+/// differently sized writes; this way a file the segments' fragments make up compresses the
+/// same however the batch was cut into segments, and the zip's checksum with it.
+fn copy_in_blocks(
+    readers: impl IntoIterator<Item = std::io::Result<File>>,
+    w: &mut impl Write,
+) -> std::io::Result<()> {
+    let mut buf = vec![0u8; 64 << 10];
+    let mut filled = 0;
+    for r in readers {
+        let mut r = r?;
+        loop {
+            let n = r.read(&mut buf[filled..])?;
+            if n == 0 {
+                break;
+            }
+            filled += n;
+            if filled == buf.len() {
+                w.write_all(&buf)?;
+                filled = 0;
+            }
+        }
+    }
+    w.write_all(&buf[..filled])
 }
 
 /// SHA-256 and length of a stream, read in chunks.
@@ -459,20 +486,22 @@ mod tests {
         for p in [&old, &fresh, &sealed] {
             std::fs::write(p, b"x").unwrap();
         }
-        let hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
-        for p in [&old, &sealed] {
-            std::fs::File::options()
-                .write(true)
-                .open(p)
-                .unwrap()
-                .set_modified(hour_ago)
-                .unwrap();
+        // Kept segments of two packings: one untouched for a day, one from an hour ago.
+        let (stale, recent) = (dir.path().join("5.packing"), dir.path().join("6.packing"));
+        for d in [&stale, &recent] {
+            std::fs::create_dir(d).unwrap();
+            std::fs::write(d.join("a.json"), b"{}").unwrap();
+        }
+        let ago = |secs| std::time::SystemTime::now() - std::time::Duration::from_secs(secs);
+        for (p, when) in [(&old, 3600), (&sealed, 3600), (&recent, 3600), (&stale, 86400)] {
+            std::fs::File::open(p).unwrap().set_modified(ago(when)).unwrap();
         }
         assert_eq!(
             sweep_leftovers(dir.path(), std::time::Duration::from_secs(600)).unwrap(),
-            1
+            2
         );
         assert!(!old.exists() && fresh.exists() && sealed.exists());
+        assert!(!stale.exists() && recent.exists());
         assert_eq!(
             sweep_leftovers(&dir.path().join("none"), std::time::Duration::ZERO).unwrap(),
             0

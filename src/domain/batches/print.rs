@@ -345,7 +345,7 @@ pub fn safe_part(id: &str) -> String {
 
 /// The runs of one group, in print order, as packing finds them: each run starts after a
 /// separator page naming it.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, serde::Serialize)]
 pub struct Runs {
     runs: Vec<(String, usize)>,
 }
