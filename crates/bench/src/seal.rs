@@ -4,7 +4,8 @@
 //! seal can do); the ratio says what building the merged PDF, the manifests and the zip costs
 //! on top of that. With `--print-pack` the batch is sealed with a factory's whole print pack,
 //! and its manifest packed again twice in the same run, as the plain seal and as the print
-//! pack, so the second ratio is what the print pack costs.
+//! pack, so the second ratio is what the print pack costs. Every run also packs the batch again
+//! whole, then stopped halfway and started again: the resumed packing's share of the whole.
 
 use anyhow::Context;
 use std::time::Instant;
@@ -182,8 +183,10 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
     } else {
         None
     };
+    let resume = resume_ratio(&services, &batch).await?;
     Ok(serde_json::json!({
         "print_pack": print_pack,
+        "resume": resume,
         "labels": batch.package_count,
         "seconds": crate::figures::round(seconds, 3),
         "zip_bytes": batch.zip_bytes,
@@ -262,6 +265,54 @@ async fn print_pack_ratio(
             "print_pack_zip_bytes": pack_bytes,
             "ratio_to_plain": crate::figures::round(pack_s / plain_s.max(1e-9), 2),
             "zpl_conversion_cold_seconds": crate::figures::round(cold_s, 3),
+        }))
+    })
+    .await?
+}
+
+/// Packs a sealed batch's manifest again (into a scratch folder) whole, then once more stopped
+/// halfway (the middle package's label made unreadable, as a kill would stop it) and started
+/// again: the seconds of the whole packing and of the rest after the stop, and their ratio.
+async fn resume_ratio(
+    services: &podgate::services::Services,
+    batch: &podgate::db::models::batch::Batch,
+) -> anyhow::Result<serde_json::Value> {
+    let zip = services.batches.zip_path(batch);
+    let store = services.labels.store.clone();
+    let art = services.artwork.store.clone();
+    tokio::task::spawn_blocking(move || {
+        let m = podgate::domain::batches::read_manifest(&zip)?;
+        let scratch = tempfile::tempdir()?;
+        let chunk = podgate::domain::batches::MANIFEST_CHUNK as usize;
+        let pack = |id| podgate::domain::batches::pack_manifest(scratch.path(), id, &m, &store, &art, chunk);
+        let t = Instant::now();
+        let whole = pack(1)?;
+        let whole_s = t.elapsed().as_secs_f64();
+        let middle = store.path(&m.packages[m.packages.len() / 2].label_sha256);
+        let good = std::fs::read(&middle)?;
+        std::fs::write(&middle, b"%PDF-1.7 torn")?;
+        let t = Instant::now();
+        let stopped = pack(2);
+        let stopped_s = t.elapsed().as_secs_f64();
+        std::fs::write(&middle, &good)?;
+        anyhow::ensure!(stopped.is_err(), "the stop did not stop the packing");
+        let t = Instant::now();
+        let resumed = pack(2)?;
+        let resumed_s = t.elapsed().as_secs_f64();
+        anyhow::ensure!(resumed.zip_sha256 == whole.zip_sha256, "the resumed zip differs");
+        eprintln!(
+            "packed again whole: {whole_s:.2} s; stopped halfway after {stopped_s:.2} s, then finished in {resumed_s:.2} s ({} of {} segments kept): {:.2}x the whole packing, the same zip",
+            resumed.segments_kept,
+            resumed.segments,
+            resumed_s / whole_s.max(1e-9)
+        );
+        Ok(serde_json::json!({
+            "whole_seconds": crate::figures::round(whole_s, 3),
+            "stopped_after_seconds": crate::figures::round(stopped_s, 3),
+            "resumed_seconds": crate::figures::round(resumed_s, 3),
+            "segments": resumed.segments,
+            "segments_kept": resumed.segments_kept,
+            "ratio_to_whole": crate::figures::round(resumed_s / whole_s.max(1e-9), 2),
         }))
     })
     .await?

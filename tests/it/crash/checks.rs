@@ -67,7 +67,8 @@ pub(super) async fn sealed(rig: &Rig) -> Option<Vec<(i64, Vec<String>)>> {
     .await
 }
 
-/// Every batch is sealed whole (its zip matches its checksum and holds each of its labels),
+/// Every batch is sealed whole (its zip matches its checksum, holds each of its labels and is
+/// the zip an uninterrupted packing gives),
 /// every package is in one batch, and every acknowledgement was applied exactly once.
 pub(super) async fn check_batches_and_acks(rig: &Rig) {
     let (batches, members, events) = q(&rig.pool, |c| {
@@ -105,7 +106,41 @@ pub(super) async fn check_batches_and_acks(rig: &Rig) {
             (*count as usize, *count as usize),
             "batch {id} is whole"
         );
+        let mut merged = Vec::new();
+        archive
+            .by_name("labels.pdf")
+            .unwrap()
+            .read_to_end(&mut merged)
+            .unwrap();
+        let pages = lopdf::Document::load_mem(&merged).unwrap().get_pages().len();
+        assert_eq!(pages, *count as usize, "batch {id}'s labels.pdf has every label");
+        // However many kills its packing went through, the zip is the one an uninterrupted
+        // packing of its manifest gives, byte for byte.
+        let path = podgate::domain::batches::zip_path(&rig.services.batches.dir, *id);
+        let manifest = podgate::domain::batches::read_manifest(&path).unwrap();
+        let scratch = tempfile::tempdir().unwrap();
+        let again = podgate::domain::batches::pack_manifest(
+            scratch.path(),
+            *id,
+            &manifest,
+            &rig.services.labels.store,
+            &rig.services.artwork.store,
+            manifest.packages.len(),
+        )
+        .unwrap();
+        assert_eq!(
+            Some(again.zip_sha256),
+            *sha,
+            "batch {id} packed as if never killed"
+        );
     }
+    let left: Vec<_> = std::fs::read_dir(&rig.services.batches.dir)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".packing"))
+        .collect();
+    assert!(left.is_empty(), "no packing's segments left behind: {left:?}");
     let mut per_package: HashMap<i64, usize> = HashMap::new();
     for m in &members {
         *per_package.entry(m.2).or_default() += 1;
