@@ -22,7 +22,7 @@ use zip::write::SimpleFileOptions;
 use super::manifest::{self, Manifest, ManifestHead, PackageEntry};
 use super::merge::{MergeError, PdfMerger};
 use super::print::{PrintLayout, Runs};
-use super::segment::{Carry, Checkpoints, Packing, Part, Segment};
+use super::segment::{Carry, Checkpoints, Packing, Part};
 use crate::domain::artwork::ArtworkStore;
 use crate::domain::labels::LabelStore;
 
@@ -212,27 +212,39 @@ pub fn pack(
     let checkpoints = Checkpoints::open(dir, batch_id)?;
     let thumbs = super::ticket::Thumbs::new(art.clone());
     let packing = Packing::new(head, &runs, labels, &thumbs, &checkpoints)?;
-    let (mut segments, mut carry, mut after) = (Vec::<Segment>::new(), Carry::start(), i64::MIN);
-    let mut segments_kept = 0;
+    // Only what the rest needs is held of each segment; its fragments are read back one
+    // segment at a time below, so memory does not grow with them.
+    let (mut keys, mut carry, mut after) = (Vec::<String>::new(), Carry::start(), i64::MIN);
+    let (mut segments_kept, mut count, mut earliest_ship_by) = (0, 0, None::<String>);
+    let mut placements = BTreeSet::new();
+    // Each package's ticket page in the print file, for the manifest (4 bytes a package).
+    let mut print_pages: Vec<u32> = Vec::new();
     loop {
         let chunk = packages(after)?;
         let Some(last) = chunk.last() else { break };
         after = last.position;
         let (seg, kept) = packing.segment(&carry, &chunk)?;
         segments_kept += usize::from(kept);
-        carry = seg.carry_out.clone();
-        segments.push(seg);
+        count += seg.count;
+        print_pages.extend(&seg.print_pages);
+        placements.extend(seg.placements);
+        earliest_ship_by = earliest_ship_by.into_iter().chain(seg.earliest_ship_by).min();
+        carry = seg.carry_out;
+        keys.push(seg.key);
     }
-    let part = |seg: &Segment, part: Part| File::open(checkpoints.path(&seg.key, part));
+    let part = |key: &String, part: Part| File::open(checkpoints.path(key, part));
 
     // 2. The merged labels (also offered on their own file) and tickets, from the fragments.
     let pdf_path = labels_pdf_path(dir, batch_id);
     let pdf_tmp = tmp_name(&pdf_path);
     let mut merger = PdfMerger::new(BufWriter::new(File::create(&pdf_tmp)?))?;
     let mut tickets = PdfMerger::new(BufWriter::new(tempfile::tempfile()?))?;
-    for seg in &segments {
-        merger.append(&mut part(seg, Part::Labels)?, &seg.labels)?;
-        tickets.append(&mut part(seg, Part::Tickets)?, &seg.tickets)?;
+    for key in &keys {
+        let seg = checkpoints
+            .load(key)
+            .ok_or_else(|| PackError::Manifest(format!("the packed segment {key} went missing")))?;
+        merger.append(&mut part(key, Part::Labels)?, &seg.labels)?;
+        tickets.append(&mut part(key, Part::Tickets)?, &seg.tickets)?;
     }
     let (w, pdf_bytes) = merger.finish()?;
     w.into_inner().map_err(|e| e.into_error())?.sync_all()?;
@@ -255,8 +267,8 @@ pub fn pack(
         .last_modified_time(head.zip_time())
         .unix_permissions(0o644);
     // The labels' entries as each segment compressed them.
-    for seg in &segments {
-        let mut archive = zip::ZipArchive::new(BufReader::new(part(seg, Part::Zip)?))?;
+    for key in &keys {
+        let mut archive = zip::ZipArchive::new(BufReader::new(part(key, Part::Zip)?))?;
         for i in 0..archive.len() {
             zip.raw_copy_file(archive.by_index_raw(i)?)?;
         }
@@ -312,18 +324,10 @@ pub fn pack(
             }
             zip.start_file(name, opts)?;
             let mut h = Hashing::new(&mut zip);
-            copy_in_blocks(segments.iter().map(|seg| part(seg, kind)), &mut h)?;
+            copy_in_blocks(keys.iter().map(|key| part(key, kind)), &mut h)?;
             sums.add(&h.hex(), name)?;
         }
     }
-    let placements: BTreeSet<String> = segments
-        .iter()
-        .flat_map(|s| s.placements.iter().cloned())
-        .collect();
-    let print_pages: Vec<u32> = segments
-        .iter()
-        .flat_map(|s| s.print_pages.iter().copied())
-        .collect();
     zip.start_file("manifest.csv", opts)?;
     let mut h = Hashing::new(&mut zip);
     {
@@ -367,9 +371,9 @@ pub fn pack(
         zip_bytes,
         labels_pdf: pdf_path,
         labels_pdf_bytes: pdf_bytes,
-        packages: segments.iter().map(|s| s.count).sum(),
-        earliest_ship_by: segments.iter().filter_map(|s| s.earliest_ship_by.clone()).min(),
-        segments: segments.len(),
+        packages: count,
+        earliest_ship_by,
+        segments: keys.len(),
         segments_kept,
     })
 }
