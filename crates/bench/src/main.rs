@@ -9,6 +9,7 @@ mod orders;
 mod routing;
 mod scorecard;
 mod seal;
+mod seal_process;
 mod select_all;
 mod setup;
 mod sftp;
@@ -40,6 +41,9 @@ enum Bench {
     SelectAll(select_all::SelectAllBench),
     /// Seal one batch of N sandbox labels: time, zip size, peak memory.
     Seal(seal::SealBench),
+    /// The seal of `bench seal` in a process of its own (run by it on a copy of its world).
+    #[command(hide = true)]
+    SealProcess(seal_process::SealProcess),
     /// The dispatch clock's pages (supplier scorecard, the "not yet scanned" queue) at N
     /// labels over 90 days, under wrk.
     Scorecard(scorecard::ScorecardBench),
@@ -65,6 +69,7 @@ fn main() -> std::process::ExitCode {
             Bench::Sync(o) => rocket::execute(sync::run(o))?,
             Bench::Labels(o) => rocket::execute(labels::run(o))?,
             Bench::Seal(o) => rocket::execute(seal::run(o))?,
+            Bench::SealProcess(o) => rocket::execute(seal_process::run(o))?,
             Bench::SelectAll(o) => rocket::execute(select_all::run(o))?,
             Bench::Sftp(o) => rocket::execute(sftp::run(o))?,
             Bench::Load(o) => rocket::execute(load::run(o))?,

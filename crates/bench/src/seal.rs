@@ -27,17 +27,50 @@ pub struct SealBench {
     pub print_pack: bool,
 }
 
+/// Samples the heap's share of resident memory (`RssAnon`) and the mapped files' (`RssFile`)
+/// every 5 ms on a thread of its own, keeping the highest of each: the kernel keeps no peak per
+/// kind.
+pub(crate) struct Sampler {
+    sampling: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<(f64, f64)>,
+}
+
+impl Sampler {
+    pub(crate) fn start() -> Sampler {
+        let sampling = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let on = sampling.clone();
+        let thread = std::thread::spawn(move || {
+            let (mut anon, mut file) = (0f64, 0f64);
+            while on.load(std::sync::atomic::Ordering::Relaxed) {
+                anon = anon.max(status_mb("RssAnon:"));
+                file = file.max(status_mb("RssFile:"));
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            (anon, file)
+        });
+        Sampler { sampling, thread }
+    }
+
+    /// Stops sampling: the peaks of the heap and of the mapped files, in MiB.
+    pub(crate) fn stop(self) -> anyhow::Result<(f64, f64)> {
+        self.sampling.store(false, std::sync::atomic::Ordering::Relaxed);
+        self.thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("the memory sampler failed"))
+    }
+}
+
 /// Peak resident memory since the last reset (Linux), in MiB.
-fn peak_rss_mb() -> f64 {
+pub(crate) fn peak_rss_mb() -> f64 {
     status_mb("VmHWM:")
 }
 
 /// Resident memory now (Linux), in MiB.
-fn rss_mb() -> f64 {
+pub(crate) fn rss_mb() -> f64 {
     status_mb("VmRSS:")
 }
 
-fn status_mb(field: &str) -> f64 {
+pub(crate) fn status_mb(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
@@ -50,7 +83,7 @@ fn status_mb(field: &str) -> f64 {
 }
 
 /// Resets the peak so the next reading covers only what follows (Linux ≥ 4.0).
-fn reset_peak_rss() {
+pub(crate) fn reset_peak_rss() {
     let _ = std::fs::write("/proc/self/clear_refs", "5");
 }
 
@@ -64,7 +97,7 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
         shops: 1,
     };
     let SellerWorld {
-        dir: _dir,
+        dir,
         sb,
         services,
         mut actor,
@@ -94,16 +127,20 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
         .run(started.job_id.context("the benchmark planned no label")?, 64)
         .await?;
     sb.stop();
-    let supplier: i64 = services
+    let (supplier, workspace): (i64, i64) = services
         .pool
         .run(|c| {
             use diesel::prelude::*;
-            podgate::db::schema::suppliers::table
-                .select(podgate::db::schema::suppliers::id)
-                .first::<i64>(c)
+            use podgate::db::schema::suppliers::dsl::*;
+            suppliers
+                .select((id, workspace_id))
+                .first(c)
                 .map_err(podgate::domain::DomainError::from)
         })
         .await?;
+    // A copy of the world with the labels bought, for the seal in a process of its own.
+    let copy = tempfile::tempdir()?;
+    crate::seal_process::copy_world(&services.pool, dir.path(), copy.path()).await?;
 
     // Baseline: read every stored label once.
     let shas: Vec<String> = services
@@ -142,19 +179,7 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
     // The kernel keeps no peak per kind of memory: sample the heap's share (`RssAnon`) and the
     // mapped files' (`RssFile`: the SQLite file's pages the seal reads through mmap) every 5 ms.
     let (anon_before, file_before) = (status_mb("RssAnon:"), status_mb("RssFile:"));
-    let sampling = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
-    let sampler = {
-        let sampling = sampling.clone();
-        std::thread::spawn(move || {
-            let (mut anon, mut file) = (0f64, 0f64);
-            while sampling.load(std::sync::atomic::Ordering::Relaxed) {
-                anon = anon.max(status_mb("RssAnon:"));
-                file = file.max(status_mb("RssFile:"));
-                std::thread::sleep(std::time::Duration::from_millis(5));
-            }
-            (anon, file)
-        })
-    };
+    let sampler = Sampler::start();
     let t = Instant::now();
     let batch = services
         .batches
@@ -162,10 +187,7 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
         .await?
         .ok_or_else(|| anyhow::anyhow!("nothing to seal"))?;
     let seconds = t.elapsed().as_secs_f64();
-    sampling.store(false, std::sync::atomic::Ordering::Relaxed);
-    let (anon_peak, file_peak) = sampler
-        .join()
-        .map_err(|_| anyhow::anyhow!("the memory sampler failed"))?;
+    let (anon_peak, file_peak) = sampler.stop()?;
     let (anon_growth, file_growth) = (anon_peak - anon_before, file_peak - file_before);
     let peak = peak_rss_mb();
     let growth = peak - rss_before;
@@ -184,7 +206,21 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
         None
     };
     let resume = resume_ratio(&services, &batch).await?;
+    let path = copy.path().to_path_buf();
+    let own = tokio::task::spawn_blocking(move || {
+        crate::seal_process::seal_in_own_process(&path, workspace, supplier)
+    })
+    .await??;
+    eprintln!(
+        "the same seal in a process of its own: {} s, peak RSS {} MiB (heap {} MiB, mapped files {} MiB at their peaks), {} MiB when it started",
+        own["seconds"],
+        own["peak_rss_mb"],
+        own["heap_peak_mb"],
+        own["mapped_file_peak_mb"],
+        own["rss_before_mb"]
+    );
     Ok(serde_json::json!({
+        "own_process": own,
         "print_pack": print_pack,
         "resume": resume,
         "labels": batch.package_count,

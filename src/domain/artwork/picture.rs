@@ -54,6 +54,48 @@ pub fn thumbnail(path: &Path, into: &Path, max_alloc: u64) -> Result<(), String>
         .map_err(|e| e.to_string())
 }
 
+/// A thumbnail (8-bit RGB, `w` x `h`) fitted into a `side`-dot square for a thermal printer:
+/// scaled, turned to grey, and dithered to black and white (Floyd–Steinberg, so tones survive
+/// as dot density). Rows of whole bytes, the first pixel in the high bit, 1 = black; returns the
+/// bits and the bytes per row.
+pub fn one_bit(w: u32, h: u32, rgb: Vec<u8>, side: u32) -> Option<(Vec<u8>, usize)> {
+    let img = image::RgbImage::from_raw(w, h, rgb)?;
+    let k = side as f32 / w.max(h).max(1) as f32;
+    let (tw, th) = (
+        ((w as f32 * k).round() as u32).max(1),
+        ((h as f32 * k).round() as u32).max(1),
+    );
+    let small = image::imageops::resize(&img, tw, th, image::imageops::FilterType::Triangle);
+    let mut grey: Vec<f32> = small
+        .pixels()
+        .map(|p| 0.299 * f32::from(p.0[0]) + 0.587 * f32::from(p.0[1]) + 0.114 * f32::from(p.0[2]))
+        .collect();
+    let (tw, th) = (tw as usize, th as usize);
+    let row_bytes = tw.div_ceil(8);
+    let mut bits = vec![0u8; row_bytes * th];
+    for y in 0..th {
+        for x in 0..tw {
+            let old = grey[y * tw + x];
+            let black = old < 128.0;
+            if black {
+                bits[y * row_bytes + x / 8] |= 0x80 >> (x % 8);
+            }
+            let err = old - if black { 0.0 } else { 255.0 };
+            let mut spread = |dx: isize, dy: usize, f: f32| {
+                let nx = x as isize + dx;
+                if nx >= 0 && (nx as usize) < tw && y + dy < th {
+                    grey[(y + dy) * tw + nx as usize] += err * f;
+                }
+            };
+            spread(1, 0, 7.0 / 16.0);
+            spread(-1, 1, 3.0 / 16.0);
+            spread(0, 1, 5.0 / 16.0);
+            spread(1, 1, 1.0 / 16.0);
+        }
+    }
+    Some((bits, row_bytes))
+}
+
 /// A thumbnail's pixels as 8-bit RGB on white (transparency flattened, as it prints on a
 /// white ticket), with its size, for drawing into a PDF.
 pub fn thumbnail_rgb(path: &Path) -> Option<(u32, u32, Vec<u8>)> {

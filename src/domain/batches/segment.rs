@@ -26,7 +26,7 @@ use crate::domain::labels::LabelStore;
 
 /// Bumped whenever what a segment holds, or how it is made, changes: segments kept by an older
 /// podgate are then not read.
-const FORMAT: &str = "podgate-segment-2";
+const FORMAT: &str = "podgate-segment-3";
 
 /// Where the previous segment left the counters the next one continues from.
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -240,7 +240,7 @@ impl<'a> Packing<'a> {
                 out.page += tickets.add(&p.label_file, &bytes)?;
             }
             if let Some(z) = &mut zpl_tickets {
-                let t = super::zpl::ticket(head, p, dpi);
+                let t = super::zpl::ticket(head, p, dpi, self.thumbs);
                 z.write_all(t.as_bytes())?;
                 zt_bytes += t.len() as u64;
                 let label = self.labels.zpl(&p.label_sha256, &bytes, dpi)?;

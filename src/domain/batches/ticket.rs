@@ -63,14 +63,37 @@ struct Thumb {
 pub struct Thumbs {
     store: ArtworkStore,
     made: RefCell<HashMap<String, Option<Rc<Thumb>>>>,
+    /// The same as ZPL graphic fields, by checksum and size in dots.
+    zpl: RefCell<HashMap<(String, u32), ZplThumb>>,
 }
+
+/// A thumbnail as a ZPL `^GFA` graphic field (None: the store has no thumbnail of that file).
+type ZplThumb = Option<Rc<str>>;
 
 impl Thumbs {
     pub fn new(store: ArtworkStore) -> Thumbs {
         Thumbs {
             store,
             made: RefCell::default(),
+            zpl: RefCell::default(),
         }
+    }
+
+    /// The thumbnail of the artwork with this checksum as a ZPL `^GFA` graphic field fitted in
+    /// a `side`-dot square, dithered to black and white, when the store has one.
+    pub(super) fn zpl(&self, checksum: &str, side: u32) -> ZplThumb {
+        let key = (checksum.to_string(), side);
+        if let Some(z) = self.zpl.borrow().get(&key) {
+            return z.clone();
+        }
+        let z = self
+            .store
+            .find_thumb(checksum)
+            .and_then(|path| crate::domain::artwork::picture::thumbnail_rgb(&path))
+            .and_then(|(w, h, rgb)| crate::domain::artwork::picture::one_bit(w, h, rgb, side))
+            .map(|(bits, row_bytes)| Rc::from(crate::domain::labels::zpl::graphic_field(&bits, row_bytes)));
+        self.zpl.borrow_mut().insert(key, z.clone());
+        z
     }
 
     /// The thumbnail of the artwork with this checksum, when the store has one.

@@ -1,9 +1,10 @@
 //! The production ticket and separator pages as native ZPL (Zebra's language, which most 203
 //! and 300 dpi shipping printers speak): text, Code 128 and QR codes drawn by the printer, so
-//! they print sharp and small. The labels themselves are converted where they are stored
-//! (`labels::zpl`).
+//! they print sharp and small; each artwork's thumbnail as a small dithered graphic field. The
+//! labels themselves are converted where they are stored (`labels::zpl`).
 
 use super::manifest::{ManifestHead, PackageEntry};
+use super::ticket::Thumbs;
 use crate::domain::labels::zpl::stock_dots;
 use std::fmt::Write as _;
 
@@ -76,15 +77,28 @@ impl Format {
         let _ = writeln!(self.out, "^FO{x},{y}^GB{w},{h},{h}^FS");
     }
 
+    /// A graphic field (`^GFA…`, made at the printer's resolution) with its top left at
+    /// (`x`, `y`).
+    fn graphic(&mut self, x: u32, y: u32, gf: &str) {
+        let (x, y) = (self.d(x), self.d(y));
+        let _ = writeln!(self.out, "^FO{x},{y}{gf}^FS");
+    }
+
     fn finish(mut self) -> String {
         self.out.push_str("^XZ\n");
         self.out
     }
 }
 
-/// The production ticket of a package as native ZPL (4x6 in): the same facts and codes as the
-/// PDF ticket.
-pub fn ticket(head: &ManifestHead, p: &PackageEntry, dpi: i64) -> String {
+/// Side of an artwork thumbnail on the ticket, in 203-dpi dots (about 0.24 in).
+const THUMB_DOTS: u32 = 48;
+/// Where the list of what to make ends (203-dpi dots from the top), leaving room for the line
+/// that counts what did not fit, above the package's code.
+const LIST_END: u32 = 768;
+
+/// The production ticket of a package as native ZPL (4x6 in): the same facts, thumbnails and
+/// codes as the PDF ticket.
+pub fn ticket(head: &ManifestHead, p: &PackageEntry, dpi: i64, thumbs: &Thumbs) -> String {
     let mut f = Format::new(dpi);
     f.bar(0, 0, 812, 80);
     f.text_on_black(
@@ -101,8 +115,15 @@ pub fn ticket(head: &ManifestHead, p: &PackageEntry, dpi: i64) -> String {
     f.text(20, 272, 20, "SHIP BY");
     f.text(20, 296, 30, &super::ticket::ship_by(&p.ship_by));
     f.qr(580, 120, &p.package_id);
+    // What to make, down to LIST_END; a placement with no room for its thumbnail is named in
+    // text, and what does not fit at all is counted at the end.
     let mut y = 360;
-    for l in p.lines.iter().take(4) {
+    let (mut lines_left, mut placements_left) = (0, 0);
+    for (i, l) in p.lines.iter().enumerate() {
+        if i >= 4 || y + 94 > LIST_END {
+            lines_left = p.lines.len() - i;
+            break;
+        }
         f.text(20, y, 32, &format!("{} x {}", l.quantity, l.seller_sku));
         y += 38;
         let detail = if l.variant.is_empty() {
@@ -118,21 +139,34 @@ pub fn ticket(head: &ManifestHead, p: &PackageEntry, dpi: i64) -> String {
         }
         for a in &l.artwork {
             let file = a.url.rsplit('/').next().unwrap_or(&a.url);
-            f.text(44, y, 20, &format!("{}: {file}", a.placement));
-            y += 26;
+            let named = format!("{}: {file}", a.placement);
+            let thumb = (!a.checksum.is_empty() && y + THUMB_DOTS <= LIST_END)
+                .then(|| thumbs.zpl(&a.checksum, f.d(THUMB_DOTS)))
+                .flatten();
+            if let Some(gf) = thumb {
+                f.graphic(44, y, &gf);
+                let x = 44 + THUMB_DOTS + 12;
+                f.text(x, y + 4, 20, &named);
+                // The file's checksum starts as on the PDF ticket: which file, exactly.
+                let sha = a.checksum.trim_start_matches("sha256:");
+                f.text(x, y + 28, 16, &format!("sha256 {}", &sha[..sha.len().min(16)]));
+                y += THUMB_DOTS + 6;
+            } else if y + 24 <= LIST_END {
+                f.text(44, y, 20, &named);
+                y += 26;
+            } else {
+                placements_left += 1;
+            }
         }
         y += 10;
-        if y > 760 {
-            break;
-        }
     }
-    if p.lines.len() > 4 {
-        f.text(
-            20,
-            y,
-            22,
-            &format!("+{} more line(s): see the manifest", p.lines.len() - 4),
-        );
+    if lines_left > 0 || placements_left > 0 {
+        let more = match (lines_left, placements_left) {
+            (0, n) => format!("+{n} more placement(s): see the manifest"),
+            (n, 0) => format!("+{n} more line(s): see the manifest"),
+            (n, m) => format!("+{n} more line(s), {m} placement(s): see the manifest"),
+        };
+        f.text(20, y.min(LIST_END), 22, &more);
     }
     f.text(20, 800, 20, &format!("PACKAGE {}", p.package_id));
     f.code128(40, 830, 140, &p.package_id);

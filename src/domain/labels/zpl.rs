@@ -78,7 +78,7 @@ pub fn label(name: &str, pdf: &[u8], dpi: i64) -> Result<String, ZplError> {
 
 /// `^GFA` of a bitmap (rows of `row_bytes`, 1 = print) as Z64: zlib, base64, CRC-16/XMODEM of
 /// the base64 text.
-fn graphic_field(bits: &[u8], row_bytes: usize) -> String {
+pub fn graphic_field(bits: &[u8], row_bytes: usize) -> String {
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
     let _ = z.write_all(bits);
     let packed = z.finish().unwrap_or_default();

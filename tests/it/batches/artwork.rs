@@ -8,7 +8,7 @@ use podgate_testkit::art::ArtServer;
 use podgate_testkit::suppliers::{add_supplier, import_csv, supplier_user};
 use tiktok_sandbox::world::WorldSettings;
 
-use super::print_profile::{batch_zip, set_profile};
+use super::print_profile::{batch_zip, formats, set_profile, zebrafy_images};
 use super::*;
 
 /// A connected shop with artwork limits small enough to test (1 MiB, 2 s), Shirt Co making
@@ -214,7 +214,8 @@ async fn only_orders_whose_artwork_passes_get_labels_and_each_other_order_says_w
 
     // Shirt Co asks for files: its batch zip holds the good file once, named by its checksum,
     // the manifest names it and its checksum, and every tee's ticket shows its thumbnail.
-    let (s, body) = set_profile(&app, shirts, &[("artwork_delivery", "files")]).await;
+    // Its printer also takes ZPL at 203 dpi.
+    let (s, body) = set_profile(&app, shirts, &[("artwork_delivery", "files"), ("zpl_dpi", "203")]).await;
     assert_eq!(s, Status::SeeOther, "{body}");
     let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
     publish(&app, shirts).await;
@@ -270,5 +271,37 @@ async fn only_orders_whose_artwork_passes_get_labels_and_each_other_order_says_w
             objects[0], objects[1],
             "one picture embedded once per ticket: {list}"
         );
+    }
+    // The same tickets as ZPL: each names every placement, draws the thumbnail as a graphic
+    // field beside the ones it has room for (the first line's front and back at least), which
+    // zebrafy (PyPI) turns back into a picture of black and white dots: 192x256 fitted in 48
+    // dots is 36x48, sent in whole bytes, so 40 wide.
+    let zpl = formats(&zip["tickets.zpl"]);
+    let packages = manifest["packages"].as_array().unwrap();
+    assert_eq!(zpl.len(), packages.len(), "a ZPL ticket per package");
+    let mut drawn = 0;
+    for (t, p) in zpl.iter().zip(packages) {
+        for l in p["lines"].as_array().unwrap() {
+            for a in l["artwork"].as_array().unwrap() {
+                let file = a["url"].as_str().unwrap().rsplit('/').next().unwrap();
+                assert!(
+                    t.contains(&format!("{}: {file}", a["placement"].as_str().unwrap())),
+                    "{t}"
+                );
+            }
+        }
+        let pictures = t.matches("^GFA").count();
+        assert!(pictures >= 2, "front and back of the first line: {t}");
+        assert!(t.contains(&format!("sha256 {}", &sha[..16])), "{t}");
+        drawn += pictures;
+    }
+    let (_pictures, images) = zebrafy_images(&zip["tickets.zpl"], 203);
+    assert_eq!(images.len(), drawn);
+    for png in &images {
+        let img = image::open(png).unwrap().to_luma8();
+        assert_eq!(img.dimensions(), (40, 48), "{}", png.display());
+        // The padding's 4 columns are white; the picture has dots of both kinds.
+        let dark = img.pixels().filter(|p| p.0[0] < 128).count();
+        assert!(dark > 0 && dark < 36 * 48, "dots of both kinds: {dark}");
     }
 }

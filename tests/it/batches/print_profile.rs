@@ -40,7 +40,7 @@ pub(super) async fn batch_zip(app: &TestApp, sup: &TestApp) -> std::collections:
 }
 
 /// The images `zebrafy` makes of a ZPL file's graphic fields, as PNG files (in order).
-fn zebrafy_images(zpl: &[u8], dpi: i64) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
+pub(super) fn zebrafy_images(zpl: &[u8], dpi: i64) -> (tempfile::TempDir, Vec<std::path::PathBuf>) {
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("in.zpl");
     std::fs::write(&file, zpl).unwrap();
@@ -65,7 +65,7 @@ fn zebrafy_images(zpl: &[u8], dpi: i64) -> (tempfile::TempDir, Vec<std::path::Pa
 }
 
 /// Each `^XA…^XZ` format of a ZPL file.
-fn formats(zpl: &[u8]) -> Vec<String> {
+pub(super) fn formats(zpl: &[u8]) -> Vec<String> {
     String::from_utf8(zpl.to_vec())
         .unwrap()
         .split("^XZ")

@@ -1,0 +1,112 @@
+//! The seal's memory as a process of its own: `bench seal` copies its world's data folder (the
+//! database through `VACUUM INTO`, the stored labels and artwork, the keys) after the labels
+//! are bought, and runs `podgate-bench seal-process` on the copy, which opens it as a podgate
+//! node would, records the supplier's batch and seals it, and prints its own peak resident
+//! memory. That peak holds what a sealing node holds (its code, pool, the pages it reads), and
+//! none of the benchmark's world (the sandbox's orders, the purchase's caches), which grows
+//! with the batch in the benchmark's process.
+
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use rocket::figment::providers::Serialized;
+
+use crate::seal::{Sampler, peak_rss_mb, reset_peak_rss, rss_mb};
+
+/// Options of the child that seals (run by `bench seal`, not by hand).
+#[derive(Debug, Clone, clap::Args)]
+pub struct SealProcess {
+    /// A podgate data folder (SQLite inside) with the labels bought and not sealed.
+    #[arg(long)]
+    pub data_dir: PathBuf,
+    #[arg(long)]
+    pub workspace: i64,
+    #[arg(long)]
+    pub supplier: i64,
+}
+
+/// Copies a podgate data folder whose SQLite database is `pool`'s into `to` (a consistent copy
+/// of the database while nothing writes).
+pub async fn copy_world(pool: &podgate::db::DbPool, from: &Path, to: &Path) -> anyhow::Result<()> {
+    let db = to.join("podgate.db");
+    let target = db.display().to_string().replace('\'', "''");
+    pool.run(move |c| {
+        use diesel::RunQueryDsl;
+        diesel::sql_query(format!("VACUUM INTO '{target}'"))
+            .execute(c)
+            .map_err(podgate::domain::DomainError::from)
+    })
+    .await?;
+    for name in ["cookie_key", "token_key"] {
+        std::fs::copy(from.join(name), to.join(name))?;
+    }
+    for dir in ["labels", "artwork"] {
+        let (src, dst) = (from.join(dir), to.join(dir));
+        std::fs::create_dir_all(&dst)?;
+        if let Ok(entries) = std::fs::read_dir(&src) {
+            for e in entries.flatten() {
+                if e.file_type()?.is_file() {
+                    std::fs::copy(e.path(), dst.join(e.file_name()))?;
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Runs the child on a copied folder and returns what it printed (its last line, JSON).
+pub fn seal_in_own_process(dir: &Path, workspace: i64, supplier: i64) -> anyhow::Result<serde_json::Value> {
+    let out = std::process::Command::new(std::env::current_exe()?)
+        .arg("seal-process")
+        .arg("--data-dir")
+        .arg(dir)
+        .args([
+            "--workspace",
+            &workspace.to_string(),
+            "--supplier",
+            &supplier.to_string(),
+        ])
+        .output()?;
+    anyhow::ensure!(
+        out.status.success(),
+        "the sealing process failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout)?;
+    let last = text.lines().last().unwrap_or_default();
+    Ok(serde_json::from_str(last)?)
+}
+
+/// The child: opens the folder, records the batch, seals it, and reports its peak memory.
+pub async fn run(opts: SealProcess) -> anyhow::Result<serde_json::Value> {
+    let figment = podgate::config::figment()
+        .merge(Serialized::default("data_dir", &opts.data_dir))
+        .merge(Serialized::default("db_pool_size", 4));
+    let prepared = podgate::app::prepare(figment)?;
+    let services = podgate::services::Services::new(prepared.pool.clone(), &prepared.config)?;
+    let rss_before = rss_mb();
+    reset_peak_rss();
+    let sampler = Sampler::start();
+    let t = Instant::now();
+    let (ws, sup) = (opts.workspace, opts.supplier);
+    let batch = prepared
+        .pool
+        .run(move |c| podgate::domain::batches::start_sealing(c, ws, sup, None, "bench"))
+        .await?
+        .ok_or_else(|| anyhow::anyhow!("no open labels to seal in the copy"))?;
+    let sealed = services.batches.finish_sealing(batch.id).await?;
+    let seconds = t.elapsed().as_secs_f64();
+    let (heap_peak, file_peak) = sampler.stop()?;
+    anyhow::ensure!(
+        sealed.status == podgate::db::models::batch::BatchStatus::Sealed,
+        "the copy's batch was not sealed"
+    );
+    Ok(serde_json::json!({
+        "labels": sealed.package_count,
+        "seconds": crate::figures::round(seconds, 3),
+        "rss_before_mb": crate::figures::round(rss_before, 1),
+        "peak_rss_mb": crate::figures::round(peak_rss_mb(), 1),
+        "heap_peak_mb": crate::figures::round(heap_peak, 1),
+        "mapped_file_peak_mb": crate::figures::round(file_peak, 1),
+    }))
+}
