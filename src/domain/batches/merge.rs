@@ -6,9 +6,10 @@
 //! header and writes the page tree and cross-reference table. lopdf serializes each object
 //! exactly as it would in a whole-document save.
 
-use std::io::{Read, Write};
+use std::fs::File;
+use std::io::{BufWriter, Read, Seek, Write};
 
-use lopdf::{Dictionary, Document, Object, ObjectId, Writer};
+use lopdf::{Document, Object, ObjectId, Writer};
 
 /// Why a label could not be merged.
 #[derive(Debug, thiserror::Error)]
@@ -19,6 +20,8 @@ pub enum MergeError {
     NoPages(String),
     #[error("a kept fragment is {0} bytes shorter than recorded")]
     ShortFragment(u64),
+    #[error("object {0} comes after a higher-numbered one: fragments must be merged in order")]
+    ObjectOrder(u32),
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
@@ -133,14 +136,21 @@ impl<W: Write> PdfFragment<W> {
     }
 }
 
-/// Writes a merged PDF to `W` from fragments, in order.
+/// Writes a merged PDF to `W` from fragments, in order. What the cross-reference table and
+/// the page tree will list (a few entries a label) goes to temporary files as it comes, not to
+/// memory, so merging 10,000 labels holds no more than merging 1,000: object numbers only grow
+/// (each label is numbered on from the last), so the table is written in order as it goes.
 pub struct PdfMerger<W: Write> {
     out: W,
     written: u64,
-    /// (object number, generation, byte offset) of every object written.
-    xref: Vec<(u32, u16, u64)>,
+    /// The table's entries from object [`Fragment::FIRST_ID`] on, 20 bytes each, in order.
+    xref: BufWriter<File>,
+    /// The next object number the table has no entry for yet.
+    next_entry: u32,
     next_id: u32,
-    kids: Vec<ObjectId>,
+    /// The pages' references (`N G R `), in order, and how many.
+    kids: BufWriter<File>,
+    pages: u64,
 }
 
 impl<W: Write> PdfMerger<W> {
@@ -150,9 +160,11 @@ impl<W: Write> PdfMerger<W> {
         Ok(PdfMerger {
             out,
             written: HEADER.len() as u64,
-            xref: Vec::new(),
+            xref: BufWriter::new(tempfile::tempfile()?),
+            next_entry: Fragment::FIRST_ID,
             next_id: Fragment::FIRST_ID,
-            kids: Vec::new(),
+            kids: BufWriter::new(tempfile::tempfile()?),
+            pages: 0,
         })
     }
 
@@ -164,57 +176,70 @@ impl<W: Write> PdfMerger<W> {
             return Err(MergeError::ShortFragment(fragment.bytes - copied));
         }
         let base = self.written;
-        self.xref
-            .extend(fragment.objects.iter().map(|&(id, g, off)| (id, g, base + off)));
-        self.kids.extend(&fragment.pages);
+        for &(id, g, off) in &fragment.objects {
+            if id < self.next_entry {
+                return Err(MergeError::ObjectOrder(id));
+            }
+            for _ in self.next_entry..id {
+                self.xref.write_all(FREE)?;
+            }
+            write!(self.xref, "{:010} {g:05} n \n", base + off)?;
+            self.next_entry = id + 1;
+        }
+        for (id, g) in &fragment.pages {
+            write!(self.kids, "{id} {g} R ")?;
+        }
+        self.pages += fragment.pages.len() as u64;
         self.written += copied;
         self.next_id = self.next_id.max(fragment.next_id);
         Ok(())
     }
 
-    fn object(&mut self, id: ObjectId, obj: &Object) -> Result<(), MergeError> {
-        let mut one = PdfFragment::new(Vec::new(), 0);
-        one.object(id, obj)?;
-        let (bytes, f) = one.finish()?;
-        self.append(&mut bytes.as_slice(), &f)
+    fn put(&mut self, bytes: &[u8]) -> std::io::Result<u64> {
+        let at = self.written;
+        self.out.write_all(bytes)?;
+        self.written += bytes.len() as u64;
+        Ok(at)
     }
 
     /// Writes the page tree, catalog and cross-reference table; returns the writer and the
     /// number of bytes written.
     pub fn finish(mut self) -> Result<(W, u64), MergeError> {
-        let next_id = self.next_id;
-        let kids: Vec<Object> = self.kids.iter().map(|id| Object::Reference(*id)).collect();
-        let count = kids.len() as i64;
-        let mut pages = Dictionary::new();
-        pages.set("Type", Object::Name(b"Pages".to_vec()));
-        pages.set("Kids", Object::Array(kids));
-        pages.set("Count", Object::Integer(count));
-        self.object((PAGES, 0), &Object::Dictionary(pages))?;
-        let mut catalog = Dictionary::new();
-        catalog.set("Type", Object::Name(b"Catalog".to_vec()));
-        catalog.set("Pages", Object::Reference((PAGES, 0)));
-        self.object((CATALOG, 0), &Object::Dictionary(catalog))?;
-        let size = next_id;
-        let start = self.written;
-        let mut table = format!("xref\n0 {size}\n0000000000 65535 f \n");
-        let mut offsets = vec![None; size as usize];
-        for (id, gen_, off) in &self.xref {
-            offsets[*id as usize] = Some((*gen_, *off));
+        let pages_at =
+            self.put(format!("{PAGES} 0 obj\n<</Type/Pages/Count {}/Kids[", self.pages).as_bytes())?;
+        self.written += std::io::copy(rewound(&mut self.kids)?, &mut self.out)?;
+        self.put(b"]>>\nendobj\n")?;
+        let catalog_at =
+            self.put(format!("{CATALOG} 0 obj\n<</Type/Catalog/Pages {PAGES} 0 R>>\nendobj\n").as_bytes())?;
+        let size = self.next_id.max(self.next_entry);
+        let start = self.put(
+            format!(
+                "xref\n0 {size}\n0000000000 65535 f \n{catalog_at:010} 00000 n \n{pages_at:010} 00000 n \n"
+            )
+            .as_bytes(),
+        )?;
+        self.written += std::io::copy(rewound(&mut self.xref)?, &mut self.out)?;
+        for _ in self.next_entry..size {
+            self.put(FREE)?;
         }
-        for entry in offsets.iter().skip(1) {
-            match entry {
-                Some((g, off)) => table.push_str(&format!("{off:010} {g:05} n \n")),
-                None => table.push_str("0000000000 00000 f \n"),
-            }
-        }
-        table.push_str(&format!(
-            "trailer\n<< /Size {size} /Root {CATALOG} 0 R >>\nstartxref\n{start}\n%%EOF\n"
-        ));
-        self.out.write_all(table.as_bytes())?;
-        self.written += table.len() as u64;
+        self.put(
+            format!("trailer\n<< /Size {size} /Root {CATALOG} 0 R >>\nstartxref\n{start}\n%%EOF\n")
+                .as_bytes(),
+        )?;
         self.out.flush()?;
         Ok((self.out, self.written))
     }
+}
+
+/// A free entry of the cross-reference table (an object number no object has).
+const FREE: &[u8] = b"0000000000 00000 f \n";
+
+/// A temporary file written so far, to be read from its start.
+fn rewound(w: &mut BufWriter<File>) -> std::io::Result<&mut File> {
+    w.flush()?;
+    let f = w.get_mut();
+    f.seek(std::io::SeekFrom::Start(0))?;
+    Ok(f)
 }
 
 /// Attributes a page inherits from its parents (nearest first), for the ones it lacks.
@@ -299,6 +324,24 @@ mod tests {
         // Fragments of one label each give the same file, byte for byte.
         assert_eq!(merged(&texts, 1).0, bytes);
         assert_eq!(merged(&texts, 2).0, bytes);
+        // poppler reads it without repairing anything: its cross-reference table is exact.
+        let file = tempfile::NamedTempFile::new().unwrap();
+        std::fs::write(file.path(), &bytes).unwrap();
+        let o = std::process::Command::new("pdfinfo")
+            .arg(file.path())
+            .output()
+            .expect("pdfinfo (poppler-utils)");
+        let (out, err) = (
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr),
+        );
+        assert!(o.status.success() && err.is_empty(), "{err}");
+        let pages = out.lines().find(|l| l.starts_with("Pages:"));
+        assert_eq!(
+            pages.map(|l| l.split_whitespace().last()),
+            Some(Some("3")),
+            "{out}"
+        );
         assert_eq!(n as usize, bytes.len());
         let doc = Document::load_mem(&bytes).unwrap();
         let pages: Vec<ObjectId> = doc.get_pages().into_values().collect();
