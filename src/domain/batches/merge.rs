@@ -183,7 +183,7 @@ impl<W: Write> PdfMerger<W> {
             for _ in self.next_entry..id {
                 self.xref.write_all(FREE)?;
             }
-            write!(self.xref, "{:010} {g:05} n \n", base + off)?;
+            writeln!(self.xref, "{:010} {g:05} n ", base + off)?;
             self.next_entry = id + 1;
         }
         for (id, g) in &fragment.pages {
