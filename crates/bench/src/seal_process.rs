@@ -11,7 +11,7 @@ use std::time::Instant;
 
 use rocket::figment::providers::Serialized;
 
-use crate::seal::{Sampler, peak_rss_mb, reset_peak_rss, rss_mb};
+use crate::seal::{Sampler, peak_rss_mb, reset_peak_rss, rss_mb, status_mb};
 
 /// Options of the child that seals (run by `bench seal`, not by hand).
 #[derive(Debug, Clone, clap::Args)]
@@ -94,6 +94,9 @@ pub async fn run(opts: SealProcess) -> anyhow::Result<serde_json::Value> {
         .run(move |c| podgate::domain::batches::start_sealing(c, ws, sup, None, "bench"))
         .await?
         .ok_or_else(|| anyhow::anyhow!("no open labels to seal in the copy"))?;
+    // What recording the batch (a row per package, in one transaction) left on the heap,
+    // apart from what packing and publishing add after it.
+    let heap_recorded = status_mb("RssAnon:");
     let sealed = services.batches.finish_sealing(batch.id).await?;
     let seconds = t.elapsed().as_secs_f64();
     let (heap_peak, file_peak) = sampler.stop()?;
@@ -107,6 +110,7 @@ pub async fn run(opts: SealProcess) -> anyhow::Result<serde_json::Value> {
         "rss_before_mb": crate::figures::round(rss_before, 1),
         "peak_rss_mb": crate::figures::round(peak_rss_mb(), 1),
         "heap_peak_mb": crate::figures::round(heap_peak, 1),
+        "heap_after_recording_mb": crate::figures::round(heap_recorded, 1),
         "mapped_file_peak_mb": crate::figures::round(file_peak, 1),
     }))
 }
