@@ -242,11 +242,8 @@ async fn print_pack_ratio(
     services: &podgate::services::Services,
     batch: &podgate::db::models::batch::Batch,
 ) -> anyhow::Result<serde_json::Value> {
-    let zip = services.batches.zip_path(batch);
-    let store = services.labels.store.clone();
-    let art = services.artwork.store.clone();
-    tokio::task::spawn_blocking(move || {
-        let pack = podgate::domain::batches::read_manifest(&zip)?;
+    repacking(services, batch, |r| {
+        let pack = &r.manifest;
         let mut plain = pack.clone();
         plain.head.print_sort = "ship_by".into();
         plain.head.zpl_dpi = 0;
@@ -255,17 +252,10 @@ async fn print_pack_ratio(
         for (i, p) in plain.packages.iter_mut().enumerate() {
             p.position = i as i64 + 1;
         }
-        let scratch = tempfile::tempdir()?;
+        let store = &r.store;
         let time = |m: &podgate::domain::batches::Manifest, id: i64| -> anyhow::Result<(f64, u64)> {
             let t = Instant::now();
-            let files = podgate::domain::batches::pack_manifest(
-                scratch.path(),
-                id,
-                m,
-                &store,
-                &art,
-                podgate::domain::batches::MANIFEST_CHUNK as usize,
-            )?;
+            let files = r.pack(m, id)?;
             Ok((t.elapsed().as_secs_f64(), files.zip_bytes))
         };
         // What converting the labels costs when nothing was made ahead (a cold store).
@@ -281,7 +271,7 @@ async fn print_pack_ratio(
             1000.0 * cold_s / pack.packages.len().max(1) as f64
         );
         let (plain_s, plain_bytes) = time(&plain, 1)?;
-        let (pack_s, pack_bytes) = time(&pack, 2)?;
+        let (pack_s, pack_bytes) = time(pack, 2)?;
         let runs = {
             let mut g: Vec<&str> = pack.packages.iter().map(|p| p.print_group.as_str()).collect();
             g.dedup();
@@ -303,7 +293,7 @@ async fn print_pack_ratio(
             "zpl_conversion_cold_seconds": crate::figures::round(cold_s, 3),
         }))
     })
-    .await?
+    .await
 }
 
 /// Packs a sealed batch's manifest again (into a scratch folder) whole, then once more stopped
@@ -313,14 +303,9 @@ async fn resume_ratio(
     services: &podgate::services::Services,
     batch: &podgate::db::models::batch::Batch,
 ) -> anyhow::Result<serde_json::Value> {
-    let zip = services.batches.zip_path(batch);
-    let store = services.labels.store.clone();
-    let art = services.artwork.store.clone();
-    tokio::task::spawn_blocking(move || {
-        let m = podgate::domain::batches::read_manifest(&zip)?;
-        let scratch = tempfile::tempdir()?;
-        let chunk = podgate::domain::batches::MANIFEST_CHUNK as usize;
-        let pack = |id| podgate::domain::batches::pack_manifest(scratch.path(), id, &m, &store, &art, chunk);
+    repacking(services, batch, |r| {
+        let (m, store) = (&r.manifest, &r.store);
+        let pack = |id| r.pack(m, id);
         let t = Instant::now();
         let whole = pack(1)?;
         let whole_s = t.elapsed().as_secs_f64();
@@ -350,6 +335,46 @@ async fn resume_ratio(
             "segments_kept": resumed.segments_kept,
             "ratio_to_whole": crate::figures::round(resumed_s / whole_s.max(1e-9), 2),
         }))
+    })
+    .await
+}
+
+/// A sealed batch's manifest, read back from its zip, to pack again into a scratch folder.
+struct Repack {
+    manifest: podgate::domain::batches::Manifest,
+    store: podgate::domain::labels::LabelStore,
+    art: podgate::domain::artwork::ArtworkStore,
+    scratch: tempfile::TempDir,
+}
+
+impl Repack {
+    /// Packs `m` as batch `id`, a chunk of packages a segment as sealing reads them.
+    fn pack(
+        &self,
+        m: &podgate::domain::batches::Manifest,
+        id: i64,
+    ) -> Result<podgate::domain::batches::PackedFiles, podgate::domain::batches::PackError> {
+        let chunk = podgate::domain::batches::MANIFEST_CHUNK as usize;
+        podgate::domain::batches::pack_manifest(self.scratch.path(), id, m, &self.store, &self.art, chunk)
+    }
+}
+
+/// Runs `f` on a blocking thread with the batch's manifest ready to pack again.
+async fn repacking<T: Send + 'static>(
+    services: &podgate::services::Services,
+    batch: &podgate::db::models::batch::Batch,
+    f: impl FnOnce(Repack) -> anyhow::Result<T> + Send + 'static,
+) -> anyhow::Result<T> {
+    let zip = services.batches.zip_path(batch);
+    let (store, art) = (services.labels.store.clone(), services.artwork.store.clone());
+    tokio::task::spawn_blocking(move || {
+        let manifest = podgate::domain::batches::read_manifest(&zip)?;
+        f(Repack {
+            manifest,
+            store,
+            art,
+            scratch: tempfile::tempdir()?,
+        })
     })
     .await?
 }

@@ -25,7 +25,7 @@ mod zpl;
 // Packing is this module's own business; outside it, only the factory-facing manifest format,
 // where a batch's zip lives, and the checksum lines a drop shows.
 pub use manifest::{Manifest, label_file};
-pub use pack::{pack_manifest, read_manifest, sha256_file_line, sha256_of, zip_path};
+pub use pack::{PackError, PackedFiles, pack_manifest, read_manifest, sha256_file_line, sha256_of, zip_path};
 
 use std::collections::BTreeMap;
 use std::path::PathBuf;

@@ -137,7 +137,7 @@ pub fn sweep_leftovers(dir: &Path, age: std::time::Duration) -> std::io::Result<
         if old && name.ends_with(".tmp") {
             std::fs::remove_file(entry.path())?;
             removed += 1;
-        } else if name.ends_with(".packing")
+        } else if name.ends_with(super::segment::DIR_SUFFIX)
             && entry
                 .metadata()?
                 .modified()?

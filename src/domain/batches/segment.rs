@@ -94,6 +94,9 @@ impl Part {
     }
 }
 
+/// How the folder of a batch's kept segments ends (`<dir>/<batch>.packing/`).
+pub const DIR_SUFFIX: &str = ".packing";
+
 /// A batch's kept segments: `<dir>/<batch>.packing/`.
 pub struct Checkpoints {
     dir: PathBuf,
@@ -101,7 +104,7 @@ pub struct Checkpoints {
 
 impl Checkpoints {
     pub fn open(dir: &Path, batch_id: i64) -> std::io::Result<Checkpoints> {
-        let dir = dir.join(format!("{batch_id}.packing"));
+        let dir = dir.join(format!("{batch_id}{DIR_SUFFIX}"));
         std::fs::create_dir_all(&dir)?;
         Ok(Checkpoints { dir })
     }
@@ -209,7 +212,7 @@ impl<'a> Packing<'a> {
             .last_modified_time(self.head.zip_time())
             .unix_permissions(0o644);
         let head = self.head;
-        let mut out = Carry { ..carry.clone() };
+        let mut out = carry.clone();
         let mut print_pages = Vec::with_capacity(chunk.len());
         let mut placements = BTreeSet::new();
         let mut earliest_ship_by = None::<String>;
