@@ -59,6 +59,13 @@ pub struct AppConfig {
     /// The TikTok Shop app and hosts (`[default.tiktok]`, or `PODGATE_TIKTOK__APP_KEY` and so on).
     /// Defaults are TikTok's real hosts; `serve --demo` points them at the built-in sandbox.
     pub tiktok: tiktok::TikTokConfig,
+    /// Where each shop's budget of TikTok calls is kept: `"auto"` (the database on PostgreSQL,
+    /// where several nodes share it; the process on SQLite), `"process"` or `"database"`.
+    pub tiktok_budget: crate::domain::budget::BudgetPlace,
+    /// Bearer token `/metrics` asks for (`Authorization: Bearer …`). Unset: `/metrics` answers
+    /// only clients on this machine.
+    #[serde(skip_serializing)]
+    pub metrics_token: Option<String>,
     /// Port of the in-process sandbox started by `serve --demo`. Default 9100.
     pub demo_sandbox_port: u16,
     /// Port of the demo's webhook receiver (the demo factory's own system) started by
@@ -100,6 +107,8 @@ impl Default for AppConfig {
             login_window_minutes: 15,
             db_pool_size: 8,
             log_format: LogFormat::Text,
+            tiktok_budget: Default::default(),
+            metrics_token: None,
             cookie_key: None,
             token_key: None,
             tiktok: tiktok::TikTokConfig::default(),

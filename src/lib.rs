@@ -14,6 +14,7 @@ pub mod domain;
 pub mod i18n;
 pub mod mail;
 pub mod net;
+pub mod ops;
 pub mod secrets;
 pub mod services;
 pub mod sftp;

@@ -39,7 +39,8 @@ impl Services {
             crate::secrets::load_or_create(config.token_key.as_deref(), config.data_dir(), "token_key", 32)
                 .context("token_key")?;
         let cipher = crate::crypto::TokenCipher::new(&key).map_err(|e| anyhow::anyhow!("token_key: {e}"))?;
-        let client = std::sync::Arc::new(tiktok::TikTokClient::new(config.tiktok.clone()));
+        let budget = crate::domain::budget::for_deployment(config.tiktok_budget, &pool, config.tiktok.pace());
+        let client = std::sync::Arc::new(tiktok::TikTokClient::with_budget(config.tiktok.clone(), budget));
         let webhooks = crate::domain::factory_webhooks::FactoryWebhooks {
             pool: pool.clone(),
             cipher: cipher.clone(),

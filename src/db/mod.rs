@@ -277,6 +277,11 @@ impl DbPool {
         self.url.backend()
     }
 
+    /// The database this pool opens connections to.
+    pub fn url(&self) -> &DbUrl {
+        &self.url
+    }
+
     /// Which database this pool talks to (the SQLite file, or the PostgreSQL URL), to tell
     /// apart databases opened by one process (tests open many).
     pub fn database(&self) -> String {

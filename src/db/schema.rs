@@ -387,6 +387,14 @@ diesel::table! {
 }
 
 diesel::table! {
+    rate_slots (bucket) {
+        bucket -> Text,
+        next_us -> BigInt,
+        now_us -> BigInt,
+    }
+}
+
+diesel::table! {
     leases (name) {
         name -> Text,
         holder -> Text,

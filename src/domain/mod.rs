@@ -6,6 +6,7 @@ pub mod accounts;
 pub mod api_tokens;
 pub mod artwork;
 pub mod batches;
+pub mod budget;
 pub mod catalog;
 pub mod dashboard;
 pub mod dispatch;

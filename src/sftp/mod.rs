@@ -324,6 +324,7 @@ fn serve_connection(
     let stream = guard::Killable::new(socket, kill.clone());
     let handler = session::SshSession::new(gw, peer, permit, kill.clone(), signed_in);
     tokio::spawn(async move {
+        let _counted = crate::ops::metrics::SftpConnection::open();
         match russh::server::run_stream(config, stream, handler).await {
             Ok(running) => {
                 if let Err(e) = running.await {

@@ -49,7 +49,8 @@ fn advice_key(status: Status) -> String {
 }
 
 fn is_api(req: &Request<'_>) -> bool {
-    req.uri().path().as_str().starts_with("/api/")
+    let path = req.uri().path();
+    path.as_str().starts_with("/api/") || path == "/metrics"
 }
 
 /// Renders the error page (HTML) or error object (JSON) for a status.

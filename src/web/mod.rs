@@ -13,6 +13,7 @@ pub mod forms;
 pub mod guards;
 pub mod help;
 pub mod home;
+pub mod ops;
 pub mod paging;
 pub mod ranged;
 pub mod seller;
@@ -21,34 +22,12 @@ pub mod templates;
 
 use include_dir::{Dir, include_dir};
 use rocket::figment::Figment;
-use rocket::http::{ContentType, Status};
-use rocket::serde::json::Json;
-use rocket::{Build, Rocket, Route, State, get, routes};
+use rocket::http::ContentType;
+use rocket::{Build, Rocket, Route, get, routes};
 
 use crate::config::AppConfig;
-use crate::db::DbPool;
 
 static STATIC: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/static");
-
-/// Health check for load balancers and monitors: 200 when the database answers, 503 otherwise.
-#[get("/healthz")]
-async fn healthz(pool: &State<DbPool>) -> (Status, Json<serde_json::Value>) {
-    let backend = pool.backend();
-    let r = pool.ping().await;
-    match r {
-        Ok(()) => (
-            Status::Ok,
-            Json(serde_json::json!({"status": "ok", "database": backend})),
-        ),
-        Err(e) => {
-            tracing::error!(error = %e, "health check failed");
-            (
-                Status::ServiceUnavailable,
-                Json(serde_json::json!({"status": "error", "database": backend})),
-            )
-        }
-    }
-}
 
 /// Embedded CSS, scripts and images, cacheable for a day.
 #[get("/static/<file..>")]
@@ -66,7 +45,8 @@ fn static_file(
 
 /// Every route of the portal.
 pub fn routes() -> Vec<Route> {
-    let mut r = routes![healthz, static_file];
+    let mut r = routes![static_file];
+    r.extend(ops::routes());
     r.extend(home::routes());
     r.extend(help::routes());
     r.extend(auth::routes());
@@ -79,7 +59,13 @@ pub fn routes() -> Vec<Route> {
 /// Builds the Rocket instance from a figment and the shared state.
 pub fn build(figment: Figment, cfg: AppConfig, services: crate::services::Services) -> Rocket<Build> {
     let templates = templates::Templates::new(cfg.templates_dir.clone());
+    let probe = crate::ops::readiness::Probe {
+        pool: services.pool.clone(),
+        url: services.pool.url().clone(),
+        store_dir: cfg.data_dir().to_path_buf(),
+    };
     rocket::custom(figment)
+        .manage(probe)
         .manage(cfg)
         .manage(services.pool.clone())
         .manage(services.shops.clone())

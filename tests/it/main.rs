@@ -16,6 +16,8 @@ mod hostile;
 mod label_problems;
 mod labels;
 mod migrations;
+mod nodes;
+mod ops;
 mod orders_list;
 mod scorecard;
 mod security;

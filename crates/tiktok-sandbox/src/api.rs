@@ -179,6 +179,10 @@ impl Sandbox {
             Ok(s) => s,
             Err(e) => return self.fail(e),
         };
+        self.world
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .count_shop_call(&shop_id, endpoint);
         if let Err(e) = self.rate_limit(&shop_id, endpoint) {
             return self.fail(e);
         }

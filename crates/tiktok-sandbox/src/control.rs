@@ -30,6 +30,9 @@ pub struct StateView {
     pub packages: Vec<PackageView>,
     pub orders_by_status: BTreeMap<String, u64>,
     pub calls: BTreeMap<String, u64>,
+    /// The most calls one shop made to each endpoint within one clock second.
+    #[serde(default)]
+    pub busiest_second: BTreeMap<String, u64>,
     pub errors: BTreeMap<String, u64>,
     pub webhooks_delivered: u64,
     pub webhooks_failed: u64,
@@ -90,6 +93,7 @@ impl Sandbox {
                 .collect(),
             orders_by_status: by_status,
             calls: w.calls.clone(),
+            busiest_second: w.busiest_second.clone(),
             errors: w.errors.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
             webhooks_delivered: w.webhooks_delivered,
             webhooks_failed: w.webhooks_failed,

@@ -159,6 +159,11 @@ pub struct World {
     pub calls: BTreeMap<String, u64>,
     /// Answers per error code.
     pub errors: BTreeMap<i64, u64>,
+    /// The most calls one shop made to each endpoint within one clock second, whoever sent
+    /// them: what TikTok's limit of 50 a second per shop and API counts.
+    pub busiest_second: BTreeMap<String, u64>,
+    /// Per (shop, endpoint): the second being counted and its calls so far.
+    this_second: HashMap<(String, &'static str), (i64, u64)>,
     /// Successful label purchases (Create Packages calls that bought a label).
     pub purchases: u64,
     /// Labels the seller cancelled in Seller Center.
@@ -208,6 +213,8 @@ impl World {
             documents: HashMap::new(),
             calls: BTreeMap::new(),
             errors: BTreeMap::new(),
+            busiest_second: BTreeMap::new(),
+            this_second: HashMap::new(),
             purchases: 0,
             labels_cancelled: 0,
             webhooks_delivered: 0,
@@ -532,6 +539,21 @@ impl World {
     /// Counts a call to an endpoint.
     pub fn count_call(&mut self, endpoint: &str) {
         *self.calls.entry(endpoint.to_string()).or_default() += 1;
+    }
+
+    /// Counts an authenticated call for a shop in the clock second it arrived.
+    pub fn count_shop_call(&mut self, shop_id: &str, endpoint: &'static str) {
+        let second = unix_now();
+        let slot = self
+            .this_second
+            .entry((shop_id.to_string(), endpoint))
+            .or_insert((second, 0));
+        if slot.0 != second {
+            *slot = (second, 0);
+        }
+        slot.1 += 1;
+        let busiest = self.busiest_second.entry(endpoint.to_string()).or_default();
+        *busiest = (*busiest).max(slot.1);
     }
 
     /// Counts an error answer.

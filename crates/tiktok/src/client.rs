@@ -1,17 +1,17 @@
 //! The TikTok Shop Open API client: signing, access tokens (proactive single-flight refresh,
 //! a refresh and a retry on 105002), retries with jittered exponential backoff for calls that
-//! are safe to repeat, and a per-shop, per-endpoint rate limiter shared by the whole process.
+//! are safe to repeat, and a turn from the shop's budget for the endpoint before every attempt
+//! ([`super::budget`]).
 
 use std::collections::HashMap;
-use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter};
 use rand::RngExt;
 use reqwest::Method;
 use serde::de::DeserializeOwned;
 
+use super::budget::{Budget, Pace, ProcessBudget};
 use super::codes;
 use super::error::{ApiError, ErrorClass};
 use super::sign::sign_request;
@@ -37,6 +37,9 @@ pub struct TikTokConfig {
     pub service_id: String,
     /// Requests per second per shop and endpoint (TikTok documents 50).
     pub rate_limit_per_sec: u32,
+    /// Of those, how many may go back to back after a quiet spell (TikTok asks for a smooth
+    /// rate; 5 keeps any second within the limit plus 5).
+    pub rate_burst: u32,
     /// Timeout of one HTTP attempt, in milliseconds.
     pub timeout_ms: u64,
     /// Attempts of a retryable call, the first included.
@@ -50,6 +53,16 @@ pub struct TikTokConfig {
     pub versions: std::collections::BTreeMap<String, String>,
 }
 
+impl TikTokConfig {
+    /// The pace each shop's calls to one API keep.
+    pub fn pace(&self) -> Pace {
+        Pace {
+            per_sec: self.rate_limit_per_sec,
+            burst: self.rate_burst,
+        }
+    }
+}
+
 impl Default for TikTokConfig {
     fn default() -> Self {
         TikTokConfig {
@@ -60,6 +73,7 @@ impl Default for TikTokConfig {
             app_secret: String::new(),
             service_id: String::new(),
             rate_limit_per_sec: 50,
+            rate_burst: 5,
             timeout_ms: 30_000,
             max_attempts: 6,
             backoff_base_ms: 250,
@@ -128,7 +142,7 @@ const REFRESH_MARGIN_SECS: i64 = 300;
 pub struct TikTokClient {
     cfg: TikTokConfig,
     http: reqwest::Client,
-    limiter: DefaultKeyedRateLimiter<(String, &'static str)>,
+    budget: Arc<dyn Budget>,
     versions: ApiVersions,
     refresh_locks: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
 }
@@ -151,9 +165,14 @@ pub fn unix_now() -> i64 {
 }
 
 impl TikTokClient {
-    /// Builds a client.
+    /// Builds a client with a budget of its own ([`ProcessBudget`]): right for one process.
     pub fn new(cfg: TikTokConfig) -> TikTokClient {
-        let per_sec = NonZeroU32::new(cfg.rate_limit_per_sec.max(1)).unwrap_or(NonZeroU32::MIN);
+        let budget = Arc::new(ProcessBudget::new(cfg.pace()));
+        Self::with_budget(cfg, budget)
+    }
+
+    /// Builds a client that takes its turns from `budget` (one several processes share).
+    pub fn with_budget(cfg: TikTokConfig, budget: Arc<dyn Budget>) -> TikTokClient {
         let http = reqwest::Client::builder()
             .timeout(Duration::from_millis(cfg.timeout_ms))
             .connect_timeout(Duration::from_secs(10))
@@ -164,7 +183,7 @@ impl TikTokClient {
         // documented versions.
         let versions = ApiVersions::from_overrides(&cfg.versions).unwrap_or_default();
         TikTokClient {
-            limiter: RateLimiter::keyed(Quota::per_second(per_sec)),
+            budget,
             versions,
             cfg,
             http,
@@ -304,12 +323,12 @@ impl TikTokClient {
         cipher: Option<&str>,
         call: Call,
     ) -> Result<T, ApiError> {
-        let bucket = (cipher.unwrap_or(key).to_string(), call.endpoint);
+        let shop = cipher.unwrap_or(key);
         let mut attempt = 0;
         let mut token_checked = false;
         loop {
             attempt += 1;
-            self.limiter.until_key_ready(&bucket).await;
+            self.budget.wait_turn(shop, call.endpoint).await;
             let token = self.access_token(store, key).await?;
             match self.send_once::<T>(&call, cipher, &token).await {
                 Ok(v) => return Ok(v),

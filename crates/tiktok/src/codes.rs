@@ -34,6 +34,23 @@ pub enum ErrorClass {
     Business,
 }
 
+impl ErrorClass {
+    /// A stable snake_case name, for metrics and logs.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ErrorClass::ExpiredToken => "expired_token",
+            ErrorClass::Reauthorize => "reauthorize",
+            ErrorClass::MissingPermission => "missing_permission",
+            ErrorClass::Configuration => "configuration",
+            ErrorClass::RateLimited => "rate_limited",
+            ErrorClass::Transient => "transient",
+            ErrorClass::DocumentNotReady => "document_not_ready",
+            ErrorClass::AlreadyFulfilled => "already_fulfilled",
+            ErrorClass::Business => "business",
+        }
+    }
+}
+
 /// Codes podgate's own code names.
 pub const BAD_SIGN: i64 = 106001;
 pub const EXPIRED_TOKEN: i64 = 105002;

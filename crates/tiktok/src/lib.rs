@@ -3,6 +3,7 @@
 //! configuration change; tests run it against the `tiktok-sandbox` crate.
 
 pub mod api;
+pub mod budget;
 pub mod client;
 pub mod codes;
 pub mod error;
@@ -12,6 +13,7 @@ pub mod types;
 pub mod versions;
 
 pub use api::{SellerApi, ShopApi};
+pub use budget::{Budget, Pace, ProcessBudget};
 pub use client::{MemoryTokenStore, TikTokClient, TikTokConfig, TokenStore, Tokens};
 pub use error::{ApiError, ErrorClass};
 pub use retries::RetryLog;
