@@ -11,6 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::config::{AppConfig, LogFormat};
 use crate::db::{DbPool, DbUrl};
+use crate::domain::deployment_keys::NodeKey;
 use crate::services::Services;
 
 /// Installs the tracing subscriber (text or JSON lines, `RUST_LOG` filter, default `info`).
@@ -52,14 +53,14 @@ pub fn prepare(figment: Figment) -> anyhow::Result<Prepared> {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(config.data_dir(), std::fs::Permissions::from_mode(0o700));
     }
-    let cookie_key =
-        crate::secrets::load_or_create(config.cookie_key.as_deref(), config.data_dir(), "cookie_key", 64)
-            .context("cookie_key")?;
-    crate::secrets::load_or_create(config.token_key.as_deref(), config.data_dir(), "token_key", 32)
-        .context("token_key")?;
+    let (cookie_key, keys) = node_keys(&config)?;
     let url = DbUrl::parse(&config.database_url())?;
     let pool = DbPool::open(&url, config.db_pool_size)
         .with_context(|| format!("opening the {} database", url.backend()))?;
+    {
+        let mut conn = pool.get()?;
+        crate::domain::deployment_keys::agree(&mut conn, &keys, crate::domain::leases::worker_id())?;
+    }
     let figment = figment
         .merge(("secret_key", cookie_key))
         .merge(("log_level", rocket::config::LogLevel::Off))
@@ -69,6 +70,26 @@ pub fn prepare(figment: Figment) -> anyhow::Result<Prepared> {
         config,
         pool,
     })
+}
+
+/// The keys this node uses (created where absent) as fingerprints every node must share, and
+/// the cookie key itself for Rocket.
+pub fn node_keys(config: &AppConfig) -> anyhow::Result<(Vec<u8>, Vec<NodeKey>)> {
+    let dir = config.data_dir();
+    let cookie_key = crate::secrets::load_or_create(config.cookie_key.as_deref(), dir, "cookie_key", 64)
+        .context("cookie_key")?;
+    let token_key = crate::secrets::load_or_create(config.token_key.as_deref(), dir, "token_key", 32)
+        .context("token_key")?;
+    let mut keys = vec![
+        NodeKey::secret("cookie_key", &cookie_key),
+        NodeKey::secret("token_key", &token_key),
+    ];
+    if config.sftp.enabled {
+        for (alg, fingerprint) in crate::sftp::fingerprints(dir, config.sftp.legacy_clients) {
+            keys.push(NodeKey::public(&format!("sftp_host_key {alg}"), &fingerprint));
+        }
+    }
+    Ok((cookie_key, keys))
 }
 
 /// Everything podgate writes (database, labels, zips, uploads, keys) is its own: files 0600,

@@ -1,5 +1,5 @@
 //! The command line: `serve [--demo]`, `migrate`, `user add|passwd|list`, `sandbox` (the TikTok
-//! Shop sandbox on its own), `bench <what>` (runs `podgate-bench`) and `mail test`.
+//! Shop sandbox on its own), `bench <what>` (runs `podgate-bench`), `mail test` and `keys accept`.
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
@@ -44,6 +44,16 @@ enum Command {
     /// Mail: check delivery through the configured SMTP server.
     #[command(subcommand)]
     Mail(MailCommand),
+    /// The keys every node on one database shares (cookie, token and SFTP host keys).
+    #[command(subcommand)]
+    Keys(KeysCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum KeysCommand {
+    /// Make this node's keys the deployment's, after changing them on purpose on every node
+    /// (nodes with other keys then refuse to start).
+    Accept,
 }
 
 #[derive(Debug, Subcommand)]
@@ -196,6 +206,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             rocket::execute(run_sandbox(a))
         }
         Command::Mail(MailCommand::Test { address }) => rocket::execute(mail_test(figment, address)),
+        Command::Keys(KeysCommand::Accept) => {
+            let cfg = AppConfig::from_figment(&figment)?;
+            crate::app::private_files();
+            std::fs::create_dir_all(cfg.data_dir())?;
+            let (_, keys) = crate::app::node_keys(&cfg)?;
+            let url = DbUrl::parse(&cfg.database_url())?;
+            let pool = DbPool::open(&url, 1)?;
+            let mut conn = pool.get()?;
+            let changed =
+                crate::domain::deployment_keys::accept(&mut conn, &keys, crate::domain::leases::worker_id())?;
+            println!(
+                "{changed} of {} key fingerprint(s) changed; every node must now use this node's keys",
+                keys.len()
+            );
+            Ok(())
+        }
     }
 }
 

@@ -387,6 +387,15 @@ diesel::table! {
 }
 
 diesel::table! {
+    deployment_keys (name) {
+        name -> Text,
+        fingerprint -> Text,
+        recorded_by -> Text,
+        recorded_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     rate_slots (bucket) {
         bucket -> Text,
         next_us -> BigInt,

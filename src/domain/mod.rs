@@ -9,6 +9,7 @@ pub mod batches;
 pub mod budget;
 pub mod catalog;
 pub mod dashboard;
+pub mod deployment_keys;
 pub mod dispatch;
 pub mod factory_webhooks;
 pub mod gateway;

@@ -98,3 +98,111 @@ async fn two_nodes_share_each_shops_tiktok_budget_through_the_database() {
         "at most the limit plus the burst in any second, across both nodes: {busiest}"
     );
 }
+
+fn podgate(data_dir: &std::path::Path, db: &podgate_testkit::TestDb) -> std::process::Command {
+    let mut c = std::process::Command::new(env!("CARGO_BIN_EXE_podgate"));
+    c.env("PODGATE_DATA_DIR", data_dir)
+        .env("PODGATE_DATABASE_URL", &db.url)
+        .env("PODGATE_SFTP__PORT", "0")
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped());
+    c
+}
+
+/// Waits until `serve` answers `/readyz` on `port`, or fails with what it printed.
+fn wait_ready(child: &mut std::process::Child, port: u16) {
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    loop {
+        if let Ok(mut s) = std::net::TcpStream::connect(("127.0.0.1", port)) {
+            use std::io::{Read, Write};
+            let _ = s.write_all(b"GET /readyz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            let mut answer = String::new();
+            let _ = s.read_to_string(&mut answer);
+            if answer.starts_with("HTTP/1.1 200") {
+                return;
+            }
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            let mut err = String::new();
+            use std::io::Read;
+            child.stderr.take().unwrap().read_to_string(&mut err).unwrap();
+            panic!("podgate serve ended ({status}): {err}");
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "podgate serve did not become ready"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(100));
+    }
+}
+
+/// The first node records its keys' fingerprints; a second node with keys of its own refuses
+/// to start and names every key that differs and how to fix it; given the first node's keys
+/// (configuration for the secrets, files for the SFTP host key) it starts; after `keys
+/// accept` on a node with a new token key, the node still on the old one is the one refused.
+#[test]
+fn a_node_with_other_keys_than_the_deployments_refuses_to_start_and_says_which() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = podgate_testkit::TestDb::new(dir.path());
+    let (a, b) = (dir.path().join("node-a"), dir.path().join("node-b"));
+    let out = podgate(&a, &db).args(["keys", "accept"]).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("3 of 3 key fingerprint(s) changed"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+
+    let port = podgate_testkit::net::free_port().unwrap();
+    let out = podgate(&b, &db)
+        .arg("serve")
+        .env("PODGATE_PORT", port.to_string())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success(), "refused to start");
+    for named in [
+        "- cookie_key:",
+        "- token_key:",
+        "- sftp_host_key ssh-ed25519:",
+        "podgate keys accept",
+    ] {
+        assert!(err.contains(named), "{named} in: {err}");
+    }
+
+    // Node A's secrets through configuration, its host key as a file: node B starts.
+    let read = |f: &str| std::fs::read_to_string(a.join(f)).unwrap().trim().to_string();
+    std::fs::copy(a.join("sftp_host_ed25519"), b.join("sftp_host_ed25519")).unwrap();
+    let mut node_b = podgate(&b, &db)
+        .arg("serve")
+        .env("PODGATE_PORT", port.to_string())
+        .env("PODGATE_COOKIE_KEY", read("cookie_key"))
+        .env("PODGATE_TOKEN_KEY", read("token_key"))
+        .spawn()
+        .unwrap();
+    wait_ready(&mut node_b, port);
+    node_b.kill().unwrap();
+    node_b.wait().unwrap();
+
+    // Node B's own (new) token key made the deployment's: now node A is the odd one out.
+    let out = podgate(&b, &db)
+        .args(["keys", "accept"])
+        .env("PODGATE_COOKIE_KEY", read("cookie_key"))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("1 of 3 key fingerprint(s) changed"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let out = podgate(&a, &db)
+        .arg("serve")
+        .env("PODGATE_PORT", port.to_string())
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success() && err.contains("- token_key:") && !err.contains("- cookie_key:"),
+        "{err}"
+    );
+}

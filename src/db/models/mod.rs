@@ -6,6 +6,7 @@ pub mod api_token;
 pub mod artwork;
 pub mod audit;
 pub mod batch;
+pub mod deployment_key;
 pub mod dispatch;
 pub mod factory_webhook;
 pub mod invite;
