@@ -62,6 +62,10 @@ pub struct AppConfig {
     /// Where each shop's budget of TikTok calls is kept: `"auto"` (the database on PostgreSQL,
     /// where several nodes share it; the process on SQLite), `"process"` or `"database"`.
     pub tiktok_budget: crate::domain::budget::BudgetPlace,
+    /// Where labels, artwork and sealed batches are kept for every node (`[storage]`): unset,
+    /// the data dir alone; `url = "s3://bucket/prefix"` with `endpoint`, `region` and keys, a
+    /// bucket all nodes share.
+    pub storage: crate::storage::StorageConfig,
     /// Bearer token `/metrics` asks for (`Authorization: Bearer …`). Unset: `/metrics` answers
     /// only clients on this machine.
     #[serde(skip_serializing)]
@@ -108,6 +112,7 @@ impl Default for AppConfig {
             db_pool_size: 8,
             log_format: LogFormat::Text,
             tiktok_budget: Default::default(),
+            storage: Default::default(),
             metrics_token: None,
             cookie_key: None,
             token_key: None,

@@ -18,4 +18,5 @@ pub mod ops;
 pub mod secrets;
 pub mod services;
 pub mod sftp;
+pub mod storage;
 pub mod web;

@@ -47,13 +47,16 @@ impl Services {
             timeout: std::time::Duration::from_secs(10),
         };
         let tiktok = TikTokGateway::new(pool.clone(), client, cipher);
+        let bucket = crate::storage::Bucket::open(&config.storage).context("storage")?;
         let store = LabelStore {
             dir: config.data_dir().join("labels"),
+            bucket: bucket.clone(),
         };
         let artwork = crate::domain::artwork::Artworks {
             pool: pool.clone(),
             store: crate::domain::artwork::ArtworkStore {
                 dir: config.data_dir().join("artwork"),
+                bucket,
             },
             limits: config.artwork.clone(),
         };

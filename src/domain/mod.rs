@@ -65,6 +65,10 @@ pub enum DomainError {
     /// Something unexpected; the detail is logged, never shown.
     #[error("internal error: {0}")]
     Internal(String),
+    /// A service podgate relies on (the file store) cannot be reached now; nothing was
+    /// changed, and the same request will work once it is back.
+    #[error("{0}; try again in a minute")]
+    Unavailable(String),
 }
 
 impl From<diesel::result::Error> for DomainError {

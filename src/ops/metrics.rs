@@ -14,6 +14,14 @@ use prometheus_client::registry::Registry;
 use crate::db::models::ops::OpsSnapshot;
 use crate::db::{DbError, DbPool};
 
+/// How long the last readiness probe of the shared bucket took, in microseconds (-1: none yet).
+static STORE_PROBE_MICROS: AtomicI64 = AtomicI64::new(-1);
+
+/// Records how long a probe of the shared bucket (a write, a read and a delete) took.
+pub fn store_probe_took(took: std::time::Duration) {
+    STORE_PROBE_MICROS.store(took.as_micros() as i64, Ordering::Relaxed);
+}
+
 /// SFTP connections this process has open.
 static SFTP_CONNECTIONS: AtomicI64 = AtomicI64::new(0);
 
@@ -109,6 +117,17 @@ fn encode_all(s: &OpsSnapshot, node: &str) -> String {
     sftp.get_or_create(&vec![("node".into(), node.into())])
         .set(SFTP_CONNECTIONS.load(Ordering::Relaxed));
     registry.register("sftp_connections", "SFTP connections open on this node", sftp);
+
+    let probe = STORE_PROBE_MICROS.load(Ordering::Relaxed);
+    if probe >= 0 {
+        let took = Gauge::<f64, std::sync::atomic::AtomicU64>::default();
+        took.set(probe as f64 / 1e6);
+        registry.register(
+            "store_probe_seconds",
+            "How long the last readiness probe of the shared bucket took (write, read, delete)",
+            took,
+        );
+    }
 
     let mut out = String::new();
     // Writing to a String cannot fail.

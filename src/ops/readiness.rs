@@ -1,5 +1,6 @@
 //! Whether this node may take traffic: its database answers, the database's schema has every
-//! migration this binary knows, and its file store takes a write and gives it back. `/healthz`
+//! migration this binary knows, and its data dir and the shared bucket (when there is one)
+//! each take a write and give it back. `/healthz`
 //! only says the process is alive and reaches the database; a load balancer asks `/readyz`.
 
 use std::path::PathBuf;
@@ -31,6 +32,8 @@ pub struct Probe {
     pub pool: DbPool,
     pub url: DbUrl,
     pub store_dir: PathBuf,
+    /// The bucket every node shares, when there is one.
+    pub bucket: crate::storage::Bucket,
 }
 
 impl Probe {
@@ -46,7 +49,18 @@ impl Probe {
             failed("migrations", "not checked: the database does not answer".into())
         };
         let store = self.store().await;
-        let checks = vec![database, migrations, store];
+        let mut checks = vec![database, migrations, store];
+        if self.bucket.is_shared() {
+            checks.push(
+                match self.bucket.probe(crate::domain::leases::worker_id()).await {
+                    Ok(took) => {
+                        crate::ops::metrics::store_probe_took(took);
+                        ok("bucket")
+                    }
+                    Err(e) => failed("bucket", format!("{e}")),
+                },
+            );
+        }
         Readiness {
             ready: checks.iter().all(|c| c.ok),
             checks,

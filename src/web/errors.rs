@@ -35,6 +35,7 @@ fn classify(e: &DomainError) -> (Status, &'static str) {
         DomainError::BadCredentials => (Status::Unauthorized, "bad_credentials"),
         DomainError::Throttled { .. } => (Status::TooManyRequests, "throttled"),
         DomainError::Db(_) | DomainError::Internal(_) => (Status::InternalServerError, "internal"),
+        DomainError::Unavailable(_) => (Status::ServiceUnavailable, "unavailable"),
     }
 }
 
@@ -95,7 +96,7 @@ impl<'r> Responder<'r, 'static> for WebError {
                 None
             }
             // A page says it in the reader's words (the status's advice; each bad field).
-            DomainError::NotFound if !is_api(req) => None,
+            DomainError::NotFound | DomainError::Unavailable(_) if !is_api(req) => None,
             DomainError::Invalid(fields) if !is_api(req) => Some(
                 fields
                     .iter()

@@ -63,6 +63,7 @@ pub fn build(figment: Figment, cfg: AppConfig, services: crate::services::Servic
         pool: services.pool.clone(),
         url: services.pool.url().clone(),
         store_dir: cfg.data_dir().to_path_buf(),
+        bucket: services.labels.store.bucket.clone(),
     };
     rocket::custom(figment)
         .manage(probe)

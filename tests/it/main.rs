@@ -24,5 +24,6 @@ mod security;
 mod sftp;
 mod sftp_names;
 mod shops;
+mod storage;
 mod suppliers;
 mod tiktok;

@@ -34,7 +34,7 @@ impl std::ops::Drop for StopOnDrop {
 }
 
 /// Creates an SFTP login in the portal (password shown once) and adds a fresh ed25519 key.
-async fn login_for(sup: &TestApp, name: &str, dir: &Path) -> (PathBuf, String) {
+pub(crate) async fn login_for(sup: &TestApp, name: &str, dir: &Path) -> (PathBuf, String) {
     let r = sup
         .post_form(
             "/supplier/sftp",

@@ -73,6 +73,39 @@ impl TestApp {
         }
     }
 
+    /// Another node of the same deployment: the same database and configuration (the same
+    /// bucket, if any), the first node's keys (its secrets as configuration, its SFTP host key
+    /// copied), and a data dir of its own: nothing of the first node's disk.
+    pub async fn another_node(other: &TestApp) -> TestApp {
+        let dir = tempfile::tempdir().unwrap();
+        let first = other.config.data_dir();
+        let key = |f: &str| std::fs::read_to_string(first.join(f)).unwrap().trim().to_string();
+        for f in ["sftp_host_ed25519", "sftp_host_rsa"] {
+            if first.join(f).exists() {
+                std::fs::copy(first.join(f), dir.path().join(f)).unwrap();
+            }
+        }
+        let figment = other
+            .figment
+            .clone()
+            .merge(Serialized::default("data_dir", dir.path()))
+            .merge(Serialized::default("cookie_key", key("cookie_key")))
+            .merge(Serialized::default("token_key", key("token_key")));
+        let prepared = podgate::app::prepare(figment).expect("the second node starts");
+        let (pool, config, figment) = (prepared.pool, prepared.config, prepared.figment);
+        let services = podgate::services::Services::new(pool.clone(), &config).expect("services");
+        let rocket = podgate::web::build(figment.clone(), config.clone(), services.clone());
+        TestApp {
+            client: Client::tracked(rocket).await.expect("valid rocket"),
+            services,
+            pool,
+            config,
+            figment,
+            dir: Arc::new(dir),
+            db: other.db.clone(),
+        }
+    }
+
     /// Runs a query on the app's database.
     pub async fn query<T: Send + 'static>(
         &self,

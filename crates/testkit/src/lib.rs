@@ -10,6 +10,7 @@
 
 pub mod app;
 pub mod art;
+pub mod bucket;
 pub mod db;
 pub mod labels;
 pub mod mail;

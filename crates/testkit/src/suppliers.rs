@@ -5,7 +5,6 @@ use rocket::http::{ContentType, Status};
 use tiktok_sandbox::world::WorldSettings;
 
 use crate::app::TestApp;
-use crate::shops::connected;
 
 /// Posts a CSV file to the import form as a browser would (multipart).
 pub async fn import_csv(app: &TestApp, csv: &str) -> (Status, String) {
@@ -98,10 +97,20 @@ pub async fn supplier_user(app: &TestApp, supplier: i64, email: &str) -> TestApp
 
 /// A connected shop, two suppliers and the catalog above.
 pub async fn routed_app() -> (TestApp, tiktok_sandbox::SandboxHandle, i64, i64) {
-    let (app, sb) = connected(WorldSettings {
-        initial_orders: 120,
-        ..WorldSettings::default()
-    })
+    routed_app_with(|f| f).await
+}
+
+/// [`routed_app`], with more configuration applied.
+pub async fn routed_app_with(
+    extra: impl FnOnce(rocket::figment::Figment) -> rocket::figment::Figment,
+) -> (TestApp, tiktok_sandbox::SandboxHandle, i64, i64) {
+    let (app, sb) = crate::shops::connected_with(
+        WorldSettings {
+            initial_orders: 120,
+            ..WorldSettings::default()
+        },
+        extra,
+    )
     .await;
     let shirts = add_supplier(&app, "Shirt Co", "USPS, UPS", "HOOD 700 12x10x3").await;
     let mugs = add_supplier(&app, "Mug Works", "", "MUG 450 6x6x6").await;

@@ -151,3 +151,14 @@ pub fn workspace_has(conn: &mut AnyConnection, workspace_id: i64, sha256: &str) 
     ))
     .get_result(conn)
 }
+
+/// The files a workspace's checks kept (checksum, format), each once.
+pub fn kept_files(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<Vec<(String, String)>> {
+    artwork_checks::table
+        .filter(artwork_checks::workspace_id.eq(workspace_id))
+        .filter(artwork_checks::status.eq(CheckStatus::Ok.as_str()))
+        .filter(artwork_checks::sha256.ne(""))
+        .select((artwork_checks::sha256, artwork_checks::format))
+        .distinct()
+        .load(conn)
+}

@@ -23,10 +23,13 @@ use super::{DomainError, FieldError, seller_workspace};
 use areas::PrintAreas;
 pub use fetch::{ArtworkLimits, FetchError};
 
-/// Artwork files by checksum (`<sha256>.png` / `.jpeg`) and their thumbnails.
+/// Artwork files by checksum (`<sha256>.png` / `.jpeg`) and their thumbnails, committed to
+/// the shared bucket when there is one (`artwork/<name>`) and fetched from it by a node that
+/// lacks them.
 #[derive(Debug, Clone)]
 pub struct ArtworkStore {
     pub dir: PathBuf,
+    pub bucket: crate::storage::Bucket,
 }
 
 impl ArtworkStore {
@@ -55,10 +58,44 @@ impl ArtworkStore {
         p.is_file().then_some(p)
     }
 
+    /// Puts a kept file and its thumbnail (when one was made) in the bucket.
+    pub async fn commit(&self, sha256: &str, format: &str) -> Result<(), crate::storage::StorageError> {
+        let file = self.file(sha256, format);
+        self.bucket.commit(&bucket_key(&file), &file).await?;
+        let thumb = self.thumb(sha256);
+        if tokio::fs::try_exists(&thumb).await.unwrap_or(false) {
+            self.bucket.commit(&bucket_key(&thumb), &thumb).await?;
+        }
+        Ok(())
+    }
+
+    /// Fetches kept files (checksum, format) and their thumbnails this node lacks from the
+    /// bucket; packing and pages then find them here.
+    pub async fn fetch_all(&self, files: &[(String, String)]) -> Result<(), crate::storage::StorageError> {
+        if !self.bucket.is_shared() {
+            return Ok(());
+        }
+        for (sha, format) in files {
+            for path in [self.file(sha, format), self.thumb(sha)] {
+                // A file too large to decode has no thumbnail: not there is fine.
+                self.bucket.fetch(&bucket_key(&path), &path).await?;
+            }
+        }
+        Ok(())
+    }
+
     fn tmp(&self) -> PathBuf {
         self.dir
             .join(format!(".tmp-{}", &crate::crypto::new_token()[..16]))
     }
+}
+
+/// A kept file's name in the bucket.
+fn bucket_key(path: &std::path::Path) -> String {
+    format!(
+        "artwork/{}",
+        path.file_name().and_then(|n| n.to_str()).unwrap_or_default()
+    )
 }
 
 /// The hex of a checksum written `sha256:<hex>` or `<hex>`, when it is one.
@@ -245,6 +282,12 @@ impl Artworks {
             move || keep(&store, &tmp, &sha, max_pixels)
         })
         .await;
+        if let Ok(Ok(px)) = &kept
+            && let Err(e) = self.store.commit(&got.sha256, px.format).await
+        {
+            tracing::warn!(url, error = %e, "artwork kept here but not in the shared store");
+            return failed(format!("could not be stored: {e}"));
+        }
         match kept {
             Ok(Ok(px)) => CheckFields {
                 status: CheckStatus::Ok.as_str().into(),
@@ -352,12 +395,29 @@ impl Artworks {
     /// The workspace's artwork settings as stored, and its newest checks.
     pub async fn page(&self, actor: &Actor) -> Result<(Workspace, Vec<ArtworkCheck>), DomainError> {
         let ws = seller_workspace(actor)?;
+        self.fetch_kept(ws).await;
         Ok(self
             .pool
             .query(move |c| {
                 Ok::<_, diesel::result::Error>((Workspace::find(c, ws)?, artwork::recent(c, ws, 200)?))
             })
             .await?)
+    }
+
+    /// Brings the workspace's kept files this node lacks from the bucket (thumbnails for its
+    /// pages); a store that cannot be reached leaves them out, and says so in the log.
+    pub async fn fetch_kept(&self, ws: i64) {
+        if !self.store.bucket.is_shared() {
+            return;
+        }
+        let files = self.pool.query(move |c| artwork::kept_files(c, ws)).await;
+        let fetched = match files {
+            Ok(f) => self.store.fetch_all(&f).await.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = fetched {
+            tracing::warn!(workspace = ws, error = %e, "artwork could not be fetched from the shared store");
+        }
     }
 
     /// Saves how the workspace checks artwork; every bad print-area line and host is named.

@@ -185,6 +185,12 @@ impl Batches {
 
     /// Where a batch file's bytes are, and its length.
     pub async fn source(&self, b: &Batch, f: &BatchFile) -> Result<(Source, u64), DomainError> {
+        if matches!(
+            f,
+            BatchFile::Zip | BatchFile::LabelsPdf | BatchFile::Ticket { .. }
+        ) {
+            self.local(b.id).await?;
+        }
         Ok(match f {
             BatchFile::Zip => (Source::Path(self.zip_path(b)), b.zip_bytes.unwrap_or(0) as u64),
             BatchFile::LabelsPdf => (
@@ -205,7 +211,10 @@ impl Batches {
             BatchFile::Label { position, name } | BatchFile::LabelPreview { position, name } => {
                 let sha = self.label_at(b, *position, name).await?.1;
                 let path = match f {
-                    BatchFile::Label { .. } => self.labels.path(&sha),
+                    BatchFile::Label { .. } => self.labels.local(&sha).await.map_err(|e| {
+                        tracing::error!(error = %e, "a batch's label could not be read");
+                        DomainError::NotFound
+                    })?,
                     _ => self
                         .labels
                         .thumbnail(&sha)

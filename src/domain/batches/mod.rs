@@ -107,6 +107,18 @@ impl Batches {
         if b.status == BatchStatus::Sealed {
             return Ok(b);
         }
+        // Artwork kept by another node: packing reads files and thumbnails from this one.
+        if self.artwork.bucket.is_shared() {
+            let ws = b.workspace_id;
+            let files = self
+                .pool
+                .query(move |c| crate::db::models::artwork::kept_files(c, ws))
+                .await?;
+            self.artwork
+                .fetch_all(&files)
+                .await
+                .map_err(|e| DomainError::Unavailable(format!("the file store cannot be reached: {e}")))?;
+        }
         let art = self.artwork.clone();
         let (dir, store, pool, ws) = (
             self.dir.clone(),
@@ -131,6 +143,14 @@ impl Batches {
         })
         .await
         .map_err(|e| DomainError::Internal(e.to_string()))??;
+        // In the bucket before the batch says "sealed", so any node can hand it out.
+        for (key, path) in self.shared_files(batch_id) {
+            self.labels
+                .bucket
+                .commit(&key, &path)
+                .await
+                .map_err(|e| DomainError::Internal(format!("storing batch {batch_id}'s files: {e}")))?;
+        }
         let base = self.public_url.clone();
         self.pool
             .run(move |c| {
@@ -176,9 +196,39 @@ impl Batches {
         }
     }
 
-    /// Where a sealed batch's zip is.
+    /// Where a sealed batch's zip is on this node (see [`Batches::local`]).
     pub fn zip_path(&self, b: &Batch) -> PathBuf {
         pack::zip_path(&self.dir, b.id)
+    }
+
+    /// A sealed batch's files every node must reach, by their names in the bucket.
+    fn shared_files(&self, batch_id: i64) -> [(String, PathBuf); 2] {
+        [
+            (
+                format!("batches/{batch_id}.zip"),
+                pack::zip_path(&self.dir, batch_id),
+            ),
+            (
+                format!("batches/{batch_id}.labels.pdf"),
+                pack::labels_pdf_path(&self.dir, batch_id),
+            ),
+        ]
+    }
+
+    /// Makes sure this node holds a sealed batch's zip and merged labels (fetched from the
+    /// bucket when it was sealed on another node).
+    pub async fn local(&self, batch_id: i64) -> Result<(), DomainError> {
+        for (key, path) in self.shared_files(batch_id) {
+            let there = self.labels.bucket.fetch(&key, &path).await.map_err(|e| {
+                tracing::error!(batch = batch_id, error = %e, "a batch's files could not be fetched");
+                DomainError::Unavailable(format!("the file store cannot be reached: {e}"))
+            })?;
+            if !there {
+                tracing::error!(batch = batch_id, file = %key, "a sealed batch's file is missing");
+                return Err(DomainError::NotFound);
+            }
+        }
+        Ok(())
     }
 
     /// Where a sealed batch's merged labels are.

@@ -155,7 +155,7 @@ pub fn sweep_leftovers(dir: &Path, age: std::time::Duration) -> std::io::Result<
 
 /// Reads a stored label and checks it against its SHA-256.
 pub(super) fn read_label(labels: &LabelStore, sha: &str) -> Result<Vec<u8>, PackError> {
-    let bytes = std::fs::read(labels.path(sha))?;
+    let bytes = std::fs::read(labels.local_blocking(sha)?)?;
     if hex::encode(Sha256::digest(&bytes)) != sha {
         return Err(PackError::Corrupt(sha.into()));
     }

@@ -291,6 +291,11 @@ impl super::Batches {
     pub async fn detail(&self, b: Batch) -> Result<BatchDetail, DomainError> {
         let now = crate::db::models::now();
         let zip = self.zip_path(&b);
+        if b.status == crate::db::models::status::BatchStatus::Sealed
+            && let Err(e) = self.local(b.id).await
+        {
+            tracing::warn!(batch = b.id, "the batch's files cannot be fetched: {e}");
+        }
         let mut d = self.pool.run(move |c| detail(c, b, now)).await?;
         let manifest = tokio::task::spawn_blocking(move || super::pack::read_manifest(&zip))
             .await

@@ -5,25 +5,58 @@ use std::path::PathBuf;
 
 use sha2::{Digest, Sha256};
 
-/// Content-addressed storage of label PDFs (`<dir>/<sha256>.pdf`, written to a temp name first).
+/// Content-addressed storage of label PDFs (`<dir>/<sha256>.pdf`, written to a temp name first),
+/// committed to the shared bucket when there is one (`labels/<sha256>.pdf`); thumbnails and ZPL
+/// are made again from the PDF on whichever node needs them.
 #[derive(Clone)]
 pub struct LabelStore {
     pub dir: PathBuf,
+    pub bucket: crate::storage::Bucket,
 }
 
 impl LabelStore {
-    /// Stores a PDF; returns its SHA-256.
+    /// Stores a PDF (in the bucket too, before this returns); returns its SHA-256.
     pub async fn put(&self, pdf: &[u8]) -> std::io::Result<String> {
         let sha = hex::encode(Sha256::digest(pdf));
         let path = self.path(&sha);
-        if tokio::fs::try_exists(&path).await.unwrap_or(false) {
-            return Ok(sha);
+        if !tokio::fs::try_exists(&path).await.unwrap_or(false) {
+            tokio::fs::create_dir_all(&self.dir).await?;
+            let tmp = self.tmp_path(&sha, "pdf");
+            tokio::fs::write(&tmp, pdf).await?;
+            tokio::fs::rename(&tmp, &path).await?;
         }
-        tokio::fs::create_dir_all(&self.dir).await?;
-        let tmp = self.tmp_path(&sha, "pdf");
-        tokio::fs::write(&tmp, pdf).await?;
-        tokio::fs::rename(&tmp, &path).await?;
+        // Also when the file was here already: a crash may have come before its upload.
+        self.bucket
+            .commit(&key(&sha), &path)
+            .await
+            .map_err(std::io::Error::other)?;
         Ok(sha)
+    }
+
+    /// The local path of a stored label, fetched from the bucket first when this node lacks it.
+    pub async fn local(&self, sha256: &str) -> std::io::Result<PathBuf> {
+        let path = self.path(sha256);
+        match self.bucket.fetch(&key(sha256), &path).await {
+            Ok(true) => Ok(path),
+            Ok(false) => Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("label {sha256} is not stored"),
+            )),
+            Err(e) => Err(std::io::Error::other(e)),
+        }
+    }
+
+    /// [`LabelStore::local`] from blocking code.
+    pub fn local_blocking(&self, sha256: &str) -> std::io::Result<PathBuf> {
+        let path = self.path(sha256);
+        match self.bucket.fetch_blocking(&key(sha256), &path) {
+            Ok(true) => Ok(path),
+            Ok(false) => Err(std::io::Error::new(
+                std::io::ErrorKind::NotFound,
+                format!("label {sha256} is not stored"),
+            )),
+            Err(e) => Err(std::io::Error::other(e)),
+        }
     }
 
     /// A fresh temporary name in the store for a file about to be renamed into place (a
@@ -83,7 +116,7 @@ impl LabelStore {
         if tokio::fs::try_exists(&path).await.unwrap_or(false) {
             return Ok(path);
         }
-        let pdf = tokio::fs::read(self.path(sha256)).await?;
+        let pdf = tokio::fs::read(self.local(sha256).await?).await?;
         let png = tokio::task::spawn_blocking(move || render_thumbnail(pdf, THUMBNAIL_SCALE))
             .await
             .map_err(std::io::Error::other)??;
@@ -92,6 +125,11 @@ impl LabelStore {
         tokio::fs::rename(&tmp, &path).await?;
         Ok(path)
     }
+}
+
+/// A label's name in the bucket.
+fn key(sha256: &str) -> String {
+    format!("labels/{sha256}.pdf")
 }
 
 /// A conversion waiting for a converter thread.

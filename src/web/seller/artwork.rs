@@ -117,6 +117,9 @@ async fn thumb(
 ) -> Result<(ContentType, Vec<u8>), WebError> {
     let (ws, asked) = (user.user.workspace_id, sha.to_ascii_lowercase());
     let known = pool.query(move |c| artwork::workspace_has(c, ws, &asked)).await?;
+    if known && art.store.find_thumb(sha).is_none() {
+        art.fetch_kept(ws).await;
+    }
     let path = art
         .store
         .find_thumb(sha)

@@ -187,9 +187,8 @@ async fn label(
 ) -> Result<(ContentType, NamedFile), WebError> {
     let p = labels.package(user.user.workspace_id, id).await?;
     let sha = p.label_sha256.ok_or(DomainError::NotFound)?;
-    let f = NamedFile::open(store.path(&sha))
-        .await
-        .map_err(|_| DomainError::NotFound)?;
+    let path = store.local(&sha).await.map_err(|_| DomainError::NotFound)?;
+    let f = NamedFile::open(path).await.map_err(|_| DomainError::NotFound)?;
     Ok((ContentType::PDF, f))
 }
 

@@ -1,0 +1,231 @@
+//! Files every node must reach: label PDFs, kept artwork, sealed batches' zips and merged
+//! labels. Each node keeps them in its data dir as before; with `[storage] url = "s3://…"` the
+//! bucket is where they truly live: a file is committed there (streamed in parts, never whole
+//! in memory) before the database says it exists, and a node that lacks one fetches it into
+//! its data dir on first use (to a temp name, then renamed). So a batch sealed on node A
+//! downloads from node B, and a node that dies takes nothing with it. Without a bucket the data
+//! dir alone is the store, as on one node. Through the `object_store` crate (Apache Arrow's):
+//! any S3-compatible store (AWS, Garage, MinIO, R2…).
+
+use std::path::Path;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use futures::StreamExt;
+use object_store::aws::AmazonS3Builder;
+use object_store::buffered::BufWriter;
+use object_store::path::Path as ObjectPath;
+use object_store::prefix::PrefixStore;
+use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
+use serde::{Deserialize, Serialize};
+use tokio::io::AsyncWriteExt;
+
+/// `[storage]` in the configuration (or `PODGATE_STORAGE__URL` and so on).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(default)]
+pub struct StorageConfig {
+    /// `s3://bucket` or `s3://bucket/prefix`. Unset: files live in the data dir only (one node).
+    pub url: Option<String>,
+    /// The S3 endpoint (`http://127.0.0.1:3900` for a local Garage); unset: AWS.
+    pub endpoint: Option<String>,
+    /// The bucket's region (Garage's default is `garage`). Default `us-east-1`.
+    pub region: Option<String>,
+    pub access_key_id: Option<String>,
+    /// Never logged or shown.
+    #[serde(skip_serializing)]
+    pub secret_access_key: Option<String>,
+}
+
+/// What went wrong with the store, said for an operator.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("storage configuration: {0}")]
+    Config(String),
+    #[error("the object store ({store}) failed: {source}")]
+    Store {
+        store: String,
+        #[source]
+        source: object_store::Error,
+    },
+    #[error("a local file: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Parts of this size are uploaded two at a time: at most ~24 MiB of a file in memory.
+const PART_BYTES: usize = 8 << 20;
+const PARTS_IN_FLIGHT: usize = 2;
+
+/// The bucket every node shares, or none (one node: the data dir alone). Cheap to clone.
+#[derive(Clone, Default)]
+pub struct Bucket {
+    store: Option<Arc<dyn ObjectStore>>,
+    /// `s3://bucket/prefix at endpoint`, for messages (no credentials).
+    describe: String,
+}
+
+impl std::fmt::Debug for Bucket {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(if self.store.is_some() {
+            &self.describe
+        } else {
+            "data dir only"
+        })
+    }
+}
+
+impl Bucket {
+    /// Opens the configured bucket (nothing is contacted yet); none when `url` is unset.
+    pub fn open(cfg: &StorageConfig) -> Result<Bucket, StorageError> {
+        let Some(url) = cfg.url.as_deref().filter(|u| !u.is_empty()) else {
+            return Ok(Bucket::default());
+        };
+        let rest = url
+            .strip_prefix("s3://")
+            .ok_or_else(|| StorageError::Config(format!("url {url:?}: expected s3://bucket[/prefix]")))?;
+        let (bucket, prefix) = rest.split_once('/').unwrap_or((rest, ""));
+        if bucket.is_empty() {
+            return Err(StorageError::Config(format!("url {url:?} names no bucket")));
+        }
+        let mut b = AmazonS3Builder::from_env()
+            .with_bucket_name(bucket)
+            .with_region(cfg.region.clone().unwrap_or_else(|| "us-east-1".into()));
+        if let Some(e) = &cfg.endpoint {
+            b = b
+                .with_endpoint(e)
+                .with_allow_http(e.starts_with("http://"))
+                .with_virtual_hosted_style_request(false);
+        }
+        if let Some(k) = &cfg.access_key_id {
+            b = b.with_access_key_id(k);
+        }
+        if let Some(s) = &cfg.secret_access_key {
+            b = b.with_secret_access_key(s);
+        }
+        let s3 = b.build().map_err(|e| StorageError::Config(e.to_string()))?;
+        let prefix = prefix.trim_matches('/');
+        let store: Arc<dyn ObjectStore> = if prefix.is_empty() {
+            Arc::new(s3)
+        } else {
+            Arc::new(PrefixStore::new(s3, prefix))
+        };
+        let describe = match &cfg.endpoint {
+            Some(e) => format!("{url} at {e}"),
+            None => url.to_string(),
+        };
+        Ok(Bucket {
+            store: Some(store),
+            describe,
+        })
+    }
+
+    /// Whether files are shared through a bucket.
+    pub fn is_shared(&self) -> bool {
+        self.store.is_some()
+    }
+
+    fn failed(&self, source: object_store::Error) -> StorageError {
+        StorageError::Store {
+            store: self.describe.clone(),
+            source,
+        }
+    }
+
+    /// Uploads the finished file at `local` as `key` (a no-op without a bucket). Streams it in
+    /// parts; the object appears whole or not at all.
+    pub async fn commit(&self, key: &str, local: &Path) -> Result<(), StorageError> {
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
+        let mut file = tokio::fs::File::open(local).await?;
+        let mut upload = BufWriter::with_capacity(store.clone(), ObjectPath::from(key), PART_BYTES)
+            .with_max_concurrency(PARTS_IN_FLIGHT);
+        if let Err(e) = tokio::io::copy(&mut file, &mut upload).await {
+            let _ = upload.abort().await;
+            return Err(e.into());
+        }
+        upload.shutdown().await.map_err(StorageError::Io)
+    }
+
+    /// Makes sure `local` holds `key`: there already, or fetched from the bucket (streamed to a
+    /// temp name beside it, then renamed). False when neither has it.
+    pub async fn fetch(&self, key: &str, local: &Path) -> Result<bool, StorageError> {
+        if tokio::fs::try_exists(local).await.unwrap_or(false) {
+            return Ok(true);
+        }
+        let Some(store) = &self.store else {
+            return Ok(false);
+        };
+        let got = match store.get(&ObjectPath::from(key)).await {
+            Ok(g) => g,
+            Err(object_store::Error::NotFound { .. }) => return Ok(false),
+            Err(e) => return Err(self.failed(e)),
+        };
+        if let Some(dir) = local.parent() {
+            tokio::fs::create_dir_all(dir).await?;
+        }
+        let tmp = local.with_file_name(format!(
+            ".{}.{}.fetch",
+            local.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
+            hex::encode(crate::crypto::random_bytes::<4>())
+        ));
+        let written = async {
+            let mut out = tokio::fs::File::create(&tmp).await?;
+            let mut body = got.into_stream();
+            while let Some(chunk) = body.next().await {
+                out.write_all(&chunk.map_err(|e| self.failed(e))?).await?;
+            }
+            out.sync_all().await?;
+            tokio::fs::rename(&tmp, local).await?;
+            Ok::<_, StorageError>(())
+        }
+        .await;
+        if written.is_err() {
+            let _ = tokio::fs::remove_file(&tmp).await;
+        }
+        written.map(|()| true)
+    }
+
+    /// [`Bucket::fetch`] from blocking code (packing runs on a blocking thread).
+    pub fn fetch_blocking(&self, key: &str, local: &Path) -> Result<bool, StorageError> {
+        if local.exists() || self.store.is_none() {
+            return Ok(local.exists());
+        }
+        tokio::runtime::Handle::current().block_on(self.fetch(key, local))
+    }
+
+    /// Writes, reads back and removes a small object; how long that took.
+    pub async fn probe(&self, node: &str) -> Result<Duration, StorageError> {
+        let Some(store) = &self.store else {
+            return Ok(Duration::ZERO);
+        };
+        let started = Instant::now();
+        let key = ObjectPath::from(format!(".readyz/{node}"));
+        store
+            .put(&key, PutPayload::from_static(b"ready"))
+            .await
+            .map_err(|e| self.failed(e))?;
+        let back = store
+            .get(&key)
+            .await
+            .map_err(|e| self.failed(e))?
+            .bytes()
+            .await
+            .map_err(|e| self.failed(e))?;
+        let _ = store.delete(&key).await;
+        if back.as_ref() != b"ready" {
+            return Err(StorageError::Config(
+                "the store gave back other bytes than written".into(),
+            ));
+        }
+        Ok(started.elapsed())
+    }
+
+    /// What the bucket is, for messages.
+    pub fn describe(&self) -> &str {
+        if self.store.is_some() {
+            &self.describe
+        } else {
+            "the data dir"
+        }
+    }
+}
