@@ -47,6 +47,16 @@ enum Command {
     /// The keys every node on one database shares (cookie, token and SFTP host keys).
     #[command(subcommand)]
     Keys(KeysCommand),
+    /// Files every node shares: move a node's data dir into a bucket.
+    #[command(subcommand)]
+    Storage(StorageCommand),
+}
+
+#[derive(Debug, Subcommand)]
+enum StorageCommand {
+    /// Copy this node's labels, artwork and sealed batches into the configured bucket (files
+    /// already there at the same size are skipped: run it again after a stop to carry on).
+    Copy,
 }
 
 #[derive(Debug, Subcommand)]
@@ -206,6 +216,10 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             rocket::execute(run_sandbox(a))
         }
         Command::Mail(MailCommand::Test { address }) => rocket::execute(mail_test(figment, address)),
+        Command::Storage(StorageCommand::Copy) => {
+            let cfg = AppConfig::from_figment(&figment)?;
+            rocket::execute(storage_copy(cfg))
+        }
         Command::Keys(KeysCommand::Accept) => {
             let cfg = AppConfig::from_figment(&figment)?;
             crate::app::private_files();
@@ -370,4 +384,35 @@ fn run_bench(args: &[String]) -> anyhow::Result<()> {
     } else {
         anyhow::bail!("podgate-bench failed ({status})")
     }
+}
+
+/// `podgate storage copy`: the data dir's files into the bucket, with progress.
+async fn storage_copy(cfg: AppConfig) -> anyhow::Result<()> {
+    use std::io::Write;
+    let bucket = crate::storage::Bucket::open(&cfg.storage)?;
+    let batches_dir = cfg
+        .batches_dir
+        .clone()
+        .unwrap_or_else(|| cfg.data_dir().join("batches"));
+    let files = crate::storage::copy::files_to_copy(cfg.data_dir(), &batches_dir)?;
+    println!(
+        "copying {} file(s) from {} to {}",
+        files.len(),
+        cfg.data_dir().display(),
+        bucket.describe()
+    );
+    let done = crate::storage::copy::copy_all(&bucket, &files, |i, n, bytes| {
+        if i == n || i % 100 == 0 {
+            print!("\r{i} of {n} ({:.1} MiB copied)", bytes as f64 / 1048576.0);
+            let _ = std::io::stdout().flush();
+        }
+    })
+    .await?;
+    println!(
+        "\ndone: {} copied ({:.1} MiB), {} already there",
+        done.files,
+        done.bytes as f64 / 1048576.0,
+        done.skipped
+    );
+    Ok(())
 }

@@ -20,6 +20,8 @@ use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;
 
+pub mod copy;
+
 /// `[storage]` in the configuration (or `PODGATE_STORAGE__URL` and so on).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default)]
@@ -86,9 +88,22 @@ impl Bucket {
         if bucket.is_empty() {
             return Err(StorageError::Config(format!("url {url:?} names no bucket")));
         }
+        // A store that is down answers within seconds (a person waits on a download), not
+        // after the client's default three minutes of retries; work that failed is done again
+        // later (a seal at the next round of the batch clock).
+        let retry = object_store::RetryConfig {
+            max_retries: 3,
+            retry_timeout: Duration::from_secs(15),
+            ..Default::default()
+        };
+        let client = object_store::ClientOptions::new()
+            .with_connect_timeout(Duration::from_secs(5))
+            .with_timeout(Duration::from_secs(600));
         let mut b = AmazonS3Builder::from_env()
             .with_bucket_name(bucket)
-            .with_region(cfg.region.clone().unwrap_or_else(|| "us-east-1".into()));
+            .with_region(cfg.region.clone().unwrap_or_else(|| "us-east-1".into()))
+            .with_retry(retry)
+            .with_client_options(client);
         if let Some(e) = &cfg.endpoint {
             b = b
                 .with_endpoint(e)
@@ -183,6 +198,18 @@ impl Bucket {
             let _ = tokio::fs::remove_file(&tmp).await;
         }
         written.map(|()| true)
+    }
+
+    /// The size of `key` in the bucket; None when it is not there (or there is no bucket).
+    pub async fn size_of(&self, key: &str) -> Result<Option<u64>, StorageError> {
+        let Some(store) = &self.store else {
+            return Ok(None);
+        };
+        match store.head(&ObjectPath::from(key)).await {
+            Ok(meta) => Ok(Some(meta.size)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(self.failed(e)),
+        }
     }
 
     /// [`Bucket::fetch`] from blocking code (packing runs on a blocking thread).

@@ -153,3 +153,108 @@ async fn a_batch_sealed_on_one_node_downloads_from_another_byte_for_byte() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert_eq!(hex::encode(Sha256::digest(std::fs::read(&out).unwrap())), sha);
 }
+
+/// A node whose bucket cannot be reached says so: `/readyz` is 503 naming the bucket, and a
+/// supplier's download of a batch that node does not hold is a 503 page that says to try again,
+/// not a 500; the node with a working store still serves it.
+#[rocket::async_test]
+#[ignore = "needs the Garage server scripts/test starts"]
+async fn a_node_that_cannot_reach_the_bucket_says_so_instead_of_failing() {
+    let bucket = podgate_testkit::bucket::config();
+    let (a, _sb, shirts, _) = routed_app_with(|f| podgate_testkit::bucket::merge(f, &bucket)).await;
+    let ids = orders_for(&a, shirts, 2).await;
+    buy(&a, &ids).await;
+    publish(&a, shirts).await;
+    supplier_user(&a, shirts, "pat@shirtco.example").await;
+
+    let dead = format!("http://127.0.0.1:{}", podgate_testkit::net::free_port().unwrap());
+    let cut_off = TestApp::another_node_with(&a, |f| {
+        f.merge(rocket::figment::providers::Serialized::default(
+            "storage.endpoint",
+            &dead,
+        ))
+    })
+    .await;
+    let r = cut_off.client.get("/readyz").dispatch().await;
+    assert_eq!(r.status(), Status::ServiceUnavailable);
+    let body: serde_json::Value = r.into_json().await.unwrap();
+    let bucket_check = body["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["name"] == "bucket")
+        .unwrap();
+    assert!(
+        bucket_check["problem"].as_str().unwrap().contains(&dead),
+        "names the store it cannot reach: {body}"
+    );
+
+    assert_eq!(
+        cut_off.login("pat@shirtco.example", SUPPLIER_PASSWORD).await,
+        Status::SeeOther
+    );
+    let zip = podgate_testkit::labels::zip_name(&a, 1).await;
+    let (status, page) = cut_off.get(&format!("/supplier/batches/1/{zip}")).await;
+    assert_eq!(status, Status::ServiceUnavailable, "{page}");
+    assert!(page.contains("Try again in a moment"), "{page}");
+    let (status, _) = a.get("/readyz").await;
+    assert_eq!(status, Status::Ok, "the node with a working store is ready");
+}
+
+/// One node on its data dir alone becomes two: `podgate storage copy` puts its labels and
+/// batches in the bucket (a second run finds everything there), and a node with the bucket and
+/// an empty data dir then serves the batch sealed before there was a bucket.
+#[rocket::async_test]
+#[ignore = "needs the Garage server scripts/test starts"]
+async fn storage_copy_moves_a_single_nodes_files_into_the_bucket_and_can_be_run_again() {
+    let (a, _sb, shirts, _) = podgate_testkit::suppliers::routed_app().await;
+    let ids = orders_for(&a, shirts, 2).await;
+    buy(&a, &ids).await;
+    publish(&a, shirts).await;
+    supplier_user(&a, shirts, "pat@shirtco.example").await;
+    let bucket = podgate_testkit::bucket::config();
+    let copy = || {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_podgate"))
+            .args(["storage", "copy"])
+            .env("PODGATE_DATA_DIR", a.config.data_dir())
+            .env("PODGATE_DATABASE_URL", a.config.database_url())
+            .env("PODGATE_STORAGE__URL", bucket.url.clone().unwrap())
+            .env("PODGATE_STORAGE__ENDPOINT", bucket.endpoint.clone().unwrap())
+            .env("PODGATE_STORAGE__REGION", bucket.region.clone().unwrap())
+            .env(
+                "PODGATE_STORAGE__ACCESS_KEY_ID",
+                bucket.access_key_id.clone().unwrap(),
+            )
+            .env(
+                "PODGATE_STORAGE__SECRET_ACCESS_KEY",
+                bucket.secret_access_key.clone().unwrap(),
+            )
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).unwrap()
+    };
+    // Two labels and the batch's zip and merged labels.
+    let first = copy();
+    assert!(first.contains("done: 4 copied"), "{first}");
+    let again = copy();
+    assert!(
+        again.contains("done: 0 copied (0.0 MiB), 4 already there"),
+        "{again}"
+    );
+
+    let node_b = TestApp::another_node_with(&a, |f| podgate_testkit::bucket::merge(f, &bucket)).await;
+    assert_eq!(
+        node_b.login("pat@shirtco.example", SUPPLIER_PASSWORD).await,
+        Status::SeeOther
+    );
+    let b = a.query(|c| podgate::db::models::batch::find(c, 1)).await;
+    let r = node_b
+        .client
+        .get(format!("/supplier/batches/1/{}", b.zip_name()))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::Ok);
+    let got = r.into_bytes().await.unwrap();
+    assert_eq!(hex::encode(Sha256::digest(&got)), b.zip_sha256.unwrap());
+}

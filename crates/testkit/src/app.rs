@@ -77,6 +77,11 @@ impl TestApp {
     /// bucket, if any), the first node's keys (its secrets as configuration, its SFTP host key
     /// copied), and a data dir of its own: nothing of the first node's disk.
     pub async fn another_node(other: &TestApp) -> TestApp {
+        Self::another_node_with(other, |f| f).await
+    }
+
+    /// [`TestApp::another_node`], with more configuration applied.
+    pub async fn another_node_with(other: &TestApp, extra: impl FnOnce(Figment) -> Figment) -> TestApp {
         let dir = tempfile::tempdir().unwrap();
         let first = other.config.data_dir();
         let key = |f: &str| std::fs::read_to_string(first.join(f)).unwrap().trim().to_string();
@@ -91,7 +96,7 @@ impl TestApp {
             .merge(Serialized::default("data_dir", dir.path()))
             .merge(Serialized::default("cookie_key", key("cookie_key")))
             .merge(Serialized::default("token_key", key("token_key")));
-        let prepared = podgate::app::prepare(figment).expect("the second node starts");
+        let prepared = podgate::app::prepare(extra(figment)).expect("the second node starts");
         let (pool, config, figment) = (prepared.pool, prepared.config, prepared.figment);
         let services = podgate::services::Services::new(pool.clone(), &config).expect("services");
         let rocket = podgate::web::build(figment.clone(), config.clone(), services.clone());

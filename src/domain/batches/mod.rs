@@ -114,10 +114,10 @@ impl Batches {
                 .pool
                 .query(move |c| crate::db::models::artwork::kept_files(c, ws))
                 .await?;
-            self.artwork
-                .fetch_all(&files)
-                .await
-                .map_err(|e| DomainError::Unavailable(format!("the file store cannot be reached: {e}")))?;
+            self.artwork.fetch_all(&files).await.map_err(|e| {
+                tracing::warn!(batch = batch_id, error = %e, "artwork could not be fetched for packing");
+                DomainError::Unavailable("the file store cannot be reached".into())
+            })?;
         }
         let art = self.artwork.clone();
         let (dir, store, pool, ws) = (
@@ -221,7 +221,7 @@ impl Batches {
         for (key, path) in self.shared_files(batch_id) {
             let there = self.labels.bucket.fetch(&key, &path).await.map_err(|e| {
                 tracing::error!(batch = batch_id, error = %e, "a batch's files could not be fetched");
-                DomainError::Unavailable(format!("the file store cannot be reached: {e}"))
+                DomainError::Unavailable("the file store cannot be reached".into())
             })?;
             if !there {
                 tracing::error!(batch = batch_id, file = %key, "a sealed batch's file is missing");
