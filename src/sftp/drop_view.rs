@@ -144,6 +144,9 @@ impl DropView {
                 }
                 if area == Area::Archive {
                     let p = self.gw.archive_path(self.login.supplier_id, name);
+                    if !p.exists() {
+                        self.gw.fetch_archive(self.login.supplier_id).await;
+                    }
                     if let Ok(m) = std::fs::metadata(&p) {
                         return Ok(Entry::Archived(p, m));
                     }
@@ -187,6 +190,9 @@ impl DropView {
             return Ok(None);
         };
         let p = self.gw.archive_path(sid, &sftp_db::archived_name(u.id, name));
+        if !p.exists() {
+            self.gw.fetch_archive(sid).await;
+        }
         Ok(std::fs::metadata(&p).ok().map(|m| Entry::Archived(p, m)))
     }
 
@@ -241,6 +247,7 @@ impl DropView {
                     }
                 }
                 if *area == Area::Archive {
+                    self.gw.fetch_archive(self.login.supplier_id).await;
                     for (name, p, m) in stored_files(&self.gw.archive_dir(self.login.supplier_id)) {
                         out.push(File::new(name, self.entry_attrs(&Entry::Archived(p, m))));
                     }

@@ -103,17 +103,25 @@ pub async fn process(gw: &Gateway, login: &SftpLogin, actor: &Actor, name: &str)
         })
         .await;
     match r {
-        Ok(id) => archive(gw, login.supplier_id, &path, &sftp::archived_name(id, name)),
+        Ok(id) => {
+            let archived = sftp::archived_name(id, name);
+            if archive(gw, login.supplier_id, &path, &archived)
+                && let Err(e) = gw.commit_archived(login.supplier_id, &archived).await
+            {
+                tracing::warn!(error = %e, file = archived, "a processed SFTP upload is on this node only");
+            }
+        }
         Err(e) => tracing::error!(error = %e, "could not record an SFTP upload"),
     }
 }
 
-/// Moves a processed upload into the supplier's archive. A failure leaves it in the inbox
-/// (processed, recorded, not processed again) and is logged.
-fn archive(gw: &Gateway, supplier_id: i64, from: &std::path::Path, archived: &str) {
+/// Moves a processed upload into the supplier's archive; false when it could not (it then
+/// stays in the inbox: processed, recorded, not processed again; logged).
+fn archive(gw: &Gateway, supplier_id: i64, from: &std::path::Path, archived: &str) -> bool {
     let moved = std::fs::create_dir_all(gw.archive_dir(supplier_id))
         .and_then(|_| std::fs::rename(from, gw.archive_path(supplier_id, archived)));
-    if let Err(e) = moved {
+    if let Err(e) = &moved {
         tracing::warn!(error = %e, file = archived, "a processed SFTP upload stayed in the inbox");
     }
+    moved.is_ok()
 }

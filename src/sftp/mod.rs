@@ -150,6 +150,52 @@ impl Gateway {
         self.archive_dir(supplier_id).join(vfs::disk_name(name))
     }
 
+    /// A processed upload's name in the shared bucket.
+    fn archive_key(supplier_id: i64, disk_name: &str) -> String {
+        format!("sftp/{supplier_id}/archive/{disk_name}")
+    }
+
+    /// Puts a processed upload (already in the archive folder) in the shared bucket, so the
+    /// supplier's `/archive` shows it on every node.
+    pub async fn commit_archived(
+        &self,
+        supplier_id: i64,
+        name: &str,
+    ) -> Result<(), crate::storage::StorageError> {
+        let disk = vfs::disk_name(name);
+        self.batches
+            .labels
+            .bucket
+            .commit(
+                &Self::archive_key(supplier_id, &disk),
+                &self.archive_path(supplier_id, name),
+            )
+            .await
+    }
+
+    /// Brings the supplier's processed uploads this node lacks from the shared bucket (small
+    /// files: the factories' answers), before `/archive` is read.
+    pub async fn fetch_archive(&self, supplier_id: i64) {
+        let bucket = &self.batches.labels.bucket;
+        if !bucket.is_shared() {
+            return;
+        }
+        let prefix = format!("sftp/{supplier_id}/archive");
+        let fetched = async {
+            for (disk, _) in bucket.list(&prefix).await? {
+                let local = self.archive_dir(supplier_id).join(&disk);
+                bucket
+                    .fetch(&Self::archive_key(supplier_id, &disk), &local)
+                    .await?;
+            }
+            Ok::<_, crate::storage::StorageError>(())
+        }
+        .await;
+        if let Err(e) = fetched {
+            tracing::warn!(supplier = supplier_id, error = %e, "the SFTP archive could not be fetched from the shared store");
+        }
+    }
+
     /// Where a supplier's uploads are written until complete.
     pub fn staging_dir(&self, supplier_id: i64) -> PathBuf {
         self.dir.join(supplier_id.to_string()).join("staging")

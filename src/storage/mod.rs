@@ -212,6 +212,26 @@ impl Bucket {
         }
     }
 
+    /// The names (after `prefix`) and sizes of the objects under `prefix`.
+    pub async fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>, StorageError> {
+        let Some(store) = &self.store else {
+            return Ok(Vec::new());
+        };
+        let base = ObjectPath::from(prefix);
+        let mut out = Vec::new();
+        let mut listing = store.list(Some(&base));
+        while let Some(meta) = listing.next().await {
+            let meta = meta.map_err(|e| self.failed(e))?;
+            if let Some(name) = meta.location.prefix_match(&base).and_then(|mut parts| {
+                let first = parts.next()?;
+                parts.next().is_none().then(|| first.as_ref().to_string())
+            }) {
+                out.push((name, meta.size));
+            }
+        }
+        Ok(out)
+    }
+
     /// [`Bucket::fetch`] from blocking code (packing runs on a blocking thread).
     pub fn fetch_blocking(&self, key: &str, local: &Path) -> Result<bool, StorageError> {
         if local.exists() || self.store.is_none() {

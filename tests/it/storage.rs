@@ -137,21 +137,55 @@ async fn a_batch_sealed_on_one_node_downloads_from_another_byte_for_byte() {
     .await
     .unwrap();
     let out = keys.path().join("got.zip");
-    let batch = keys.path().join("batch.txt");
-    std::fs::write(
-        &batch,
-        format!("get /outbox/{} {}\n", b.zip_name(), out.display()),
+    let notes = "package_id,status,reason,expected_date\nnot-a-package,accepted,,\n";
+    std::fs::write(keys.path().join("notes.csv"), notes).unwrap();
+    let said = sftp(
+        server.addr.port(),
+        &key,
+        keys.path(),
+        &format!(
+            "get /outbox/{} {}\nput notes.csv /inbox/notes.csv\n",
+            b.zip_name(),
+            out.display()
+        ),
+    );
+    assert_eq!(
+        hex::encode(Sha256::digest(std::fs::read(&out).unwrap())),
+        sha,
+        "{said}"
+    );
+
+    // The answer file C processed and archived is in /archive on node B too.
+    let server_b = podgate::sftp::spawn(
+        node_b.pool.clone(),
+        node_b.services.batches.clone(),
+        podgate::sftp::SftpSettings {
+            port: 0,
+            ..Default::default()
+        },
+        node_b.config.data_dir(),
+        stop.clone(),
     )
+    .await
     .unwrap();
-    let o = podgate_testkit::sftp::openssh_sftp(server.addr.port(), &key)
-        .arg("-b")
-        .arg(&batch)
-        .arg("shirtco-erp@127.0.0.1")
-        .output()
-        .unwrap();
+    let listed = sftp(server_b.addr.port(), &key, keys.path(), "ls -1 /archive\n");
+    let archived = listed
+        .lines()
+        .map(str::trim)
+        .find(|l| l.ends_with("notes.csv"))
+        .unwrap_or_else(|| panic!("node B lists the upload node C archived: {listed}"))
+        .to_string();
+    sftp(
+        server_b.addr.port(),
+        &key,
+        keys.path(),
+        &format!("get {archived} back.csv\n"),
+    );
     stop.cancel();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    assert_eq!(hex::encode(Sha256::digest(std::fs::read(&out).unwrap())), sha);
+    assert_eq!(
+        std::fs::read_to_string(keys.path().join("back.csv")).unwrap(),
+        notes
+    );
 }
 
 /// A node whose bucket cannot be reached says so: `/readyz` is 503 naming the bucket, and a
@@ -257,4 +291,24 @@ async fn storage_copy_moves_a_single_nodes_files_into_the_bucket_and_can_be_run_
     assert_eq!(r.status(), Status::Ok);
     let got = r.into_bytes().await.unwrap();
     assert_eq!(hex::encode(Sha256::digest(&got)), b.zip_sha256.unwrap());
+}
+
+/// Runs OpenSSH `sftp -b` as the factory's login in `dir`; returns what it printed.
+fn sftp(port: u16, key: &std::path::Path, dir: &std::path::Path, script: &str) -> String {
+    let batch = dir.join("batch.txt");
+    std::fs::write(&batch, script).unwrap();
+    let o = podgate_testkit::sftp::openssh_sftp(port, key)
+        .current_dir(dir)
+        .arg("-b")
+        .arg(&batch)
+        .arg("shirtco-erp@127.0.0.1")
+        .output()
+        .unwrap();
+    let said = format!(
+        "{}{}",
+        String::from_utf8_lossy(&o.stdout),
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(o.status.success(), "{said}");
+    said
 }
