@@ -53,6 +53,7 @@ pub fn prepare(figment: Figment) -> anyhow::Result<Prepared> {
         use std::os::unix::fs::PermissionsExt;
         let _ = std::fs::set_permissions(config.data_dir(), std::fs::Permissions::from_mode(0o700));
     }
+    crate::domain::leases::name_node(config.node_id.as_deref());
     let (cookie_key, keys) = node_keys(&config)?;
     let url = DbUrl::parse(&config.database_url())?;
     let pool = DbPool::open(&url, config.db_pool_size)
@@ -236,6 +237,7 @@ pub async fn serve(prepared: Prepared, demo: bool) -> anyhow::Result<()> {
         let _ = tokio::time::timeout(Duration::from_secs(10), s.task).await;
     }
     let _ = tokio::time::timeout(Duration::from_secs(10), front).await;
+    crate::domain::leases::release_all(&pool).await;
     tracing::info!("podgate stopped");
     result.map(|_| ()).map_err(anyhow::Error::from)
 }

@@ -62,6 +62,9 @@ pub struct AppConfig {
     /// Where each shop's budget of TikTok calls is kept: `"auto"` (the database on PostgreSQL,
     /// where several nodes share it; the process on SQLite), `"process"` or `"database"`.
     pub tiktok_budget: crate::domain::budget::BudgetPlace,
+    /// This node's name on its leases, claims and metrics (several podgate nodes on one
+    /// database). Default: the machine's host name. Give each machine its own.
+    pub node_id: Option<String>,
     /// Where labels, artwork and sealed batches are kept for every node (`[storage]`): unset,
     /// the data dir alone; `url = "s3://bucket/prefix"` with `endpoint`, `region` and keys, a
     /// bucket all nodes share.
@@ -112,6 +115,7 @@ impl Default for AppConfig {
             db_pool_size: 8,
             log_format: LogFormat::Text,
             tiktok_budget: Default::default(),
+            node_id: None,
             storage: Default::default(),
             metrics_token: None,
             cookie_key: None,

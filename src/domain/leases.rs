@@ -134,17 +134,43 @@ impl Drop for Held {
     }
 }
 
-/// This process's name on the leases it holds and the packages it works on: host, process id and a random tag, so two
-/// podgate processes on one database can be told apart.
+/// The name of this process's node, set once at start from `node_id` (see [`name_node`]).
+static NODE: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Names this process's node (the configured `node_id`) before it takes any lease; without it
+/// the machine's host name is used. Processes of one machine share a node name, which is how
+/// a lease of a dead process of this node is taken over at once (see [`holder_is_gone`]).
+pub fn name_node(node_id: Option<&str>) {
+    if let Some(id) = node_id.map(str::trim).filter(|s| !s.is_empty()) {
+        let _ = NODE.set(id.replace(char::is_whitespace, "_"));
+    }
+}
+
+/// This process's name on the leases it holds, the packages it works on and its metrics: node,
+/// process id and a random tag, so two podgate processes on one database can be told apart.
 pub fn worker_id() -> &'static str {
     static ID: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     ID.get_or_init(|| {
-        let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+        let node = NODE.get_or_init(|| {
+            let host = std::fs::read_to_string("/etc/hostname").unwrap_or_default();
+            host.trim().to_string()
+        });
         format!(
-            "{}-{}-{}",
-            host.trim(),
+            "{node}-{}-{}",
             std::process::id(),
             hex::encode(crate::crypto::random_bytes::<2>())
         )
     })
+}
+
+/// Gives back every lease this process holds, at a graceful stop, so other nodes take its work
+/// over at once instead of when the leases run out. Labels being bought keep their claims
+/// until those run out: a purchase sent just before the stop may still reach TikTok, and the
+/// next buyer must not look for it before then.
+pub async fn release_all(pool: &DbPool) {
+    match pool.query(|c| lease::release_all(c, worker_id())).await {
+        Ok(n) if n > 0 => tracing::info!(leases = n, "leases handed back"),
+        Ok(_) => {}
+        Err(e) => tracing::warn!(error = %e, "leases could not be handed back; they run out on their own"),
+    }
 }

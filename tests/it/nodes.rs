@@ -206,3 +206,62 @@ fn a_node_with_other_keys_than_the_deployments_refuses_to_start_and_says_which()
         "{err}"
     );
 }
+
+/// A node stopped with SIGTERM hands its leases back at once, so another node takes its work
+/// over without waiting for them to run out; its name on them is the configured `node_id`.
+#[rocket::async_test]
+async fn a_node_stopped_gracefully_hands_its_leases_back_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = podgate_testkit::TestDb::new(dir.path());
+    let port = podgate_testkit::net::free_port().unwrap();
+    let mut node = podgate(&dir.path().join("data"), &db)
+        .arg("serve")
+        .env("PODGATE_PORT", port.to_string())
+        .env("PODGATE_NODE_ID", "web-1")
+        .spawn()
+        .unwrap();
+    wait_ready(&mut node, port);
+    let metrics = reqwest::get(format!("http://127.0.0.1:{port}/metrics"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let holder: String = metrics
+        .split("podgate_sftp_connections{node=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap_or_else(|| panic!("the node names itself in /metrics: {metrics}"))
+        .to_string();
+    assert!(holder.starts_with("web-1-"), "{holder}");
+
+    let url = DbUrl::parse(&db.url).unwrap();
+    let pool = DbPool::open(&url, 2).unwrap();
+    let h = holder.clone();
+    pool.query(move |c| {
+        podgate::db::models::lease::try_take(c, "shop:1:sync", &h, chrono::Duration::minutes(5))
+    })
+    .await
+    .unwrap();
+    let held = || {
+        let pool = pool.clone();
+        async move {
+            pool.query(|c| podgate::db::models::lease::holder(c, "shop:1:sync"))
+                .await
+                .unwrap()
+        }
+    };
+    assert_eq!(held().await.as_deref(), Some(holder.as_str()));
+    let pid = node.id().to_string();
+    std::process::Command::new("kill")
+        .args(["-TERM", &pid])
+        .status()
+        .unwrap();
+    let status = node.wait().unwrap();
+    assert!(status.success(), "stopped cleanly: {status}");
+    assert_eq!(
+        held().await,
+        None,
+        "the lease was handed back, not left to run out in 5 minutes"
+    );
+}

@@ -84,6 +84,11 @@ pub fn release(conn: &mut AnyConnection, name: &str, holder: &str) -> QueryResul
     Ok(())
 }
 
+/// Gives back every lease `holder` has (a process stopping); how many.
+pub fn release_all(conn: &mut AnyConnection, holder: &str) -> QueryResult<usize> {
+    diesel::delete(leases::table.filter(leases::holder.eq(holder))).execute(conn)
+}
+
 /// Who holds a lease now, if anyone does.
 pub fn holder(conn: &mut AnyConnection, name: &str) -> QueryResult<Option<String>> {
     leases::table
