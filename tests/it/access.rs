@@ -20,6 +20,8 @@ use podgate_testkit::{TestApp, form_body};
 /// answer but a server error is right). `-`: nobody with a browser session (machine endpoints).
 const MATRIX: &[(&str, &str, &str)] = &[
     ("GET /healthz", "/healthz", "*"),
+    ("GET /readyz", "/readyz", "*"),
+    ("GET /metrics", "/metrics", "-"),
     ("GET /static/<file..>", "/static/app.css", "*"),
     ("GET /", "/", "*"),
     ("GET /setup", "/setup", "*"),
