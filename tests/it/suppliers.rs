@@ -302,6 +302,7 @@ async fn suppliers_see_only_their_own_portal_on_every_route() {
         "/supplier/scorecard",
         "/account",
         "/healthz",
+        "/readyz",
         "/login",
         "/setup",
         "/static/<file..>",
@@ -355,8 +356,9 @@ async fn suppliers_see_only_their_own_portal_on_every_route() {
                 // Their own account, and the anonymous forms (which act on no one's data).
                 || ["/logout", "/account/password", "/setup", "/login", "/invite/<token>", "/supplier/tokens", "/supplier/sftp/logins", "/password/forgot", "/password/reset/<token>"].contains(&template.as_str())
                 || template.starts_with("/webhooks/");
-            // The factory API wants a token, not a browser session (its contract is public).
-            if template.starts_with("/api/")
+            // The factory API wants a token, not a browser session (its contract is public);
+            // so do the metrics (or a client on the machine itself).
+            if (template.starts_with("/api/") || template == "/metrics")
                 && !["/api/docs", "/api/v1/openapi.json"].contains(&template.as_str())
             {
                 assert_eq!(status, Status::Unauthorized, "{} {path}", route.method);

@@ -185,11 +185,10 @@ impl Batches {
 
     /// Where a batch file's bytes are, and its length.
     pub async fn source(&self, b: &Batch, f: &BatchFile) -> Result<(Source, u64), DomainError> {
-        if matches!(
-            f,
-            BatchFile::Zip | BatchFile::LabelsPdf | BatchFile::Ticket { .. }
-        ) {
-            self.local(b.id).await?;
+        match f {
+            BatchFile::Zip | BatchFile::Ticket { .. } => self.local(b.id, super::SharedFile::Zip).await?,
+            BatchFile::LabelsPdf => self.local(b.id, super::SharedFile::LabelsPdf).await?,
+            _ => {}
         }
         Ok(match f {
             BatchFile::Zip => (Source::Path(self.zip_path(b)), b.zip_bytes.unwrap_or(0) as u64),

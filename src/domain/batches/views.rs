@@ -292,7 +292,7 @@ impl super::Batches {
         let now = crate::db::models::now();
         let zip = self.zip_path(&b);
         if b.status == crate::db::models::status::BatchStatus::Sealed
-            && let Err(e) = self.local(b.id).await
+            && let Err(e) = self.local(b.id, super::SharedFile::Zip).await
         {
             tracing::warn!(batch = b.id, "the batch's files cannot be fetched: {e}");
         }
