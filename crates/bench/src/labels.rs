@@ -28,6 +28,18 @@ pub struct LabelsBench {
     /// Shops the labels are spread over, one job for all (each shop has its own budget).
     #[arg(long, default_value_t = 1)]
     pub shops: usize,
+    /// `podgate serve` processes buying together (more than 1 needs `--database-url` of an
+    /// empty PostgreSQL database; with `PODGATE_STORAGE__URL` and its keys set, they share
+    /// that bucket too). 1: bought in this process.
+    #[arg(long, default_value_t = 1)]
+    pub nodes: usize,
+    /// Database URL (default: an SQLite file in a temporary folder).
+    #[arg(long)]
+    pub database_url: Option<String>,
+    /// Where the nodes keep each shop's TikTok budget (`database`: shared; `process`: each its
+    /// own, to see what sharing it prevents).
+    #[arg(long, default_value = "database")]
+    pub node_budget: String,
 }
 
 /// A seller with a connected sandbox shop full of orders, one supplier routing every SKU, and
@@ -59,7 +71,13 @@ pub async fn seller_world(opts: &LabelsBench) -> anyhow::Result<SellerWorld> {
         ..SandboxConfig::default()
     })
     .await?;
-    let (prepared, services) = crate::setup::podgate_for(&sb, dir.path(), opts.rate_limit, None, None)?;
+    let (prepared, services) = crate::setup::podgate_for(
+        &sb,
+        dir.path(),
+        opts.rate_limit,
+        None,
+        opts.database_url.as_deref(),
+    )?;
     let pool = prepared.pool.clone();
     let owner = podgate_testkit::world::owner(&pool).await?;
     let actor = Actor::user(&owner, None, Channel::Cli);
@@ -116,6 +134,9 @@ pub async fn seller_world(opts: &LabelsBench) -> anyhow::Result<SellerWorld> {
 
 /// Runs the benchmark and returns its figures.
 pub async fn run(opts: LabelsBench) -> anyhow::Result<serde_json::Value> {
+    if opts.nodes > 1 {
+        return crate::labels_nodes::run(opts).await;
+    }
     let SellerWorld {
         dir: _dir,
         sb,

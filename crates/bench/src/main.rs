@@ -4,6 +4,7 @@
 
 mod figures;
 mod labels;
+mod labels_nodes;
 mod load;
 mod orders;
 mod routing;
@@ -120,6 +121,9 @@ async fn all() -> anyhow::Result<serde_json::Value> {
         rate_limit: 50,
         concurrency: 64,
         shops: 1,
+        nodes: 1,
+        database_url: None,
+        node_budget: "database".into(),
     })
     .await?;
     eprintln!("== bench seal");

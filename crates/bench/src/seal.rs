@@ -95,6 +95,9 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
         rate_limit: 10_000,
         concurrency: 64,
         shops: 1,
+        nodes: 1,
+        database_url: None,
+        node_budget: "database".into(),
     };
     let SellerWorld {
         dir,
