@@ -396,6 +396,16 @@ diesel::table! {
 }
 
 diesel::table! {
+    sftp_defense (key) {
+        key -> Text,
+        score -> BigInt,
+        since -> Nullable<Timestamp>,
+        banned_until -> Nullable<Timestamp>,
+        bans -> BigInt,
+    }
+}
+
+diesel::table! {
     rate_slots (bucket) {
         bucket -> Text,
         next_us -> BigInt,

@@ -7,7 +7,12 @@
 
 use std::collections::HashMap;
 use std::sync::Mutex;
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+use chrono::NaiveDateTime;
+
+use crate::db::DbPool;
+use crate::db::models::sftp_defense::{self as defense, Defense};
 
 /// Scores and times.
 #[derive(Debug, Clone, serde::Deserialize, serde::Serialize, PartialEq)]
@@ -42,88 +47,173 @@ impl Default for DefenderConfig {
     }
 }
 
-#[derive(Debug, Default)]
-struct Entry {
-    score: u32,
-    since: Option<Instant>,
-    banned_until: Option<Instant>,
-    bans: u32,
-}
-
-/// The defender's state (in memory, per process).
-#[derive(Debug, Default)]
+/// The defender: scores and bans in the database, so every node applies the same ones; each
+/// node remembers the bans it has seen, so a banned address's flood of connections costs no
+/// query.
 pub struct Defender {
     cfg: DefenderConfig,
-    entries: Mutex<HashMap<String, Entry>>,
-    /// Failures per user name, from any address: (score, window start).
-    users: Mutex<HashMap<String, (u32, Instant)>>,
+    pool: DbPool,
+    /// Bans this node has seen, until they end.
+    seen: Mutex<HashMap<String, NaiveDateTime>>,
+}
+
+impl std::fmt::Debug for Defender {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Defender")
+            .field("cfg", &self.cfg)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The time left until `until`, when it is later than `now`.
+fn left(until: Option<NaiveDateTime>, now: NaiveDateTime) -> Option<Duration> {
+    until.filter(|u| *u > now).and_then(|u| (u - now).to_std().ok())
 }
 
 impl Defender {
-    /// A defender with these scores.
-    pub fn new(cfg: DefenderConfig) -> Defender {
+    /// A defender with these scores, keeping them in `pool`.
+    pub fn new(cfg: DefenderConfig, pool: DbPool) -> Defender {
         Defender {
             cfg,
-            entries: Mutex::default(),
-            users: Mutex::default(),
+            pool,
+            seen: Mutex::default(),
         }
     }
 
-    /// Whether a key (`ip:…` or `ipuser:…|…`) is banned now; returns how long is left.
-    pub fn banned(&self, key: &str) -> Option<Duration> {
-        let now = Instant::now();
-        let map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(key)
-            .and_then(|e| e.banned_until)
-            .filter(|u| *u > now)
-            .map(|u| u - now)
+    /// Whether this node has seen a ban of `key` that still runs (no query: for every new
+    /// connection, before anything else).
+    pub fn banned_here(&self, key: &str) -> Option<Duration> {
+        let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        left(seen.get(key).copied(), crate::db::models::now())
     }
 
-    /// Records a failure for these keys; returns the keys banned by it.
-    pub fn fail(&self, keys: &[String], score: u32) -> Vec<String> {
-        let now = Instant::now();
-        let window = Duration::from_secs(self.cfg.observation_secs);
-        let mut map = self.entries.lock().unwrap_or_else(|p| p.into_inner());
-        let mut banned = Vec::new();
-        for k in keys {
-            let e = map.entry(k.clone()).or_default();
-            if e.since.is_none_or(|s| now - s > window) {
-                e.since = Some(now);
-                e.score = 0;
+    fn remember(&self, key: &str, until: NaiveDateTime) {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        let now = crate::db::models::now();
+        seen.retain(|_, u| *u > now);
+        seen.insert(key.to_string(), until);
+    }
+
+    /// Whether a key (`ip:…` or `ipuser:…|…`) is banned now, on any node; how long is left.
+    /// A database that does not answer bans nobody (sign-in needs it anyway).
+    pub async fn banned(&self, key: &str) -> Option<Duration> {
+        if let Some(d) = self.banned_here(key) {
+            return Some(d);
+        }
+        let k = key.to_string();
+        let row = self.pool.query(move |c| defense::find(c, &k)).await;
+        let until = match row {
+            Ok(r) => r.and_then(|r| r.banned_until),
+            Err(e) => {
+                tracing::warn!(error = %e, "SFTP defender: bans could not be read");
+                None
             }
-            e.score += score;
-            if e.score >= self.cfg.threshold {
-                let factor = (100 + self.cfg.ban_increment_percent).pow(e.bans.min(8)) as f64
-                    / 100f64.powi(e.bans.min(8) as i32);
-                e.banned_until = Some(now + Duration::from_secs_f64(self.cfg.ban_secs as f64 * factor));
-                e.bans += 1;
-                e.score = 0;
-                e.since = None;
-                banned.push(k.clone());
-            }
+        };
+        let d = left(until, crate::db::models::now())?;
+        if let Some(u) = until {
+            self.remember(key, u);
         }
-        banned
+        Some(d)
     }
 
-    /// Counts a failure against a user name (from whatever address).
-    pub fn user_failed(&self, user: &str, score: u32) {
-        let now = Instant::now();
-        let window = Duration::from_secs(self.cfg.observation_secs);
-        let mut map = self.users.lock().unwrap_or_else(|p| p.into_inner());
-        let e = map.entry(user.to_string()).or_insert((0, now));
-        if now - e.1 > window {
-            *e = (0, now);
+    /// Records a failure for these keys (one transaction, so two nodes counting at once add
+    /// up); returns the keys banned by it.
+    pub async fn fail(&self, keys: &[String], score: u32) -> Vec<String> {
+        let (cfg, keys) = (self.cfg.clone(), keys.to_vec());
+        let counted = self
+            .pool
+            .run(move |c| {
+                crate::db::write_tx(c, |c| {
+                    let now = crate::db::models::now();
+                    let window = chrono::Duration::seconds(cfg.observation_secs as i64);
+                    let mut banned = Vec::new();
+                    for k in &keys {
+                        let mut e = defense::find(c, k)?.unwrap_or_else(|| Defense::new(k));
+                        if e.since.is_none_or(|s| now - s > window) {
+                            e.since = Some(now);
+                            e.score = 0;
+                        }
+                        e.score += i64::from(score);
+                        if e.score >= i64::from(cfg.threshold) {
+                            let repeats = e.bans.clamp(0, 8) as i32;
+                            let factor = f64::from(100 + cfg.ban_increment_percent).powi(repeats)
+                                / 100f64.powi(repeats);
+                            let secs = cfg.ban_secs as f64 * factor;
+                            let until = now + chrono::Duration::milliseconds((secs * 1000.0) as i64);
+                            e.banned_until = Some(until);
+                            e.bans += 1;
+                            e.score = 0;
+                            e.since = None;
+                            banned.push((k.clone(), until));
+                        }
+                        defense::save(c, &e)?;
+                    }
+                    Ok::<_, crate::db::DbError>(banned)
+                })
+            })
+            .await;
+        match counted {
+            Ok(banned) => banned
+                .into_iter()
+                .map(|(k, until)| {
+                    self.remember(&k, until);
+                    k
+                })
+                .collect(),
+            Err(e) => {
+                tracing::warn!(error = %e, "SFTP defender: a failure could not be counted");
+                Vec::new()
+            }
         }
-        e.0 += score;
+    }
+
+    /// Counts a failure against a user name (from whatever address, on any node).
+    pub async fn user_failed(&self, user: &str, score: u32) {
+        let (window, key) = (self.cfg.observation_secs as i64, format!("name:{user}"));
+        let counted = self
+            .pool
+            .run(move |c| {
+                crate::db::write_tx(c, |c| {
+                    let now = crate::db::models::now();
+                    let mut e = defense::find(c, &key)?.unwrap_or_else(|| Defense::new(&key));
+                    if e.since
+                        .is_none_or(|s| now - s > chrono::Duration::seconds(window))
+                    {
+                        e.since = Some(now);
+                        e.score = 0;
+                    }
+                    e.score += i64::from(score);
+                    defense::save(c, &e)?;
+                    Ok::<_, crate::db::DbError>(())
+                })
+            })
+            .await;
+        if let Err(e) = counted {
+            tracing::warn!(error = %e, "SFTP defender: a user name's failure could not be counted");
+        }
     }
 
     /// How long an attempt for this user name must wait, if it failed too often lately.
-    pub fn user_delay(&self, user: &str) -> Option<Duration> {
-        let window = Duration::from_secs(self.cfg.observation_secs);
-        let map = self.users.lock().unwrap_or_else(|p| p.into_inner());
-        map.get(user)
-            .filter(|(score, since)| *score >= self.cfg.threshold && since.elapsed() <= window)
-            .map(|_| Duration::from_secs(self.cfg.user_delay_secs))
+    pub async fn user_delay(&self, user: &str) -> Option<Duration> {
+        let key = format!("name:{user}");
+        let row = self
+            .pool
+            .query(move |c| defense::find(c, &key))
+            .await
+            .ok()
+            .flatten()?;
+        let window = chrono::Duration::seconds(self.cfg.observation_secs as i64);
+        let now = crate::db::models::now();
+        (row.score >= i64::from(self.cfg.threshold) && row.since.is_some_and(|s| now - s <= window))
+            .then(|| Duration::from_secs(self.cfg.user_delay_secs))
+    }
+
+    /// Forgets what no longer counts (see [`defense::sweep`]); run now and then.
+    pub async fn sweep(&self) {
+        let window = chrono::Duration::seconds(self.cfg.observation_secs as i64);
+        if let Err(e) = self.pool.query(move |c| defense::sweep(c, window)).await {
+            tracing::warn!(error = %e, "SFTP defender: old scores could not be swept");
+        }
     }
 
     /// The score of an unknown user and of bad credentials.
@@ -136,41 +226,73 @@ impl Defender {
 mod tests {
     use super::*;
 
-    #[test]
-    fn failures_ban_and_bans_escalate() {
-        let d = Defender::new(DefenderConfig {
+    /// Two nodes' defenders on one (real, SQLite) database.
+    fn two_nodes(cfg: DefenderConfig) -> (tempfile::TempDir, Defender, Defender) {
+        let dir = tempfile::tempdir().unwrap();
+        let url =
+            crate::db::DbUrl::parse(&format!("sqlite://{}", dir.path().join("d.db").display())).unwrap();
+        let pool = |_| DbPool::open(&url, 2).unwrap();
+        let (a, b) = (Defender::new(cfg.clone(), pool(0)), Defender::new(cfg, pool(1)));
+        (dir, a, b)
+    }
+
+    #[tokio::test]
+    async fn failures_on_two_nodes_add_up_to_one_ban_that_holds_on_both_and_bans_escalate() {
+        let (_dir, a, b) = two_nodes(DefenderConfig {
             threshold: 4,
             ban_secs: 100,
             ..DefenderConfig::default()
         });
-        let keys = vec!["ip:10.0.0.1".to_string(), "user:acme".to_string()];
-        assert!(d.fail(&keys, 1).is_empty());
-        assert!(d.banned("ip:10.0.0.1").is_none());
-        assert!(d.fail(&keys, 1).is_empty());
-        assert!(d.fail(&keys, 1).is_empty());
-        assert_eq!(d.fail(&keys, 1), keys, "the fourth failure bans both");
-        let first = d.banned("ip:10.0.0.1").unwrap();
-        assert!(first <= Duration::from_secs(100) && first > Duration::from_secs(98));
-        assert_eq!(d.fail(&keys[..1], 4).len(), 1);
-        let second = d.banned("ip:10.0.0.1").unwrap();
+        let keys = vec!["ip:10.0.0.1".to_string(), "ipuser:10.0.0.1|acme".to_string()];
+        assert!(a.fail(&keys, 1).await.is_empty());
+        assert!(b.fail(&keys, 1).await.is_empty());
+        assert!(a.fail(&keys, 1).await.is_empty());
+        assert!(a.banned("ip:10.0.0.1").await.is_none());
+        assert_eq!(
+            b.fail(&keys, 1).await,
+            keys,
+            "the fourth failure, on either node, bans both keys"
+        );
+        assert!(
+            b.banned_here("ip:10.0.0.1").is_some(),
+            "the banning node remembers it"
+        );
+        assert!(
+            a.banned_here("ip:10.0.0.1").is_none(),
+            "the other has not seen it yet…"
+        );
+        let first = a
+            .banned("ip:10.0.0.1")
+            .await
+            .expect("…and reads it from the database");
+        assert!(
+            first <= Duration::from_secs(100) && first > Duration::from_secs(98),
+            "{first:?}"
+        );
+        assert!(a.banned_here("ip:10.0.0.1").is_some(), "and then remembers it");
+        assert_eq!(a.fail(&keys[..1], 4).await.len(), 1);
+        let second = a.banned("ip:10.0.0.1").await.unwrap();
+        // Node B still holds the first ban in memory; when it ends, B reads the second.
+        assert!(b.banned("ip:10.0.0.1").await.is_some());
         assert!(
             second > Duration::from_secs(148),
             "the second ban is 50% longer: {second:?}"
         );
-        assert!(d.banned("ip:10.0.0.2").is_none());
+        assert!(a.banned("ip:10.0.0.2").await.is_none());
     }
 
-    #[test]
-    fn a_user_name_failing_everywhere_is_slowed_not_banned() {
-        let d = Defender::new(DefenderConfig {
+    #[tokio::test]
+    async fn a_user_name_failing_everywhere_is_slowed_not_banned() {
+        let (_dir, a, b) = two_nodes(DefenderConfig {
             threshold: 3,
             ..DefenderConfig::default()
         });
-        assert!(d.user_delay("acme").is_none());
-        for _ in 0..3 {
-            d.user_failed("acme", 1);
-        }
-        assert_eq!(d.user_delay("acme"), Some(Duration::from_secs(3)));
-        assert!(d.banned("user:acme").is_none() && d.user_delay("other").is_none());
+        assert!(a.user_delay("acme").await.is_none());
+        a.user_failed("acme", 1).await;
+        b.user_failed("acme", 1).await;
+        assert!(b.user_delay("acme").await.is_none());
+        a.user_failed("acme", 1).await;
+        assert_eq!(b.user_delay("acme").await, Some(Duration::from_secs(3)));
+        assert!(a.banned("name:acme").await.is_none() && a.user_delay("other").await.is_none());
     }
 }

@@ -309,10 +309,11 @@ pub async fn spawn(
         },
         Vec::new(),
     );
+    let defender = Defender::new(settings.defender.clone(), pool.clone());
     let gw = Arc::new(Gateway {
         pool,
         batches,
-        defender: Defender::new(settings.defender.clone()),
+        defender,
         dir: data_dir.join("sftp"),
         settings,
         sessions: Mutex::default(),
@@ -324,8 +325,9 @@ pub async fn spawn(
             let Some((socket, peer)) = crate::net::accept(&listener, &shutdown, "sftp").await else {
                 return;
             };
-            // A banned address is dropped before the handshake costs anything.
-            if gw.defender.banned(&format!("ip:{}", peer.ip())).is_some() {
+            // A ban this node has seen drops the address before the handshake costs anything;
+            // one only another node has seen is read once the connection is admitted.
+            if gw.defender.banned_here(&format!("ip:{}", peer.ip())).is_some() {
                 tracing::info!(peer = %peer, "SFTP connection from a banned address dropped");
                 continue;
             }
@@ -368,9 +370,16 @@ fn serve_connection(
         });
     }
     let stream = guard::Killable::new(socket, kill.clone());
+    let gw2 = gw.clone();
     let handler = session::SshSession::new(gw, peer, permit, kill.clone(), signed_in);
     tokio::spawn(async move {
         let _counted = crate::ops::metrics::SftpConnection::open();
+        // A ban another node made (this one has not seen it yet) also ends it before the handshake.
+        if gw2.defender.banned(&format!("ip:{}", peer.ip())).await.is_some() {
+            tracing::info!(peer = %peer, "SFTP connection from a banned address dropped");
+            kill.cancel();
+            return;
+        }
         match russh::server::run_stream(config, stream, handler).await {
             Ok(running) => {
                 if let Err(e) = running.await {
@@ -390,6 +399,7 @@ async fn sweep_loop(gw: Arc<Gateway>, shutdown: CancellationToken) {
         if n > 0 {
             tracing::info!(files = n, "SFTP: abandoned uploads swept from staging");
         }
+        gw.defender.sweep().await;
         let n = gw.sweep_archive();
         if n > 0 {
             tracing::info!(

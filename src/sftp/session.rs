@@ -135,14 +135,12 @@ impl SshSession {
     /// Whether this address (or this address with this user name) is banned. A user name
     /// that failed from many addresses is not banned but slowed: this waits out its delay.
     async fn banned(&self, user: &str) -> bool {
-        if self
-            .ban_keys(user)
-            .iter()
-            .any(|k| self.gw.defender.banned(k).is_some())
-        {
-            return true;
+        for k in self.ban_keys(user) {
+            if self.gw.defender.banned(&k).await.is_some() {
+                return true;
+            }
         }
-        if let Some(d) = self.gw.defender.user_delay(&user.to_ascii_lowercase()) {
+        if let Some(d) = self.gw.defender.user_delay(&user.to_ascii_lowercase()).await {
             tokio::time::sleep(d).await;
         }
         false
@@ -152,8 +150,11 @@ impl SshSession {
     async fn refuse(&self, user: &str, login: Option<&SftpLogin>, why: &str) -> Auth {
         let (unknown, bad) = self.gw.defender.scores();
         let score = if login.is_some() { bad } else { unknown };
-        let banned = self.gw.defender.fail(&self.ban_keys(user), score);
-        self.gw.defender.user_failed(&user.to_ascii_lowercase(), score);
+        let banned = self.gw.defender.fail(&self.ban_keys(user), score).await;
+        self.gw
+            .defender
+            .user_failed(&user.to_ascii_lowercase(), score)
+            .await;
         let actor = self.actor(user, login.map(|l| l.workspace_id));
         let (why, user) = (why.to_string(), user.to_string());
         let _ = self

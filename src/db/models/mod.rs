@@ -25,6 +25,7 @@ pub mod routing_pass;
 pub mod scorecard;
 pub mod session;
 pub mod sftp;
+pub mod sftp_defense;
 pub mod shop;
 pub mod status;
 pub mod step;

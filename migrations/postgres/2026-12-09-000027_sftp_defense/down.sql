@@ -1,0 +1,1 @@
+DROP TABLE sftp_defense;
