@@ -86,8 +86,16 @@ pub fn node_keys(config: &AppConfig) -> anyhow::Result<(Vec<u8>, Vec<NodeKey>)> 
         NodeKey::secret("token_key", &token_key),
     ];
     if config.sftp.enabled {
-        for (alg, fingerprint) in crate::sftp::fingerprints(dir, config.sftp.legacy_clients) {
-            keys.push(NodeKey::public(&format!("sftp_host_key {alg}"), &fingerprint));
+        // A host key that cannot be read stops the start here, with the reason.
+        for k in crate::sftp::host_keys(dir, &config.sftp).context("sftp host key")? {
+            let fingerprint = k
+                .public_key()
+                .fingerprint(russh::keys::HashAlg::Sha256)
+                .to_string();
+            keys.push(NodeKey::public(
+                &format!("sftp_host_key {}", k.algorithm()),
+                &fingerprint,
+            ));
         }
     }
     Ok((cookie_key, keys))

@@ -63,6 +63,12 @@ pub struct SftpSettings {
     /// Uploads left unfinished longer than this are swept from staging, in seconds. Default 3600.
     pub staging_max_age_secs: u64,
     pub defender: DefenderConfig,
+    /// The Ed25519 host key, as OpenSSH writes it (`-----BEGIN OPENSSH PRIVATE KEY-----…`) or
+    /// that text in base64 (one line, for an environment variable): the same on every node, so
+    /// factories' clients never see it change. Default: generated into
+    /// `<data_dir>/sftp_host_ed25519`. Never logged.
+    #[serde(skip_serializing)]
+    pub host_key: Option<String>,
 }
 
 impl Default for SftpSettings {
@@ -83,6 +89,7 @@ impl Default for SftpSettings {
             inbox_quota_mib: 64,
             staging_max_age_secs: 3600,
             defender: DefenderConfig::default(),
+            host_key: None,
         }
     }
 }
@@ -240,19 +247,46 @@ impl Gateway {
     }
 }
 
-/// Loads the host keys from the data dir, generating them at first start (0600).
-pub fn host_keys(data_dir: &Path, legacy: bool) -> anyhow::Result<Vec<PrivateKey>> {
-    let mut keys = vec![load_or_create(
-        &data_dir.join("sftp_host_ed25519"),
-        Algorithm::Ed25519,
-    )?];
-    if legacy {
+/// The host keys: the configured one, else the data dir's, generated at first start (0600).
+pub fn host_keys(data_dir: &Path, settings: &SftpSettings) -> anyhow::Result<Vec<PrivateKey>> {
+    let ed25519 = match settings
+        .host_key
+        .as_deref()
+        .map(str::trim)
+        .filter(|k| !k.is_empty())
+    {
+        Some(k) => configured_key(k)?,
+        None => load_or_create(&data_dir.join("sftp_host_ed25519"), Algorithm::Ed25519)?,
+    };
+    let mut keys = vec![ed25519];
+    if settings.legacy_clients {
         keys.push(load_or_create(
             &data_dir.join("sftp_host_rsa"),
             Algorithm::Rsa { hash: None },
         )?);
     }
     Ok(keys)
+}
+
+/// A host key from the configuration: OpenSSH's text, or that text in base64.
+fn configured_key(k: &str) -> anyhow::Result<PrivateKey> {
+    use base64::Engine;
+    let text = if k.starts_with("-----BEGIN") {
+        k.to_string()
+    } else {
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(k)
+            .context("sftp.host_key is neither an OpenSSH private key nor one in base64")?;
+        String::from_utf8(bytes).context("sftp.host_key's base64 is not an OpenSSH private key")?
+    };
+    let key = russh::keys::decode_secret_key(&text, None)
+        .context("sftp.host_key is not an OpenSSH private key podgate can read")?;
+    anyhow::ensure!(
+        key.algorithm() == Algorithm::Ed25519,
+        "sftp.host_key must be an Ed25519 key (ssh-keygen -t ed25519), not {}",
+        key.algorithm()
+    );
+    Ok(key)
 }
 
 fn load_or_create(path: &Path, alg: Algorithm) -> anyhow::Result<PrivateKey> {
@@ -268,8 +302,8 @@ fn load_or_create(path: &Path, alg: Algorithm) -> anyhow::Result<PrivateKey> {
 }
 
 /// The host keys' fingerprints (`SHA256:…`), for suppliers to pin.
-pub fn fingerprints(data_dir: &Path, legacy: bool) -> Vec<(String, String)> {
-    host_keys(data_dir, legacy)
+pub fn fingerprints(data_dir: &Path, settings: &SftpSettings) -> Vec<(String, String)> {
+    host_keys(data_dir, settings)
         .unwrap_or_default()
         .iter()
         .map(|k| {
@@ -295,7 +329,7 @@ pub async fn spawn(
     data_dir: &Path,
     shutdown: CancellationToken,
 ) -> anyhow::Result<SftpServer> {
-    let keys = host_keys(data_dir, settings.legacy_clients)?;
+    let keys = host_keys(data_dir, &settings)?;
     let config = Arc::new(session::ssh_config(keys, &settings));
     let listener = tokio::net::TcpListener::bind((settings.address, settings.port))
         .await

@@ -170,14 +170,32 @@ fn a_node_with_other_keys_than_the_deployments_refuses_to_start_and_says_which()
         assert!(err.contains(named), "{named} in: {err}");
     }
 
-    // Node A's secrets through configuration, its host key as a file: node B starts.
+    // Node A's keys through configuration (its host key in base64, one line): node B starts.
     let read = |f: &str| std::fs::read_to_string(a.join(f)).unwrap().trim().to_string();
-    std::fs::copy(a.join("sftp_host_ed25519"), b.join("sftp_host_ed25519")).unwrap();
+    let host_key = {
+        use base64::Engine;
+        base64::engine::general_purpose::STANDARD.encode(std::fs::read(a.join("sftp_host_ed25519")).unwrap())
+    };
+    let out = podgate(&b, &db)
+        .arg("serve")
+        .env("PODGATE_PORT", port.to_string())
+        .env("PODGATE_COOKIE_KEY", read("cookie_key"))
+        .env("PODGATE_TOKEN_KEY", read("token_key"))
+        .env("PODGATE_SFTP__HOST_KEY", "not a key")
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !out.status.success()
+            && err.contains("sftp.host_key is neither an OpenSSH private key nor one in base64"),
+        "a bad host key stops the start with the reason: {err}"
+    );
     let mut node_b = podgate(&b, &db)
         .arg("serve")
         .env("PODGATE_PORT", port.to_string())
         .env("PODGATE_COOKIE_KEY", read("cookie_key"))
         .env("PODGATE_TOKEN_KEY", read("token_key"))
+        .env("PODGATE_SFTP__HOST_KEY", &host_key)
         .spawn()
         .unwrap();
     wait_ready(&mut node_b, port);
@@ -188,6 +206,7 @@ fn a_node_with_other_keys_than_the_deployments_refuses_to_start_and_says_which()
     let out = podgate(&b, &db)
         .args(["keys", "accept"])
         .env("PODGATE_COOKIE_KEY", read("cookie_key"))
+        .env("PODGATE_SFTP__HOST_KEY", &host_key)
         .output()
         .unwrap();
     assert!(

@@ -27,7 +27,7 @@ async fn page(
         .ok()
         .and_then(|u| u.host_str().map(str::to_string))
         .unwrap_or_else(|| cfg.sftp.address.to_string());
-    let fingerprints = crate::sftp::fingerprints(cfg.data_dir(), cfg.sftp.legacy_clients);
+    let fingerprints = crate::sftp::fingerprints(cfg.data_dir(), &cfg.sftp);
     let failures = sftp_logins::recent_failures(pool, sid).await?;
     let logins: Vec<_> = logins
         .into_iter()
