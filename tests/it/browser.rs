@@ -580,8 +580,11 @@ async fn the_whole_handoff_in_a_real_browser() {
         .to_string();
     supplier.click("#batch-packages tbody tr .ticket-link").await;
     let ticket = downloads.join("ticket-1.pdf");
+    // Chromium may put an empty file under the final name first and write the bytes into
+    // `<name>.crdownload`, renamed over it when done: wait for the finished file.
     let deadline = Instant::now() + Duration::from_secs(30);
-    while !ticket.exists() {
+    let partial = downloads.join("ticket-1.pdf.crdownload");
+    while !(ticket.exists() && !partial.exists() && std::fs::metadata(&ticket).is_ok_and(|m| m.len() > 0)) {
         assert!(Instant::now() < deadline, "the ticket was not downloaded");
         tokio::time::sleep(Duration::from_millis(200)).await;
     }
