@@ -1,0 +1,51 @@
+//! A sealed batch's files every node must reach (the zip and the merged labels): their names in
+//! the shared bucket, and fetching one into this node's data dir before it is served.
+
+use std::path::PathBuf;
+
+use crate::domain::DomainError;
+
+use super::{Batches, pack};
+
+/// A sealed batch's files kept beside its rows: the zip, and the merged labels.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SharedFile {
+    Zip,
+    LabelsPdf,
+}
+
+impl Batches {
+    /// A sealed batch's files every node must reach, by their names in the bucket.
+    pub(super) fn shared_files(&self, batch_id: i64) -> [(String, PathBuf); 2] {
+        [SharedFile::Zip, SharedFile::LabelsPdf].map(|f| self.shared_file(batch_id, f))
+    }
+
+    /// One of them: its name in the bucket and its path here.
+    fn shared_file(&self, batch_id: i64, f: SharedFile) -> (String, PathBuf) {
+        match f {
+            SharedFile::Zip => (
+                format!("batches/{batch_id}.zip"),
+                pack::zip_path(&self.dir, batch_id),
+            ),
+            SharedFile::LabelsPdf => (
+                format!("batches/{batch_id}.labels.pdf"),
+                pack::labels_pdf_path(&self.dir, batch_id),
+            ),
+        }
+    }
+
+    /// Makes sure this node holds one of a sealed batch's files (fetched from the bucket when
+    /// the batch was sealed on another node).
+    pub async fn local(&self, batch_id: i64, f: SharedFile) -> Result<(), DomainError> {
+        let (key, path) = self.shared_file(batch_id, f);
+        let there = self.labels.bucket.fetch(&key, &path).await.map_err(|e| {
+            tracing::error!(batch = batch_id, error = %e, "a batch's file could not be fetched");
+            DomainError::Unavailable("the file store cannot be reached".into())
+        })?;
+        if !there {
+            tracing::error!(batch = batch_id, file = %key, "a sealed batch's file is missing");
+            return Err(DomainError::NotFound);
+        }
+        Ok(())
+    }
+}
