@@ -180,8 +180,21 @@ impl Gateway {
             .await
     }
 
+    /// How long a processed upload stays in `/archive`.
+    fn archive_retention(&self) -> Duration {
+        Duration::from_secs(u64::try_from(self.settings.retention_days).unwrap_or(0) * 86_400)
+    }
+
+    /// Whether an object written at `modified` is past the archive's retention.
+    fn past_retention(&self, modified: chrono::DateTime<chrono::Utc>) -> bool {
+        (chrono::Utc::now() - modified)
+            .to_std()
+            .is_ok_and(|age| age > self.archive_retention())
+    }
+
     /// Brings the supplier's processed uploads this node lacks from the shared bucket (small
-    /// files: the factories' answers), before `/archive` is read.
+    /// files: the factories' answers), before `/archive` is read; those past retention stay
+    /// out (the sweep removes them from the bucket).
     pub async fn fetch_archive(&self, supplier_id: i64) {
         let bucket = &self.batches.labels.bucket;
         if !bucket.is_shared() {
@@ -189,11 +202,12 @@ impl Gateway {
         }
         let prefix = format!("sftp/{supplier_id}/archive");
         let fetched = async {
-            for (disk, _) in bucket.list(&prefix).await? {
-                let local = self.archive_dir(supplier_id).join(&disk);
-                bucket
-                    .fetch(&Self::archive_key(supplier_id, &disk), &local)
-                    .await?;
+            for o in bucket.list(&prefix).await? {
+                if !self.past_retention(o.modified) {
+                    bucket
+                        .fetch(&o.key, &self.archive_dir(supplier_id).join(&o.name))
+                        .await?;
+                }
             }
             Ok::<_, crate::storage::StorageError>(())
         }
@@ -201,6 +215,26 @@ impl Gateway {
         if let Err(e) = fetched {
             tracing::warn!(supplier = supplier_id, error = %e, "the SFTP archive could not be fetched from the shared store");
         }
+    }
+
+    /// Removes processed uploads past retention from the shared bucket; how many.
+    async fn sweep_bucket_archive(&self) -> usize {
+        let bucket = &self.batches.labels.bucket;
+        let swept = async {
+            let mut n = 0;
+            for o in bucket.list("sftp").await? {
+                if o.key.contains("/archive/") && self.past_retention(o.modified) {
+                    bucket.delete(&o.key).await?;
+                    n += 1;
+                }
+            }
+            Ok::<_, crate::storage::StorageError>(n)
+        }
+        .await;
+        swept.unwrap_or_else(|e| {
+            tracing::warn!(error = %e, "the SFTP archive could not be swept in the shared store");
+            0
+        })
     }
 
     /// Where a supplier's uploads are written until complete.
@@ -217,8 +251,7 @@ impl Gateway {
     /// Removes processed uploads kept in `/archive` longer than the retention setting (their
     /// results stay in `/results`, their outcome on the web); returns how many.
     pub fn sweep_archive(&self) -> usize {
-        let days = u64::try_from(self.settings.retention_days).unwrap_or(0);
-        self.sweep("archive", Duration::from_secs(days * 86_400))
+        self.sweep("archive", self.archive_retention())
     }
 
     /// Removes the files older than `max_age` from every supplier's `folder`.
@@ -434,7 +467,7 @@ async fn sweep_loop(gw: Arc<Gateway>, shutdown: CancellationToken) {
             tracing::info!(files = n, "SFTP: abandoned uploads swept from staging");
         }
         gw.defender.sweep().await;
-        let n = gw.sweep_archive();
+        let n = gw.sweep_archive() + gw.sweep_bucket_archive().await;
         if n > 0 {
             tracing::info!(
                 files = n,

@@ -57,6 +57,17 @@ pub enum StorageError {
 const PART_BYTES: usize = 8 << 20;
 const PARTS_IN_FLIGHT: usize = 2;
 
+/// One object a listing found.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// Its whole name in the bucket (`sftp/7/archive/…`).
+    pub key: String,
+    /// Its last part.
+    pub name: String,
+    pub size: u64,
+    pub modified: chrono::DateTime<chrono::Utc>,
+}
+
 /// The bucket every node shares, or none (one node: the data dir alone). Cheap to clone.
 #[derive(Clone, Default)]
 pub struct Bucket {
@@ -175,6 +186,7 @@ impl Bucket {
             Err(object_store::Error::NotFound { .. }) => return Ok(false),
             Err(e) => return Err(self.failed(e)),
         };
+        let written_at = std::time::SystemTime::from(got.meta.last_modified);
         if let Some(dir) = local.parent() {
             tokio::fs::create_dir_all(dir).await?;
         }
@@ -189,7 +201,10 @@ impl Bucket {
             while let Some(chunk) = body.next().await {
                 out.write_all(&chunk.map_err(|e| self.failed(e))?).await?;
             }
+            // The file is as old as the object: what ages out by time (the SFTP archive) ages
+            // out here when it does in the bucket, not again from the day it was fetched.
             out.sync_all().await?;
+            out.into_std().await.set_modified(written_at)?;
             tokio::fs::rename(&tmp, local).await?;
             Ok::<_, StorageError>(())
         }
@@ -212,24 +227,34 @@ impl Bucket {
         }
     }
 
-    /// The names (after `prefix`) and sizes of the objects under `prefix`.
-    pub async fn list(&self, prefix: &str) -> Result<Vec<(String, u64)>, StorageError> {
+    /// The objects under `prefix` (at any depth), with their sizes and when they were written.
+    pub async fn list(&self, prefix: &str) -> Result<Vec<Listed>, StorageError> {
         let Some(store) = &self.store else {
             return Ok(Vec::new());
         };
-        let base = ObjectPath::from(prefix);
         let mut out = Vec::new();
-        let mut listing = store.list(Some(&base));
+        let mut listing = store.list(Some(&ObjectPath::from(prefix)));
         while let Some(meta) = listing.next().await {
             let meta = meta.map_err(|e| self.failed(e))?;
-            if let Some(name) = meta.location.prefix_match(&base).and_then(|mut parts| {
-                let first = parts.next()?;
-                parts.next().is_none().then(|| first.as_ref().to_string())
-            }) {
-                out.push((name, meta.size));
-            }
+            out.push(Listed {
+                name: meta.location.filename().unwrap_or_default().to_string(),
+                key: meta.location.to_string(),
+                size: meta.size,
+                modified: meta.last_modified,
+            });
         }
         Ok(out)
+    }
+
+    /// Removes `key` from the bucket (gone already is fine).
+    pub async fn delete(&self, key: &str) -> Result<(), StorageError> {
+        let Some(store) = &self.store else {
+            return Ok(());
+        };
+        match store.delete(&ObjectPath::from(key)).await {
+            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+            Err(e) => Err(self.failed(e)),
+        }
     }
 
     /// [`Bucket::fetch`] from blocking code (packing runs on a blocking thread).

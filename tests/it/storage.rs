@@ -181,6 +181,38 @@ async fn a_batch_sealed_on_one_node_downloads_from_another_byte_for_byte() {
         keys.path(),
         &format!("get {archived} back.csv\n"),
     );
+
+    // Past the archive's retention (0 days on node D), the upload is gone from every node: D
+    // does not bring it back from the bucket, and its sweep removes it from the bucket.
+    let node_d = TestApp::another_node(&a).await;
+    let server_d = podgate::sftp::spawn(
+        node_d.pool.clone(),
+        node_d.services.batches.clone(),
+        podgate::sftp::SftpSettings {
+            port: 0,
+            retention_days: 0,
+            ..Default::default()
+        },
+        node_d.config.data_dir(),
+        stop.clone(),
+    )
+    .await
+    .unwrap();
+    let listed = sftp(server_d.addr.port(), &key, keys.path(), "ls -1 /archive\n");
+    assert!(
+        !listed.contains("notes.csv"),
+        "an upload past retention is not listed again: {listed}"
+    );
+    let shared = Bucket::open(&bucket).unwrap();
+    let prefix = format!("sftp/{shirts}/archive");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(20);
+    while !shared.list(&prefix).await.unwrap().is_empty() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sweep removes uploads past retention from the bucket"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
     stop.cancel();
     assert_eq!(
         std::fs::read_to_string(keys.path().join("back.csv")).unwrap(),
