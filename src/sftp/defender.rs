@@ -65,6 +65,30 @@ impl std::fmt::Debug for Defender {
     }
 }
 
+/// The key a user name's failures are counted under (from any address).
+fn name_key(user: &str) -> String {
+    format!("name:{}", user.to_ascii_lowercase())
+}
+
+/// A key's row with `score` more, its observation window started afresh when the last one
+/// ended (not saved yet: a ban may follow).
+fn count(
+    c: &mut crate::db::AnyConnection,
+    cfg: &DefenderConfig,
+    key: &str,
+    score: u32,
+    now: NaiveDateTime,
+) -> diesel::QueryResult<Defense> {
+    let mut e = defense::find(c, key)?.unwrap_or_else(|| Defense::new(key));
+    let window = chrono::Duration::seconds(cfg.observation_secs as i64);
+    if e.since.is_none_or(|s| now - s > window) {
+        e.since = Some(now);
+        e.score = 0;
+    }
+    e.score += i64::from(score);
+    Ok(e)
+}
+
 /// The time left until `until`, when it is later than `now`.
 fn left(until: Option<NaiveDateTime>, now: NaiveDateTime) -> Option<Duration> {
     until.filter(|u| *u > now).and_then(|u| (u - now).to_std().ok())
@@ -116,24 +140,19 @@ impl Defender {
         Some(d)
     }
 
-    /// Records a failure for these keys (one transaction, so two nodes counting at once add
-    /// up); returns the keys banned by it.
-    pub async fn fail(&self, keys: &[String], score: u32) -> Vec<String> {
-        let (cfg, keys) = (self.cfg.clone(), keys.to_vec());
+    /// Records a failed login: `score` against each ban key (`ip:…`, `ipuser:…|…`), which is
+    /// banned when it reaches the threshold, and against the user name, which is only slowed.
+    /// One transaction, so two nodes counting at once add up. Returns the keys banned by it.
+    pub async fn fail(&self, keys: &[String], user: &str, score: u32) -> Vec<String> {
+        let (cfg, keys, name) = (self.cfg.clone(), keys.to_vec(), name_key(user));
         let counted = self
             .pool
             .run(move |c| {
                 crate::db::write_tx(c, |c| {
                     let now = crate::db::models::now();
-                    let window = chrono::Duration::seconds(cfg.observation_secs as i64);
                     let mut banned = Vec::new();
                     for k in &keys {
-                        let mut e = defense::find(c, k)?.unwrap_or_else(|| Defense::new(k));
-                        if e.since.is_none_or(|s| now - s > window) {
-                            e.since = Some(now);
-                            e.score = 0;
-                        }
-                        e.score += i64::from(score);
+                        let mut e = count(c, &cfg, k, score, now)?;
                         if e.score >= i64::from(cfg.threshold) {
                             let repeats = e.bans.clamp(0, 8) as i32;
                             let factor = f64::from(100 + cfg.ban_increment_percent).powi(repeats)
@@ -148,6 +167,8 @@ impl Defender {
                         }
                         defense::save(c, &e)?;
                     }
+                    let e = count(c, &cfg, &name, score, now)?;
+                    defense::save(c, &e)?;
                     Ok::<_, crate::db::DbError>(banned)
                 })
             })
@@ -167,35 +188,9 @@ impl Defender {
         }
     }
 
-    /// Counts a failure against a user name (from whatever address, on any node).
-    pub async fn user_failed(&self, user: &str, score: u32) {
-        let (window, key) = (self.cfg.observation_secs as i64, format!("name:{user}"));
-        let counted = self
-            .pool
-            .run(move |c| {
-                crate::db::write_tx(c, |c| {
-                    let now = crate::db::models::now();
-                    let mut e = defense::find(c, &key)?.unwrap_or_else(|| Defense::new(&key));
-                    if e.since
-                        .is_none_or(|s| now - s > chrono::Duration::seconds(window))
-                    {
-                        e.since = Some(now);
-                        e.score = 0;
-                    }
-                    e.score += i64::from(score);
-                    defense::save(c, &e)?;
-                    Ok::<_, crate::db::DbError>(())
-                })
-            })
-            .await;
-        if let Err(e) = counted {
-            tracing::warn!(error = %e, "SFTP defender: a user name's failure could not be counted");
-        }
-    }
-
     /// How long an attempt for this user name must wait, if it failed too often lately.
     pub async fn user_delay(&self, user: &str) -> Option<Duration> {
-        let key = format!("name:{user}");
+        let key = name_key(user);
         let row = self
             .pool
             .query(move |c| defense::find(c, &key))
@@ -244,12 +239,12 @@ mod tests {
             ..DefenderConfig::default()
         });
         let keys = vec!["ip:10.0.0.1".to_string(), "ipuser:10.0.0.1|acme".to_string()];
-        assert!(a.fail(&keys, 1).await.is_empty());
-        assert!(b.fail(&keys, 1).await.is_empty());
-        assert!(a.fail(&keys, 1).await.is_empty());
+        assert!(a.fail(&keys, "acme", 1).await.is_empty());
+        assert!(b.fail(&keys, "acme", 1).await.is_empty());
+        assert!(a.fail(&keys, "acme", 1).await.is_empty());
         assert!(a.banned("ip:10.0.0.1").await.is_none());
         assert_eq!(
-            b.fail(&keys, 1).await,
+            b.fail(&keys, "acme", 1).await,
             keys,
             "the fourth failure, on either node, bans both keys"
         );
@@ -270,7 +265,7 @@ mod tests {
             "{first:?}"
         );
         assert!(a.banned_here("ip:10.0.0.1").is_some(), "and then remembers it");
-        assert_eq!(a.fail(&keys[..1], 4).await.len(), 1);
+        assert_eq!(a.fail(&keys[..1], "acme", 4).await.len(), 1);
         let second = a.banned("ip:10.0.0.1").await.unwrap();
         // Node B still holds the first ban in memory; when it ends, B reads the second.
         assert!(b.banned("ip:10.0.0.1").await.is_some());
@@ -288,10 +283,10 @@ mod tests {
             ..DefenderConfig::default()
         });
         assert!(a.user_delay("acme").await.is_none());
-        a.user_failed("acme", 1).await;
-        b.user_failed("acme", 1).await;
+        a.fail(&[], "acme", 1).await;
+        b.fail(&[], "acme", 1).await;
         assert!(b.user_delay("acme").await.is_none());
-        a.user_failed("acme", 1).await;
+        a.fail(&[], "acme", 1).await;
         assert_eq!(b.user_delay("acme").await, Some(Duration::from_secs(3)));
         assert!(a.banned("name:acme").await.is_none() && a.user_delay("other").await.is_none());
     }

@@ -140,7 +140,7 @@ impl SshSession {
                 return true;
             }
         }
-        if let Some(d) = self.gw.defender.user_delay(&user.to_ascii_lowercase()).await {
+        if let Some(d) = self.gw.defender.user_delay(user).await {
             tokio::time::sleep(d).await;
         }
         false
@@ -150,11 +150,7 @@ impl SshSession {
     async fn refuse(&self, user: &str, login: Option<&SftpLogin>, why: &str) -> Auth {
         let (unknown, bad) = self.gw.defender.scores();
         let score = if login.is_some() { bad } else { unknown };
-        let banned = self.gw.defender.fail(&self.ban_keys(user), score).await;
-        self.gw
-            .defender
-            .user_failed(&user.to_ascii_lowercase(), score)
-            .await;
+        let banned = self.gw.defender.fail(&self.ban_keys(user), user, score).await;
         let actor = self.actor(user, login.map(|l| l.workspace_id));
         let (why, user) = (why.to_string(), user.to_string());
         let _ = self

@@ -69,16 +69,20 @@ impl ArtworkStore {
         Ok(())
     }
 
-    /// Fetches kept files (checksum, format) and their thumbnails this node lacks from the
-    /// bucket; packing and pages then find them here.
-    pub async fn fetch_all(&self, files: &[(String, String)]) -> Result<(), crate::storage::StorageError> {
+    /// Fetches the files a workspace's checks kept (and their thumbnails) that this node lacks
+    /// from the bucket; packing and pages then find them here. A no-op without a bucket.
+    pub async fn fetch_kept(&self, pool: &crate::db::DbPool, ws: i64) -> Result<(), DomainError> {
         if !self.bucket.is_shared() {
             return Ok(());
         }
+        let files = pool.query(move |c| artwork::kept_files(c, ws)).await?;
         for (sha, format) in files {
-            for path in [self.file(sha, format), self.thumb(sha)] {
+            for path in [self.file(&sha, &format), self.thumb(&sha)] {
                 // A file too large to decode has no thumbnail: not there is fine.
-                self.bucket.fetch(&bucket_key(&path), &path).await?;
+                self.bucket.fetch(&bucket_key(&path), &path).await.map_err(|e| {
+                    tracing::warn!(workspace = ws, error = %e, "artwork could not be fetched from the shared store");
+                    DomainError::Unavailable("the file store cannot be reached".into())
+                })?;
             }
         }
         Ok(())
@@ -405,18 +409,10 @@ impl Artworks {
     }
 
     /// Brings the workspace's kept files this node lacks from the bucket (thumbnails for its
-    /// pages); a store that cannot be reached leaves them out, and says so in the log.
+    /// pages); a store that cannot be reached leaves them out (logged).
     pub async fn fetch_kept(&self, ws: i64) {
-        if !self.store.bucket.is_shared() {
-            return;
-        }
-        let files = self.pool.query(move |c| artwork::kept_files(c, ws)).await;
-        let fetched = match files {
-            Ok(f) => self.store.fetch_all(&f).await.map_err(|e| e.to_string()),
-            Err(e) => Err(e.to_string()),
-        };
-        if let Err(e) = fetched {
-            tracing::warn!(workspace = ws, error = %e, "artwork could not be fetched from the shared store");
+        if let Err(e) = self.store.fetch_kept(&self.pool, ws).await {
+            tracing::warn!(workspace = ws, error = %e, "the workspace's artwork is not all on this node");
         }
     }
 

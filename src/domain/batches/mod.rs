@@ -110,17 +110,7 @@ impl Batches {
             return Ok(b);
         }
         // Artwork kept by another node: packing reads files and thumbnails from this one.
-        if self.artwork.bucket.is_shared() {
-            let ws = b.workspace_id;
-            let files = self
-                .pool
-                .query(move |c| crate::db::models::artwork::kept_files(c, ws))
-                .await?;
-            self.artwork.fetch_all(&files).await.map_err(|e| {
-                tracing::warn!(batch = batch_id, error = %e, "artwork could not be fetched for packing");
-                DomainError::Unavailable("the file store cannot be reached".into())
-            })?;
-        }
+        self.artwork.fetch_kept(&self.pool, b.workspace_id).await?;
         let art = self.artwork.clone();
         let (dir, store, pool, ws) = (
             self.dir.clone(),

@@ -36,27 +36,15 @@ impl LabelStore {
     /// The local path of a stored label, fetched from the bucket first when this node lacks it.
     pub async fn local(&self, sha256: &str) -> std::io::Result<PathBuf> {
         let path = self.path(sha256);
-        match self.bucket.fetch(&key(sha256), &path).await {
-            Ok(true) => Ok(path),
-            Ok(false) => Err(std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                format!("label {sha256} is not stored"),
-            )),
-            Err(e) => Err(std::io::Error::other(e)),
-        }
+        let found = self.bucket.fetch(&key(sha256), &path).await;
+        stored(sha256, path, found)
     }
 
     /// [`LabelStore::local`] from blocking code.
     pub fn local_blocking(&self, sha256: &str) -> std::io::Result<PathBuf> {
         let path = self.path(sha256);
-        match self.bucket.fetch_blocking(&key(sha256), &path) {
-            Ok(true) => Ok(path),
-            Ok(false) => Err(std::io::Error::new(
-                std::io::ErrorKind::NotFound,
-                format!("label {sha256} is not stored"),
-            )),
-            Err(e) => Err(std::io::Error::other(e)),
-        }
+        let found = self.bucket.fetch_blocking(&key(sha256), &path);
+        stored(sha256, path, found)
     }
 
     /// A fresh temporary name in the store for a file about to be renamed into place (a
@@ -124,6 +112,22 @@ impl LabelStore {
         tokio::fs::write(&tmp, png).await?;
         tokio::fs::rename(&tmp, &path).await?;
         Ok(path)
+    }
+}
+
+/// A label's path once fetching it said whether it is anywhere.
+fn stored(
+    sha256: &str,
+    path: PathBuf,
+    found: Result<bool, crate::storage::StorageError>,
+) -> std::io::Result<PathBuf> {
+    match found {
+        Ok(true) => Ok(path),
+        Ok(false) => Err(std::io::Error::new(
+            std::io::ErrorKind::NotFound,
+            format!("label {sha256} is not stored"),
+        )),
+        Err(e) => Err(std::io::Error::other(e)),
     }
 }
 
