@@ -54,7 +54,7 @@ enum Command {
 
 #[derive(Debug, Subcommand)]
 enum StorageCommand {
-    /// Copy this node's labels, artwork and sealed batches into the configured bucket (files
+    /// Copy this node's labels, artwork, sealed batches and SFTP archive into the configured bucket (files
     /// already there at the same size are skipped: run it again after a stop to carry on).
     Copy,
 }

@@ -1,6 +1,6 @@
 //! `podgate storage copy`: moves one node's files into the bucket before it joins others
-//! (labels, kept artwork, sealed batches; not what can be made again from them, nor packings
-//! under way). Resumable by nature: a file the bucket already holds at the same size is
+//! (labels, kept artwork, sealed batches, the SFTP archive; not what can be made again from
+//! them, nor packings or uploads under way). Resumable by nature: a file the bucket already holds at the same size is
 //! skipped, so a copy stopped half-way is run again and carries on.
 
 use std::path::{Path, PathBuf};
@@ -43,6 +43,15 @@ pub fn files_to_copy(data_dir: &Path, batches_dir: &Path) -> std::io::Result<Vec
     add(batches_dir, "batches", &|n| {
         n.ends_with(".zip") || n.ends_with(".labels.pdf")
     })?;
+    // Each supplier's processed SFTP uploads (`sftp/<supplier>/archive`).
+    if let Ok(suppliers) = std::fs::read_dir(data_dir.join("sftp")) {
+        for s in suppliers.flatten() {
+            let id = s.file_name().to_string_lossy().into_owned();
+            add(&s.path().join("archive"), &format!("sftp/{id}/archive"), &|_| {
+                true
+            })?;
+        }
+    }
     out.sort();
     Ok(out)
 }

@@ -124,18 +124,7 @@ async fn a_batch_sealed_on_one_node_downloads_from_another_byte_for_byte() {
     // SFTP on node C: yet another empty data dir, same host key.
     let node_c = TestApp::another_node(&a).await;
     let stop = CancellationToken::new();
-    let server = podgate::sftp::spawn(
-        node_c.pool.clone(),
-        node_c.services.batches.clone(),
-        podgate::sftp::SftpSettings {
-            port: 0,
-            ..Default::default()
-        },
-        node_c.config.data_dir(),
-        stop.clone(),
-    )
-    .await
-    .unwrap();
+    let server = sftp_server(&node_c, podgate::sftp::SftpSettings::default(), &stop).await;
     let out = keys.path().join("got.zip");
     let notes = "package_id,status,reason,expected_date\nnot-a-package,accepted,,\n";
     std::fs::write(keys.path().join("notes.csv"), notes).unwrap();
@@ -156,18 +145,7 @@ async fn a_batch_sealed_on_one_node_downloads_from_another_byte_for_byte() {
     );
 
     // The answer file C processed and archived is in /archive on node B too.
-    let server_b = podgate::sftp::spawn(
-        node_b.pool.clone(),
-        node_b.services.batches.clone(),
-        podgate::sftp::SftpSettings {
-            port: 0,
-            ..Default::default()
-        },
-        node_b.config.data_dir(),
-        stop.clone(),
-    )
-    .await
-    .unwrap();
+    let server_b = sftp_server(&node_b, podgate::sftp::SftpSettings::default(), &stop).await;
     let listed = sftp(server_b.addr.port(), &key, keys.path(), "ls -1 /archive\n");
     let archived = listed
         .lines()
@@ -185,19 +163,15 @@ async fn a_batch_sealed_on_one_node_downloads_from_another_byte_for_byte() {
     // Past the archive's retention (0 days on node D), the upload is gone from every node: D
     // does not bring it back from the bucket, and its sweep removes it from the bucket.
     let node_d = TestApp::another_node(&a).await;
-    let server_d = podgate::sftp::spawn(
-        node_d.pool.clone(),
-        node_d.services.batches.clone(),
+    let server_d = sftp_server(
+        &node_d,
         podgate::sftp::SftpSettings {
-            port: 0,
             retention_days: 0,
             ..Default::default()
         },
-        node_d.config.data_dir(),
-        stop.clone(),
+        &stop,
     )
-    .await
-    .unwrap();
+    .await;
     let listed = sftp(server_d.addr.port(), &key, keys.path(), "ls -1 /archive\n");
     assert!(
         !listed.contains("notes.csv"),
@@ -267,8 +241,8 @@ async fn a_node_that_cannot_reach_the_bucket_says_so_instead_of_failing() {
     assert_eq!(status, Status::Ok, "the node with a working store is ready");
 }
 
-/// One node on its data dir alone becomes two: `podgate storage copy` puts its labels and
-/// batches in the bucket (a second run finds everything there), and a node with the bucket and
+/// One node on its data dir alone becomes two: `podgate storage copy` puts its labels,
+/// batches and SFTP archive in the bucket (a second run finds everything there), and a node with the bucket and
 /// an empty data dir then serves the batch sealed before there was a bucket.
 #[rocket::async_test]
 #[ignore = "needs the Garage server scripts/test starts"]
@@ -308,6 +282,21 @@ async fn storage_copy_moves_a_single_nodes_files_into_the_bucket_and_can_be_run_
         again.contains("done: 0 copied (0.0 MiB), 4 already there"),
         "{again}"
     );
+    // A processed SFTP upload in the node's archive goes too (and only it, the third time).
+    let archive = a.config.data_dir().join(format!("sftp/{shirts}/archive"));
+    std::fs::create_dir_all(&archive).unwrap();
+    std::fs::write(archive.join("000001-acks.csv"), "package_id,status\n").unwrap();
+    let third = copy();
+    assert!(third.contains("done: 1 copied"), "{third}");
+    let listed = Bucket::open(&bucket)
+        .unwrap()
+        .list(&format!("sftp/{shirts}/archive"))
+        .await
+        .unwrap();
+    assert_eq!(
+        listed.iter().map(|o| o.name.as_str()).collect::<Vec<_>>(),
+        ["000001-acks.csv"]
+    );
 
     let node_b = TestApp::another_node_with(&a, |f| podgate_testkit::bucket::merge(f, &bucket)).await;
     assert_eq!(
@@ -323,6 +312,19 @@ async fn storage_copy_moves_a_single_nodes_files_into_the_bucket_and_can_be_run_
     assert_eq!(r.status(), Status::Ok);
     let got = r.into_bytes().await.unwrap();
     assert_eq!(hex::encode(Sha256::digest(&got)), b.zip_sha256.unwrap());
+}
+
+/// Starts `node`'s SFTP gateway on a free port with these settings, until `stop`.
+async fn sftp_server(
+    node: &TestApp,
+    settings: podgate::sftp::SftpSettings,
+    stop: &CancellationToken,
+) -> podgate::sftp::SftpServer {
+    let settings = podgate::sftp::SftpSettings { port: 0, ..settings };
+    let (pool, batches) = (node.pool.clone(), node.services.batches.clone());
+    podgate::sftp::spawn(pool, batches, settings, node.config.data_dir(), stop.clone())
+        .await
+        .unwrap()
 }
 
 /// Runs OpenSSH `sftp -b` as the factory's login in `dir`; returns what it printed.
