@@ -132,6 +132,18 @@ pub async fn seller_world(opts: &LabelsBench) -> anyhow::Result<SellerWorld> {
     })
 }
 
+/// What the sandbox saw of a purchase: calls it refused for their rate (429), and labels sold
+/// beyond one per planned package (must be 0).
+pub fn sandbox_verdict(state: &tiktok_sandbox::control::StateView, planned: usize) -> (u64, u64) {
+    let rate_limited = state
+        .errors
+        .get(&tiktok::codes::TOO_MANY_REQUESTS.to_string())
+        .copied()
+        .unwrap_or(0);
+    let duplicates = state.duplicate_labels + state.purchases.saturating_sub(planned as u64);
+    (rate_limited, duplicates)
+}
+
 /// Runs the benchmark and returns its figures.
 pub async fn run(opts: LabelsBench) -> anyhow::Result<serde_json::Value> {
     if opts.nodes > 1 {
@@ -162,12 +174,7 @@ pub async fn run(opts: LabelsBench) -> anyhow::Result<serde_json::Value> {
     sb.stop();
     let rate = progress.done as f64 / seconds.max(1e-9);
     let floor = f64::from(opts.rate_limit) * opts.shops.max(1) as f64;
-    let rate_limited = state
-        .errors
-        .get(&tiktok::codes::TOO_MANY_REQUESTS.to_string())
-        .copied()
-        .unwrap_or(0);
-    let duplicates = state.duplicate_labels + state.purchases.saturating_sub(started.planned as u64);
+    let (rate_limited, duplicates) = sandbox_verdict(&state, started.planned);
     eprintln!(
         "{} labels from {} shop(s) in {seconds:.1} s: {rate:.1}/s against a floor of {floor:.0}/s \
          (ratio {:.2}); {} failed; {rate_limited} calls answered 429",

@@ -166,12 +166,7 @@ pub async fn run(opts: LabelsBench) -> anyhow::Result<serde_json::Value> {
     world.sb.stop();
     let rate = (bought.max(1) - 1) as f64 / span.max(1e-3);
     let floor = f64::from(opts.rate_limit) * opts.shops.max(1) as f64;
-    let rate_limited = state
-        .errors
-        .get(&tiktok::codes::TOO_MANY_REQUESTS.to_string())
-        .copied()
-        .unwrap_or(0);
-    let duplicates = state.duplicate_labels + state.purchases.saturating_sub(started.planned as u64);
+    let (rate_limited, duplicates) = crate::labels::sandbox_verdict(&state, started.planned);
     let busiest = state.busiest_second.get("create_packages").copied().unwrap_or(0);
     eprintln!(
         "{bought} labels by {} nodes: {rate:.1}/s between the first and the last sale ({span:.1} s; \
