@@ -129,6 +129,8 @@ fn encode_all(s: &OpsSnapshot, node: &str) -> String {
         );
     }
 
+    store_operations(&mut registry);
+
     let mut out = String::new();
     // Writing to a String cannot fail.
     let _ = encode(&mut out, &registry);
@@ -141,4 +143,37 @@ fn grouped(registry: &mut Registry, name: &str, help: &str, label: &str, rows: &
         family.get_or_create(&vec![(label.into(), value.clone())]).set(*n);
     }
     registry.register(name, help, family);
+}
+
+/// The shared bucket's operations from this node: how many, how many failed, and their
+/// seconds in all (mean latency = rate of the seconds / rate of the count).
+fn store_operations(registry: &mut Registry) {
+    let totals = crate::storage::stats::totals();
+    if totals.is_empty() {
+        return;
+    }
+    let count = Family::<Vec<(String, String)>, Counter>::default();
+    let failed = Family::<Vec<(String, String)>, Counter>::default();
+    let seconds = Family::<Vec<(String, String)>, Counter<f64, std::sync::atomic::AtomicU64>>::default();
+    for t in totals {
+        let label = vec![("op".to_string(), t.op.as_str().to_string())];
+        count.get_or_create(&label).inc_by(t.count);
+        failed.get_or_create(&label).inc_by(t.failed);
+        seconds.get_or_create(&label).inc_by(t.seconds);
+    }
+    registry.register(
+        "store_operations",
+        "Operations on the shared bucket from this node, by kind",
+        count,
+    );
+    registry.register(
+        "store_failures",
+        "Operations on the shared bucket that failed, by kind",
+        failed,
+    );
+    registry.register(
+        "store_operation_seconds",
+        "Seconds the shared bucket took to answer this node, in all, by kind",
+        seconds,
+    );
 }

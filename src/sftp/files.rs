@@ -18,7 +18,7 @@ use crate::db::models::audit::{self, Actor};
 use crate::db::models::batch::Batch;
 use crate::db::models::sftp::SftpLogin;
 use crate::domain::DomainError;
-use crate::domain::batches::files::{BatchFile, Source};
+use crate::domain::batches::files::{BatchFile, Reading, Source};
 
 use super::Gateway;
 use super::drop_view::{DropView, Entry, db_err, dir_attrs, err, file_attrs, ok, path_err};
@@ -42,6 +42,8 @@ enum Open {
 enum Body {
     File(FsFile),
     Bytes(Vec<u8>),
+    /// A batch file on its way from the bucket, read as it arrives.
+    Arriving(crate::storage::Arriving),
 }
 
 /// One SFTP session of a supplier's login.
@@ -228,12 +230,13 @@ impl russh_sftp::server::Handler for SftpFiles {
         }
         let open = match self.view.entry(area, &name).await? {
             Entry::Batch(b, f) => {
-                let (source, size) = self.view.gw.batches.source(&b, &f).await.map_err(db_err)?;
+                let (source, size) = self.view.gw.batches.reading(&b, &f).await.map_err(db_err)?;
                 let body = match source {
-                    Source::Path(p) => Body::File(
+                    Reading::Now(Source::Path(p)) => Body::File(
                         FsFile::open(p).map_err(|_| err(StatusCode::NoSuchFile, "batch file missing"))?,
                     ),
-                    Source::Bytes(b) => Body::Bytes(b),
+                    Reading::Now(Source::Bytes(b)) => Body::Bytes(b),
+                    Reading::Arriving(a) => Body::Arriving(a),
                 };
                 Open::Read {
                     batch: Some(Box::new((b, f))),
@@ -287,6 +290,18 @@ impl russh_sftp::server::Handler for SftpFiles {
                 let got = f
                     .read_at(&mut buf, offset)
                     .map_err(|_| err(StatusCode::Failure, "read failed"))?;
+                buf.truncate(got);
+                buf
+            }
+            Body::Arriving(a) => {
+                let mut buf = vec![0u8; n];
+                let got = a.read_at(&mut buf, offset).await.map_err(|e| {
+                    tracing::warn!(error = %e, "a batch file could not be read from the bucket");
+                    err(
+                        StatusCode::Failure,
+                        "the file store cannot be reached; try again in a moment",
+                    )
+                })?;
                 buf.truncate(got);
                 buf
             }

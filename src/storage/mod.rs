@@ -20,7 +20,13 @@ use object_store::{ObjectStore, ObjectStoreExt, PutPayload};
 use serde::{Deserialize, Serialize};
 use tokio::io::AsyncWriteExt;
 
+mod arriving;
 pub mod copy;
+pub mod stats;
+
+pub use arriving::{Arriving, Readable};
+
+use stats::Op;
 
 /// `[storage]` in the configuration (or `PODGATE_STORAGE__URL` and so on).
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
@@ -162,14 +168,17 @@ impl Bucket {
         let Some(store) = &self.store else {
             return Ok(());
         };
-        let mut file = tokio::fs::File::open(local).await?;
-        let mut upload = BufWriter::with_capacity(store.clone(), ObjectPath::from(key), PART_BYTES)
-            .with_max_concurrency(PARTS_IN_FLIGHT);
-        if let Err(e) = tokio::io::copy(&mut file, &mut upload).await {
-            let _ = upload.abort().await;
-            return Err(e.into());
-        }
-        upload.shutdown().await.map_err(StorageError::Io)
+        stats::timed(Op::Commit, async {
+            let mut file = tokio::fs::File::open(local).await?;
+            let mut upload = BufWriter::with_capacity(store.clone(), ObjectPath::from(key), PART_BYTES)
+                .with_max_concurrency(PARTS_IN_FLIGHT);
+            if let Err(e) = tokio::io::copy(&mut file, &mut upload).await {
+                let _ = upload.abort().await;
+                return Err(e.into());
+            }
+            upload.shutdown().await.map_err(StorageError::Io)
+        })
+        .await
     }
 
     /// Makes sure `local` holds `key`: there already, or fetched from the bucket (streamed to a
@@ -181,6 +190,16 @@ impl Bucket {
         let Some(store) = &self.store else {
             return Ok(false);
         };
+        stats::timed(Op::Fetch, self.download(store, key, local)).await
+    }
+
+    /// [`Bucket::fetch`] once the file is known to be missing here.
+    async fn download(
+        &self,
+        store: &Arc<dyn ObjectStore>,
+        key: &str,
+        local: &Path,
+    ) -> Result<bool, StorageError> {
         let got = match store.get(&ObjectPath::from(key)).await {
             Ok(g) => g,
             Err(object_store::Error::NotFound { .. }) => return Ok(false),
@@ -190,11 +209,7 @@ impl Bucket {
         if let Some(dir) = local.parent() {
             tokio::fs::create_dir_all(dir).await?;
         }
-        let tmp = local.with_file_name(format!(
-            ".{}.{}.fetch",
-            local.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
-            hex::encode(crate::crypto::random_bytes::<4>())
-        ));
+        let tmp = fetch_name(local);
         let written = async {
             let mut out = tokio::fs::File::create(&tmp).await?;
             let mut body = got.into_stream();
@@ -220,11 +235,14 @@ impl Bucket {
         let Some(store) = &self.store else {
             return Ok(None);
         };
-        match store.head(&ObjectPath::from(key)).await {
-            Ok(meta) => Ok(Some(meta.size)),
-            Err(object_store::Error::NotFound { .. }) => Ok(None),
-            Err(e) => Err(self.failed(e)),
-        }
+        stats::timed(Op::Head, async {
+            match store.head(&ObjectPath::from(key)).await {
+                Ok(meta) => Ok(Some(meta.size)),
+                Err(object_store::Error::NotFound { .. }) => Ok(None),
+                Err(e) => Err(self.failed(e)),
+            }
+        })
+        .await
     }
 
     /// The objects under `prefix` (at any depth), with their sizes and when they were written.
@@ -232,18 +250,21 @@ impl Bucket {
         let Some(store) = &self.store else {
             return Ok(Vec::new());
         };
-        let mut out = Vec::new();
-        let mut listing = store.list(Some(&ObjectPath::from(prefix)));
-        while let Some(meta) = listing.next().await {
-            let meta = meta.map_err(|e| self.failed(e))?;
-            out.push(Listed {
-                name: meta.location.filename().unwrap_or_default().to_string(),
-                key: meta.location.to_string(),
-                size: meta.size,
-                modified: meta.last_modified,
-            });
-        }
-        Ok(out)
+        stats::timed(Op::List, async {
+            let mut out = Vec::new();
+            let mut listing = store.list(Some(&ObjectPath::from(prefix)));
+            while let Some(meta) = listing.next().await {
+                let meta = meta.map_err(|e| self.failed(e))?;
+                out.push(Listed {
+                    name: meta.location.filename().unwrap_or_default().to_string(),
+                    key: meta.location.to_string(),
+                    size: meta.size,
+                    modified: meta.last_modified,
+                });
+            }
+            Ok(out)
+        })
+        .await
     }
 
     /// Removes `key` from the bucket (gone already is fine).
@@ -251,10 +272,13 @@ impl Bucket {
         let Some(store) = &self.store else {
             return Ok(());
         };
-        match store.delete(&ObjectPath::from(key)).await {
-            Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
-            Err(e) => Err(self.failed(e)),
-        }
+        stats::timed(Op::Delete, async {
+            match store.delete(&ObjectPath::from(key)).await {
+                Ok(()) | Err(object_store::Error::NotFound { .. }) => Ok(()),
+                Err(e) => Err(self.failed(e)),
+            }
+        })
+        .await
     }
 
     /// [`Bucket::fetch`] from blocking code (packing runs on a blocking thread).
@@ -300,4 +324,14 @@ impl Bucket {
             "the data dir"
         }
     }
+}
+
+/// A fresh temp name beside `local` for a file being fetched (a dot file: no reader of the
+/// folder takes it for the file; a process killed mid-fetch leaves it to the sweeps).
+fn fetch_name(local: &Path) -> std::path::PathBuf {
+    local.with_file_name(format!(
+        ".{}.{}.fetch",
+        local.file_name().and_then(|n| n.to_str()).unwrap_or("file"),
+        hex::encode(crate::crypto::random_bytes::<4>())
+    ))
 }

@@ -80,7 +80,7 @@ async fn readyz_names_a_missing_migration_and_a_store_that_refuses_writes() {
 
 /// Parses OpenMetrics text with the `prometheus_client` Python package's strict parser;
 /// returns "name{labels} value" lines of the samples it read.
-fn parse_openmetrics(text: &str) -> Vec<String> {
+pub(crate) fn parse_openmetrics(text: &str) -> Vec<String> {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("metrics.txt");
     std::fs::write(&path, text).unwrap();

@@ -143,6 +143,33 @@ async fn a_batch_sealed_on_one_node_downloads_from_another_byte_for_byte() {
         sha,
         "{said}"
     );
+    // Read as it arrived from the bucket, then renamed into place on C: no temp file left.
+    let on_c = node_c.services.batches.zip_path(&b);
+    assert!(on_c.exists(), "node C keeps the batch it fetched");
+    let temps: Vec<_> = std::fs::read_dir(on_c.parent().unwrap())
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".fetch"))
+        .collect();
+    assert!(temps.is_empty(), "{temps:?}");
+    // What the bucket cost, on /metrics: its fetches, and the seconds they took.
+    let r = node_c
+        .client
+        .get("/metrics")
+        .remote("127.0.0.1:40000".parse().unwrap())
+        .dispatch()
+        .await;
+    let samples = crate::ops::parse_openmetrics(&r.into_string().await.unwrap());
+    for name in [
+        "podgate_store_operations_total{op=\"fetch\"}",
+        "podgate_store_operation_seconds_total{op=\"fetch\"}",
+    ] {
+        assert!(
+            samples.iter().any(|s| s.starts_with(name)),
+            "{name} in {samples:#?}"
+        );
+    }
 
     // The answer file C processed and archived is in /archive on node B too.
     let server_b = sftp_server(&node_b, podgate::sftp::SftpSettings::default(), &stop).await;

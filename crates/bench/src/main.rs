@@ -130,6 +130,7 @@ async fn all() -> anyhow::Result<serde_json::Value> {
     let seal = seal::run(seal::SealBench {
         labels: 1000,
         print_pack: false,
+        store: false,
     })
     .await?;
     eprintln!("== bench select-all");
@@ -146,6 +147,7 @@ async fn all() -> anyhow::Result<serde_json::Value> {
                 size_mib: 256,
                 streams,
                 cipher: "aes256-gcm@openssh.com".into(),
+                store: false,
             })
             .await?,
         );

@@ -25,6 +25,12 @@ pub struct SealBench {
     /// plain seal (tickets only, by ship-by, no ZPL) for the ratio.
     #[arg(long)]
     pub print_pack: bool,
+    /// Also seal the batch as a node of a deployment with a shared bucket (the one
+    /// `PODGATE_STORAGE__URL`, `__ENDPOINT`, `__REGION`, `__ACCESS_KEY_ID` and
+    /// `__SECRET_ACCESS_KEY` name) that holds none of the labels: time and peak memory against
+    /// the same seal from the data dir alone.
+    #[arg(long)]
+    pub store: bool,
 }
 
 /// Samples the heap's share of resident memory (`RssAnon`) and the mapped files' (`RssFile`)
@@ -144,6 +150,22 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
     // A copy of the world with the labels bought, for the seal in a process of its own.
     let copy = tempfile::tempdir()?;
     crate::seal_process::copy_world(&services.pool, dir.path(), copy.path()).await?;
+    let bucket_copy = if opts.store {
+        let cfg: podgate::storage::StorageConfig = podgate::config::figment()
+            .extract_inner("storage")
+            .unwrap_or_default();
+        anyhow::ensure!(
+            cfg.url.is_some(),
+            "--store seals with the bucket PODGATE_STORAGE__URL (and __ENDPOINT, __REGION, __ACCESS_KEY_ID, __SECRET_ACCESS_KEY) names: set them"
+        );
+        let c = tempfile::tempdir()?;
+        crate::seal_process::copy_world(&services.pool, dir.path(), c.path()).await?;
+        let n = crate::seal_process::move_labels_to_bucket(c.path(), &cfg).await?;
+        eprintln!("{n} labels and artwork files in the bucket; the sealing node holds none of the labels");
+        Some(c)
+    } else {
+        None
+    };
 
     // Baseline: read every stored label once.
     let shas: Vec<String> = services
@@ -211,7 +233,7 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
     let resume = resume_ratio(&services, &batch).await?;
     let path = copy.path().to_path_buf();
     let own = tokio::task::spawn_blocking(move || {
-        crate::seal_process::seal_in_own_process(&path, workspace, supplier)
+        crate::seal_process::seal_in_own_process(&path, workspace, supplier, false)
     })
     .await??;
     eprintln!(
@@ -222,8 +244,13 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
         own["mapped_file_peak_mb"],
         own["rss_before_mb"]
     );
+    let with_bucket = match bucket_copy {
+        Some(c) => Some(bucket_ratio(c.path().to_path_buf(), workspace, supplier, &own).await?),
+        None => None,
+    };
     Ok(serde_json::json!({
         "own_process": own,
+        "with_bucket": with_bucket,
         "print_pack": print_pack,
         "resume": resume,
         "labels": batch.package_count,
@@ -380,4 +407,30 @@ async fn repacking<T: Send + 'static>(
         })
     })
     .await?
+}
+
+/// Seals the copy whose labels are only in the bucket, in a process of its own: its seconds
+/// and peak memory against the data-dir-only seal `local` (the same batch).
+async fn bucket_ratio(
+    path: std::path::PathBuf,
+    workspace: i64,
+    supplier: i64,
+    local: &serde_json::Value,
+) -> anyhow::Result<serde_json::Value> {
+    let shared = tokio::task::spawn_blocking(move || {
+        crate::seal_process::seal_in_own_process(&path, workspace, supplier, true)
+    })
+    .await??;
+    let f = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap_or(0.0);
+    let time = f(&shared, "seconds") / f(local, "seconds").max(1e-9);
+    let memory = f(&shared, "peak_rss_mb") / f(local, "peak_rss_mb").max(1e-9);
+    eprintln!(
+        "the same seal on a node that fetches every label from the bucket and stores the batch there: {} s, peak RSS {} MiB: {time:.2}x the time and {memory:.2}x the memory of the data dir alone",
+        shared["seconds"], shared["peak_rss_mb"]
+    );
+    Ok(serde_json::json!({
+        "seal": shared,
+        "ratio_seconds": crate::figures::round(time, 2),
+        "ratio_peak_rss": crate::figures::round(memory, 2),
+    }))
 }

@@ -4,7 +4,9 @@
 //! node would, records the supplier's batch and seals it, and prints its own peak resident
 //! memory. That peak holds what a sealing node holds (its code, pool, the pages it reads), and
 //! none of the benchmark's world (the sandbox's orders, the purchase's caches), which grows
-//! with the batch in the benchmark's process.
+//! with the batch in the benchmark's process. With `--store`, a second copy is sealed by a
+//! node that shares a bucket and holds none of the labels: every label comes from the bucket,
+//! and the zip and merged PDF go up to it before the batch is sealed.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -54,9 +56,24 @@ pub async fn copy_world(pool: &podgate::db::DbPool, from: &Path, to: &Path) -> a
     Ok(())
 }
 
-/// Runs the child on a copied folder and returns what it printed (its last line, JSON).
-pub fn seal_in_own_process(dir: &Path, workspace: i64, supplier: i64) -> anyhow::Result<serde_json::Value> {
-    let out = std::process::Command::new(std::env::current_exe()?)
+/// Runs the child on a copied folder and returns what it printed (its last line, JSON). With
+/// `bucket`, the child is a node of a deployment with a shared bucket (`PODGATE_STORAGE__*` of
+/// this process's environment); without, those variables are taken away: the data dir alone.
+pub fn seal_in_own_process(
+    dir: &Path,
+    workspace: i64,
+    supplier: i64,
+    bucket: bool,
+) -> anyhow::Result<serde_json::Value> {
+    let mut child = std::process::Command::new(std::env::current_exe()?);
+    if !bucket {
+        for (k, _) in std::env::vars_os() {
+            if k.to_string_lossy().starts_with("PODGATE_STORAGE__") {
+                child.env_remove(k);
+            }
+        }
+    }
+    let out = child
         .arg("seal-process")
         .arg("--data-dir")
         .arg(dir)
@@ -113,4 +130,19 @@ pub async fn run(opts: SealProcess) -> anyhow::Result<serde_json::Value> {
         "heap_after_recording_mb": crate::figures::round(heap_recorded, 1),
         "mapped_file_peak_mb": crate::figures::round(file_peak, 1),
     }))
+}
+
+/// Puts a copied folder's labels and artwork in the bucket and deletes its local labels, so
+/// the node that seals it holds none of them (as a node that bought nothing); returns the
+/// files copied.
+pub async fn move_labels_to_bucket(dir: &Path, cfg: &podgate::storage::StorageConfig) -> anyhow::Result<u64> {
+    let bucket = podgate::storage::Bucket::open(cfg)?;
+    let files = podgate::storage::copy::files_to_copy(dir, &dir.join("batches"))?;
+    let copied = podgate::storage::copy::copy_all(&bucket, &files, |_, _, _| {}).await?;
+    for (key, path) in &files {
+        if key.starts_with("labels/") {
+            std::fs::remove_file(path)?;
+        }
+    }
+    Ok(copied.files + copied.skipped)
 }

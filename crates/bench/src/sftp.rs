@@ -24,6 +24,11 @@ pub struct SftpBench {
     /// The cipher both servers use.
     #[arg(long, default_value = "aes256-gcm@openssh.com")]
     pub cipher: String,
+    /// Then download it again from a node that does not hold it: the batch is in the bucket
+    /// `PODGATE_STORAGE__URL` (and `__ENDPOINT`, `__REGION`, `__ACCESS_KEY_ID`,
+    /// `__SECRET_ACCESS_KEY`) names and no longer in the data dir, so the first read fetches it.
+    #[arg(long)]
+    pub store: bool,
 }
 
 /// Runs `streams` concurrent `sftp` downloads of `remote`, each its own connection; returns
@@ -167,13 +172,38 @@ pub async fn run(opts: SftpBench) -> anyhow::Result<serde_json::Value> {
     .copied()
     .unwrap_or_default();
     let peak = crate::figures::proc_mib(std::process::id(), "VmHWM:");
-    stop.cancel();
     let mb = (opts.size_mib << 20) as f64 * opts.streams as f64 / 1e6;
     let podgate_mb_s = mb / podgate_s;
     eprintln!(
         "podgate: {streams} × {} MiB in {podgate_s:.2} s = {podgate_mb_s:.0} MB/s",
         opts.size_mib
     );
+    let from_bucket = if opts.store {
+        let (name, path) = services
+            .batches
+            .shared_file(b.id, podgate::domain::batches::SharedFile::Zip);
+        let bucket = bucket(&prepared.config.storage)?;
+        bucket.commit(&name, &path).await?;
+        std::fs::remove_file(&path)?;
+        let (cipher, work, kp) = (opts.cipher.clone(), dir.path().to_path_buf(), key.clone());
+        let s = tokio::task::spawn_blocking(move || {
+            download(port, "bench", &kp, "/outbox/batch-1.zip", streams, &cipher, &work)
+        })
+        .await??
+        .last()
+        .copied()
+        .unwrap_or_default();
+        anyhow::ensure!(path.exists(), "the download did not go through the bucket");
+        let v = mb / s;
+        eprintln!(
+            "podgate, the batch only in the bucket (fetched on the first read): {v:.0} MB/s, {:.2}x the data dir",
+            v / podgate_mb_s
+        );
+        Some(v)
+    } else {
+        None
+    };
+    stop.cancel();
     let pubkey = std::fs::read_to_string(key.with_extension("pub"))?;
     let openssh_mb_s = match openssh(dir.path(), &pubkey)? {
         Some((mut child, port, user)) => {
@@ -202,9 +232,20 @@ pub async fn run(opts: SftpBench) -> anyhow::Result<serde_json::Value> {
         "size_mib": opts.size_mib,
         "streams": opts.streams,
         "podgate_mb_s": crate::figures::round(podgate_mb_s, 1),
+        "from_bucket_mb_s": from_bucket.map(|v| crate::figures::round(v, 1)),
+        "from_bucket_ratio": from_bucket.map(|v| crate::figures::round(v / podgate_mb_s, 3)),
         "openssh_mb_s": openssh_mb_s.map(|v| crate::figures::round(v, 1)),
         "ratio": openssh_mb_s.map(|v| crate::figures::round(podgate_mb_s / v, 3)),
         "peak_rss_mb": crate::figures::round(peak, 1),
         "cipher": opts.cipher,
     }))
+}
+
+/// The bucket `--store` downloads from: configured, or the benchmark cannot say anything.
+fn bucket(cfg: &podgate::storage::StorageConfig) -> anyhow::Result<podgate::storage::Bucket> {
+    anyhow::ensure!(
+        cfg.url.is_some(),
+        "--store needs a bucket: set PODGATE_STORAGE__URL (and __ENDPOINT, __REGION, __ACCESS_KEY_ID, __SECRET_ACCESS_KEY)"
+    );
+    Ok(podgate::storage::Bucket::open(cfg)?)
 }

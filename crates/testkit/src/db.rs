@@ -39,6 +39,12 @@ impl TestDb {
             other => panic!("unknown PODGATE_TEST_BACKEND {other:?}"),
         }
     }
+
+    /// A database the test brought itself (e.g. a [`crate::servers::PgCluster`]'s): used
+    /// as is, nothing removed afterwards.
+    pub fn at(url: String) -> TestDb {
+        TestDb { url, pg: None }
+    }
 }
 
 impl Drop for TestDb {

@@ -5,6 +5,7 @@
 //! - [`tiktok`], [`shops`], [`suppliers`], [`labels`]: a sandbox shop connected, routed to
 //!   suppliers, labels bought and batches published, the way a seller does it in the browser;
 //! - [`world`]: the same world built through the domain directly (benchmarks, many orders);
+//! - [`servers`]: a PostgreSQL and a Garage of a test's own, to stop and restart;
 //! - [`mail`]: a real SMTP server; [`sftp`]: a factory's key pair; [`net`]: ports and waiting
 //!   for a server.
 
@@ -15,6 +16,7 @@ pub mod db;
 pub mod labels;
 pub mod mail;
 pub mod net;
+pub mod servers;
 pub mod sftp;
 pub mod shops;
 pub mod suppliers;

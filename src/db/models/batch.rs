@@ -263,6 +263,15 @@ pub fn sealing(conn: &mut AnyConnection) -> QueryResult<Vec<Batch>> {
         .load(conn)
 }
 
+/// Which of `ids` are sealed batches.
+pub fn sealed_among(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<i64>> {
+    batches::table
+        .filter(batches::id.eq_any(ids))
+        .filter(batches::status.eq(BatchStatus::Sealed))
+        .select(batches::id)
+        .load(conn)
+}
+
 /// Finds a batch.
 pub fn find(conn: &mut AnyConnection, id: i64) -> QueryResult<Batch> {
     batches::table.find(id).select(Batch::as_select()).first(conn)

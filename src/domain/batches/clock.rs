@@ -60,6 +60,32 @@ impl Batches {
         }
     }
 
+    /// Removes the segments this node kept of packings it will never resume: their batches
+    /// were sealed by another node (this node's seal failed — a full disk, say — or its lease
+    /// ran out). Without this they would fill the disk until the day-old sweep.
+    async fn drop_packings_sealed_elsewhere(&self) -> Result<(), DomainError> {
+        let dir = self.dir.clone();
+        let io = |e: std::io::Error| {
+            DomainError::Internal(format!("packing segments in {}: {e}", self.dir.display()))
+        };
+        let kept = tokio::task::spawn_blocking(move || super::segment::kept_packings(&dir))
+            .await
+            .map_err(|e| DomainError::Internal(e.to_string()))?
+            .map_err(io)?;
+        if kept.is_empty() {
+            return Ok(());
+        }
+        let sealed = self.pool.query(move |c| batch::sealed_among(c, &kept)).await?;
+        for id in sealed {
+            super::segment::drop_packing(&self.dir, id).map_err(io)?;
+            tracing::info!(
+                batch = id,
+                "removed the segments of a packing another node finished"
+            );
+        }
+        Ok(())
+    }
+
     /// One round at `now`: seal at cut-offs, finish interrupted seals, flag overdue batches.
     pub async fn tick(&self, now: NaiveDateTime) -> Result<(), DomainError> {
         let due = self
@@ -89,6 +115,7 @@ impl Batches {
             self.finish_sealing(id).await?;
         }
         self.resume().await;
+        self.drop_packings_sealed_elsewhere().await?;
         self.flag_overdue(now).await?;
         // The scorecard's day rows counted again where labels changed or deadlines passed, so
         // a page rarely finds anything left to count.

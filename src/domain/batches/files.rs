@@ -166,6 +166,13 @@ pub enum Source {
     Bytes(Vec<u8>),
 }
 
+/// Where to read a batch file from as soon as possible: a [`Source`], or the zip or merged
+/// labels arriving from the bucket on a node that lacked them.
+pub enum Reading {
+    Now(Source),
+    Arriving(crate::storage::Arriving),
+}
+
 impl Batches {
     /// A sealed batch of this supplier by number (None when it is not theirs or not sealed).
     pub async fn supplier_batch(&self, supplier_id: i64, seq: i64) -> Result<Batch, DomainError> {
@@ -183,7 +190,25 @@ impl Batches {
         Ok(b)
     }
 
-    /// Where a batch file's bytes are, and its length.
+    /// Where a batch file's bytes are to read as soon as possible (the SFTP server, whose
+    /// clients read in order), and its length.
+    pub async fn reading(&self, b: &Batch, f: &BatchFile) -> Result<(Reading, u64), DomainError> {
+        let shared = match f {
+            BatchFile::Zip => Some((super::SharedFile::Zip, b.zip_bytes)),
+            BatchFile::LabelsPdf => Some((super::SharedFile::LabelsPdf, b.labels_pdf_bytes)),
+            _ => None,
+        };
+        if let Some((file, size)) = shared {
+            if let crate::storage::Readable::Arriving(a) = self.arriving(b.id, file).await? {
+                return Ok((Reading::Arriving(a), size.unwrap_or(0) as u64));
+            }
+        }
+        let (source, size) = self.source(b, f).await?;
+        Ok((Reading::Now(source), size))
+    }
+
+    /// A batch file to serve, whole on this node (fetched from the bucket first when it was
+    /// sealed on another), and its size.
     pub async fn source(&self, b: &Batch, f: &BatchFile) -> Result<(Source, u64), DomainError> {
         match f {
             BatchFile::Zip | BatchFile::Ticket { .. } => self.local(b.id, super::SharedFile::Zip).await?,

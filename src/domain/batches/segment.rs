@@ -97,6 +97,31 @@ impl Part {
 /// How the folder of a batch's kept segments ends (`<dir>/<batch>.packing/`).
 pub const DIR_SUFFIX: &str = ".packing";
 
+/// The batches whose packings this node keeps segments of (`<dir>/<batch>.packing/`).
+pub fn kept_packings(dir: &Path) -> std::io::Result<Vec<i64>> {
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e),
+    };
+    let mut ids = Vec::new();
+    for entry in entries {
+        let name = entry?.file_name().to_string_lossy().into_owned();
+        if let Some(id) = name.strip_suffix(DIR_SUFFIX).and_then(|n| n.parse().ok()) {
+            ids.push(id);
+        }
+    }
+    Ok(ids)
+}
+
+/// Removes a batch's kept segments (gone already is fine).
+pub fn drop_packing(dir: &Path, batch_id: i64) -> std::io::Result<()> {
+    match std::fs::remove_dir_all(dir.join(format!("{batch_id}{DIR_SUFFIX}"))) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(e),
+        _ => Ok(()),
+    }
+}
+
 /// A batch's kept segments: `<dir>/<batch>.packing/`.
 pub struct Checkpoints {
     dir: PathBuf,

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use crate::domain::DomainError;
+use crate::storage::Readable;
 
 use super::{Batches, pack};
 
@@ -21,7 +22,7 @@ impl Batches {
     }
 
     /// One of them: its name in the bucket and its path here.
-    fn shared_file(&self, batch_id: i64, f: SharedFile) -> (String, PathBuf) {
+    pub fn shared_file(&self, batch_id: i64, f: SharedFile) -> (String, PathBuf) {
         match f {
             SharedFile::Zip => (
                 format!("batches/{batch_id}.zip"),
@@ -31,6 +32,25 @@ impl Batches {
                 format!("batches/{batch_id}.labels.pdf"),
                 pack::labels_pdf_path(&self.dir, batch_id),
             ),
+        }
+    }
+
+    /// One of a sealed batch's files to read from now: here, or arriving from the bucket (read
+    /// as its bytes land, see [`crate::storage::Arriving`]).
+    pub async fn arriving(&self, batch_id: i64, f: SharedFile) -> Result<Readable, DomainError> {
+        let (key, path) = self.shared_file(batch_id, f);
+        match self.labels.bucket.open_arriving(&key, &path).await {
+            Ok(Some(r)) => Ok(r),
+            Ok(None) => {
+                tracing::error!(batch = batch_id, file = %key, "a sealed batch's file is missing");
+                Err(DomainError::NotFound)
+            }
+            Err(e) => {
+                tracing::error!(batch = batch_id, error = %e, "a batch's file could not be fetched");
+                Err(DomainError::Unavailable(
+                    "the file store cannot be reached".into(),
+                ))
+            }
         }
     }
 

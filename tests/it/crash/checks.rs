@@ -5,6 +5,7 @@ use std::collections::HashMap;
 use std::io::Read;
 
 use diesel::prelude::*;
+use podgate::domain::batches::SharedFile;
 use sha2::Digest;
 
 use super::{Rig, q, sandbox_state};
@@ -27,7 +28,8 @@ pub(super) async fn check_labels(rig: &Rig, jobs: &[i64]) {
     assert_eq!(state["duplicate_labels"], 0);
     for p in &packages {
         let sha = p.label_sha256.as_deref().unwrap();
-        let pdf = std::fs::read(rig.data.join("labels").join(format!("{sha}.pdf"))).unwrap();
+        // Read through the store: in the node form, from the bucket every node shares.
+        let pdf = std::fs::read(rig.services.labels.store.local(sha).await.unwrap()).unwrap();
         assert!(pdf.starts_with(b"%PDF-"));
         assert_eq!(hex::encode(sha2::Sha256::digest(&pdf)), sha);
     }
@@ -86,6 +88,10 @@ pub(super) async fn check_batches_and_acks(rig: &Rig) {
     assert_eq!(batches.len(), 2, "one batch per supplier: {batches:?}");
     for (id, status, count, sha) in &batches {
         assert_eq!(status, "sealed", "batch {id}");
+        // In the node form, the sealing node's files come from the bucket.
+        for f in [SharedFile::Zip, SharedFile::LabelsPdf] {
+            rig.services.batches.local(*id, f).await.unwrap();
+        }
         let zip = std::fs::read(podgate::domain::batches::zip_path(&rig.services.batches.dir, *id)).unwrap();
         assert_eq!(
             Some(hex::encode(sha2::Sha256::digest(&zip))),
@@ -134,8 +140,11 @@ pub(super) async fn check_batches_and_acks(rig: &Rig) {
             "batch {id} packed as if never killed"
         );
     }
-    let left: Vec<_> = std::fs::read_dir(&rig.services.batches.dir)
-        .unwrap()
+    let left: Vec<_> = rig
+        .data_dirs()
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d.join("batches")).ok())
+        .flatten()
         .flatten()
         .map(|e| e.file_name().to_string_lossy().into_owned())
         .filter(|n| n.ends_with(".packing"))

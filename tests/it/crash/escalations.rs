@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 
-use super::{Rig, q};
+use super::{Form, Rig, q};
 
 /// (package, order, TikTok order id) of every label escalated, and the threshold hours.
 async fn escalated(rig: &Rig) -> Vec<(i64, i64, String, i64)> {
@@ -27,7 +27,7 @@ async fn escalated(rig: &Rig) -> Vec<(i64, i64, String, i64)> {
 #[rocket::async_test]
 async fn two_processes_and_restarts_name_each_label_once_per_threshold() {
     let dir = tempfile::tempdir().unwrap();
-    let rig = Rig::new(dir.path(), 40).await;
+    let rig = Rig::new(dir.path(), 40, Form::OneNode).await;
     let (jobs, _) = rig.seller(12).await;
     // One threshold far out (240 h): every label with a deadline from TikTok crosses it as soon
     // as a process syncs it, so both processes race for the same labels.
@@ -36,8 +36,8 @@ async fn two_processes_and_restarts_name_each_label_once_per_threshold() {
         diesel::update(workspaces).set(alert_hours.eq("240")).execute(c)
     })
     .await;
-    let mut a = rig.serve(100);
-    let b = rig.serve(101);
+    let mut a = rig.serve(0, 100);
+    let b = rig.serve(1, 101);
     let started = Instant::now();
     let mut killed = false;
     loop {
@@ -49,9 +49,8 @@ async fn two_processes_and_restarts_name_each_label_once_per_threshold() {
         let done = escalated(&rig).await.len();
         if !killed && done > 0 {
             // Mid-way: SIGKILL one process, start it again.
-            a.child.0.kill().unwrap();
-            a.child.0.wait().unwrap();
-            a = rig.serve(102);
+            a.kill();
+            a = rig.serve(0, 102);
             killed = true;
         }
         let stored = rig
@@ -78,7 +77,7 @@ async fn two_processes_and_restarts_name_each_label_once_per_threshold() {
     // Both restarted once more; a few more rounds of both clocks add nothing.
     drop((a, b));
     let before = escalated(&rig).await;
-    let (_a, _b) = (rig.serve(103), rig.serve(104));
+    let (_a, _b) = (rig.serve(0, 103), rig.serve(1, 104));
     tokio::time::sleep(Duration::from_secs(4)).await;
     assert_eq!(
         escalated(&rig).await.len(),

@@ -1,0 +1,88 @@
+//! How the shared bucket answers this process, for `/metrics`: per kind of operation, how many,
+//! how many failed, and the seconds they took in all (a Prometheus summary's `_count` and
+//! `_sum`: the store's mean latency over any window is their rates' quotient). Process-wide
+//! counters, as a scrape of one node reads them.
+
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Instant;
+
+/// What podgate asks of the bucket.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Op {
+    /// A file uploaded (in parts).
+    Commit,
+    /// A file downloaded into the data dir.
+    Fetch,
+    /// An object's size asked.
+    Head,
+    List,
+    Delete,
+}
+
+impl Op {
+    const ALL: [Op; 5] = [Op::Commit, Op::Fetch, Op::Head, Op::List, Op::Delete];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Op::Commit => "commit",
+            Op::Fetch => "fetch",
+            Op::Head => "head",
+            Op::List => "list",
+            Op::Delete => "delete",
+        }
+    }
+}
+
+struct Counts {
+    done: AtomicU64,
+    failed: AtomicU64,
+    micros: AtomicU64,
+}
+
+static COUNTS: [Counts; 5] = [const {
+    Counts {
+        done: AtomicU64::new(0),
+        failed: AtomicU64::new(0),
+        micros: AtomicU64::new(0),
+    }
+}; 5];
+
+/// Runs one operation on the bucket, counting it, its failure and its time.
+pub(super) async fn timed<T, E>(op: Op, work: impl Future<Output = Result<T, E>>) -> Result<T, E> {
+    let started = Instant::now();
+    let result = work.await;
+    let c = &COUNTS[op as usize];
+    c.done.fetch_add(1, Ordering::Relaxed);
+    c.micros
+        .fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
+    if result.is_err() {
+        c.failed.fetch_add(1, Ordering::Relaxed);
+    }
+    result
+}
+
+/// One kind's totals since this process started.
+#[derive(Debug, Clone, Copy)]
+pub struct OpTotals {
+    pub op: Op,
+    pub count: u64,
+    pub failed: u64,
+    pub seconds: f64,
+}
+
+/// Every kind's totals since this process started (kinds never used are left out).
+pub fn totals() -> Vec<OpTotals> {
+    Op::ALL
+        .iter()
+        .map(|&op| {
+            let c = &COUNTS[op as usize];
+            OpTotals {
+                op,
+                count: c.done.load(Ordering::Relaxed),
+                failed: c.failed.load(Ordering::Relaxed),
+                seconds: c.micros.load(Ordering::Relaxed) as f64 / 1e6,
+            }
+        })
+        .filter(|t| t.count > 0)
+        .collect()
+}
