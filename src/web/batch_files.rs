@@ -4,11 +4,11 @@
 use rocket::http::ContentType;
 
 use crate::domain::DomainError;
-use crate::domain::batches::Batches;
 use crate::domain::batches::files::BatchFile;
 use crate::domain::batches::views;
+use crate::domain::batches::{Batches, SharedFile};
 use crate::web::errors::WebError;
-use crate::web::ranged::{RangeHeader, Ranged, span};
+use crate::web::ranged::{Body, RangeHeader, Ranged, Span, span};
 
 /// Keeps one page of a batch's packages (the history and counts stay whole).
 pub fn page_packages(d: &mut views::BatchDetail, page: Option<usize>) -> minijinja::Value {
@@ -43,11 +43,17 @@ pub async fn serve(
     range: RangeHeader,
 ) -> Result<Ranged, WebError> {
     let f = BatchFile::named(b, file).ok_or(DomainError::NotFound)?;
-    let (source, len) = batches.source(b, &f).await?;
+    let (body, len, span) = match from_bucket(batches, b, &f, &range).await? {
+        Some(there) => there,
+        None => {
+            let (source, len) = batches.source(b, &f).await?;
+            (Body::Here(source), len, span(range.0.as_deref(), len))
+        }
+    };
     let r = Ranged {
-        source,
+        body,
         len,
-        span: span(range.0.as_deref(), len),
+        span,
         content_type: ContentType::parse_flexible(f.content_type()).unwrap_or(ContentType::Binary),
         file_name: f.name(b),
         etag: matches!(f, BatchFile::Zip)
@@ -61,4 +67,31 @@ pub async fn serve(
             .await?;
     }
     Ok(r)
+}
+
+/// The answer's bytes straight from the bucket, when this node lacks the batch's zip or merged
+/// labels (a browser starts receiving at once, and a resumed download moves only its range);
+/// None when the file is read here.
+async fn from_bucket(
+    batches: &Batches,
+    b: &crate::db::models::batch::Batch,
+    f: &BatchFile,
+    range: &RangeHeader,
+) -> Result<Option<(Body, u64, Span)>, WebError> {
+    let (file, len) = match f {
+        BatchFile::Zip => (SharedFile::Zip, b.zip_bytes),
+        BatchFile::LabelsPdf => (SharedFile::LabelsPdf, b.labels_pdf_bytes),
+        _ => return Ok(None),
+    };
+    let Some(len) = len.map(|n| n as u64) else {
+        return Ok(None);
+    };
+    let span = span(range.0.as_deref(), len);
+    let (start, n) = match span {
+        Span::Full => (0, len),
+        Span::Part(s, e) => (s, e - s + 1),
+        Span::Unsatisfiable => return Ok(None),
+    };
+    let reader = batches.bucket_range(b.id, file, start, n).await?;
+    Ok(reader.map(|r| (Body::Bucket(r), len, span)))
 }

@@ -1,5 +1,6 @@
 //! File downloads that resume: `Range: bytes=…` answered with 206 and only those bytes,
-//! streamed from disk. Used for batch zips and merged label PDFs.
+//! streamed from disk, or from the shared bucket on a node that lacks the file. Used for batch
+//! zips and merged label PDFs.
 
 use std::io::SeekFrom;
 
@@ -59,9 +60,17 @@ pub fn span(header: Option<&str>, len: u64) -> Span {
     }
 }
 
+/// Where the bytes of an answer come from.
+pub enum Body {
+    /// This node's file, or bytes in memory: the answer's window is cut from it.
+    Here(Source),
+    /// Exactly the answer's bytes, streamed from the shared bucket.
+    Bucket(crate::storage::RangeReader),
+}
+
 /// A file (or bytes) answered whole or in part.
 pub struct Ranged {
-    pub source: Source,
+    pub body: Body,
     pub len: u64,
     pub span: Span,
     pub content_type: ContentType,
@@ -113,12 +122,15 @@ impl<'r> Responder<'r, 'static> for Ranged {
             }
             Span::Full => {}
         }
-        match self.source {
-            Source::Bytes(b) => {
+        match self.body {
+            Body::Bucket(reader) => {
+                r.sized_body(n as usize, reader);
+            }
+            Body::Here(Source::Bytes(b)) => {
                 let part = b[start as usize..(start + n) as usize].to_vec();
                 r.sized_body(part.len(), std::io::Cursor::new(part));
             }
-            Source::Path(p) => {
+            Body::Here(Source::Path(p)) => {
                 // Seeking a local file is immediate; the bytes are then streamed, never loaded.
                 let mut file = std::fs::File::open(&p).map_err(|_| Status::NotFound)?;
                 file.seek(SeekFrom::Start(start))

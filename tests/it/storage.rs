@@ -113,6 +113,10 @@ async fn a_batch_sealed_on_one_node_downloads_from_another_byte_for_byte() {
         "the browser's two ranges make A's zip"
     );
     assert!(got == zip_on_a);
+    assert!(
+        !node_b.services.batches.zip_path(&b).exists(),
+        "the browser's ranges came straight from the bucket; node B keeps nothing"
+    );
     // The batch page on node B reads the manifest from the fetched zip (what each row prints).
     let (s, batch_page) = node_b.get("/supplier/batches/1").await;
     assert_eq!(s, Status::Ok);

@@ -25,10 +25,10 @@ pub struct SealBench {
     /// plain seal (tickets only, by ship-by, no ZPL) for the ratio.
     #[arg(long)]
     pub print_pack: bool,
-    /// Also seal the batch as a node of a deployment with a shared bucket (the one
+    /// Also seal the batch as two nodes of a deployment with a shared bucket (the one
     /// `PODGATE_STORAGE__URL`, `__ENDPOINT`, `__REGION`, `__ACCESS_KEY_ID` and
-    /// `__SECRET_ACCESS_KEY` name) that holds none of the labels: time and peak memory against
-    /// the same seal from the data dir alone.
+    /// `__SECRET_ACCESS_KEY` name), one that holds the labels and one that holds none: time
+    /// and peak memory against the same seal from the data dir alone.
     #[arg(long)]
     pub store: bool,
 }
@@ -158,11 +158,15 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
             cfg.url.is_some(),
             "--store seals with the bucket PODGATE_STORAGE__URL (and __ENDPOINT, __REGION, __ACCESS_KEY_ID, __SECRET_ACCESS_KEY) names: set them"
         );
-        let c = tempfile::tempdir()?;
-        crate::seal_process::copy_world(&services.pool, dir.path(), c.path()).await?;
-        let n = crate::seal_process::move_labels_to_bucket(c.path(), &cfg).await?;
-        eprintln!("{n} labels and artwork files in the bucket; the sealing node holds none of the labels");
-        Some(c)
+        // One node that bought the labels (it only stores the batch in the bucket), one that
+        // holds none of them (it fetches every label first).
+        let (here, elsewhere) = (tempfile::tempdir()?, tempfile::tempdir()?);
+        for (c, keep) in [(&here, true), (&elsewhere, false)] {
+            crate::seal_process::copy_world(&services.pool, dir.path(), c.path()).await?;
+            let n = crate::seal_process::labels_to_bucket(c.path(), &cfg, keep).await?;
+            eprintln!("{n} labels and artwork files in the bucket; the sealing node keeps its own: {keep}");
+        }
+        Some((here, elsewhere))
     } else {
         None
     };
@@ -245,7 +249,10 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
         own["rss_before_mb"]
     );
     let with_bucket = match bucket_copy {
-        Some(c) => Some(bucket_ratio(c.path().to_path_buf(), workspace, supplier, &own).await?),
+        Some((here, elsewhere)) => Some(serde_json::json!({
+            "labels_here": bucket_ratio(here.path().to_path_buf(), workspace, supplier, &own, "holds the labels (it bought them) and stores the batch in the bucket").await?,
+            "labels_elsewhere": bucket_ratio(elsewhere.path().to_path_buf(), workspace, supplier, &own, "fetches every label from the bucket and stores the batch there").await?,
+        })),
         None => None,
     };
     Ok(serde_json::json!({
@@ -409,13 +416,14 @@ async fn repacking<T: Send + 'static>(
     .await?
 }
 
-/// Seals the copy whose labels are only in the bucket, in a process of its own: its seconds
-/// and peak memory against the data-dir-only seal `local` (the same batch).
+/// Seals a copy as a node with the bucket, in a process of its own: its seconds and peak
+/// memory against the data-dir-only seal `local` (the same batch). `what` the node does.
 async fn bucket_ratio(
     path: std::path::PathBuf,
     workspace: i64,
     supplier: i64,
     local: &serde_json::Value,
+    what: &str,
 ) -> anyhow::Result<serde_json::Value> {
     let shared = tokio::task::spawn_blocking(move || {
         crate::seal_process::seal_in_own_process(&path, workspace, supplier, true)
@@ -425,7 +433,7 @@ async fn bucket_ratio(
     let time = f(&shared, "seconds") / f(local, "seconds").max(1e-9);
     let memory = f(&shared, "peak_rss_mb") / f(local, "peak_rss_mb").max(1e-9);
     eprintln!(
-        "the same seal on a node that fetches every label from the bucket and stores the batch there: {} s, peak RSS {} MiB: {time:.2}x the time and {memory:.2}x the memory of the data dir alone",
+        "the same seal on a node that {what}: {} s, peak RSS {} MiB: {time:.2}x the time and {memory:.2}x the memory of the data dir alone",
         shared["seconds"], shared["peak_rss_mb"]
     );
     Ok(serde_json::json!({

@@ -4,9 +4,9 @@
 //! node would, records the supplier's batch and seals it, and prints its own peak resident
 //! memory. That peak holds what a sealing node holds (its code, pool, the pages it reads), and
 //! none of the benchmark's world (the sandbox's orders, the purchase's caches), which grows
-//! with the batch in the benchmark's process. With `--store`, a second copy is sealed by a
-//! node that shares a bucket and holds none of the labels: every label comes from the bucket,
-//! and the zip and merged PDF go up to it before the batch is sealed.
+//! with the batch in the benchmark's process. With `--store`, two more copies are sealed by
+//! nodes that share a bucket: one holds the labels (it bought them), the other none (every
+//! label comes from the bucket); both put the zip and merged PDF in it before sealing.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -39,8 +39,11 @@ pub async fn copy_world(pool: &podgate::db::DbPool, from: &Path, to: &Path) -> a
             .map_err(podgate::domain::DomainError::from)
     })
     .await?;
-    for name in ["cookie_key", "token_key"] {
-        std::fs::copy(from.join(name), to.join(name))?;
+    // The deployment's keys: a node with others refuses to start.
+    for name in ["cookie_key", "token_key", "sftp_host_ed25519"] {
+        if from.join(name).exists() {
+            std::fs::copy(from.join(name), to.join(name))?;
+        }
     }
     for dir in ["labels", "artwork"] {
         let (src, dst) = (from.join(dir), to.join(dir));
@@ -132,15 +135,19 @@ pub async fn run(opts: SealProcess) -> anyhow::Result<serde_json::Value> {
     }))
 }
 
-/// Puts a copied folder's labels and artwork in the bucket and deletes its local labels, so
-/// the node that seals it holds none of them (as a node that bought nothing); returns the
-/// files copied.
-pub async fn move_labels_to_bucket(dir: &Path, cfg: &podgate::storage::StorageConfig) -> anyhow::Result<u64> {
+/// Puts a copied folder's labels and artwork in the bucket; without `keep`, deletes its local
+/// labels, so the node that seals it holds none of them (as a node that bought nothing).
+/// Returns the files in the bucket.
+pub async fn labels_to_bucket(
+    dir: &Path,
+    cfg: &podgate::storage::StorageConfig,
+    keep: bool,
+) -> anyhow::Result<u64> {
     let bucket = podgate::storage::Bucket::open(cfg)?;
     let files = podgate::storage::copy::files_to_copy(dir, &dir.join("batches"))?;
     let copied = podgate::storage::copy::copy_all(&bucket, &files, |_, _, _| {}).await?;
     for (key, path) in &files {
-        if key.starts_with("labels/") {
+        if !keep && key.starts_with("labels/") {
             std::fs::remove_file(path)?;
         }
     }

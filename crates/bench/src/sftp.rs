@@ -193,6 +193,11 @@ pub async fn run(opts: SftpBench) -> anyhow::Result<serde_json::Value> {
         .last()
         .copied()
         .unwrap_or_default();
+        // The node keeps what it fetched: renamed into place once whole and synced.
+        let kept = std::time::Instant::now();
+        while !path.exists() && kept.elapsed() < std::time::Duration::from_secs(30) {
+            tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+        }
         anyhow::ensure!(path.exists(), "the download did not go through the bucket");
         let v = mb / s;
         eprintln!(

@@ -75,17 +75,17 @@ impl ArtworkStore {
         if !self.bucket.is_shared() {
             return Ok(());
         }
-        let files = pool.query(move |c| artwork::kept_files(c, ws)).await?;
-        for (sha, format) in files {
-            for path in [self.file(&sha, &format), self.thumb(&sha)] {
-                // A file too large to decode has no thumbnail: not there is fine.
-                self.bucket.fetch(&bucket_key(&path), &path).await.map_err(|e| {
-                    tracing::warn!(workspace = ws, error = %e, "artwork could not be fetched from the shared store");
-                    DomainError::Unavailable("the file store cannot be reached".into())
-                })?;
-            }
-        }
-        Ok(())
+        let kept = pool.query(move |c| artwork::kept_files(c, ws)).await?;
+        // A file too large to decode has no thumbnail: not there is fine.
+        let files = kept
+            .iter()
+            .flat_map(|(sha, format)| [self.file(sha, format), self.thumb(sha)])
+            .map(|path| (bucket_key(&path), path))
+            .collect();
+        self.bucket.fetch_many(files, 16).await.map_err(|e| {
+            tracing::warn!(workspace = ws, error = %e, "artwork could not be fetched from the shared store");
+            DomainError::Unavailable("the file store cannot be reached".into())
+        })
     }
 
     fn tmp(&self) -> PathBuf {

@@ -109,8 +109,15 @@ impl Batches {
         if b.status == BatchStatus::Sealed {
             return Ok(b);
         }
-        // Artwork kept by another node: packing reads files and thumbnails from this one.
+        // Artwork kept and labels bought by other nodes: packing reads them from this one.
         self.artwork.fetch_kept(&self.pool, b.workspace_id).await?;
+        if self.labels.bucket.is_shared() {
+            let shas = self.pool.query(move |c| batch::label_shas(c, batch_id)).await?;
+            self.labels.fetch_all(shas).await.map_err(|e| {
+                tracing::warn!(batch = batch_id, error = %e, "the batch's labels could not be fetched");
+                DomainError::Unavailable("the file store cannot be reached".into())
+            })?;
+        }
         let art = self.artwork.clone();
         let (dir, store, pool, ws) = (
             self.dir.clone(),

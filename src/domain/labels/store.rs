@@ -40,6 +40,15 @@ impl LabelStore {
         stored(sha256, path, found)
     }
 
+    /// Makes sure this node holds every one of these labels (fetched together from the bucket,
+    /// before a seal packs them). 64 at a time: measured on a local Garage, a 1,000-label
+    /// batch's labels came in 44 s one at a time, 2.9 s 16 at a time, 0.9 s 64 at a time, and
+    /// no faster 128 at a time.
+    pub async fn fetch_all(&self, shas: Vec<String>) -> Result<(), crate::storage::StorageError> {
+        let files = shas.into_iter().map(|s| (key(&s), self.path(&s))).collect();
+        self.bucket.fetch_many(files, 64).await
+    }
+
     /// [`LabelStore::local`] from blocking code.
     pub fn local_blocking(&self, sha256: &str) -> std::io::Result<PathBuf> {
         let path = self.path(sha256);
