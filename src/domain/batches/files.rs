@@ -86,6 +86,11 @@ pub enum BatchFile {
     Ticket {
         position: i64,
     },
+    /// The kept thumbnail of artwork the batch's seller checked, `art-<sha256>.png`, for the
+    /// batch page (instead of loading the seller's artwork host from the reader's browser).
+    ArtworkThumb {
+        sha256: String,
+    },
 }
 
 /// The position a label file name starts with (`0001-…`), and whether it is the PNG preview.
@@ -125,6 +130,18 @@ impl BatchFile {
             .and_then(|n| n.parse().ok())
         {
             Some(BatchFile::Ticket { position })
+        } else if let Some(sha256) = name
+            .strip_prefix("art-")
+            .and_then(|n| n.strip_suffix(".png"))
+            .filter(|n| {
+                n.len() == 64
+                    && n.bytes()
+                        .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+            })
+        {
+            Some(BatchFile::ArtworkThumb {
+                sha256: sha256.to_string(),
+            })
         } else if let Some((position, png)) = label_position(name) {
             // Checked against the package at that position when it is read (`source`).
             let name = name.to_string();
@@ -146,6 +163,7 @@ impl BatchFile {
             BatchFile::LabelsPdf => b.labels_pdf_name(),
             BatchFile::Label { name, .. } | BatchFile::LabelPreview { name, .. } => name.clone(),
             BatchFile::Ticket { position } => format!("ticket-{position}.pdf"),
+            BatchFile::ArtworkThumb { sha256 } => format!("art-{sha256}.png"),
         }
     }
 
@@ -155,7 +173,7 @@ impl BatchFile {
             BatchFile::Zip => "application/zip",
             BatchFile::ZipSha256 => "text/plain; charset=utf-8",
             BatchFile::LabelsPdf | BatchFile::Label { .. } | BatchFile::Ticket { .. } => "application/pdf",
-            BatchFile::LabelPreview { .. } => "image/png",
+            BatchFile::LabelPreview { .. } | BatchFile::ArtworkThumb { .. } => "image/png",
         }
     }
 }
@@ -232,6 +250,14 @@ impl Batches {
                 let n = pdf.len() as u64;
                 (Source::Bytes(pdf), n)
             }
+            BatchFile::ArtworkThumb { sha256 } => {
+                let path = self.artwork_thumb(b.workspace_id, sha256).await?;
+                let len = tokio::fs::metadata(&path)
+                    .await
+                    .map_err(|_| DomainError::NotFound)?
+                    .len();
+                (Source::Path(path), len)
+            }
             BatchFile::Label { position, name } | BatchFile::LabelPreview { position, name } => {
                 let sha = self.label_at(b, *position, name).await?.1;
                 let path = match f {
@@ -252,6 +278,23 @@ impl Batches {
                 (Source::Path(path), len)
             }
         })
+    }
+
+    /// The kept thumbnail of artwork this workspace's checks found (fetched from the bucket
+    /// when this node lacks it); not found for any other.
+    async fn artwork_thumb(&self, ws: i64, sha256: &str) -> Result<PathBuf, DomainError> {
+        let asked = sha256.to_string();
+        let known = self
+            .pool
+            .query(move |c| crate::db::models::artwork::workspace_has(c, ws, &asked))
+            .await?;
+        if !known {
+            return Err(DomainError::NotFound);
+        }
+        if self.artwork.find_thumb(sha256).is_none() {
+            self.artwork.fetch_kept(&self.pool, ws).await?;
+        }
+        self.artwork.find_thumb(sha256).ok_or(DomainError::NotFound)
     }
 
     /// The production ticket of the package at `position`, drawn from the manifest the batch was
@@ -321,7 +364,10 @@ impl Batches {
         // The zip and the merged PDF go on every order of the batch (the first complete
         // download only, to keep timelines short); one label's reprint on its own order, each time.
         let label_order = match f {
-            BatchFile::ZipSha256 | BatchFile::LabelPreview { .. } | BatchFile::Ticket { .. } => return Ok(()),
+            BatchFile::ZipSha256
+            | BatchFile::LabelPreview { .. }
+            | BatchFile::Ticket { .. }
+            | BatchFile::ArtworkThumb { .. } => return Ok(()),
             BatchFile::Label { position, name } => Some(self.label_at(b, *position, name).await?.0),
             BatchFile::Zip | BatchFile::LabelsPdf => None,
         };

@@ -18,6 +18,10 @@ pub struct ArtworkRef {
     /// files; empty when it gets links.
     #[serde(default)]
     pub file: String,
+    /// The batch page's name for the kept thumbnail (`art-<sha256>.png`), when this node has
+    /// one; set for pages only, never written to a manifest.
+    #[serde(skip_deserializing, skip_serializing_if = "Option::is_none")]
+    pub thumb: Option<String>,
 }
 
 /// One product line of a package (units of the same SKU grouped).

@@ -322,6 +322,7 @@ fn package_lines(items: &[order::OrderItem], units: &str, rules: &BTreeMap<i64, 
                 checksum: a.checksum,
                 mockup_url: a.mockup_url,
                 file: String::new(),
+                thumb: None,
             })
             .collect();
         let line = lines

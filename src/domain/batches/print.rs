@@ -391,6 +391,7 @@ mod tests {
                     checksum: String::new(),
                     mockup_url: String::new(),
                     file: String::new(),
+                    thumb: None,
                 })
                 .collect(),
         }

@@ -306,6 +306,11 @@ impl super::Batches {
                     m.packages.into_iter().map(|p| (p.position, p.lines)).collect();
                 for p in &mut d.packages {
                     p.lines = by_position.remove(&p.position).unwrap_or_default();
+                    for a in p.lines.iter_mut().flat_map(|l| l.artwork.iter_mut()) {
+                        a.thumb = crate::domain::artwork::bare_sha(&a.checksum)
+                            .filter(|sha| self.artwork.find_thumb(sha).is_some())
+                            .map(|sha| format!("art-{}.png", sha.to_ascii_lowercase()));
+                    }
                 }
             }
             Err(e) => tracing::warn!(

@@ -220,6 +220,30 @@ async fn only_orders_whose_artwork_passes_get_labels_and_each_other_order_says_w
     let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
     publish(&app, shirts).await;
     let zip = batch_zip(&app, &sup).await;
+    // The supplier's batch page shows the kept thumbnail through the batch, not the seller's
+    // artwork host; the same picture the catalog shows, and nothing for a file the seller's
+    // checks never kept.
+    let (s, page) = sup.get("/supplier/batches/1").await;
+    assert_eq!(s, Status::Ok);
+    let art_file = format!("art-{sha}.png");
+    let escaped = |s: &str| s.replace('/', "&#x2f;");
+    let src = format!("src=\"{}/{art_file}\"", escaped("/supplier/batches/1"));
+    assert!(page.contains(&src), "{page}");
+    assert!(
+        !page.contains(&format!("src=\"{}", escaped(&art.url("/good.png")))),
+        "{page}"
+    );
+    let r = sup
+        .client
+        .get(format!("/supplier/batches/1/{art_file}"))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::Ok);
+    assert_eq!(r.content_type(), Some(rocket::http::ContentType::PNG));
+    assert!(r.into_bytes().await.unwrap() == thumb, "the catalog's thumbnail");
+    let stranger = format!("/supplier/batches/1/art-{}.png", "ab".repeat(32));
+    let r = sup.client.get(stranger).dispatch().await;
+    assert_eq!(r.status(), Status::NotFound);
     let files: Vec<&String> = zip.keys().filter(|k| k.starts_with("artwork/")).collect();
     assert_eq!(files, vec![&format!("artwork/{sha}.png")], "{:?}", zip.keys());
     let bytes = &zip[&format!("artwork/{sha}.png")];
