@@ -4,9 +4,9 @@
 use rocket::http::ContentType;
 
 use crate::domain::DomainError;
+use crate::domain::batches::Batches;
 use crate::domain::batches::files::BatchFile;
 use crate::domain::batches::views;
-use crate::domain::batches::{Batches, SharedFile};
 use crate::web::errors::WebError;
 use crate::web::ranged::{Body, RangeHeader, Ranged, Span, span};
 
@@ -78,20 +78,14 @@ async fn from_bucket(
     f: &BatchFile,
     range: &RangeHeader,
 ) -> Result<Option<(Body, u64, Span)>, WebError> {
-    let (file, len) = match f {
-        BatchFile::Zip => (SharedFile::Zip, b.zip_bytes),
-        BatchFile::LabelsPdf => (SharedFile::LabelsPdf, b.labels_pdf_bytes),
-        _ => return Ok(None),
-    };
-    let Some(len) = len.map(|n| n as u64) else {
+    let Some((file, len)) = f.shared(b) else {
         return Ok(None);
     };
     let span = span(range.0.as_deref(), len);
-    let (start, n) = match span {
-        Span::Full => (0, len),
-        Span::Part(s, e) => (s, e - s + 1),
-        Span::Unsatisfiable => return Ok(None),
-    };
+    let (start, n) = span.bytes(len);
+    if n == 0 {
+        return Ok(None);
+    }
     let reader = batches.bucket_range(b.id, file, start, n).await?;
     Ok(reader.map(|r| (Body::Bucket(r), len, span)))
 }

@@ -35,6 +35,17 @@ pub enum Span {
     Unsatisfiable,
 }
 
+impl Span {
+    /// The first byte and number of bytes this span sends of a file of `len` bytes.
+    pub fn bytes(self, len: u64) -> (u64, u64) {
+        match self {
+            Span::Full => (0, len),
+            Span::Part(s, e) => (s, e - s + 1),
+            Span::Unsatisfiable => (0, 0),
+        }
+    }
+}
+
 /// Reads a single `bytes=` range against a length (several ranges are answered in full).
 pub fn span(header: Option<&str>, len: u64) -> Span {
     let Some(spec) = header.and_then(|h| h.trim().strip_prefix("bytes=")) else {
@@ -82,11 +93,7 @@ pub struct Ranged {
 impl Ranged {
     /// The first byte and number of bytes this answer sends.
     pub fn sent(&self) -> (u64, u64) {
-        match self.span {
-            Span::Full => (0, self.len),
-            Span::Part(s, e) => (s, e - s + 1),
-            Span::Unsatisfiable => (0, 0),
-        }
+        self.span.bytes(self.len)
     }
 
     /// Whether the answer reaches the last byte (a whole download, or the rest of a resumed one).

@@ -107,6 +107,19 @@ fn label_position(name: &str) -> Option<(i64, bool)> {
 }
 
 impl BatchFile {
+    /// The sealed batch's file in the bucket this one is served as, and its recorded size: the
+    /// zip and the merged labels; None for files made from others or from the database.
+    pub fn shared(&self, b: &Batch) -> Option<(super::SharedFile, u64)> {
+        match self {
+            BatchFile::Zip => Some((super::SharedFile::Zip, b.zip_bytes.unwrap_or(0) as u64)),
+            BatchFile::LabelsPdf => Some((
+                super::SharedFile::LabelsPdf,
+                b.labels_pdf_bytes.unwrap_or(0) as u64,
+            )),
+            _ => None,
+        }
+    }
+
     /// Which file a name means for this batch (None for any other name).
     pub fn named(b: &Batch, name: &str) -> Option<BatchFile> {
         let zip = b.zip_name();
@@ -211,14 +224,9 @@ impl Batches {
     /// Where a batch file's bytes are to read as soon as possible (the SFTP server, whose
     /// clients read in order), and its length.
     pub async fn reading(&self, b: &Batch, f: &BatchFile) -> Result<(Reading, u64), DomainError> {
-        let shared = match f {
-            BatchFile::Zip => Some((super::SharedFile::Zip, b.zip_bytes)),
-            BatchFile::LabelsPdf => Some((super::SharedFile::LabelsPdf, b.labels_pdf_bytes)),
-            _ => None,
-        };
-        if let Some((file, size)) = shared {
+        if let Some((file, size)) = f.shared(b) {
             if let crate::storage::Readable::Arriving(a) = self.arriving(b.id, file).await? {
-                return Ok((Reading::Arriving(a), size.unwrap_or(0) as u64));
+                return Ok((Reading::Arriving(a), size));
             }
         }
         let (source, size) = self.source(b, f).await?;

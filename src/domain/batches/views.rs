@@ -1,7 +1,7 @@
 //! What the dashboards show of batches: for the seller across suppliers, for a supplier its
 //! own. Read-only assemblies of rows, shared by the web pages and the factory API.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use chrono::NaiveDateTime;
 
@@ -304,12 +304,19 @@ impl super::Batches {
             Ok(m) => {
                 let mut by_position: BTreeMap<i64, _> =
                     m.packages.into_iter().map(|p| (p.position, p.lines)).collect();
+                // Whether this node has a file's thumbnail, looked up once per file.
+                let mut thumbs: HashMap<String, Option<String>> = HashMap::new();
                 for p in &mut d.packages {
                     p.lines = by_position.remove(&p.position).unwrap_or_default();
                     for a in p.lines.iter_mut().flat_map(|l| l.artwork.iter_mut()) {
-                        a.thumb = crate::domain::artwork::bare_sha(&a.checksum)
-                            .filter(|sha| self.artwork.find_thumb(sha).is_some())
-                            .map(|sha| format!("art-{}.png", sha.to_ascii_lowercase()));
+                        a.thumb = thumbs
+                            .entry(a.checksum.clone())
+                            .or_insert_with(|| {
+                                crate::domain::artwork::bare_sha(&a.checksum)
+                                    .filter(|sha| self.artwork.find_thumb(sha).is_some())
+                                    .map(|sha| format!("art-{}.png", sha.to_ascii_lowercase()))
+                            })
+                            .clone();
                     }
                 }
             }
