@@ -11,11 +11,7 @@ use tiktok_sandbox::{faults::FaultSettings, world::WorldSettings};
 /// Runs the `podgate sandbox` command on a free port with these arguments (after
 /// `--listen`) and waits until it answers; returns the child and its base URL.
 pub async fn sandbox_command(args: &[&str]) -> (tokio::process::Child, String) {
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = podgate_testkit::net::free_port().unwrap();
     let child = tokio::process::Command::new(env!("CARGO_BIN_EXE_podgate"))
         .args(["sandbox", "--listen", &format!("127.0.0.1:{port}")])
         .args(args)

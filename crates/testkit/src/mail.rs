@@ -15,11 +15,7 @@ impl Drop for Smtp {
 /// A real SMTP server (aiosmtpd) writing what it receives into a maildir.
 pub fn smtp_sink() -> Smtp {
     let dir = tempfile::tempdir().unwrap();
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let port = crate::net::free_port().unwrap();
     let child = Command::new("python3")
         .args([
             "-m",

@@ -60,11 +60,7 @@ impl Receiver {
 }
 
 fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
+    podgate_testkit::net::free_port().unwrap()
 }
 
 /// Adds an endpoint in the portal as the supplier's people do; returns its page's path and the
