@@ -92,6 +92,37 @@ where
     }
 }
 
+/// Runs `f` with the connection's SQLite page cache small and its memory map off, then puts
+/// both back: for work that streams once through rows growing with its size (sealing a batch
+/// reads each package's rows and writes an event and a step per label). Through the map, every
+/// page read stays in the process's resident memory until the map is dropped, and a write
+/// transaction keeps its changed pages in the cache until it commits; so sealing 10,000 labels
+/// peaked ~20 MiB above sealing 1,000 (docs/performance.md). Read through a small cache the
+/// pages come from the kernel's cache instead, and a big write spills its changed pages to the
+/// WAL early. SQLite maps the file per connection, and the map is changed between
+/// transactions: inside one (and on PostgreSQL) `f` simply runs as it is.
+pub fn streaming<T, E, F>(conn: &mut AnyConnection, f: F) -> Result<T, E>
+where
+    F: FnOnce(&mut AnyConnection) -> Result<T, E>,
+    E: From<diesel::result::Error>,
+{
+    if !matches!(conn, AnyConnection::Sqlite(_)) || in_transaction(conn) {
+        return f(conn);
+    }
+    conn.batch_execute(&format!(
+        "PRAGMA mmap_size = 0; PRAGMA cache_size = -{STREAMING_CACHE_KIB};"
+    ))?;
+    let out = f(conn);
+    conn.batch_execute(SQLITE_CACHE_PRAGMAS)?;
+    out
+}
+
+/// The page cache of a [`streaming`] connection, in KiB.
+const STREAMING_CACHE_KIB: u32 = 1024;
+
+/// What every SQLite connection maps and caches (measured in docs/performance.md).
+const SQLITE_CACHE_PRAGMAS: &str = "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16000;";
+
 /// Serialises writers on `key` until the transaction ends: PostgreSQL takes a transaction
 /// advisory lock on the key's hash; SQLite has one writer at a time already ([`write_tx`]).
 /// Call it inside `write_tx`.
@@ -196,9 +227,9 @@ impl DbUrl {
                 conn.batch_execute(
                     "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 15000; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-                     PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16000; \
                      PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;",
                 )?;
+                conn.batch_execute(SQLITE_CACHE_PRAGMAS)?;
                 Ok(AnyConnection::Sqlite(conn))
             }
             DbUrl::Postgres(url) => Ok(AnyConnection::Postgresql(diesel::PgConnection::establish(url)?)),
@@ -371,5 +402,45 @@ mod tests {
         .unwrap();
         assert_eq!(got.stat4, 0, "SQLite was built with STAT4");
         assert_eq!(got.qpsg, 1, "SQLite was built without QPSG");
+    }
+
+    /// Sealing's reads and writes go through a small cache without the memory map, and the
+    /// pooled connection is itself again afterwards, whether the work succeeded or not.
+    #[test]
+    fn a_streaming_connection_is_unmapped_with_a_small_cache_and_restored_after() {
+        fn pragmas(c: &mut AnyConnection) -> (i64, i64) {
+            #[derive(diesel::QueryableByName)]
+            struct Mmap {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                mmap_size: i64,
+            }
+            #[derive(diesel::QueryableByName)]
+            struct Cache {
+                #[diesel(sql_type = diesel::sql_types::BigInt)]
+                cache_size: i64,
+            }
+            let m: Mmap = diesel::sql_query("PRAGMA mmap_size").get_result(c).unwrap();
+            let k: Cache = diesel::sql_query("PRAGMA cache_size").get_result(c).unwrap();
+            (m.mmap_size, k.cache_size)
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let mut conn = DbUrl::Sqlite(dir.path().join("x.db")).connect().unwrap();
+        let usual = (268_435_456, -16_000);
+        assert_eq!(pragmas(&mut conn), usual);
+        let inside = streaming(&mut conn, |c| Ok::<_, diesel::result::Error>(pragmas(c))).unwrap();
+        assert_eq!(inside, (0, -i64::from(STREAMING_CACHE_KIB)));
+        assert_eq!(pragmas(&mut conn), usual);
+        let failed = streaming(&mut conn, |_| Err::<(), _>(diesel::result::Error::NotFound));
+        assert!(failed.is_err());
+        assert_eq!(
+            pragmas(&mut conn),
+            usual,
+            "a failed streaming left its pragmas behind"
+        );
+        // Inside a transaction the map is left as it is.
+        let in_tx = conn
+            .transaction(|c| streaming(c, |c| Ok::<_, diesel::result::Error>(pragmas(c))))
+            .unwrap();
+        assert_eq!(in_tx, usual);
     }
 }

@@ -68,7 +68,17 @@ pub fn seal_in_own_process(
     supplier: i64,
     bucket: bool,
 ) -> anyhow::Result<serde_json::Value> {
-    let mut child = std::process::Command::new(std::env::current_exe()?);
+    // A profiler to run the child under, e.g. `heaptrack -o /tmp/seal` (docs/performance.md).
+    let wrapper = std::env::var("PODGATE_BENCH_SEAL_WRAPPER").unwrap_or_default();
+    let mut words = wrapper.split_whitespace();
+    let mut child = match words.next() {
+        Some(program) => {
+            let mut c = std::process::Command::new(program);
+            c.args(words).arg(std::env::current_exe()?);
+            c
+        }
+        None => std::process::Command::new(std::env::current_exe()?),
+    };
     if !bucket {
         for (k, _) in std::env::vars_os() {
             if k.to_string_lossy().starts_with("PODGATE_STORAGE__") {
@@ -93,7 +103,7 @@ pub fn seal_in_own_process(
         String::from_utf8_lossy(&out.stderr)
     );
     let text = String::from_utf8(out.stdout)?;
-    let last = text.lines().last().unwrap_or_default();
+    let last = text.lines().rfind(|l| l.starts_with('{')).unwrap_or_default();
     Ok(serde_json::from_str(last)?)
 }
 

@@ -130,14 +130,17 @@ impl Batches {
         let names = print::FileNames::parse(&sup.label_file_template).unwrap_or_default();
         let files = tokio::task::spawn_blocking(move || {
             let mut conn = pool.get()?;
-            // Packing reads the batch several times over: all from one snapshot.
-            crate::db::read_snapshot(&mut conn, |c| {
-                let mut packages = |after: i64| {
-                    manifest_packages(c, ws, batch_id, &rules, &names, &head, after)
-                        .map_err(|e| pack::PackError::Manifest(e.to_string()))
-                };
-                pack::pack(&dir, batch_id, &head, &mut packages, &store, &art)
-                    .map_err(|e| DomainError::Internal(format!("packing batch {batch_id}: {e}")))
+            // Packing reads the batch several times over: all from one snapshot, streamed
+            // (what it read is not kept in this process's memory).
+            crate::db::streaming(&mut conn, |c| {
+                crate::db::read_snapshot(c, |c| {
+                    let mut packages = |after: i64| {
+                        manifest_packages(c, ws, batch_id, &rules, &names, &head, after)
+                            .map_err(|e| pack::PackError::Manifest(e.to_string()))
+                    };
+                    pack::pack(&dir, batch_id, &head, &mut packages, &store, &art)
+                        .map_err(|e| DomainError::Internal(format!("packing batch {batch_id}: {e}")))
+                })
             })
         })
         .await
@@ -153,18 +156,21 @@ impl Batches {
         let base = self.public_url.clone();
         self.pool
             .run(move |c| {
-                crate::db::write_tx(c, |c| {
-                    let due = crate::db::models::now() + Duration::hours(sup.ack_deadline_hours);
-                    let p = Packed {
-                        zip_sha256: &files.zip_sha256,
-                        zip_bytes: files.zip_bytes as i64,
-                        labels_pdf_bytes: files.labels_pdf_bytes as i64,
-                        ack_due_at: due,
-                    };
-                    if batch::mark_sealed(c, batch_id, &p)? {
-                        announce(c, &b, &sup, &seller, &files, &base, due)?;
-                    }
-                    Ok::<_, DomainError>(batch::find(c, batch_id)?)
+                // An event and a step per label: streamed, so the changed pages spill early.
+                crate::db::streaming(c, |c| {
+                    crate::db::write_tx(c, |c| {
+                        let due = crate::db::models::now() + Duration::hours(sup.ack_deadline_hours);
+                        let p = Packed {
+                            zip_sha256: &files.zip_sha256,
+                            zip_bytes: files.zip_bytes as i64,
+                            labels_pdf_bytes: files.labels_pdf_bytes as i64,
+                            ack_due_at: due,
+                        };
+                        if batch::mark_sealed(c, batch_id, &p)? {
+                            announce(c, &b, &sup, &seller, &files, &base, due)?;
+                        }
+                        Ok::<_, DomainError>(batch::find(c, batch_id)?)
+                    })
                 })
             })
             .await
@@ -215,25 +221,28 @@ pub fn start_sealing(
     cutoff_at: Option<chrono::NaiveDateTime>,
     by: &str,
 ) -> Result<Option<Batch>, DomainError> {
-    crate::db::write_tx(c, |c| {
-        let ids = batch::open_package_ids_ready_by(c, supplier_id, cutoff_at)?;
-        if ids.is_empty() {
-            return Ok(None);
-        }
-        let seller = crate::db::models::workspace::Workspace::find(c, ws)?.name;
-        let sup = Supplier::find_in_workspace(c, ws, supplier_id)?.ok_or(DomainError::NotFound)?;
-        let ids = in_print_order(c, ws, &sup, ids)?;
-        let day = files::local_date(&sup.time_zone, crate::db::models::now());
-        let stem = |seq: i64| files::file_stem(&seller, &sup.name, seq, day);
-        Ok(Some(batch::create_sealing(
-            c,
-            ws,
-            supplier_id,
-            cutoff_at,
-            by,
-            &ids,
-            &stem,
-        )?))
+    // A row per package: streamed, as packing and publishing are.
+    crate::db::streaming(c, |c| {
+        crate::db::write_tx(c, |c| {
+            let ids = batch::open_package_ids_ready_by(c, supplier_id, cutoff_at)?;
+            if ids.is_empty() {
+                return Ok(None);
+            }
+            let seller = crate::db::models::workspace::Workspace::find(c, ws)?.name;
+            let sup = Supplier::find_in_workspace(c, ws, supplier_id)?.ok_or(DomainError::NotFound)?;
+            let ids = in_print_order(c, ws, &sup, ids)?;
+            let day = files::local_date(&sup.time_zone, crate::db::models::now());
+            let stem = |seq: i64| files::file_stem(&seller, &sup.name, seq, day);
+            Ok(Some(batch::create_sealing(
+                c,
+                ws,
+                supplier_id,
+                cutoff_at,
+                by,
+                &ids,
+                &stem,
+            )?))
+        })
     })
 }
 
