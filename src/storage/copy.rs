@@ -38,7 +38,9 @@ pub fn files_to_copy(data_dir: &Path, batches_dir: &Path) -> std::io::Result<Vec
     };
     add(&data_dir.join("labels"), "labels", &|n| n.ends_with(".pdf"))?;
     add(&data_dir.join("artwork"), "artwork", &|n| {
-        n.ends_with(".png") || n.ends_with(".jpeg")
+        crate::domain::artwork::ARTWORK_FORMATS
+            .iter()
+            .any(|f| n.strip_suffix(f).is_some_and(|stem| stem.ends_with('.')))
     })?;
     add(batches_dir, "batches", &|n| {
         n.ends_with(".zip") || n.ends_with(".labels.pdf")

@@ -30,11 +30,34 @@ pub fn png(w: u32, h: u32) -> Vec<u8> {
     out.into_inner()
 }
 
+/// A CMYK TIFF of `w` x `h` pixels, LZW-compressed, as print shops export them: the left half
+/// pure cyan, the right half pure black (the `K` plate), so a decoder that ignores CMYK shows.
+pub fn tiff_cmyk(w: u32, h: u32) -> Vec<u8> {
+    let mut px = Vec::with_capacity((w * h * 4) as usize);
+    for _y in 0..h {
+        for x in 0..w {
+            px.extend_from_slice(if x < w / 2 {
+                &[255, 0, 0, 0]
+            } else {
+                &[0, 0, 0, 255]
+            });
+        }
+    }
+    let mut out = std::io::Cursor::new(Vec::new());
+    tiff::encoder::TiffEncoder::new(&mut out)
+        .expect("tiff")
+        .with_compression(tiff::encoder::Compression::Lzw)
+        .write_image::<tiff::encoder::colortype::CMYK8>(w, h, &px)
+        .expect("tiff");
+    out.into_inner()
+}
+
 impl ArtServer {
     /// Starts it on 127.0.0.1. Paths: `/good.png` (1800x2400), `/low.png` (600x800),
     /// `/big.png` (`big_bytes` of data, no Content-Length), `/slow.png` (answers after 30 s),
     /// `/moved.png` (302 to `/good.png`), `/to-localhost.png` (302 to
-    /// `http://localhost:<port>/good.png`), `/text.png` (not an image); anything else 404.
+    /// `http://localhost:<port>/good.png`), `/text.png` (not an image), `/good.tiff` and
+    /// `/low.tiff` (CMYK TIFFs of 1800x2400 and 600x800); anything else 404.
     pub async fn start(big_bytes: usize) -> ArtServer {
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
@@ -44,10 +67,11 @@ impl ArtServer {
         };
         let good = Arc::new(png(1800, 2400));
         let low = Arc::new(png(600, 800));
+        let tiffs = Arc::new((tiff_cmyk(1800, 2400), tiff_cmyk(600, 800)));
         let me = server.clone();
         tokio::spawn(async move {
             while let Ok((mut s, _)) = listener.accept().await {
-                let (me, good, low) = (me.clone(), good.clone(), low.clone());
+                let (me, good, low, tiffs) = (me.clone(), good.clone(), low.clone(), tiffs.clone());
                 tokio::spawn(async move {
                     let mut head = Vec::new();
                     let mut buf = [0u8; 1024];
@@ -81,6 +105,8 @@ impl ArtServer {
                     let answer = match path.as_str() {
                         "/good.png" => ok(&good, true),
                         "/low.png" => ok(&low, true),
+                        "/good.tiff" => ok(&tiffs.0, true),
+                        "/low.tiff" => ok(&tiffs.1, true),
                         "/big.png" => ok(&vec![7u8; big_bytes], false),
                         "/text.png" => ok(b"<html>not a picture</html>", true),
                         "/slow.png" => {

@@ -23,7 +23,7 @@ use super::{DomainError, FieldError, seller_workspace};
 use areas::PrintAreas;
 pub use fetch::{ArtworkLimits, FetchError};
 
-/// Artwork files by checksum (`<sha256>.png` / `.jpeg`) and their thumbnails, committed to
+/// Artwork files by checksum (`<sha256>.png` / `.jpeg` / `.tiff`) and their thumbnails, committed to
 /// the shared bucket when there is one (`artwork/<name>`) and fetched from it by a node that
 /// lacks them.
 #[derive(Debug, Clone)]
@@ -46,7 +46,7 @@ impl ArtworkStore {
     /// The kept file with this checksum (`sha256:` prefix allowed), and its format.
     pub fn find(&self, checksum: &str) -> Option<(PathBuf, &'static str)> {
         let sha = bare_sha(checksum)?;
-        ["png", "jpeg"]
+        ARTWORK_FORMATS
             .into_iter()
             .map(|f| (self.file(sha, f), f))
             .find(|(p, _)| p.is_file())
@@ -93,6 +93,9 @@ impl ArtworkStore {
             .join(format!(".tmp-{}", &crate::crypto::new_token()[..16]))
     }
 }
+
+/// The formats artwork is accepted in, each also its kept file's extension.
+pub const ARTWORK_FORMATS: [&str; 3] = ["png", "jpeg", "tiff"];
 
 /// A kept file's name in the bucket.
 fn bucket_key(path: &std::path::Path) -> String {

@@ -9,7 +9,7 @@ pub const THUMB_PX: u32 = 256;
 /// An artwork file's format and size.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Pixels {
-    /// `png` or `jpeg`, also the file's extension in stores and zips.
+    /// `png`, `jpeg` or `tiff`, also the file's extension in stores and zips.
     pub format: &'static str,
     pub width: u32,
     pub height: u32,
@@ -23,7 +23,11 @@ pub fn inspect(path: &Path) -> Result<Pixels, String> {
     let format = match reader.format() {
         Some(image::ImageFormat::Png) => "png",
         Some(image::ImageFormat::Jpeg) => "jpeg",
-        _ => return Err("is not a PNG or JPEG image: export the print file as PNG (or JPEG).".into()),
+        // Print shops and design tools export TIFF (often LZW-compressed, with layers flattened).
+        Some(image::ImageFormat::Tiff) => "tiff",
+        _ => {
+            return Err("is not a PNG, JPEG or TIFF image: export the print file as PNG (or TIFF).".into());
+        }
     };
     let (width, height) = reader.into_dimensions().map_err(|e| {
         format!(

@@ -279,7 +279,7 @@ pub fn pack(
         Ok(sums.add(&p.label_sha256, &format!("labels/{}", p.label_file))?)
     })?;
     // The artwork files, once each, for a supplier who asked for files (stored as they are:
-    // PNG and JPEG are compressed already).
+    // PNG and JPEG are compressed already, TIFF mostly is).
     let mut artwork_done = BTreeSet::new();
     let stored = opts.compression_method(zip::CompressionMethod::Stored);
     each_package(packages, |p| {

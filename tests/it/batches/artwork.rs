@@ -14,18 +14,6 @@ use super::*;
 /// A connected shop with artwork limits small enough to test (1 MiB, 2 s), Shirt Co making
 /// everything, and a catalog whose artwork is on `art`.
 async fn artwork_app(art: &ArtServer) -> (TestApp, tiktok_sandbox::SandboxHandle, i64) {
-    let (app, sb) = podgate_testkit::shops::connected_with(
-        WorldSettings {
-            initial_orders: 80,
-            ..WorldSettings::default()
-        },
-        |f| {
-            f.merge(("artwork.max_bytes", 1024 * 1024))
-                .merge(("artwork.timeout_secs", 2))
-        },
-    )
-    .await;
-    let shirts = add_supplier(&app, "Shirt Co", "USPS, UPS", "").await;
     let u = |p: &str| art.url(p);
     let catalog = format!(
         "pattern,match,priority,supplier,product_code,weight_g,length_in,width_in,height_in,front_print_url,front_checksum,back_print_url\n\
@@ -42,9 +30,45 @@ TOTE-,prefix,100,Shirt Co,TOTE15,250,15,15,1,{},,{}\n",
         u("/big.png"),
         u("/slow.png"),
     );
-    let (s, body) = import_csv(&app, &catalog).await;
+    catalog_app(&catalog).await
+}
+
+/// A connected shop with artwork limits small enough to test (1 MiB, 2 s), Shirt Co making
+/// everything, and this catalog imported.
+async fn catalog_app(catalog: &str) -> (TestApp, tiktok_sandbox::SandboxHandle, i64) {
+    let (app, sb) = podgate_testkit::shops::connected_with(
+        WorldSettings {
+            initial_orders: 80,
+            ..WorldSettings::default()
+        },
+        |f| {
+            f.merge(("artwork.max_bytes", 1024 * 1024))
+                .merge(("artwork.timeout_secs", 2))
+        },
+    )
+    .await;
+    let shirts = add_supplier(&app, "Shirt Co", "USPS, UPS", "").await;
+    let (s, body) = import_csv(&app, catalog).await;
     assert_eq!(s, Status::SeeOther, "{body}");
     (app, sb, shirts)
+}
+
+/// Turns the pre-flight on with the artwork server's address allowed (not "localhost") and a
+/// 12x16 in front area at 150 dpi for every product.
+async fn allow_artwork_server(app: &TestApp) {
+    let r = app
+        .post_form(
+            "/catalog/artwork",
+            "/catalog/artwork",
+            &[
+                ("check", "on"),
+                ("private_hosts", "127.0.0.1"),
+                ("print_areas", "*, front, 12x16, 150"),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), Status::SeeOther);
+    drop(r);
 }
 
 /// Ready orders by the product types of their units (`TEE`, `HOOD`…).
@@ -101,19 +125,7 @@ async fn only_orders_whose_artwork_passes_get_labels_and_each_other_order_says_w
         "typed areas kept"
     );
     // The seller allows the artwork server's address (not "localhost") and sets the area.
-    let r = app
-        .post_form(
-            "/catalog/artwork",
-            "/catalog/artwork",
-            &[
-                ("check", "on"),
-                ("private_hosts", "127.0.0.1"),
-                ("print_areas", "*, front, 12x16, 150"),
-            ],
-        )
-        .await;
-    assert_eq!(r.status(), Status::SeeOther);
-    drop(r);
+    allow_artwork_server(&app).await;
 
     let orders = orders_by_products(&app).await;
     let tee_only: Vec<i64> = orders
@@ -328,4 +340,86 @@ async fn only_orders_whose_artwork_passes_get_labels_and_each_other_order_says_w
         let dark = img.pixels().filter(|p| p.0[0] < 128).count();
         assert!(dark > 0 && dark < 36 * 48, "dots of both kinds: {dark}");
     }
+}
+
+/// Print files exported as CMYK TIFF (LZW-compressed, as print shops and design tools export
+/// them) are checked by their pixels like PNGs, thumbnailed in their colours, and reach a
+/// supplier who asks for files as they are, named `artwork/<sha256>.tiff`.
+#[tokio::test]
+async fn a_cmyk_tiff_print_file_is_checked_thumbnailed_in_colour_and_handed_over_as_is() {
+    let art = ArtServer::start(1024).await;
+    let (good, low) = (art.url("/good.tiff"), art.url("/low.tiff"));
+    let catalog = format!(
+        "pattern,match,priority,supplier,product_code,weight_g,length_in,width_in,height_in,front_print_url\n\
+TEE-,prefix,100,Shirt Co,G5000,340,10,8,1,{good}\n\
+HOOD-,prefix,100,Shirt Co,G18500,700,12,10,3,{low}\n\
+MUG-,prefix,100,Shirt Co,MUG11,450,6,6,6,{good}\n\
+POSTER-,prefix,100,Shirt Co,PST18,200,24,3,3,{good}\n\
+TOTE-,prefix,100,Shirt Co,TOTE15,250,15,15,1,{good}\n"
+    );
+    let (app, _sb, shirts) = catalog_app(&catalog).await;
+    allow_artwork_server(&app).await;
+    let orders = orders_by_products(&app).await;
+    let all: Vec<i64> = orders.iter().map(|(id, _)| *id).collect();
+    buy(&app, &all).await;
+
+    // Every order without a hoodie got its label; the hoodie's 600x800 px TIFF is too small.
+    let labelled: std::collections::BTreeSet<i64> = app
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::packages as p;
+            p::table.select(p::order_id).distinct().load(c)
+        })
+        .await
+        .into_iter()
+        .collect();
+    let expected: std::collections::BTreeSet<i64> = orders
+        .iter()
+        .filter(|(_, p)| !p.contains("HOOD"))
+        .map(|(id, _)| *id)
+        .collect();
+    assert!(!expected.is_empty() && expected.len() < orders.len());
+    assert_eq!(labelled, expected);
+    let (hood, _) = orders.iter().find(|(_, p)| p.contains("HOOD")).unwrap();
+    let (_, page) = app.get(&format!("/orders/{hood}")).await;
+    assert!(
+        page.contains("600x800 px: 50 dpi on the 12x16 in front area"),
+        "{page}"
+    );
+
+    // The artwork page names the format; the thumbnail is cyan on the left and black on the
+    // right, as the CMYK file prints (a decoder reading its four channels as RGBA would not).
+    let tiff = podgate_testkit::art::tiff_cmyk(1800, 2400);
+    let sha = hex::encode(Sha256::digest(&tiff));
+    let (_, page) = app.get("/catalog/artwork").await;
+    assert!(page.contains("TIFF"), "{page}");
+    let r = app
+        .client
+        .get(format!("/catalog/artwork/{sha}/thumb.png"))
+        .dispatch()
+        .await;
+    assert_eq!(r.status(), Status::Ok);
+    let thumb = image::load_from_memory(&r.into_bytes().await.unwrap())
+        .unwrap()
+        .to_rgb8();
+    assert_eq!(thumb.dimensions(), (192, 256));
+    let [r, g, b] = thumb.get_pixel(40, 128).0;
+    assert!(r < 60 && g > 200 && b > 200, "cyan on the left: {:?}", (r, g, b));
+    let [r, g, b] = thumb.get_pixel(150, 128).0;
+    assert!(r < 60 && g < 60 && b < 60, "black on the right: {:?}", (r, g, b));
+
+    // A supplier who asks for files gets the TIFF itself, once, byte for byte.
+    let (s, body) = set_profile(&app, shirts, &[("artwork_delivery", "files")]).await;
+    assert_eq!(s, Status::SeeOther, "{body}");
+    let sup = supplier_user(&app, shirts, "pat@shirtco.example").await;
+    publish(&app, shirts).await;
+    let zip = batch_zip(&app, &sup).await;
+    let files: Vec<&String> = zip.keys().filter(|k| k.starts_with("artwork/")).collect();
+    assert_eq!(files, vec![&format!("artwork/{sha}.tiff")], "{:?}", zip.keys());
+    assert!(
+        zip[&format!("artwork/{sha}.tiff")] == tiff,
+        "the seller's file as it is"
+    );
+    let sums = String::from_utf8(zip["SHA256SUMS"].clone()).unwrap();
+    assert!(sums.contains(&format!("{sha}  artwork/{sha}.tiff")), "{sums}");
 }
