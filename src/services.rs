@@ -81,6 +81,7 @@ impl Services {
                 pool: pool.clone(),
                 tiktok: tiktok.clone(),
                 carriers: Default::default(),
+                artwork: artwork.clone(),
             },
             labels: Labels::new(pool.clone(), tiktok, store, artwork.clone()),
             artwork,

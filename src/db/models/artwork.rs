@@ -73,6 +73,22 @@ pub struct CheckFields {
     pub checked_at: NaiveDateTime,
 }
 
+/// Each SKU and the rule routing it, once, among the units of the workspace's orders that
+/// await shipment: what the artwork checked ahead of purchases comes from.
+pub fn awaiting_units(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<Vec<(String, i64)>> {
+    use crate::db::schema::{order_items, orders};
+    let awaiting = orders::table
+        .filter(orders::workspace_id.eq(workspace_id))
+        .filter(orders::status.eq("AWAITING_SHIPMENT"))
+        .select(orders::id);
+    order_items::table
+        .filter(order_items::order_id.eq_any(awaiting))
+        .filter(order_items::rule_id.is_not_null())
+        .select((order_items::seller_sku, order_items::rule_id.assume_not_null()))
+        .distinct()
+        .load(conn)
+}
+
 /// The recorded checks of these URLs, by URL.
 pub fn of_urls(
     conn: &mut AnyConnection,

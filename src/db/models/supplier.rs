@@ -275,6 +275,17 @@ impl SkuRule {
             .optional()
     }
 
+    /// Every rule of a workspace, by id (as units name them).
+    pub fn by_id(
+        conn: &mut AnyConnection,
+        workspace_id: i64,
+    ) -> QueryResult<std::collections::HashMap<i64, SkuRule>> {
+        Ok(Self::list(conn, workspace_id)?
+            .into_iter()
+            .map(|r| (r.id, r))
+            .collect())
+    }
+
     /// Every rule of a workspace.
     pub fn list(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<Vec<SkuRule>> {
         sku_rules::table

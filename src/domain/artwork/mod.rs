@@ -5,6 +5,7 @@
 //! is kept per workspace and URL (a good file is not fetched again until the seller asks), the
 //! file by its checksum with a thumbnail made once, for tickets, pages and batch zips.
 
+mod ahead;
 pub mod areas;
 mod fetch;
 pub mod picture;
@@ -148,6 +149,12 @@ pub fn needs<'a>(
     out
 }
 
+/// The URLs of these needs, each once.
+fn distinct_urls(needs: &[Need]) -> Vec<String> {
+    let urls: HashSet<&String> = needs.iter().map(|n| &n.url).collect();
+    urls.into_iter().cloned().collect()
+}
+
 /// How a workspace checks artwork.
 #[derive(Debug, Clone, Default)]
 pub struct Settings {
@@ -203,12 +210,7 @@ impl Artworks {
         if !settings.check {
             return Ok(vec![None; needs.len()]);
         }
-        let urls: Vec<String> = needs
-            .iter()
-            .map(|n| n.url.clone())
-            .collect::<HashSet<_>>()
-            .into_iter()
-            .collect();
+        let urls = distinct_urls(needs);
         let checks = self.check_urls(workspace_id, urls, &settings).await?;
         Ok(needs
             .iter()

@@ -22,10 +22,7 @@ impl Labels {
         let by_order: Vec<(i64, Vec<Need>)> = self
             .pool
             .query(move |c| {
-                let rules: HashMap<i64, SkuRule> = SkuRule::list(c, workspace_id)?
-                    .into_iter()
-                    .map(|r| (r.id, r))
-                    .collect();
+                let rules = SkuRule::by_id(c, workspace_id)?;
                 let mut out = Vec::new();
                 for chunk in ids.chunks(500) {
                     let mut items: HashMap<i64, Vec<(String, Option<i64>)>> = HashMap::new();

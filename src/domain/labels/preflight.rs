@@ -75,11 +75,7 @@ impl Labels {
                     conn,
                     crate::db::models::package::Among::Order(o.id),
                 )?;
-                let rules: std::collections::HashMap<i64, crate::db::models::supplier::SkuRule> =
-                    crate::db::models::supplier::SkuRule::list(conn, workspace_id)?
-                        .into_iter()
-                        .map(|r| (r.id, r))
-                        .collect();
+                let rules = crate::db::models::supplier::SkuRule::by_id(conn, workspace_id)?;
                 Ok::<_, DomainError>((o, items, p, sups, shop, policy, held, rules))
             })
             .await?;

@@ -36,6 +36,8 @@ pub struct Shops {
     pub tiktok: TikTokGateway,
     /// The carrier lists read lately (the supplier form's choices).
     pub carriers: carriers::CarrierCache,
+    /// New orders' artwork is checked as they arrive.
+    pub artwork: crate::domain::artwork::Artworks,
 }
 
 impl Shops {

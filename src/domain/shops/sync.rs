@@ -204,6 +204,9 @@ impl Shops {
         self.pool
             .query(move |conn| Shop::record_sync(conn, shop_id, Ok(cursor)))
             .await?;
+        if total.created > 0 {
+            self.artwork.spawn_check_ahead(shop.workspace_id);
+        }
         Ok(total)
     }
 
@@ -274,10 +277,14 @@ impl Shops {
                 .order_details(&ids)
                 .await
                 .map_err(|e| crate::domain::gateway::api_error("reading the order", &e))?;
+            let ws = shop.workspace_id;
             let a = self
                 .pool
                 .run(move |conn| apply_orders(conn, &shop, &orders, "webhook"))
                 .await?;
+            if a.created > 0 {
+                self.artwork.spawn_check_ahead(ws);
+            }
             total.add(&a);
         }
         let key = event.tts_notification_id.clone();

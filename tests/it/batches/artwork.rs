@@ -33,6 +33,19 @@ TOTE-,prefix,100,Shirt Co,TOTE15,250,15,15,1,{},,{}\n",
     catalog_app(&catalog).await
 }
 
+/// A catalog that prints `hoodies` on the front of hoodies and `others` on the front of
+/// everything else.
+fn hoodies_apart(hoodies: &str, others: &str) -> String {
+    format!(
+        "pattern,match,priority,supplier,product_code,weight_g,length_in,width_in,height_in,front_print_url\n\
+TEE-,prefix,100,Shirt Co,G5000,340,10,8,1,{others}\n\
+HOOD-,prefix,100,Shirt Co,G18500,700,12,10,3,{hoodies}\n\
+MUG-,prefix,100,Shirt Co,MUG11,450,6,6,6,{others}\n\
+POSTER-,prefix,100,Shirt Co,PST18,200,24,3,3,{others}\n\
+TOTE-,prefix,100,Shirt Co,TOTE15,250,15,15,1,{others}\n"
+    )
+}
+
 /// A connected shop with artwork limits small enough to test (1 MiB, 2 s), Shirt Co making
 /// everything, and this catalog imported.
 async fn catalog_app(catalog: &str) -> (TestApp, tiktok_sandbox::SandboxHandle, i64) {
@@ -348,15 +361,7 @@ async fn only_orders_whose_artwork_passes_get_labels_and_each_other_order_says_w
 #[tokio::test]
 async fn a_cmyk_tiff_print_file_is_checked_thumbnailed_in_colour_and_handed_over_as_is() {
     let art = ArtServer::start(1024).await;
-    let (good, low) = (art.url("/good.tiff"), art.url("/low.tiff"));
-    let catalog = format!(
-        "pattern,match,priority,supplier,product_code,weight_g,length_in,width_in,height_in,front_print_url\n\
-TEE-,prefix,100,Shirt Co,G5000,340,10,8,1,{good}\n\
-HOOD-,prefix,100,Shirt Co,G18500,700,12,10,3,{low}\n\
-MUG-,prefix,100,Shirt Co,MUG11,450,6,6,6,{good}\n\
-POSTER-,prefix,100,Shirt Co,PST18,200,24,3,3,{good}\n\
-TOTE-,prefix,100,Shirt Co,TOTE15,250,15,15,1,{good}\n"
-    );
+    let catalog = hoodies_apart(&art.url("/low.tiff"), &art.url("/good.tiff"));
     let (app, _sb, shirts) = catalog_app(&catalog).await;
     allow_artwork_server(&app).await;
     let orders = orders_by_products(&app).await;
@@ -422,4 +427,42 @@ TOTE-,prefix,100,Shirt Co,TOTE15,250,15,15,1,{good}\n"
     );
     let sums = String::from_utf8(zip["SHA256SUMS"].clone()).unwrap();
     assert!(sums.contains(&format!("{sha}  artwork/{sha}.tiff")), "{sums}");
+}
+
+/// Artwork is checked as orders arrive: a sync that brings a new order checks, in the
+/// background, every file the rules of the orders awaiting shipment name that no check has seen
+/// yet. The artwork page shows a broken link before any order's page is opened or any label
+/// bought, and the purchase does not fetch the good file again.
+#[tokio::test]
+async fn new_orders_artwork_is_checked_as_they_arrive_before_any_purchase() {
+    let art = ArtServer::start(1024).await;
+    let (good, missing) = (art.url("/good.png"), art.url("/missing.png"));
+    let (app, sb, _) = catalog_app(&hoodies_apart(&missing, &good)).await;
+    allow_artwork_server(&app).await;
+    assert_eq!(
+        (art.hits("/good.png"), art.hits("/missing.png")),
+        (0, 0),
+        "nothing checked while no order arrived"
+    );
+
+    // A new order arrives on TikTok and the next sync brings it.
+    {
+        let mut w = sb.sandbox.world.lock().unwrap();
+        let shop = w.shops[0].id.clone();
+        w.new_order(&shop, chrono::Utc::now().timestamp(), "AWAITING_SHIPMENT");
+    }
+    podgate_testkit::shops::sync_shop_now(&app).await;
+    let page = podgate_testkit::shops::page_eventually(&app, "/catalog/artwork", "404 Not Found").await;
+    let page = page.replace("&#x2f;", "/");
+    assert!(page.contains(&missing) && page.contains(&good), "{page}");
+    assert!(page.contains("badge-broken"), "{page}");
+    assert_eq!(art.hits("/good.png"), 1, "each file fetched once");
+    assert_eq!(art.hits("/missing.png"), 1);
+
+    // Buying labels uses the good file's check; the broken link is tried again.
+    let orders = orders_by_products(&app).await;
+    let all: Vec<i64> = orders.iter().map(|(id, _)| *id).collect();
+    buy(&app, &all).await;
+    assert_eq!(art.hits("/good.png"), 1, "the good file is not fetched again");
+    assert!(art.hits("/missing.png") >= 2, "a failed file is tried again");
 }
