@@ -26,3 +26,18 @@ pub fn proc_mib(pid: u32, field: &str) -> f64 {
         })
         .map_or(0.0, |kb| kb / 1024.0)
 }
+
+/// A command that runs this program again, under the profiler the environment variable `var`
+/// names when it is set (e.g. `heaptrack -o /tmp/serve`; docs/performance.md).
+pub fn this_program_under(var: &str) -> std::io::Result<std::process::Command> {
+    let wrapper = std::env::var(var).unwrap_or_default();
+    let mut words = wrapper.split_whitespace();
+    Ok(match words.next() {
+        Some(program) => {
+            let mut c = std::process::Command::new(program);
+            c.args(words).arg(std::env::current_exe()?);
+            c
+        }
+        None => std::process::Command::new(std::env::current_exe()?),
+    })
+}

@@ -185,7 +185,7 @@ async fn suppliers(world: &SyncedShop, opts: &LoadBench, pubkey: &str) -> anyhow
 /// `port`, SFTP on `sftp_port`, no TikTok behind it (the load is podgate's own pages and files),
 /// per-address caps sized for one load generator on 127.0.0.1.
 pub(crate) fn server_command(world: &SyncedShop, port: u16, sftp_port: u16) -> anyhow::Result<Command> {
-    let mut cmd = Command::new(std::env::current_exe()?);
+    let mut cmd = crate::figures::this_program_under("PODGATE_BENCH_SERVER_WRAPPER")?;
     cmd.arg("serve")
         .env("PODGATE_DATA_DIR", world.dir.path())
         .env("PODGATE_DATABASE_URL", world.prepared.config.database_url())
@@ -244,13 +244,24 @@ pub async fn run(opts: LoadBench) -> anyhow::Result<serde_json::Value> {
     eprintln!("wrk, {c} connections, {secs} s per page:");
     let (oc, fc) = (owner.cookie.clone(), factory.cookie.clone());
     let b2 = base.clone();
-    let (healthz, orders, portal) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
+    // The server's peak after each page's load: which one raises it.
+    let peak_now = move || crate::figures::proc_mib(pid, "VmHWM:");
+    let (healthz, orders, portal, peaks) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let healthz = wrk(&format!("{b2}/healthz"), &oc, c, secs)?;
+        let after_healthz = peak_now();
+        let sampler = crate::seal::Sampler::of(pid);
         let orders = wrk(&format!("{b2}/orders"), &oc, c, secs)?;
+        let after_orders = peak_now();
+        let (heap, files) = sampler.stop()?;
+        eprintln!("during the orders list: heap at most {heap:.0} MiB, mapped files at most {files:.0} MiB (sampled)");
         let portal = wrk(&format!("{b2}/supplier"), &fc, c, secs)?;
-        Ok((healthz, orders, portal))
+        Ok((healthz, orders, portal, [after_healthz, after_orders, peak_now()]))
     })
     .await??;
+    eprintln!(
+        "server peak after /healthz {:.0} MiB, after the orders list {:.0} MiB, after the portal {:.0} MiB",
+        peaks[0], peaks[1], peaks[2]
+    );
     let web_peak = crate::figures::proc_mib(pid, "VmHWM:");
     // What the server holds now, by kind: its heap, and file pages it maps (SQLite's
     // memory-mapped database, counted once per connection that maps it; the kernel's to take
@@ -295,6 +306,11 @@ pub async fn run(opts: LoadBench) -> anyhow::Result<serde_json::Value> {
         "orders": world.loaded,
         "suppliers": opts.suppliers,
         "server_heap_after_web_mib": crate::figures::round(web_anon, 1),
+        "server_peak_after_phase_mib": {
+            "healthz": crate::figures::round(peaks[0], 1),
+            "orders": crate::figures::round(peaks[1], 1),
+            "portal": crate::figures::round(peaks[2], 1),
+        },
         "server_mapped_files_after_web_mib": crate::figures::round(web_file, 1),
         "connections": c,
         "healthz_p50_ms": crate::figures::round(healthz.p50_ms, 2),

@@ -43,13 +43,18 @@ pub(crate) struct Sampler {
 
 impl Sampler {
     pub(crate) fn start() -> Sampler {
+        Sampler::of(std::process::id())
+    }
+
+    /// Samples another process (a server the benchmark started).
+    pub(crate) fn of(pid: u32) -> Sampler {
         let sampling = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
         let on = sampling.clone();
         let thread = std::thread::spawn(move || {
             let (mut anon, mut file) = (0f64, 0f64);
             while on.load(std::sync::atomic::Ordering::Relaxed) {
-                anon = anon.max(status_mb("RssAnon:"));
-                file = file.max(status_mb("RssFile:"));
+                anon = anon.max(crate::figures::proc_mib(pid, "RssAnon:"));
+                file = file.max(crate::figures::proc_mib(pid, "RssFile:"));
                 std::thread::sleep(std::time::Duration::from_millis(5));
             }
             (anon, file)

@@ -68,17 +68,7 @@ pub fn seal_in_own_process(
     supplier: i64,
     bucket: bool,
 ) -> anyhow::Result<serde_json::Value> {
-    // A profiler to run the child under, e.g. `heaptrack -o /tmp/seal` (docs/performance.md).
-    let wrapper = std::env::var("PODGATE_BENCH_SEAL_WRAPPER").unwrap_or_default();
-    let mut words = wrapper.split_whitespace();
-    let mut child = match words.next() {
-        Some(program) => {
-            let mut c = std::process::Command::new(program);
-            c.args(words).arg(std::env::current_exe()?);
-            c
-        }
-        None => std::process::Command::new(std::env::current_exe()?),
-    };
+    let mut child = crate::figures::this_program_under("PODGATE_BENCH_SEAL_WRAPPER")?;
     if !bucket {
         for (k, _) in std::env::vars_os() {
             if k.to_string_lossy().starts_with("PODGATE_STORAGE__") {
