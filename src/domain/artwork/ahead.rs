@@ -1,7 +1,7 @@
 //! Artwork checked as orders arrive: after a sync or a webhook brings new orders, the files
 //! their SKU rules name that no check has seen yet are fetched and checked in the background,
-//! so a missing or low-resolution file shows on the artwork page and the dashboard before
-//! anyone tries to buy a label, and a purchase does not wait on fetching it.
+//! so a missing or unusable file shows on the artwork page before anyone tries to buy a label,
+//! and a purchase does not wait on fetching it.
 
 use crate::db::models::artwork;
 use crate::db::models::supplier::SkuRule;
