@@ -91,10 +91,18 @@ impl Bucket {
                 return Ok(Some(Readable::Arriving(Arriving { file, progress })));
             }
         }
+        // One fetch from the request to the last byte, counted when it ends, however it ends.
+        let started = std::time::Instant::now();
         let got = match store.get(&ObjectPath::from(key)).await {
             Ok(g) => g,
-            Err(object_store::Error::NotFound { .. }) => return Ok(None),
-            Err(e) => return Err(self.failed(e)),
+            Err(object_store::Error::NotFound { .. }) => {
+                stats::record(Op::Fetch, started, true);
+                return Ok(None);
+            }
+            Err(e) => {
+                stats::record(Op::Fetch, started, false);
+                return Err(self.failed(e));
+            }
         };
         if let Some(dir) = local.parent() {
             tokio::fs::create_dir_all(dir).await?;
@@ -106,7 +114,8 @@ impl Bucket {
         downloads().insert(local.to_path_buf(), (tmp.clone(), progress.clone()));
         let (me, local) = (self.clone(), local.to_path_buf());
         tokio::spawn(async move {
-            let done = stats::timed(Op::Fetch, me.fill(got, out, &tmp, &local, &tx)).await;
+            let done = me.fill(got, out, &tmp, &local, &tx).await;
+            stats::record(Op::Fetch, started, done.is_ok());
             downloads().remove(&local);
             match done {
                 Ok(()) => tx.send_replace(Progress::Whole),

@@ -51,14 +51,20 @@ static COUNTS: [Counts; 5] = [const {
 pub(super) async fn timed<T, E>(op: Op, work: impl Future<Output = Result<T, E>>) -> Result<T, E> {
     let started = Instant::now();
     let result = work.await;
+    record(op, started, result.is_ok());
+    result
+}
+
+/// Counts one operation that began at `started` and has just ended, for work [`timed`] cannot
+/// wrap (a download that goes on in a task of its own after its first bytes).
+pub(super) fn record(op: Op, started: Instant, succeeded: bool) {
     let c = &COUNTS[op as usize];
     c.done.fetch_add(1, Ordering::Relaxed);
     c.micros
         .fetch_add(started.elapsed().as_micros() as u64, Ordering::Relaxed);
-    if result.is_err() {
+    if !succeeded {
         c.failed.fetch_add(1, Ordering::Relaxed);
     }
-    result
 }
 
 /// One kind's totals since this process started.

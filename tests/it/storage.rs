@@ -270,6 +270,24 @@ async fn a_node_that_cannot_reach_the_bucket_says_so_instead_of_failing() {
     assert!(page.contains("Try again in a moment"), "{page}");
     let (status, _) = a.get("/readyz").await;
     assert_eq!(status, Status::Ok, "the node with a working store is ready");
+
+    // An SFTP read of the batch (read as it arrives from the bucket) fails at once, and the
+    // failed fetch is counted for /metrics like any other.
+    let failed_fetches = || {
+        podgate::storage::stats::totals()
+            .iter()
+            .find(|t| t.op == podgate::storage::stats::Op::Fetch)
+            .map_or(0, |t| t.failed)
+    };
+    let before = failed_fetches();
+    let batch = cut_off.query(|c| podgate::db::models::batch::find(c, 1)).await;
+    let read = cut_off
+        .services
+        .batches
+        .reading(&batch, &podgate::domain::batches::files::BatchFile::Zip)
+        .await;
+    assert!(read.is_err(), "no bytes from a bucket nobody reaches");
+    assert!(failed_fetches() > before, "the failed fetch is counted");
 }
 
 /// One node on its data dir alone becomes two: `podgate storage copy` puts its labels,
