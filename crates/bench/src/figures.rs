@@ -41,3 +41,42 @@ pub fn this_program_under(var: &str) -> std::io::Result<std::process::Command> {
         None => std::process::Command::new(std::env::current_exe()?),
     })
 }
+
+/// Samples the heap's share of resident memory (`RssAnon`) and the mapped files' (`RssFile`)
+/// every 5 ms on a thread of its own, keeping the highest of each: the kernel keeps no peak per
+/// kind.
+pub struct Sampler {
+    sampling: std::sync::Arc<std::sync::atomic::AtomicBool>,
+    thread: std::thread::JoinHandle<(f64, f64)>,
+}
+
+impl Sampler {
+    /// Samples this process.
+    pub fn start() -> Sampler {
+        Sampler::of(std::process::id())
+    }
+
+    /// Samples another process (a server the benchmark started).
+    pub fn of(pid: u32) -> Sampler {
+        let sampling = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
+        let on = sampling.clone();
+        let thread = std::thread::spawn(move || {
+            let (mut anon, mut file) = (0f64, 0f64);
+            while on.load(std::sync::atomic::Ordering::Relaxed) {
+                anon = anon.max(proc_mib(pid, "RssAnon:"));
+                file = file.max(proc_mib(pid, "RssFile:"));
+                std::thread::sleep(std::time::Duration::from_millis(5));
+            }
+            (anon, file)
+        });
+        Sampler { sampling, thread }
+    }
+
+    /// Stops sampling: the peaks of the heap and of the mapped files, in MiB.
+    pub fn stop(self) -> anyhow::Result<(f64, f64)> {
+        self.sampling.store(false, std::sync::atomic::Ordering::Relaxed);
+        self.thread
+            .join()
+            .map_err(|_| anyhow::anyhow!("the memory sampler failed"))
+    }
+}

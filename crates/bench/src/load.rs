@@ -249,7 +249,7 @@ pub async fn run(opts: LoadBench) -> anyhow::Result<serde_json::Value> {
     let (healthz, orders, portal, peaks) = tokio::task::spawn_blocking(move || -> anyhow::Result<_> {
         let healthz = wrk(&format!("{b2}/healthz"), &oc, c, secs)?;
         let after_healthz = peak_now();
-        let sampler = crate::seal::Sampler::of(pid);
+        let sampler = crate::figures::Sampler::of(pid);
         let orders = wrk(&format!("{b2}/orders"), &oc, c, secs)?;
         let after_orders = peak_now();
         let (heap, files) = sampler.stop()?;

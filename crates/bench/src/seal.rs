@@ -33,44 +33,6 @@ pub struct SealBench {
     pub store: bool,
 }
 
-/// Samples the heap's share of resident memory (`RssAnon`) and the mapped files' (`RssFile`)
-/// every 5 ms on a thread of its own, keeping the highest of each: the kernel keeps no peak per
-/// kind.
-pub(crate) struct Sampler {
-    sampling: std::sync::Arc<std::sync::atomic::AtomicBool>,
-    thread: std::thread::JoinHandle<(f64, f64)>,
-}
-
-impl Sampler {
-    pub(crate) fn start() -> Sampler {
-        Sampler::of(std::process::id())
-    }
-
-    /// Samples another process (a server the benchmark started).
-    pub(crate) fn of(pid: u32) -> Sampler {
-        let sampling = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(true));
-        let on = sampling.clone();
-        let thread = std::thread::spawn(move || {
-            let (mut anon, mut file) = (0f64, 0f64);
-            while on.load(std::sync::atomic::Ordering::Relaxed) {
-                anon = anon.max(crate::figures::proc_mib(pid, "RssAnon:"));
-                file = file.max(crate::figures::proc_mib(pid, "RssFile:"));
-                std::thread::sleep(std::time::Duration::from_millis(5));
-            }
-            (anon, file)
-        });
-        Sampler { sampling, thread }
-    }
-
-    /// Stops sampling: the peaks of the heap and of the mapped files, in MiB.
-    pub(crate) fn stop(self) -> anyhow::Result<(f64, f64)> {
-        self.sampling.store(false, std::sync::atomic::Ordering::Relaxed);
-        self.thread
-            .join()
-            .map_err(|_| anyhow::anyhow!("the memory sampler failed"))
-    }
-}
-
 /// Peak resident memory since the last reset (Linux), in MiB.
 pub(crate) fn peak_rss_mb() -> f64 {
     status_mb("VmHWM:")
@@ -81,16 +43,9 @@ pub(crate) fn rss_mb() -> f64 {
     status_mb("VmRSS:")
 }
 
+/// A field of this process's `/proc` status, in MiB.
 pub(crate) fn status_mb(field: &str) -> f64 {
-    std::fs::read_to_string("/proc/self/status")
-        .ok()
-        .and_then(|s| {
-            s.lines()
-                .find(|l| l.starts_with(field))
-                .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<f64>().ok()))
-        })
-        .map(|kb| kb / 1024.0)
-        .unwrap_or(0.0)
+    crate::figures::proc_mib(std::process::id(), field)
 }
 
 /// Resets the peak so the next reading covers only what follows (Linux ≥ 4.0).
@@ -213,7 +168,7 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
     // The kernel keeps no peak per kind of memory: sample the heap's share (`RssAnon`) and the
     // mapped files' (`RssFile`: the SQLite file's pages the seal reads through mmap) every 5 ms.
     let (anon_before, file_before) = (status_mb("RssAnon:"), status_mb("RssFile:"));
-    let sampler = Sampler::start();
+    let sampler = crate::figures::Sampler::start();
     let t = Instant::now();
     let batch = services
         .batches

@@ -13,7 +13,8 @@ use std::time::Instant;
 
 use rocket::figment::providers::Serialized;
 
-use crate::seal::{Sampler, peak_rss_mb, reset_peak_rss, rss_mb, status_mb};
+use crate::figures::Sampler;
+use crate::seal::{peak_rss_mb, reset_peak_rss, rss_mb, status_mb};
 
 /// Options of the child that seals (run by `bench seal`, not by hand).
 #[derive(Debug, Clone, clap::Args)]

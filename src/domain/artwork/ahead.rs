@@ -29,6 +29,10 @@ impl Artworks {
         let unseen = self
             .pool
             .query(move |c| {
+                // A workspace that turned the pre-flight off checks nothing: no need to look.
+                if !crate::db::models::workspace::Workspace::find(c, workspace_id)?.artwork_check {
+                    return Ok(Vec::new());
+                }
                 let rules = SkuRule::by_id(c, workspace_id)?;
                 let units = artwork::awaiting_units(c, workspace_id)?;
                 let all = needs(

@@ -29,7 +29,7 @@ pub use manifest::{Manifest, label_file};
 pub use pack::{PackError, PackedFiles, pack_manifest, read_manifest, sha256_file_line, sha256_of, zip_path};
 pub use shared::SharedFile;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
 
 use chrono::Duration;
@@ -102,7 +102,7 @@ impl Batches {
                 let sup = Supplier::find_in_workspace(c, b.workspace_id, b.supplier_id)?
                     .ok_or(DomainError::NotFound)?;
                 let head = manifest_head(c, &b, &sup)?;
-                let rules = rules_of(c, b.workspace_id)?;
+                let rules = SkuRule::by_id(c, b.workspace_id)?;
                 Ok::<_, DomainError>((b, sup, head, rules))
             })
             .await?;
@@ -273,7 +273,7 @@ fn in_print_order(
     if !sort.has_runs() {
         return Ok(ids);
     }
-    let rules = rules_of(c, ws)?;
+    let rules = SkuRule::by_id(c, ws)?;
     let mut keyed = Vec::with_capacity(ids.len());
     for chunk in ids.chunks(MANIFEST_CHUNK as usize) {
         let units = crate::db::models::package::units_of(c, chunk)?;
@@ -297,11 +297,6 @@ fn in_print_order(
     Ok(keyed.into_iter().map(|(_, _, id)| id).collect())
 }
 
-/// The workspace's SKU rules by id.
-fn rules_of(c: &mut AnyConnection, ws: i64) -> Result<BTreeMap<i64, SkuRule>, DomainError> {
-    Ok(SkuRule::list(c, ws)?.into_iter().map(|r| (r.id, r)).collect())
-}
-
 /// These orders' line items, by order.
 fn items_by_order(
     c: &mut AnyConnection,
@@ -316,7 +311,7 @@ fn items_by_order(
 
 /// What a package holds, as the manifest lists it: its units (`line_item_ids`, comma-separated
 /// item ids of its order) grouped by SKU, with the routing rule's product code and artwork.
-fn package_lines(items: &[order::OrderItem], units: &str, rules: &BTreeMap<i64, SkuRule>) -> Vec<Line> {
+fn package_lines(items: &[order::OrderItem], units: &str, rules: &HashMap<i64, SkuRule>) -> Vec<Line> {
     let units: Vec<i64> = units.split(',').filter_map(|x| x.parse().ok()).collect();
     let mut lines: BTreeMap<(String, String), Line> = BTreeMap::new();
     for it in items.iter().filter(|i| units.contains(&i.id)) {
@@ -360,7 +355,7 @@ fn manifest_packages(
     c: &mut AnyConnection,
     ws: i64,
     batch_id: i64,
-    rules: &BTreeMap<i64, SkuRule>,
+    rules: &HashMap<i64, SkuRule>,
     names: &print::FileNames,
     head: &ManifestHead,
     after: i64,

@@ -326,10 +326,7 @@ impl Catalog {
     /// The workspace's rules and suppliers.
     pub fn load(conn: &mut AnyConnection, workspace_id: i64) -> QueryResult<Catalog> {
         Ok(Catalog {
-            rules: SkuRule::list(conn, workspace_id)?
-                .into_iter()
-                .map(|r| (r.id, r))
-                .collect(),
+            rules: SkuRule::by_id(conn, workspace_id)?,
             suppliers: Supplier::list(conn, workspace_id)?
                 .into_iter()
                 .map(|s| (s.id, s))
