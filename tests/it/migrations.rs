@@ -97,6 +97,9 @@ struct TableColumn {
 }
 
 /// One index (primary keys aside): its table, columns in order, uniqueness and whether partial.
+/// Text-search indexes differ by nature and are left out: SQLite's are `search_*` virtual
+/// tables (FTS5 and its shadow tables), PostgreSQL's are expression indexes (pg_trgm), which
+/// have no column to list.
 #[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct TableIndex {
     table: String,
@@ -149,10 +152,12 @@ fn schema_of(conn: &mut AnyConnection) -> (Vec<TableColumn>, Vec<TableIndex>) {
             // A primary key column is NOT NULL whatever the pragma says (a rowid alias).
             "SELECT m.name AS tbl, p.name AS col, p.type AS typ, (p.\"notnull\" = 1 OR p.pk > 0) AS not_null \
              FROM sqlite_master m JOIN pragma_table_info(m.name) p \
-             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations'",
+             WHERE m.type = 'table' AND m.name NOT LIKE 'sqlite_%' AND m.name <> '__diesel_schema_migrations' \
+             AND m.name NOT LIKE 'search!_%' ESCAPE '!'",
             "SELECT m.name AS tbl, l.name AS idx, i.name AS col, l.\"unique\" = 1 AS is_unique, l.partial = 1 AS partial \
              FROM sqlite_master m JOIN pragma_index_list(m.name) l JOIN pragma_index_info(l.name) i \
              WHERE m.type = 'table' AND l.origin <> 'pk' AND m.name <> '__diesel_schema_migrations' \
+             AND m.name NOT LIKE 'search!_%' ESCAPE '!' \
              ORDER BY m.name, l.name, i.seqno",
         ),
         AnyConnection::Postgresql(_) => (

@@ -378,3 +378,104 @@ async fn the_counts_kept_as_orders_change_agree_with_the_orders_themselves() {
     );
     check().await;
 }
+
+/// The TikTok order ids a list page shows.
+fn listed(page: &str) -> std::collections::BTreeSet<String> {
+    page.split("<td><a href=\"/orders/")
+        .skip(1)
+        .filter_map(|s| Some(s.split_once("\">")?.1.split('<').next()?.to_string()))
+        .collect()
+}
+
+/// The search box finds a recipient by any part of the name and in any case (three characters
+/// or more through the name index, fewer by reading the names), an order by a SKU's prefix,
+/// both at once, and nothing where nothing matches; when TikTok changes a name, the search
+/// follows the new name and forgets the old one (the index is kept by the database in the same
+/// transaction, and on SQLite FTS5's own check finds it in step with the orders).
+#[rocket::async_test]
+async fn searching_finds_any_part_of_a_name_in_any_case_and_follows_a_changed_name() {
+    let (app, sb) = connected(WorldSettings {
+        initial_orders: 90,
+        orders_per_minute: 0.0,
+        ..WorldSettings::default()
+    })
+    .await;
+    let world = || -> Vec<tiktok::types::Order> {
+        let w = sb.sandbox.world.lock().unwrap();
+        w.orders.values().flat_map(|m| m.values().cloned()).collect()
+    };
+    let expected = |orders: &[tiktok::types::Order], text: &str| -> std::collections::BTreeSet<String> {
+        orders
+            .iter()
+            .filter(|o| {
+                o.recipient_address
+                    .name
+                    .to_lowercase()
+                    .contains(&text.to_lowercase())
+                    || o.line_items
+                        .iter()
+                        .any(|li| li.seller_sku.starts_with(&text.to_uppercase()))
+            })
+            .map(|o| o.id.clone())
+            .collect()
+    };
+    let before = world();
+    let named = before
+        .iter()
+        .find(|o| o.recipient_address.name.chars().count() >= 8)
+        .expect("a recipient with a name");
+    let name: Vec<char> = named.recipient_address.name.chars().collect();
+    let middle: String = name[2..6].iter().collect::<String>().to_uppercase();
+    let two: String = name[1..3].iter().collect();
+    let sku = before[0].line_items[0].seller_sku.clone();
+    let sku_prefix = sku[..sku.len().min(5)].to_lowercase();
+    let quoted = format!("\"{middle}");
+    for text in [
+        middle.as_str(),
+        two.as_str(),
+        sku_prefix.as_str(),
+        "zqxjv",
+        &quoted,
+    ] {
+        let want = expected(&before, text);
+        assert!(want.len() <= 50, "one page holds them: {text}");
+        let (_, page) = app.get(&format!("/orders?q={}", urlencoding(text))).await;
+        if want.is_empty() {
+            assert!(page.contains("No orders match"), "{text}");
+            continue;
+        }
+        assert_eq!(matching(&page), want.len() as i64, "count for {text:?}");
+        assert_eq!(listed(&page), want, "orders for {text:?}");
+    }
+    assert!(!expected(&before, &middle).is_empty() && !expected(&before, &sku_prefix).is_empty());
+
+    // TikTok changes the name: the new one is found, the old one no longer finds the order.
+    let old_part: String = name.iter().collect::<String>().to_lowercase();
+    podgate_testkit::shops::on_tiktok(&sb, &named.id, |o| {
+        o.recipient_address.name = "Quentin Vexworthy".into();
+        o.update_time = chrono::Utc::now().timestamp();
+    });
+    podgate_testkit::shops::sync_shop_now(&app).await;
+    let (_, page) = app.get("/orders?q=XWOR").await;
+    assert_eq!(listed(&page), [named.id.clone()].into(), "found by the new name");
+    let (_, page) = app.get(&format!("/orders?q={}", urlencoding(&old_part))).await;
+    assert!(
+        !listed(&page).contains(&named.id),
+        "the old name no longer finds it"
+    );
+    assert_eq!(listed(&page), expected(&world(), &old_part));
+    if podgate_testkit::backend() == "sqlite" {
+        // FTS5 compares every entry of the index with the orders it indexes.
+        app.query(|c| {
+            diesel::connection::SimpleConnection::batch_execute(
+                c,
+                "INSERT INTO search_order_names (search_order_names, rank) VALUES ('integrity-check', 1)",
+            )
+        })
+        .await;
+    }
+}
+
+fn urlencoding(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}

@@ -17,6 +17,7 @@ pub mod ops;
 pub mod order;
 pub mod order_import;
 pub mod order_rows;
+pub mod order_search;
 pub mod order_tally;
 pub mod package;
 pub mod password_reset;

@@ -3,14 +3,10 @@
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+use super::order_search::NameIndex;
 use crate::db::AnyConnection;
 use crate::db::schema::{order_events, order_items, orders};
 use tiktok::types as tt;
-
-diesel::define_sql_function! {
-    /// SQL `lower()`, for case-insensitive search on both backends.
-    fn lower(x: diesel::sql_types::Text) -> diesel::sql_types::Text;
-}
 
 /// An order row.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, serde::Serialize)]
@@ -191,22 +187,12 @@ pub struct ListFilter {
     pub limit: i64,
 }
 
-/// The half-open range of strings starting with `prefix`.
-fn prefix_range(prefix: &str) -> (String, String) {
-    let mut hi: Vec<char> = prefix.chars().collect();
-    match hi.last_mut() {
-        Some(c) if *c < char::MAX => *c = char::from_u32(*c as u32 + 1).unwrap_or(char::MAX),
-        _ => hi.push(char::MAX),
-    }
-    (prefix.to_string(), hi.into_iter().collect())
-}
-
 type Backend = <AnyConnection as diesel::Connection>::Backend;
 
 /// One page of a workspace's orders, newest first (or the most urgent first), by keyset (fast
 /// at any depth).
 pub fn list(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> QueryResult<Vec<Order>> {
-    let q = matching(workspace_id, f);
+    let q = matching(workspace_id, f, NameIndex::of(conn));
     if by_ship_by(f) {
         let mut q = q;
         if let Some((t, id)) = f.after {
@@ -244,7 +230,9 @@ pub fn list(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> Quer
 pub fn count_matching(conn: &mut AnyConnection, workspace_id: i64, f: &ListFilter) -> QueryResult<i64> {
     match tally_filter(f) {
         Some(t) => super::order_tally::count(conn, workspace_id, &t),
-        None => matching(workspace_id, f).count().get_result(conn),
+        None => matching(workspace_id, f, NameIndex::of(conn))
+            .count()
+            .get_result(conn),
     }
 }
 
@@ -288,7 +276,7 @@ pub fn matching_ids(
     f: &ListFilter,
     cap: i64,
 ) -> QueryResult<Vec<i64>> {
-    matching(workspace_id, f)
+    matching(workspace_id, f, NameIndex::of(conn))
         .order((orders::create_time.asc(), orders::id.asc()))
         .limit(cap)
         .select(orders::id)
@@ -302,7 +290,7 @@ fn by_ship_by(f: &ListFilter) -> bool {
 
 /// The workspace's orders the filter matches, unordered and without the cursor: one home for
 /// the list, its count and its export.
-fn matching(workspace_id: i64, f: &ListFilter) -> orders::BoxedQuery<'static, Backend> {
+fn matching(workspace_id: i64, f: &ListFilter, names: NameIndex) -> orders::BoxedQuery<'static, Backend> {
     let mut q = orders::table
         .filter(orders::workspace_id.eq(workspace_id))
         .into_boxed();
@@ -350,23 +338,12 @@ fn matching(workspace_id: i64, f: &ListFilter) -> orders::BoxedQuery<'static, Ba
     }
     if let Some(text) = f.query.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
         if text.chars().all(|c| c.is_ascii_digit()) {
-            let (lo, hi) = prefix_range(text);
+            let (lo, hi) = super::order_search::prefix_range(text);
             q = q
                 .filter(orders::tiktok_order_id.ge(lo))
                 .filter(orders::tiktok_order_id.lt(hi));
         } else {
-            let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
-            // A range, not LIKE, so the SKU index serves the prefix on both backends.
-            let (lo, hi) = prefix_range(&text.to_uppercase());
-            let by_sku = order_items::table
-                .filter(order_items::seller_sku.ge(lo))
-                .filter(order_items::seller_sku.lt(hi))
-                .select(order_items::order_id);
-            q = q.filter(
-                lower(orders::recipient_name)
-                    .like(pattern)
-                    .or(orders::id.eq_any(by_sku)),
-            );
+            q = q.filter(super::order_search::name_or_sku(workspace_id, text, names));
         }
     }
     q
