@@ -226,7 +226,7 @@ fn translate(
 /// `<time datetime="…Z" data-zone="…">the time in that zone, named</time>`, written in the
 /// reader's language (the page's script rewrites it with the browser's `Intl`, same language).
 fn time_element(t: chrono::DateTime<chrono::Utc>, zone: Option<chrono_tz::Tz>, lang: Lang) -> Value {
-    let iso = t.format("%Y-%m-%dT%H:%M:%SZ");
+    let iso = t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
     let text = lang.datetime(t, zone);
     Value::from_safe_string(match zone {
         Some(z) => format!(

@@ -498,30 +498,6 @@ pub fn downloads(conn: &mut AnyConnection, batch_id: i64) -> QueryResult<Vec<Dow
         .load(conn)
 }
 
-/// When each of these orders' oldest unanswered pull request was made.
-pub fn open_pull_times(
-    conn: &mut AnyConnection,
-    order_ids: &[i64],
-) -> QueryResult<std::collections::HashMap<i64, NaiveDateTime>> {
-    let rows: Vec<(i64, Option<NaiveDateTime>)> = batch_packages::table
-        .inner_join(packages::table)
-        .filter(batch_packages::active.eq(true))
-        .filter(batch_packages::pull_requested_at.is_not_null())
-        .filter(batch_packages::ack_status.ne_all(PULL_ANSWERS))
-        .filter(packages::order_id.eq_any(order_ids))
-        .select((packages::order_id, batch_packages::pull_requested_at))
-        .load(conn)?;
-    let mut out = std::collections::HashMap::new();
-    for (o, t) in rows {
-        if let Some(t) = t {
-            out.entry(o)
-                .and_modify(|x: &mut NaiveDateTime| *x = (*x).min(t))
-                .or_insert(t);
-        }
-    }
-    Ok(out)
-}
-
 /// How a supplier names a package in an acknowledgement.
 pub enum ActiveBy<'a> {
     Row(i64),

@@ -20,9 +20,11 @@ pub struct RowDetail {
     pub skus: Vec<String>,
     /// The answers of the suppliers holding its labels (active batch rows), e.g. `accepted`.
     pub answers: Vec<AckStatus>,
+    /// When its oldest pull request still unanswered was made.
+    pub pull_requested_at: Option<NaiveDateTime>,
 }
 
-/// Suppliers, SKUs and answers of the orders of one page, in three reads.
+/// Suppliers, SKUs, answers and open pull requests of the orders of one page, in two reads.
 pub fn row_details(
     conn: &mut AnyConnection,
     order_ids: &[i64],
@@ -49,16 +51,24 @@ pub fn row_details(
             d.suppliers.push(s);
         }
     }
-    let answers: Vec<(i64, AckStatus)> = batch_packages::table
+    let answers: Vec<(i64, AckStatus, Option<NaiveDateTime>)> = batch_packages::table
         .inner_join(packages::table)
         .filter(batch_packages::active.eq(true))
         .filter(packages::order_id.eq_any(order_ids))
-        .select((packages::order_id, batch_packages::ack_status))
+        .select((
+            packages::order_id,
+            batch_packages::ack_status,
+            batch_packages::pull_requested_at,
+        ))
         .load(conn)?;
-    for (o, a) in answers {
+    for (o, a, pulled) in answers {
         let d = out.entry(o).or_default();
         if !d.answers.contains(&a) {
             d.answers.push(a);
+        }
+        // A pull request is open until the supplier answers it (pulled, or too late to).
+        if let Some(t) = pulled.filter(|_| !PULL_ANSWERS.contains(&a)) {
+            d.pull_requested_at = Some(d.pull_requested_at.map_or(t, |x| x.min(t)));
         }
     }
     Ok(out)

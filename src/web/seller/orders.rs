@@ -148,23 +148,21 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
     let now = chrono::Utc::now().timestamp();
     let filter = query.filter(now, PAGE_SIZE + 1);
     let cursor_filter = filter.clone();
-    let (mut rows, matching, shops, sups, pulls) = pool
+    let (mut rows, matching, shops, sups, details) = pool
         .run(move |conn| {
             let rows = order::list(conn, ws, &filter)?;
             let matching = order::count_matching(conn, ws, &filter)?;
             let ids: Vec<i64> = rows.iter().map(|o| o.id).collect();
-            let pulls = crate::db::models::batch::open_pull_times(conn, &ids)?;
             let details = crate::db::models::order_rows::row_details(conn, &ids)?;
             Ok::<_, DomainError>((
                 rows,
                 matching,
                 Shop::list(conn, ws)?,
                 Supplier::list(conn, ws)?,
-                (pulls, details),
+                details,
             ))
         })
         .await?;
-    let (pulls, details) = pulls;
     let more = rows.len() as i64 > PAGE_SIZE;
     rows.truncate(PAGE_SIZE as usize);
     let next = if more {
@@ -184,7 +182,7 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
                 ship_by => o.ship_by, urgency => urgency(o.ship_by, &o.status, now), recipient_name => o.recipient_name,
                 item_count => o.item_count, label_state => o.label_state, exception => o.exception, routing => o.routing,
                 shop => shop_names.get(&o.shop_id).cloned().unwrap_or_default(), total => o.total_amount, currency => o.currency,
-                pull_requested_at => pulls.get(&o.id), handoff => details.get(&o.id),
+                pull_requested_at => details.get(&o.id).and_then(|d| d.pull_requested_at), handoff => details.get(&o.id),
             }
         })
         .collect();

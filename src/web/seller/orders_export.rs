@@ -9,7 +9,7 @@ use rocket::response::stream::ByteStream;
 use rocket::{State, get};
 
 use crate::db::DbPool;
-use crate::db::models::order::{self, Order};
+use crate::db::models::order::{self, ListedOrder};
 use crate::db::models::order_rows::RowDetail;
 use crate::db::models::shop::Shop;
 use crate::web::errors::WebError;
@@ -102,7 +102,7 @@ fn time(unix: i64) -> String {
     }
 }
 
-fn row(o: &Order, shops: &BTreeMap<i64, String>, d: Option<&RowDetail>) -> Vec<String> {
+fn row(o: &ListedOrder, shops: &BTreeMap<i64, String>, d: Option<&RowDetail>) -> Vec<String> {
     let d = d.cloned().unwrap_or_default();
     vec![
         o.tiktok_order_id.clone(),
