@@ -4,8 +4,11 @@
 //! The backend is chosen from the URL scheme (never guessed), migrations for each backend
 //! are embedded in the binary, and every blocking Diesel call runs on tokio's blocking pool.
 
+mod id_list;
 pub mod models;
 pub mod schema;
+
+pub use id_list::{InIdList, in_id_list};
 
 use std::path::PathBuf;
 use std::time::Duration;

@@ -32,7 +32,7 @@ pub fn row_details(
     let mut out: std::collections::HashMap<i64, RowDetail> = Default::default();
     let items: Vec<(i64, String, Option<String>)> = order_items::table
         .left_join(suppliers::table.on(order_items::supplier_id.eq(suppliers::id.nullable())))
-        .filter(order_items::order_id.eq_any(order_ids))
+        .filter(crate::db::in_id_list(conn, "order_items.order_id", order_ids))
         .order(order_items::id)
         .select((
             order_items::order_id,
@@ -54,7 +54,7 @@ pub fn row_details(
     let answers: Vec<(i64, AckStatus, Option<NaiveDateTime>)> = batch_packages::table
         .inner_join(packages::table)
         .filter(batch_packages::active.eq(true))
-        .filter(packages::order_id.eq_any(order_ids))
+        .filter(crate::db::in_id_list(conn, "packages.order_id", order_ids))
         .select((
             packages::order_id,
             batch_packages::ack_status,
