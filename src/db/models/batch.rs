@@ -350,7 +350,7 @@ pub fn members_after(
 /// The batch rows of packages of the given batches (for dashboards).
 pub fn members_of(conn: &mut AnyConnection, batch_ids: &[i64]) -> QueryResult<Vec<BatchPackage>> {
     batch_packages::table
-        .filter(batch_packages::batch_id.eq_any(batch_ids))
+        .filter(crate::db::in_id_list(conn, "batch_packages.batch_id", batch_ids))
         .select(BatchPackage::as_select())
         .load(conn)
 }

@@ -250,7 +250,12 @@ pub fn supplier_counts(
             .filter(orders::collected_at.eq(0))
             .filter(orders::dispatch_due.gt(0))
             .filter(orders::status.ne("CANCELLED"))
-            .filter(packages::status.eq_any([PackageStatus::Bought, PackageStatus::Stored]))
+            // Two equalities, not `eq_any`: Diesel prepares an `IN` list again on every use.
+            .filter(
+                packages::status
+                    .eq(PackageStatus::Bought)
+                    .or(packages::status.eq(PackageStatus::Stored)),
+            )
     };
     let late = base()
         .filter(orders::dispatch_due.lt(now))
