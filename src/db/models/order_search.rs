@@ -8,7 +8,9 @@
 //! read the workspace's names one by one, as every search did before.
 
 use diesel::dsl::sql;
+use diesel::expression::UncheckedBind;
 use diesel::prelude::*;
+use diesel::query_builder::QueryFragment;
 use diesel::sql_types::{BigInt, Bool, Text};
 
 use crate::db::AnyConnection;
@@ -45,34 +47,40 @@ pub type OrdersCondition = Box<dyn BoxableExpression<orders::table, Backend, Sql
 /// around it keeps to the workspace.
 pub fn name_or_sku(workspace_id: i64, text: &str, index: NameIndex) -> OrdersCondition {
     let needle = text.to_lowercase().replace(['%', '_'], "");
-    let indexed = index == NameIndex::Fts5Trigram && needle.chars().count() >= TRIGRAM;
-    let pattern = format!("%{needle}%");
-    let (lo, hi) = prefix_range(&text.to_uppercase());
-    // The SKU part is a range, not LIKE, so the SKU index serves the prefix on both backends.
-    const BY_SKU: &str = " UNION SELECT order_id FROM order_items WHERE seller_sku >= ";
-    if indexed {
-        Box::new(
+    if index == NameIndex::Fts5Trigram && needle.chars().count() >= TRIGRAM {
+        or_sku(
             sql::<Bool>("orders.id IN (SELECT rowid FROM search_order_names WHERE search_order_names MATCH ")
-                .bind::<Text, _>(phrase(&needle))
-                .sql(BY_SKU)
-                .bind::<Text, _>(lo)
-                .sql(" AND seller_sku < ")
-                .bind::<Text, _>(hi)
-                .sql(")"),
+                .bind::<Text, _>(phrase(&needle)),
+            text,
         )
     } else {
-        Box::new(
+        or_sku(
             sql::<Bool>("orders.id IN (SELECT id FROM orders WHERE workspace_id = ")
                 .bind::<BigInt, _>(workspace_id)
                 .sql(" AND lower(recipient_name) LIKE ")
-                .bind::<Text, _>(pattern)
-                .sql(BY_SKU)
-                .bind::<Text, _>(lo)
-                .sql(" AND seller_sku < ")
-                .bind::<Text, _>(hi)
-                .sql(")"),
+                .bind::<Text, _>(format!("%{needle}%")),
+            text,
         )
     }
+}
+
+/// Closes the name subquery `names` (`orders.id IN (SELECT … ` with its parameters) with the
+/// orders that have a SKU starting with `text`: a range, not LIKE, so the SKU index serves the
+/// prefix on both backends.
+fn or_sku<Q, V>(names: UncheckedBind<Q, V>, text: &str) -> OrdersCondition
+where
+    Q: Expression<SqlType = Bool> + QueryFragment<Backend> + Send + 'static,
+    V: QueryFragment<Backend> + Send + 'static,
+{
+    let (lo, hi) = prefix_range(&text.to_uppercase());
+    Box::new(
+        names
+            .sql(" UNION SELECT order_id FROM order_items WHERE seller_sku >= ")
+            .bind::<Text, _>(lo)
+            .sql(" AND seller_sku < ")
+            .bind::<Text, _>(hi)
+            .sql(")"),
+    )
 }
 
 /// The text as one FTS5 phrase, which the trigram tokenizer matches as a substring (case aside)

@@ -182,7 +182,7 @@ async fn list(pool: &State<DbPool>, user: CurrentUser, query: ListQuery) -> Resu
                 ship_by => o.ship_by, urgency => urgency(o.ship_by, &o.status, now), recipient_name => o.recipient_name,
                 item_count => o.item_count, label_state => o.label_state, exception => o.exception, routing => o.routing,
                 shop => shop_names.get(&o.shop_id).cloned().unwrap_or_default(), total => o.total_amount, currency => o.currency,
-                pull_requested_at => details.get(&o.id).and_then(|d| d.pull_requested_at), handoff => details.get(&o.id),
+                handoff => details.get(&o.id),
             }
         })
         .collect();
