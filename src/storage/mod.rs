@@ -2,7 +2,8 @@
 //! labels. Each node keeps them in its data dir as before; with `[storage] url = "s3://…"` the
 //! bucket is where they truly live: a file is committed there (streamed in parts, never whole
 //! in memory) before the database says it exists, and a node that lacks one fetches it into
-//! its data dir on first use (to a temp name, then renamed). So a batch sealed on node A
+//! its data dir on first use (to a temp name, then renamed), or reads it into memory when it
+//! is small and read once (a label a seal packs). So a batch sealed on node A
 //! downloads from node B, and a node that dies takes nothing with it. Without a bucket the data
 //! dir alone is the store, as on one node. Through the `object_store` crate (Apache Arrow's):
 //! any S3-compatible store (AWS, Garage, MinIO, R2…).
@@ -248,6 +249,24 @@ impl Bucket {
             .buffer_unordered(in_flight.max(1))
             .try_for_each(|_| async { Ok(()) })
             .await
+    }
+
+    /// The whole of `key`, read into memory (for small files read once, such as a label a seal
+    /// packs: no file is created for it, which on a node that holds none of a batch's labels
+    /// was most of the seal's time). None when it is not in the bucket (or there is none).
+    pub async fn read(&self, key: &str) -> Result<Option<bytes::Bytes>, StorageError> {
+        let Some(store) = &self.store else {
+            return Ok(None);
+        };
+        stats::timed(Op::Read, async {
+            let got = match store.get(&ObjectPath::from(key)).await {
+                Ok(g) => g,
+                Err(object_store::Error::NotFound { .. }) => return Ok(None),
+                Err(e) => return Err(self.failed(e)),
+            };
+            got.bytes().await.map(Some).map_err(|e| self.failed(e))
+        })
+        .await
     }
 
     /// The size of `key` in the bucket; None when it is not there (or there is no bucket).

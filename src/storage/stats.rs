@@ -13,6 +13,8 @@ pub enum Op {
     Commit,
     /// A file downloaded into the data dir.
     Fetch,
+    /// A small file read into memory (a label a seal packs), never written to the data dir.
+    Read,
     /// An object's size asked.
     Head,
     List,
@@ -20,12 +22,13 @@ pub enum Op {
 }
 
 impl Op {
-    const ALL: [Op; 5] = [Op::Commit, Op::Fetch, Op::Head, Op::List, Op::Delete];
+    const ALL: [Op; 6] = [Op::Commit, Op::Fetch, Op::Read, Op::Head, Op::List, Op::Delete];
 
     pub fn as_str(self) -> &'static str {
         match self {
             Op::Commit => "commit",
             Op::Fetch => "fetch",
+            Op::Read => "read",
             Op::Head => "head",
             Op::List => "list",
             Op::Delete => "delete",
@@ -39,13 +42,13 @@ struct Counts {
     micros: AtomicU64,
 }
 
-static COUNTS: [Counts; 5] = [const {
+static COUNTS: [Counts; Op::ALL.len()] = [const {
     Counts {
         done: AtomicU64::new(0),
         failed: AtomicU64::new(0),
         micros: AtomicU64::new(0),
     }
-}; 5];
+}; Op::ALL.len()];
 
 /// Runs one operation on the bucket, counting it, its failure and its time.
 pub(super) async fn timed<T, E>(op: Op, work: impl Future<Output = Result<T, E>>) -> Result<T, E> {

@@ -58,16 +58,36 @@ async fn a_bucket_takes_a_file_in_parts_and_gives_it_back_whole() {
     );
 }
 
+/// A node on a fresh prefix of the test bucket that bought labels for `orders` orders routed to
+/// its supplier (returned with the sandbox, the supplier's id and the bucket's configuration).
+async fn node_with_labels(orders: usize) -> (TestApp, tiktok_sandbox::SandboxHandle, i64, StorageConfig) {
+    let bucket = podgate_testkit::bucket::config();
+    let (a, sb, shirts, _) = routed_app_with(|f| podgate_testkit::bucket::merge(f, &bucket)).await;
+    let ids = orders_for(&a, shirts, orders).await;
+    buy(&a, &ids).await;
+    (a, sb, shirts, bucket)
+}
+
+/// Another node of `a`'s, whose bucket endpoint (returned) answers nothing.
+async fn cut_off_node(a: &TestApp) -> (TestApp, String) {
+    let dead = format!("http://127.0.0.1:{}", podgate_testkit::net::free_port().unwrap());
+    let node = TestApp::another_node_with(a, |f| {
+        f.merge(rocket::figment::providers::Serialized::default(
+            "storage.endpoint",
+            &dead,
+        ))
+    })
+    .await;
+    (node, dead)
+}
+
 /// Node A buys labels and seals a batch; node B (same database and bucket, an empty data dir of
 /// its own) serves it: the supplier's browser downloads it in two ranges and the factory's SFTP
 /// client gets it whole, both equal to A's zip and its recorded SHA-256.
 #[rocket::async_test]
 #[ignore = "needs the Garage server scripts/test starts"]
 async fn a_batch_sealed_on_one_node_downloads_from_another_byte_for_byte() {
-    let bucket = podgate_testkit::bucket::config();
-    let (a, _sb, shirts, _) = routed_app_with(|f| podgate_testkit::bucket::merge(f, &bucket)).await;
-    let ids = orders_for(&a, shirts, 3).await;
-    buy(&a, &ids).await;
+    let (a, _sb, shirts, bucket) = node_with_labels(3).await;
     let page = publish(&a, shirts).await;
     let batch_id: i64 = page.rsplit('/').next().unwrap().parse().unwrap();
     let b = a
@@ -225,27 +245,97 @@ async fn a_batch_sealed_on_one_node_downloads_from_another_byte_for_byte() {
     );
 }
 
+/// Node B seals a batch of labels node A bought: it reads each label from the bucket into
+/// memory (ahead of its packing), creates no label file of its own, and its zip holds A's
+/// labels byte for byte under their checksums. A node that cannot reach the bucket does not
+/// seal: the seller is told to try again in a moment, and the batch waits to be sealed.
+#[rocket::async_test]
+#[ignore = "needs the Garage server scripts/test starts"]
+async fn a_node_that_bought_none_of_a_batchs_labels_seals_it_from_the_bucket() {
+    use podgate::storage::stats::{Op, totals};
+    let (a, _sb, shirts, _) = node_with_labels(3).await;
+    let bought: std::collections::BTreeSet<String> = a
+        .query(|c| {
+            use diesel::prelude::*;
+            use podgate::db::schema::packages;
+            packages::table
+                .select(packages::label_sha256.assume_not_null())
+                .filter(packages::label_sha256.is_not_null())
+                .load::<String>(c)
+        })
+        .await
+        .into_iter()
+        .collect();
+    assert_eq!(bought.len(), 3);
+
+    // A node that cannot reach the bucket tries first, and says why.
+    let (cut_off, _) = cut_off_node(&a).await;
+    assert_eq!(
+        cut_off
+            .login("owner@example.com", podgate_testkit::OWNER_PASSWORD)
+            .await,
+        Status::SeeOther
+    );
+    let r = cut_off
+        .post_form(
+            "/batches",
+            "/batches/publish",
+            &[("supplier", &shirts.to_string())],
+        )
+        .await;
+    assert_eq!(r.status(), Status::ServiceUnavailable);
+    let page = r.into_string().await.unwrap();
+    assert!(page.contains("Try again in a moment"), "{page}");
+    let waiting = a.query(podgate::db::models::batch::sealing).await;
+    assert_eq!(waiting.len(), 1, "the batch waits to be sealed");
+
+    let read_before = totals().iter().find(|t| t.op == Op::Read).map_or(0, |t| t.count);
+    let node_b = TestApp::another_node(&a).await;
+    let batch = node_b
+        .services
+        .batches
+        .finish_sealing(waiting[0].id)
+        .await
+        .unwrap();
+    assert_eq!(batch.status, podgate::db::models::batch::BatchStatus::Sealed);
+    let read = totals().iter().find(|t| t.op == Op::Read).map_or(0, |t| t.count) - read_before;
+    assert!(read >= 3, "each label read from the bucket ({read})");
+    let labels_dir = node_b.config.data_dir().join("labels");
+    let kept: Vec<_> = std::fs::read_dir(&labels_dir)
+        .map(|d| d.flatten().map(|e| e.file_name()).collect())
+        .unwrap_or_default();
+    assert!(kept.is_empty(), "node B made no label files: {kept:?}");
+
+    let zip = std::fs::read(node_b.services.batches.zip_path(&batch)).unwrap();
+    assert_eq!(
+        Some(hex::encode(Sha256::digest(&zip))),
+        batch.zip_sha256,
+        "the zip is the one recorded"
+    );
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
+    let mut in_zip = std::collections::BTreeSet::new();
+    for i in 0..archive.len() {
+        let mut f = archive.by_index(i).unwrap();
+        if f.name().unwrap().starts_with("labels/") {
+            let mut bytes = Vec::new();
+            std::io::Read::read_to_end(&mut f, &mut bytes).unwrap();
+            in_zip.insert(hex::encode(Sha256::digest(&bytes)));
+        }
+    }
+    assert_eq!(in_zip, bought, "the zip holds the labels node A bought");
+}
+
 /// A node whose bucket cannot be reached says so: `/readyz` is 503 naming the bucket, and a
 /// supplier's download of a batch that node does not hold is a 503 page that says to try again,
 /// not a 500; the node with a working store still serves it.
 #[rocket::async_test]
 #[ignore = "needs the Garage server scripts/test starts"]
 async fn a_node_that_cannot_reach_the_bucket_says_so_instead_of_failing() {
-    let bucket = podgate_testkit::bucket::config();
-    let (a, _sb, shirts, _) = routed_app_with(|f| podgate_testkit::bucket::merge(f, &bucket)).await;
-    let ids = orders_for(&a, shirts, 2).await;
-    buy(&a, &ids).await;
+    let (a, _sb, shirts, _) = node_with_labels(2).await;
     publish(&a, shirts).await;
     supplier_user(&a, shirts, "pat@shirtco.example").await;
 
-    let dead = format!("http://127.0.0.1:{}", podgate_testkit::net::free_port().unwrap());
-    let cut_off = TestApp::another_node_with(&a, |f| {
-        f.merge(rocket::figment::providers::Serialized::default(
-            "storage.endpoint",
-            &dead,
-        ))
-    })
-    .await;
+    let (cut_off, dead) = cut_off_node(&a).await;
     let r = cut_off.client.get("/readyz").dispatch().await;
     assert_eq!(r.status(), Status::ServiceUnavailable);
     let body: serde_json::Value = r.into_json().await.unwrap();

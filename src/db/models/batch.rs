@@ -263,16 +263,6 @@ pub fn sealing(conn: &mut AnyConnection) -> QueryResult<Vec<Batch>> {
         .load(conn)
 }
 
-/// The SHA-256 of each label in a batch.
-pub fn label_shas(conn: &mut AnyConnection, batch_id: i64) -> QueryResult<Vec<String>> {
-    let shas: Vec<Option<String>> = batch_packages::table
-        .inner_join(packages::table)
-        .filter(batch_packages::batch_id.eq(batch_id))
-        .select(packages::label_sha256)
-        .load(conn)?;
-    Ok(shas.into_iter().flatten().collect())
-}
-
 /// Which of `ids` are sealed batches.
 pub fn sealed_among(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<Vec<i64>> {
     batches::table

@@ -111,13 +111,6 @@ impl Batches {
         }
         // Artwork kept and labels bought by other nodes: packing reads them from this one.
         self.artwork.fetch_kept(&self.pool, b.workspace_id).await?;
-        if self.labels.bucket.is_shared() {
-            let shas = self.pool.query(move |c| batch::label_shas(c, batch_id)).await?;
-            self.labels.fetch_all(shas).await.map_err(|e| {
-                tracing::warn!(batch = batch_id, error = %e, "the batch's labels could not be fetched");
-                DomainError::Unavailable("the file store cannot be reached".into())
-            })?;
-        }
         let art = self.artwork.clone();
         let (dir, store, pool, ws) = (
             self.dir.clone(),
@@ -138,8 +131,13 @@ impl Batches {
                         manifest_packages(c, ws, batch_id, &rules, &names, &head, after)
                             .map_err(|e| pack::PackError::Manifest(e.to_string()))
                     };
-                    pack::pack(&dir, batch_id, &head, &mut packages, &store, &art)
-                        .map_err(|e| DomainError::Internal(format!("packing batch {batch_id}: {e}")))
+                    pack::pack(&dir, batch_id, &head, &mut packages, &store, &art).map_err(|e| match e {
+                        pack::PackError::Unavailable(why) => {
+                            tracing::warn!(batch = batch_id, error = %why, "the batch's labels could not be read");
+                            DomainError::Unavailable("the file store cannot be reached".into())
+                        }
+                        e => DomainError::Internal(format!("packing batch {batch_id}: {e}")),
+                    })
                 })
             })
         })

@@ -24,7 +24,7 @@ use super::merge::{MergeError, PdfMerger};
 use super::print::{PrintLayout, Runs};
 use super::segment::{Carry, Checkpoints, Packing, Part};
 use crate::domain::artwork::ArtworkStore;
-use crate::domain::labels::LabelStore;
+use crate::domain::labels::{LabelFeed, LabelReadError, LabelStore};
 
 /// Why a batch could not be packed.
 #[derive(Debug, thiserror::Error)]
@@ -39,6 +39,9 @@ pub enum PackError {
     Io(#[from] std::io::Error),
     #[error("manifest: {0}")]
     Manifest(String),
+    /// The shared bucket could not be reached: the packing is tried again later.
+    #[error("the file store cannot be reached: {0}")]
+    Unavailable(String),
     #[error(
         "the artwork file of {0} is no longer in podgate's artwork folder: check the artwork again on the Artwork page, then seal again"
     )]
@@ -153,9 +156,12 @@ pub fn sweep_leftovers(dir: &Path, age: std::time::Duration) -> std::io::Result<
     Ok(removed)
 }
 
-/// Reads a stored label and checks it against its SHA-256.
-pub(super) fn read_label(labels: &LabelStore, sha: &str) -> Result<Vec<u8>, PackError> {
-    let bytes = std::fs::read(labels.local_blocking(sha)?)?;
+/// The next label of a feed, checked against its SHA-256.
+pub(super) fn read_label(feed: &mut LabelFeed, sha: &str) -> Result<Vec<u8>, PackError> {
+    let bytes = feed.next_blocking(sha).map_err(|e| match e {
+        LabelReadError::Io(e) => PackError::Io(e),
+        LabelReadError::Store(e) => PackError::Unavailable(e.to_string()),
+    })?;
     if hex::encode(Sha256::digest(&bytes)) != sha {
         return Err(PackError::Corrupt(sha.into()));
     }
@@ -219,11 +225,14 @@ pub fn pack(
     let mut placements = BTreeSet::new();
     // Each package's ticket page in the print file, for the manifest (4 bytes a package).
     let mut print_pages: Vec<u32> = Vec::new();
+    let mut ahead = super::segment::LabelsAhead::new(labels.feed());
+    let mut next = packages(after)?;
     loop {
-        let chunk = packages(after)?;
+        let chunk = std::mem::take(&mut next);
         let Some(last) = chunk.last() else { break };
         after = last.position;
-        let (seg, kept) = packing.segment(&carry, &chunk)?;
+        next = packages(after)?;
+        let (seg, kept) = packing.segment(&carry, &chunk, &next, &mut ahead)?;
         segments_kept += usize::from(kept);
         count += seg.count;
         print_pages.extend(&seg.print_pages);
@@ -389,6 +398,8 @@ fn with_print_page(p: &PackageEntry, pages: &[u32], i: &mut usize) -> PackageEnt
 
 /// Packs a batch again from a manifest in memory (one read back from its zip), `chunk`
 /// packages a segment: the same files, byte for byte, as when it was sealed, whatever the chunk.
+/// Blocking, like a seal's packing: with a bucket its labels are read ahead by a task of the
+/// runtime, so call it from a blocking thread (`spawn_blocking`), never from async code.
 pub fn pack_manifest(
     dir: &Path,
     batch_id: i64,

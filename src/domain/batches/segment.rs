@@ -22,7 +22,7 @@ use super::merge::{Fragment, PdfFragment};
 use super::pack::{PackError, read_label, tmp_name};
 use super::print::Runs;
 use super::ticket::Thumbs;
-use crate::domain::labels::LabelStore;
+use crate::domain::labels::{LabelFeed, LabelStore};
 
 /// Bumped whenever what a segment holds, or how it is made, changes: segments kept by an older
 /// podgate are then not read.
@@ -161,6 +161,37 @@ impl Checkpoints {
     }
 }
 
+/// A packing's labels, asked for a chunk ahead: while one chunk packs, the next one's labels
+/// arrive (from the bucket, on a node that did not buy them), so the packing seldom waits.
+pub struct LabelsAhead {
+    feed: LabelFeed,
+    /// Whether the chunk about to be packed had its labels asked for already.
+    asked: bool,
+}
+
+impl LabelsAhead {
+    pub fn new(feed: LabelFeed) -> Self {
+        LabelsAhead { feed, asked: false }
+    }
+
+    /// `chunk` is about to be packed, then `next`.
+    fn packing(&mut self, chunk: &[PackageEntry], next: &[PackageEntry]) {
+        if !self.asked {
+            self.feed.want(chunk.iter().map(|p| p.label_sha256.as_str()));
+        }
+        self.feed.want(next.iter().map(|p| p.label_sha256.as_str()));
+        self.asked = !next.is_empty();
+    }
+
+    /// `chunk`'s segment was kept: its labels, if asked for, are passed over.
+    fn kept(&mut self, chunk: &[PackageEntry]) {
+        if self.asked {
+            self.feed.skip(chunk.len());
+        }
+        self.asked = false;
+    }
+}
+
 /// What every segment of one packing shares.
 pub struct Packing<'a> {
     pub head: &'a ManifestHead,
@@ -204,17 +235,32 @@ impl<'a> Packing<'a> {
     }
 
     /// The segment of `chunk` after `carry`: the kept one, or packed now and kept. The bool
-    /// says whether it was kept from an earlier packing.
-    pub fn segment(&self, carry: &Carry, chunk: &[PackageEntry]) -> Result<(Segment, bool), PackError> {
+    /// says whether it was kept from an earlier packing. `next` is the chunk after it: its
+    /// labels are asked for while this one packs.
+    pub fn segment(
+        &self,
+        carry: &Carry,
+        chunk: &[PackageEntry],
+        next: &[PackageEntry],
+        labels: &mut LabelsAhead,
+    ) -> Result<(Segment, bool), PackError> {
         let key = self.key(carry, chunk)?;
         if let Some(kept) = self.checkpoints.load(&key) {
+            labels.kept(chunk);
             return Ok((kept, true));
         }
-        Ok((self.pack(key, carry, chunk)?, false))
+        labels.packing(chunk, next);
+        Ok((self.pack(key, carry, chunk, &mut labels.feed)?, false))
     }
 
     /// Packs one chunk into its segment's files, then writes its record.
-    fn pack(&self, key: String, carry: &Carry, chunk: &[PackageEntry]) -> Result<Segment, PackError> {
+    fn pack(
+        &self,
+        key: String,
+        carry: &Carry,
+        chunk: &[PackageEntry],
+        feed: &mut LabelFeed,
+    ) -> Result<Segment, PackError> {
         let cp = self.checkpoints;
         let profile = self.head.profile();
         let pairs = profile.layout == super::print::PrintLayout::Pairs;
@@ -243,7 +289,7 @@ impl<'a> Packing<'a> {
         let mut earliest_ship_by = None::<String>;
         let (mut zt_bytes, mut zl_bytes) = (0u64, 0u64);
         for p in chunk {
-            let bytes = read_label(self.labels, &p.label_sha256)?;
+            let bytes = read_label(feed, &p.label_sha256)?;
             labels.add(&p.label_file, &bytes)?;
             zip.start_file(format!("labels/{}", p.label_file), opts)?;
             zip.write_all(&bytes)?;

@@ -37,7 +37,7 @@ pub use buy::LEASE_SECS;
 pub use problems::VOID_ADVICE;
 
 pub use runner::CONCURRENCY;
-pub use store::LabelStore;
+pub use store::{LabelFeed, LabelReadError, LabelStore};
 
 /// Buying, voiding and re-buying labels, and the jobs that buy them: every label action of
 /// web, API and jobs goes through here. Actions that start buying start this process's

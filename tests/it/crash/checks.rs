@@ -125,14 +125,20 @@ pub(super) async fn check_batches_and_acks(rig: &Rig) {
         let path = podgate::domain::batches::zip_path(&rig.services.batches.dir, *id);
         let manifest = podgate::domain::batches::read_manifest(&path).unwrap();
         let scratch = tempfile::tempdir().unwrap();
-        let again = podgate::domain::batches::pack_manifest(
-            scratch.path(),
+        // On a blocking thread, as a seal packs (with a bucket, its labels are read ahead by a
+        // task of the runtime).
+        let (store, art, batch) = (
+            rig.services.labels.store.clone(),
+            rig.services.artwork.store.clone(),
             *id,
-            &manifest,
-            &rig.services.labels.store,
-            &rig.services.artwork.store,
-            manifest.packages.len(),
-        )
+        );
+        let dir = scratch.path().to_path_buf();
+        let again = tokio::task::spawn_blocking(move || {
+            let n = manifest.packages.len();
+            podgate::domain::batches::pack_manifest(&dir, batch, &manifest, &store, &art, n)
+        })
+        .await
+        .unwrap()
         .unwrap();
         assert_eq!(
             Some(again.zip_sha256),
