@@ -2,7 +2,8 @@
 //! mid-sealing, and is not restarted; node B — another node id, its own empty data dir, the
 //! same database and bucket — takes the work over once A's claims and leases run out, and
 //! finishes both. Then the factory acknowledges through B and the announcements go out. Each
-//! label bought once, every batch whole, every answer applied once.
+//! label bought once, every batch whole, every answer applied once; A, back at last, clears
+//! what it had packed of the batch B sealed.
 
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -103,6 +104,26 @@ async fn a_node_killed_mid_purchase_and_mid_seal_stays_dead_and_the_other_node_f
     })
     .await;
     drop(b);
+    // Node A died mid-packing: what it packed of that batch is still on its disk (it reads the
+    // labels it lacks from the bucket and starts packing at once). Back, A sees the batch was
+    // sealed elsewhere and drops those segments at its clock's first round.
+    let a = rig.serve(0, 4);
+    let packings = || {
+        std::fs::read_dir(rig.node_dir(0).join("batches"))
+            .map(|d| {
+                d.flatten()
+                    .filter(|e| e.file_name().to_string_lossy().ends_with(".packing"))
+                    .count()
+            })
+            .unwrap_or(0)
+    };
+    wait_for(
+        "node A, back, drops the segments of the batch node B sealed",
+        Duration::from_secs(60),
+        || async { packings() == 0 },
+    )
+    .await;
+    a.stop();
     check_labels(&rig, &jobs).await;
     check_batches_and_acks(&rig).await;
     check_mail(&rig).await;
