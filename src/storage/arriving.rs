@@ -114,7 +114,11 @@ impl Bucket {
         downloads().insert(local.to_path_buf(), (tmp.clone(), progress.clone()));
         let (me, local) = (self.clone(), local.to_path_buf());
         tokio::spawn(async move {
-            let done = me.fill(got, out, &tmp, &local, &tx).await;
+            let done = me
+                .fill(got, out, &tmp, &local, |n| {
+                    tx.send_replace(Progress::Written(n));
+                })
+                .await;
             stats::record(Op::Fetch, started, done.is_ok());
             downloads().remove(&local);
             match done {
@@ -129,15 +133,17 @@ impl Bucket {
         Ok(Some(Readable::Arriving(Arriving { file, progress })))
     }
 
-    /// Writes the object's bytes to `tmp`, telling readers as they land, then renames it to
-    /// `local` (as old as the object, like [`Bucket::fetch`]).
-    async fn fill(
+    /// Writes the object's bytes to `tmp`, saying how many are on disk as they land (every
+    /// [`FLUSH_BYTES`] and at the end), then makes them durable and renames the file to `local`,
+    /// as old as the object: what ages out by time (the SFTP archive) ages out here when it
+    /// does in the bucket, not again from the day it was fetched.
+    pub(super) async fn fill(
         &self,
         got: object_store::GetResult,
         mut out: tokio::fs::File,
         tmp: &Path,
         local: &Path,
-        tx: &watch::Sender<Progress>,
+        mut on_disk: impl FnMut(u64),
     ) -> Result<(), StorageError> {
         let written_at = std::time::SystemTime::from(got.meta.last_modified);
         let mut body = got.into_stream();
@@ -150,11 +156,11 @@ impl Bucket {
                 out.flush().await?;
                 written += unflushed as u64;
                 unflushed = 0;
-                tx.send_replace(Progress::Written(written));
+                on_disk(written);
             }
         }
         out.flush().await?;
-        tx.send_replace(Progress::Written(written + unflushed as u64));
+        on_disk(written + unflushed as u64);
         out.sync_all().await?;
         out.into_std().await.set_modified(written_at)?;
         tokio::fs::rename(tmp, local).await?;

@@ -208,25 +208,12 @@ impl Bucket {
             Err(object_store::Error::NotFound { .. }) => return Ok(false),
             Err(e) => return Err(self.failed(e)),
         };
-        let written_at = std::time::SystemTime::from(got.meta.last_modified);
         if let Some(dir) = local.parent() {
             tokio::fs::create_dir_all(dir).await?;
         }
         let tmp = fetch_name(local);
-        let written = async {
-            let mut out = tokio::fs::File::create(&tmp).await?;
-            let mut body = got.into_stream();
-            while let Some(chunk) = body.next().await {
-                out.write_all(&chunk.map_err(|e| self.failed(e))?).await?;
-            }
-            // The file is as old as the object: what ages out by time (the SFTP archive) ages
-            // out here when it does in the bucket, not again from the day it was fetched.
-            out.sync_all().await?;
-            out.into_std().await.set_modified(written_at)?;
-            tokio::fs::rename(&tmp, local).await?;
-            Ok::<_, StorageError>(())
-        }
-        .await;
+        let out = tokio::fs::File::create(&tmp).await?;
+        let written = self.fill(got, out, &tmp, local, |_| {}).await;
         if written.is_err() {
             let _ = tokio::fs::remove_file(&tmp).await;
         }

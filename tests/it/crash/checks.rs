@@ -8,6 +8,7 @@ use diesel::prelude::*;
 use podgate::domain::batches::SharedFile;
 use sha2::Digest;
 
+use super::rig::packings_in;
 use super::{Rig, q, sandbox_state};
 
 /// Every package has its label, bought once, stored under its SHA-256.
@@ -146,15 +147,7 @@ pub(super) async fn check_batches_and_acks(rig: &Rig) {
             "batch {id} packed as if never killed"
         );
     }
-    let left: Vec<_> = rig
-        .data_dirs()
-        .iter()
-        .filter_map(|d| std::fs::read_dir(d.join("batches")).ok())
-        .flatten()
-        .flatten()
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".packing"))
-        .collect();
+    let left: Vec<_> = rig.data_dirs().iter().flat_map(|d| packings_in(d)).collect();
     assert!(left.is_empty(), "no packing's segments left behind: {left:?}");
     let mut per_package: HashMap<i64, usize> = HashMap::new();
     for m in &members {

@@ -6,39 +6,12 @@
 //! what it had packed of the batch B sealed.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-use diesel::prelude::*;
-
+use super::rig::{batch_statuses, packings_in, stored, wait_for};
 use super::{
-    Form, Rig, acknowledge_all, check_batches_and_acks, check_labels, check_mail, mail_delivered, q, sealed,
+    Form, Rig, acknowledge_all, check_batches_and_acks, check_labels, check_mail, mail_delivered, sealed,
 };
-
-/// Polls `ready` every 20 ms until it holds; panics naming `what` after `limit`.
-pub(super) async fn wait_for<F, Fut>(what: &str, limit: Duration, mut ready: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let started = Instant::now();
-    while !ready().await {
-        assert!(started.elapsed() < limit, "{what}: not after {limit:?}");
-        tokio::time::sleep(Duration::from_millis(20)).await;
-    }
-}
-
-pub(super) async fn stored(rig: &Rig, jobs: &[i64]) -> usize {
-    let packages = rig.packages(jobs).await;
-    packages.iter().filter(|p| p.status.as_str() == "stored").count()
-}
-
-pub(super) async fn batch_statuses(rig: &Rig) -> Vec<String> {
-    q(&rig.pool, |c| {
-        use podgate::db::schema::batches::dsl::*;
-        batches.order(id).select(status).load(c)
-    })
-    .await
-}
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 #[ignore = "slow suite (kills podgate processes) that needs the Garage server scripts/test starts"]
@@ -108,19 +81,10 @@ async fn a_node_killed_mid_purchase_and_mid_seal_stays_dead_and_the_other_node_f
     // labels it lacks from the bucket and starts packing at once). Back, A sees the batch was
     // sealed elsewhere and drops those segments at its clock's first round.
     let a = rig.serve(0, 4);
-    let packings = || {
-        std::fs::read_dir(rig.node_dir(0).join("batches"))
-            .map(|d| {
-                d.flatten()
-                    .filter(|e| e.file_name().to_string_lossy().ends_with(".packing"))
-                    .count()
-            })
-            .unwrap_or(0)
-    };
     wait_for(
         "node A, back, drops the segments of the batch node B sealed",
         Duration::from_secs(60),
-        || async { packings() == 0 },
+        || async { packings_in(&rig.node_dir(0)).is_empty() },
     )
     .await;
     a.stop();

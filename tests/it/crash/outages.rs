@@ -10,7 +10,7 @@ use std::time::{Duration, Instant};
 
 use podgate_testkit::servers::{Garage, PgCluster};
 
-use super::nodes::{batch_statuses, stored, wait_for};
+use super::rig::{batch_statuses, stored, wait_for};
 use super::{
     Form, Rig, Serve, acknowledge_all, check_batches_and_acks, check_labels, check_mail, mail_delivered,
     sealed,

@@ -5,6 +5,7 @@
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
 
 use diesel::prelude::*;
 use rocket::figment::providers::Serialized;
@@ -344,6 +345,46 @@ impl Rig {
         })
         .await
     }
+}
+
+/// Polls `ready` every 20 ms until it holds; panics naming `what` after `limit`.
+pub(super) async fn wait_for<F, Fut>(what: &str, limit: Duration, mut ready: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = Instant::now();
+    while !ready().await {
+        assert!(started.elapsed() < limit, "{what}: not after {limit:?}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+}
+
+/// How many of the jobs' packages have their label stored.
+pub(super) async fn stored(rig: &Rig, jobs: &[i64]) -> usize {
+    let packages = rig.packages(jobs).await;
+    packages.iter().filter(|p| p.status.as_str() == "stored").count()
+}
+
+/// Every batch's status, in id order.
+pub(super) async fn batch_statuses(rig: &Rig) -> Vec<String> {
+    q(&rig.pool, |c| {
+        use podgate::db::schema::batches::dsl::*;
+        batches.order(id).select(status).load(c)
+    })
+    .await
+}
+
+/// The packings whose segments are kept in a node's data dir (`<batch>.packing`).
+pub(super) fn packings_in(data_dir: &Path) -> Vec<String> {
+    std::fs::read_dir(data_dir.join("batches"))
+        .map(|d| {
+            d.flatten()
+                .map(|e| e.file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".packing"))
+                .collect()
+        })
+        .unwrap_or_default()
 }
 
 /// The deployment's keys, recorded once (`podgate keys accept` on the test's data dir) and
