@@ -10,6 +10,7 @@ mod orders;
 mod routing;
 mod scorecard;
 mod seal;
+mod seal_bucket;
 mod seal_process;
 mod select_all;
 mod setup;
@@ -131,6 +132,7 @@ async fn all() -> anyhow::Result<serde_json::Value> {
         labels: 1000,
         print_pack: false,
         store: false,
+        rounds: 1,
     })
     .await?;
     eprintln!("== bench select-all");

@@ -31,6 +31,10 @@ pub struct SealBench {
     /// and peak memory against the same seal from the data dir alone.
     #[arg(long)]
     pub store: bool,
+    /// With `--store`: how many times to seal as the three nodes (alternated, fresh copies each
+    /// round); the ratios are the rounds' medians.
+    #[arg(long, default_value_t = 3)]
+    pub rounds: usize,
 }
 
 /// Peak resident memory since the last reset (Linux), in MiB.
@@ -110,23 +114,8 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
     // A copy of the world with the labels bought, for the seal in a process of its own.
     let copy = tempfile::tempdir()?;
     crate::seal_process::copy_world(&services.pool, dir.path(), copy.path()).await?;
-    let bucket_copy = if opts.store {
-        let cfg: podgate::storage::StorageConfig = podgate::config::figment()
-            .extract_inner("storage")
-            .unwrap_or_default();
-        anyhow::ensure!(
-            cfg.url.is_some(),
-            "--store seals with the bucket PODGATE_STORAGE__URL (and __ENDPOINT, __REGION, __ACCESS_KEY_ID, __SECRET_ACCESS_KEY) names: set them"
-        );
-        // One node that bought the labels (it only stores the batch in the bucket), one that
-        // holds none of them (it fetches every label first).
-        let (here, elsewhere) = (tempfile::tempdir()?, tempfile::tempdir()?);
-        for (c, keep) in [(&here, true), (&elsewhere, false)] {
-            crate::seal_process::copy_world(&services.pool, dir.path(), c.path()).await?;
-            let n = crate::seal_process::labels_to_bucket(c.path(), &cfg, keep).await?;
-            eprintln!("{n} labels and artwork files in the bucket; the sealing node keeps its own: {keep}");
-        }
-        Some((here, elsewhere))
+    let bucket_rounds = if opts.store {
+        Some(crate::seal_bucket::prepare(&services.pool, dir.path(), opts.rounds).await?)
     } else {
         None
     };
@@ -208,11 +197,8 @@ pub async fn run(opts: SealBench) -> anyhow::Result<serde_json::Value> {
         own["mapped_file_peak_mb"],
         own["rss_before_mb"]
     );
-    let with_bucket = match bucket_copy {
-        Some((here, elsewhere)) => Some(serde_json::json!({
-            "labels_here": bucket_ratio(here.path().to_path_buf(), workspace, supplier, &own, "holds the labels (it bought them) and stores the batch in the bucket").await?,
-            "labels_elsewhere": bucket_ratio(elsewhere.path().to_path_buf(), workspace, supplier, &own, "fetches every label from the bucket and stores the batch there").await?,
-        })),
+    let with_bucket = match bucket_rounds {
+        Some(r) => Some(crate::seal_bucket::rounds(r, workspace, supplier).await?),
         None => None,
     };
     Ok(serde_json::json!({
@@ -374,31 +360,4 @@ async fn repacking<T: Send + 'static>(
         })
     })
     .await?
-}
-
-/// Seals a copy as a node with the bucket, in a process of its own: its seconds and peak
-/// memory against the data-dir-only seal `local` (the same batch). `what` the node does.
-async fn bucket_ratio(
-    path: std::path::PathBuf,
-    workspace: i64,
-    supplier: i64,
-    local: &serde_json::Value,
-    what: &str,
-) -> anyhow::Result<serde_json::Value> {
-    let shared = tokio::task::spawn_blocking(move || {
-        crate::seal_process::seal_in_own_process(&path, workspace, supplier, true)
-    })
-    .await??;
-    let f = |v: &serde_json::Value, k: &str| v[k].as_f64().unwrap_or(0.0);
-    let time = f(&shared, "seconds") / f(local, "seconds").max(1e-9);
-    let memory = f(&shared, "peak_rss_mb") / f(local, "peak_rss_mb").max(1e-9);
-    eprintln!(
-        "the same seal on a node that {what}: {} s, peak RSS {} MiB: {time:.2}x the time and {memory:.2}x the memory of the data dir alone",
-        shared["seconds"], shared["peak_rss_mb"]
-    );
-    Ok(serde_json::json!({
-        "seal": shared,
-        "ratio_seconds": crate::figures::round(time, 2),
-        "ratio_peak_rss": crate::figures::round(memory, 2),
-    }))
 }
