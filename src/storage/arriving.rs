@@ -10,8 +10,6 @@ use std::path::{Path, PathBuf};
 use std::sync::{Mutex, OnceLock};
 
 use futures::StreamExt;
-use object_store::ObjectStoreExt;
-use object_store::path::Path as ObjectPath;
 use tokio::io::AsyncWriteExt;
 use tokio::sync::watch;
 
@@ -93,15 +91,15 @@ impl Bucket {
         }
         // One fetch from the request to the last byte, counted when it ends, however it ends.
         let started = std::time::Instant::now();
-        let got = match store.get(&ObjectPath::from(key)).await {
-            Ok(g) => g,
-            Err(object_store::Error::NotFound { .. }) => {
+        let got = match self.get(store, key).await {
+            Ok(Some(g)) => g,
+            Ok(None) => {
                 stats::record(Op::Fetch, started, true);
                 return Ok(None);
             }
             Err(e) => {
                 stats::record(Op::Fetch, started, false);
-                return Err(self.failed(e));
+                return Err(e);
             }
         };
         if let Some(dir) = local.parent() {

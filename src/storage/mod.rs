@@ -196,6 +196,19 @@ impl Bucket {
         stats::timed(Op::Fetch, self.download(store, key, local)).await
     }
 
+    /// Starts reading `key`; None when the bucket does not hold it.
+    async fn get(
+        &self,
+        store: &Arc<dyn ObjectStore>,
+        key: &str,
+    ) -> Result<Option<object_store::GetResult>, StorageError> {
+        match store.get(&ObjectPath::from(key)).await {
+            Ok(g) => Ok(Some(g)),
+            Err(object_store::Error::NotFound { .. }) => Ok(None),
+            Err(e) => Err(self.failed(e)),
+        }
+    }
+
     /// [`Bucket::fetch`] once the file is known to be missing here.
     async fn download(
         &self,
@@ -203,10 +216,8 @@ impl Bucket {
         key: &str,
         local: &Path,
     ) -> Result<bool, StorageError> {
-        let got = match store.get(&ObjectPath::from(key)).await {
-            Ok(g) => g,
-            Err(object_store::Error::NotFound { .. }) => return Ok(false),
-            Err(e) => return Err(self.failed(e)),
+        let Some(got) = self.get(store, key).await? else {
+            return Ok(false);
         };
         if let Some(dir) = local.parent() {
             tokio::fs::create_dir_all(dir).await?;
@@ -220,9 +231,8 @@ impl Bucket {
         written.map(|()| true)
     }
 
-    /// [`Bucket::fetch`] for many files, `in_flight` at a time: each is a round trip and an
-    /// fsync, so a 1,000-label batch fetched one label at a time took 44 s to pack. What
-    /// neither holds is left for the reader to report.
+    /// [`Bucket::fetch`] for many files (a workspace's kept artwork), `in_flight` at a time: each
+    /// is a round trip and an fsync. What neither holds is left for the reader to report.
     pub async fn fetch_many(
         &self,
         files: Vec<(String, std::path::PathBuf)>,
@@ -246,10 +256,8 @@ impl Bucket {
             return Ok(None);
         };
         stats::timed(Op::Read, async {
-            let got = match store.get(&ObjectPath::from(key)).await {
-                Ok(g) => g,
-                Err(object_store::Error::NotFound { .. }) => return Ok(None),
-                Err(e) => return Err(self.failed(e)),
+            let Some(got) = self.get(store, key).await? else {
+                return Ok(None);
             };
             got.bytes().await.map(Some).map_err(|e| self.failed(e))
         })

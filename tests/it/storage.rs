@@ -276,13 +276,7 @@ async fn a_node_that_bought_none_of_a_batchs_labels_seals_it_from_the_bucket() {
             .await,
         Status::SeeOther
     );
-    let r = cut_off
-        .post_form(
-            "/batches",
-            "/batches/publish",
-            &[("supplier", &shirts.to_string())],
-        )
-        .await;
+    let r = podgate_testkit::labels::press_publish(&cut_off, shirts).await;
     assert_eq!(r.status(), Status::ServiceUnavailable);
     let page = r.into_string().await.unwrap();
     assert!(page.contains("Try again in a moment"), "{page}");

@@ -91,17 +91,21 @@ pub async fn orders_for(app: &TestApp, supplier: i64, n: usize) -> Vec<i64> {
 
 /// Publishes a supplier's open batch; returns the batch page path.
 pub async fn publish(app: &TestApp, supplier: i64) -> String {
-    let r = app
-        .post_form(
-            "/batches",
-            "/batches/publish",
-            &[("supplier", &supplier.to_string())],
-        )
-        .await;
+    let r = press_publish(app, supplier).await;
     assert_eq!(r.status(), Status::SeeOther);
     let to = r.headers().get_one("Location").unwrap().to_string();
     assert!(to.starts_with("/batches/"), "{to}");
     to
+}
+
+/// Presses "Publish now" for a supplier on the Batches page; the answer as it came.
+pub async fn press_publish(app: &TestApp, supplier: i64) -> rocket::local::asynchronous::LocalResponse<'_> {
+    app.post_form(
+        "/batches",
+        "/batches/publish",
+        &[("supplier", &supplier.to_string())],
+    )
+    .await
 }
 
 /// A batch's zip name as podgate shows it to the supplier (portal, API, SFTP listing), e.g.
