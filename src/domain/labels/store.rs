@@ -42,7 +42,7 @@ impl LabelStore {
 
     /// A packing's labels, in the order it asks for them ([`LabelFeed::want`]), for a packing
     /// on a blocking thread. Without a bucket each is read from its file when taken; with one,
-    /// a task reads them [`FEED_AHEAD`] ahead, each from this node's file or, when another node
+    /// a task reads them `FEED_AHEAD` (128) ahead, each from this node's file or, when another node
     /// bought it, from the bucket into memory (no file is made for it here: creating a
     /// thousand files was most of a seal's time on a node that holds none of its labels).
     pub fn feed(&self) -> LabelFeed {
