@@ -9,7 +9,12 @@ use crate::db::models::order::Order;
 use crate::db::models::package::Package;
 use crate::db::models::status::PackageStatus;
 pub use crate::db::models::status::{AckStatus, BatchStatus};
-use crate::db::schema::{ack_events, batch_downloads, batch_packages, batches, orders, packages};
+use crate::db::schema::{batch_packages, batches, orders, packages};
+
+mod answers;
+mod downloads;
+pub use answers::*;
+pub use downloads::*;
 
 /// A batch: `sealing` (being packed; invisible to the supplier) → `sealed`.
 #[derive(Debug, Clone, Queryable, Selectable, Identifiable, serde::Serialize)]
@@ -83,7 +88,6 @@ pub struct BatchPackage {
     pub pull_requested_at: Option<NaiveDateTime>,
 }
 
-/// One acknowledgement as recorded (never overwritten).
 pub use crate::db::models::status::PULL_ANSWERS;
 
 impl BatchPackage {
@@ -91,35 +95,6 @@ impl BatchPackage {
     pub fn pull_open(&self) -> bool {
         self.pull_requested_at.is_some() && !PULL_ANSWERS.contains(&self.ack_status)
     }
-}
-
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
-#[diesel(table_name = ack_events)]
-pub struct AckEvent {
-    pub id: i64,
-    pub batch_package_id: i64,
-    pub status: AckStatus,
-    pub previous_status: AckStatus,
-    pub reason: Option<String>,
-    pub expected_date: Option<String>,
-    pub actor: String,
-    pub channel: String,
-    pub created_at: NaiveDateTime,
-}
-
-/// One download (or resumed part of one).
-#[derive(Debug, Clone, Queryable, Selectable, serde::Serialize)]
-#[diesel(table_name = batch_downloads)]
-pub struct Download {
-    pub id: i64,
-    pub batch_id: i64,
-    pub file: String,
-    pub actor: String,
-    pub channel: String,
-    pub first_byte: i64,
-    pub bytes: i64,
-    pub complete: bool,
-    pub created_at: NaiveDateTime,
 }
 
 /// Labels of a supplier waiting for its next batch: stored, not held back, not voided, in no
@@ -353,139 +328,6 @@ pub fn active_of_package(conn: &mut AnyConnection, package_id: i64) -> QueryResu
         .select(BatchPackage::as_select())
         .first(conn)
         .optional()
-}
-
-/// Records a new answer as the current one and appends it to the history.
-pub fn set_ack(
-    conn: &mut AnyConnection,
-    bp: &BatchPackage,
-    status: &str,
-    reason: Option<&str>,
-    expected_date: Option<&str>,
-    actor: &str,
-    channel: &str,
-) -> QueryResult<()> {
-    let now = super::now();
-    diesel::update(batch_packages::table.find(bp.id))
-        .set((
-            batch_packages::ack_status.eq(status),
-            batch_packages::ack_reason.eq(reason),
-            batch_packages::ack_expected_date.eq(expected_date),
-            batch_packages::ack_by.eq(Some(actor)),
-            batch_packages::ack_channel.eq(Some(channel)),
-            batch_packages::ack_at.eq(Some(now)),
-        ))
-        .execute(conn)?;
-    diesel::insert_into(ack_events::table)
-        .values((
-            ack_events::batch_package_id.eq(bp.id),
-            ack_events::status.eq(status),
-            ack_events::previous_status.eq(&bp.ack_status),
-            ack_events::reason.eq(reason),
-            ack_events::expected_date.eq(expected_date),
-            ack_events::actor.eq(actor),
-            ack_events::channel.eq(channel),
-            ack_events::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    // A rejection (or an answer changed from one) changes the supplier's scorecard.
-    super::scorecard::touch(conn, &[bp.package_id])
-}
-
-/// The answers recorded for a batch's packages, oldest first.
-pub fn ack_history(conn: &mut AnyConnection, batch_id: i64) -> QueryResult<Vec<AckEvent>> {
-    ack_events::table
-        .inner_join(batch_packages::table)
-        .filter(batch_packages::batch_id.eq(batch_id))
-        .order(ack_events::id)
-        .select(AckEvent::as_select())
-        .load(conn)
-}
-
-/// Takes a package out of its batch (re-routed or voided); its history stays.
-pub fn deactivate(conn: &mut AnyConnection, bp_id: i64) -> QueryResult<usize> {
-    let package: Vec<i64> = diesel::update(batch_packages::table.find(bp_id))
-        .set(batch_packages::active.eq(false))
-        .returning(batch_packages::package_id)
-        .get_results(conn)?;
-    super::scorecard::touch(conn, &package)?;
-    Ok(package.len())
-}
-
-/// Asks the supplier to pull the sealed packages of a cancelled order; returns the rows asked.
-pub fn request_pull(conn: &mut AnyConnection, order_id: i64) -> QueryResult<Vec<BatchPackage>> {
-    let ids: Vec<i64> = packages::table
-        .filter(packages::order_id.eq(order_id))
-        .select(packages::id)
-        .load(conn)?;
-    let rows: Vec<BatchPackage> = batch_packages::table
-        .filter(batch_packages::package_id.eq_any(&ids))
-        .filter(batch_packages::active.eq(true))
-        .filter(batch_packages::pull_requested_at.is_null())
-        .select(BatchPackage::as_select())
-        .load(conn)?;
-    if !rows.is_empty() {
-        diesel::update(batch_packages::table.filter(batch_packages::id.eq_any(rows.iter().map(|r| r.id))))
-            .set(batch_packages::pull_requested_at.eq(Some(super::now())))
-            .execute(conn)?;
-    }
-    Ok(rows)
-}
-
-/// Asks the supplier to pull these batch rows (unless asked already).
-pub fn request_pull_rows(conn: &mut AnyConnection, ids: &[i64]) -> QueryResult<usize> {
-    diesel::update(
-        batch_packages::table
-            .filter(batch_packages::id.eq_any(ids))
-            .filter(batch_packages::pull_requested_at.is_null()),
-    )
-    .set(batch_packages::pull_requested_at.eq(Some(super::now())))
-    .execute(conn)
-}
-
-/// A download to record.
-pub struct NewDownload<'a> {
-    pub batch_id: i64,
-    pub file: &'a str,
-    pub actor: &'a str,
-    pub channel: &'a str,
-    pub first_byte: i64,
-    pub bytes: i64,
-    pub complete: bool,
-}
-
-/// Records a download; the first one also stamps the batch.
-pub fn record_download(conn: &mut AnyConnection, d: &NewDownload<'_>) -> QueryResult<()> {
-    let now = super::now();
-    diesel::insert_into(batch_downloads::table)
-        .values((
-            batch_downloads::batch_id.eq(d.batch_id),
-            batch_downloads::file.eq(d.file),
-            batch_downloads::actor.eq(d.actor),
-            batch_downloads::channel.eq(d.channel),
-            batch_downloads::first_byte.eq(d.first_byte),
-            batch_downloads::bytes.eq(d.bytes),
-            batch_downloads::complete.eq(d.complete),
-            batch_downloads::created_at.eq(now),
-        ))
-        .execute(conn)?;
-    diesel::update(
-        batches::table
-            .find(d.batch_id)
-            .filter(batches::first_downloaded_at.is_null()),
-    )
-    .set(batches::first_downloaded_at.eq(Some(now)))
-    .execute(conn)?;
-    Ok(())
-}
-
-/// Downloads of a batch, oldest first.
-pub fn downloads(conn: &mut AnyConnection, batch_id: i64) -> QueryResult<Vec<Download>> {
-    batch_downloads::table
-        .filter(batch_downloads::batch_id.eq(batch_id))
-        .order(batch_downloads::id)
-        .select(Download::as_select())
-        .load(conn)
 }
 
 /// How a supplier names a package in an acknowledgement.
