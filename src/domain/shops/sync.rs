@@ -24,6 +24,10 @@ pub const PAGE_SIZE: u32 = 100;
 /// Orders the sync's writer applies in one transaction when pages wait for it.
 const WRITE_AT_MOST: usize = 1000;
 
+/// A sync that created this many orders refreshes the planner's statistics when it ends
+/// ([`crate::db::refresh_order_statistics`]): a first sync, or a large catch-up.
+pub const STATISTICS_AFTER_CREATED: u64 = 1000;
+
 /// Live progress of one shop's sync, shown in the browser.
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct SyncProgress {
@@ -204,6 +208,12 @@ impl Shops {
         self.pool
             .query(move |conn| Shop::record_sync(conn, shop_id, Ok(cursor)))
             .await?;
+        if total.created >= STATISTICS_AFTER_CREATED {
+            let refreshed = self.pool.query(crate::db::refresh_order_statistics).await;
+            if let Err(e) = refreshed {
+                tracing::warn!(shop_id, error = %e, "refreshing the planner's statistics failed");
+            }
+        }
         if total.created > 0 {
             self.artwork.spawn_check_ahead(shop.workspace_id);
         }
