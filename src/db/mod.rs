@@ -126,6 +126,10 @@ const STREAMING_CACHE_KIB: u32 = 1024;
 /// What every SQLite connection maps and caches (measured in docs/performance.md).
 const SQLITE_CACHE_PRAGMAS: &str = "PRAGMA mmap_size = 268435456; PRAGMA cache_size = -16000;";
 
+/// SQLite's refresh of the planner's statistics where they are missing or stale, every table
+/// considered (bounded by `analysis_limit`): run when a connection opens and after a large sync.
+const SQLITE_OPTIMIZE: &str = "PRAGMA optimize = 0x10002;";
+
 /// Refreshes the planner's statistics of the order tables, after a sync that created many
 /// orders. PostgreSQL's autovacuum analyzes a grown table only on its next round (up to a
 /// minute later); until then the planner has no statistics for tables that went from empty to
@@ -135,7 +139,7 @@ const SQLITE_CACHE_PRAGMAS: &str = "PRAGMA mmap_size = 268435456; PRAGMA cache_s
 pub fn refresh_order_statistics(conn: &mut AnyConnection) -> diesel::QueryResult<()> {
     match conn {
         AnyConnection::Postgresql(_) => conn.batch_execute("ANALYZE orders, order_items, order_tallies"),
-        AnyConnection::Sqlite(_) => conn.batch_execute("PRAGMA optimize = 0x10002"),
+        AnyConnection::Sqlite(_) => conn.batch_execute(SQLITE_OPTIMIZE),
     }
 }
 
@@ -243,8 +247,9 @@ impl DbUrl {
                 conn.batch_execute(
                     "PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 15000; \
                      PRAGMA foreign_keys = ON; PRAGMA synchronous = NORMAL; \
-                     PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;",
+                     PRAGMA analysis_limit = 1000;",
                 )?;
+                conn.batch_execute(SQLITE_OPTIMIZE)?;
                 conn.batch_execute(SQLITE_CACHE_PRAGMAS)?;
                 Ok(AnyConnection::Sqlite(conn))
             }
